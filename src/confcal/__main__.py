@@ -1,0 +1,3 @@
+from confcal.cli import cli
+
+cli(prog_name="confcal")

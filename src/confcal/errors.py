@@ -1,0 +1,30 @@
+"""The one domain error: everything wrong with an events file, reported at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class EventsFileError(ValueError):
+    """The events file cannot be turned into a programme; ``problems`` says why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        head = "1 problem" if count == 1 else f"{count} problems"
+        return "\n".join([f"{head} in the events file:", *(f"  {p}" for p in self.problems)])

@@ -1,0 +1,50 @@
+"""Which events go into which feed, and what each feed is called."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from confcal.model import Event, Programme
+
+OVERALL_FEED_ID = "all"
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: str
+    name: str
+    description: str
+    events: tuple[Event, ...]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.id}.ics"
+
+
+def feeds(programme: Programme) -> tuple[Feed, ...]:
+    """The overall feed, then one feed per category in the order the events file lists them."""
+    conference = programme.conference
+    where = f"{conference.venue}, {conference.city}"
+    dates = f"{conference.start:%-d %b} – {conference.end:%-d %b %Y}"
+    overall = Feed(
+        id=OVERALL_FEED_ID,
+        name=conference.name,
+        description=(
+            f"{conference.full_name}, {dates}, {where}: every event in this programme. "
+            f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+        ),
+        events=programme.events,
+    )
+    per_category = tuple(
+        Feed(
+            id=category.id,
+            name=f"{conference.name}: {category.name}",
+            description=(
+                f"{category.name} at {conference.full_name}, {dates}, {where}. "
+                f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+            ),
+            events=tuple(e for e in programme.events if programme.paper(e.paper).category == category.id),
+        )
+        for category in programme.categories
+    )
+    return (overall, *per_category)

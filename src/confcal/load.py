@@ -1,0 +1,541 @@
+"""events.toml → Programme. Validates everything, then reports every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytz
+
+from confcal.errors import EventsFileError, Problem
+from confcal.model import (
+    KINDS,
+    Category,
+    Conference,
+    Event,
+    Kind,
+    Link,
+    Paper,
+    Programme,
+    event_sort_key,
+)
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_MAX_LENGTH = 80
+RESERVED_CATEGORY_IDS = frozenset({"all"})
+DEFAULT_REFRESH_INTERVAL = timedelta(hours=12)
+# C0 controls except TAB and LF, DEL and the C1 range: RFC 5545 allows none of them in a value.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_DURATION = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+
+T = TypeVar("T")
+
+# Keys of every table: name -> required. Documented in README ("events.toml reference");
+# tests/test_docs.py keeps the two in step.
+SCHEMA: dict[str, dict[str, bool]] = {
+    "": {"conference": True, "publish": True, "categories": True, "papers": True},
+    "conference": {
+        "id": True,
+        "name": True,
+        "full_name": False,
+        "start": True,
+        "end": True,
+        "venue": True,
+        "city": True,
+        "website": False,
+        "timezone": True,
+        "streamed": False,
+    },
+    "publish": {"updated": True, "refresh_interval": False},
+    "categories": {"id": True, "name": True, "subcategories": False},
+    "papers": {
+        "id": True,
+        "category": True,
+        "subcategory": False,
+        "title": True,
+        "authors": True,
+        "abstract": False,
+        "note": False,
+        "url": False,
+        "links": False,
+        **dict.fromkeys(KINDS, False),
+    },
+    "links": {"label": True, "url": True},
+    "slot": {
+        "session": True,
+        "start": True,
+        "end": True,
+        "room": False,
+        "level": False,
+        "board": False,
+        "speakers": False,
+    },
+}
+
+_TYPE_NAMES: dict[type, str] = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    list: "an array",
+    dict: "a table",
+    datetime: "a date-time",
+    date: "a date",
+    time: "a time",
+}
+
+
+def load(path: Path) -> Programme:
+    """Read and validate an events file; raise EventsFileError listing every problem."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise EventsFileError([Problem(name, "", "file not found")]) from None
+    except OSError as error:
+        raise EventsFileError([Problem(name, "", f"cannot read: {error.strerror}")]) from None
+    return parse(raw, name=name)
+
+
+def parse(raw: bytes, *, name: str) -> Programme:
+    """Parse the bytes of an events file (``name`` is used in messages)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = f"not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}"
+        raise EventsFileError([Problem(name, "", f"{message}; save the file as UTF-8", line)]) from None
+    if not text.strip():
+        raise EventsFileError([Problem(name, "", "the file is empty; expected a programme")])
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message, syntax_line = _toml_error(str(error), text)
+        raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", syntax_line)]) from None
+    return _Reader(name=name, locator=_Locator(text)).programme(document)
+
+
+def _toml_error(message: str, text: str) -> tuple[str, int | None]:
+    """tomllib's message without its position, and the line it names (3.11 has no lineno)."""
+    if match := re.search(r" \(at line (\d+), column (\d+)\)$", message):
+        return f"{message[: match.start()]} (column {match.group(2)})", int(match.group(1))
+    if message.endswith(" (at end of document)"):
+        return message.removesuffix(" (at end of document)") + " at the end of the file", len(
+            text.splitlines()
+        )
+    return message, None
+
+
+class _Locator:
+    """Finds the line of a TOML path in files laid out the usual way (headers, one key per line).
+
+    Inline tables and dotted keys are not indexed; their problems are reported without a line.
+    """
+
+    _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
+    _TABLE_HEADER = re.compile(r"\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+    _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        current = ""
+        in_multiline: str | None = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if in_multiline:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            if match := self._ARRAY_HEADER.match(line):
+                parts = match.group(1).split(".")
+                prefix = self._resolve(parts[:-1], counts)
+                key = f"{prefix}.{parts[-1]}" if prefix else parts[-1]
+                counts[key] = counts.get(key, -1) + 1
+                current = f"{key}[{counts[key]}]"
+            elif match := self._TABLE_HEADER.match(line):
+                parts = match.group(1).split(".")
+                prefix = self._resolve(parts[:-1], counts)
+                current = f"{prefix}.{parts[-1]}" if prefix else parts[-1]
+            elif match := self._KEY.match(line):
+                key = f"{current}.{match.group(1)}" if current else match.group(1)
+                self.lines.setdefault(key, number)
+                for quote in ('"""', "'''"):
+                    if line.count(quote) % 2 == 1:
+                        in_multiline = quote
+                continue
+            else:
+                continue
+            self.lines.setdefault(current, number)
+
+    @staticmethod
+    def _resolve(parts: list[str], counts: dict[str, int]) -> str:
+        path = ""
+        for part in parts:
+            path = f"{path}.{part}" if path else part
+            if path in counts:
+                path = f"{path}[{counts[path]}]"
+        return path
+
+    def line(self, path: str) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            parent = re.sub(r"(\.?[^.\[]+|\[\d+\])$", "", path)
+            if parent == path:
+                return None
+            path = parent
+        return None
+
+
+def _type_name(value: object) -> str:
+    for kind, label in _TYPE_NAMES.items():
+        if type(value) is kind:
+            return label
+    return type(value).__name__
+
+
+def _show(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class _Reader:
+    def __init__(self, *, name: str, locator: _Locator) -> None:
+        self.name = name
+        self.locator = locator
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.name, path, message, self.locator.line(path)))
+
+    # -- generic checks -------------------------------------------------------------
+
+    def keys(self, table: Mapping[str, Any], schema: str, path: str) -> None:
+        allowed = SCHEMA[schema]
+        for key in table:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else key
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+                listing = ", ".join(allowed)
+                self.problem(where, f"unknown key {key!r}{suggestion} (expected one of: {listing})")
+        for key, required in allowed.items():
+            if required and key not in table:
+                self.problem(path, f"missing key {key!r}")
+
+    def get(self, table: Mapping[str, Any], key: str, path: str, kind: type[T]) -> T | None:
+        if key not in table:
+            return None
+        value = table[key]
+        where = f"{path}.{key}" if path else key
+        if type(value) is not kind:
+            found = f"{_type_name(value)} ({_show(value)})"
+            self.problem(where, f"expected {_TYPE_NAMES[kind]}, found {found}")
+            return None
+        return value
+
+    def text(self, table: Mapping[str, Any], key: str, path: str, *, multiline: bool = False) -> str:
+        if key not in table:
+            return ""
+        return self.string(table[key], f"{path}.{key}", multiline=multiline)
+
+    def string(self, value: object, where: str, *, multiline: bool = False) -> str:
+        if not isinstance(value, str):
+            self.problem(where, f"expected a string, found {_type_name(value)} ({_show(value)})")
+            return ""
+        if match := _CONTROL.search(value):
+            code = f"U+{ord(match.group()):04X}"
+            self.problem(where, f"control character {code} at position {match.start()}; remove it")
+            return ""
+        if not multiline and "\n" in value:
+            self.problem(where, "expected a single line, found a line break")
+            return ""
+        if not value.strip():
+            self.problem(where, "expected text, found an empty string")
+            return ""
+        return value.strip()
+
+    def text_list(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        values = self.get(table, key, path, list) or []
+        strings = (self.string(v, f"{path}.{key}[{i}]") for i, v in enumerate(values))
+        return tuple(s for s in strings if s)
+
+    def identifier(self, table: Mapping[str, Any], key: str, path: str) -> str:
+        value = self.get(table, key, path, str)
+        if value is None:
+            return ""
+        if len(value) > ID_MAX_LENGTH or not ID_PATTERN.fullmatch(value):
+            self.problem(
+                f"{path}.{key}",
+                f"{_show(value)} is not a safe id; expected lowercase letters, digits and "
+                f"single hyphens (like 'oral-2d'), at most {ID_MAX_LENGTH} characters",
+            )
+            return ""
+        return value
+
+    def url(self, table: Mapping[str, Any], key: str, path: str) -> str:
+        value = self.text(table, key, path)
+        if value and not _URL.fullmatch(value):
+            self.problem(f"{path}.{key}", f"{_show(value)} is not a URL; expected https://…")
+            return ""
+        return value
+
+    def unique(self, ids: list[tuple[str, str]], what: str) -> None:
+        seen: dict[str, str] = {}
+        for path, identifier in ids:
+            if not identifier:
+                continue
+            if identifier in seen:
+                self.problem(
+                    f"{path}.id",
+                    f"duplicate {what} id {identifier!r} (first at {seen[identifier]})",
+                )
+            else:
+                seen[identifier] = path
+
+    def tables(self, document: Mapping[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        values = self.get(document, key, "", list)
+        if values is None:
+            return
+        if not values:
+            self.problem(key, f"expected at least one [[{key}]] table, found none")
+        for index, value in enumerate(values):
+            path = f"{key}[{index}]"
+            if isinstance(value, dict):
+                yield path, value
+            else:
+                self.problem(path, f"expected a table, found {_type_name(value)}")
+
+    # -- the document ---------------------------------------------------------------
+
+    def programme(self, document: dict[str, Any]) -> Programme:
+        self.keys(document, "", "")
+        conference = self.conference(document)
+        categories = [self.category(path, table) for path, table in self.tables(document, "categories")]
+        self.unique([(f"categories[{i}]", c.id) for i, c in enumerate(categories)], "category")
+        zone = self.zone(conference.timezone) if conference else None
+        by_category = {c.id: c for c in categories if c.id}
+        papers: list[Paper] = []
+        events: list[Event] = []
+        for path, table in self.tables(document, "papers"):
+            paper = self.paper(path, table, by_category)
+            papers.append(paper)
+            events.extend(self.slots(path, table, paper.id, zone))
+        self.unique([(f"papers[{i}]", p.id) for i, p in enumerate(papers)], "paper")
+        if self.problems or conference is None:
+            raise EventsFileError(sorted(self.problems, key=lambda p: p.line or 0))
+        return Programme(
+            conference=conference,
+            categories=tuple(categories),
+            papers=tuple(papers),
+            events=tuple(sorted(events, key=event_sort_key)),
+        )
+
+    def conference(self, document: Mapping[str, Any]) -> Conference | None:
+        table = self.get(document, "conference", "", dict)
+        publish = self.get(document, "publish", "", dict)
+        if table is None or publish is None:
+            return None
+        path = "conference"
+        self.keys(table, "conference", path)
+        self.keys(publish, "publish", "publish")
+        start = self.day(table, "start", path)
+        end = self.day(table, "end", path)
+        if start and end and end < start:
+            self.problem(f"{path}.end", f"{end} is before the start {start}; expected a later date")
+        timezone_name = self.text(table, "timezone", path)
+        streamed: list[Kind] = []
+        for index, kind in enumerate(self.text_list(table, "streamed", path)):
+            if kind in KINDS:
+                streamed.append(kind)
+            else:
+                expected = ", ".join(repr(k) for k in KINDS)
+                self.problem(
+                    f"{path}.streamed[{index}]",
+                    f"unknown kind {kind!r}; expected one of {expected}",
+                )
+        name = self.text(table, "name", path)
+        return Conference(
+            id=self.identifier(table, "id", path),
+            name=name,
+            full_name=self.text(table, "full_name", path) or name,
+            start=start or date.min,
+            end=end or date.min,
+            venue=self.text(table, "venue", path),
+            city=self.text(table, "city", path),
+            website=self.url(table, "website", path),
+            timezone=timezone_name,
+            streamed=frozenset(streamed),
+            updated=self.updated(publish),
+            refresh_interval=self.duration(publish, "refresh_interval", "publish"),
+        )
+
+    def day(self, table: Mapping[str, Any], key: str, path: str) -> date | None:
+        value = table.get(key)
+        if value is None or type(value) is date:
+            return value
+        self.problem(
+            f"{path}.{key}",
+            f"expected a date like 2023-12-10, found {_type_name(value)} ({_show(value)})",
+        )
+        return None
+
+    def updated(self, publish: Mapping[str, Any]) -> datetime:
+        value = publish.get("updated")
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        if value is not None:
+            self.problem(
+                "publish.updated",
+                f"expected a date-time with an offset like 2023-12-11T00:00:00Z, found {_show(value)}",
+            )
+        return datetime.min.replace(tzinfo=UTC)
+
+    def duration(self, table: Mapping[str, Any], key: str, path: str) -> timedelta:
+        value = self.get(table, key, path, str)
+        if value is None:
+            return DEFAULT_REFRESH_INTERVAL
+        match = _DURATION.fullmatch(value)
+        if match and any(match.groups()):
+            weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+            result = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+            if result >= timedelta(minutes=1):
+                return result
+        self.problem(f"{path}.{key}", f"{_show(value)} is not a duration; expected ISO 8601 like 'PT12H'")
+        return DEFAULT_REFRESH_INTERVAL
+
+    def zone(self, name: str) -> pytz.BaseTzInfo | None:
+        if not name:
+            return None
+        try:
+            return pytz.timezone(name)
+        except pytz.UnknownTimeZoneError:
+            hint = difflib.get_close_matches(name, pytz.all_timezones, n=1)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            self.problem(
+                "conference.timezone",
+                f"unknown time zone {name!r}{suggestion} (expected an IANA name like 'America/Chicago')",
+            )
+            return None
+
+    def category(self, path: str, table: Mapping[str, Any]) -> Category:
+        self.keys(table, "categories", path)
+        identifier = self.identifier(table, "id", path)
+        if identifier in RESERVED_CATEGORY_IDS:
+            self.problem(f"{path}.id", f"{identifier!r} is reserved for the overall feed; choose another id")
+        return Category(
+            id=identifier,
+            name=self.text(table, "name", path),
+            subcategories=self.text_list(table, "subcategories", path),
+        )
+
+    def paper(self, path: str, table: Mapping[str, Any], categories: Mapping[str, Category]) -> Paper:
+        self.keys(table, "papers", path)
+        category_id = self.get(table, "category", path, str) or ""
+        category = categories.get(category_id)
+        if category_id and category is None:
+            known = ", ".join(repr(c) for c in sorted(categories)) or "none"
+            self.problem(f"{path}.category", f"unknown category {category_id!r} (defined: {known})")
+        subcategory = self.text(table, "subcategory", path)
+        if category and subcategory and subcategory not in category.subcategories:
+            allowed = ", ".join(repr(s) for s in category.subcategories) or "none"
+            self.problem(
+                f"{path}.subcategory",
+                f"{subcategory!r} is not a subcategory of {category.id!r} (defined: {allowed})",
+            )
+        authors = self.text_list(table, "authors", path)
+        if "authors" in table and not authors:
+            self.problem(f"{path}.authors", "expected at least one author")
+        return Paper(
+            id=self.identifier(table, "id", path),
+            category=category_id,
+            title=self.text(table, "title", path),
+            authors=authors,
+            abstract=self.text(table, "abstract", path, multiline=True),
+            note=self.text(table, "note", path, multiline=True),
+            subcategory=subcategory,
+            url=self.url(table, "url", path),
+            links=tuple(self.links(table, path)),
+        )
+
+    def links(self, table: Mapping[str, Any], path: str) -> Iterator[Link]:
+        for index, value in enumerate(self.get(table, "links", path, list) or []):
+            where = f"{path}.links[{index}]"
+            if not isinstance(value, dict):
+                self.problem(where, f"expected a table {{ label = …, url = … }}, found {_type_name(value)}")
+                continue
+            self.keys(value, "links", where)
+            yield Link(label=self.text(value, "label", where), url=self.url(value, "url", where))
+
+    def slots(
+        self, path: str, table: Mapping[str, Any], paper_id: str, zone: pytz.BaseTzInfo | None
+    ) -> Iterator[Event]:
+        for kind in KINDS:
+            slot = self.get(table, kind, path, dict)
+            if slot is None:
+                continue
+            where = f"{path}.{kind}"
+            self.keys(slot, "slot", where)
+            start = self.local_time(slot, "start", where, zone)
+            end = self.local_time(slot, "end", where, zone)
+            if start and end and end <= start:
+                self.problem(
+                    f"{where}.end",
+                    f"{end:%Y-%m-%d %H:%M} is not after the start {start:%Y-%m-%d %H:%M}; "
+                    "expected an end later than the start",
+                )
+            room = self.text(slot, "room", where)
+            level = self.text(slot, "level", where)
+            if level and not room:
+                self.problem(f"{where}.level", "a level needs a room; add 'room' or remove 'level'")
+            session = self.text(slot, "session", where)
+            if start and end and session and paper_id:
+                yield Event(
+                    paper=paper_id,
+                    kind=kind,
+                    session=session,
+                    start=start,
+                    end=end,
+                    room=room,
+                    level=level,
+                    board=self.text(slot, "board", where),
+                    speakers=self.text_list(slot, "speakers", where),
+                )
+        if not any(kind in table for kind in KINDS):
+            self.problem(path, "no events: expected an oral, a poster or a talk")
+
+    def local_time(
+        self, table: Mapping[str, Any], key: str, path: str, zone: pytz.BaseTzInfo | None
+    ) -> datetime | None:
+        if key not in table:
+            return None
+        value = table[key]
+        where = f"{path}.{key}"
+        if not isinstance(value, datetime) or value.tzinfo is not None:
+            self.problem(
+                where,
+                f"expected a local date-time like 2023-12-12T15:40:00 (no offset: times are in "
+                f"conference.timezone), found {_type_name(value)} ({_show(value)})",
+            )
+            return None
+        if zone is None:
+            return None
+        return self.localize(zone, value, where)
+
+    def localize(self, zone: pytz.BaseTzInfo, value: datetime, where: str) -> datetime | None:
+        try:
+            return zone.localize(value, is_dst=None)
+        except pytz.NonExistentTimeError:
+            self.problem(where, f"{value:%Y-%m-%d %H:%M} does not exist in {zone.zone} (clocks skip it)")
+        except pytz.AmbiguousTimeError:
+            self.problem(
+                where,
+                f"{value:%Y-%m-%d %H:%M} happens twice in {zone.zone} (clocks go back); pick another time",
+            )
+        return None

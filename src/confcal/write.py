@@ -1,0 +1,63 @@
+"""Atomic writes into the output folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+
+class UnsafePathError(ValueError):
+    """A relative path that would land outside the output folder."""
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+def safe_target(root: Path, relative: str) -> Path:
+    path = PurePosixPath(relative)
+    if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts):
+        raise UnsafePathError(f"refusing to write {relative!r} outside {root}")
+    return root.joinpath(*path.parts)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, flush it to disk, then replace."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_files(root: Path, files: Mapping[str, bytes]) -> WriteReport:
+    """Write every file under ``root``; a file whose bytes are already there is left alone.
+
+    Every path is checked before anything is written.
+    """
+    targets = {relative: safe_target(root, relative) for relative in sorted(files)}
+    written: list[str] = []
+    unchanged: list[str] = []
+    for relative, target in targets.items():
+        data = files[relative]
+        try:
+            if target.read_bytes() == data:
+                unchanged.append(relative)
+                continue
+        except FileNotFoundError:
+            pass
+        write_atomic(target, data)
+        written.append(relative)
+    return WriteReport(written=tuple(written), unchanged=tuple(unchanged))
