@@ -1,4 +1,4 @@
-"""The pipeline: load → select → render → write."""
+"""The pipeline: load → revise → select → render → write."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from confcal.feeds import feeds
 from confcal.load import load
 from confcal.model import Programme
 from confcal.render import render_feeds
+from confcal.revisions import STATE_FILE, Revised, State, dump_state, parse_state, revise
 from confcal.write import WriteReport, write_files
 
 
@@ -21,12 +22,39 @@ def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
     return dataclasses.replace(programme, conference=conference)
 
 
-def plan(programme: Programme) -> dict[str, bytes]:
-    """Every file a build writes: path relative to the output folder → bytes."""
-    return render_feeds(programme, feeds(programme))
-
-
-def build(events: Path, output: Path, *, stamp: datetime | None = None) -> WriteReport:
-    """Build ``output`` from ``events``. Raises EventsFileError before writing anything."""
+def prepare(events: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False) -> Programme:
+    """Load ``events``; ``stamp`` and ``keep_cancelled`` (command-line options) override the file."""
     programme = with_stamp(load(events), stamp)
-    return write_files(output, plan(programme))
+    if keep_cancelled:
+        conference = dataclasses.replace(programme.conference, keep_cancelled=True)
+        programme = dataclasses.replace(programme, conference=conference)
+    return programme
+
+
+def read_state(output: Path) -> State:
+    """The published state beside the feeds; none (a first build) when the file is missing."""
+    try:
+        raw = (output / STATE_FILE).read_bytes()
+    except FileNotFoundError:
+        return {}
+    return parse_state(raw, name=str(output / STATE_FILE))
+
+
+def render_plan(revised: Revised) -> dict[str, bytes]:
+    """Every file of a revised programme: the feeds and the new state."""
+    files = render_feeds(revised.programme, feeds(revised.programme), revised.revisions)
+    files[STATE_FILE] = dump_state(revised.state)
+    return files
+
+
+def plan(programme: Programme, *, previous: State | None = None) -> dict[str, bytes]:
+    """Every file a build writes: path relative to the output folder → bytes."""
+    return render_plan(revise(programme, previous or {}))
+
+
+def build(
+    events: Path, output: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False
+) -> WriteReport:
+    """Build ``output`` from ``events``. Raises EventsFileError before writing anything."""
+    programme = prepare(events, stamp=stamp, keep_cancelled=keep_cancelled)
+    return write_files(output, plan(programme, previous=read_state(output)))

@@ -24,6 +24,14 @@ OUTPUT = click.option(
 )
 
 
+KEEP_CANCELLED = click.option(
+    "--keep-cancelled",
+    is_flag=True,
+    help="Keep published events that the events file dropped, as STATUS:CANCELLED "
+    "(same as keep_cancelled = true in [publish]).",
+)
+
+
 def source_date_epoch() -> datetime | None:
     """SOURCE_DATE_EPOCH, when set, overrides publish.updated as every event's DTSTAMP."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -49,11 +57,13 @@ def cli() -> None:
 @cli.command()
 @EVENTS
 @OUTPUT
-def build(events: Path, output: Path) -> None:
+@KEEP_CANCELLED
+def build(events: Path, output: Path, keep_cancelled: bool) -> None:
     """Build all.ics and one feed per category from EVENTS (default: events.toml).
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
-    left untouched.
+    left untouched. A slot whose time, place, title or status changed since the last
+    build (recorded in OUTPUT/confcal-state.json) gets SEQUENCE + 1 and a new LAST-MODIFIED.
 
     \b
     Example:
@@ -62,10 +72,55 @@ def build(events: Path, output: Path) -> None:
     from confcal.build import build as run_build
 
     try:
-        report = run_build(events, output, stamp=source_date_epoch())
+        report = run_build(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
     click.echo(
         f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged "
         f"({len(report.written) + len(report.unchanged)} files)"
     )
+
+
+@cli.command()
+@EVENTS
+@OUTPUT
+@KEEP_CANCELLED
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="One line per change, or one JSON document.",
+)
+def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -> None:
+    """List what the next build would change for subscribers, without writing anything.
+
+    One line per added, removed, moved, re-roomed, renamed, cancelled or restored event,
+    then the files that would be rewritten. Exits 0 when there is nothing to publish,
+    1 when there are changes (or a problem).
+
+    \b
+    Example:
+      confcal diff events.toml -o output && echo "nothing to publish"
+    """
+    import json
+
+    from confcal.diff import diff as run_diff
+
+    try:
+        result = run_diff(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
+    except EventsFileError as error:
+        raise click.ClickException(error.report()) from None
+    if output_format == "json":
+        document = {"changes": [c.as_json() for c in result.changes], "files": list(result.files)}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif result.empty:
+        click.echo(f"{output}: nothing to publish")
+    else:
+        for change in result.changes:
+            click.echo(str(change))
+        if result.files:
+            click.echo(f"{output}: {len(result.files)} files would be written: {', '.join(result.files)}")
+    if not result.empty:
+        raise SystemExit(1)

@@ -15,6 +15,7 @@ import pytz
 from confcal.errors import EventsFileError, Problem
 from confcal.model import (
     KINDS,
+    STATUSES,
     Category,
     Conference,
     Event,
@@ -22,6 +23,7 @@ from confcal.model import (
     Link,
     Paper,
     Programme,
+    Status,
     event_sort_key,
 )
 
@@ -52,7 +54,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "timezone": True,
         "streamed": False,
     },
-    "publish": {"updated": True, "refresh_interval": False},
+    "publish": {"updated": True, "refresh_interval": False, "keep_cancelled": False},
     "categories": {"id": True, "name": True, "subcategories": False},
     "papers": {
         "id": True,
@@ -75,6 +77,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "level": False,
         "board": False,
         "speakers": False,
+        "status": False,
     },
 }
 
@@ -374,6 +377,7 @@ class _Reader:
             streamed=frozenset(streamed),
             updated=self.updated(publish),
             refresh_interval=self.duration(publish, "refresh_interval", "publish"),
+            keep_cancelled=self.get(publish, "keep_cancelled", "publish", bool) or False,
         )
 
     def day(self, table: Mapping[str, Any], key: str, path: str) -> date | None:
@@ -506,9 +510,20 @@ class _Reader:
                     level=level,
                     board=self.text(slot, "board", where),
                     speakers=self.text_list(slot, "speakers", where),
+                    status=self.status(slot, where),
                 )
         if not any(kind in table for kind in KINDS):
             self.problem(path, "no events: expected an oral, a poster or a talk")
+
+    def status(self, slot: Mapping[str, Any], path: str) -> Status:
+        value = self.get(slot, "status", path, str)
+        for status in STATUSES:
+            if value == status:
+                return status
+        if value is not None:
+            expected = " or ".join(repr(s) for s in STATUSES)
+            self.problem(f"{path}.status", f"unknown status {_show(value)}; expected {expected}")
+        return "confirmed"
 
     def local_time(
         self, table: Mapping[str, Any], key: str, path: str, zone: pytz.BaseTzInfo | None

@@ -13,6 +13,8 @@ from typing import Literal
 Kind = Literal["oral", "poster", "talk"]
 KINDS: tuple[Kind, ...] = ("oral", "poster", "talk")
 KIND_LABELS: dict[Kind, str] = {"oral": "Oral", "poster": "Poster", "talk": "Talk"}
+Status = Literal["confirmed", "cancelled"]
+STATUSES: tuple[Status, ...] = ("confirmed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Conference:
     streamed: frozenset[Kind]
     updated: datetime
     refresh_interval: timedelta
+    keep_cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Event:
     level: str = ""
     board: str = ""
     speakers: tuple[str, ...] = ()
+    status: Status = "confirmed"
 
     @property
     def id(self) -> str:

@@ -16,6 +16,7 @@ from icalendar.timezone import TZP
 
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Paper, Programme
+from confcal.revisions import Revision
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
@@ -29,7 +30,8 @@ def uid(programme: Programme, event: Event) -> str:
 
 def summary(event: Event, paper: Paper) -> str:
     prefix = event.session if event.kind == "talk" else KIND_LABELS[event.kind]
-    return f"{prefix}: {paper.title}"
+    text = f"{prefix}: {paper.title}"
+    return f"Cancelled: {text}" if event.status == "cancelled" else text
 
 
 def location(programme: Programme, event: Event) -> str:
@@ -75,8 +77,9 @@ def description(programme: Programme, event: Event) -> str:
     return "\n\n".join(blocks)
 
 
-def render_event(programme: Programme, event: Event) -> bytes:
-    """One VEVENT, serialised by icalendar."""
+def render_event(programme: Programme, event: Event, revision: Revision | None = None) -> bytes:
+    """One VEVENT, serialised by icalendar; without a revision, as in a first build."""
+    revision = revision or Revision(sequence=0, last_modified=programme.conference.updated)
     paper = programme.paper(event.paper)
     component = icalendar.Event()
     component.add("uid", uid(programme, event))
@@ -90,13 +93,16 @@ def render_event(programme: Programme, event: Event) -> bytes:
     if paper.url:
         component.add("url", paper.url)
     component.add("categories", [programme.category(paper.category).name, KIND_LABELS[event.kind]])
-    component.add("status", "CONFIRMED")
+    component.add("status", event.status.upper())
+    component.add("sequence", revision.sequence)
+    component.add("last-modified", revision.last_modified)
     return bytes(component.to_ical())
 
 
-def render_events(programme: Programme) -> dict[str, bytes]:
+def render_events(programme: Programme, revisions: Mapping[str, Revision] | None = None) -> dict[str, bytes]:
     """Every event of the programme, rendered once, by event id."""
-    return {event.id: render_event(programme, event) for event in programme.events}
+    revisions = revisions or {}
+    return {event.id: render_event(programme, event, revisions.get(event.id)) for event in programme.events}
 
 
 def timezone_component(programme: Programme) -> icalendar.Timezone:
@@ -144,9 +150,11 @@ def assemble(head: bytes, blocks: Iterable[bytes]) -> bytes:
     return head + b"".join(blocks) + _END
 
 
-def render_feeds(programme: Programme, feeds: Iterable[Feed]) -> dict[str, bytes]:
+def render_feeds(
+    programme: Programme, feeds: Iterable[Feed], revisions: Mapping[str, Revision] | None = None
+) -> dict[str, bytes]:
     """Each feed's file name → its bytes, every event serialised only once."""
-    blocks: Mapping[str, bytes] = render_events(programme)
+    blocks: Mapping[str, bytes] = render_events(programme, revisions)
     vtimezone = timezone_component(programme)
     return {
         feed.filename: assemble(

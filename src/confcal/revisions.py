@@ -1,0 +1,372 @@
+"""What changed since the last published build: SEQUENCE, LAST-MODIFIED and cancellations.
+
+Pure: the previous state + the programme → each event's revision, the new state and the
+list of changes. ``build`` reads the state from ``output/confcal-state.json`` (STATE_FILE)
+and writes the new one with the feeds, so the committed ``output/`` is the published state.
+
+A slot is one event id (``<paper>.<kind>``). It counts as changed when its start, end, place,
+paper title or status differs from the last build: then SEQUENCE goes up by one and
+LAST-MODIFIED becomes the build's stamp (``publish.updated`` or SOURCE_DATE_EPOCH). Anything
+else (abstract, authors, links) reaches subscribers without raising SEQUENCE.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import pytz
+
+from confcal.errors import EventsFileError, Problem
+from confcal.model import KINDS, STATUSES, Event, Kind, Paper, Programme, Status, event_sort_key
+
+STATE_FILE = "confcal-state.json"
+STATE_FORMAT = 1
+_STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_EVENT_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]+)")
+
+ChangeKind = Literal["added", "removed", "moved", "re-roomed", "renamed", "cancelled", "restored"]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """How often a slot has changed since its first build, and when it last did."""
+
+    sequence: int
+    last_modified: datetime
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the last build published for one slot: enough to compare it and to re-render it.
+
+    ``event`` holds UTC times; ``paper`` holds no abstract, note or links.
+    """
+
+    revision: Revision
+    event: Event
+    paper: Paper
+    removed: bool = False
+
+    @property
+    def status(self) -> Status | Literal["removed"]:
+        return "removed" if self.removed else self.event.status
+
+
+State = Mapping[str, Entry]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of ``confcal diff``."""
+
+    kind: ChangeKind
+    id: str
+    title: str
+    old: str = ""
+    new: str = ""
+
+    def __str__(self) -> str:
+        line = f'{self.kind}: {self.id} "{self.title}"'
+        if self.kind == "renamed":
+            return f'{self.kind}: {self.id} "{self.old}" → "{self.new}"'
+        return f"{line}: {self.old} → {self.new}" if self.old or self.new else line
+
+    def as_json(self) -> dict[str, str]:
+        return {"change": self.kind, "id": self.id, "title": self.title, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class Revised:
+    """The programme to publish (with kept cancelled slots), each event's revision, the new state."""
+
+    programme: Programme
+    revisions: Mapping[str, Revision]
+    state: State
+    changes: tuple[Change, ...]
+
+
+def revise(programme: Programme, previous: State) -> Revised:
+    """Compare ``programme`` with the ``previous`` published state."""
+    stamp = programme.conference.updated
+    published = (
+        with_kept_cancellations(programme, previous) if programme.conference.keep_cancelled else programme
+    )
+    revisions: dict[str, Revision] = {}
+    state: dict[str, Entry] = {}
+    changes: list[Change] = []
+    for event in published.events:
+        paper = published.paper(event.paper)
+        entry = previous.get(event.id)
+        if entry is None:
+            revision = Revision(0, stamp)
+        elif entry.removed:
+            revision = Revision(entry.revision.sequence + 1, stamp)
+        elif _significant(entry.event, entry.paper) == _significant(event, paper):
+            revision = entry.revision
+        else:
+            revision = Revision(entry.revision.sequence + 1, stamp)
+        revisions[event.id] = revision
+        state[event.id] = Entry(revision=revision, event=_in_utc(event), paper=_slim(paper))
+        changes.extend(_changes(entry, event, paper, published.conference.timezone))
+    for event_id, entry in previous.items():
+        if event_id not in state:
+            state[event_id] = dataclasses.replace(entry, removed=True)
+            if not entry.removed:
+                changes.append(Change("removed", event_id, entry.paper.title))
+    return Revised(
+        programme=published,
+        revisions=revisions,
+        state=dict(sorted(state.items())),
+        changes=tuple(sorted(changes, key=lambda c: (c.id, _ORDER.index(c.kind)))),
+    )
+
+
+_ORDER: tuple[ChangeKind, ...] = (
+    "added",
+    "removed",
+    "cancelled",
+    "restored",
+    "moved",
+    "re-roomed",
+    "renamed",
+)
+
+
+def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
+    """The programme plus, as cancelled events, the published slots the events file dropped.
+
+    A slot whose category no longer exists has no feed to stay in and is dropped.
+    """
+    present = {event.id for event in programme.events}
+    papers = {paper.id: paper for paper in programme.papers}
+    categories = {category.id for category in programme.categories}
+    zone = pytz.timezone(programme.conference.timezone)
+    kept_events: list[Event] = []
+    kept_papers: dict[str, Paper] = {}
+    for event_id, entry in sorted(previous.items()):
+        if event_id in present or entry.removed:
+            continue
+        paper = papers.get(entry.paper.id) or kept_papers.get(entry.paper.id) or entry.paper
+        if paper.category not in categories:
+            continue
+        if paper.id not in papers:
+            kept_papers[paper.id] = paper
+        kept_events.append(
+            dataclasses.replace(
+                entry.event,
+                start=entry.event.start.astimezone(zone),
+                end=entry.event.end.astimezone(zone),
+                status="cancelled",
+            )
+        )
+    if not kept_events:
+        return programme
+    return dataclasses.replace(
+        programme,
+        papers=(*programme.papers, *kept_papers.values()),
+        events=tuple(sorted((*programme.events, *kept_events), key=event_sort_key)),
+    )
+
+
+def _significant(event: Event, paper: Paper) -> tuple[datetime, datetime, str, str, str]:
+    return (event.start.astimezone(UTC), event.end.astimezone(UTC), event.place, paper.title, event.status)
+
+
+def _in_utc(event: Event) -> Event:
+    return dataclasses.replace(event, start=event.start.astimezone(UTC), end=event.end.astimezone(UTC))
+
+
+def _slim(paper: Paper) -> Paper:
+    return Paper(
+        id=paper.id,
+        category=paper.category,
+        title=paper.title,
+        authors=paper.authors,
+        subcategory=paper.subcategory,
+        url=paper.url,
+    )
+
+
+def local_span(event: Event, timezone: str) -> str:
+    """'Tue 12 Dec 2023 15:40–16:40 CST' in the conference's zone."""
+    zone = pytz.timezone(timezone)
+    start, end = event.start.astimezone(zone), event.end.astimezone(zone)
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %-d %b %Y %H:%M}"
+    return f"{start:%a %-d %b %Y %H:%M}–{until} {end:%Z}"
+
+
+def _changes(entry: Entry | None, event: Event, paper: Paper, timezone: str) -> list[Change]:
+    if entry is None or entry.removed:
+        return [Change("added", event.id, paper.title)]
+    old, changes = entry.event, []
+    if old.status != event.status:
+        kind: ChangeKind = "cancelled" if event.status == "cancelled" else "restored"
+        changes.append(Change(kind, event.id, paper.title))
+    if (old.start, old.end) != (event.start, event.end):
+        changes.append(
+            Change("moved", event.id, paper.title, local_span(old, timezone), local_span(event, timezone))
+        )
+    if old.place != event.place:
+        where = "no place"
+        changes.append(Change("re-roomed", event.id, paper.title, old.place or where, event.place or where))
+    if entry.paper.title != paper.title:
+        changes.append(Change("renamed", event.id, paper.title, entry.paper.title, paper.title))
+    return changes
+
+
+# -- the state file ---------------------------------------------------------------------
+
+
+def dump_state(state: State) -> bytes:
+    """The state as JSON: sorted keys, one value a line, so its diffs can be reviewed."""
+    document = {
+        "about": "Written by confcal build: what each slot looked like when last published. "
+        "Keep it with the feeds; do not edit it.",
+        "format": STATE_FORMAT,
+        "events": {event_id: _entry_json(entry) for event_id, entry in state.items()},
+    }
+    return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    event, paper = entry.event, entry.paper
+    return {
+        "sequence": entry.revision.sequence,
+        "last_modified": entry.revision.last_modified.astimezone(UTC).strftime(_STAMP_FORMAT),
+        "status": entry.status,
+        "start": event.start.strftime(_STAMP_FORMAT),
+        "end": event.end.strftime(_STAMP_FORMAT),
+        "session": event.session,
+        "room": event.room,
+        "level": event.level,
+        "board": event.board,
+        "speakers": list(event.speakers),
+        "paper": {
+            "title": paper.title,
+            "category": paper.category,
+            "subcategory": paper.subcategory,
+            "authors": list(paper.authors),
+            "url": paper.url,
+        },
+    }
+
+
+def parse_state(raw: bytes, *, name: str) -> dict[str, Entry]:
+    """Read a state file written by ``dump_state``; raise EventsFileError if it is damaged."""
+    fix = "restore it from version control, or delete it to start again from SEQUENCE 0"
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise EventsFileError([Problem(name, "", f"not UTF-8; {fix}")]) from None
+    except json.JSONDecodeError as error:
+        message = f"not valid JSON: {error.msg} (column {error.colno}); {fix}"
+        raise EventsFileError([Problem(name, "", message, error.lineno)]) from None
+    reader = _StateReader(name)
+    state = reader.state(document)
+    if reader.problems:
+        raise EventsFileError([*reader.problems, Problem(name, "", f"this state file is damaged; {fix}")])
+    return state
+
+
+class _StateReader:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.name, path, message))
+
+    def value(self, table: Mapping[str, Any], key: str, path: str, kind: type, label: str) -> Any:
+        value = table.get(key)
+        if type(value) is not kind:
+            self.problem(f"{path}.{key}" if path else key, f"expected {label}, found {value!r:.40}")
+            return None
+        return value
+
+    def text(self, table: Mapping[str, Any], key: str, path: str) -> str:
+        return str(self.value(table, key, path, str, "a string") or "")
+
+    def texts(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        values = self.value(table, key, path, list, "an array of strings") or []
+        if not all(isinstance(v, str) for v in values):
+            self.problem(f"{path}.{key}", "expected an array of strings")
+            return ()
+        return tuple(values)
+
+    def instant(self, table: Mapping[str, Any], key: str, path: str) -> datetime:
+        text = self.text(table, key, path)
+        try:
+            return datetime.strptime(text, _STAMP_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            if text:
+                self.problem(
+                    f"{path}.{key}", f"expected a UTC time like 2023-12-11T00:00:00Z, found {text!r}"
+                )
+            return datetime.min.replace(tzinfo=UTC)
+
+    def state(self, document: object) -> dict[str, Entry]:
+        if not isinstance(document, dict):
+            self.problem("", "expected a JSON object")
+            return {}
+        if document.get("format") != STATE_FORMAT:
+            self.problem("format", f"expected {STATE_FORMAT}, found {document.get('format')!r}")
+            return {}
+        events = self.value(document, "events", "", dict, "an object") or {}
+        state: dict[str, Entry] = {}
+        for event_id, table in events.items():
+            entry = self.entry(event_id, table, f"events.{event_id}")
+            if entry is not None:
+                state[event_id] = entry
+        return state
+
+    def entry(self, event_id: str, table: object, path: str) -> Entry | None:
+        match = _EVENT_ID.fullmatch(event_id)
+        if not match or match.group(2) not in KINDS:
+            self.problem(path, "expected an event id like 'paper-id.oral'")
+            return None
+        if not isinstance(table, dict):
+            self.problem(path, "expected an object")
+            return None
+        count = len(self.problems)
+        sequence = self.value(table, "sequence", path, int, "a whole number")
+        if isinstance(sequence, int) and sequence < 0:
+            self.problem(f"{path}.sequence", f"expected a whole number, found {sequence}")
+        status = self.text(table, "status", path)
+        if status and status not in (*STATUSES, "removed"):
+            self.problem(
+                f"{path}.status", f"expected 'confirmed', 'cancelled' or 'removed', found {status!r}"
+            )
+        paper_table = self.value(table, "paper", path, dict, "an object") or {}
+        paper_path = f"{path}.paper"
+        kind: Kind = next(k for k in KINDS if k == match.group(2))
+        event = Event(
+            paper=match.group(1),
+            kind=kind,
+            session=self.text(table, "session", path),
+            start=self.instant(table, "start", path),
+            end=self.instant(table, "end", path),
+            room=self.text(table, "room", path),
+            level=self.text(table, "level", path),
+            board=self.text(table, "board", path),
+            speakers=self.texts(table, "speakers", path),
+            status="cancelled" if status == "cancelled" else "confirmed",
+        )
+        paper = Paper(
+            id=match.group(1),
+            category=self.text(paper_table, "category", paper_path),
+            title=self.text(paper_table, "title", paper_path),
+            authors=self.texts(paper_table, "authors", paper_path),
+            subcategory=self.text(paper_table, "subcategory", paper_path),
+            url=self.text(paper_table, "url", paper_path),
+        )
+        last_modified = self.instant(table, "last_modified", path)
+        if len(self.problems) > count:
+            return None
+        revision = Revision(sequence=sequence, last_modified=last_modified)
+        return Entry(revision=revision, event=event, paper=paper, removed=status == "removed")
