@@ -52,9 +52,17 @@ def plan(programme: Programme, *, previous: State | None = None) -> dict[str, by
     return render_plan(revise(programme, previous or {}))
 
 
+def publish(
+    events: Path, output: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False
+) -> tuple[WriteReport, Revised]:
+    """Build ``output`` from ``events`` and say what changed. Raises EventsFileError before writing."""
+    programme = prepare(events, stamp=stamp, keep_cancelled=keep_cancelled)
+    revised = revise(programme, read_state(output))
+    return write_files(output, render_plan(revised)), revised
+
+
 def build(
     events: Path, output: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False
 ) -> WriteReport:
     """Build ``output`` from ``events``. Raises EventsFileError before writing anything."""
-    programme = prepare(events, stamp=stamp, keep_cancelled=keep_cancelled)
-    return write_files(output, plan(programme, previous=read_state(output)))
+    return publish(events, output, stamp=stamp, keep_cancelled=keep_cancelled)[0]

@@ -32,6 +32,12 @@ KEEP_CANCELLED = click.option(
 )
 
 
+STALE_STAMP = (
+    "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
+    "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
+)
+
+
 def source_date_epoch() -> datetime | None:
     """SOURCE_DATE_EPOCH, when set, overrides publish.updated as every event's DTSTAMP."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -69,12 +75,14 @@ def build(events: Path, output: Path, keep_cancelled: bool) -> None:
     Example:
       confcal build events.toml -o output
     """
-    from confcal.build import build as run_build
+    from confcal.build import publish
 
     try:
-        report = run_build(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
+        report, revised = publish(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
+    if revised.stale_stamp:
+        click.echo(STALE_STAMP, err=True)
     click.echo(
         f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged "
         f"({len(report.written) + len(report.unchanged)} files)"
@@ -96,9 +104,9 @@ def build(events: Path, output: Path, keep_cancelled: bool) -> None:
 def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -> None:
     """List what the next build would change for subscribers, without writing anything.
 
-    One line per added, removed, moved, re-roomed, renamed, cancelled or restored event,
-    then the files that would be rewritten. Exits 0 when there is nothing to publish,
-    1 when there are changes (or a problem).
+    One line per added, removed, moved, re-roomed, renamed, cancelled, restored or
+    updated (other text) event, then the files that would be written. Exits 0 when there
+    is nothing to publish, 1 when there are changes (or a problem).
 
     \b
     Example:
@@ -112,6 +120,8 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
         result = run_diff(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
+    if result.stale_stamp:
+        click.echo(STALE_STAMP, err=True)
     if output_format == "json":
         document = {"changes": [c.as_json() for c in result.changes], "files": list(result.files)}
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -121,6 +131,7 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
         for change in result.changes:
             click.echo(str(change))
         if result.files:
-            click.echo(f"{output}: {len(result.files)} files would be written: {', '.join(result.files)}")
+            count = "1 file" if len(result.files) == 1 else f"{len(result.files)} files"
+            click.echo(f"{output}: {count} would be written: {', '.join(result.files)}")
     if not result.empty:
         raise SystemExit(1)

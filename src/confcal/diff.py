@@ -16,6 +16,7 @@ class Diff:
     changes: tuple[Change, ...]
     files: tuple[str, ...]
     """Files (relative to the output folder) whose bytes the next build would write."""
+    stale_stamp: bool
 
     @property
     def empty(self) -> bool:
@@ -30,6 +31,7 @@ def diff(events: Path, output: Path, *, stamp: datetime | None = None, keep_canc
     return Diff(
         changes=revised.changes,
         files=tuple(path for path in sorted(files) if not _holds(safe_target(output, path), files[path])),
+        stale_stamp=revised.stale_stamp,
     )
 
 

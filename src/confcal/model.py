@@ -90,6 +90,14 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """How often a slot has changed since its first build (SEQUENCE), and when it last did."""
+
+    sequence: int
+    last_modified: datetime
+
+
+@dataclass(frozen=True)
 class Programme:
     conference: Conference
     categories: tuple[Category, ...]

@@ -15,8 +15,7 @@ import icalendar
 from icalendar.timezone import TZP
 
 from confcal.feeds import Feed
-from confcal.model import KIND_LABELS, Event, Paper, Programme
-from confcal.revisions import Revision
+from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
@@ -78,12 +77,15 @@ def description(programme: Programme, event: Event) -> str:
 
 
 def render_event(programme: Programme, event: Event, revision: Revision | None = None) -> bytes:
-    """One VEVENT, serialised by icalendar; without a revision, as in a first build."""
+    """One VEVENT, serialised by icalendar; without a revision, as in a first build.
+
+    DTSTAMP is the slot's LAST-MODIFIED, so publishing an edit leaves every other event as it was.
+    """
     revision = revision or Revision(sequence=0, last_modified=programme.conference.updated)
     paper = programme.paper(event.paper)
     component = icalendar.Event()
     component.add("uid", uid(programme, event))
-    component.add("dtstamp", programme.conference.updated)
+    component.add("dtstamp", revision.last_modified)
     component.add("dtstart", event.start)
     component.add("dtend", event.end)
     component.add("summary", summary(event, paper))

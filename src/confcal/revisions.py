@@ -4,15 +4,17 @@ Pure: the previous state + the programme → each event's revision, the new stat
 list of changes. ``build`` reads the state from ``output/confcal-state.json`` (STATE_FILE)
 and writes the new one with the feeds, so the committed ``output/`` is the published state.
 
-A slot is one event id (``<paper>.<kind>``). It counts as changed when its start, end, place,
-paper title or status differs from the last build: then SEQUENCE goes up by one and
-LAST-MODIFIED becomes the build's stamp (``publish.updated`` or SOURCE_DATE_EPOCH). Anything
-else (abstract, authors, links) reaches subscribers without raising SEQUENCE.
+A slot is one event id (``<paper>.<kind>``). When its start, end, place, paper title or status
+differs from the last build, SEQUENCE goes up by one and LAST-MODIFIED (and DTSTAMP) become
+the build's stamp (``publish.updated`` or SOURCE_DATE_EPOCH). When only other text changed
+(abstract, authors, links: the event's bytes), LAST-MODIFIED moves to the stamp and SEQUENCE
+stays. An unchanged slot keeps both, so its bytes stay the same.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -23,34 +25,41 @@ from typing import Any, Literal
 import pytz
 
 from confcal.errors import EventsFileError, Problem
-from confcal.model import KINDS, STATUSES, Event, Kind, Paper, Programme, Status, event_sort_key
+from confcal.model import (
+    KINDS,
+    STATUSES,
+    Event,
+    Kind,
+    Paper,
+    Programme,
+    Revision,
+    Status,
+    event_sort_key,
+)
+from confcal.render import render_event
 
 STATE_FILE = "confcal-state.json"
 STATE_FORMAT = 1
 _STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _EVENT_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]+)")
 
-ChangeKind = Literal["added", "removed", "moved", "re-roomed", "renamed", "cancelled", "restored"]
+_NEUTRAL = Revision(sequence=0, last_modified=datetime(1970, 1, 1, tzinfo=UTC))
 
-
-@dataclass(frozen=True)
-class Revision:
-    """How often a slot has changed since its first build, and when it last did."""
-
-    sequence: int
-    last_modified: datetime
+ChangeKind = Literal["added", "removed", "moved", "re-roomed", "renamed", "cancelled", "restored", "updated"]
 
 
 @dataclass(frozen=True)
 class Entry:
     """What the last build published for one slot: enough to compare it and to re-render it.
 
-    ``event`` holds UTC times; ``paper`` holds no abstract, note or links.
+    ``event`` holds UTC times; ``paper`` holds no abstract, note or links; ``content`` is a
+    digest of the event's bytes with SEQUENCE, LAST-MODIFIED and DTSTAMP left neutral.
     """
 
     revision: Revision
     event: Event
     paper: Paper
+    content: str
     removed: bool = False
 
     @property
@@ -89,6 +98,8 @@ class Revised:
     revisions: Mapping[str, Revision]
     state: State
     changes: tuple[Change, ...]
+    stale_stamp: bool
+    """Some slot changed but the stamp is not later than its last LAST-MODIFIED."""
 
 
 def revise(programme: Programme, previous: State) -> Revised:
@@ -100,20 +111,27 @@ def revise(programme: Programme, previous: State) -> Revised:
     revisions: dict[str, Revision] = {}
     state: dict[str, Entry] = {}
     changes: list[Change] = []
+    stale_stamp = False
     for event in published.events:
         paper = published.paper(event.paper)
+        content = hashlib.sha256(render_event(published, event, _NEUTRAL)).hexdigest()
         entry = previous.get(event.id)
         if entry is None:
             revision = Revision(0, stamp)
-        elif entry.removed:
+        elif entry.removed or _significant(entry.event, entry.paper) != _significant(event, paper):
             revision = Revision(entry.revision.sequence + 1, stamp)
-        elif _significant(entry.event, entry.paper) == _significant(event, paper):
-            revision = entry.revision
+        elif entry.content != content:
+            revision = Revision(entry.revision.sequence, stamp)
         else:
-            revision = Revision(entry.revision.sequence + 1, stamp)
+            revision = entry.revision
+        if entry is not None and revision != entry.revision:
+            stale_stamp = stale_stamp or stamp <= entry.revision.last_modified
         revisions[event.id] = revision
-        state[event.id] = Entry(revision=revision, event=_in_utc(event), paper=_slim(paper))
-        changes.extend(_changes(entry, event, paper, published.conference.timezone))
+        state[event.id] = Entry(revision=revision, event=_in_utc(event), paper=_slim(paper), content=content)
+        event_changes = _changes(entry, event, paper, published.conference.timezone)
+        if not event_changes and entry is not None and entry.content != content:
+            event_changes = [Change("updated", event.id, paper.title)]
+        changes.extend(event_changes)
     for event_id, entry in previous.items():
         if event_id not in state:
             state[event_id] = dataclasses.replace(entry, removed=True)
@@ -124,6 +142,7 @@ def revise(programme: Programme, previous: State) -> Revised:
         revisions=revisions,
         state=dict(sorted(state.items())),
         changes=tuple(sorted(changes, key=lambda c: (c.id, _ORDER.index(c.kind)))),
+        stale_stamp=stale_stamp,
     )
 
 
@@ -135,6 +154,7 @@ _ORDER: tuple[ChangeKind, ...] = (
     "moved",
     "re-roomed",
     "renamed",
+    "updated",
 )
 
 
@@ -223,6 +243,13 @@ def _changes(entry: Entry | None, event: Event, paper: Paper, timezone: str) -> 
 # -- the state file ---------------------------------------------------------------------
 
 
+class StateFileError(EventsFileError):
+    """The state file beside the feeds is damaged; ``problems`` says where."""
+
+    def report(self) -> str:
+        return super().report().replace("in the events file:", "in the state file:", 1)
+
+
 def dump_state(state: State) -> bytes:
     """The state as JSON: sorted keys, one value a line, so its diffs can be reviewed."""
     document = {
@@ -238,6 +265,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
     event, paper = entry.event, entry.paper
     return {
         "sequence": entry.revision.sequence,
+        "content": entry.content,
         "last_modified": entry.revision.last_modified.astimezone(UTC).strftime(_STAMP_FORMAT),
         "status": entry.status,
         "start": event.start.strftime(_STAMP_FORMAT),
@@ -258,19 +286,19 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def parse_state(raw: bytes, *, name: str) -> dict[str, Entry]:
-    """Read a state file written by ``dump_state``; raise EventsFileError if it is damaged."""
+    """Read a state file written by ``dump_state``; raise StateFileError if it is damaged."""
     fix = "restore it from version control, or delete it to start again from SEQUENCE 0"
     try:
         document = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise EventsFileError([Problem(name, "", f"not UTF-8; {fix}")]) from None
+        raise StateFileError([Problem(name, "", f"not UTF-8; {fix}")]) from None
     except json.JSONDecodeError as error:
         message = f"not valid JSON: {error.msg} (column {error.colno}); {fix}"
-        raise EventsFileError([Problem(name, "", message, error.lineno)]) from None
+        raise StateFileError([Problem(name, "", message, error.lineno)]) from None
     reader = _StateReader(name)
     state = reader.state(document)
     if reader.problems:
-        raise EventsFileError([*reader.problems, Problem(name, "", f"this state file is damaged; {fix}")])
+        raise StateFileError([*reader.problems, Problem(name, "", f"the file is damaged; {fix}")])
     return state
 
 
@@ -366,7 +394,9 @@ class _StateReader:
             url=self.text(paper_table, "url", paper_path),
         )
         last_modified = self.instant(table, "last_modified", path)
+        content = self.text(table, "content", path)
         if len(self.problems) > count:
             return None
         revision = Revision(sequence=sequence, last_modified=last_modified)
-        return Entry(revision=revision, event=event, paper=paper, removed=status == "removed")
+        removed = status == "removed"
+        return Entry(revision=revision, event=event, paper=paper, content=content, removed=removed)

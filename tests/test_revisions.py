@@ -1,0 +1,454 @@
+"""Programmes change: SEQUENCE, LAST-MODIFIED, cancellations and `confcal diff`.
+
+Each test copies the shipped events.toml into tmp_path, builds, edits the text the way an
+organizer would, rebuilds, and reads the feeds back with the independent `ical` parser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from ical.calendar_stream import IcsCalendarStream
+
+from confcal.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+PAPER = "privacy-auditing-one-training-run"
+TITLE = "Privacy Auditing with One (1) Training Run"
+ORAL = f"{PAPER}.oral"
+POSTER = f"{PAPER}.poster"
+ORAL_UID = f"neurips-2023.{ORAL}@confcal"
+POSTER_UID = f"neurips-2023.{POSTER}@confcal"
+ORAL_TIMES = 'session = "Oral 2D Privacy"\nstart = 2023-12-12T15:40:00\nend = 2023-12-12T16:40:00'
+ORAL_TIMES_LATER = 'session = "Oral 2D Privacy"\nstart = 2023-12-12T16:10:00\nend = 2023-12-12T17:10:00'
+ORAL_ROOM = 'room = "RO6-RO9"\nlevel = "Level 2"'
+# publish.updated of the shipped file, then two later publishing times.
+FIRST = datetime(2023, 12, 11, tzinfo=UTC)
+SECOND = FIRST + timedelta(hours=9)
+THIRD = FIRST + timedelta(days=1)
+
+
+def epoch(moment: datetime) -> str:
+    return str(int(moment.timestamp()))
+
+
+@dataclass
+class Project:
+    events: Path
+    output: Path
+
+    def edit(self, old: str, new: str) -> None:
+        text = self.events.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"expected exactly one {old!r} in events.toml"
+        self.events.write_text(text.replace(old, new), encoding="utf-8")
+
+    def remove_paper(self, paper_id: str) -> None:
+        text = self.events.read_text(encoding="utf-8")
+        start = text.index(f'[[papers]]\nid = "{paper_id}"')
+        end = text.index("[[papers]]", start + 1)
+        self.events.write_text(text[:start] + text[end:], encoding="utf-8")
+
+    def run(self, command: str, *args: str, stamp: datetime | None = None) -> Result:
+        env = {"SOURCE_DATE_EPOCH": epoch(stamp) if stamp else ""}
+        arguments = [command, str(self.events), "-o", str(self.output), *args]
+        return CliRunner().invoke(cli, arguments, env=env, catch_exceptions=False)
+
+    def build(self, *args: str, stamp: datetime | None = None) -> Result:
+        result = self.run("build", *args, stamp=stamp)
+        assert result.exit_code == 0, result.output
+        return result
+
+    def files(self) -> dict[str, bytes]:
+        return {
+            path.relative_to(self.output).as_posix(): path.read_bytes()
+            for path in sorted(self.output.rglob("*"))
+            if path.is_file()
+        }
+
+    def feeds(self) -> dict[str, bytes]:
+        return {name: data for name, data in self.files().items() if name.endswith(".ics")}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    shutil.copy(ROOT / "events.toml", tmp_path / "events.toml")
+    return Project(events=tmp_path / "events.toml", output=tmp_path / "output")
+
+
+def vevents(data: bytes) -> dict[str, bytes]:
+    """The VEVENT blocks of a feed, byte for byte, by UID."""
+    blocks = re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data, flags=re.DOTALL)
+    found: dict[str, bytes] = {}
+    for block in blocks:
+        match = re.search(rb"\r\nUID:([^\r]*)\r\n", block)
+        assert match is not None
+        found[match.group(1).decode()] = block
+    return found
+
+
+def head(data: bytes) -> bytes:
+    return data.split(b"BEGIN:VEVENT\r\n", 1)[0]
+
+
+def parsed(data: bytes) -> dict[str, Any]:
+    """The feed's events as the `ical` package reads them, by UID."""
+    calendar = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    return {event.uid: event for event in calendar.events}
+
+
+def holders(feeds: dict[str, bytes], uid: str) -> list[str]:
+    return sorted(name for name, data in feeds.items() if uid in vevents(data))
+
+
+def assert_only_changed(before: dict[str, bytes], after: dict[str, bytes], uids: set[str]) -> None:
+    """Every feed is the same except for the VEVENTs of ``uids`` (a moved one may move in the file)."""
+    assert sorted(before) == sorted(after)
+    for name, old in before.items():
+        new = after[name]
+        old_events, new_events = vevents(old), vevents(new)
+        if not uids & old_events.keys():
+            assert new == old, f"{name} changed"
+            continue
+        assert head(new) == head(old), f"the calendar header of {name} changed"
+        assert set(new_events) == set(old_events), f"events of {name} added or dropped"
+        for uid in old_events.keys() - uids:
+            assert new_events[uid] == old_events[uid], f"{uid} changed in {name}"
+
+
+# -- 1. a rebuild with no change ---------------------------------------------------------
+
+
+def test_rebuild_without_change_writes_identical_bytes(project: Project) -> None:
+    project.build()
+    before = project.files()
+    result = project.build()
+    assert project.files() == before
+    assert "0 written" in result.output
+
+
+def test_committed_output_is_a_fresh_build(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    shutil.copytree(ROOT / "output", output)
+    before = {p.name: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    env = {"SOURCE_DATE_EPOCH": ""}
+    result = CliRunner().invoke(cli, ["build", str(ROOT / "events.toml"), "-o", str(output)], env=env)
+    assert result.exit_code == 0, result.output
+    assert " 0 written" in result.output
+    assert {p.name: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+def test_first_build_starts_every_sequence_at_zero(project: Project) -> None:
+    project.build(stamp=SECOND)
+    events = parsed(project.feeds()["all.ics"])
+    assert len(events) == 13
+    for event in events.values():
+        assert event.sequence == 0
+        assert event.last_modified == SECOND
+        assert event.dtstamp == SECOND
+
+
+def test_a_later_stamp_alone_changes_nothing(project: Project) -> None:
+    project.build(stamp=FIRST)
+    before = project.files()
+    project.build(stamp=THIRD)
+    assert project.files() == before
+
+
+# -- 2. one oral moves by 30 minutes -----------------------------------------------------
+
+
+def test_moved_oral_raises_sequence_in_every_file_that_holds_it(project: Project) -> None:
+    project.build(stamp=FIRST)
+    before = project.feeds()
+    project.edit(ORAL_TIMES, ORAL_TIMES_LATER)
+    project.build(stamp=SECOND)
+    after = project.feeds()
+
+    files = holders(after, ORAL_UID)
+    assert files == holders(before, ORAL_UID)
+    assert {"all.ics", "outstanding-main-track.ics"} <= set(files)
+    for name in files:
+        old, new = parsed(before[name])[ORAL_UID], parsed(after[name])[ORAL_UID]
+        assert new.sequence == old.sequence + 1 == 1
+        assert old.last_modified == FIRST
+        assert new.last_modified == SECOND
+        assert new.dtstart.astimezone(UTC) == old.dtstart.astimezone(UTC) + timedelta(minutes=30)
+        assert new.dtend.astimezone(UTC) == old.dtend.astimezone(UTC) + timedelta(minutes=30)
+        assert new.dtstart.astimezone(UTC) == datetime(2023, 12, 12, 22, 10, tzinfo=UTC)
+    assert len({vevents(after[name])[ORAL_UID] for name in files}) == 1
+    assert_only_changed(before, after, {ORAL_UID})
+
+
+# -- 3. successive edits -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param((ORAL_TIMES, ORAL_TIMES_LATER), (ORAL_TIMES_LATER, ORAL_TIMES), id="move-then-revert"),
+        pytest.param((ORAL_TIMES, ORAL_TIMES_LATER), (ORAL_ROOM, 'room = "Hall B"'), id="move-then-reroom"),
+        pytest.param(
+            (f'title = "{TITLE}"', 'title = "Auditing"'), (ORAL_ROOM, 'room = "B"'), id="rename-reroom"
+        ),
+    ],
+)
+def test_two_successive_edits_give_sequence_two(
+    project: Project, first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    project.build(stamp=FIRST)
+    original = parsed(project.feeds()["all.ics"])[ORAL_UID]
+    project.edit(*first)
+    project.build(stamp=SECOND)
+    project.edit(*second)
+    before = project.feeds()
+    project.build(stamp=THIRD)
+    after = project.feeds()
+    for name in holders(after, ORAL_UID):
+        event = parsed(after[name])[ORAL_UID]
+        assert event.sequence == 2
+        assert event.last_modified == THIRD
+    if second == (ORAL_TIMES_LATER, ORAL_TIMES):
+        reverted = parsed(after["all.ics"])[ORAL_UID]
+        assert reverted.dtstart.astimezone(UTC) == original.dtstart.astimezone(UTC)
+    assert_only_changed(before, after, {ORAL_UID})
+
+
+def test_abstract_edit_moves_last_modified_but_not_sequence(project: Project) -> None:
+    project.build(stamp=FIRST)
+    before = project.feeds()
+    project.edit("standard methods would require training hundreds", "standard methods need hundreds")
+    project.build(stamp=SECOND)
+    after = project.feeds()
+    for uid in (ORAL_UID, POSTER_UID):
+        event = parsed(after["all.ics"])[uid]
+        assert event.sequence == 0
+        assert event.last_modified == SECOND
+        assert event.dtstamp == SECOND
+        assert "standard methods need hundreds" in event.description
+    assert_only_changed(before, after, {ORAL_UID, POSTER_UID})
+
+
+def test_edit_without_a_later_stamp_warns(project: Project) -> None:
+    project.build(stamp=FIRST)
+    project.edit(ORAL_TIMES, ORAL_TIMES_LATER)
+    result = project.build(stamp=FIRST)
+    assert "warning: some events changed, but the stamp" in result.stderr
+    assert parsed(project.feeds()["all.ics"])[ORAL_UID].sequence == 1
+
+
+# -- 4. removed and cancelled events -----------------------------------------------------
+
+
+def test_removed_paper_is_gone_by_default(project: Project) -> None:
+    project.build(stamp=FIRST)
+    before = project.feeds()
+    project.remove_paper(PAPER)
+    project.build(stamp=SECOND)
+    after = project.feeds()
+    for name, data in after.items():
+        assert ORAL_UID not in vevents(data), name
+        assert POSTER_UID not in vevents(data), name
+        assert set(vevents(data)) == set(vevents(before[name])) - {ORAL_UID, POSTER_UID}
+
+
+@pytest.mark.parametrize("how", ["option", "events-file"])
+def test_removed_paper_kept_as_cancelled(project: Project, how: str) -> None:
+    project.build(stamp=FIRST)
+    before = project.feeds()
+    project.remove_paper(PAPER)
+    if how == "events-file":
+        project.edit('refresh_interval = "PT12H"', 'refresh_interval = "PT12H"\nkeep_cancelled = true')
+    options = ("--keep-cancelled",) if how == "option" else ()
+    project.build(*options, stamp=SECOND)
+    after = project.feeds()
+
+    for uid in (ORAL_UID, POSTER_UID):
+        assert holders(after, uid) == holders(before, uid)
+        for name in holders(after, uid):
+            old, new = parsed(before[name])[uid], parsed(after[name])[uid]
+            assert new.status.value == "CANCELLED"
+            assert new.sequence == old.sequence + 1
+            assert new.last_modified == SECOND
+            assert new.summary == f"Cancelled: {old.summary}"
+            assert new.dtstart.astimezone(UTC) == old.dtstart.astimezone(UTC)
+            assert new.location == old.location
+    assert_only_changed(before, after, {ORAL_UID, POSTER_UID})
+
+    kept = project.files()
+    project.build(*options, stamp=THIRD)
+    assert project.files() == kept, "a kept cancellation must not change on the next build"
+
+
+def test_cancelled_slot_dropped_later_and_readded_continues_its_sequence(project: Project) -> None:
+    project.build(stamp=FIRST)
+    original = project.events.read_text(encoding="utf-8")
+    project.remove_paper(PAPER)
+    project.build("--keep-cancelled", stamp=SECOND)
+    project.build(stamp=THIRD)
+    assert ORAL_UID not in vevents(project.feeds()["all.ics"])
+    project.events.write_text(original, encoding="utf-8")
+    project.build(stamp=THIRD + timedelta(hours=1))
+    event = parsed(project.feeds()["all.ics"])[ORAL_UID]
+    assert event.status.value == "CONFIRMED"
+    assert event.sequence == 2
+
+
+def test_explicit_cancellation(project: Project) -> None:
+    project.build(stamp=FIRST)
+    before = project.feeds()
+    project.edit(ORAL_TIMES, f'{ORAL_TIMES}\nstatus = "cancelled"')
+    project.build(stamp=SECOND)
+    after = project.feeds()
+    for name in holders(after, ORAL_UID):
+        event = parsed(after[name])[ORAL_UID]
+        assert event.status.value == "CANCELLED"
+        assert event.sequence == 1
+        assert event.summary == f"Cancelled: Oral: {TITLE}"
+    assert_only_changed(before, after, {ORAL_UID})
+
+
+# -- 5. confcal diff ---------------------------------------------------------------------
+
+MOVED = f'moved: {ORAL} "{TITLE}": Tue 12 Dec 2023 15:40–16:40 CST → Tue 12 Dec 2023 16:10–17:10 CST'
+
+
+@pytest.mark.parametrize(
+    ("edit", "options", "expected"),
+    [
+        pytest.param(lambda p: p.edit(ORAL_TIMES, ORAL_TIMES_LATER), (), [MOVED], id="moved"),
+        pytest.param(
+            lambda p: p.edit(ORAL_ROOM, 'room = "Hall B"'),
+            (),
+            [f're-roomed: {ORAL} "{TITLE}": RO6-RO9 (Level 2) → Hall B'],
+            id="re-roomed",
+        ),
+        pytest.param(
+            lambda p: p.edit(f'title = "{TITLE}"', 'title = "Auditing in One Run"'),
+            (),
+            [
+                f'renamed: {ORAL} "{TITLE}" → "Auditing in One Run"',
+                f'renamed: {POSTER} "{TITLE}" → "Auditing in One Run"',
+            ],
+            id="renamed",
+        ),
+        pytest.param(
+            lambda p: p.remove_paper(PAPER),
+            (),
+            [f'removed: {ORAL} "{TITLE}"', f'removed: {POSTER} "{TITLE}"'],
+            id="removed",
+        ),
+        pytest.param(
+            lambda p: p.remove_paper(PAPER),
+            ("--keep-cancelled",),
+            [f'cancelled: {ORAL} "{TITLE}"', f'cancelled: {POSTER} "{TITLE}"'],
+            id="removed-kept-cancelled",
+        ),
+        pytest.param(
+            lambda p: p.edit(ORAL_TIMES, f'{ORAL_TIMES}\nstatus = "cancelled"'),
+            (),
+            [f'cancelled: {ORAL} "{TITLE}"'],
+            id="cancelled",
+        ),
+        pytest.param(
+            lambda p: p.edit(
+                'board = "#1523"',
+                'board = "#1523"\n\n[papers.talk]\n'
+                'session = "Spotlight"\nstart = 2023-12-13T09:00:00\nend = 2023-12-13T09:10:00',
+            ),
+            (),
+            [f'added: {PAPER}.talk "{TITLE}"'],
+            id="added",
+        ),
+        pytest.param(
+            lambda p: p.edit("standard methods would require training", "standard methods require training"),
+            (),
+            [f'updated: {ORAL} "{TITLE}"', f'updated: {POSTER} "{TITLE}"'],
+            id="updated",
+        ),
+    ],
+)
+def test_diff_reports_each_change_and_writes_nothing(
+    project: Project, edit: Any, options: tuple[str, ...], expected: list[str]
+) -> None:
+    project.build(stamp=FIRST)
+    edit(project)
+    before = project.files()
+    result = project.run("diff", *options, stamp=SECOND)
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:-1] == expected
+    assert lines[-1].startswith(f"{project.output}: ")
+    assert "confcal-state.json" in lines[-1]
+    assert project.files() == before
+
+    document = json.loads(project.run("diff", *options, "--format", "json", stamp=SECOND).stdout)
+    assert [change["change"] for change in document["changes"]] == [line.split(":")[0] for line in expected]
+    assert project.files() == before
+
+    # What diff announced is what the build then does: afterwards there is nothing left to publish.
+    project.build(*options, stamp=SECOND)
+    assert project.files() != before
+    clean = project.run("diff", *options, stamp=SECOND)
+    assert (clean.exit_code, clean.stdout) == (0, f"{project.output}: nothing to publish\n")
+
+
+def test_diff_before_a_first_build_lists_every_event_as_added(project: Project) -> None:
+    result = project.run("diff", stamp=FIRST)
+    assert result.exit_code == 1
+    added = [line for line in result.stdout.splitlines() if line.startswith("added: ")]
+    assert len(added) == 13
+    assert f'added: {ORAL} "{TITLE}"' in added
+    assert not project.output.exists()
+
+
+# -- bad input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        ("{", "not valid JSON: Expecting property name enclosed in double quotes (column 2)"),
+        ('{"format": 7, "events": {}}', "format: expected 1, found 7"),
+        (None, "events.privacy-auditing-one-training-run.oral.sequence: expected a whole number, found '1'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["build", "diff"])
+def test_damaged_state_file_is_an_error_and_nothing_is_written(
+    project: Project, state: str | None, message: str, command: str
+) -> None:
+    project.build(stamp=FIRST)
+    path = project.output / "confcal-state.json"
+    if state is None:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        document["events"][ORAL]["sequence"] = "1"
+        state = json.dumps(document)
+    path.write_text(state, encoding="utf-8")
+    project.edit(ORAL_TIMES, ORAL_TIMES_LATER)
+    before = project.files()
+    result = project.run(command, stamp=SECOND)
+    assert result.exit_code == 1
+    assert "in the state file:" in result.output
+    assert f"{path}" in result.output
+    assert message in result.output
+    assert "restore it from version control" in result.output
+    assert "Traceback" not in result.output
+    assert project.files() == before
+
+
+def test_unknown_status_is_an_error(project: Project) -> None:
+    project.edit(ORAL_TIMES, f'{ORAL_TIMES}\nstatus = "postponed"')
+    result = project.run("build", stamp=FIRST)
+    assert result.exit_code == 1
+    assert (
+        "papers[0].oral.status: unknown status 'postponed'; expected 'confirmed' or 'cancelled'"
+        in result.output
+    )
+    assert not project.output.exists()
