@@ -1,0 +1,69 @@
+"""revise() on its own: the rules for SEQUENCE and LAST-MODIFIED, for any run of edits."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from confcal.load import load
+from confcal.model import Programme
+from confcal.revisions import State, dump_state, parse_state, revise
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAMME = load(ROOT / "events.toml")
+TARGET = PROGRAMME.events[0].id
+START = datetime(2023, 12, 11, tzinfo=UTC)
+
+# One edit of the target slot: shift in minutes (0 = same time as the shipped file) and a room.
+edits = st.lists(st.tuples(st.sampled_from([-30, 0, 30, 90]), st.sampled_from(["", "Hall A", "Hall B"])))
+
+
+def edited(shift: int, room: str, build: int) -> Programme:
+    """The shipped programme with the target slot moved and re-roomed, stamped at ``build``."""
+    events = tuple(
+        dataclasses.replace(
+            event,
+            start=event.start + timedelta(minutes=shift),
+            end=event.end + timedelta(minutes=shift),
+            room=room,
+        )
+        if event.id == TARGET
+        else event
+        for event in PROGRAMME.events
+    )
+    conference = dataclasses.replace(PROGRAMME.conference, updated=START + timedelta(hours=build))
+    return dataclasses.replace(PROGRAMME, events=events, conference=conference)
+
+
+@settings(max_examples=30, deadline=None)
+@given(edits)
+def test_sequence_counts_the_builds_that_changed_the_slot(steps: list[tuple[int, str]]) -> None:
+    state: State = {}
+    previous: tuple[int, str] | None = None
+    expected_sequence, expected_modified = 0, START
+    for build, (shift, room) in enumerate(steps):
+        revised = revise(edited(shift, room, build), state)
+        if previous is None:
+            expected_modified = START + timedelta(hours=build)
+        elif (shift, room) != previous:
+            expected_sequence += 1
+            expected_modified = START + timedelta(hours=build)
+        assert revised.revisions[TARGET].sequence == expected_sequence
+        assert revised.revisions[TARGET].last_modified == expected_modified
+        others = {i: r for i, r in revised.revisions.items() if i != TARGET}
+        assert {r.sequence for r in others.values()} == {0}
+        assert {r.last_modified for r in others.values()} == {START}
+        if previous is None:
+            assert {c.kind for c in revised.changes} == {"added"}
+            assert len(revised.changes) == len(PROGRAMME.events)
+        else:
+            changed = {TARGET} if (shift, room) != previous else set()
+            assert {c.id for c in revised.changes} == changed
+        # The state survives its own file format.
+        state = parse_state(dump_state(revised.state), name="state.json")
+        assert state == revised.state
+        previous = (shift, room)
