@@ -413,6 +413,13 @@ class _Reader:
     def zone(self, name: str) -> pytz.BaseTzInfo | None:
         if not name:
             return None
+        if name != "UTC" and re.fullmatch(r"[A-Z]{2,5}", name):  # "CST"; also the legacy fixed "EST"
+            self.problem(
+                "conference.timezone",
+                f"{name!r} is an abbreviation, not a time zone (it means different offsets in "
+                "different places and seasons); expected an IANA name like 'America/Chicago'",
+            )
+            return None
         try:
             return pytz.timezone(name)
         except pytz.UnknownTimeZoneError:
@@ -482,12 +489,14 @@ class _Reader:
                 continue
             where = f"{path}.{kind}"
             self.keys(slot, "slot", where)
-            start = self.local_time(slot, "start", where, zone)
-            end = self.local_time(slot, "end", where, zone)
-            if start and end and end <= start:
+            local_start = self.local_time(slot, "start", where)
+            local_end = self.local_time(slot, "end", where)
+            start = self.localize(zone, local_start, f"{where}.start")
+            end = self.localize(zone, local_end, f"{where}.end")
+            if local_start and local_end and local_end <= local_start:
                 self.problem(
                     f"{where}.end",
-                    f"{end:%Y-%m-%d %H:%M} is not after the start {start:%Y-%m-%d %H:%M}; "
+                    f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
                     "expected an end later than the start",
                 )
             room = self.text(slot, "room", where)
@@ -495,6 +504,8 @@ class _Reader:
             if level and not room:
                 self.problem(f"{where}.level", "a level needs a room; add 'room' or remove 'level'")
             session = self.text(slot, "session", where)
+            board = self.text(slot, "board", where)
+            speakers = self.text_list(slot, "speakers", where)
             if start and end and session and paper_id:
                 yield Event(
                     paper=paper_id,
@@ -504,31 +515,28 @@ class _Reader:
                     end=end,
                     room=room,
                     level=level,
-                    board=self.text(slot, "board", where),
-                    speakers=self.text_list(slot, "speakers", where),
+                    board=board,
+                    speakers=speakers,
                 )
         if not any(kind in table for kind in KINDS):
             self.problem(path, "no events: expected an oral, a poster or a talk")
 
-    def local_time(
-        self, table: Mapping[str, Any], key: str, path: str, zone: pytz.BaseTzInfo | None
-    ) -> datetime | None:
+    def local_time(self, table: Mapping[str, Any], key: str, path: str) -> datetime | None:
         if key not in table:
             return None
         value = table[key]
-        where = f"{path}.{key}"
         if not isinstance(value, datetime) or value.tzinfo is not None:
             self.problem(
-                where,
+                f"{path}.{key}",
                 f"expected a local date-time like 2023-12-12T15:40:00 (no offset: times are in "
                 f"conference.timezone), found {_type_name(value)} ({_show(value)})",
             )
             return None
-        if zone is None:
-            return None
-        return self.localize(zone, value, where)
+        return value
 
-    def localize(self, zone: pytz.BaseTzInfo, value: datetime, where: str) -> datetime | None:
+    def localize(self, zone: pytz.BaseTzInfo | None, value: datetime | None, where: str) -> datetime | None:
+        if zone is None or value is None:
+            return None
         try:
             return zone.localize(value, is_dst=None)
         except pytz.NonExistentTimeError:

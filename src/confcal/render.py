@@ -99,13 +99,16 @@ def render_events(programme: Programme) -> dict[str, bytes]:
     return {event.id: render_event(programme, event) for event in programme.events}
 
 
-def timezone_component(programme: Programme) -> icalendar.Timezone:
-    """The conference's VTIMEZONE, limited to the years its events span.
+def timezone_component(programme: Programme) -> icalendar.Timezone | None:
+    """The conference's VTIMEZONE, limited to the years its events span (None for UTC,
+    whose times are written with a Z and need none).
 
     Built from the zoneinfo database (icalendar's pytz provider writes the DTSTART of a
     return to standard time in the new offset, where RFC 5545 wants the old one). The
     COMMENT icalendar adds is dropped: RFC 5545 allows none at the VTIMEZONE level.
     """
+    if programme.conference.timezone == "UTC":
+        return None
     years = [e.start.year for e in programme.events] + [e.end.year for e in programme.events]
     component = icalendar.Timezone.from_tzid(
         programme.conference.timezone,
@@ -117,7 +120,7 @@ def timezone_component(programme: Programme) -> icalendar.Timezone:
     return component
 
 
-def calendar_head(programme: Programme, feed: Feed, vtimezone: icalendar.Timezone) -> bytes:
+def calendar_head(programme: Programme, feed: Feed, vtimezone: icalendar.Timezone | None) -> bytes:
     """The feed's calendar serialised by icalendar, without its closing line."""
     conference = programme.conference
     calendar = icalendar.Calendar()
@@ -134,7 +137,8 @@ def calendar_head(programme: Programme, feed: Feed, vtimezone: icalendar.Timezon
     calendar.add("x-published-ttl", icalendar.vDuration(conference.refresh_interval))
     if conference.website:
         calendar.add("url", conference.website)
-    calendar.add_component(vtimezone)
+    if vtimezone is not None:
+        calendar.add_component(vtimezone)
     data = bytes(calendar.to_ical())
     assert data.endswith(_END)
     return data[: -len(_END)]
