@@ -10,6 +10,14 @@ EVENTS = ROOT / "events.toml"
 OUTPUT = ROOT / "output"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Builds in tests keep their render cache out of the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def events_copy(tmp_path: Path) -> Path:
     """A copy of the shipped events.toml that a test may edit."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import datetime
 from pathlib import Path
 
+from confcal.cache import cache_file, load_cache, save_cache
 from confcal.feeds import feeds
 from confcal.load import load
 from confcal.model import Programme
-from confcal.render import render_feeds
+from confcal.render import render_events, render_feeds
 from confcal.write import WriteReport, write_files
 
 
@@ -21,12 +23,35 @@ def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
     return dataclasses.replace(programme, conference=conference)
 
 
-def plan(programme: Programme) -> dict[str, bytes]:
-    """Every file a build writes: path relative to the output folder → bytes."""
-    return render_feeds(programme, feeds(programme))
+def plan(
+    programme: Programme, *, cache: dict[str, bytes] | None = None, workers: int = 1
+) -> dict[str, bytes]:
+    """Every file a build writes: path relative to the output folder → bytes.
+
+    ``cache`` and ``workers`` change how fast, never what (tests/test_scale.py).
+    """
+    blocks = render_events(programme, cache=cache, workers=workers)
+    return render_feeds(programme, feeds(programme), blocks)
 
 
-def build(events: Path, output: Path, *, stamp: datetime | None = None) -> WriteReport:
-    """Build ``output`` from ``events``. Raises EventsFileError before writing anything."""
+def build(
+    events: Path,
+    output: Path,
+    *,
+    stamp: datetime | None = None,
+    cache_folder: Path | None = None,
+    workers: int | None = None,
+) -> WriteReport:
+    """Build ``output`` from ``events``. Raises EventsFileError before writing anything.
+
+    With ``cache_folder``, events rendered by the previous build of this output folder are
+    reused. ``workers`` defaults to the number of CPUs.
+    """
     programme = with_stamp(load(events), stamp)
-    return write_files(output, plan(programme))
+    cache_path = cache_file(cache_folder, output) if cache_folder else None
+    cache = load_cache(cache_path) if cache_path else None
+    files = plan(programme, cache=cache, workers=workers or os.cpu_count() or 1)
+    report = write_files(output, files)
+    if cache_path and cache is not None:
+        save_cache(cache_path, cache)
+    return report

@@ -49,7 +49,13 @@ def cli() -> None:
 @cli.command()
 @EVENTS
 @OUTPUT
-def build(events: Path, output: Path) -> None:
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal).",
+)
+def build(events: Path, output: Path, cache: bool) -> None:
     """Build all.ics and one feed per category from EVENTS (default: events.toml).
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
@@ -60,9 +66,12 @@ def build(events: Path, output: Path) -> None:
       confcal build events.toml -o output
     """
     from confcal.build import build as run_build
+    from confcal.cache import default_folder
 
     try:
-        report = run_build(events, output, stamp=source_date_epoch())
+        report = run_build(
+            events, output, stamp=source_date_epoch(), cache_folder=default_folder() if cache else None
+        )
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
     click.echo(

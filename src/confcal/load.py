@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytz
+import tomli
 
 from confcal.errors import EventsFileError, Problem
 from confcal.model import (
@@ -114,15 +114,15 @@ def parse(raw: bytes, *, name: str) -> Programme:
     if not text.strip():
         raise EventsFileError([Problem(name, "", "the file is empty; expected a programme")])
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        document = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         message, syntax_line = _toml_error(str(error), text)
         raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", syntax_line)]) from None
     return _Reader(name=name, locator=_Locator(text)).programme(document)
 
 
 def _toml_error(message: str, text: str) -> tuple[str, int | None]:
-    """tomllib's message without its position, and the line it names (3.11 has no lineno)."""
+    """The parser's message without its position, and the line it names."""
     if match := re.search(r" \(at line (\d+), column (\d+)\)$", message):
         return f"{message[: match.start()]} (column {match.group(2)})", int(match.group(1))
     if message.endswith(" (at end of document)"):
@@ -371,7 +371,7 @@ class _Reader:
             city=self.text(table, "city", path),
             website=self.url(table, "website", path),
             timezone=timezone_name,
-            streamed=frozenset(streamed),
+            streamed=tuple(k for k in KINDS if k in streamed),
             updated=self.updated(publish),
             refresh_interval=self.duration(publish, "refresh_interval", "publish"),
         )

@@ -32,7 +32,7 @@ class Conference:
     city: str
     website: str
     timezone: str
-    streamed: frozenset[Kind]
+    streamed: tuple[Kind, ...]
     updated: datetime
     refresh_interval: timedelta
 

@@ -8,7 +8,11 @@ for the same Calendar holding those events (tests/test_render.py checks this).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+import multiprocessing
+import threading
+from collections.abc import Iterable, Mapping, MutableMapping
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 
 import icalendar
@@ -20,6 +24,7 @@ from confcal.model import KIND_LABELS, Event, Paper, Programme
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
 _END = b"END:VCALENDAR\r\n"
+PARALLEL_THRESHOLD = 400
 
 
 def uid(programme: Programme, event: Event) -> str:
@@ -77,6 +82,10 @@ def description(programme: Programme, event: Event) -> str:
 
 def render_event(programme: Programme, event: Event) -> bytes:
     """One VEVENT, serialised by icalendar."""
+    return bytes(event_component(programme, event).to_ical())
+
+
+def event_component(programme: Programme, event: Event) -> icalendar.Event:
     paper = programme.paper(event.paper)
     component = icalendar.Event()
     component.add("uid", uid(programme, event))
@@ -91,12 +100,75 @@ def render_event(programme: Programme, event: Event) -> bytes:
         component.add("url", paper.url)
     component.add("categories", [programme.category(paper.category).name, KIND_LABELS[event.kind]])
     component.add("status", "CONFIRMED")
-    return bytes(component.to_ical())
+    return component
 
 
-def render_events(programme: Programme) -> dict[str, bytes]:
-    """Every event of the programme, rendered once, by event id."""
-    return {event.id: render_event(programme, event) for event in programme.events}
+def event_key(programme: Programme, event: Event) -> str:
+    """A digest of everything an event's bytes depend on, for the render cache.
+
+    The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
+    deterministic; the cache itself is namespaced by the code and library versions.
+    """
+    paper = programme.paper(event.paper)
+    inputs = (programme.conference, programme.category(paper.category), paper, event)
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
+# Work shared with forked render workers: set just before the pool forks, read by the children.
+_shared: tuple[Programme, tuple[Event, ...]] | None = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
+    assert _shared is not None
+    programme, events = _shared
+    return [render_event(programme, event) for event in events[bounds[0] : bounds[1]]]
+
+
+def _render_all(programme: Programme, events: tuple[Event, ...], workers: int) -> list[bytes]:
+    """Render ``events`` in order; in forked worker processes when there are enough of them.
+
+    Fork shares the programme without pickling it. It is used only from a single-threaded
+    process (forking a threaded one can deadlock), and only when the work outweighs the ~50 ms
+    a pool costs.
+    """
+    if workers < 2 or len(events) < PARALLEL_THRESHOLD or threading.active_count() > 1:
+        return [render_event(programme, event) for event in events]
+    global _shared
+    _shared = (programme, events)
+    size = -(-len(events) // (workers * 4))
+    chunks = [(start, min(start + size, len(events))) for start in range(0, len(events), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return [block for chunk in pool.map(_render_chunk, chunks) for block in chunk]
+    finally:
+        _shared = None
+
+
+def render_events(
+    programme: Programme, *, cache: MutableMapping[str, bytes] | None = None, workers: int = 1
+) -> dict[str, bytes]:
+    """Every event of the programme, rendered once, by event id.
+
+    With a ``cache`` (event key → bytes), events whose inputs did not change are taken from it
+    and the cache is left holding exactly this programme's events. ``workers`` > 1 renders the
+    rest in that many processes. The bytes are the same either way.
+    """
+    keys = {event.id: event_key(programme, event) for event in programme.events} if cache is not None else {}
+    blocks: dict[str, bytes] = {}
+    missing: list[Event] = []
+    for event in programme.events:
+        hit = cache.get(keys[event.id]) if cache is not None else None
+        if hit is None:
+            missing.append(event)
+        else:
+            blocks[event.id] = hit
+    for event, block in zip(missing, _render_all(programme, tuple(missing), workers), strict=True):
+        blocks[event.id] = block
+    if cache is not None:
+        cache.clear()
+        cache.update((keys[event_id], block) for event_id, block in blocks.items())
+    return {event.id: blocks[event.id] for event in programme.events}
 
 
 def timezone_component(programme: Programme) -> icalendar.Timezone | None:
@@ -122,6 +194,15 @@ def timezone_component(programme: Programme) -> icalendar.Timezone | None:
 
 def calendar_head(programme: Programme, feed: Feed, vtimezone: icalendar.Timezone | None) -> bytes:
     """The feed's calendar serialised by icalendar, without its closing line."""
+    data = bytes(calendar_component(programme, feed, vtimezone).to_ical())
+    assert data.endswith(_END)
+    return data[: -len(_END)]
+
+
+def calendar_component(
+    programme: Programme, feed: Feed, vtimezone: icalendar.Timezone | None
+) -> icalendar.Calendar:
+    """The feed's calendar with its properties and VTIMEZONE, without events."""
     conference = programme.conference
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")
@@ -139,18 +220,17 @@ def calendar_head(programme: Programme, feed: Feed, vtimezone: icalendar.Timezon
         calendar.add("url", conference.website)
     if vtimezone is not None:
         calendar.add_component(vtimezone)
-    data = bytes(calendar.to_ical())
-    assert data.endswith(_END)
-    return data[: -len(_END)]
+    return calendar
 
 
 def assemble(head: bytes, blocks: Iterable[bytes]) -> bytes:
     return head + b"".join(blocks) + _END
 
 
-def render_feeds(programme: Programme, feeds: Iterable[Feed]) -> dict[str, bytes]:
-    """Each feed's file name → its bytes, every event serialised only once."""
-    blocks: Mapping[str, bytes] = render_events(programme)
+def render_feeds(
+    programme: Programme, feeds: Iterable[Feed], blocks: Mapping[str, bytes]
+) -> dict[str, bytes]:
+    """Each feed's file name → its bytes, from the events' bytes (``render_events``)."""
     vtimezone = timezone_component(programme)
     return {
         feed.filename: assemble(
