@@ -13,8 +13,27 @@ from confcal.render import calendar_component, event_component, timezone_compone
 def straightforward_plan(programme: Programme) -> dict[str, bytes]:
     files = dict(plan(programme, workers=1))
     for feed in feeds(programme):
-        calendar = calendar_component(programme, feed, timezone_component(programme))
+        calendar = calendar_component(programme, feed)
+        if (zone := timezone_component(programme)) is not None:
+            calendar.add_component(zone)
         for event in feed.events:
             calendar.add_component(event_component(programme, event))
         files[feed.filename] = bytes(calendar.to_ical())
     return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m benchmarks.straightforward EVENTS OUTPUT: build OUTPUT the straightforward way."""
+    import sys
+    from pathlib import Path
+
+    from confcal.load import load
+    from confcal.write import write_files
+
+    events, output = (Path(arg) for arg in (argv if argv is not None else sys.argv[1:]))
+    write_files(output, straightforward_plan(load(events)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from icalendar.parser.string import _foldline as _icalendar_fold
 
 from confcal.build import plan
 from confcal.feeds import feeds
 from confcal.load import load
-from confcal.render import render_event, timezone_component
+from confcal.render import fold, render_event, timezone_component
 from tests.conftest import EVENTS, OUTPUT
 
 FEEDS = sorted(path.name for path in OUTPUT.glob("*.ics"))
@@ -30,8 +33,9 @@ def test_spliced_feeds_equal_icalendar_serialising_the_whole_calendar() -> None:
         rebuilt = icalendar.Calendar()
         for key, value in whole.property_items(recursive=False)[1:-1]:
             rebuilt.add(key, value)
-        if (vtimezone := timezone_component(programme)) is not None:
-            rebuilt.add_component(vtimezone)
+        vtimezone = timezone_component(programme)
+        assert vtimezone is not None
+        rebuilt.add_component(vtimezone)
         for event in feed.events:
             rebuilt.add_component(icalendar.Event.from_ical(render_event(programme, event)))
         assert rebuilt.to_ical() == files[feed.filename]
@@ -166,3 +170,19 @@ def test_no_organizer_attendee_or_alarm_in_published_feeds() -> None:
         data = (OUTPUT / name).read_bytes()
         for forbidden in (b"\r\nORGANIZER", b"\r\nATTENDEE", b"BEGIN:VALARM", b"METHOD:REQUEST"):
             assert forbidden not in data, (name, forbidden)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab\\^;,:é€ 😀"), max_size=400)
+    | st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=300)
+)
+def test_fast_folding_is_icalendars_folding(line: str) -> None:
+    line = line.replace("\n", " ").replace("\r", " ")
+    assert fold(line.encode()).decode() == _icalendar_fold(line)
+
+
+@pytest.mark.parametrize("length", range(70, 230))
+def test_fast_folding_at_every_boundary_with_escapes(length: int) -> None:
+    for filler in ("x", "\\", "^", "x\\", "\\,", "^^x"):
+        line = (filler * length)[:length]
+        assert fold(line.encode()).decode() == _icalendar_fold(line)

@@ -7,12 +7,14 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from confcal.cache import cache_file, load_cache, save_cache
 from confcal.feeds import feeds
 from confcal.load import load
 from confcal.model import Programme
 from confcal.render import render_events, render_feeds
 from confcal.write import WriteReport, write_files
+
+# Below this many events rendering is faster than loading and saving the cache.
+CACHE_THRESHOLD = 200
 
 
 def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
@@ -44,14 +46,16 @@ def build(
 ) -> WriteReport:
     """Build ``output`` from ``events``. Raises EventsFileError before writing anything.
 
-    With ``cache_folder``, events rendered by the previous build of this output folder are
-    reused. ``workers`` defaults to the number of CPUs.
+    With ``cache_folder`` (and at least CACHE_THRESHOLD events), events rendered by the
+    previous build of this output folder are reused. ``workers`` defaults to the number of CPUs.
     """
     programme = with_stamp(load(events), stamp)
-    cache_path = cache_file(cache_folder, output) if cache_folder else None
-    cache = load_cache(cache_path) if cache_path else None
-    files = plan(programme, cache=cache, workers=workers or os.cpu_count() or 1)
-    report = write_files(output, files)
-    if cache_path and cache is not None:
-        save_cache(cache_path, cache)
+    if cache_folder is None or len(programme.events) < CACHE_THRESHOLD:
+        return write_files(output, plan(programme, workers=workers or os.cpu_count() or 1))
+    from confcal.cache import cache_file, load_cache, save_cache
+
+    cache_path = cache_file(cache_folder, output)
+    cache = load_cache(cache_path)
+    report = write_files(output, plan(programme, cache=cache, workers=workers or os.cpu_count() or 1))
+    save_cache(cache_path, cache)
     return report

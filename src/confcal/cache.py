@@ -1,6 +1,6 @@
 """The render cache between builds: each event's bytes by a digest of its inputs.
 
-It lives outside the output folder (``$XDG_CACHE_HOME/confcal``, else ``~/.cache/confcal``),
+It lives outside the output folder (the CLI uses ``$XDG_CACHE_HOME/confcal``),
 one file per output folder, and is namespaced by a digest of confcal's own source and the
 versions of the libraries that shape the bytes, so a changed renderer never reuses old bytes.
 A missing, stale or unreadable cache is simply empty: it can make a build faster, never different.
@@ -10,17 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
-from importlib.metadata import version
 from pathlib import Path
 
 from confcal.write import write_atomic
-
-
-def default_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "confcal"
 
 
 def cache_file(folder: Path, output: Path) -> Path:
@@ -32,8 +25,10 @@ def namespace() -> str:
     digest = hashlib.sha256()
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    for package in ("icalendar", "pytz"):
-        digest.update(f"{package}={version(package)}".encode())
+    import icalendar
+    import pytz
+
+    digest.update(f"icalendar={icalendar.__version__} pytz={getattr(pytz, '__version__', '')}".encode())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 

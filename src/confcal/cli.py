@@ -34,6 +34,11 @@ def source_date_epoch() -> datetime | None:
     return datetime.fromtimestamp(int(value), tz=UTC)
 
 
+def cache_folder() -> Path:
+    """Where build keeps its render cache: $XDG_CACHE_HOME/confcal, else ~/.cache/confcal."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "confcal"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="confcal")
 def cli() -> None:
@@ -66,11 +71,10 @@ def build(events: Path, output: Path, cache: bool) -> None:
       confcal build events.toml -o output
     """
     from confcal.build import build as run_build
-    from confcal.cache import default_folder
 
     try:
         report = run_build(
-            events, output, stamp=source_date_epoch(), cache_folder=default_folder() if cache else None
+            events, output, stamp=source_date_epoch(), cache_folder=cache_folder() if cache else None
         )
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None

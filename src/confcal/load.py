@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytz
+import pytz.tzfile
 import tomli
 
 from confcal.errors import EventsFileError, Problem
@@ -193,6 +193,26 @@ class _Locator:
         return None
 
 
+def _pytz_zone(name: str) -> pytz.BaseTzInfo:
+    """pytz.timezone(name) without its first-call cost: pytz checks every name against a lazy
+    list that stats all ~600 zone files (~10 ms, most of a small build). Names are exact
+    (case-sensitive); anything that is not a zone file raises UnknownTimeZoneError."""
+    if name == "UTC":
+        return pytz.utc
+    try:
+        with pytz.open_resource(name) as stream:  # type: ignore[attr-defined]
+            zone: pytz.BaseTzInfo = pytz.tzfile.build_tzinfo(name, stream)
+            return zone
+    except Exception:  # not a name, not a file, not a zone file: all mean "unknown"
+        raise pytz.UnknownTimeZoneError(name) from None
+
+
+def _close_match(word: str, candidates: Iterable[str]) -> list[str]:
+    import difflib  # only when there is a problem to explain
+
+    return difflib.get_close_matches(word, list(candidates), n=1)
+
+
 def _type_name(value: object) -> str:
     for kind, label in _TYPE_NAMES.items():
         if type(value) is kind:
@@ -221,7 +241,7 @@ class _Reader:
         for key in table:
             if key not in allowed:
                 where = f"{path}.{key}" if path else key
-                hint = difflib.get_close_matches(key, allowed, n=1)
+                hint = _close_match(key, allowed)
                 suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
                 listing = ", ".join(allowed)
                 self.problem(where, f"unknown key {key!r}{suggestion} (expected one of: {listing})")
@@ -421,9 +441,9 @@ class _Reader:
             )
             return None
         try:
-            return pytz.timezone(name)
+            return _pytz_zone(name)
         except pytz.UnknownTimeZoneError:
-            hint = difflib.get_close_matches(name, pytz.all_timezones, n=1)
+            hint = _close_match(name, pytz.all_timezones)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
             self.problem(
                 "conference.timezone",

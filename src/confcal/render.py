@@ -8,11 +8,8 @@ for the same Calendar holding those events (tests/test_render.py checks this).
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 
 import icalendar
@@ -25,6 +22,7 @@ PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
 _END = b"END:VCALENDAR\r\n"
 PARALLEL_THRESHOLD = 400
+FOLD_LIMIT = 75
 
 
 def uid(programme: Programme, event: Event) -> str:
@@ -80,9 +78,40 @@ def description(programme: Programme, event: Event) -> str:
     return "\n\n".join(blocks)
 
 
+def fold(line: bytes) -> bytes:
+    """icalendar's line folding, byte for byte, on UTF-8 bytes instead of character by character.
+
+    Folding is most of the time icalendar spends serialising a long description: it measures
+    every character. The same cuts can be made by slicing the encoded line: each segment is
+    the longest run of whole characters of at most 74 octets, and a backslash or caret that
+    would end a segment moves to the next one (icalendar keeps escapes whole).
+    tests/test_render.py compares the two on arbitrary text.
+    """
+    if len(line) < FOLD_LIMIT:
+        return line
+    parts: list[bytes] = []
+    start = 0
+    while len(line) - start >= FOLD_LIMIT:
+        end = start + FOLD_LIMIT - 1
+        while line[end] & 0xC0 == 0x80:  # not the first octet of a character
+            end -= 1
+        if line[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    parts.append(line[start:])
+    return b"\r\n ".join(parts)
+
+
+def serialise(component: icalendar.cal.component.Component) -> bytes:
+    """``component.to_ical()``, folding with ``fold``."""
+    lines = component.content_lines()
+    return b"\r\n".join(fold(line.encode("utf-8")) for line in lines if line) + b"\r\n"
+
+
 def render_event(programme: Programme, event: Event) -> bytes:
     """One VEVENT, serialised by icalendar."""
-    return bytes(event_component(programme, event).to_ical())
+    return serialise(event_component(programme, event))
 
 
 def event_component(programme: Programme, event: Event) -> icalendar.Event:
@@ -109,6 +138,8 @@ def event_key(programme: Programme, event: Event) -> str:
     The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
     deterministic; the cache itself is namespaced by the code and library versions.
     """
+    import hashlib
+
     paper = programme.paper(event.paper)
     inputs = (programme.conference, programme.category(paper.category), paper, event)
     return hashlib.sha256(repr(inputs).encode()).hexdigest()
@@ -133,6 +164,9 @@ def _render_all(programme: Programme, events: tuple[Event, ...], workers: int) -
     """
     if workers < 2 or len(events) < PARALLEL_THRESHOLD or threading.active_count() > 1:
         return [render_event(programme, event) for event in events]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     global _shared
     _shared = (programme, events)
     size = -(-len(events) // (workers * 4))
@@ -192,17 +226,16 @@ def timezone_component(programme: Programme) -> icalendar.Timezone | None:
     return component
 
 
-def calendar_head(programme: Programme, feed: Feed, vtimezone: icalendar.Timezone | None) -> bytes:
-    """The feed's calendar serialised by icalendar, without its closing line."""
-    data = bytes(calendar_component(programme, feed, vtimezone).to_ical())
+def calendar_head(programme: Programme, feed: Feed, vtimezone: bytes) -> bytes:
+    """The feed's calendar serialised by icalendar up to its events: properties, then the
+    VTIMEZONE (serialised once for all feeds)."""
+    data = serialise(calendar_component(programme, feed))
     assert data.endswith(_END)
-    return data[: -len(_END)]
+    return data[: -len(_END)] + vtimezone
 
 
-def calendar_component(
-    programme: Programme, feed: Feed, vtimezone: icalendar.Timezone | None
-) -> icalendar.Calendar:
-    """The feed's calendar with its properties and VTIMEZONE, without events."""
+def calendar_component(programme: Programme, feed: Feed) -> icalendar.Calendar:
+    """The feed's calendar with its properties, without VTIMEZONE or events."""
     conference = programme.conference
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")
@@ -218,8 +251,6 @@ def calendar_component(
     calendar.add("x-published-ttl", icalendar.vDuration(conference.refresh_interval))
     if conference.website:
         calendar.add("url", conference.website)
-    if vtimezone is not None:
-        calendar.add_component(vtimezone)
     return calendar
 
 
@@ -231,7 +262,8 @@ def render_feeds(
     programme: Programme, feeds: Iterable[Feed], blocks: Mapping[str, bytes]
 ) -> dict[str, bytes]:
     """Each feed's file name → its bytes, from the events' bytes (``render_events``)."""
-    vtimezone = timezone_component(programme)
+    zone = timezone_component(programme)
+    vtimezone = bytes(zone.to_ical()) if zone is not None else b""
     return {
         feed.filename: assemble(
             calendar_head(programme, feed, vtimezone), (blocks[e.id] for e in feed.events)
