@@ -145,6 +145,17 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "time zone in the wrong case",
+        edit('timezone = "America/Chicago"', 'timezone = "america/chicago"'),
+        [
+            (
+                ('timezone = "america/chicago"', 0),
+                "conference.timezone: unknown time zone 'america/chicago'; did you mean 'America/Chicago'? "
+                "(expected an IANA name like 'America/Chicago')",
+            )
+        ],
+    ),
+    (
         "duplicate paper id",
         edit('id = "decodingtrust"', 'id = "climsim"'),
         [(('id = "climsim"', 1), "papers[5].id: duplicate paper id 'climsim' (first at papers[4])")],
