@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import datetime
 from pathlib import Path
 
 from confcal.feeds import feeds
 from confcal.load import load
 from confcal.model import Programme
-from confcal.render import render_feeds
+from confcal.render import render_events, render_feeds
 from confcal.revisions import STATE_FILE, Revised, State, dump_state, parse_state, revise
 from confcal.write import WriteReport, write_files
+
+# Below this many events rendering is faster than loading and saving the cache.
+CACHE_THRESHOLD = 200
 
 
 def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
@@ -40,29 +44,72 @@ def read_state(output: Path) -> State:
     return parse_state(raw, name=str(output / STATE_FILE))
 
 
-def render_plan(revised: Revised) -> dict[str, bytes]:
-    """Every file of a revised programme: the feeds and the new state."""
-    files = render_feeds(revised.programme, feeds(revised.programme), revised.revisions)
+def render_plan(
+    revised: Revised, *, cache: dict[str, bytes] | None = None, workers: int = 1
+) -> dict[str, bytes]:
+    """Every file of a revised programme: the feeds and the new state.
+
+    ``cache`` and ``workers`` change how fast, never what (tests/test_scale.py).
+    """
+    programme = revised.programme
+    blocks = render_events(programme, revisions=revised.revisions, cache=cache, workers=workers)
+    files = render_feeds(programme, feeds(programme), blocks)
     files[STATE_FILE] = dump_state(revised.state)
     return files
 
 
-def plan(programme: Programme, *, previous: State | None = None) -> dict[str, bytes]:
-    """Every file a build writes: path relative to the output folder → bytes."""
-    return render_plan(revise(programme, previous or {}))
+def plan(
+    programme: Programme,
+    *,
+    previous: State | None = None,
+    cache: dict[str, bytes] | None = None,
+    workers: int = 1,
+) -> dict[str, bytes]:
+    """Every file a build writes: path relative to the output folder → bytes.
+
+    ``previous`` is the state of the last build (``read_state``); without it, a first build.
+    """
+    return render_plan(revise(programme, previous or {}), cache=cache, workers=workers)
 
 
 def publish(
-    events: Path, output: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False
+    events: Path,
+    output: Path,
+    *,
+    stamp: datetime | None = None,
+    cache_folder: Path | None = None,
+    workers: int | None = None,
+    keep_cancelled: bool = False,
 ) -> tuple[WriteReport, Revised]:
-    """Build ``output`` from ``events`` and say what changed. Raises EventsFileError before writing."""
+    """Build ``output`` from ``events`` and say what changed. Raises EventsFileError before writing.
+
+    With ``cache_folder`` (and at least CACHE_THRESHOLD events), events rendered by the
+    previous build of this output folder are reused. ``workers`` defaults to the number of CPUs.
+    """
     programme = prepare(events, stamp=stamp, keep_cancelled=keep_cancelled)
     revised = revise(programme, read_state(output))
-    return write_files(output, render_plan(revised)), revised
+    workers = workers or os.cpu_count() or 1
+    if cache_folder is None or len(revised.programme.events) < CACHE_THRESHOLD:
+        return write_files(output, render_plan(revised, workers=workers)), revised
+    from confcal.cache import cache_file, load_cache, save_cache
+
+    cache_path = cache_file(cache_folder, output)
+    cache = load_cache(cache_path)
+    report = write_files(output, render_plan(revised, cache=cache, workers=workers))
+    save_cache(cache_path, cache)
+    return report, revised
 
 
 def build(
-    events: Path, output: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False
+    events: Path,
+    output: Path,
+    *,
+    stamp: datetime | None = None,
+    cache_folder: Path | None = None,
+    workers: int | None = None,
+    keep_cancelled: bool = False,
 ) -> WriteReport:
     """Build ``output`` from ``events``. Raises EventsFileError before writing anything."""
-    return publish(events, output, stamp=stamp, keep_cancelled=keep_cancelled)[0]
+    return publish(
+        events, output, stamp=stamp, cache_folder=cache_folder, workers=workers, keep_cancelled=keep_cancelled
+    )[0]

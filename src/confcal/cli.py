@@ -22,16 +22,12 @@ OUTPUT = click.option(
     show_default=True,
     help="Folder to write the feeds into.",
 )
-
-
 KEEP_CANCELLED = click.option(
     "--keep-cancelled",
     is_flag=True,
     help="Keep published events that the events file dropped, as STATUS:CANCELLED "
     "(same as keep_cancelled = true in [publish]).",
 )
-
-
 STALE_STAMP = (
     "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
     "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
@@ -46,6 +42,11 @@ def source_date_epoch() -> datetime | None:
     if not value.isdigit():
         raise click.ClickException(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
     return datetime.fromtimestamp(int(value), tz=UTC)
+
+
+def cache_folder() -> Path:
+    """Where build keeps its render cache: $XDG_CACHE_HOME/confcal, else ~/.cache/confcal."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "confcal"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,8 +64,14 @@ def cli() -> None:
 @cli.command()
 @EVENTS
 @OUTPUT
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal).",
+)
 @KEEP_CANCELLED
-def build(events: Path, output: Path, keep_cancelled: bool) -> None:
+def build(events: Path, output: Path, cache: bool, keep_cancelled: bool) -> None:
     """Build all.ics and one feed per category from EVENTS (default: events.toml).
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
@@ -78,7 +85,13 @@ def build(events: Path, output: Path, keep_cancelled: bool) -> None:
     from confcal.build import publish
 
     try:
-        report, revised = publish(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
+        report, revised = publish(
+            events,
+            output,
+            stamp=source_date_epoch(),
+            cache_folder=cache_folder() if cache else None,
+            keep_cancelled=keep_cancelled,
+        )
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
     if revised.stale_stamp:

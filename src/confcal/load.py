@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytz
+import pytz.tzfile
+import tomli
 
 from confcal.errors import EventsFileError, Problem
 from confcal.model import (
@@ -117,15 +117,15 @@ def parse(raw: bytes, *, name: str) -> Programme:
     if not text.strip():
         raise EventsFileError([Problem(name, "", "the file is empty; expected a programme")])
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        document = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         message, syntax_line = _toml_error(str(error), text)
         raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", syntax_line)]) from None
     return _Reader(name=name, locator=_Locator(text)).programme(document)
 
 
 def _toml_error(message: str, text: str) -> tuple[str, int | None]:
-    """tomllib's message without its position, and the line it names (3.11 has no lineno)."""
+    """The parser's message without its position, and the line it names."""
     if match := re.search(r" \(at line (\d+), column (\d+)\)$", message):
         return f"{message[: match.start()]} (column {match.group(2)})", int(match.group(1))
     if message.endswith(" (at end of document)"):
@@ -196,6 +196,26 @@ class _Locator:
         return None
 
 
+def _pytz_zone(name: str) -> pytz.BaseTzInfo:
+    """pytz.timezone(name) without its first-call cost: pytz checks every name against a lazy
+    list that stats all ~600 zone files (~10 ms, most of a small build). Names are exact
+    (case-sensitive); anything that is not a zone file raises UnknownTimeZoneError."""
+    if name == "UTC":
+        return pytz.utc
+    try:
+        with pytz.open_resource(name) as stream:  # type: ignore[attr-defined]
+            zone: pytz.BaseTzInfo = pytz.tzfile.build_tzinfo(name, stream)
+            return zone
+    except Exception:  # not a name, not a file, not a zone file: all mean "unknown"
+        raise pytz.UnknownTimeZoneError(name) from None
+
+
+def _close_match(word: str, candidates: Iterable[str]) -> list[str]:
+    import difflib  # only when there is a problem to explain
+
+    return difflib.get_close_matches(word, list(candidates), n=1)
+
+
 def _type_name(value: object) -> str:
     for kind, label in _TYPE_NAMES.items():
         if type(value) is kind:
@@ -224,7 +244,7 @@ class _Reader:
         for key in table:
             if key not in allowed:
                 where = f"{path}.{key}" if path else key
-                hint = difflib.get_close_matches(key, allowed, n=1)
+                hint = _close_match(key, allowed)
                 suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
                 listing = ", ".join(allowed)
                 self.problem(where, f"unknown key {key!r}{suggestion} (expected one of: {listing})")
@@ -374,7 +394,7 @@ class _Reader:
             city=self.text(table, "city", path),
             website=self.url(table, "website", path),
             timezone=timezone_name,
-            streamed=frozenset(streamed),
+            streamed=tuple(k for k in KINDS if k in streamed),
             updated=self.updated(publish),
             refresh_interval=self.duration(publish, "refresh_interval", "publish"),
             keep_cancelled=self.get(publish, "keep_cancelled", "publish", bool) or False,
@@ -417,10 +437,17 @@ class _Reader:
     def zone(self, name: str) -> pytz.BaseTzInfo | None:
         if not name:
             return None
+        if name != "UTC" and re.fullmatch(r"[A-Z]{2,5}", name):  # "CST"; also the legacy fixed "EST"
+            self.problem(
+                "conference.timezone",
+                f"{name!r} is an abbreviation, not a time zone (it means different offsets in "
+                "different places and seasons); expected an IANA name like 'America/Chicago'",
+            )
+            return None
         try:
-            return pytz.timezone(name)
+            return _pytz_zone(name)
         except pytz.UnknownTimeZoneError:
-            hint = difflib.get_close_matches(name, pytz.all_timezones, n=1)
+            hint = _close_match(name, pytz.all_timezones)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
             self.problem(
                 "conference.timezone",
@@ -486,12 +513,14 @@ class _Reader:
                 continue
             where = f"{path}.{kind}"
             self.keys(slot, "slot", where)
-            start = self.local_time(slot, "start", where, zone)
-            end = self.local_time(slot, "end", where, zone)
-            if start and end and end <= start:
+            local_start = self.local_time(slot, "start", where)
+            local_end = self.local_time(slot, "end", where)
+            start = self.localize(zone, local_start, f"{where}.start")
+            end = self.localize(zone, local_end, f"{where}.end")
+            if local_start and local_end and local_end <= local_start:
                 self.problem(
                     f"{where}.end",
-                    f"{end:%Y-%m-%d %H:%M} is not after the start {start:%Y-%m-%d %H:%M}; "
+                    f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
                     "expected an end later than the start",
                 )
             room = self.text(slot, "room", where)
@@ -499,6 +528,9 @@ class _Reader:
             if level and not room:
                 self.problem(f"{where}.level", "a level needs a room; add 'room' or remove 'level'")
             session = self.text(slot, "session", where)
+            board = self.text(slot, "board", where)
+            speakers = self.text_list(slot, "speakers", where)
+            status = self.status(slot, where)
             if start and end and session and paper_id:
                 yield Event(
                     paper=paper_id,
@@ -508,9 +540,9 @@ class _Reader:
                     end=end,
                     room=room,
                     level=level,
-                    board=self.text(slot, "board", where),
-                    speakers=self.text_list(slot, "speakers", where),
-                    status=self.status(slot, where),
+                    board=board,
+                    speakers=speakers,
+                    status=status,
                 )
         if not any(kind in table for kind in KINDS):
             self.problem(path, "no events: expected an oral, a poster or a talk")
@@ -525,25 +557,22 @@ class _Reader:
             self.problem(f"{path}.status", f"unknown status {_show(value)}; expected {expected}")
         return "confirmed"
 
-    def local_time(
-        self, table: Mapping[str, Any], key: str, path: str, zone: pytz.BaseTzInfo | None
-    ) -> datetime | None:
+    def local_time(self, table: Mapping[str, Any], key: str, path: str) -> datetime | None:
         if key not in table:
             return None
         value = table[key]
-        where = f"{path}.{key}"
         if not isinstance(value, datetime) or value.tzinfo is not None:
             self.problem(
-                where,
+                f"{path}.{key}",
                 f"expected a local date-time like 2023-12-12T15:40:00 (no offset: times are in "
                 f"conference.timezone), found {_type_name(value)} ({_show(value)})",
             )
             return None
-        if zone is None:
-            return None
-        return self.localize(zone, value, where)
+        return value
 
-    def localize(self, zone: pytz.BaseTzInfo, value: datetime, where: str) -> datetime | None:
+    def localize(self, zone: pytz.BaseTzInfo | None, value: datetime | None, where: str) -> datetime | None:
+        if zone is None or value is None:
+            return None
         try:
             return zone.localize(value, is_dst=None)
         except pytz.NonExistentTimeError:

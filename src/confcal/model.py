@@ -34,7 +34,7 @@ class Conference:
     city: str
     website: str
     timezone: str
-    streamed: frozenset[Kind]
+    streamed: tuple[Kind, ...]
     updated: datetime
     refresh_interval: timedelta
     keep_cancelled: bool = False

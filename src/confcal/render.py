@@ -8,7 +8,8 @@ for the same Calendar holding those events (tests/test_render.py checks this).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import date
 
 import icalendar
@@ -20,6 +21,8 @@ from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
 _END = b"END:VCALENDAR\r\n"
+PARALLEL_THRESHOLD = 400
+FOLD_LIMIT = 75
 
 
 def uid(programme: Programme, event: Event) -> str:
@@ -76,12 +79,50 @@ def description(programme: Programme, event: Event) -> str:
     return "\n\n".join(blocks)
 
 
-def render_event(programme: Programme, event: Event, revision: Revision | None = None) -> bytes:
-    """One VEVENT, serialised by icalendar; without a revision, as in a first build.
+def fold(line: bytes) -> bytes:
+    """icalendar's line folding, byte for byte, on UTF-8 bytes instead of character by character.
 
-    DTSTAMP is the slot's LAST-MODIFIED, so publishing an edit leaves every other event as it was.
+    Folding is most of the time icalendar spends serialising a long description: it measures
+    every character. The same cuts can be made by slicing the encoded line: each segment is
+    the longest run of whole characters of at most 74 octets, and a backslash or caret that
+    would end a segment moves to the next one (icalendar keeps escapes whole).
+    tests/test_render.py compares the two on arbitrary text.
     """
-    revision = revision or Revision(sequence=0, last_modified=programme.conference.updated)
+    if len(line) < FOLD_LIMIT:
+        return line
+    parts: list[bytes] = []
+    start = 0
+    while len(line) - start >= FOLD_LIMIT:
+        end = start + FOLD_LIMIT - 1
+        while line[end] & 0xC0 == 0x80:  # not the first octet of a character
+            end -= 1
+        if line[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    parts.append(line[start:])
+    return b"\r\n ".join(parts)
+
+
+def serialise(component: icalendar.cal.component.Component) -> bytes:
+    """``component.to_ical()``, folding with ``fold``."""
+    lines = component.content_lines()
+    return b"\r\n".join(fold(line.encode("utf-8")) for line in lines if line) + b"\r\n"
+
+
+def first_revision(programme: Programme) -> Revision:
+    """The revision of every event in a first build: SEQUENCE 0, LAST-MODIFIED the stamp."""
+    return Revision(sequence=0, last_modified=programme.conference.updated)
+
+
+def render_event(programme: Programme, event: Event, revision: Revision | None = None) -> bytes:
+    """One VEVENT, serialised by icalendar; without a revision, as in a first build."""
+    return serialise(event_component(programme, event, revision))
+
+
+def event_component(programme: Programme, event: Event, revision: Revision | None = None) -> icalendar.Event:
+    """DTSTAMP is the slot's LAST-MODIFIED, so publishing an edit leaves every other event as it was."""
+    revision = revision or first_revision(programme)
     paper = programme.paper(event.paper)
     component = icalendar.Event()
     component.add("uid", uid(programme, event))
@@ -98,22 +139,109 @@ def render_event(programme: Programme, event: Event, revision: Revision | None =
     component.add("status", event.status.upper())
     component.add("sequence", revision.sequence)
     component.add("last-modified", revision.last_modified)
-    return bytes(component.to_ical())
+    return component
 
 
-def render_events(programme: Programme, revisions: Mapping[str, Revision] | None = None) -> dict[str, bytes]:
-    """Every event of the programme, rendered once, by event id."""
+def event_key(programme: Programme, event: Event, revision: Revision) -> str:
+    """A digest of everything an event's bytes depend on, for the render cache.
+
+    The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
+    deterministic; the cache itself is namespaced by the code and library versions.
+    """
+    import hashlib
+
+    paper = programme.paper(event.paper)
+    inputs = (programme.conference, programme.category(paper.category), paper, event, revision)
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
+# Work shared with forked render workers: set just before the pool forks, read by the children.
+_shared: tuple[Programme, tuple[Event, ...], Mapping[str, Revision]] | None = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
+    assert _shared is not None
+    programme, events, revisions = _shared
+    return [
+        render_event(programme, event, revisions.get(event.id)) for event in events[bounds[0] : bounds[1]]
+    ]
+
+
+def _render_all(
+    programme: Programme, events: tuple[Event, ...], revisions: Mapping[str, Revision], workers: int
+) -> list[bytes]:
+    """Render ``events`` in order; in forked worker processes when there are enough of them.
+
+    Fork shares the programme without pickling it. It is used only from a single-threaded
+    process (forking a threaded one can deadlock), and only when the work outweighs the ~50 ms
+    a pool costs.
+    """
+    if workers < 2 or len(events) < PARALLEL_THRESHOLD or threading.active_count() > 1:
+        return [render_event(programme, event, revisions.get(event.id)) for event in events]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _shared
+    _shared = (programme, events, revisions)
+    size = -(-len(events) // (workers * 4))
+    chunks = [(start, min(start + size, len(events))) for start in range(0, len(events), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return [block for chunk in pool.map(_render_chunk, chunks) for block in chunk]
+    finally:
+        _shared = None
+
+
+def render_events(
+    programme: Programme,
+    *,
+    revisions: Mapping[str, Revision] | None = None,
+    cache: MutableMapping[str, bytes] | None = None,
+    workers: int = 1,
+) -> dict[str, bytes]:
+    """Every event of the programme, rendered once, by event id.
+
+    ``revisions`` (from ``confcal.revisions``) give each event's SEQUENCE and LAST-MODIFIED;
+    an event without one is rendered as in a first build.
+
+    With a ``cache`` (event key → bytes), events whose inputs did not change are taken from it
+    and the cache is left holding exactly this programme's events. ``workers`` > 1 renders the
+    rest in that many processes. The bytes are the same either way.
+    """
     revisions = revisions or {}
-    return {event.id: render_event(programme, event, revisions.get(event.id)) for event in programme.events}
+    first = first_revision(programme)
+    keys = (
+        {event.id: event_key(programme, event, revisions.get(event.id, first)) for event in programme.events}
+        if cache is not None
+        else {}
+    )
+    blocks: dict[str, bytes] = {}
+    missing: list[Event] = []
+    for event in programme.events:
+        hit = cache.get(keys[event.id]) if cache is not None else None
+        if hit is None:
+            missing.append(event)
+        else:
+            blocks[event.id] = hit
+    for event, block in zip(missing, _render_all(programme, tuple(missing), revisions, workers), strict=True):
+        blocks[event.id] = block
+    if cache is not None:
+        cache.clear()
+        cache.update((keys[event_id], block) for event_id, block in blocks.items())
+    return {event.id: blocks[event.id] for event in programme.events}
 
 
-def timezone_component(programme: Programme) -> icalendar.Timezone:
-    """The conference's VTIMEZONE, limited to the years its events span.
+def timezone_component(programme: Programme) -> icalendar.Timezone | None:
+    """The conference's VTIMEZONE, limited to the years its events span (None for UTC,
+    whose times are written with a Z and need none).
 
     Built from the zoneinfo database (icalendar's pytz provider writes the DTSTART of a
     return to standard time in the new offset, where RFC 5545 wants the old one). The
     COMMENT icalendar adds is dropped: RFC 5545 allows none at the VTIMEZONE level.
     """
+    if programme.conference.timezone == "UTC":
+        return None
     years = [e.start.year for e in programme.events] + [e.end.year for e in programme.events]
     component = icalendar.Timezone.from_tzid(
         programme.conference.timezone,
@@ -125,8 +253,16 @@ def timezone_component(programme: Programme) -> icalendar.Timezone:
     return component
 
 
-def calendar_head(programme: Programme, feed: Feed, vtimezone: icalendar.Timezone) -> bytes:
-    """The feed's calendar serialised by icalendar, without its closing line."""
+def calendar_head(programme: Programme, feed: Feed, vtimezone: bytes) -> bytes:
+    """The feed's calendar serialised by icalendar up to its events: properties, then the
+    VTIMEZONE (serialised once for all feeds)."""
+    data = serialise(calendar_component(programme, feed))
+    assert data.endswith(_END)
+    return data[: -len(_END)] + vtimezone
+
+
+def calendar_component(programme: Programme, feed: Feed) -> icalendar.Calendar:
+    """The feed's calendar with its properties, without VTIMEZONE or events."""
     conference = programme.conference
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")
@@ -142,10 +278,7 @@ def calendar_head(programme: Programme, feed: Feed, vtimezone: icalendar.Timezon
     calendar.add("x-published-ttl", icalendar.vDuration(conference.refresh_interval))
     if conference.website:
         calendar.add("url", conference.website)
-    calendar.add_component(vtimezone)
-    data = bytes(calendar.to_ical())
-    assert data.endswith(_END)
-    return data[: -len(_END)]
+    return calendar
 
 
 def assemble(head: bytes, blocks: Iterable[bytes]) -> bytes:
@@ -153,11 +286,11 @@ def assemble(head: bytes, blocks: Iterable[bytes]) -> bytes:
 
 
 def render_feeds(
-    programme: Programme, feeds: Iterable[Feed], revisions: Mapping[str, Revision] | None = None
+    programme: Programme, feeds: Iterable[Feed], blocks: Mapping[str, bytes]
 ) -> dict[str, bytes]:
-    """Each feed's file name → its bytes, every event serialised only once."""
-    blocks: Mapping[str, bytes] = render_events(programme, revisions)
-    vtimezone = timezone_component(programme)
+    """Each feed's file name → its bytes, from the events' bytes (``render_events``)."""
+    zone = timezone_component(programme)
+    vtimezone = bytes(zone.to_ical()) if zone is not None else b""
     return {
         feed.filename: assemble(
             calendar_head(programme, feed, vtimezone), (blocks[e.id] for e in feed.events)

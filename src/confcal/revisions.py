@@ -7,7 +7,7 @@ and writes the new one with the feeds, so the committed ``output/`` is the publi
 A slot is one event id (``<paper>.<kind>``). When its start, end, place, paper title or status
 differs from the last build, SEQUENCE goes up by one and LAST-MODIFIED (and DTSTAMP) become
 the build's stamp (``publish.updated`` or SOURCE_DATE_EPOCH). When only other text changed
-(abstract, authors, links: the event's bytes), LAST-MODIFIED moves to the stamp and SEQUENCE
+(abstract, authors, links, the venue...), LAST-MODIFIED moves to the stamp and SEQUENCE
 stays. An unchanged slot keeps both, so its bytes stay the same.
 """
 
@@ -36,14 +36,11 @@ from confcal.model import (
     Status,
     event_sort_key,
 )
-from confcal.render import render_event
 
 STATE_FILE = "confcal-state.json"
 STATE_FORMAT = 1
 _STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _EVENT_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]+)")
-
-_NEUTRAL = Revision(sequence=0, last_modified=datetime(1970, 1, 1, tzinfo=UTC))
 
 ChangeKind = Literal["added", "removed", "moved", "re-roomed", "renamed", "cancelled", "restored", "updated"]
 
@@ -53,7 +50,7 @@ class Entry:
     """What the last build published for one slot: enough to compare it and to re-render it.
 
     ``event`` holds UTC times; ``paper`` holds no abstract, note or links; ``content`` is a
-    digest of the event's bytes with SEQUENCE, LAST-MODIFIED and DTSTAMP left neutral.
+    digest of everything else the event's text is made of (``_content``).
     """
 
     revision: Revision
@@ -114,7 +111,7 @@ def revise(programme: Programme, previous: State) -> Revised:
     stale_stamp = False
     for event in published.events:
         paper = published.paper(event.paper)
-        content = hashlib.sha256(render_event(published, event, _NEUTRAL)).hexdigest()
+        content = _content(published, event, paper)
         entry = previous.get(event.id)
         if entry is None:
             revision = Revision(0, stamp)
@@ -192,6 +189,20 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
         papers=(*programme.papers, *kept_papers.values()),
         events=tuple(sorted((*programme.events, *kept_events), key=event_sort_key)),
     )
+
+
+def _content(programme: Programme, event: Event, paper: Paper) -> str:
+    """A digest of everything an event's text is made of, besides its revision and stamp."""
+    conference = programme.conference
+    values = [
+        [conference.id, conference.name, conference.venue, conference.city, conference.website],
+        [conference.timezone, sorted(conference.streamed), programme.category(paper.category).name],
+        [paper.title, list(paper.authors), paper.abstract, paper.note, paper.subcategory, paper.url],
+        [[link.label, link.url] for link in paper.links],
+        [event.kind, event.session, event.start.isoformat(), event.end.isoformat(), event.status],
+        [event.room, event.level, event.board, list(event.speakers)],
+    ]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
 def _significant(event: Event, paper: Paper) -> tuple[datetime, datetime, str, str, str]:

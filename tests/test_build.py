@@ -1,0 +1,103 @@
+"""The committed output/ is a fresh build; builds are reproducible and write only what changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from confcal.build import build
+from tests.conftest import EVENTS, OUTPUT, ROOT
+from tests.helpers import snapshot
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path: data for path, (data, _) in snapshot(folder).items()}
+
+
+def test_committed_output_equals_a_fresh_build(tmp_path: Path) -> None:
+    """If this fails after a reviewed change to events.toml or the code: run `make build`."""
+    build(EVENTS, tmp_path / "output")
+    assert files(tmp_path / "output") == files(OUTPUT)
+
+
+def run_build(output: Path, **env: str) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | env
+    subprocess.run(
+        [sys.executable, "-m", "confcal", "build", str(EVENTS), "-o", str(output)],
+        check=True,
+        env=environment,
+        cwd=ROOT,
+        capture_output=True,
+    )
+
+
+def test_byte_identical_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    run_build(tmp_path / "a", PYTHONHASHSEED="1", TZ="Asia/Tokyo")
+    run_build(tmp_path / "b", PYTHONHASHSEED="2", TZ="America/Los_Angeles")
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    assert files(tmp_path / "a")
+
+
+def test_source_date_epoch_sets_dtstamp(tmp_path: Path) -> None:
+    run_build(tmp_path / "out", SOURCE_DATE_EPOCH="1702300000")  # 2023-12-11T13:06:40Z
+    data = (tmp_path / "out" / "all.ics").read_bytes()
+    assert data.count(b"DTSTAMP:20231211T130640Z\r\n") == data.count(b"BEGIN:VEVENT") == 13
+    assert b"DTSTAMP:20231211T000000Z" not in data
+
+
+def test_rebuild_rewrites_nothing_when_nothing_changed(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    first = build(EVENTS, output)
+    before = snapshot(output)
+    second = build(EVENTS, output)
+    assert second.written == ()
+    assert sorted(second.unchanged) == sorted(first.written)
+    assert snapshot(output) == before
+
+
+def test_an_edit_rewrites_exactly_the_files_that_hold_the_event(events_copy: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    build(events_copy, output)
+    text = events_copy.read_text(encoding="utf-8")
+    events_copy.write_text(text.replace('board = "#105"', 'board = "#106"'), encoding="utf-8")
+    report = build(events_copy, output)
+    holding = sorted(p for p in files(output) if b"neurips-2023.climsim.poster@confcal" in files(output)[p])
+    assert sorted(report.written) == sorted([*holding, "confcal-state.json"])
+    assert "all.ics" in holding
+    assert "outstanding-datasets-and-benchmarks.ics" in holding
+    assert "test-of-time.ics" not in holding
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path: Path) -> None:
+    build(EVENTS, tmp_path / "output")
+    leftovers = [p.name for p in (tmp_path / "output").rglob("*") if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_output_is_created_but_other_files_in_it_are_left_alone(tmp_path: Path) -> None:
+    output = tmp_path / "deep" / "output"
+    output.mkdir(parents=True)
+    (output / "CNAME").write_text("example.org\n")
+    build(EVENTS, output)
+    assert (output / "CNAME").read_text() == "example.org\n"
+    assert (output / "all.ics").exists()
+
+
+@pytest.mark.parametrize("relative", ["../escape.ics", "/etc/passwd", "a/../../b.ics", "", "papers/.."])
+def test_write_refuses_paths_outside_the_output_folder(tmp_path: Path, relative: str) -> None:
+    from confcal.write import UnsafePathError, write_files
+
+    with pytest.raises(UnsafePathError):
+        write_files(tmp_path / "out", {"ok.ics": b"x", relative: b"y"})
+    assert not (tmp_path / "out").exists(), "nothing is written when any path is unsafe"
+
+
+def test_make_build_target_matches_the_readme() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert "confcal build events.toml -o output" in makefile
+    assert shutil.which("make") is not None

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confcal import __version__
+from confcal.cli import cli
+from tests.conftest import EVENTS, ROOT
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"confcal, version {__version__}\n"
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "confcal", "build", str(EVENTS), "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{tmp_path}: 6 written, 0 unchanged (6 files)\n"
+
+
+def test_defaults_are_events_toml_and_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "events.toml").write_bytes(EVENTS.read_bytes())
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "output" / "all.ics").is_file()
+
+
+def test_usage_errors_exit_2() -> None:
+    result = CliRunner().invoke(cli, ["build", "--no-such-option"])
+    assert result.exit_code == 2
+    assert "Error: No such option '--no-such-option'" in result.output
+    assert CliRunner().invoke(cli, ["frobnicate"]).exit_code == 2
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for name, command in cli.commands.items():
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.output, name
+        for parameter in command.params:
+            if parameter.param_type_name == "option":
+                assert parameter.help, f"{name} {parameter.name} has no help"
+
+
+def test_bad_source_date_epoch(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", str(EVENTS), "-o", str(tmp_path)], env={"SOURCE_DATE_EPOCH": "yesterday"}
+    )
+    assert result.exit_code == 1
+    assert result.output == "Error: SOURCE_DATE_EPOCH must be whole seconds since 1970, not 'yesterday'\n"
+    assert list(tmp_path.iterdir()) == []

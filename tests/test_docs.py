@@ -1,0 +1,42 @@
+"""The README documents what the code does: every events.toml key, the set-up commands."""
+
+from __future__ import annotations
+
+import re
+
+from confcal.load import SCHEMA
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def documented_keys(section: str) -> set[str]:
+    """Keys in the first column of the table under a '### ...' heading containing ``section``."""
+    match = re.search(rf"^### [^\n]*{re.escape(section)}[^\n]*\n(.*?)(?=^#)", README, flags=re.M | re.S)
+    assert match, f"no README section for {section}"
+    keys: set[str] = set()
+    for row in re.findall(r"^\| (`[^|]+`) \|", match.group(1), flags=re.M):
+        keys.update(re.findall(r"`([a-z_]+)`", row))
+    return keys
+
+
+def test_every_events_toml_key_is_documented() -> None:
+    sections = {
+        "conference": "`[conference]`",
+        "publish": "`[publish]`",
+        "categories": "`[[categories]]`",
+        "papers": "`[[papers]]`",
+        "slot": "`[papers.oral]`",
+        "links": "`[[papers.links]]`",
+    }
+    for schema, heading in sections.items():
+        assert documented_keys(heading) == set(SCHEMA[schema]), schema
+    assert set(SCHEMA) - {""} == set(sections)
+
+
+def test_quickstart_is_the_two_make_targets() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("build", "test"):
+        assert f"make {target}" in README
+        assert re.search(rf"^{target}:", makefile, flags=re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()

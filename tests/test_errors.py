@@ -1,0 +1,256 @@
+"""Bad input: exit 1, every problem named with file, TOML path and line, nothing written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confcal.cli import cli
+from tests.conftest import EVENTS
+from tests.helpers import snapshot
+
+SHIPPED = EVENTS.read_text(encoding="utf-8")
+
+# An expected problem: the text of the line it must point at (the n-th line holding it), or
+# None when no line can be known, and the message after "file:line: ".
+Where = tuple[str, int] | None
+Expected = list[tuple[Where, str]]
+
+
+def edit(old: str, new: str) -> bytes:
+    assert old in SHIPPED, old
+    return SHIPPED.replace(old, new, 1).encode()
+
+
+CASES: list[tuple[str, bytes, Expected]] = [
+    ("empty file", b"", [(None, "the file is empty; expected a programme")]),
+    ("only whitespace", b"\n  \n", [(None, "the file is empty; expected a programme")]),
+    (
+        "not UTF-8",
+        SHIPPED.encode().replace("Björn".encode(), b"Bj\xf6rn"),
+        [(("Bj\ufffdrn", 0), "not UTF-8: byte 0xf6 at offset {offset}; save the file as UTF-8")],
+    ),
+    (
+        "TOML syntax error",
+        edit('name = "NeurIPS 2023"', 'name = "NeurIPS 2023'),
+        [(('name = "NeurIPS 2023', 0), "not valid TOML: Illegal character '\\n' (column 21)")],
+    ),
+    (
+        "misspelt key",
+        edit('title = "Privacy Auditing', 'tittle = "Privacy Auditing'),
+        [
+            (("[[papers]]", 0), "papers[0]: missing key 'title'"),
+            (
+                ("tittle", 0),
+                "papers[0].tittle: unknown key 'tittle'; did you mean 'title'? (expected one of: "
+                "id, category, subcategory, title, authors, abstract, note, url, links, oral, poster, talk)",
+            ),
+        ],
+    ),
+    (
+        "wrong type",
+        edit('board = "#1523"', "board = 1523"),
+        [(("board = 1523", 0), "papers[0].poster.board: expected a string, found an integer (1523)")],
+    ),
+    (
+        "end before start",
+        edit("end = 2023-12-12T16:40:00", "end = 2023-12-12T15:00:00"),
+        [
+            (
+                ("end = 2023-12-12T15:00:00", 0),
+                "papers[0].oral.end: 2023-12-12 15:00 is not after the start 2023-12-12 15:40; "
+                "expected an end later than the start",
+            )
+        ],
+    ),
+    (
+        "time with an offset",
+        edit("start = 2023-12-12T15:40:00", "start = 2023-12-12T15:40:00-06:00"),
+        [
+            (
+                ("start = 2023-12-12T15:40:00-06:00", 0),
+                "papers[0].oral.start: expected a local date-time like 2023-12-12T15:40:00 "
+                "(no offset: times are in conference.timezone), "
+                "found a date-time (2023-12-12 15:40:00-06:00)",
+            )
+        ],
+    ),
+    (
+        "local time that does not exist (spring forward)",
+        edit("start = 2023-12-12T15:40:00", "start = 2023-03-12T02:30:00"),
+        [
+            (
+                ("start = 2023-03-12T02:30:00", 0),
+                "papers[0].oral.start: 2023-03-12 02:30 does not exist in America/Chicago (clocks skip it)",
+            )
+        ],
+    ),
+    (
+        "ambiguous local time (fall back)",
+        edit("start = 2023-12-12T15:40:00", "start = 2023-11-05T01:30:00"),
+        [
+            (
+                ("start = 2023-11-05T01:30:00", 0),
+                "papers[0].oral.start: 2023-11-05 01:30 happens twice in America/Chicago "
+                "(clocks go back); pick another time",
+            )
+        ],
+    ),
+    (
+        "unknown time zone",
+        edit('timezone = "America/Chicago"', 'timezone = "CST"'),
+        [
+            (
+                ('timezone = "CST"', 0),
+                "conference.timezone: 'CST' is an abbreviation, not a time zone (it means different "
+                "offsets in different places and seasons); expected an IANA name like 'America/Chicago'",
+            )
+        ],
+    ),
+    (
+        "unknown category",
+        edit('category = "test-of-time"', 'category = "test-of-tme"'),
+        [
+            (
+                ('category = "test-of-tme"', 0),
+                "papers[6].category: unknown category 'test-of-tme' (defined: "
+                "'outstanding-datasets-and-benchmarks', 'outstanding-main-track', "
+                "'outstanding-main-track-runner-up', 'test-of-time')",
+            )
+        ],
+    ),
+    (
+        "legacy fixed-offset zone",
+        edit('timezone = "America/Chicago"', 'timezone = "EST"'),
+        [
+            (
+                ('timezone = "EST"', 0),
+                "conference.timezone: 'EST' is an abbreviation, not a time zone (it means different "
+                "offsets in different places and seasons); expected an IANA name like 'America/Chicago'",
+            )
+        ],
+    ),
+    (
+        "misspelt time zone",
+        edit('timezone = "America/Chicago"', 'timezone = "America/Chicgo"'),
+        [
+            (
+                ('timezone = "America/Chicgo"', 0),
+                "conference.timezone: unknown time zone 'America/Chicgo'; did you mean 'America/Chicago'? "
+                "(expected an IANA name like 'America/Chicago')",
+            )
+        ],
+    ),
+    (
+        "time zone in the wrong case",
+        edit('timezone = "America/Chicago"', 'timezone = "america/chicago"'),
+        [
+            (
+                ('timezone = "america/chicago"', 0),
+                "conference.timezone: unknown time zone 'america/chicago'; did you mean 'America/Chicago'? "
+                "(expected an IANA name like 'America/Chicago')",
+            )
+        ],
+    ),
+    (
+        "duplicate paper id",
+        edit('id = "decodingtrust"', 'id = "climsim"'),
+        [(('id = "climsim"', 1), "papers[5].id: duplicate paper id 'climsim' (first at papers[4])")],
+    ),
+    (
+        "unsafe id",
+        edit('id = "word2vec"', 'id = "../Word2Vec"'),
+        [
+            (
+                ('id = "../Word2Vec"', 0),
+                "papers[6].id: '../Word2Vec' is not a safe id; expected lowercase letters, "
+                "digits and single hyphens (like 'oral-2d'), at most 80 characters",
+            )
+        ],
+    ),
+    (
+        "reserved category id",
+        edit('id = "test-of-time"', 'id = "all"').replace(b'category = "test-of-time"', b'category = "all"'),
+        [(('id = "all"', 0), "categories[3].id: 'all' is reserved for the overall feed; choose another id")],
+    ),
+    (
+        "control character in text",
+        edit('session = "Oral 2D Privacy"', 'session = "Oral 2D\\u0007 Privacy"'),
+        [
+            (
+                ('session = "Oral 2D\\u0007', 0),
+                "papers[0].oral.session: control character U+0007 at position 7; remove it",
+            )
+        ],
+    ),
+    (
+        "no papers at all",
+        re.sub(r"# --- Outstanding Main Track Papers.*", "", SHIPPED, flags=re.S).encode(),
+        [(None, "missing key 'papers'")],
+    ),
+    (
+        "paper without any session",
+        re.sub(r"# The announcement names no room.*", "", SHIPPED, flags=re.S).encode(),
+        [(("[[papers]]", 6), "papers[6]: no events: expected an oral, a poster or a talk")],
+    ),
+]
+
+
+def rendered(data: bytes, expected: Expected, path: Path) -> list[str]:
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    result = []
+    for where, message in expected:
+        text = message.format(offset=data.find(b"\xf6"))
+        if where is None:
+            result.append(f"{path}: {text}")
+            continue
+        needle, nth = where
+        number = [i for i, line in enumerate(lines, start=1) if needle in line][nth]
+        result.append(f"{path}:{number}: {text}")
+    return result
+
+
+@pytest.mark.parametrize(("data", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_reported_and_nothing_is_written(
+    data: bytes, expected: Expected, tmp_path: Path
+) -> None:
+    events = tmp_path / "events.toml"
+    events.write_bytes(data)
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "all.ics").write_bytes(b"previous build\r\n")
+    before = snapshot(output)
+
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    problems = rendered(data, expected, events)
+    count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+    assert result.output == f"Error: {count} in the events file:\n" + "".join(f"  {p}\n" for p in problems)
+    assert snapshot(output) == before
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    data = edit('board = "#1523"', "board = 1523")
+    data = data.replace(b'id = "word2vec"', b'id = "Word2Vec"').replace(b'timezone = "America/Chicago"', b"")
+    events = tmp_path / "events.toml"
+    events.write_bytes(data)
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: 3 problems in the events file:\n")
+    for fragment in ("missing key 'timezone'", "papers[0].poster.board", "papers[6].id: 'Word2Vec'"):
+        assert fragment in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_events_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope.toml"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert (
+        result.output == f"Error: 1 problem in the events file:\n  {tmp_path / 'nope.toml'}: file not found\n"
+    )
+    assert not (tmp_path / "out").exists()

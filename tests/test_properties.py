@@ -1,0 +1,143 @@
+"""For any valid programme: build, parse back with independent parsers, get the same events."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytz
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from confcal.build import plan
+from confcal.load import parse
+from tests.helpers import parse_events
+
+ZONES = ["America/Chicago", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham", "UTC"]
+
+text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\u2028\u2029\x85"),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip())
+
+
+@st.composite
+def slot_times(draw: st.DrawFn, zone: pytz.BaseTzInfo) -> tuple[datetime, datetime]:
+    """Local start and end that exist and are unambiguous in ``zone``."""
+    while True:
+        start = draw(st.datetimes(min_value=datetime(2023, 1, 1), max_value=datetime(2025, 12, 31)))
+        start = start.replace(second=0, microsecond=0)
+        end = start + timedelta(minutes=draw(st.integers(min_value=5, max_value=600)))
+        try:
+            zone.localize(start, is_dst=None)
+            zone.localize(end, is_dst=None)
+        except (pytz.NonExistentTimeError, pytz.AmbiguousTimeError):
+            continue
+        return start, end
+
+
+@st.composite
+def programmes(draw: st.DrawFn) -> tuple[str, dict[str, tuple[str, datetime, datetime, str]]]:
+    """An events.toml text and, per UID, the summary, UTC start and end and location it must give."""
+    zone_name = draw(st.sampled_from(ZONES))
+    zone = pytz.timezone(zone_name)
+    lines = [
+        "[conference]",
+        'id = "conf"',
+        f"name = {json.dumps(draw(text), ensure_ascii=False)}",
+        "start = 2023-01-01",
+        "end = 2025-12-31",
+        'venue = "Hall"',
+        'city = "Town"',
+        f'timezone = "{zone_name}"',
+        "[publish]",
+        "updated = 2023-01-01T00:00:00Z",
+        "[[categories]]",
+        'id = "cat"',
+        f"name = {json.dumps(draw(text), ensure_ascii=False)}",
+    ]
+    expected: dict[str, tuple[str, datetime, datetime, str]] = {}
+    for number in range(draw(st.integers(min_value=1, max_value=6))):
+        title = draw(text)
+        lines += [
+            "[[papers]]",
+            f'id = "p{number}"',
+            'category = "cat"',
+            f"title = {json.dumps(title, ensure_ascii=False)}",
+            f"authors = [{json.dumps(draw(text), ensure_ascii=False)}]",
+            f"abstract = {json.dumps(draw(text) + chr(10) + draw(text), ensure_ascii=False)}",
+        ]
+        kinds = draw(
+            st.lists(st.sampled_from(["oral", "poster", "talk"]), min_size=1, max_size=3, unique=True)
+        )
+        for kind in kinds:
+            start, end = draw(slot_times(zone))
+            session = draw(text)
+            room = draw(st.one_of(st.none(), text))
+            lines += [
+                f"[papers.{kind}]",
+                f"session = {json.dumps(session, ensure_ascii=False)}",
+                f"start = {start:%Y-%m-%dT%H:%M:%S}",
+                f"end = {end:%Y-%m-%dT%H:%M:%S}",
+            ]
+            if room is not None:
+                lines.append(f"room = {json.dumps(room, ensure_ascii=False)}")
+            prefix = {"oral": "Oral", "poster": "Poster", "talk": session.strip()}[kind]
+            expected[f"conf.p{number}.{kind}@confcal"] = (
+                f"{prefix}: {title.strip()}",
+                zone.localize(start, is_dst=None).astimezone(UTC),
+                zone.localize(end, is_dst=None).astimezone(UTC),
+                f"{room.strip()}, Hall" if room is not None else "",
+            )
+    return "\n".join(lines) + "\n", expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programmes())
+def test_render_then_parse_gives_back_the_events(
+    case: tuple[str, dict[str, tuple[str, datetime, datetime, str]]],
+) -> None:
+    source, expected = case
+    files = plan(parse(source.encode(), name="events.toml"))
+    parsed = {e.uid: (e.summary, e.start, e.end, e.location or "") for e in parse_events(files["all.ics"])}
+    assert parsed == expected
+    category = {e.uid for e in parse_events(files["cat.ics"])}
+    assert category == set(expected)
+    used = set(re.findall(rb";TZID=([^:;]+)[:;]", files["all.ics"]))
+    assert sorted(re.findall(rb"\r\nTZID:([^\r]+)\r\n", files["all.ics"])) == sorted(used)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(case=programmes())
+def test_the_files_own_vtimezone_gives_the_same_instants(
+    case: tuple[str, dict[str, tuple[str, datetime, datetime, str]]], icalcheck: Path, tmp_path: Path
+) -> None:
+    """libical converts with the VTIMEZONE in the file, across DST changes and odd offsets."""
+    source, expected = case
+    feed = tmp_path / "all.ics"
+    feed.write_bytes(plan(parse(source.encode(), name="events.toml"))["all.ics"])
+    result = subprocess.run(
+        [str(icalcheck), "--instants", str(feed)], capture_output=True, text=True, check=True
+    )
+    parsed = {}
+    for row in result.stdout.splitlines():
+        uid, start, end = row.split("\t")
+        parsed[uid] = (datetime.fromisoformat(start), datetime.fromisoformat(end))
+    assert parsed == {uid: (start, end) for uid, (_, start, end, _) in expected.items()}
+    check = subprocess.run([str(icalcheck), str(feed)], capture_output=True, text=True)
+    assert [line for line in check.stdout.splitlines() if "ORGANIZER" not in line] == []
+
+
+def test_strategy_reaches_dst_and_odd_offsets() -> None:
+    """The zones cover DST in both hemispheres, a 30-minute DST shift and a +12:45 offset."""
+    assert pytz.timezone("Australia/Lord_Howe").dst(datetime(2023, 1, 1)) == timedelta(minutes=30)
+    assert pytz.timezone("Pacific/Chatham").utcoffset(datetime(2023, 7, 1)) == timedelta(hours=12, minutes=45)
+    assert date(2023, 1, 1) < date(2025, 12, 31)

@@ -1,0 +1,84 @@
+"""The mechanisms that make large builds fast change nothing in what is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.straightforward import straightforward_plan
+from benchmarks.synth import programme as synthetic
+from confcal.build import build, plan
+from confcal.cache import cache_file, load_cache, namespace, save_cache
+from confcal.load import load, parse
+from confcal.model import Programme
+from confcal.render import PARALLEL_THRESHOLD
+from tests.conftest import EVENTS
+from tests.helpers import snapshot
+
+
+@pytest.fixture(scope="module")
+def large() -> Programme:
+    """Enough events to go through the process pool."""
+    programme = parse(synthetic(papers=500, seed=3).encode(), name="synthetic.toml")
+    assert len(programme.events) > PARALLEL_THRESHOLD
+    return programme
+
+
+def test_parallel_render_is_byte_identical_to_a_single_process(large: Programme) -> None:
+    assert plan(large, workers=2) == plan(large, workers=1)
+
+
+def test_cached_render_is_byte_identical(large: Programme) -> None:
+    cache: dict[str, bytes] = {}
+    cold = plan(large, cache=cache)
+    assert len(cache) == len(large.events)
+    assert plan(large, cache=cache) == cold == plan(large)
+
+
+def test_straightforward_build_gives_the_same_bytes(large: Programme) -> None:
+    assert straightforward_plan(large) == plan(large)
+    shipped = load(EVENTS)
+    assert straightforward_plan(shipped) == plan(shipped)
+
+
+def test_a_stale_cache_entry_is_never_used(events_copy: Path) -> None:
+    """An edited event misses the cache, even if the cache holds bytes for its id."""
+    cache: dict[str, bytes] = {}
+    plan(load(events_copy), cache=cache)
+    text = events_copy.read_text(encoding="utf-8")
+    events_copy.write_text(text.replace('board = "#1523"', 'board = "#1524"'), encoding="utf-8")
+    edited = load(events_copy)
+    assert plan(edited, cache=cache) == plan(edited)
+    assert b"Poster board #1524" in plan(edited, cache=cache)["all.ics"]
+
+
+def test_cache_file_from_other_code_or_corrupt_is_ignored(tmp_path: Path) -> None:
+    path = cache_file(tmp_path, tmp_path / "output")
+    save_cache(path, {"key": b"bytes"})
+    assert load_cache(path) == {"key": b"bytes"}
+    import marshal
+
+    path.write_bytes(marshal.dumps({"namespace": "other " + namespace(), "events": {"key": b"old"}}))
+    assert load_cache(path) == {}
+    path.write_bytes(b"\x00garbage")
+    assert load_cache(path) == {}
+
+
+def test_rebuild_through_the_cache_rewrites_nothing(tmp_path: Path, private_cache: Path) -> None:
+    events = tmp_path / "synthetic.toml"
+    events.write_text(synthetic(papers=60, seed=5), encoding="utf-8")
+    output = tmp_path / "output"
+    build(events, output, cache_folder=private_cache)
+    before = snapshot(output)
+    report = build(events, output, cache_folder=private_cache)
+    assert report.written == ()
+    assert snapshot(output) == before
+    fresh = tmp_path / "fresh"
+    build(events, fresh)
+    assert {k: v for k, (v, _) in snapshot(fresh).items()} == {k: v for k, (v, _) in before.items()}
+
+
+def test_synthetic_programmes_are_deterministic_for_a_seed() -> None:
+    assert synthetic(papers=40, seed=7) == synthetic(papers=40, seed=7)
+    assert synthetic(papers=40, seed=7) != synthetic(papers=40, seed=8)
