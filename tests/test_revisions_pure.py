@@ -9,8 +9,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confcal.load import load
-from confcal.model import Programme
+from benchmarks.synth import programme as synthetic
+from confcal.build import render_plan
+from confcal.load import load, parse
+from confcal.model import Programme, Revision
+from confcal.render import PARALLEL_THRESHOLD
 from confcal.revisions import State, dump_state, parse_state, revise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +70,31 @@ def test_sequence_counts_the_builds_that_changed_the_slot(steps: list[tuple[int,
         state = parse_state(dump_state(revised.state), name="state.json")
         assert state == revised.state
         previous = (shift, room)
+
+
+def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() -> None:
+    large = parse(synthetic(papers=500, seed=3).encode(), name="synthetic.toml")
+    assert len(large.events) > PARALLEL_THRESHOLD
+    cache: dict[str, bytes] = {}
+    first = revise(large, {})
+    render_plan(first, cache=cache)
+    target = large.events[0]
+    # Same inputs, another revision: the cached bytes (SEQUENCE 0) must not be reused.
+    entry = first.state[target.id]
+    third = dataclasses.replace(entry, revision=Revision(3, entry.revision.last_modified))
+    again = revise(large, {**first.state, target.id: third})
+    assert render_plan(again, cache=cache) == render_plan(again)
+    assert render_plan(again)["all.ics"].count(b"SEQUENCE:3\r\n") == 1
+    moved = dataclasses.replace(
+        large,
+        events=(dataclasses.replace(target, start=target.start + timedelta(minutes=30)), *large.events[1:]),
+        conference=dataclasses.replace(
+            large.conference, updated=large.conference.updated + timedelta(days=1)
+        ),
+    )
+    revised = revise(moved, first.state)
+    assert revised.revisions[target.id].sequence == 1
+    expected = render_plan(revised)
+    assert render_plan(revised, cache=cache) == expected
+    assert render_plan(revised, workers=2) == expected
+    assert expected["all.ics"].count(b"SEQUENCE:1\r\n") == 1
