@@ -22,6 +22,14 @@ OUTPUT = click.option(
     show_default=True,
     help="Folder to write the feeds into.",
 )
+PUBLISHED = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="output",
+    show_default=True,
+    help="Folder holding the published feeds (the last build).",
+)
 KEEP_CANCELLED = click.option(
     "--keep-cancelled",
     is_flag=True,
@@ -104,7 +112,7 @@ def build(events: Path, output: Path, cache: bool, keep_cancelled: bool) -> None
 
 @cli.command()
 @EVENTS
-@OUTPUT
+@PUBLISHED
 @KEEP_CANCELLED
 @click.option(
     "--format",
