@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from confcal.feeds import feeds
@@ -21,12 +21,22 @@ def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
     return dataclasses.replace(programme, conference=conference)
 
 
-def plan(programme: Programme) -> dict[str, bytes]:
-    """Every file a build writes: path relative to the output folder → bytes."""
-    return render_feeds(programme, feeds(programme))
+def plan(programme: Programme, *, alarm: timedelta | None = None) -> dict[str, bytes]:
+    """Every file a build writes: path relative to the output folder → bytes.
+
+    With ``alarm``, also the reminders variant of every feed under ``reminders/``.
+    """
+    files = render_feeds(programme, feeds(programme))
+    if alarm is not None:
+        from confcal.reminders import reminder_feeds
+
+        files.update(reminder_feeds(programme, feeds(programme), alarm))
+    return files
 
 
-def build(events: Path, output: Path, *, stamp: datetime | None = None) -> WriteReport:
+def build(
+    events: Path, output: Path, *, stamp: datetime | None = None, alarm: timedelta | None = None
+) -> WriteReport:
     """Build ``output`` from ``events``. Raises EventsFileError before writing anything."""
     programme = with_stamp(load(events), stamp)
-    return write_files(output, plan(programme))
+    return write_files(output, plan(programme, alarm=alarm))

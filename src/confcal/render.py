@@ -144,9 +144,15 @@ def assemble(head: bytes, blocks: Iterable[bytes]) -> bytes:
     return head + b"".join(blocks) + _END
 
 
-def render_feeds(programme: Programme, feeds: Iterable[Feed]) -> dict[str, bytes]:
-    """Each feed's file name → its bytes, every event serialised only once."""
-    blocks: Mapping[str, bytes] = render_events(programme)
+def render_feeds(
+    programme: Programme, feeds: Iterable[Feed], *, blocks: Mapping[str, bytes] | None = None
+) -> dict[str, bytes]:
+    """Each feed's file name → its bytes, every event serialised only once.
+
+    ``blocks`` replaces the events ``render_events`` gives (the reminders variant).
+    """
+    if blocks is None:
+        blocks = render_events(programme)
     vtimezone = timezone_component(programme)
     return {
         feed.filename: assemble(
