@@ -263,8 +263,9 @@ def export(
 ) -> None:
     """Write a personal feed of the events that pass the filters.
 
-    Reads EVENTS (default: events.toml). Filters of different kinds must all match; a repeated filter matches any of its values.
-    Same UIDs and content as the published feeds.
+    Reads EVENTS (default: events.toml). Filters of different kinds must all match; a
+    repeated filter matches any of its values. A day is a day in the conference's time
+    zone. Same UIDs and content as the published feeds.
 
     \b
     Example:
