@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -43,3 +46,11 @@ def test_completion_completes_commands_and_choices() -> None:
 
     assert complete("confcal ex", 1) == ["export"]
     assert complete("confcal export --kind ", 3) == ["oral", "poster", "talk"]
+
+
+def test_cli_startup_does_not_import_the_pipeline() -> None:
+    code = (
+        "import sys, confcal.cli; print(sorted(m for m in ('icalendar', 'pytz', 'ical') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

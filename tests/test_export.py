@@ -100,6 +100,8 @@ def test_output_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert event_ids(parse(target.read_bytes())) == {"word2vec.talk"}
     assert result.stdout_bytes == b""
+    title = "Distributed Representations of Words and Phrases and their Compositionality"
+    assert result.stderr == f"{target}: 1 event (NeurIPS 2023: {title})\n"
     assert [p.name for p in tmp_path.iterdir()] == ["my.ics"]
 
 

@@ -288,4 +288,5 @@ def export(
         click.echo(data, nl=False)
         return
     write_atomic(output, data)
-    click.echo(f"{output}: {len(feed.events)} events ({feed.name})", err=True)
+    count = len(feed.events)
+    click.echo(f"{output}: {count} event{'' if count == 1 else 's'} ({feed.name})", err=True)
