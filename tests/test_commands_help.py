@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -54,3 +56,23 @@ def test_cli_startup_does_not_import_the_pipeline() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--format", "json"], ["agenda"], ["export", "--kind", "oral", "--alarm", "15m"]],
+    ids=["check", "agenda", "export"],
+)
+def test_output_is_the_same_whatever_the_hash_seed(args: list[str]) -> None:
+    root = Path(__file__).resolve().parent.parent
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-m", "confcal", *args, str(root / "events.toml")],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed, "NO_COLOR": "1"},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert next(iter(outputs))

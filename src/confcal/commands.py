@@ -9,11 +9,12 @@ import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from confcal.errors import EventsFileError
+from confcal.model import KINDS, Kind
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -63,7 +64,7 @@ def filter_options(function: F) -> F:
             "--kind",
             "kinds",
             multiple=True,
-            type=click.Choice(["oral", "poster", "talk"]),
+            type=click.Choice(KINDS),
             help="Only this kind of session (repeatable), e.g. --kind oral.",
         ),
         click.option(
@@ -93,7 +94,7 @@ def _filters(
 
     return Filters(
         categories=categories,
-        kinds=kinds,  # type: ignore[arg-type]  # click.Choice guarantees a Kind
+        kinds=cast("tuple[Kind, ...]", kinds),  # click.Choice(KINDS) admits nothing else
         papers=papers,
         days=tuple(day.date() for day in days),
     )
