@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -63,6 +64,7 @@ def test_build_alarm_writes_a_reminders_variant_and_leaves_default_feeds_alone(t
     assert variant.keys() == defaults.keys()
     for name, data in defaults.items():
         assert b"VALARM" not in data
+        assert re.sub(rb"BEGIN:VALARM\r\n.*?END:VALARM\r\n", b"", variant[name], flags=re.DOTALL) == data
         plain_events = IcsCalendarStream.calendar_from_ics(data.decode()).events
         events = IcsCalendarStream.calendar_from_ics(variant[name].decode()).events
         assert [e.uid for e in events] == [e.uid for e in plain_events]

@@ -9,7 +9,7 @@ from pathlib import Path
 from confcal.feeds import feeds
 from confcal.load import load
 from confcal.model import Programme
-from confcal.render import render_feeds
+from confcal.render import render_events, render_feeds
 from confcal.write import WriteReport, write_files
 
 
@@ -26,11 +26,13 @@ def plan(programme: Programme, *, alarm: timedelta | None = None) -> dict[str, b
 
     With ``alarm``, also the reminders variant of every feed under ``reminders/``.
     """
-    files = render_feeds(programme, feeds(programme))
+    every_feed = feeds(programme)
+    blocks = render_events(programme)
+    files = render_feeds(programme, every_feed, blocks=blocks)
     if alarm is not None:
         from confcal.reminders import reminder_feeds
 
-        files.update(reminder_feeds(programme, feeds(programme), alarm))
+        files.update(reminder_feeds(programme, every_feed, blocks=blocks, before=alarm))
     return files
 
 

@@ -278,12 +278,11 @@ def export(
 
     programme = _load(events)
     feed = _selected(programme, _filters(categories, kinds, papers, days))
-    if alarm is None:
-        blocks = render_events(programme)
-    else:
-        from confcal.reminders import render_events_with_alarm
+    blocks = render_events(programme)
+    if alarm is not None:
+        from confcal.reminders import with_alarms
 
-        blocks = render_events_with_alarm(programme, alarm)
+        blocks = with_alarms(programme, blocks, alarm)
     data = render_feeds(programme, [feed], blocks=blocks)[feed.filename]
     if str(output) == "-":
         click.echo(data, nl=False)

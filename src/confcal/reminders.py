@@ -1,21 +1,22 @@
 """Opt-in reminders: a VALARM spliced into each already-rendered VEVENT.
 
-The event bytes come from ``render.render_events`` unchanged; the alarm is serialised by
-icalendar and inserted just before ``END:VEVENT``, which is byte for byte what icalendar
-writes for the same event holding the alarm as a subcomponent (tests/test_reminders.py).
+The event bytes are those ``render.render_events`` gave the default feeds, unchanged; the
+alarm is serialised by icalendar and inserted just before ``END:VEVENT``, which is byte for
+byte what icalendar writes for the same event holding the alarm as a subcomponent
+(tests/test_reminders.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 import icalendar
 
 from confcal.feeds import Feed
 from confcal.model import Programme
-from confcal.render import render_events, render_feeds, summary
+from confcal.render import render_feeds, summary
 
 REMINDERS_FOLDER = "reminders"
 MAX_LEAD_TIME = timedelta(days=7)
@@ -53,9 +54,8 @@ def with_alarm(event_block: bytes, alarm_block: bytes) -> bytes:
     return event_block[: -len(_END_EVENT)] + alarm_block + _END_EVENT
 
 
-def render_events_with_alarm(programme: Programme, before: timedelta) -> dict[str, bytes]:
-    """``render_events`` with a reminder ``before`` each event; same UIDs, same content otherwise."""
-    blocks = render_events(programme)
+def with_alarms(programme: Programme, blocks: Mapping[str, bytes], before: timedelta) -> dict[str, bytes]:
+    """The rendered events ``blocks`` (``render_events``), each with a reminder ``before`` it."""
     return {
         event.id: with_alarm(
             blocks[event.id], alarm(f"Reminder: {summary(event, programme.paper(event.paper))}", before)
@@ -64,7 +64,9 @@ def render_events_with_alarm(programme: Programme, before: timedelta) -> dict[st
     }
 
 
-def reminder_feeds(programme: Programme, feeds: Iterable[Feed], before: timedelta) -> dict[str, bytes]:
+def reminder_feeds(
+    programme: Programme, feeds: Iterable[Feed], *, blocks: Mapping[str, bytes], before: timedelta
+) -> dict[str, bytes]:
     """The reminders variant of ``feeds``: ``reminders/<file name>`` → bytes."""
-    files = render_feeds(programme, feeds, blocks=render_events_with_alarm(programme, before))
+    files = render_feeds(programme, feeds, blocks=with_alarms(programme, blocks, before))
     return {f"{REMINDERS_FOLDER}/{name}": data for name, data in files.items()}
