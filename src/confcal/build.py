@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from confcal.feeds import feeds
@@ -26,14 +26,25 @@ def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
 
 
 def plan(
-    programme: Programme, *, cache: dict[str, bytes] | None = None, workers: int = 1
+    programme: Programme,
+    *,
+    alarm: timedelta | None = None,
+    cache: dict[str, bytes] | None = None,
+    workers: int = 1,
 ) -> dict[str, bytes]:
     """Every file a build writes: path relative to the output folder → bytes.
 
+    With ``alarm``, also the reminders variant of every feed under ``reminders/``.
     ``cache`` and ``workers`` change how fast, never what (tests/test_scale.py).
     """
+    every_feed = feeds(programme)
     blocks = render_events(programme, cache=cache, workers=workers)
-    return render_feeds(programme, feeds(programme), blocks)
+    files = render_feeds(programme, every_feed, blocks=blocks)
+    if alarm is not None:
+        from confcal.reminders import reminder_feeds
+
+        files.update(reminder_feeds(programme, every_feed, blocks=blocks, before=alarm))
+    return files
 
 
 def build(
@@ -41,6 +52,7 @@ def build(
     output: Path,
     *,
     stamp: datetime | None = None,
+    alarm: timedelta | None = None,
     cache_folder: Path | None = None,
     workers: int | None = None,
 ) -> WriteReport:
@@ -50,12 +62,13 @@ def build(
     previous build of this output folder are reused. ``workers`` defaults to the number of CPUs.
     """
     programme = with_stamp(load(events), stamp)
+    processes = workers or os.cpu_count() or 1
     if cache_folder is None or len(programme.events) < CACHE_THRESHOLD:
-        return write_files(output, plan(programme, workers=workers or os.cpu_count() or 1))
+        return write_files(output, plan(programme, alarm=alarm, workers=processes))
     from confcal.cache import cache_file, load_cache, save_cache
 
     cache_path = cache_file(cache_folder, output)
     cache = load_cache(cache_path)
-    report = write_files(output, plan(programme, cache=cache, workers=workers or os.cpu_count() or 1))
+    report = write_files(output, plan(programme, alarm=alarm, cache=cache, workers=processes))
     save_cache(cache_path, cache)
     return report

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
 from confcal import __version__
+from confcal.commands import ALARM, agenda, check, export
 from confcal.errors import EventsFileError
 
 EVENTS = click.argument(
@@ -20,7 +21,7 @@ OUTPUT = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     default="output",
     show_default=True,
-    help="Folder to write the feeds into.",
+    help="Folder to write the feeds into, e.g. -o site.",
 )
 
 
@@ -58,23 +59,30 @@ def cli() -> None:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal).",
+    help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
 )
-def build(events: Path, output: Path, cache: bool) -> None:
+@ALARM
+def build(events: Path, output: Path, cache: bool, alarm: timedelta | None) -> None:
     """Build all.ics and one feed per category from EVENTS (default: events.toml).
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
-    left untouched.
+    left untouched. With --alarm, also a variant of every feed with reminders in
+    OUTPUT/reminders/ (the default feeds never have them).
 
     \b
     Example:
       confcal build events.toml -o output
+      confcal build --alarm 15m
     """
     from confcal.build import build as run_build
 
     try:
         report = run_build(
-            events, output, stamp=source_date_epoch(), cache_folder=cache_folder() if cache else None
+            events,
+            output,
+            stamp=source_date_epoch(),
+            alarm=alarm,
+            cache_folder=cache_folder() if cache else None,
         )
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
@@ -82,3 +90,7 @@ def build(events: Path, output: Path, cache: bool) -> None:
         f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged "
         f"({len(report.written) + len(report.unchanged)} files)"
     )
+
+
+for _command in (check, agenda, export):
+    cli.add_command(_command)
