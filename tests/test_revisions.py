@@ -468,3 +468,17 @@ def test_revised_and_cancelled_feeds_pass_libical(project: Project, icalcheck: P
     result = subprocess.run([str(icalcheck), *feeds], capture_output=True, text=True, check=False)
     # RFC 5546 wants an ORGANIZER in a PUBLISH event; a published feed deliberately has none.
     assert [line for line in result.stdout.splitlines() if "ORGANIZER" not in line] == []
+
+
+def test_export_keeps_the_published_sequence(project: Project) -> None:
+    project.build(stamp=FIRST)
+    project.edit(ORAL_TIMES, ORAL_TIMES_LATER)
+    project.build(stamp=SECOND)
+    result = project.run("export", "--paper", PAPER, "--published", str(project.output), "-o", "-")
+    # `run` puts "-o OUTPUT" before the options; the last -o (stdout) wins.
+    assert result.exit_code == 0, result.output
+    exported = vevents(result.stdout_bytes)
+    published = vevents(project.feeds()["all.ics"])
+    assert set(exported) == {ORAL_UID, POSTER_UID}
+    assert exported[ORAL_UID] == published[ORAL_UID]
+    assert b"SEQUENCE:1\r\n" in exported[ORAL_UID]

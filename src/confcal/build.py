@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from confcal.feeds import feeds
@@ -45,15 +45,25 @@ def read_state(output: Path) -> State:
 
 
 def render_plan(
-    revised: Revised, *, cache: dict[str, bytes] | None = None, workers: int = 1
+    revised: Revised,
+    *,
+    alarm: timedelta | None = None,
+    cache: dict[str, bytes] | None = None,
+    workers: int = 1,
 ) -> dict[str, bytes]:
     """Every file of a revised programme: the feeds and the new state.
 
+    With ``alarm``, also the reminders variant of every feed under ``reminders/``.
     ``cache`` and ``workers`` change how fast, never what (tests/test_scale.py).
     """
     programme = revised.programme
+    every_feed = feeds(programme)
     blocks = render_events(programme, revisions=revised.revisions, cache=cache, workers=workers)
-    files = render_feeds(programme, feeds(programme), blocks)
+    files = render_feeds(programme, every_feed, blocks=blocks)
+    if alarm is not None:
+        from confcal.reminders import reminder_feeds
+
+        files.update(reminder_feeds(programme, every_feed, blocks=blocks, before=alarm))
     files[STATE_FILE] = dump_state(revised.state)
     return files
 
@@ -62,6 +72,7 @@ def plan(
     programme: Programme,
     *,
     previous: State | None = None,
+    alarm: timedelta | None = None,
     cache: dict[str, bytes] | None = None,
     workers: int = 1,
 ) -> dict[str, bytes]:
@@ -69,7 +80,7 @@ def plan(
 
     ``previous`` is the state of the last build (``read_state``); without it, a first build.
     """
-    return render_plan(revise(programme, previous or {}), cache=cache, workers=workers)
+    return render_plan(revise(programme, previous or {}), alarm=alarm, cache=cache, workers=workers)
 
 
 def publish(
@@ -77,6 +88,7 @@ def publish(
     output: Path,
     *,
     stamp: datetime | None = None,
+    alarm: timedelta | None = None,
     cache_folder: Path | None = None,
     workers: int | None = None,
     keep_cancelled: bool = False,
@@ -90,12 +102,12 @@ def publish(
     revised = revise(programme, read_state(output))
     workers = workers or os.cpu_count() or 1
     if cache_folder is None or len(revised.programme.events) < CACHE_THRESHOLD:
-        return write_files(output, render_plan(revised, workers=workers)), revised
+        return write_files(output, render_plan(revised, alarm=alarm, workers=workers)), revised
     from confcal.cache import cache_file, load_cache, save_cache
 
     cache_path = cache_file(cache_folder, output)
     cache = load_cache(cache_path)
-    report = write_files(output, render_plan(revised, cache=cache, workers=workers))
+    report = write_files(output, render_plan(revised, alarm=alarm, cache=cache, workers=workers))
     save_cache(cache_path, cache)
     return report, revised
 
@@ -105,11 +117,19 @@ def build(
     output: Path,
     *,
     stamp: datetime | None = None,
+    alarm: timedelta | None = None,
     cache_folder: Path | None = None,
     workers: int | None = None,
     keep_cancelled: bool = False,
 ) -> WriteReport:
     """Build ``output`` from ``events``. Raises EventsFileError before writing anything."""
-    return publish(
-        events, output, stamp=stamp, cache_folder=cache_folder, workers=workers, keep_cancelled=keep_cancelled
-    )[0]
+    report, _ = publish(
+        events,
+        output,
+        stamp=stamp,
+        alarm=alarm,
+        cache_folder=cache_folder,
+        workers=workers,
+        keep_cancelled=keep_cancelled,
+    )
+    return report

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
 from confcal import __version__
+from confcal.commands import ALARM, agenda, check, export
 from confcal.errors import EventsFileError
 
 EVENTS = click.argument(
@@ -20,7 +21,7 @@ OUTPUT = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     default="output",
     show_default=True,
-    help="Folder to write the feeds into.",
+    help="Folder to write the feeds into, e.g. -o site.",
 )
 PUBLISHED = click.option(
     "-o",
@@ -28,13 +29,13 @@ PUBLISHED = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     default="output",
     show_default=True,
-    help="Folder holding the published feeds (the last build).",
+    help="Folder holding the published feeds (the last build), e.g. -o site.",
 )
 KEEP_CANCELLED = click.option(
     "--keep-cancelled",
     is_flag=True,
     help="Keep published events that the events file dropped, as STATUS:CANCELLED "
-    "(same as keep_cancelled = true in [publish]).",
+    "(same as keep_cancelled = true in [publish]), e.g. --keep-cancelled.",
 )
 STALE_STAMP = (
     "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
@@ -76,19 +77,23 @@ def cli() -> None:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal).",
+    help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
 )
+@ALARM
 @KEEP_CANCELLED
-def build(events: Path, output: Path, cache: bool, keep_cancelled: bool) -> None:
+def build(events: Path, output: Path, cache: bool, alarm: timedelta | None, keep_cancelled: bool) -> None:
     """Build all.ics and one feed per category from EVENTS (default: events.toml).
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
-    left untouched. A slot whose time, place, title or status changed since the last
-    build (recorded in OUTPUT/confcal-state.json) gets SEQUENCE + 1 and a new LAST-MODIFIED.
+    left untouched. With --alarm, also a variant of every feed with reminders in
+    OUTPUT/reminders/ (the default feeds never have them). An event whose time, place,
+    title or status changed since the last build (recorded in OUTPUT/confcal-state.json)
+    gets SEQUENCE + 1 and a new LAST-MODIFIED.
 
     \b
     Example:
       confcal build events.toml -o output
+      confcal build --alarm 15m
     """
     from confcal.build import publish
 
@@ -97,6 +102,7 @@ def build(events: Path, output: Path, cache: bool, keep_cancelled: bool) -> None
             events,
             output,
             stamp=source_date_epoch(),
+            alarm=alarm,
             cache_folder=cache_folder() if cache else None,
             keep_cancelled=keep_cancelled,
         )
@@ -120,7 +126,7 @@ def build(events: Path, output: Path, cache: bool, keep_cancelled: bool) -> None
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="One line per change, or one JSON document.",
+    help="One line per change, or one JSON document, e.g. --format json.",
 )
 def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -> None:
     """List what the next build would change for subscribers, without writing anything.
@@ -156,3 +162,7 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
             click.echo(f"{output}: {count} would be written: {', '.join(result.files)}")
     if not result.empty:
         raise SystemExit(1)
+
+
+for _command in (check, agenda, export):
+    cli.add_command(_command)

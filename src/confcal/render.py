@@ -286,9 +286,10 @@ def assemble(head: bytes, blocks: Iterable[bytes]) -> bytes:
 
 
 def render_feeds(
-    programme: Programme, feeds: Iterable[Feed], blocks: Mapping[str, bytes]
+    programme: Programme, feeds: Iterable[Feed], *, blocks: Mapping[str, bytes]
 ) -> dict[str, bytes]:
-    """Each feed's file name → its bytes, from the events' bytes (``render_events``)."""
+    """Each feed's file name → its bytes, from the events' bytes (``render_events``, or the
+    reminders variant of them)."""
     zone = timezone_component(programme)
     vtimezone = bytes(zone.to_ical()) if zone is not None else b""
     return {

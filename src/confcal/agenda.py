@@ -1,0 +1,64 @@
+"""The programme as text for a terminal: grouped by day, aligned columns. Pure formatting.
+
+Colour is the caller's choice: ``style(text, role)`` is applied to each cell after padding
+(roles: day, time, kind, title, place); the default leaves text plain.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from datetime import datetime, tzinfo
+
+from confcal.model import KIND_LABELS, Event, Programme, event_sort_key
+
+Style = Callable[[str, str], str]
+
+
+def plain(text: str, role: str) -> str:
+    return text
+
+
+def _local(moment: datetime, zone: tzinfo | None) -> datetime:
+    """``moment`` in ``zone``; None is the machine's own zone."""
+    return moment.astimezone(zone)
+
+
+def _span(event: Event, zone: tzinfo | None) -> str:
+    start, end = _local(event.start, zone), _local(event.end, zone)
+    until = (
+        f"{end:%H:%M}"
+        if end.date() == start.date()
+        else f"{end:%H:%M} (+{(end.date() - start.date()).days}d)"
+    )
+    return f"{start:%H:%M}–{until} {end:%Z}"
+
+
+def agenda(
+    programme: Programme, events: Iterable[Event], *, zone: tzinfo | None, style: Style = plain
+) -> str:
+    """One block per local day, one aligned row per event: time, kind, title, place."""
+    ordered = sorted(events, key=event_sort_key)
+    rows = [
+        (
+            _span(event, zone),
+            KIND_LABELS[event.kind],
+            programme.paper(event.paper).title,
+            event.place or "–",
+        )
+        for event in ordered
+    ]
+    widths = [max((len(row[column]) for row in rows), default=0) for column in range(3)]
+    roles = ("time", "kind", "title", "place")
+    lines: list[str] = []
+    days = itertools.groupby(
+        zip(ordered, rows, strict=True), key=lambda pair: _local(pair[0].start, zone).date()
+    )
+    for day, group in days:
+        if lines:
+            lines.append("")
+        lines.append(style(f"{day:%A %-d %B %Y}", "day"))
+        for _, row in group:
+            cells = [cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)]
+            lines.append("  " + "  ".join(style(cell, role) for cell, role in zip(cells, roles, strict=True)))
+    return "\n".join(lines)

@@ -1,0 +1,307 @@
+"""`check`, `agenda` and `export`: click commands registered on the group in cli.py.
+
+Only click is imported here; each command imports the pipeline it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import click
+
+from confcal.errors import EventsFileError
+from confcal.model import KINDS, Kind
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from confcal.feeds import Feed
+    from confcal.filters import Filters
+    from confcal.model import Programme
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EVENTS = click.argument(
+    "events", type=click.Path(path_type=Path, dir_okay=False), default="events.toml", required=False
+)
+
+
+def parse_alarm(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
+    """Click callback for ``--alarm``: '15m', '1h', '90m', '1h30m'."""
+    if value is None:
+        return None
+    from confcal.reminders import parse_lead_time
+
+    try:
+        return parse_lead_time(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
+ALARM = click.option(
+    "--alarm",
+    metavar="LEAD",
+    callback=parse_alarm,
+    help="Add a reminder LEAD before each event (15m, 1h, 90m, 1h30m), e.g. --alarm 15m.",
+)
+
+
+def filter_options(function: F) -> F:
+    """--category, --kind, --paper, --day: AND across options, OR within a repeated one."""
+    options = [
+        click.option(
+            "--category",
+            "categories",
+            multiple=True,
+            metavar="ID",
+            help="Only this award category (repeatable), e.g. --category test-of-time.",
+        ),
+        click.option(
+            "--kind",
+            "kinds",
+            multiple=True,
+            type=click.Choice(KINDS),
+            help="Only this kind of session (repeatable), e.g. --kind oral.",
+        ),
+        click.option(
+            "--paper",
+            "papers",
+            multiple=True,
+            metavar="ID",
+            help="Only this paper's events (repeatable), e.g. --paper word2vec.",
+        ),
+        click.option(
+            "--day",
+            "days",
+            multiple=True,
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Only this day, in the conference's time zone (repeatable), e.g. --day 2023-12-12.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _filters(
+    categories: tuple[str, ...], kinds: tuple[str, ...], papers: tuple[str, ...], days: tuple[datetime, ...]
+) -> Filters:
+    from confcal.filters import Filters
+
+    return Filters(
+        categories=categories,
+        kinds=cast("tuple[Kind, ...]", kinds),  # click.Choice(KINDS) admits nothing else
+        papers=papers,
+        days=tuple(day.date() for day in days),
+    )
+
+
+def _load(events: Path) -> Programme:
+    from confcal.build import with_stamp
+    from confcal.cli import source_date_epoch
+    from confcal.load import load
+
+    try:
+        return with_stamp(load(events), source_date_epoch())
+    except EventsFileError as error:
+        raise click.ClickException(error.report()) from None
+
+
+def _selected(programme: Programme, filters: Filters) -> Feed:
+    from confcal.filters import UnknownIdError, selection_feed
+
+    try:
+        feed = selection_feed(programme, filters)
+    except UnknownIdError as error:
+        raise click.UsageError(str(error)) from None
+    if not feed.events:
+        raise click.ClickException("no events match these filters")
+    return feed
+
+
+@click.command()
+@EVENTS
+@click.option("--strict", is_flag=True, help="Treat warnings as errors, e.g. confcal check --strict.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report as text or as JSON for CI, e.g. --format json.",
+)
+def check(events: Path, strict: bool, output_format: str) -> None:
+    """Check the programme for scheduling mistakes; writes nothing.
+
+    Checks EVENTS (default: events.toml) before publishing.
+    Runs the build's validation, then the programme checks: a room or poster board
+    holding two events at once and an oral or poster outside the conference dates
+    (errors); a talk outside the dates or an event with no place (warnings); events
+    that overlap, so attendees must choose (info). Exit 0 without errors, 1 with.
+
+    \b
+    Example:
+      confcal check
+      confcal check --strict --format json events.toml
+    """
+    from confcal import check as checks
+    from confcal.load import load
+
+    try:
+        findings = checks.check(load(events))
+    except EventsFileError as error:
+        findings = checks.invalid_file(error)
+    if strict:
+        findings = checks.strict(findings)
+    report = checks.report_json if output_format == "json" else checks.report_text
+    click.echo(report(str(events), findings))
+    raise SystemExit(checks.exit_code(findings))
+
+
+def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--tz: an IANA name, 'local' (this machine's zone), or unset (the conference's zone)."""
+    if value is None or value == "local":
+        return value
+    import pytz
+
+    try:
+        pytz.timezone(value)
+    except pytz.UnknownTimeZoneError:
+        message = f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'"
+        raise click.BadParameter(message, ctx=ctx, param=param) from None
+    return value
+
+
+def _resolve_zone(programme: Programme, name: str | None) -> tzinfo | None:
+    """The zone to show times in; None is this machine's own zone."""
+    import pytz
+
+    if name == "local":
+        return None
+    return pytz.timezone(name or programme.conference.timezone)
+
+
+def _colour_enabled() -> bool:
+    return not os.environ.get("NO_COLOR")
+
+
+_COLOURS: dict[str, dict[str, Any]] = {
+    "day": {"bold": True, "underline": True},
+    "time": {"fg": "cyan"},
+    "kind": {"fg": "yellow"},
+    "title": {"bold": True},
+    "place": {"fg": "green"},
+}
+
+
+def _style(text: str, role: str) -> str:
+    return click.style(text, **_COLOURS[role])
+
+
+@click.command()
+@EVENTS
+@filter_options
+@click.option(
+    "--tz",
+    "zone",
+    callback=_zone,
+    metavar="ZONE",
+    help="Show times in ZONE (IANA name, or 'local' for this machine); default: the conference's, "
+    "e.g. --tz Europe/Berlin.",
+)
+def agenda(
+    events: Path,
+    categories: tuple[str, ...],
+    kinds: tuple[str, ...],
+    papers: tuple[str, ...],
+    days: tuple[datetime, ...],
+    zone: str | None,
+) -> None:
+    """Print the programme by day, in any time zone.
+
+    Reads EVENTS (default: events.toml); takes the same filters as export; a day is a
+    day in the conference's time zone.
+    Colour on a terminal; none when piped or when NO_COLOR is set.
+
+    \b
+    Example:
+      confcal agenda --tz Europe/Berlin --day 2023-12-12
+      confcal agenda --kind oral --tz local
+    """
+    from confcal.agenda import agenda as format_agenda
+    from confcal.agenda import plain
+
+    programme = _load(events)
+    feed = _selected(programme, _filters(categories, kinds, papers, days))
+    style = _style if _colour_enabled() else plain
+    click.echo(format_agenda(programme, feed.events, zone=_resolve_zone(programme, zone), style=style))
+
+
+@click.command()
+@EVENTS
+@filter_options
+@ALARM
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="File to write, or - for stdout, e.g. -o my.ics.",
+)
+@click.option(
+    "--published",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="output",
+    show_default=True,
+    help="Folder of the published feeds, whose SEQUENCE and LAST-MODIFIED the export keeps, "
+    "e.g. --published site.",
+)
+def export(
+    events: Path,
+    categories: tuple[str, ...],
+    kinds: tuple[str, ...],
+    papers: tuple[str, ...],
+    days: tuple[datetime, ...],
+    alarm: timedelta | None,
+    output: Path,
+    published: Path,
+) -> None:
+    """Write a personal feed of the events that pass the filters.
+
+    Reads EVENTS (default: events.toml). Filters of different kinds must all match; a
+    repeated filter matches any of its values. A day is a day in the conference's time
+    zone. Same UIDs and content as the published feeds.
+
+    \b
+    Example:
+      confcal export --category test-of-time --kind oral -o my.ics
+      confcal export --paper word2vec --paper climsim --alarm 15m -o -
+    """
+    from confcal.build import read_state
+    from confcal.render import render_events, render_feeds
+    from confcal.revisions import revise
+    from confcal.write import write_atomic
+
+    programme = _load(events)
+    feed = _selected(programme, _filters(categories, kinds, papers, days))
+    try:
+        revisions = revise(programme, read_state(published)).revisions
+    except EventsFileError as error:
+        raise click.ClickException(error.report()) from None
+    blocks = render_events(programme, revisions=revisions)
+    if alarm is not None:
+        from confcal.reminders import with_alarms
+
+        blocks = with_alarms(programme, blocks, alarm)
+    data = render_feeds(programme, [feed], blocks=blocks)[feed.filename]
+    if str(output) == "-":
+        click.echo(data, nl=False)
+        return
+    write_atomic(output, data)
+    count = len(feed.events)
+    click.echo(f"{output}: {count} event{'' if count == 1 else 's'} ({feed.name})", err=True)

@@ -1,0 +1,90 @@
+"""Which events a personal selection holds (export, agenda), and what its feed is called.
+
+Filters of different kinds are combined with AND; the values of one repeated filter with OR.
+A day is a date in the conference's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from confcal.feeds import Feed
+from confcal.model import KIND_LABELS, Event, Kind, Programme
+
+
+class UnknownIdError(ValueError):
+    """A filter names a category or paper the programme does not have."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    categories: tuple[str, ...] = ()
+    kinds: tuple[Kind, ...] = ()
+    papers: tuple[str, ...] = ()
+    days: tuple[date, ...] = ()
+
+    def matches(self, programme: Programme, event: Event) -> bool:
+        return (
+            (not self.categories or programme.paper(event.paper).category in self.categories)
+            and (not self.kinds or event.kind in self.kinds)
+            and (not self.papers or event.paper in self.papers)
+            and (not self.days or event.start.date() in self.days)
+        )
+
+
+def check_ids(programme: Programme, filters: Filters) -> None:
+    """Raise UnknownIdError naming every unknown id and the ids the programme defines."""
+    messages = []
+    known_categories = [c.id for c in programme.categories]
+    unknown = [c for c in filters.categories if c not in known_categories]
+    if unknown:
+        messages.append(f"unknown category {_listing(unknown)} (known: {_listing(known_categories)})")
+    known_papers = [p.id for p in programme.papers]
+    unknown = [p for p in filters.papers if p not in known_papers]
+    if unknown:
+        messages.append(f"unknown paper {_listing(unknown)} (known: {_listing(known_papers)})")
+    if messages:
+        raise UnknownIdError("; ".join(messages))
+
+
+def _listing(ids: list[str]) -> str:
+    return ", ".join(ids) or "none"
+
+
+def select(programme: Programme, filters: Filters) -> tuple[Event, ...]:
+    """The events that pass every filter, in programme order."""
+    check_ids(programme, filters)
+    return tuple(e for e in programme.events if filters.matches(programme, e))
+
+
+def selection_name(programme: Programme, filters: Filters) -> str:
+    """'NeurIPS 2023: Outstanding Main Track Papers · Orals · Tue 12 Dec' (empty filters: the name)."""
+    parts = []
+    if filters.categories:
+        parts.append(" or ".join(programme.category(c).name for c in filters.categories))
+    if filters.papers:
+        titles = [programme.paper(p).title for p in filters.papers]
+        parts.append(titles[0] if len(titles) == 1 else f"{len(titles)} papers")
+    if filters.kinds:
+        parts.append(" and ".join(f"{KIND_LABELS[k]}s" for k in filters.kinds))
+    if filters.days:
+        parts.append(", ".join(f"{day:%a %-d %b}" for day in sorted(filters.days)))
+    name = programme.conference.name
+    return f"{name}: {' · '.join(parts)}" if parts else name
+
+
+def selection_feed(programme: Programme, filters: Filters) -> Feed:
+    """A feed of the selected events, named after its filters."""
+    conference = programme.conference
+    events = select(programme, filters)
+    name = selection_name(programme, filters)
+    return Feed(
+        id="selection",
+        name=name,
+        description=(
+            f"{name}: a personal selection from {conference.full_name}, {conference.city}. "
+            f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+        ),
+        events=events,
+    )

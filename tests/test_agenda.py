@@ -1,0 +1,95 @@
+"""`confcal agenda`: local times per zone, grouping by local day, filters, colour."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confcal.cli import cli
+
+SHIPPED = str(Path(__file__).resolve().parent.parent / "events.toml")
+DECODINGTRUST = "DecodingTrust: A Comprehensive Assessment of Trustworthiness in GPT Models"
+PRIVACY = "Privacy Auditing with One (1) Training Run"
+
+
+def agenda(*args: str, env: dict[str, str] | None = None, color: bool = False) -> str:
+    result = CliRunner().invoke(cli, ["agenda", SHIPPED, *args], env=env, color=color)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def day_of(output: str, needle: str) -> tuple[str, str]:
+    """(day heading, row) of the first row containing ``needle``."""
+    day = ""
+    for line in output.splitlines():
+        if line and not line.startswith(" "):
+            day = line
+        elif needle in line:
+            return day, line
+    raise AssertionError(f"{needle!r} not in the agenda")
+
+
+def test_conference_zone_by_default() -> None:
+    # Announcement: DecodingTrust oral Tue 12 Dec 2023, 10:00–10:45 CST, Ballroom A-C, Level 2.
+    day, row = day_of(agenda(), DECODINGTRUST)
+    assert day == "Tuesday 12 December 2023"
+    assert row.split()[:2] == ["10:00–10:45", "CST"]
+    assert row.rstrip().endswith("Ballroom A-C (Level 2)")
+
+
+def test_berlin_times_and_days() -> None:
+    # CST is UTC-6 and CET is UTC+1: seven hours later. The privacy poster (17:15–19:15 CST on
+    # Tuesday) is 00:15–02:15 in Berlin, so it moves to Wednesday.
+    output = agenda("--tz", "Europe/Berlin")
+    day, row = day_of(output, DECODINGTRUST)
+    assert (day, row.split()[:2]) == ("Tuesday 12 December 2023", ["17:00–17:45", "CET"])
+    poster_day, poster = day_of(output, "Poster board #1523")
+    assert (poster_day, poster.split()[:2]) == ("Wednesday 13 December 2023", ["00:15–02:15", "CET"])
+
+
+@pytest.fixture
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("tokyo")
+def test_local_zone_is_the_machines() -> None:
+    # 10:00 CST = 16:00 UTC = 01:00 JST the next day.
+    day, row = day_of(agenda("--tz", "local"), DECODINGTRUST)
+    assert (day, row.split()[:2]) == ("Wednesday 13 December 2023", ["01:00–01:45", "JST"])
+
+
+def test_columns_are_aligned() -> None:
+    rows = [line for line in agenda().splitlines() if line.startswith("  ")]
+    kind_columns = {line.index(f" {line.split()[2]} ") for line in rows}
+    place_columns = {line.rindex("  ") for line in rows}
+    assert len(kind_columns) == 1
+    assert len(place_columns) == 1
+
+
+def test_filters_as_in_export() -> None:
+    output = agenda("--kind", "poster", "--day", "2023-12-12")
+    rows = [line for line in output.splitlines() if line.startswith("  ")]
+    assert len(rows) == 3  # DecodingTrust, privacy and scaling posters on Tuesday
+    assert all(row.split()[2] == "Poster" for row in rows)
+    assert PRIVACY in output
+
+
+def test_colour_only_on_a_terminal_without_no_color() -> None:
+    assert "\x1b[" not in agenda()  # CliRunner output is not a terminal
+    assert "\x1b[" in agenda(color=True)
+    assert "\x1b[" not in agenda(color=True, env={"NO_COLOR": "1"})
+
+
+def test_unknown_zone_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["agenda", SHIPPED, "--tz", "Mars/Olympus"])
+    assert result.exit_code == 2
+    assert "'Mars/Olympus' is not an IANA time zone" in result.output

@@ -1,0 +1,232 @@
+"""`confcal check`: the shipped programme, and a table of broken ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from confcal.cli import cli
+from tests.small_programme import events_file, slot
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "events.toml"
+
+
+def run_check(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["check", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def json_report(*args: str) -> tuple[int, dict[str, Any]]:
+    code, output = run_check("--format", "json", *args)
+    report: dict[str, Any] = json.loads(output)
+    return code, report
+
+
+def pairs(report: dict[str, Any], code: str) -> set[frozenset[str]]:
+    return {
+        frozenset(ref["id"] for ref in finding["events"])
+        for finding in report["findings"]
+        if finding["code"] == code
+    }
+
+
+def test_shipped_programme_passes_and_reports_the_overlapping_pairs() -> None:
+    # From the announcement (all times CST, 12–14 Dec 2023):
+    #   Tue 15:40–16:40 Oral 2D (privacy auditing) and Oral 2A (scaling data-constrained LMs)
+    #   Tue 17:15–19:15 both their posters, in Poster session 2
+    #   Thu 15:20–16:20 Oral 6A (emergent abilities) and Oral 6B (DPO)
+    #   Thu 17:00–19:00 both their posters, in Poster session 6
+    # No other pair overlaps: DecodingTrust's oral ends at 10:45 when its poster starts,
+    # the word2vec talk ends at 15:25, ClimSim is alone on Wednesday.
+    expected = {
+        frozenset(
+            {"privacy-auditing-one-training-run.oral", "scaling-data-constrained-language-models.oral"}
+        ),
+        frozenset(
+            {"privacy-auditing-one-training-run.poster", "scaling-data-constrained-language-models.poster"}
+        ),
+        frozenset({"emergent-abilities-mirage.oral", "direct-preference-optimization.oral"}),
+        frozenset({"emergent-abilities-mirage.poster", "direct-preference-optimization.poster"}),
+    }
+    code, report = json_report(str(SHIPPED))
+    assert code == 0
+    assert report["ok"] is True
+    assert report["counts"]["error"] == 0
+    assert pairs(report, "overlap") == expected
+    assert all(f["severity"] == "info" for f in report["findings"] if f["code"] == "overlap")
+
+
+def test_overlap_names_the_shared_feeds(tmp_path: Path) -> None:
+    # Both Main papers are in one category, so a pair shares all.ics and main.ics.
+    events = tmp_path / "events.toml"
+    events.write_text(
+        events_file(
+            slot("oral", "2024-06-03T10:00:00", "2024-06-03T11:00:00", place='room = "R1"'),
+            slot("oral", "2024-06-03T10:30:00", "2024-06-03T11:30:00", place='room = "R2"'),
+        )
+    )
+    code, report = json_report(str(events))
+    assert code == 0
+    (finding,) = report["findings"]
+    assert finding["feeds"] == ["all.ics", "main.ics"]
+
+
+def test_text_report_is_grouped_by_severity_with_ids_titles_and_local_times() -> None:
+    code, output = run_check(str(SHIPPED))
+    assert code == 0
+    lines = output.splitlines()
+    assert lines.index("warnings:") < lines.index("info:")
+    assert "errors:" not in lines
+    assert (
+        '  overlap: privacy-auditing-one-training-run.oral "Privacy Auditing with One (1) Training Run" '
+        "(Tue 12 Dec 2023, 15:40–16:40 CST) and scaling-data-constrained-language-models.oral "
+        '"Scaling Data-Constrained Language Models" (Tue 12 Dec 2023, 15:40–16:40 CST) overlap '
+        "(both in all.ics)" in lines
+    )
+    assert lines[-1] == f"{SHIPPED}: 0 errors, 1 warning, 4 info"
+
+
+def test_strict_turns_the_warning_into_an_error() -> None:
+    # The word2vec talk has no room: the announcement names none.
+    code, report = json_report("--strict", str(SHIPPED))
+    assert code == 1
+    (error,) = [f for f in report["findings"] if f["severity"] == "error"]
+    assert error["code"] == "no-place"
+    assert [ref["id"] for ref in error["events"]] == ["word2vec.talk"]
+
+
+ORAL_A = slot("oral", "2024-06-03T10:00:00", "2024-06-03T11:00:00")
+
+BROKEN = [
+    pytest.param(
+        events_file(ORAL_A, slot("oral", "2024-06-03T10:30:00", "2024-06-03T11:30:00")),
+        "room-double-booked",
+        'R1 (L1) holds two events at once: a.oral "Paper A" (Mon 3 Jun 2024, 10:00–11:00 CEST) '
+        'and b.oral "Paper B" (Mon 3 Jun 2024, 10:30–11:30 CEST)',
+        id="room double-booked",
+    ),
+    pytest.param(
+        events_file(
+            slot("poster", "2024-06-04T10:00:00", "2024-06-04T12:00:00", place='board = "#7"'),
+            slot("poster", "2024-06-04T11:59:00", "2024-06-04T13:00:00", place='board = "#7"'),
+        ),
+        "board-double-booked",
+        "Poster board #7 holds two events at once",
+        id="poster board double-booked",
+    ),
+    pytest.param(
+        events_file(ORAL_A, slot("oral", "2024-06-02T10:00:00", "2024-06-02T11:00:00")),
+        "outside-dates",
+        'b.oral "Paper B" (Sun 2 Jun 2024, 10:00–11:00 CEST) is outside the conference dates '
+        "(Mon 3 Jun 2024 – Wed 5 Jun 2024)",
+        id="oral before the first day",
+    ),
+    pytest.param(
+        events_file(ORAL_A, slot("poster", "2024-06-05T23:00:00", "2024-06-06T01:00:00")),
+        "outside-dates",
+        'b.poster "Paper B" (Wed 5 Jun 2024, 23:00–Thu 6 Jun 2024, 01:00 CEST) is outside',
+        id="poster running past the last day",
+    ),
+    pytest.param(
+        events_file(ORAL_A, slot("oral", "2024-06-04T11:00:00", "2024-06-04T10:00:00")),
+        "invalid",
+        "papers[1].oral.end: 2024-06-04 10:00 is not after the start 2024-06-04 11:00",
+        id="end before start (build validation)",
+    ),
+    pytest.param(
+        events_file(ORAL_A, slot("oral", "2024-06-04T10:00:00", "2024-06-04T11:00:00") + "rooom = 1\n"),
+        "invalid",
+        "papers[1].oral.rooom: unknown key 'rooom'; did you mean 'room'?",
+        id="unknown key (build validation)",
+    ),
+    pytest.param(
+        events_file(ORAL_A, slot("oral", "2024-03-31T02:30:00", "2024-06-04T11:00:00")),
+        "invalid",
+        "2024-03-31 02:30 does not exist in Europe/Berlin",
+        id="nonexistent local time (build validation)",
+    ),
+    pytest.param("[conference\n", "invalid", "not valid TOML", id="not TOML"),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "message"), BROKEN)
+def test_broken_programme_exits_1_with_the_finding(
+    tmp_path: Path, text: str, code: str, message: str
+) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(text)
+    exit_code, output = run_check(str(events))
+    _, report = json_report(str(events))
+    assert exit_code == 1
+    assert output.splitlines()[0] == "errors:"
+    assert f"  {code}: " in output
+    assert message in output
+    assert any(f["code"] == code and message in f["message"] for f in report["findings"])
+    assert report["ok"] is False
+
+
+@pytest.mark.parametrize(
+    "b_slot",
+    [
+        pytest.param(slot("oral", "2024-06-03T11:00:00", "2024-06-03T12:00:00"), id="back to back"),
+        pytest.param(
+            slot("oral", "2024-06-03T10:00:00", "2024-06-03T11:00:00", place='room = "R1"\nlevel = "L2"'),
+            id="same room name on another level",
+        ),
+    ],
+)
+def test_no_double_booking_without_a_shared_room_and_time(tmp_path: Path, b_slot: str) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(events_file(ORAL_A, b_slot))
+    code, report = json_report(str(events))
+    assert code == 0
+    assert not [f for f in report["findings"] if f["code"].endswith("double-booked")]
+
+
+def test_double_booked_pair_is_not_also_listed_as_an_overlap(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(events_file(ORAL_A, slot("oral", "2024-06-03T10:30:00", "2024-06-03T11:30:00")))
+    _, report = json_report(str(events))
+    assert [f["code"] for f in report["findings"]] == ["room-double-booked"]
+
+
+def test_a_talk_outside_the_dates_is_a_warning(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(events_file(ORAL_A, slot("talk", "2024-06-06T10:00:00", "2024-06-06T11:00:00")))
+    code, report = json_report(str(events))
+    strict_code, _ = json_report("--strict", str(events))
+    assert code == 0
+    assert [(f["severity"], f["code"]) for f in report["findings"]] == [("warning", "outside-dates")]
+    assert strict_code == 1
+
+
+def test_invalid_file_in_json_carries_file_path_and_line(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    text = events_file(ORAL_A, slot("oral", "2024-06-04T11:00:00", "2024-06-04T10:00:00"))
+    events.write_text(text)
+    _, report = json_report(str(events))
+    (finding,) = report["findings"]
+    assert finding["file"] == str(events)
+    assert finding["path"] == "papers[1].oral.end"
+    assert finding["line"] == text.splitlines().index("end = 2024-06-04T10:00:00") + 1
+
+
+def test_missing_file_is_an_error_finding(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.toml"
+    code, output = run_check(str(missing))
+    assert code == 1
+    assert f"  invalid: {missing}: file not found" in output
+
+
+def test_check_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(SHIPPED.read_text())
+    monkeypatch.chdir(tmp_path)
+    assert run_check()[0] == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["events.toml"]

@@ -1,0 +1,153 @@
+"""`confcal export`: the exact events per filter, parsed back with an independent parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+from ical.calendar import Calendar
+from ical.calendar_stream import IcsCalendarStream
+
+from confcal.build import plan
+from confcal.cli import cli
+from confcal.load import load
+
+SHIPPED = Path(__file__).resolve().parent.parent / "events.toml"
+PRIVACY = "privacy-auditing-one-training-run"
+EMERGENT = "emergent-abilities-mirage"
+SCALING = "scaling-data-constrained-language-models"
+DPO = "direct-preference-optimization"
+ORALS = {f"{p}.oral" for p in (PRIVACY, EMERGENT, SCALING, DPO, "climsim", "decodingtrust")}
+
+
+def export(*args: str) -> bytes:
+    result = CliRunner().invoke(cli, ["export", str(SHIPPED), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+def parse(data: bytes) -> Calendar:
+    return IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+
+
+def event_ids(calendar: Calendar) -> set[str]:
+    """Event ids from the UIDs ('neurips-2023.<paper>.<kind>@confcal')."""
+    return {event.uid.removeprefix("neurips-2023.").removesuffix("@confcal") for event in calendar.events}
+
+
+# Worked out from events.toml (the announcement): category, kind and day of each event.
+CASES = [
+    (["--category", "test-of-time"], {"word2vec.talk"}),
+    (["--kind", "oral"], ORALS),
+    (["--paper", "climsim"], {"climsim.oral", "climsim.poster"}),
+    (["--day", "2023-12-13"], {"climsim.oral", "climsim.poster"}),
+    (
+        ["--category", "outstanding-main-track", "--kind", "poster"],
+        {f"{PRIVACY}.poster", f"{EMERGENT}.poster"},
+    ),
+    (
+        ["--kind", "oral", "--kind", "talk", "--day", "2023-12-12"],
+        {"decodingtrust.oral", "word2vec.talk", f"{PRIVACY}.oral", f"{SCALING}.oral"},
+    ),
+    (["--paper", "word2vec", "--paper", "climsim", "--kind", "talk"], {"word2vec.talk"}),
+    (
+        [
+            "--category",
+            "outstanding-main-track-runner-up",
+            "--category",
+            "test-of-time",
+            "--day",
+            "2023-12-14",
+        ],
+        {f"{DPO}.oral", f"{DPO}.poster"},
+    ),
+    (
+        ["--day", "2023-12-12", "--day", "2023-12-14", "--kind", "poster", "--paper", EMERGENT],
+        {f"{EMERGENT}.poster"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), CASES, ids=[" ".join(args) for args, _ in CASES])
+def test_filters_select_exactly_these_events(args: list[str], expected: set[str]) -> None:
+    assert event_ids(parse(export(*args))) == expected
+
+
+def test_same_events_byte_for_byte_as_the_published_feed() -> None:
+    all_ics = plan(load(SHIPPED))["all.ics"]
+    data = export("--kind", "oral")
+    blocks = data.split(b"BEGIN:VEVENT\r\n")[1:]
+    assert len(blocks) == len(ORALS)
+    for block in blocks:
+        event = b"BEGIN:VEVENT\r\n" + block.removesuffix(b"END:VCALENDAR\r\n")
+        assert event in all_ics
+    assert data.split(b"BEGIN:VEVENT", 1)[0].count(b"BEGIN:VTIMEZONE") == 1
+
+
+def test_calendar_is_named_after_its_filters() -> None:
+    data = export("--category", "test-of-time", "--kind", "talk", "--day", "2023-12-12")
+    calendar = icalendar.Calendar.from_ical(data)
+    name = "NeurIPS 2023: Test of Time Award · Talks · Tue 12 Dec"
+    assert calendar["NAME"] == name
+    assert calendar["X-WR-CALNAME"] == name
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "my.ics"
+    result = CliRunner().invoke(cli, ["export", str(SHIPPED), "--paper", "word2vec", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert event_ids(parse(target.read_bytes())) == {"word2vec.talk"}
+    assert result.stdout_bytes == b""
+    title = "Distributed Representations of Words and Phrases and their Compositionality"
+    assert result.stderr == f"{target}: 1 event (NeurIPS 2023: {title})\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["my.ics"]
+
+
+def test_dash_writes_the_calendar_to_stdout_only() -> None:
+    data = export("--paper", "climsim", "-o", "-")
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert data.endswith(b"END:VCALENDAR\r\n")
+    (oral,) = [e for e in parse(data).events if e.uid == "neurips-2023.climsim.oral@confcal"]
+    assert oral.start_datetime.isoformat() == "2023-12-13T21:30:00+00:00"  # 15:30 CST
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--category", "orals"], "unknown category orals (known: outstanding-main-track, "),
+        (["--paper", "gpt5"], "unknown paper gpt5 (known: privacy-auditing-one-training-run, "),
+        (
+            ["--kind", "keynote"],
+            "Invalid value for '--kind': 'keynote' is not one of 'oral', 'poster', 'talk'",
+        ),
+        (["--day", "12/12/2023"], "Invalid value for '--day'"),
+    ],
+)
+def test_unknown_filter_values_are_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    target = tmp_path / "my.ics"
+    result = CliRunner().invoke(cli, ["export", str(SHIPPED), *args, "-o", str(target)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not target.exists()
+
+
+def test_no_match_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "my.ics"
+    args = ["export", str(SHIPPED), "--category", "test-of-time", "--kind", "oral", "-o", str(target)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "Error: no events match these filters" in result.output
+    assert not target.exists()
+
+
+def test_bad_events_file_is_reported_without_traceback(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text("[conference]\nid = 1\n")
+    target = tmp_path / "my.ics"
+    result = CliRunner().invoke(cli, ["export", str(events), "-o", str(target)])
+    assert result.exit_code == 1
+    assert "problems in the events file" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not target.exists()

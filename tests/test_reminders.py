@@ -1,0 +1,134 @@
+"""Opt-in reminders: the VALARM variant of the feeds, and its absence from the default ones."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+from ical.calendar_stream import IcsCalendarStream
+
+from confcal.cli import cli
+from confcal.load import load
+from confcal.reminders import alarm, parse_lead_time, with_alarm
+from confcal.render import render_event
+
+SHIPPED = Path(__file__).resolve().parent.parent / "events.toml"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("15m", 15), ("1h", 60), ("90m", 90), ("1h30m", 90), (" 2H ", 120), ("10080m", 10080)],
+)
+def test_lead_times(text: str, minutes: int) -> None:
+    assert parse_lead_time(text) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize("text", ["", "15", "m", "0m", "0h0m", "-5m", "1.5h", "15 min", "30m1h", "10081m"])
+def test_bad_lead_times(text: str) -> None:
+    with pytest.raises(ValueError, match="expected"):
+        parse_lead_time(text)
+
+
+def test_spliced_alarm_is_what_icalendar_writes_for_the_event_with_the_alarm() -> None:
+    programme = load(SHIPPED)
+    for event in programme.events:
+        block = render_event(programme, event)
+        component = icalendar.Event.from_ical(block)
+        assert component.to_ical() == block  # the round trip is exact, so the comparison below is fair
+        valarm = icalendar.Alarm()
+        valarm.add("action", "DISPLAY")
+        valarm.add("description", "Starts soon")
+        valarm.add("trigger", timedelta(minutes=-20))
+        component.add_component(valarm)
+        assert with_alarm(block, alarm("Starts soon", timedelta(minutes=20))) == component.to_ical()
+
+
+def feeds_in(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.ics"))}
+
+
+def test_build_alarm_writes_a_reminders_variant_and_leaves_default_feeds_alone(tmp_path: Path) -> None:
+    plain, alarmed = tmp_path / "plain", tmp_path / "alarmed"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(SHIPPED), "-o", str(plain)]).exit_code == 0
+    result = runner.invoke(cli, ["build", str(SHIPPED), "-o", str(alarmed), "--alarm", "15m"])
+    assert result.exit_code == 0, result.output
+    assert not (plain / "reminders").exists()
+    defaults = feeds_in(alarmed)
+    assert defaults == feeds_in(plain)
+    variant = feeds_in(alarmed / "reminders")
+    assert variant.keys() == defaults.keys()
+    for name, data in defaults.items():
+        assert b"VALARM" not in data
+        assert re.sub(rb"BEGIN:VALARM\r\n.*?END:VALARM\r\n", b"", variant[name], flags=re.DOTALL) == data
+        plain_events = IcsCalendarStream.calendar_from_ics(data.decode()).events
+        events = IcsCalendarStream.calendar_from_ics(variant[name].decode()).events
+        assert [e.uid for e in events] == [e.uid for e in plain_events]
+        for event in events:
+            (valarm,) = event.alarm
+            assert valarm.action == "DISPLAY"
+            assert valarm.trigger == timedelta(minutes=-15)
+            assert valarm.description == f"Reminder: {event.summary}"
+
+
+def test_export_alarm() -> None:
+    result = CliRunner().invoke(cli, ["export", str(SHIPPED), "--paper", "climsim", "--alarm", "1h30m"])
+    assert result.exit_code == 0, result.output
+    events = IcsCalendarStream.calendar_from_ics(result.stdout_bytes.decode()).events
+    assert len(events) == 2
+    assert all([a.trigger for a in e.alarm] == [timedelta(minutes=-90)] for e in events)
+    plain = CliRunner().invoke(cli, ["export", str(SHIPPED), "--paper", "climsim"])
+    assert b"VALARM" not in plain.stdout_bytes
+
+
+def test_bad_alarm_is_a_usage_error_and_builds_nothing(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(SHIPPED), "-o", str(output), "--alarm", "soon"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--alarm': 'soon' is not a lead time" in result.output
+    assert not output.exists()
+
+
+@pytest.fixture(scope="module")
+def icalcheck(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/tools/icalcheck.c compiled against libical (strict RFC 5545 checks)."""
+    cc, pkg_config = shutil.which("cc"), shutil.which("pkg-config")
+    if not cc or not pkg_config or subprocess.run([pkg_config, "--exists", "libical"]).returncode:
+        message = "needs cc, pkg-config and libical-dev (.ci/system-deps installs them)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    flags = subprocess.run(
+        [pkg_config, "--cflags", "--libs", "libical"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    binary = tmp_path_factory.mktemp("icalcheck") / "icalcheck"
+    source = Path(__file__).parent / "tools" / "icalcheck.c"
+    subprocess.run([cc, str(source), "-o", str(binary), *flags], check=True)
+    return binary
+
+
+def test_reminders_add_nothing_libicals_strict_checks_flag(icalcheck: Path, tmp_path: Path) -> None:
+    """libical finds no more in the variant than in the default feeds, and nothing in a VALARM.
+
+    (libical's iTIP table wants an ORGANIZER in every METHOD:PUBLISH event, which a published
+    feed must not have: that one finding is the default feeds' and is left to their tests.)
+    """
+    result = CliRunner().invoke(cli, ["build", str(SHIPPED), "-o", str(tmp_path), "--alarm", "15m"])
+    assert result.exit_code == 0, result.output
+
+    def problems(folder: Path) -> list[str]:
+        files = sorted(str(p) for p in folder.glob("*.ics"))
+        assert files
+        output = subprocess.run([str(icalcheck), *files], capture_output=True, text=True).stdout
+        return [line.split(": ", 1)[1] for line in output.splitlines()]
+
+    variant = problems(tmp_path / "reminders")
+    assert variant == problems(tmp_path)
+    assert not [line for line in variant if "VALARM" in line]
