@@ -254,6 +254,9 @@ def _changes(entry: Entry | None, event: Event, paper: Paper, timezone: str) -> 
 # -- the state file ---------------------------------------------------------------------
 
 
+_UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
 class StateFileError(EventsFileError):
     """The state file beside the feeds is damaged; ``problems`` says where."""
 
@@ -262,14 +265,23 @@ class StateFileError(EventsFileError):
 
 
 def dump_state(state: State) -> bytes:
-    """The state as JSON: sorted keys, one value a line, so its diffs can be reviewed."""
-    document = {
-        "about": "Written by confcal build: what each slot looked like when last published. "
-        "Keep it with the feeds; do not edit it.",
-        "format": STATE_FORMAT,
-        "events": {event_id: _entry_json(entry) for event_id, entry in state.items()},
-    }
-    return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+    """The state as JSON, one slot a line (sorted), so its diffs can be reviewed.
+
+    Written line by line with the C encoder: an indented json.dumps of the whole document
+    takes the pure-Python encoder and was a quarter of a no-op rebuild of a full programme.
+    """
+    about = (
+        "Written by confcal build: what each slot looked like when last published. "
+        "Keep it with the feeds; do not edit it."
+    )
+    entries = ",\n".join(
+        f"    {json.dumps(event_id, ensure_ascii=False)}: "
+        f"{json.dumps(_entry_json(state[event_id]), sort_keys=True, ensure_ascii=False)}"
+        for event_id in sorted(state)
+    )
+    body = f"\n{entries}\n  " if entries else ""
+    text = f'{{\n  "about": {json.dumps(about)},\n  "events": {{{body}}},\n  "format": {STATE_FORMAT}\n}}\n'
+    return text.encode()
 
 
 def _entry_json(entry: Entry) -> dict[str, Any]:
@@ -340,14 +352,11 @@ class _StateReader:
 
     def instant(self, table: Mapping[str, Any], key: str, path: str) -> datetime:
         text = self.text(table, key, path)
-        try:
-            return datetime.strptime(text, _STAMP_FORMAT).replace(tzinfo=UTC)
-        except ValueError:
-            if text:
-                self.problem(
-                    f"{path}.{key}", f"expected a UTC time like 2023-12-11T00:00:00Z, found {text!r}"
-                )
-            return datetime.min.replace(tzinfo=UTC)
+        if _UTC_STAMP.fullmatch(text):
+            return datetime.fromisoformat(text)  # strptime is ten times slower
+        if text:
+            self.problem(f"{path}.{key}", f"expected a UTC time like 2023-12-11T00:00:00Z, found {text!r}")
+        return datetime.min.replace(tzinfo=UTC)
 
     def state(self, document: object) -> dict[str, Entry]:
         if not isinstance(document, dict):
