@@ -35,6 +35,8 @@ class Conference:
     streamed: frozenset[Kind]
     updated: datetime
     refresh_interval: timedelta
+    base_url: str = ""
+    """Public https address of the output folder, ending in "/"; "" when not known."""
 
 
 @dataclass(frozen=True)
