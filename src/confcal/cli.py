@@ -32,7 +32,7 @@ def base_url_option(_context: click.Context, _parameter: click.Parameter, value:
     try:
         return normalise_base_url(value)
     except ValueError as error:
-        raise click.BadParameter(str(error)) from None
+        raise click.ClickException(f"--base-url: {error}") from None
 
 
 BASE_URL = click.option(
