@@ -191,21 +191,22 @@ def run(
     except OSError as error:
         raise ListenError(error.errno, error.strerror) from None
     watcher = threading.Thread(target=rebuilder.poll, name="confcal-rebuild", daemon=True)
-    watcher.start()
     feed = f"{server.url}{OVERALL_FEED_ID}.ics"
-    print(
-        f"serving {output} at {server.url}\n"
-        f"  open:      {server.url}\n"
-        f"  subscribe: webcal://{feed.removeprefix('http://')} (from a calendar app on this machine)\n"
-        f"watching {events} for changes; press Ctrl-C to stop",
-        flush=True,
-    )
     try:
+        watcher.start()
+        print(
+            f"serving {output} at {server.url}\n"
+            f"  open:      {server.url}\n"
+            f"  subscribe: webcal://{feed.removeprefix('http://')} (from a calendar app on this machine)\n"
+            f"watching {events} for changes; press Ctrl-C to stop",
+            flush=True,
+        )
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         rebuilder.stopped.set()
-        watcher.join()
+        if watcher.is_alive():
+            watcher.join()
         server.server_close()
     print("stopped", flush=True)
