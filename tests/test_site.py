@@ -258,7 +258,9 @@ def test_page_is_self_contained_and_structured(published: Path) -> None:
     assert ("html", {"lang": "en"}) in page.tags
     assert any(tag == "meta" and attrs.get("name") == "viewport" for tag, attrs in page.tags)
     for tag, attrs in page.tags:
-        assert tag not in {"script", "link", "img", "iframe", "object"}, tag
+        assert tag not in {"script", "img", "iframe", "object"}, tag
+        if tag == "link":
+            assert attrs == {"rel": "icon", "href": "data:,"}, "only the empty icon that stops /favicon.ico"
         assert "src" not in attrs
         assert not any(name.startswith("on") for name in attrs)
     assert "url(" not in html

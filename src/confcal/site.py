@@ -24,7 +24,7 @@ _CSS = """
 body { margin: 0; font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: #1b1b1b; background: #fff; }
 header, main, footer { max-width: 48rem; margin: 0 auto; padding: 0 1rem; }
-header { padding-top: 1.5rem; border-bottom: 1px solid #d0d0d0; }
+header { padding-top: 1.5rem; }
 h1 { font-size: 1.8rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.4rem; margin: 2rem 0 .5rem; }
 h3 { font-size: 1.1rem; margin: 1.5rem 0 .25rem; }
@@ -38,14 +38,14 @@ a:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; }
 .feed h3 { margin-top: 0; }
 .actions { list-style: none; padding: 0; margin: .5rem 0 0; display: flex; flex-wrap: wrap; gap: .5rem; }
 .actions a { display: inline-block; padding: .35rem .75rem; border: 1px solid #0a4fb3;
-  border-radius: 999px; text-decoration: none; }
+  border-radius: .5rem; text-decoration: none; }
 .actions a:hover { background: #eaf1fc; }
 .day { list-style: none; padding: 0; margin: 0; }
 .event { border-top: 1px solid #e2e2e2; padding: .75rem 0; }
 .when { font-weight: 600; }
 .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; }
-footer { border-top: 1px solid #d0d0d0; margin-top: 2rem; padding-bottom: 2rem; }
+footer { margin-top: 2rem; padding-bottom: 2rem; }
 """
 
 
@@ -84,6 +84,7 @@ def render_index(programme: Programme, *, feeds: Sequence[Feed], papers: Sequenc
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="icon" href="data:,">',
         f"<title>{_text(conference.name)}: programme and calendar feeds</title>",
         f"<style>{_CSS}</style>",
         "</head>",
