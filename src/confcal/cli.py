@@ -99,7 +99,11 @@ def build(events: Path, output: Path, base_url: str | None) -> None:
 @BASE_URL
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
 )
 def serve(events: Path, output: Path, base_url: str | None, host: str, port: int) -> None:
     """Build, then serve the output folder for a local preview; rebuild when EVENTS changes.
