@@ -15,13 +15,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from confcal.build import plan
 from confcal.cli import cli
-from confcal.feeds import feeds
+from confcal.feeds import Feed, feeds
 from confcal.load import load
 from confcal.model import Programme
-from confcal.site import INDEX
+from confcal.site import INDEX, feed_links
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
@@ -395,3 +397,35 @@ def with_base_url_line(line: str) -> str:
     text = EVENTS.read_text(encoding="utf-8")
     assert "\n[publish]\n" in text
     return text.replace("\n[publish]\n", f"\n[publish]\n{line}\n", 1)
+
+
+titles = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60
+).filter(lambda value: value.strip() == value and value != "")
+paths = st.lists(st.from_regex(r"[A-Za-z0-9._~-]{1,12}", fullmatch=True), max_size=3)
+
+
+@given(name=titles, folders=paths)
+def test_feed_links_round_trip_any_name_and_address(name: str, folders: list[str]) -> None:
+    base_url = "https://example.org/" + "".join(f"{folder}/" for folder in folders)
+    feed = Feed(id="all", name=name, description="", events=())
+    links = feed_links(feed, base_url=base_url)
+    public = base_url + "all.ics"
+    assert links.subscribe == "webcal://" + public.removeprefix("https://")
+    assert links.google == f"https://calendar.google.com/calendar/render?cid={links.subscribe}"
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(links.outlook).query, strict_parsing=True)
+    assert query == {"url": [public], "name": [name]}
+
+
+@settings(max_examples=25, deadline=None)
+@given(title=titles)
+def test_any_title_shows_as_written(title: str) -> None:
+    programme = load(EVENTS)
+    first = dataclasses.replace(programme.papers[0], title=title)
+    programme = dataclasses.replace(programme, papers=(first, *programme.papers[1:]))
+    page = Page(plan(programme)[INDEX].decode())
+    shown = [
+        " ".join(item.text.split()) for item in page.events if item.links[0].href.endswith(f"/{first.id}.ics")
+    ]
+    assert shown
+    assert all(" ".join(title.split()) in text for text in shown)

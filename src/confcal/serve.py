@@ -178,6 +178,8 @@ class Rebuilder:
                 self.build()
             except EventsFileError as error:
                 print(f"{error.report()}\nstill serving the last good build", file=sys.stderr, flush=True)
+            except OSError as error:
+                print(f"cannot write {self.output}: {error}", file=sys.stderr, flush=True)
 
 
 def run(
