@@ -67,7 +67,9 @@ def test_an_edit_rewrites_exactly_the_files_that_hold_the_event(events_copy: Pat
     events_copy.write_text(text.replace('board = "#105"', 'board = "#106"'), encoding="utf-8")
     report = build(events_copy, output)
     holding = sorted(p for p in files(output) if b"neurips-2023.climsim.poster@confcal" in files(output)[p])
-    assert sorted(report.written) == sorted([*holding, "confcal-state.json"])
+    # The page lists the board too; the state file records every published slot.
+    assert sorted(report.written) == sorted([*holding, "confcal-state.json", "index.html"])
+    assert "papers/climsim.ics" in holding
     assert "all.ics" in holding
     assert "outstanding-datasets-and-benchmarks.ics" in holding
     assert "test-of-time.ics" not in holding
@@ -101,3 +103,20 @@ def test_make_build_target_matches_the_readme() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert "confcal build events.toml -o output" in makefile
     assert shutil.which("make") is not None
+
+
+def test_a_removed_paper_leaves_no_stale_calendar(events_copy: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    build(events_copy, output)
+    (output / "notes.txt").write_text("not ours\n")
+    text = events_copy.read_text(encoding="utf-8")
+    start = text.index('[[papers]]\nid = "climsim"')
+    end = text.index("[[papers]]", start + 1)
+    events_copy.write_text(text[:start] + text[end:], encoding="utf-8")
+    report = build(events_copy, output)
+    assert report.removed == ("papers/climsim.ics",)
+    assert not (output / "papers" / "climsim.ics").exists()
+    assert (output / "notes.txt").read_text() == "not ours\n", "only files the build owns are pruned"
+    fresh = tmp_path / "fresh"
+    build(events_copy, fresh)
+    assert sorted(files(fresh)) == sorted(p for p in files(output) if p != "notes.txt")

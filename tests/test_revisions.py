@@ -385,9 +385,12 @@ def test_diff_reports_each_change_and_writes_nothing(
     result = project.run("diff", *options, stamp=SECOND)
     assert result.exit_code == 1, result.output
     lines = result.stdout.splitlines()
-    assert lines[:-1] == expected
-    assert lines[-1].startswith(f"{project.output}: ")
-    assert "confcal-state.json" in lines[-1]
+    summary = [line for line in lines if line.startswith(f"{project.output}: ")]
+    assert lines[: len(lines) - len(summary)] == expected
+    assert "confcal-state.json" in summary[0]
+    removes_the_paper = all(line.startswith("removed: ") for line in expected)
+    paper_file = f"{project.output}: 1 file would be removed: papers/{PAPER}.ics"
+    assert summary[1:] == ([paper_file] if removes_the_paper else [])
     assert project.files() == before
 
     document = json.loads(project.run("diff", *options, "--format", "json", stamp=SECOND).stdout)
@@ -482,3 +485,22 @@ def test_export_keeps_the_published_sequence(project: Project) -> None:
     assert set(exported) == {ORAL_UID, POSTER_UID}
     assert exported[ORAL_UID] == published[ORAL_UID]
     assert b"SEQUENCE:1\r\n" in exported[ORAL_UID]
+
+
+def test_diff_names_the_calendar_a_removed_paper_would_delete(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from confcal.build import build
+    from confcal.cli import cli
+    from tests.conftest import EVENTS
+
+    output = tmp_path / "output"
+    build(EVENTS, output)
+    text = EVENTS.read_text(encoding="utf-8")
+    start = text.index('[[papers]]\nid = "word2vec"')
+    edited = tmp_path / "events.toml"
+    edited.write_text(text[:start], encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(edited), "-o", str(output)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == f"{output}: 1 file would be removed: papers/word2vec.ics"
+    assert (output / "papers" / "word2vec.ics").exists(), "diff writes and deletes nothing"

@@ -43,6 +43,26 @@ STALE_STAMP = (
 )
 
 
+def base_url_option(_context: click.Context, _parameter: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from confcal.load import normalise_base_url
+
+    try:
+        return normalise_base_url(value)
+    except ValueError as error:
+        raise click.ClickException(f"--base-url: {error}") from None
+
+
+BASE_URL = click.option(
+    "--base-url",
+    callback=base_url_option,
+    metavar="URL",
+    help="Public https address of the output folder (overrides publish.base_url); "
+    "index.html needs it for subscribe links, e.g. --base-url https://example.org/neurips-2023/.",
+)
+
+
 def source_date_epoch() -> datetime | None:
     """SOURCE_DATE_EPOCH, when set, overrides publish.updated as every event's DTSTAMP."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -81,8 +101,16 @@ def cli() -> None:
 )
 @ALARM
 @KEEP_CANCELLED
-def build(events: Path, output: Path, cache: bool, alarm: timedelta | None, keep_cancelled: bool) -> None:
-    """Build all.ics and one feed per category from EVENTS (default: events.toml).
+@BASE_URL
+def build(
+    events: Path,
+    output: Path,
+    cache: bool,
+    alarm: timedelta | None,
+    keep_cancelled: bool,
+    base_url: str | None,
+) -> None:
+    """Build all.ics, one feed per category, papers/*.ics and index.html from EVENTS.
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
     left untouched. With --alarm, also a variant of every feed with reminders in
@@ -94,6 +122,7 @@ def build(events: Path, output: Path, cache: bool, alarm: timedelta | None, keep
     Example:
       confcal build events.toml -o output
       confcal build --alarm 15m
+      confcal build --base-url https://example.org/neurips-2023/
     """
     from confcal.build import publish
 
@@ -105,13 +134,15 @@ def build(events: Path, output: Path, cache: bool, alarm: timedelta | None, keep
             alarm=alarm,
             cache_folder=cache_folder() if cache else None,
             keep_cancelled=keep_cancelled,
+            base_url=base_url,
         )
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
     if revised.stale_stamp:
         click.echo(STALE_STAMP, err=True)
+    removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(
-        f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged "
+        f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged{removed} "
         f"({len(report.written) + len(report.unchanged)} files)"
     )
 
@@ -150,7 +181,11 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
     if result.stale_stamp:
         click.echo(STALE_STAMP, err=True)
     if output_format == "json":
-        document = {"changes": [c.as_json() for c in result.changes], "files": list(result.files)}
+        document = {
+            "changes": [c.as_json() for c in result.changes],
+            "files": list(result.files),
+            "removed": list(result.removed),
+        }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif result.empty:
         click.echo(f"{output}: nothing to publish")
@@ -160,8 +195,43 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
         if result.files:
             count = "1 file" if len(result.files) == 1 else f"{len(result.files)} files"
             click.echo(f"{output}: {count} would be written: {', '.join(result.files)}")
+        if result.removed:
+            count = "1 file" if len(result.removed) == 1 else f"{len(result.removed)} files"
+            click.echo(f"{output}: {count} would be removed: {', '.join(result.removed)}")
     if not result.empty:
         raise SystemExit(1)
+
+
+@cli.command()
+@EVENTS
+@OUTPUT
+@BASE_URL
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on, e.g. --host ::1.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port), e.g. --port 8080.",
+)
+def serve(events: Path, output: Path, base_url: str | None, host: str, port: int) -> None:
+    """Build, then serve the output folder for a local preview; rebuild when EVENTS changes.
+
+    A bad edit prints the problems and keeps serving the last good build. Ctrl-C stops.
+    This is a preview server: publish the output folder on any static host.
+
+    \b
+    Example:
+      confcal serve                 # http://127.0.0.1:8000/
+    """
+    from confcal.serve import ListenError, run
+
+    try:
+        run(events=events, output=output, host=host, port=port, stamp=source_date_epoch(), base_url=base_url)
+    except EventsFileError as error:
+        raise click.ClickException(error.report()) from None
+    except ListenError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 for _command in (check, agenda, export):

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from confcal.build import prepare, read_state, render_plan
+from confcal.build import owned, prepare, read_state, render_plan
 from confcal.revisions import Change, revise
-from confcal.write import safe_target
+from confcal.write import safe_target, stale_files
 
 
 @dataclass(frozen=True)
@@ -17,10 +17,12 @@ class Diff:
     files: tuple[str, ...]
     """Files (relative to the output folder) whose bytes the next build would write."""
     stale_stamp: bool
+    removed: tuple[str, ...] = ()
+    """Calendars the next build would delete (a removed paper's file, a removed category's feed)."""
 
     @property
     def empty(self) -> bool:
-        return not self.changes and not self.files
+        return not self.changes and not self.files and not self.removed
 
 
 def diff(events: Path, output: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False) -> Diff:
@@ -32,6 +34,7 @@ def diff(events: Path, output: Path, *, stamp: datetime | None = None, keep_canc
         changes=revised.changes,
         files=tuple(path for path in sorted(files) if not _holds(safe_target(output, path), files[path])),
         stale_stamp=revised.stale_stamp,
+        removed=stale_files(output, files, prune=owned(alarm=None)),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from confcal.model import Event, Programme
 
 OVERALL_FEED_ID = "all"
+PAPERS_FOLDER = "papers"
 
 
 @dataclass(frozen=True)
@@ -15,10 +16,12 @@ class Feed:
     name: str
     description: str
     events: tuple[Event, ...]
+    folder: str = ""
 
     @property
     def filename(self) -> str:
-        return f"{self.id}.ics"
+        """Path of the feed's file relative to the output folder."""
+        return f"{self.folder}/{self.id}.ics" if self.folder else f"{self.id}.ics"
 
 
 def feeds(programme: Programme) -> tuple[Feed, ...]:
@@ -48,3 +51,21 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
         for category in programme.categories
     )
     return (overall, *per_category)
+
+
+def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
+    """One small calendar per paper (``papers/<paper-id>.ics``) with all of that paper's events."""
+    conference = programme.conference
+    return tuple(
+        Feed(
+            id=paper.id,
+            name=f"{conference.name}: {paper.title}",
+            description=(
+                f"{paper.title} ({programme.category(paper.category).name}) at {conference.full_name}. "
+                f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+            ),
+            events=programme.events_of(paper.id),
+            folder=PAPERS_FOLDER,
+        )
+        for paper in programme.papers
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -54,7 +55,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "timezone": True,
         "streamed": False,
     },
-    "publish": {"updated": True, "refresh_interval": False, "keep_cancelled": False},
+    "publish": {"updated": True, "refresh_interval": False, "keep_cancelled": False, "base_url": False},
     "categories": {"id": True, "name": True, "subcategories": False},
     "papers": {
         "id": True,
@@ -92,6 +93,17 @@ _TYPE_NAMES: dict[type, str] = {
     date: "a date",
     time: "a time",
 }
+
+
+def normalise_base_url(value: str) -> str:
+    """The public address of the output folder as an https URL ending in "/"; ValueError if it is not one."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment or " " in value:
+        raise ValueError(
+            f"{_show(value)} is not a public address; expected an https URL without query or fragment "
+            "like 'https://example.org/neurips-2023/'"
+        )
+    return value if value.endswith("/") else value + "/"
 
 
 def load(path: Path) -> Programme:
@@ -398,7 +410,18 @@ class _Reader:
             updated=self.updated(publish),
             refresh_interval=self.duration(publish, "refresh_interval", "publish"),
             keep_cancelled=self.get(publish, "keep_cancelled", "publish", bool) or False,
+            base_url=self.base_url(publish),
         )
+
+    def base_url(self, publish: Mapping[str, Any]) -> str:
+        value = self.text(publish, "base_url", "publish")
+        if not value:
+            return ""
+        try:
+            return normalise_base_url(value)
+        except ValueError as error:
+            self.problem("publish.base_url", str(error))
+            return ""
 
     def day(self, table: Mapping[str, Any], key: str, path: str) -> date | None:
         value = table.get(key)

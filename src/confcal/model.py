@@ -38,6 +38,8 @@ class Conference:
     updated: datetime
     refresh_interval: timedelta
     keep_cancelled: bool = False
+    base_url: str = ""
+    """Public https address of the output folder, ending in "/"; "" when not known."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -17,6 +17,7 @@ class UnsafePathError(ValueError):
 class WriteReport:
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
+    removed: tuple[str, ...] = ()
 
 
 def safe_target(root: Path, relative: str) -> Path:
@@ -42,10 +43,23 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def write_files(root: Path, files: Mapping[str, bytes]) -> WriteReport:
+def stale_files(root: Path, files: Mapping[str, bytes], *, prune: Iterable[str]) -> tuple[str, ...]:
+    """Files under ``root`` matching a ``prune`` pattern that are not among ``files``."""
+    found = {
+        path.relative_to(root).as_posix()
+        for pattern in prune
+        for path in root.glob(pattern)
+        if path.is_file()
+    }
+    return tuple(sorted(found - set(files)))
+
+
+def write_files(root: Path, files: Mapping[str, bytes], *, prune: Iterable[str] = ()) -> WriteReport:
     """Write every file under ``root``; a file whose bytes are already there is left alone.
 
-    Every path is checked before anything is written.
+    Every path is checked before anything is written. Then files matching a ``prune`` pattern
+    (relative globs such as ``papers/*.ics``: what the build owns) that the build no longer
+    produces are deleted, so a removed paper or category leaves no stale calendar behind.
     """
     targets = {relative: safe_target(root, relative) for relative in sorted(files)}
     written: list[str] = []
@@ -60,4 +74,7 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> WriteReport:
             pass
         write_atomic(target, data)
         written.append(relative)
-    return WriteReport(written=tuple(written), unchanged=tuple(unchanged))
+    stale = stale_files(root, files, prune=prune)
+    for relative in stale:
+        (root / relative).unlink()
+    return WriteReport(written=tuple(written), unchanged=tuple(unchanged), removed=stale)

@@ -1,0 +1,348 @@
+"""confcal serve over real sockets on 127.0.0.1: headers, conditional GET, methods, traversal, rebuilds."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ical.calendar_stream import IcsCalendarStream
+
+from confcal.build import build
+from confcal.cli import cli
+from confcal.serve import PreviewServer
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "events.toml"
+SECRET = b"outside the output folder"
+TIMEOUT = 30.0
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def request(url: str, path: str, *, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
+    """One request with the path sent exactly as given (no client-side normalisation)."""
+    host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read()
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A built output folder served in this process; yields (base URL, output folder)."""
+    output = tmp_path / "site" / "output"
+    build(EVENTS, output)
+    (tmp_path / "site" / "secret.txt").write_bytes(SECRET)
+    server = PreviewServer(("127.0.0.1", 0), root=output)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url, output
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("path", "file", "content_type"),
+    [
+        ("/", "index.html", "text/html; charset=utf-8"),
+        ("/index.html", "index.html", "text/html; charset=utf-8"),
+        ("/all.ics", "all.ics", "text/calendar; charset=utf-8"),
+        ("/test-of-time.ics", "test-of-time.ics", "text/calendar; charset=utf-8"),
+        ("/papers/word2vec.ics", "papers/word2vec.ics", "text/calendar; charset=utf-8"),
+        ("/papers/word2vec.ics?x=1", "papers/word2vec.ics", "text/calendar; charset=utf-8"),
+    ],
+)
+def test_files_are_served_with_charset_content_types(
+    site: tuple[str, Path], path: str, file: str, content_type: str
+) -> None:
+    url, output = site
+    reply = request(url, path)
+    assert reply.status == 200
+    assert reply.headers["content-type"] == content_type
+    assert reply.body == (output / file).read_bytes()
+    assert int(reply.headers["content-length"]) == len(reply.body)
+
+
+def test_etag_is_strong_and_from_the_content(site: tuple[str, Path]) -> None:
+    url, output = site
+    first = request(url, "/all.ics")
+    assert first.headers["etag"] == f'"{hashlib.sha256((output / "all.ics").read_bytes()).hexdigest()}"'
+    assert request(url, "/outstanding-main-track.ics").headers["etag"] != first.headers["etag"]
+    edited = first.body.replace(b"NeurIPS 2023", b"NeurIPS 2O23")
+    (output / "all.ics").write_bytes(edited)
+    changed = request(url, "/all.ics")
+    assert changed.headers["etag"] != first.headers["etag"]
+    assert changed.headers["etag"] == f'"{hashlib.sha256(edited).hexdigest()}"'
+
+
+def test_matching_if_none_match_gets_304_and_a_stale_one_gets_the_file(site: tuple[str, Path]) -> None:
+    url, _ = site
+    first = request(url, "/all.ics")
+    etag = first.headers["etag"]
+    cached = request(url, "/all.ics", headers={"If-None-Match": etag})
+    assert cached.status == 304
+    assert cached.body == b""
+    assert cached.headers["etag"] == etag
+    listed = request(url, "/all.ics", headers={"If-None-Match": f'"stale", {etag}'})
+    assert listed.status == 304
+    stale = request(url, "/all.ics", headers={"If-None-Match": '"stale"'})
+    assert stale.status == 200
+    assert stale.body == first.body
+    # If-None-Match decides even when If-Modified-Since would match (RFC 9110 §13.2.2).
+    both = request(
+        url,
+        "/all.ics",
+        headers={"If-None-Match": '"stale"', "If-Modified-Since": first.headers["last-modified"]},
+    )
+    assert both.status == 200
+
+
+def test_if_modified_since_gets_304_unless_the_file_is_newer(site: tuple[str, Path]) -> None:
+    url, output = site
+    first = request(url, "/index.html")
+    last_modified = parsedate_to_datetime(first.headers["last-modified"])
+    assert int((output / "index.html").stat().st_mtime) == int(last_modified.timestamp())
+    same = request(url, "/index.html", headers={"If-Modified-Since": first.headers["last-modified"]})
+    assert same.status == 304
+    earlier = format_datetime(last_modified - timedelta(hours=1), usegmt=True)
+    assert request(url, "/index.html", headers={"If-Modified-Since": earlier}).status == 200
+    assert request(url, "/index.html", headers={"If-Modified-Since": "not a date"}).status == 200
+
+
+def test_head_sends_the_headers_of_get_without_a_body(site: tuple[str, Path]) -> None:
+    url, _ = site
+    get = request(url, "/all.ics")
+    head = request(url, "/all.ics", method="HEAD")
+    assert head.status == 200
+    assert head.body == b""
+    for name in ("content-type", "content-length", "etag", "last-modified"):
+        assert head.headers[name] == get.headers[name]
+
+
+def test_ics_is_never_compressed(site: tuple[str, Path]) -> None:
+    url, output = site
+    reply = request(url, "/all.ics", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert "content-encoding" not in reply.headers
+    assert reply.body == (output / "all.ics").read_bytes()
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND"])
+def test_methods_other_than_get_and_head_get_405(site: tuple[str, Path], method: str) -> None:
+    url, output = site
+    before = (output / "all.ics").read_bytes()
+    reply = request(url, "/all.ics", method=method)
+    assert reply.status == 405
+    assert reply.headers["allow"] == "GET, HEAD"
+    assert (output / "all.ics").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/papers/..%2f..%2fsecret.txt",
+        "/papers/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        f"/{'%2e%2e/' * 12}etc/passwd",
+        "//etc/passwd",
+        "/%2Fetc%2Fpasswd",
+        "/all.ics%00.html",
+        "/link-out.txt",
+        "/linked-folder/secret.txt",
+        "/missing.ics",
+    ],
+)
+def test_nothing_outside_the_output_folder_is_served(site: tuple[str, Path], path: str) -> None:
+    url, output = site
+    (output / "link-out.txt").symlink_to(output.parent / "secret.txt")
+    (output / "linked-folder").symlink_to(output.parent, target_is_directory=True)
+    reply = request(url, path)
+    assert reply.status == 404
+    assert SECRET not in reply.body
+    assert b"root:" not in reply.body
+
+
+def test_a_symlink_that_stays_inside_the_folder_is_served(site: tuple[str, Path]) -> None:
+    url, output = site
+    (output / "latest.ics").symlink_to(output / "all.ics")
+    assert request(url, "/latest.ics").body == (output / "all.ics").read_bytes()
+
+
+# -- the command, as a process ------------------------------------------------------------------
+
+
+class Serve:
+    """``confcal serve`` in a child process, its output lines collected as they come."""
+
+    def __init__(self, events: Path, output: Path) -> None:
+        command = [sys.executable, "-m", "confcal", "serve", str(events), "-o", str(output), "--port", "0"]
+        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        for stream in (self.process.stdout, self.process.stderr):
+            threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+        line = self.wait_for(lambda text: text.startswith("serving "))
+        self.url = line.rsplit(" at ", 1)[1].strip()
+
+    def _pump(self, stream: object) -> None:
+        assert hasattr(stream, "readline")
+        for line in iter(stream.readline, ""):
+            self.lines.put(line)
+
+    def wait_for(self, predicate: Callable[[str], bool]) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.process.poll() is not None and self.lines.empty():
+                    break
+                continue
+            self.seen.append(line)
+            if predicate(line):
+                return line
+        raise AssertionError(f"confcal serve never printed the line wanted; it printed: {self.seen}")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=TIMEOUT)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> Iterator[tuple[Serve, Path]]:
+    events = tmp_path / "events.toml"
+    shutil.copyfile(EVENTS, events)
+    process = Serve(events, tmp_path / "output")
+    try:
+        yield process, events
+    finally:
+        process.stop()
+
+
+def wait_until(check: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def test_serve_prints_the_urls_to_open_and_to_subscribe(serving: tuple[Serve, Path]) -> None:
+    process, _ = serving
+    port = process.url.rstrip("/").rsplit(":", 1)[1]
+    assert process.url == f"http://127.0.0.1:{port}/"
+    process.wait_for(lambda line: line.strip().startswith(f"subscribe: webcal://127.0.0.1:{port}/all.ics "))
+    assert request(process.url, "/").status == 200
+
+
+def test_an_edit_is_rebuilt_and_served(serving: tuple[Serve, Path]) -> None:
+    process, events = serving
+    old = "Privacy Auditing with One (1) Training Run"
+    new = "Privacy Auditing with Exactly One Training Run"
+    before = request(process.url, "/papers/privacy-auditing-one-training-run.ics")
+    assert old in before.body.decode()
+    events.write_text(events.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    process.wait_for(lambda line: "changed: rebuilding" in line)
+    wait_until(lambda: new in request(process.url, "/index.html").body.decode())
+    after = request(process.url, "/papers/privacy-auditing-one-training-run.ics")
+    assert after.headers["etag"] != before.headers["etag"]
+    calendar = IcsCalendarStream.calendar_from_ics(after.body.decode())
+    assert {event.summary for event in calendar.events} == {f"Oral: {new}", f"Poster: {new}"}
+    stale = request(process.url, "/all.ics", headers={"If-None-Match": before.headers["etag"]})
+    assert stale.status == 200
+
+
+def test_a_bad_edit_reports_the_problem_and_keeps_the_last_good_build(serving: tuple[Serve, Path]) -> None:
+    process, events = serving
+    good = events.read_text(encoding="utf-8")
+    before = {path: request(process.url, path).body for path in ("/all.ics", "/index.html")}
+    events.write_text(good.replace('timezone = "America/Chicago"', 'timezone = "America/Chikago"'), "utf-8")
+    problem = process.wait_for(lambda line: "unknown time zone" in line)
+    assert "conference.timezone" in problem
+    assert "did you mean 'America/Chicago'?" in problem
+    process.wait_for(lambda line: "still serving the last good build" in line)
+    assert {path: request(process.url, path).body for path in before} == before
+    assert process.process.poll() is None
+    events.write_text(good.replace("Training Run", "Training Run Revisited"), "utf-8")
+    wait_until(lambda: b"Training Run Revisited" in request(process.url, "/index.html").body)
+
+
+def test_ctrl_c_stops_cleanly(serving: tuple[Serve, Path]) -> None:
+    process, _ = serving
+    port = int(process.url.rstrip("/").rsplit(":", 1)[1])
+    process.wait_for(lambda line: "press Ctrl-C to stop" in line)
+    assert process.stop() == 0
+    remaining = process.process.stdout.read() if process.process.stdout else ""
+    printed = "".join(process.seen) + remaining
+    while not process.lines.empty():
+        printed += process.lines.get()
+    assert "stopped" in printed
+    assert "Traceback" not in printed
+    with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass
+
+
+def test_serve_refuses_a_bad_events_file_before_listening(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text("[conference]\nid = 'x'\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", str(events), "-o", str(tmp_path / "output"), "--port", "0"])
+    assert result.exit_code == 1
+    assert "missing key 'publish'" in result.output
+    assert "serving" not in result.output
+    assert not (tmp_path / "output").exists()
+
+
+def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            cli, ["serve", str(EVENTS), "-o", str(tmp_path / "out"), "--port", str(port)]
+        )
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output

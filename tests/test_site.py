@@ -1,0 +1,431 @@
+"""index.html: every feed's four links in the formats of FEEDS.md, links that resolve, the programme."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+import subprocess
+import sys
+import urllib.parse
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from confcal.build import plan
+from confcal.cli import cli
+from confcal.feeds import Feed, feeds
+from confcal.load import load
+from confcal.model import Programme
+from confcal.site import INDEX, feed_links
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "events.toml"
+BASE_URL = "https://example.org/neurips-2023/"
+
+
+@dataclasses.dataclass
+class Link:
+    href: str
+    text: str
+
+
+@dataclasses.dataclass
+class FeedBlock:
+    heading: str = ""
+    links: list[Link] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class EventItem:
+    datetime: str = ""
+    text: str = ""
+    links: list[Link] = dataclasses.field(default_factory=list)
+
+
+class Page(HTMLParser):
+    """Just enough of index.html to check it: headings, links, feed blocks, programme events."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.headings: list[tuple[int, str]] = []
+        self.links: list[Link] = []
+        self.feeds: list[FeedBlock] = []
+        self.events: list[EventItem] = []
+        self.text: list[str] = []
+        self._open: list[str] = []
+        self._heading: list[str] | None = None
+        self._link: Link | None = None
+        self._feed: FeedBlock | None = None
+        self._event: EventItem | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        self.tags.append((tag, attributes))
+        classes = attributes.get("class", "").split()
+        if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+            self._heading = []
+        elif tag == "a":
+            self._link = Link(href=attributes.get("href", ""), text="")
+        elif tag == "article" and "feed" in classes:
+            self._feed = FeedBlock()
+        elif tag == "li" and "event" in classes:
+            self._event = EventItem()
+        elif tag == "time" and self._event is not None:
+            self._event.datetime = attributes.get("datetime", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and self._heading is not None:
+            text = " ".join("".join(self._heading).split())
+            self.headings.append((int(tag[1]), text))
+            if self._feed is not None and not self._feed.heading:
+                self._feed.heading = text
+            self._heading = None
+        elif tag == "a" and self._link is not None:
+            self._link.text = " ".join(self._link.text.split())
+            self.links.append(self._link)
+            for block in (self._feed, self._event):
+                if block is not None:
+                    block.links.append(self._link)
+            self._link = None
+        elif tag == "article" and self._feed is not None:
+            self.feeds.append(self._feed)
+            self._feed = None
+        elif tag == "li" and self._event is not None:
+            self.events.append(self._event)
+            self._event = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        for sink in (self._heading,):
+            if sink is not None:
+                sink.append(data)
+        if self._link is not None:
+            self._link.text += data
+        if self._event is not None:
+            self._event.text += data
+
+
+def programme_at(base_url: str) -> Programme:
+    programme = load(EVENTS)
+    conference = dataclasses.replace(programme.conference, base_url=base_url)
+    return dataclasses.replace(programme, conference=conference)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """output/ built by the CLI with a public address."""
+    output = tmp_path_factory.mktemp("published")
+    result = CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(output), "--base-url", BASE_URL])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+def page_of(output: Path) -> Page:
+    return Page((output / INDEX).read_text(encoding="utf-8"))
+
+
+def test_every_feed_has_the_four_links_in_the_expected_formats(published: Path) -> None:
+    programme = programme_at(BASE_URL)
+    page = page_of(published)
+    expected = feeds(programme)
+    assert [block.heading for block in page.feeds] == [feed.name for feed in expected]
+    for feed, block in zip(expected, page.feeds, strict=True):
+        public = urllib.parse.urljoin(BASE_URL, feed.filename)
+        by_kind = {classify(link.href): link for link in block.links}
+        assert sorted(by_kind) == ["download", "google", "outlook", "subscribe"], block.links
+        assert len(block.links) == 4
+
+        download = by_kind["download"].href
+        assert urllib.parse.urljoin(BASE_URL, download) == public
+        assert by_kind["download"].text.startswith("Download")
+
+        webcal = by_kind["subscribe"].href
+        parts = urllib.parse.urlsplit(webcal)
+        assert parts.scheme == "webcal"
+        assert urllib.parse.urlunsplit(parts._replace(scheme="https")) == public
+        assert by_kind["subscribe"].text.startswith("Subscribe")
+
+        google = by_kind["google"].href
+        prefix = "https://calendar.google.com/calendar/render?cid="
+        assert google.startswith(prefix)
+        assert google.removeprefix(prefix) == webcal, "the feed URL after cid= stays unencoded"
+        assert "Google Calendar" in by_kind["google"].text
+
+        outlook = urllib.parse.urlsplit(by_kind["outlook"].href)
+        assert (outlook.scheme, outlook.netloc, outlook.path) == (
+            "https",
+            "outlook.live.com",
+            "/calendar/0/addfromweb",
+        )
+        query = urllib.parse.parse_qs(outlook.query, strict_parsing=True)
+        assert query == {"url": [public], "name": [feed.name]}
+        raw = dict(pair.split("=", 1) for pair in outlook.query.split("&"))
+        assert not re.search(r"[:/ ]", raw["url"] + raw["name"]), "url and name are percent-encoded"
+        assert "Outlook.com" in by_kind["outlook"].text
+
+
+def classify(href: str) -> str:
+    parts = urllib.parse.urlsplit(href)
+    if parts.scheme == "webcal":
+        return "subscribe"
+    if parts.netloc == "calendar.google.com":
+        return "google"
+    if parts.netloc == "outlook.live.com":
+        return "outlook"
+    if not parts.scheme and href.endswith(".ics"):
+        return "download"
+    return f"unexpected: {href}"
+
+
+def test_every_relative_link_resolves_to_a_built_file(published: Path) -> None:
+    page = page_of(published)
+    relative = [link.href for link in page.links if not urllib.parse.urlsplit(link.href).scheme]
+    assert relative, "the page has download links"
+    for href in relative:
+        target = (published / urllib.parse.unquote(href)).resolve()
+        assert target.is_relative_to(published.resolve()), href
+        assert target.is_file(), f"{href} does not resolve to a file in output/"
+    programme = programme_at(BASE_URL)
+    assert {f"papers/{p.id}.ics" for p in programme.papers} <= set(relative)
+
+
+def test_shipped_page_without_base_url_keeps_downloads_and_says_how_to_subscribe() -> None:
+    programme = load(EVENTS)
+    assert programme.conference.base_url == ""
+    html = plan(programme)[INDEX].decode()
+    page = Page(html)
+    for feed, block in zip(feeds(programme), page.feeds, strict=True):
+        assert [link.href for link in block.links] == [feed.filename]
+    text = " ".join("".join(page.text).split())
+    assert "base_url" in text
+    assert "--base-url" in text
+    assert not any(urllib.parse.urlsplit(link.href).scheme == "webcal" for link in page.links)
+
+
+def test_the_committed_page_is_a_fresh_build() -> None:
+    assert (ROOT / "output" / INDEX).read_bytes() == plan(load(EVENTS))[INDEX]
+
+
+def test_programme_lists_every_event_in_conference_time_with_the_zone_named(published: Path) -> None:
+    programme = programme_at(BASE_URL)
+    page = page_of(published)
+    zone = ZoneInfo(programme.conference.timezone)
+    text = " ".join("".join(page.text).split())
+    assert programme.conference.timezone in text
+    assert len(page.events) == len(programme.events)
+    starts = sorted(datetime.fromisoformat(item.datetime) for item in page.events)
+    assert starts == sorted(event.start for event in programme.events)
+    for item in page.events:
+        local = datetime.fromisoformat(item.datetime).astimezone(zone)
+        assert f"{local:%H:%M}–" in item.text
+        assert str(local.tzname()) in item.text
+    day_headings = [text for level, text in page.headings if level == 3 and re.match(r"\w+day \d", text)]
+    expected_days = dict.fromkeys(f"{e.start.astimezone(zone):%A %-d %B %Y}" for e in programme.events)
+    assert day_headings == list(expected_days)
+
+
+def test_each_programme_entry_shows_its_paper_and_links_its_calendar_file(published: Path) -> None:
+    programme = programme_at(BASE_URL)
+    page = page_of(published)
+    by_start: dict[datetime, list[EventItem]] = {}
+    for item in page.events:
+        by_start.setdefault(datetime.fromisoformat(item.datetime), []).append(item)
+    for event in programme.events:
+        paper = programme.paper(event.paper)
+        matches = [i for i in by_start[event.start] if paper.title in i.text and event.session in i.text]
+        assert len(matches) == 1, event.id
+        item = matches[0]
+        for author in paper.authors:
+            assert author in item.text
+        assert programme.category(paper.category).name in item.text
+        if event.place:
+            assert event.place in item.text
+        assert [link.href for link in item.links] == [f"papers/{paper.id}.ics"]
+        assert "to your calendar" in item.links[0].text
+
+
+def test_page_is_self_contained_and_structured(published: Path) -> None:
+    html = (published / INDEX).read_text(encoding="utf-8")
+    page = Page(html)
+    assert ("html", {"lang": "en"}) in page.tags
+    assert any(tag == "meta" and attrs.get("name") == "viewport" for tag, attrs in page.tags)
+    for tag, attrs in page.tags:
+        assert tag not in {"script", "img", "iframe", "object"}, tag
+        if tag == "link":
+            assert attrs == {"rel": "icon", "href": "data:,"}, "only the empty icon that stops /favicon.ico"
+        assert "src" not in attrs
+        assert not any(name.startswith("on") for name in attrs)
+    assert "url(" not in html
+    assert "@import" not in html
+    levels = [level for level, _ in page.headings]
+    assert levels.count(1) == 1
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), "no heading level is skipped"
+    targets: dict[str, str] = {}
+    for link in page.links:
+        assert link.text, link.href
+        assert targets.setdefault(link.text, link.href) == link.href, f"{link.text!r} means two things"
+
+
+def relative_luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_text_colour_has_enough_contrast_on_every_background(published: Path) -> None:
+    css = (published / INDEX).read_text(encoding="utf-8").split("<style>")[1].split("</style>")[0]
+    foregrounds = set(re.findall(r"(?<![-\w])color:\s*(#[0-9a-f]{6})", css))
+    backgrounds = set(re.findall(r"background:\s*(#[0-9a-f]{6})", css))
+    assert foregrounds
+    assert backgrounds
+    for foreground in foregrounds:
+        for background in backgrounds:
+            assert contrast(foreground, background) >= 4.5, (foreground, background)
+
+
+def test_text_from_the_events_file_is_escaped(tmp_path: Path) -> None:
+    programme = load(EVENTS)
+    hostile = 'Attention <script>alert("x")</script> & "quotes"'
+    first = dataclasses.replace(programme.papers[0], title=hostile)
+    programme = dataclasses.replace(programme, papers=(first, *programme.papers[1:]))
+    page = Page(plan(programme)[INDEX].decode())
+    assert all(tag != "script" for tag, _ in page.tags)
+    assert hostile in "".join(page.text)
+
+
+def test_index_is_identical_across_hash_seeds(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("0", "12345"):
+        output = tmp_path / seed
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "confcal",
+                "build",
+                str(EVENTS),
+                "-o",
+                str(output),
+                "--base-url",
+                BASE_URL,
+            ],
+            check=True,
+            capture_output=True,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        )
+        outputs.append(
+            {p.relative_to(output): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+        )
+    assert outputs[0] == outputs[1]
+    assert Path(INDEX) in outputs[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.org/neurips", "https://example.org/neurips/"),
+        ("https://example.org/", "https://example.org/"),
+        ("https://example.org", "https://example.org/"),
+    ],
+)
+def test_base_url_is_normalised_to_end_with_a_slash(tmp_path: Path, value: str, expected: str) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(with_base_url_line(f'base_url = "{value}"'), encoding="utf-8")
+    assert load(events).conference.base_url == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('base_url = "http://example.org/"', "is not a public address; expected an https URL"),
+        ('base_url = "example.org/feeds"', "is not a public address; expected an https URL"),
+        ('base_url = "https://example.org/?x=1"', "without query or fragment"),
+        ('base_url = "https:///feeds/"', "is not a public address"),
+        ("base_url = 42", "expected a string, found an integer (42)"),
+    ],
+)
+def test_bad_base_url_is_reported_with_its_place_and_nothing_is_written(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(with_base_url_line(line), encoding="utf-8")
+    number = events.read_text(encoding="utf-8").splitlines().index(line) + 1
+    output = tmp_path / "output"
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+    assert result.exit_code == 1
+    assert f"{events}:{number}: publish.base_url: " in result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not output.exists()
+
+
+def test_base_url_option_overrides_the_events_file_and_is_checked(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(with_base_url_line('base_url = "https://old.example.org/"'), encoding="utf-8")
+    output = tmp_path / "output"
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["build", str(events), "-o", str(output), "--base-url", "ftp://x.org/"])
+    assert bad.exit_code == 1
+    assert "--base-url: 'ftp://x.org/' is not a public address" in bad.output
+    assert not output.exists()
+    good = runner.invoke(
+        cli, ["build", str(events), "-o", str(output), "--base-url", "https://new.example.org/c"]
+    )
+    assert good.exit_code == 0, good.output
+    html = (output / INDEX).read_text(encoding="utf-8")
+    assert "webcal://new.example.org/c/all.ics" in html
+    assert "old.example.org" not in html
+
+
+def with_base_url_line(line: str) -> str:
+    text = EVENTS.read_text(encoding="utf-8")
+    assert "\n[publish]\n" in text
+    return text.replace("\n[publish]\n", f"\n[publish]\n{line}\n", 1)
+
+
+titles = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60
+).filter(lambda value: value.strip() == value and value != "")
+paths = st.lists(st.from_regex(r"[A-Za-z0-9._~-]{1,12}", fullmatch=True), max_size=3)
+
+
+@given(name=titles, folders=paths)
+def test_feed_links_round_trip_any_name_and_address(name: str, folders: list[str]) -> None:
+    base_url = "https://example.org/" + "".join(f"{folder}/" for folder in folders)
+    feed = Feed(id="all", name=name, description="", events=())
+    links = feed_links(feed, base_url=base_url)
+    public = base_url + "all.ics"
+    assert links.subscribe == "webcal://" + public.removeprefix("https://")
+    assert links.google == f"https://calendar.google.com/calendar/render?cid={links.subscribe}"
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(links.outlook).query, strict_parsing=True)
+    assert query == {"url": [public], "name": [name]}
+
+
+@settings(max_examples=25, deadline=None)
+@given(title=titles)
+def test_any_title_shows_as_written(title: str) -> None:
+    programme = load(EVENTS)
+    first = dataclasses.replace(programme.papers[0], title=title)
+    programme = dataclasses.replace(programme, papers=(first, *programme.papers[1:]))
+    page = Page(plan(programme)[INDEX].decode())
+    shown = [
+        " ".join(item.text.split()) for item in page.events if item.links[0].href.endswith(f"/{first.id}.ics")
+    ]
+    assert shown
+    assert all(" ".join(title.split()) in text for text in shown)
