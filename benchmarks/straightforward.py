@@ -5,14 +5,14 @@ that holds it. Same bytes as confcal's build (tests/test_scale.py), several time
 from __future__ import annotations
 
 from confcal.build import plan
-from confcal.feeds import feeds
+from confcal.feeds import feeds, paper_feeds
 from confcal.model import Programme
 from confcal.render import calendar_component, event_component, timezone_component
 
 
 def straightforward_plan(programme: Programme) -> dict[str, bytes]:
     files = dict(plan(programme, workers=1))
-    for feed in feeds(programme):
+    for feed in (*feeds(programme), *paper_feeds(programme)):
         calendar = calendar_component(programme, feed)
         if (zone := timezone_component(programme)) is not None:
             calendar.add_component(zone)

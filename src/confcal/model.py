@@ -107,10 +107,15 @@ class Programme:
     events: tuple[Event, ...]
     _papers_by_id: dict[str, Paper] = field(init=False, repr=False, compare=False)
     _categories_by_id: dict[str, Category] = field(init=False, repr=False, compare=False)
+    _events_by_paper: dict[str, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_papers_by_id", {p.id: p for p in self.papers})
         object.__setattr__(self, "_categories_by_id", {c.id: c for c in self.categories})
+        by_paper: dict[str, list[Event]] = {}
+        for event in self.events:
+            by_paper.setdefault(event.paper, []).append(event)
+        object.__setattr__(self, "_events_by_paper", {k: tuple(v) for k, v in by_paper.items()})
 
     def paper(self, paper_id: str) -> Paper:
         return self._papers_by_id[paper_id]
@@ -119,7 +124,8 @@ class Programme:
         return self._categories_by_id[category_id]
 
     def events_of(self, paper_id: str) -> tuple[Event, ...]:
-        return tuple(e for e in self.events if e.paper == paper_id)
+        """The paper's events, in programme order."""
+        return self._events_by_paper.get(paper_id, ())
 
 
 def event_sort_key(event: Event) -> tuple[datetime, str]:

@@ -253,12 +253,33 @@ def timezone_component(programme: Programme) -> icalendar.Timezone | None:
     return component
 
 
-def calendar_head(programme: Programme, feed: Feed, vtimezone: bytes) -> bytes:
-    """The feed's calendar serialised by icalendar up to its events: properties, then the
-    VTIMEZONE (serialised once for all feeds)."""
-    data = serialise(calendar_component(programme, feed))
-    assert data.endswith(_END)
-    return data[: -len(_END)] + vtimezone
+class CalendarHeads:
+    """Each feed's calendar serialised by icalendar up to its events: properties, then the
+    VTIMEZONE (serialised once for all feeds).
+
+    Feeds differ only in their name and description, so icalendar serialises the calendar
+    once, with markers in their place, and each feed gets the lines with its own values,
+    escaped by icalendar's vText, then folded: the same bytes as serialising each feed's
+    calendar (tests/test_scale.py), without a full icalendar pass for each of thousands of
+    per-paper files. The markers hold a control character, which no loaded text can contain.
+    """
+
+    NAME = "\x01name\x01"
+    DESCRIPTION = "\x01description\x01"
+
+    def __init__(self, programme: Programme) -> None:
+        zone = timezone_component(programme)
+        self.vtimezone = bytes(zone.to_ical()) if zone is not None else b""
+        marked = Feed(id="marker", name=self.NAME, description=self.DESCRIPTION, events=())
+        self.lines = [str(line) for line in calendar_component(programme, marked).content_lines() if line]
+        assert self.lines[-1] == "END:VCALENDAR"
+        self.lines.pop()
+
+    def __call__(self, feed: Feed) -> bytes:
+        name = icalendar.vText(feed.name).to_ical().decode()
+        description = icalendar.vText(feed.description).to_ical().decode()
+        lines = (line.replace(self.NAME, name).replace(self.DESCRIPTION, description) for line in self.lines)
+        return b"\r\n".join(fold(line.encode("utf-8")) for line in lines) + b"\r\n" + self.vtimezone
 
 
 def calendar_component(programme: Programme, feed: Feed) -> icalendar.Calendar:
@@ -290,11 +311,5 @@ def render_feeds(
 ) -> dict[str, bytes]:
     """Each feed's file name → its bytes, from the events' bytes (``render_events``, or the
     reminders variant of them)."""
-    zone = timezone_component(programme)
-    vtimezone = bytes(zone.to_ical()) if zone is not None else b""
-    return {
-        feed.filename: assemble(
-            calendar_head(programme, feed, vtimezone), (blocks[e.id] for e in feed.events)
-        )
-        for feed in feeds
-    }
+    head = CalendarHeads(programme)
+    return {feed.filename: assemble(head(feed), (blocks[e.id] for e in feed.events)) for feed in feeds}
