@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
@@ -133,7 +134,7 @@ def parse(raw: bytes, *, name: str) -> Programme:
     except tomli.TOMLDecodeError as error:
         message, syntax_line = _toml_error(str(error), text)
         raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", syntax_line)]) from None
-    return _Reader(name=name, locator=_Locator(text)).programme(document)
+    return _Reader(name=name, text=text).programme(document)
 
 
 def _toml_error(message: str, text: str) -> tuple[str, int | None]:
@@ -241,10 +242,16 @@ def _show(value: object) -> str:
 
 
 class _Reader:
-    def __init__(self, *, name: str, locator: _Locator) -> None:
+    def __init__(self, *, name: str, text: str) -> None:
         self.name = name
-        self.locator = locator
+        self.text_of_file = text
         self.problems: list[Problem] = []
+        self.localized: dict[datetime, datetime] = {}
+
+    @functools.cached_property
+    def locator(self) -> _Locator:
+        """Built on the first problem: a valid file never needs it."""
+        return _Locator(self.text_of_file)
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(self.name, path, message, self.locator.line(path)))
@@ -596,8 +603,11 @@ class _Reader:
     def localize(self, zone: pytz.BaseTzInfo | None, value: datetime | None, where: str) -> datetime | None:
         if zone is None or value is None:
             return None
+        if value in self.localized:  # sessions share their times; localize is not cheap
+            return self.localized[value]
         try:
-            return zone.localize(value, is_dst=None)
+            self.localized[value] = zone.localize(value, is_dst=None)
+            return self.localized[value]
         except pytz.NonExistentTimeError:
             self.problem(where, f"{value:%Y-%m-%d %H:%M} does not exist in {zone.zone} (clocks skip it)")
         except pytz.AmbiguousTimeError:
