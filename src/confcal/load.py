@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -98,6 +97,8 @@ _TYPE_NAMES: dict[type, str] = {
 
 def normalise_base_url(value: str) -> str:
     """The public address of the output folder as an https URL ending in "/"; ValueError if it is not one."""
+    import urllib.parse  # only for files that set a base_url
+
     parts = urllib.parse.urlsplit(value)
     if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment or " " in value:
         raise ValueError(

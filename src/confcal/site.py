@@ -8,7 +8,6 @@ need the public address (``publish.base_url``) and are left out, with a note, wi
 from __future__ import annotations
 
 import itertools
-import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,6 +65,8 @@ def feed_links(feed: Feed, *, base_url: str) -> FeedLinks:
         return FeedLinks(download=feed.filename)
     public = base_url + feed.filename
     webcal = "webcal://" + public.removeprefix("https://")
+    import urllib.parse  # only with a base_url: keeps it out of every build's start-up
+
     query = urllib.parse.urlencode({"url": public, "name": feed.name}, quote_via=urllib.parse.quote)
     return FeedLinks(
         download=feed.filename,
