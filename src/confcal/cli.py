@@ -9,12 +9,9 @@ from pathlib import Path
 import click
 
 from confcal import __version__
-from confcal.commands import ALARM, agenda, check, export
+from confcal.commands import ALARM, EVENTS, agenda, check, export
 from confcal.errors import EventsFileError
 
-EVENTS = click.argument(
-    "events", type=click.Path(path_type=Path, dir_okay=False), default="events.toml", required=False
-)
 OUTPUT = click.option(
     "-o",
     "--output",
