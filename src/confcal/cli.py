@@ -3,31 +3,31 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
 from confcal import __version__
-from confcal.commands import ALARM, EVENTS, agenda, check, export
+from confcal.commands import ALARM, EVENTS, F, agenda, check, export
 from confcal.errors import EventsFileError
 
-OUTPUT = click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="output",
-    show_default=True,
-    help="Folder to write the feeds into, e.g. -o site.",
-)
-PUBLISHED = click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="output",
-    show_default=True,
-    help="Folder holding the published feeds (the last build), e.g. -o site.",
-)
+
+def output_option(help: str) -> Callable[[F], F]:
+    """``-o/--output``: the output folder, default ``output``."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, file_okay=False),
+        default="output",
+        show_default=True,
+        help=help,
+    )
+
+
+OUTPUT = output_option("Folder to write the feeds into, e.g. -o site.")
+PUBLISHED = output_option("Folder holding the published feeds (the last build), e.g. -o site.")
 KEEP_CANCELLED = click.option(
     "--keep-cancelled",
     is_flag=True,
