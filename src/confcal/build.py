@@ -7,12 +7,13 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from confcal.changes import render_changes_feed, render_changes_page
 from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.model import Programme
 from confcal.render import render_events, render_feeds
 from confcal.revisions import STATE_FILE, Revised, State, dump_state, parse_state, revise
-from confcal.site import INDEX, render_index
+from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.write import WriteReport, write_files
 
 # Below this many events rendering is faster than loading and saving the cache.
@@ -79,6 +80,11 @@ def render_plan(
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
     files[INDEX] = render_index(programme, feeds=every_feed, papers=per_paper, updated=latest)
+    published = min(
+        (r.last_modified for r in revised.revisions.values()), default=programme.conference.updated
+    )
+    files[CHANGES_PAGE] = render_changes_page(programme, revised.releases, published=published)
+    files[CHANGES_FEED] = render_changes_feed(programme, revised.releases, published=published)
     if alarm is not None:
         from confcal.reminders import reminder_feeds
 

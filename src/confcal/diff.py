@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 from confcal.build import owned, prepare, read_state, render_plan
-from confcal.revisions import Change, revise
+from confcal.releases import Change
+from confcal.revisions import revise
 from confcal.write import safe_target, stale_files
 
 

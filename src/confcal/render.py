@@ -52,7 +52,8 @@ def award(programme: Programme, paper: Paper) -> str:
     return f"{name} ({paper.subcategory} category)" if paper.subcategory else name
 
 
-def description(programme: Programme, event: Event) -> str:
+def description(programme: Programme, event: Event, notice: str = "") -> str:
+    """Plain text; ``notice`` (what changed in the latest release) comes first, on its own."""
     paper = programme.paper(event.paper)
     conference = programme.conference
     where = location(programme, event) or "not announced"
@@ -66,7 +67,8 @@ def description(programme: Programme, event: Event) -> str:
     details.append(
         "Streamed and available virtually." if event.kind in conference.streamed else "Not streamed."
     )
-    blocks = ["\n".join(details), f"Authors: {', '.join(paper.authors)}"]
+    blocks = [notice] if notice else []
+    blocks += ["\n".join(details), f"Authors: {', '.join(paper.authors)}"]
     if paper.note:
         blocks.append(paper.note)
     if paper.abstract:
@@ -132,7 +134,7 @@ def event_component(programme: Programme, event: Event, revision: Revision | Non
     component.add("summary", summary(event, paper))
     if place := location(programme, event):
         component.add("location", place)
-    component.add("description", description(programme, event))
+    component.add("description", description(programme, event, revision.notice))
     if paper.url:
         component.add("url", paper.url)
     component.add("categories", [programme.category(paper.category).name, KIND_LABELS[event.kind]])
