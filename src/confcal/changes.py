@@ -18,7 +18,7 @@ from typing import Any
 import pytz
 
 from confcal.model import KIND_LABELS, KINDS, Programme
-from confcal.releases import NO_PLACE, Change, Release, Span
+from confcal.releases import NO_PLACE, Change, Release, Span, span_text
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, page_head
 
 
@@ -76,12 +76,7 @@ def _line(change: Change, zone: Any, on_page: set[str]) -> Line:
 
 
 def _span(span: Span | None, zone: Any) -> str:
-    """'Wed 13 Dec 15:30–16:30 CST' in the conference's zone."""
-    if span is None:
-        return "time not recorded"
-    start, end = span[0].astimezone(zone), span[1].astimezone(zone)
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %-d %b %H:%M}"
-    return f"{start:%a %-d %b %H:%M}–{until} {end:%Z}"
+    return "time not recorded" if span is None else span_text(span, zone)
 
 
 def _moved(was: Span | None, now: Span | None, zone: Any) -> str:

@@ -74,7 +74,8 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     Runs the build's validation, then the programme checks: a room or poster board
     holding two events at once and an oral or poster outside the conference dates
     (errors); a talk outside the dates or an event with no place (warnings); events
-    that overlap, so attendees must choose (info). Exit 0 without errors, 1 with.
+    that overlap, so attendees must choose (info). Exit 0 without errors, 1 with, 2 when
+    EVENTS cannot be read as a programme at all (its problems are reported the same way).
 
     \b
     Example:
@@ -85,14 +86,14 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     from confcal.load import load
 
     try:
-        findings = checks.check(load(events))
+        findings, status = checks.check(load(events)), None
     except EventsFileError as error:
-        findings = checks.invalid_file(error)
+        findings, status = checks.invalid_file(error), checks.UNLOADABLE
     if strict:
         findings = checks.strict(findings)
     report = checks.report_json if output_format == "json" else checks.report_text
     click.echo(report(str(events), findings))
-    raise SystemExit(checks.exit_code(findings))
+    raise SystemExit(status or checks.exit_code(findings))
 
 
 def _resolve_zone(programme: Programme, name: str | None) -> tzinfo | None:

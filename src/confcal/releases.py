@@ -122,12 +122,20 @@ def _notice(release: Release, changes: list[Change], zone: Any) -> str:
     moved, re_roomed, renamed = first.get("moved"), first.get("re-roomed"), first.get("renamed")
     place = "" if re_roomed is None else _place(re_roomed.old)
     if moved is not None:
-        sentences.append(f"Moved: was {moved.old}{', ' + place if place else ''}.")
+        when = span_text(moved.was, zone) if moved.was else moved.old
+        sentences.append(f"Moved: was {when}{', ' + place if place else ''}.")
     elif re_roomed is not None:
         sentences.append(f"Place changed: was {place or 'not announced'}.")
     if renamed is not None:
         sentences.append(f"Renamed: was “{renamed.old}”.")
     return " ".join(sentences)
+
+
+def span_text(span: Span, zone: Any) -> str:
+    """'Wed 13 Dec 15:30–16:30 CST' in ``zone`` (a pytz zone)."""
+    start, end = span[0].astimezone(zone), span[1].astimezone(zone)
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %-d %b %H:%M}"
+    return f"{start:%a %-d %b %H:%M}–{until} {end:%Z}"
 
 
 def _place(value: str) -> str:
