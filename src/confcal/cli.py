@@ -97,23 +97,39 @@ def cli() -> None:
     help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
 )
 @ALARM
+@click.option(
+    "--no-alarm",
+    "drop_alarm",
+    is_flag=True,
+    help="Stop publishing the reminders variant: delete OUTPUT/reminders/, e.g. --no-alarm.",
+)
 @KEEP_CANCELLED
 @BASE_URL
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build into a folder that holds other files and no confcal-state.json (they are kept), "
+    "e.g. -o . --force.",
+)
 def build(
     events: Path,
     output: Path,
     cache: bool,
     alarm: timedelta | None,
+    drop_alarm: bool,
     keep_cancelled: bool,
     base_url: str | None,
+    force: bool,
 ) -> None:
     """Build all.ics, one feed per category, papers/*.ics and index.html from EVENTS.
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
     left untouched. With --alarm, also a variant of every feed with reminders in
-    OUTPUT/reminders/ (the default feeds never have them). An event whose time, place,
-    title or status changed since the last build (recorded in OUTPUT/confcal-state.json)
-    gets SEQUENCE + 1 and a new LAST-MODIFIED.
+    OUTPUT/reminders/ (the default feeds never have them); later builds keep it in step
+    until --no-alarm. An event whose time, place, title or status changed since the last
+    build (recorded in OUTPUT/confcal-state.json) gets SEQUENCE + 1 and a new LAST-MODIFIED.
+    Only files an earlier build published are ever deleted; a first build into a folder
+    holding other files needs --force. One build at a time per folder: another waits.
 
     \b
     Example:
@@ -122,21 +138,30 @@ def build(
       confcal build --base-url https://example.org/neurips-2023/
     """
     from confcal.build import publish
+    from confcal.write import WriteError
 
+    if alarm is not None and drop_alarm:
+        raise click.UsageError("--alarm and --no-alarm contradict each other; give one")
     try:
         report, revised = publish(
             events,
             output,
             stamp=source_date_epoch(),
             alarm=alarm,
+            drop_alarm=drop_alarm,
             cache_folder=cache_folder() if cache else None,
             keep_cancelled=keep_cancelled,
             base_url=base_url,
+            force=force,
         )
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
+    except WriteError as error:
+        raise click.ClickException(str(error)) from None
     if revised.stale_stamp:
         click.echo(STALE_STAMP, err=True)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(
         f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged{removed} "
@@ -170,11 +195,14 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
     import json
 
     from confcal.diff import diff as run_diff
+    from confcal.write import WriteError
 
     try:
         result = run_diff(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
+    except WriteError as error:
+        raise click.ClickException(str(error)) from None
     if result.stale_stamp:
         click.echo(STALE_STAMP, err=True)
     if output_format == "json":
@@ -222,11 +250,14 @@ def serve(events: Path, output: Path, base_url: str | None, host: str, port: int
       confcal serve                 # http://127.0.0.1:8000/
     """
     from confcal.serve import ListenError, run
+    from confcal.write import WriteError
 
     try:
         run(events=events, output=output, host=host, port=port, stamp=source_date_epoch(), base_url=base_url)
     except EventsFileError as error:
         raise click.ClickException(error.report()) from None
+    except WriteError as error:
+        raise click.ClickException(str(error)) from None
     except ListenError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
