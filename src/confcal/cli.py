@@ -6,12 +6,16 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from confcal import __version__
 from confcal.commands import ALARM, EVENTS, F, agenda, check, export
 from confcal.errors import EventsFileError
+
+if TYPE_CHECKING:
+    from confcal.model import Programme
 
 
 def output_option(help: str) -> Callable[[F], F]:
@@ -137,11 +141,26 @@ def build(
         raise click.ClickException(error.report()) from None
     if revised.stale_stamp:
         click.echo(STALE_STAMP, err=True)
+    _warn_over_budget(revised.programme, output)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(
         f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged{removed} "
         f"({len(report.written) + len(report.unchanged)} files)"
     )
+
+
+def _warn_over_budget(programme: Programme, output: Path) -> None:
+    from confcal.budget import over_budget
+    from confcal.feeds import feeds
+
+    every = feeds(programme)
+    sizes = {feed.filename: (output / feed.filename).stat().st_size for feed in every}
+    for oversize in over_budget(programme.conference, every, sizes):
+        click.echo(
+            f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
+            "only; `confcal check` suggests a split",
+            err=True,
+        )
 
 
 @cli.command()
