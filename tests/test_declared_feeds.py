@@ -59,7 +59,9 @@ def test_the_overall_feed_is_download_only(built: Path) -> None:
     article = article[: article.index("</article>")]
     assert "Download only" in article
     assert 'href="all.ics"' in article
-    assert "webcal" not in article and "google" not in article and "outlook" not in article
+    assert "webcal" not in article
+    assert "google" not in article
+    assert "outlook" not in article
     assert "warning: all.ics is" in (built / "build.log").read_text()
 
 
@@ -82,12 +84,14 @@ def test_check_names_the_feed_over_budget_and_passes(built: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(built / "events.toml"), "--format", "json"])
     report = json.loads(result.output)
     too_big = [f for f in report["findings"] if f["code"] == "feed-too-big"]
-    assert report["ok"] and result.exit_code == 0
+    assert report["ok"]
+    assert result.exit_code == 0
     assert [f["feeds"] for f in too_big] == [["all.ics"]] + [
         [f["feeds"][0]] for f in too_big[1:]
     ]  # all.ics first; category feeds may follow
     message = too_big[0]["message"]
-    assert message.startswith("all.ics is ") and "download only" in message
+    assert message.startswith("all.ics is ")
+    assert "download only" in message
     assert re.search(
         r"split it by (day|session): \d+ feeds, the largest .* \(one \[\[feeds\]\] table per", message
     )

@@ -251,7 +251,8 @@ CASES: list[tuple[str, bytes, Expected]] = [
             (('id = "all"', 0), "feeds[0].id: feed id 'all' is taken by the overall feed; choose another id"),
             (
                 ('id = "test-of-time"', 1),
-                "feeds[1].id: feed id 'test-of-time' is taken by the category 'test-of-time'; choose another id",
+                "feeds[1].id: feed id 'test-of-time' is taken by the category 'test-of-time'; "
+                "choose another id",
             ),
         ],
     ),
