@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +13,10 @@ from confcal import __version__
 from confcal.commands import agenda, check, export
 from confcal.errors import EventsFileError
 from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
+from confcal.write import WriteError
+
+if TYPE_CHECKING:
+    from confcal.model import Programme
 
 STALE_STAMP = (
     "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
@@ -39,6 +43,8 @@ class ConfcalGroup(click.Group):
         except EventsFileError as error:
             bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
             raise bad_input(error.report()) from None
+        except WriteError as error:  # the output folder: read-only, full, not ours, locked
+            raise click.ClickException(str(error)) from None
 
 
 def cache_folder() -> Path:
@@ -68,23 +74,39 @@ def cli() -> None:
     help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
 )
 @ALARM
+@click.option(
+    "--no-alarm",
+    "drop_alarm",
+    is_flag=True,
+    help="Stop publishing the reminders variant: delete OUTPUT/reminders/, e.g. --no-alarm.",
+)
 @KEEP_CANCELLED
 @BASE_URL
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build into a folder that holds other files and no confcal-state.json (they are kept), "
+    "e.g. -o . --force.",
+)
 def build(
     events: Path,
     output: Path,
     cache: bool,
     alarm: timedelta | None,
+    drop_alarm: bool,
     keep_cancelled: bool,
     base_url: str | None,
+    force: bool,
 ) -> None:
     """Build all.ics, one feed per category, papers/*.ics and index.html from EVENTS.
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
     left untouched. With --alarm, also a variant of every feed with reminders in
-    OUTPUT/reminders/ (the default feeds never have them). An event whose time, place,
-    title or status changed since the last build (recorded in OUTPUT/confcal-state.json)
-    gets SEQUENCE + 1 and a new LAST-MODIFIED.
+    OUTPUT/reminders/ (the default feeds never have them); later builds keep it in step
+    until --no-alarm. An event whose time, place, title or status changed since the last
+    build (recorded in OUTPUT/confcal-state.json) gets SEQUENCE + 1 and a new LAST-MODIFIED.
+    Only files an earlier build published are ever deleted; a first build into a folder
+    holding other files needs --force. One build at a time per folder: another waits.
 
     \b
     Example:
@@ -94,22 +116,43 @@ def build(
     """
     from confcal.build import publish
 
+    if alarm is not None and drop_alarm:
+        raise click.UsageError("--alarm and --no-alarm contradict each other; give one")
     report, revised = publish(
         events,
         output,
         stamp=source_date_epoch(),
         alarm=alarm,
+        drop_alarm=drop_alarm,
         cache_folder=cache_folder() if cache else None,
         keep_cancelled=keep_cancelled,
         base_url=base_url,
+        force=force,
     )
     if revised.stale_stamp:
         click.echo(STALE_STAMP, err=True)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    _warn_over_budget(revised.programme, output)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(
         f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged{removed} "
         f"({len(report.written) + len(report.unchanged)} files)"
     )
+
+
+def _warn_over_budget(programme: Programme, output: Path) -> None:
+    from confcal.budget import over_budget
+    from confcal.feeds import feeds
+
+    every = feeds(programme)
+    sizes = {feed.filename: (output / feed.filename).stat().st_size for feed in every}
+    for oversize in over_budget(programme.conference, every, sizes):
+        click.echo(
+            f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
+            "only; `confcal check` suggests a split",
+            err=True,
+        )
 
 
 @cli.command()
