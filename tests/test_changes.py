@@ -74,8 +74,8 @@ class Project:
 
 def move_oral(project: Project) -> None:
     project.edit(
-        "start = 2023-12-12T15:40:00\nend = 2023-12-12T16:40:00",
-        "start = 2023-12-12T16:10:00\nend = 2023-12-12T17:10:00",
+        'session = "Oral 2D Privacy"\nstart = 2023-12-12T15:40:00\nend = 2023-12-12T16:40:00',
+        'session = "Oral 2D Privacy"\nstart = 2023-12-12T16:10:00\nend = 2023-12-12T17:10:00',
     )
 
 

@@ -93,7 +93,7 @@ def record(
     earlier = by_stamp.get(stamp, ())
     merged = (*earlier, *(change for change in changes if change not in earlier))
     by_stamp[stamp] = tuple(sorted(merged, key=change_order))
-    return tuple(Release(stamp, by_stamp[key]) for key in sorted(by_stamp))
+    return tuple(Release(key, by_stamp[key]) for key in sorted(by_stamp))
 
 
 def notices(releases: Iterable[Release], timezone: str) -> dict[str, str]:
