@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 
 def _filters(
-    categories: tuple[str, ...], kinds: tuple[str, ...], papers: tuple[str, ...], days: tuple[datetime, ...]
+    categories: tuple[str, ...],
+    kinds: tuple[str, ...],
+    papers: tuple[str, ...],
+    days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
 ) -> Filters:
     from confcal.filters import Filters
 
@@ -34,6 +38,7 @@ def _filters(
         kinds=cast("tuple[Kind, ...]", kinds),  # click.Choice(KINDS) admits nothing else
         papers=papers,
         days=tuple(day.date() for day in days),
+        sessions=sessions,
     )
 
 
@@ -131,6 +136,7 @@ def agenda(
     kinds: tuple[str, ...],
     papers: tuple[str, ...],
     days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
     zone: str | None,
 ) -> None:
     """Print the programme by day, in any time zone.
@@ -148,7 +154,7 @@ def agenda(
     from confcal.agenda import plain
 
     programme = _load(events)
-    feed = _selected(programme, _filters(categories, kinds, papers, days))
+    feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
     style = _style if _colour_enabled() else plain
     click.echo(format_agenda(programme, feed.events, zone=_resolve_zone(programme, zone), style=style))
 
@@ -179,6 +185,7 @@ def export(
     kinds: tuple[str, ...],
     papers: tuple[str, ...],
     days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
     alarm: timedelta | None,
     output: Path,
     published: Path,
@@ -200,7 +207,7 @@ def export(
     from confcal.write import write_atomic
 
     programme = _load(events)
-    feed = _selected(programme, _filters(categories, kinds, papers, days))
+    feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
     revisions = revise(programme, read_state(published)).revisions
     blocks = render_events(programme, revisions=revisions)
     if alarm is not None:
