@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,7 +58,8 @@ def cli() -> None:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
+    help="Reuse events rendered by the previous build, and skip a build whose files are all "
+    "already there as it would write them (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
 )
 @ALARM
 @KEEP_CANCELLED
@@ -84,39 +86,58 @@ def build(
       confcal build --alarm 15m
       confcal build --base-url https://example.org/neurips-2023/
     """
+    stamp = source_date_epoch()
+    options = {"alarm": str(alarm), "keep_cancelled": str(keep_cancelled), "base_url": str(base_url)}
+    options["stamp"] = str(stamp)
+    check = None
+    if cache:
+        from confcal.uptodate import Check
+
+        check = Check.of(events=events, output=output, cache_folder=cache_folder(), options=options)
+        if (done := check.skip()) is not None:
+            _report(output, warnings=done.warnings, written=0, unchanged=len(done.files), removed=0)
+            return
     from confcal.build import publish
 
     report, revised = publish(
         events,
         output,
-        stamp=source_date_epoch(),
+        stamp=stamp,
         alarm=alarm,
         cache_folder=cache_folder() if cache else None,
         keep_cancelled=keep_cancelled,
         base_url=base_url,
     )
-    if revised.stale_stamp:
-        click.echo(STALE_STAMP, err=True)
-    _warn_over_budget(revised.programme, output)
-    removed = f", {len(report.removed)} removed" if report.removed else ""
-    click.echo(
-        f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged{removed} "
-        f"({len(report.written) + len(report.unchanged)} files)"
+    warnings = ([STALE_STAMP] if revised.stale_stamp else []) + _over_budget(revised.programme, output)
+    _report(
+        output,
+        warnings=warnings,
+        written=len(report.written),
+        unchanged=len(report.unchanged),
+        removed=len(report.removed),
     )
+    if check is not None and not report.written and not report.removed:
+        check.remember(files=report.unchanged, warnings=warnings)
 
 
-def _warn_over_budget(programme: Programme, output: Path) -> None:
+def _report(output: Path, *, warnings: Iterable[str], written: int, unchanged: int, removed: int) -> None:
+    for warning in warnings:
+        click.echo(warning, err=True)
+    gone = f", {removed} removed" if removed else ""
+    click.echo(f"{output}: {written} written, {unchanged} unchanged{gone} ({written + unchanged} files)")
+
+
+def _over_budget(programme: Programme, output: Path) -> list[str]:
     from confcal.budget import over_budget
     from confcal.feeds import feeds
 
     every = feeds(programme)
     sizes = {feed.filename: (output / feed.filename).stat().st_size for feed in every}
-    for oversize in over_budget(programme.conference, every, sizes):
-        click.echo(
-            f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
-            "only; `confcal check` suggests a split",
-            err=True,
-        )
+    return [
+        f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
+        "only; `confcal check` suggests a split"
+        for oversize in over_budget(programme.conference, every, sizes)
+    ]
 
 
 @cli.command()
