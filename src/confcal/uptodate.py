@@ -17,6 +17,8 @@ events file and the output files, not importing the pipeline.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import marshal
 import os
@@ -174,7 +176,20 @@ class Check:
             return None
         if build_key(self.source, self.options) != previous.key:
             return None
-        return previous if unchanged_folder(self.output, previous.files) else None
+        try:
+            folder = os.open(self.output, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return None
+        try:
+            # A folder another build holds (confcal.lock) is never skipped: the full build waits.
+            fcntl.flock(folder, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            os.close(folder)
+            return None
+        try:
+            return previous if unchanged_folder(self.output, previous.files) else None
+        finally:
+            os.close(folder)
 
     def remember(self, *, files: Iterable[str], warnings: Iterable[str]) -> None:
         """Record a build that wrote and removed nothing: its ``files`` (read back from the
@@ -189,4 +204,5 @@ class Check:
                 return
             recorded[relative] = (len(data), file_digest(data))
         key = build_key(self.source, self.options)
-        save_record(self.record, Record(key=key, files=recorded, warnings=tuple(warnings)))
+        with contextlib.suppress(OSError):  # a record only ever saves time
+            save_record(self.record, Record(key=key, files=recorded, warnings=tuple(warnings)))
