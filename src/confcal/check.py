@@ -2,7 +2,8 @@
 
 Errors: an events file the build rejects, two events in the same room (same room and level)
 or at the same poster board at overlapping times, an oral or poster outside the conference
-dates. Warnings: a talk outside the conference dates, an event with no place. Information:
+dates. Warnings: a talk outside the conference dates, an event with no place, an event that
+spans a change of the clocks (its length on the clock is not its real length). Information:
 pairs of events that overlap (attendees must choose), with the feeds that hold both.
 Times are half-open: an event ending at 10:45 does not overlap one starting at 10:45.
 """
@@ -13,12 +14,13 @@ import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any, Literal
 
+from confcal import zones
 from confcal.errors import EventsFileError
 from confcal.feeds import feeds
 from confcal.model import Event, Programme, event_sort_key
-from confcal.render import local_span
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -43,7 +45,7 @@ class EventRef:
             title=programme.paper(event.paper).title,
             start=event.start.isoformat(),
             end=event.end.isoformat(),
-            span=local_span(event),
+            span=zones.span(event.start, event.end, zones.zone(programme.conference.timezone)),
             place=event.place,
         )
 
@@ -85,7 +87,12 @@ def invalid_file(error: EventsFileError) -> list[Finding]:
 
 def check(programme: Programme) -> list[Finding]:
     """Every finding for a valid programme: errors first, then warnings, then information."""
-    findings = [*_double_bookings(programme), *_outside_dates(programme), *_no_place(programme)]
+    findings = [
+        *_double_bookings(programme),
+        *_outside_dates(programme),
+        *_no_place(programme),
+        *_clock_changes(programme),
+    ]
     booked = {tuple(ref.id for ref in f.events) for f in findings if f.code.endswith("double-booked")}
     findings += [f for f in _overlaps(programme) if tuple(ref.id for ref in f.events) not in booked]
     return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
@@ -131,6 +138,24 @@ def _no_place(programme: Programme) -> Iterator[Finding]:
             ref = EventRef.of(programme, event)
             message = f"{ref} has no room or poster board: attendees will not know where to go"
             yield Finding("warning", "no-place", message, (ref,))
+
+
+def _clock_changes(programme: Programme) -> Iterator[Finding]:
+    for event in sorted(programme.events, key=event_sort_key):
+        if zones.spans_clock_change(event.start, event.end):
+            ref = EventRef.of(programme, event)
+            real = zones.duration(event.start, event.end)
+            on_the_clock = event.end.replace(tzinfo=None) - event.start.replace(tzinfo=None)
+            message = (
+                f"{ref} spans a change of the clocks: it lasts {_length(real)}, though the clock "
+                f"shows {_length(on_the_clock)}; check the end time"
+            )
+            yield Finding("warning", "spans-clock-change", message, (ref,))
+
+
+def _length(length: timedelta) -> str:
+    hours, minutes = divmod(int(length.total_seconds()) // 60, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def _overlaps(programme: Programme) -> Iterator[Finding]:

@@ -166,23 +166,24 @@ def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     """--tz: an IANA name, 'local' (this machine's zone), or unset (the conference's zone)."""
     if value is None or value == "local":
         return value
-    import pytz
+    from confcal import zones
 
     try:
-        pytz.timezone(value)
-    except pytz.UnknownTimeZoneError:
-        message = f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'"
+        zones.zone(value)
+    except zones.UnknownZoneError:
+        hint = zones.did_you_mean(value)
+        message = f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'{hint}"
         raise click.BadParameter(message, ctx=ctx, param=param) from None
     return value
 
 
 def _resolve_zone(programme: Programme, name: str | None) -> tzinfo | None:
     """The zone to show times in; None is this machine's own zone."""
-    import pytz
+    from confcal import zones
 
     if name == "local":
         return None
-    return pytz.timezone(name or programme.conference.timezone)
+    return zones.zone(name or programme.conference.timezone)
 
 
 def _colour_enabled() -> bool:
