@@ -92,6 +92,7 @@ def check(programme: Programme) -> list[Finding]:
         *_outside_dates(programme),
         *_no_place(programme),
         *_clock_changes(programme),
+        *_feed_budget(programme),
     ]
     booked = {tuple(ref.id for ref in f.events) for f in findings if f.code.endswith("double-booked")}
     findings += [f for f in _overlaps(programme) if tuple(ref.id for ref in f.events) not in booked]
@@ -156,6 +157,29 @@ def _clock_changes(programme: Programme) -> Iterator[Finding]:
 def _length(length: timedelta) -> str:
     hours, minutes = divmod(int(length.total_seconds()) // 60, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def _feed_budget(programme: Programme) -> Iterator[Finding]:
+    """Feeds too big for calendar subscriptions, with a split that would fit. The sizes are a
+    first build's (SEQUENCE 0): a later build's differ by a few bytes per changed event."""
+    import os
+
+    from confcal.budget import CLIENTS, over_budget, splits, suggestion
+    from confcal.render import CalendarHeads, assemble, render_events
+
+    every = feeds(programme)
+    blocks = render_events(programme, workers=os.cpu_count() or 1)
+    head = CalendarHeads(programme)
+    sizes = {f.filename: len(assemble(head(f), (blocks[e.id] for e in f.events))) for f in every}
+    block_sizes = {event_id: len(block) for event_id, block in blocks.items()}
+    conference = programme.conference
+    for oversize in over_budget(conference, every, sizes):
+        empty = len(assemble(head(oversize.feed), ()))
+        split = suggestion(conference, splits(oversize.feed, head=empty, block_sizes=block_sizes))
+        message = (
+            f"{oversize.describe(conference)}: {CLIENTS}, so index.html offers it for download only; {split}"
+        )
+        yield Finding("warning", "feed-too-big", message, feeds=(oversize.feed.filename,))
 
 
 def _overlaps(programme: Programme) -> Iterator[Finding]:

@@ -3,71 +3,37 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from confcal import __version__
-from confcal.commands import ALARM, EVENTS, F, agenda, check, export
+from confcal.commands import agenda, check, export
 from confcal.errors import EventsFileError
+from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
+from confcal.write import WriteError
 
+if TYPE_CHECKING:
+    from confcal.model import Programme
 
-def output_option(help: str) -> Callable[[F], F]:
-    """``-o/--output``: the output folder, default ``output``."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path, file_okay=False),
-        default="output",
-        show_default=True,
-        help=help,
-    )
-
-
-OUTPUT = output_option("Folder to write the feeds into, e.g. -o site.")
-PUBLISHED = output_option("Folder holding the published feeds (the last build), e.g. -o site.")
-KEEP_CANCELLED = click.option(
-    "--keep-cancelled",
-    is_flag=True,
-    help="Keep published events that the events file dropped, as STATUS:CANCELLED "
-    "(same as keep_cancelled = true in [publish]), e.g. --keep-cancelled.",
-)
 STALE_STAMP = (
     "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
     "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
 )
 
 
-def base_url_option(_context: click.Context, _parameter: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from confcal.load import normalise_base_url
+class ConfcalGroup(click.Group):
+    """The one error boundary: the domain errors from any command become ``Error: ...``, exit 1."""
 
-    try:
-        return normalise_base_url(value)
-    except ValueError as error:
-        raise click.ClickException(f"--base-url: {error}") from None
-
-
-BASE_URL = click.option(
-    "--base-url",
-    callback=base_url_option,
-    metavar="URL",
-    help="Public https address of the output folder (overrides publish.base_url); "
-    "index.html needs it for subscribe links, e.g. --base-url https://example.org/neurips-2023/.",
-)
-
-
-def source_date_epoch() -> datetime | None:
-    """SOURCE_DATE_EPOCH, when set, overrides publish.updated as every event's DTSTAMP."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise click.ClickException(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
-    return datetime.fromtimestamp(int(value), tz=UTC)
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EventsFileError as error:
+            raise click.ClickException(error.report()) from None
+        except WriteError as error:  # the output folder: read-only, full, not ours, locked
+            raise click.ClickException(str(error)) from None
 
 
 def cache_folder() -> Path:
@@ -75,7 +41,7 @@ def cache_folder() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "confcal"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ConfcalGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="confcal")
 def cli() -> None:
     """Publish a conference programme (events.toml) as iCalendar feeds.
@@ -97,23 +63,39 @@ def cli() -> None:
     help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
 )
 @ALARM
+@click.option(
+    "--no-alarm",
+    "drop_alarm",
+    is_flag=True,
+    help="Stop publishing the reminders variant: delete OUTPUT/reminders/, e.g. --no-alarm.",
+)
 @KEEP_CANCELLED
 @BASE_URL
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build into a folder that holds other files and no confcal-state.json (they are kept), "
+    "e.g. -o . --force.",
+)
 def build(
     events: Path,
     output: Path,
     cache: bool,
     alarm: timedelta | None,
+    drop_alarm: bool,
     keep_cancelled: bool,
     base_url: str | None,
+    force: bool,
 ) -> None:
     """Build all.ics, one feed per category, papers/*.ics and index.html from EVENTS.
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
     left untouched. With --alarm, also a variant of every feed with reminders in
-    OUTPUT/reminders/ (the default feeds never have them). An event whose time, place,
-    title or status changed since the last build (recorded in OUTPUT/confcal-state.json)
-    gets SEQUENCE + 1 and a new LAST-MODIFIED.
+    OUTPUT/reminders/ (the default feeds never have them); later builds keep it in step
+    until --no-alarm. An event whose time, place, title or status changed since the last
+    build (recorded in OUTPUT/confcal-state.json) gets SEQUENCE + 1 and a new LAST-MODIFIED.
+    Only files an earlier build published are ever deleted; a first build into a folder
+    holding other files needs --force. One build at a time per folder: another waits.
 
     \b
     Example:
@@ -123,25 +105,43 @@ def build(
     """
     from confcal.build import publish
 
-    try:
-        report, revised = publish(
-            events,
-            output,
-            stamp=source_date_epoch(),
-            alarm=alarm,
-            cache_folder=cache_folder() if cache else None,
-            keep_cancelled=keep_cancelled,
-            base_url=base_url,
-        )
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
+    if alarm is not None and drop_alarm:
+        raise click.UsageError("--alarm and --no-alarm contradict each other; give one")
+    report, revised = publish(
+        events,
+        output,
+        stamp=source_date_epoch(),
+        alarm=alarm,
+        drop_alarm=drop_alarm,
+        cache_folder=cache_folder() if cache else None,
+        keep_cancelled=keep_cancelled,
+        base_url=base_url,
+        force=force,
+    )
     if revised.stale_stamp:
         click.echo(STALE_STAMP, err=True)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    _warn_over_budget(revised.programme, output)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(
         f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged{removed} "
         f"({len(report.written) + len(report.unchanged)} files)"
     )
+
+
+def _warn_over_budget(programme: Programme, output: Path) -> None:
+    from confcal.budget import over_budget
+    from confcal.feeds import feeds
+
+    every = feeds(programme)
+    sizes = {feed.filename: (output / feed.filename).stat().st_size for feed in every}
+    for oversize in over_budget(programme.conference, every, sizes):
+        click.echo(
+            f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
+            "only; `confcal check` suggests a split",
+            err=True,
+        )
 
 
 @cli.command()
@@ -171,10 +171,7 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
 
     from confcal.diff import diff as run_diff
 
-    try:
-        result = run_diff(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
+    result = run_diff(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
     if result.stale_stamp:
         click.echo(STALE_STAMP, err=True)
     if output_format == "json":
@@ -225,8 +222,6 @@ def serve(events: Path, output: Path, base_url: str | None, host: str, port: int
 
     try:
         run(events=events, output=output, host=host, port=port, stamp=source_date_epoch(), base_url=base_url)
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
     except ListenError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 

@@ -6,15 +6,15 @@ Only click is imported here; each command imports the pipeline it needs when it 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from confcal.errors import EventsFileError
-from confcal.model import KINDS, Kind
+from confcal.model import Kind
+from confcal.options import ALARM, EVENTS, TZ, filter_options, source_date_epoch
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -23,72 +23,13 @@ if TYPE_CHECKING:
     from confcal.filters import Filters
     from confcal.model import Programme
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-EVENTS = click.argument(
-    "events", type=click.Path(path_type=Path, dir_okay=False), default="events.toml", required=False
-)
-
-
-def parse_alarm(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
-    """Click callback for ``--alarm``: '15m', '1h', '90m', '1h30m'."""
-    if value is None:
-        return None
-    from confcal.reminders import parse_lead_time
-
-    try:
-        return parse_lead_time(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
-
-
-ALARM = click.option(
-    "--alarm",
-    metavar="LEAD",
-    callback=parse_alarm,
-    help="Add a reminder LEAD before each event (15m, 1h, 90m, 1h30m), e.g. --alarm 15m.",
-)
-
-
-def filter_options(function: F) -> F:
-    """--category, --kind, --paper, --day: AND across options, OR within a repeated one."""
-    options = [
-        click.option(
-            "--category",
-            "categories",
-            multiple=True,
-            metavar="ID",
-            help="Only this award category (repeatable), e.g. --category test-of-time.",
-        ),
-        click.option(
-            "--kind",
-            "kinds",
-            multiple=True,
-            type=click.Choice(KINDS),
-            help="Only this kind of session (repeatable), e.g. --kind oral.",
-        ),
-        click.option(
-            "--paper",
-            "papers",
-            multiple=True,
-            metavar="ID",
-            help="Only this paper's events (repeatable), e.g. --paper word2vec.",
-        ),
-        click.option(
-            "--day",
-            "days",
-            multiple=True,
-            type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="Only this day, in the conference's time zone (repeatable), e.g. --day 2023-12-12.",
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
-
 
 def _filters(
-    categories: tuple[str, ...], kinds: tuple[str, ...], papers: tuple[str, ...], days: tuple[datetime, ...]
+    categories: tuple[str, ...],
+    kinds: tuple[str, ...],
+    papers: tuple[str, ...],
+    days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
 ) -> Filters:
     from confcal.filters import Filters
 
@@ -97,18 +38,15 @@ def _filters(
         kinds=cast("tuple[Kind, ...]", kinds),  # click.Choice(KINDS) admits nothing else
         papers=papers,
         days=tuple(day.date() for day in days),
+        sessions=sessions,
     )
 
 
 def _load(events: Path) -> Programme:
     from confcal.build import with_stamp
-    from confcal.cli import source_date_epoch
     from confcal.load import load
 
-    try:
-        return with_stamp(load(events), source_date_epoch())
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
+    return with_stamp(load(events), source_date_epoch())
 
 
 def _selected(programme: Programme, filters: Filters) -> Feed:
@@ -162,21 +100,6 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     raise SystemExit(checks.exit_code(findings))
 
 
-def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--tz: an IANA name, 'local' (this machine's zone), or unset (the conference's zone)."""
-    if value is None or value == "local":
-        return value
-    from confcal import zones
-
-    try:
-        zones.zone(value)
-    except zones.UnknownZoneError:
-        hint = zones.did_you_mean(value)
-        message = f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'{hint}"
-        raise click.BadParameter(message, ctx=ctx, param=param) from None
-    return value
-
-
 def _resolve_zone(programme: Programme, name: str | None) -> tzinfo | None:
     """The zone to show times in; None is this machine's own zone."""
     from confcal import zones
@@ -206,20 +129,14 @@ def _style(text: str, role: str) -> str:
 @click.command()
 @EVENTS
 @filter_options
-@click.option(
-    "--tz",
-    "zone",
-    callback=_zone,
-    metavar="ZONE",
-    help="Show times in ZONE (IANA name, or 'local' for this machine); default: the conference's, "
-    "e.g. --tz Europe/Berlin.",
-)
+@TZ
 def agenda(
     events: Path,
     categories: tuple[str, ...],
     kinds: tuple[str, ...],
     papers: tuple[str, ...],
     days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
     zone: str | None,
 ) -> None:
     """Print the programme by day, in any time zone.
@@ -237,7 +154,7 @@ def agenda(
     from confcal.agenda import plain
 
     programme = _load(events)
-    feed = _selected(programme, _filters(categories, kinds, papers, days))
+    feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
     style = _style if _colour_enabled() else plain
     click.echo(format_agenda(programme, feed.events, zone=_resolve_zone(programme, zone), style=style))
 
@@ -268,6 +185,7 @@ def export(
     kinds: tuple[str, ...],
     papers: tuple[str, ...],
     days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
     alarm: timedelta | None,
     output: Path,
     published: Path,
@@ -283,17 +201,18 @@ def export(
       confcal export --category test-of-time --kind oral -o my.ics
       confcal export --paper word2vec --paper climsim --alarm 15m -o -
     """
-    from confcal.build import read_state
+    from confcal.lock import hold
     from confcal.render import render_events, render_feeds
     from confcal.revisions import revise
-    from confcal.write import write_atomic
+    from confcal.state import STATE_FILE, read_state
+    from confcal.write import describe, write_atomic
 
     programme = _load(events)
-    feed = _selected(programme, _filters(categories, kinds, papers, days))
-    try:
-        revisions = revise(programme, read_state(published)).revisions
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
+    feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
+    with hold(published, exclusive=False):
+        previous = read_state(published)
+    state_name = str(published / STATE_FILE)
+    revisions = revise(programme, previous.events if previous else {}, state_name=state_name).revisions
     blocks = render_events(programme, revisions=revisions)
     if alarm is not None:
         from confcal.reminders import with_alarms
@@ -303,6 +222,9 @@ def export(
     if str(output) == "-":
         click.echo(data, nl=False)
         return
-    write_atomic(output, data)
+    try:
+        write_atomic(output, data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {describe(error, error.filename or output)}") from None
     count = len(feed.events)
     click.echo(f"{output}: {count} event{'' if count == 1 else 's'} ({feed.name})", err=True)
