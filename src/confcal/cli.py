@@ -11,17 +11,12 @@ import click
 
 from confcal import __version__
 from confcal.commands import agenda, check, export
-from confcal.errors import EventsFileError
+from confcal.errors import STALE_STAMP, EventsFileError
 from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
 from confcal.write import WriteError
 
 if TYPE_CHECKING:
     from confcal.model import Programme
-
-STALE_STAMP = (
-    "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
-    "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
-)
 
 
 class ConfcalGroup(click.Group):
@@ -198,7 +193,7 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
 
 @cli.command()
 @EVENTS
-@OUTPUT
+@PUBLISHED
 @BASE_URL
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on, e.g. --host ::1.")
 @click.option(
@@ -209,10 +204,11 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
     help="Port to listen on (0: any free port), e.g. --port 8080.",
 )
 def serve(events: Path, output: Path, base_url: str | None, host: str, port: int) -> None:
-    """Build, then serve the output folder for a local preview; rebuild when EVENTS changes.
+    """Preview what build would publish, on a local web server; rebuild when EVENTS changes.
 
-    A bad edit prints the problems and keeps serving the last good build. Ctrl-C stops.
-    This is a preview server: publish the output folder on any static host.
+    Publishes nothing: the preview is built in a scratch folder (removed when serve stops);
+    OUTPUT, its state and every SEQUENCE change only with confcal build. A bad edit prints
+    the problems and keeps serving the last good preview. Ctrl-C stops.
 
     \b
     Example:
