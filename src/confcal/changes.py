@@ -11,14 +11,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from html import escape
-from typing import Any
 
-import pytz
-
+from confcal import zones
 from confcal.model import KIND_LABELS, KINDS, Programme
-from confcal.releases import NO_PLACE, Change, Release, Span, span_text
+from confcal.releases import NO_PLACE, Change, Release, Span
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, page_head
 
 
@@ -44,12 +42,12 @@ class Line:
 
 
 def lines(programme: Programme, release: Release) -> list[Line]:
-    zone = pytz.timezone(programme.conference.timezone)
+    zone = zones.zone(programme.conference.timezone)
     on_page = {event.id for event in programme.events}
     return [_line(change, zone, on_page) for change in release.changes]
 
 
-def _line(change: Change, zone: Any, on_page: set[str]) -> Line:
+def _line(change: Change, zone: tzinfo, on_page: set[str]) -> Line:
     kind = change.id.rpartition(".")[2]
     label = f"{KIND_LABELS[next(k for k in KINDS if k == kind)]}: {change.title}"
     target = f"{INDEX}#{change.id}" if change.id in on_page else ""
@@ -75,21 +73,17 @@ def _line(change: Change, zone: Any, on_page: set[str]) -> Line:
             return Line("Details updated: ", label, ".", target)
 
 
-def _span(span: Span | None, zone: Any) -> str:
-    return "time not recorded" if span is None else span_text(span, zone)
+def _span(span: Span | None, zone: tzinfo) -> str:
+    """'Tue 12 Dec 2023, 15:40–16:40 CST' in the conference's zone."""
+    return "time not recorded" if span is None else zones.span(*span, zone)
 
 
-def _moved(was: Span | None, now: Span | None, zone: Any) -> str:
-    """'Wed 13 Dec 15:30–16:30 to 16:00–17:00 CST': the new day only when it differs."""
-    if was is None or now is None:
-        return f"{_span(was, zone)} to {_span(now, zone)}"
-    old, new = _span(was, zone), _span(now, zone)
-    old_start, new_start = was[0].astimezone(zone), now[0].astimezone(zone)
-    if old_start.tzname() == new_start.tzname() and was[1].astimezone(zone).tzname() == new_start.tzname():
-        old = old.rpartition(" ")[0]
-    if old_start.date() == new_start.date():
-        new = new.split(" ", 3)[3]
-    return f"{old} to {new}"
+def _moved(was: Span | None, now: Span | None, zone: tzinfo) -> str:
+    """From one span to the other, the new day only when it differs."""
+    same_day = was and now and was[0].astimezone(zone).date() == now[0].astimezone(zone).date()
+    if same_day and now:
+        return f"{_span(was, zone)} to {zones.span(*now, zone, dates=False)}"
+    return f"{_span(was, zone)} to {_span(now, zone)}"
 
 
 def _place(value: str) -> str:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Literal
+from datetime import UTC, datetime, tzinfo
+from typing import Literal
 
-import pytz
+from confcal import zones
 
 ChangeKind = Literal["added", "removed", "moved", "re-roomed", "renamed", "cancelled", "restored", "updated"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = (
@@ -107,12 +107,12 @@ def notices(releases: Iterable[Release], timezone: str) -> dict[str, str]:
                 touched.setdefault(change.id, []).append(change)
         for event_id, changes in touched.items():
             latest[event_id] = (release, changes)
-    zone = pytz.timezone(timezone)
+    zone = zones.zone(timezone)
     found = {event_id: _notice(release, changes, zone) for event_id, (release, changes) in latest.items()}
     return {event_id: text for event_id, text in found.items() if text}
 
 
-def _notice(release: Release, changes: list[Change], zone: Any) -> str:
+def _notice(release: Release, changes: list[Change], zone: tzinfo) -> str:
     first = {change.kind: change for change in reversed(changes)}
     if "added" in first or "restored" in first or "removed" in first:
         return ""
@@ -122,20 +122,13 @@ def _notice(release: Release, changes: list[Change], zone: Any) -> str:
     moved, re_roomed, renamed = first.get("moved"), first.get("re-roomed"), first.get("renamed")
     place = "" if re_roomed is None else _place(re_roomed.old)
     if moved is not None:
-        when = span_text(moved.was, zone) if moved.was else moved.old
+        when = zones.span(*moved.was, zone) if moved.was else moved.old
         sentences.append(f"Moved: was {when}{', ' + place if place else ''}.")
     elif re_roomed is not None:
         sentences.append(f"Place changed: was {place or 'not announced'}.")
     if renamed is not None:
         sentences.append(f"Renamed: was “{renamed.old}”.")
     return " ".join(sentences)
-
-
-def span_text(span: Span, zone: Any) -> str:
-    """'Wed 13 Dec 15:30–16:30 CST' in ``zone`` (a pytz zone)."""
-    start, end = span[0].astimezone(zone), span[1].astimezone(zone)
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %-d %b %H:%M}"
-    return f"{start:%a %-d %b %H:%M}–{until} {end:%Z}"
 
 
 def _place(value: str) -> str:
