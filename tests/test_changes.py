@@ -39,7 +39,8 @@ NEW_TITLE = "Emergent Abilities of Large Language Models: a Mirage?"
 CANCELLED = "scaling-data-constrained-language-models.poster"
 CANCELLED_UID = f"neurips-2023.{CANCELLED}@confcal"
 MOVED_LINE = (
-    "Moved: Oral: Privacy Auditing with One (1) Training Run, from Tue 12 Dec 15:40–16:40 to 16:10–17:10 CST."
+    "Moved: Oral: Privacy Auditing with One (1) Training Run, "
+    "from Tue 12 Dec 2023, 15:40–16:40 CST to 16:10–17:10 CST."
 )
 
 
@@ -178,7 +179,7 @@ def test_changes_page_lists_three_releases_newest_first(three_releases: Project)
         "11 December 2023, 09:00 UTC",
     ]
     assert page.items == [
-        "Cancelled: Poster: Scaling Data-Constrained Language Models (was Tue 12 Dec 17:15–19:15 CST).",
+        "Cancelled: Poster: Scaling Data-Constrained Language Models (was Tue 12 Dec 2023, 17:15–19:15 CST).",
         f"Renamed: Oral: {NEW_TITLE} (was “{OLD_TITLE}”).",
         f"Renamed: Poster: {NEW_TITLE} (was “{OLD_TITLE}”).",
         MOVED_LINE,
@@ -294,13 +295,13 @@ def test_the_moved_event_says_so_in_every_file_that_holds_it(project: Project) -
     texts = {descriptions(data)[MOVED_UID] for data in holders.values()}
     assert len(texts) == 1, "the same text in every file"
     first_line, _, rest = texts.pop().partition("\n\n")
-    assert first_line == "Moved: was Tue 12 Dec 15:40–16:40 CST."
+    assert first_line == "Moved: was Tue 12 Dec 2023, 15:40–16:40 CST."
     assert rest.startswith("Outstanding Main Track Papers\nOral 2D Privacy: Tue 12 Dec 2023, 16:10–17:10 CST")
 
 
 def test_notices_stay_with_the_event_until_it_changes_again(three_releases: Project) -> None:
     feeds = descriptions((three_releases.output / "all.ics").read_bytes())
-    assert feeds[MOVED_UID].startswith("Moved: was Tue 12 Dec 15:40–16:40 CST.\n\n"), (
+    assert feeds[MOVED_UID].startswith("Moved: was Tue 12 Dec 2023, 15:40–16:40 CST.\n\n"), (
         "a later release does not clear it"
     )
     assert feeds[f"neurips-2023.{RENAMED}.oral@confcal"].startswith(f"Renamed: was “{OLD_TITLE}”.\n\n")
@@ -321,8 +322,8 @@ def test_releases_are_kept_in_the_state_file(three_releases: Project) -> None:
             "change": "moved",
             "id": MOVED,
             "title": "Privacy Auditing with One (1) Training Run",
-            "old": "Tue 12 Dec 2023 15:40–16:40 CST",
-            "new": "Tue 12 Dec 2023 16:10–17:10 CST",
+            "old": "Tue 12 Dec 2023, 15:40–16:40 CST",
+            "new": "Tue 12 Dec 2023, 16:10–17:10 CST",
             "was": "2023-12-12T21:40:00Z/2023-12-12T22:40:00Z",
             "now": "2023-12-12T22:10:00Z/2023-12-12T23:10:00Z",
         }
