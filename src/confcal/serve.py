@@ -62,6 +62,8 @@ class PreviewServer(ThreadingHTTPServer):
         candidate = (self.root / relative).resolve()
         if not candidate.is_relative_to(self.root):
             return None
+        if any(part.startswith(".") for part in candidate.relative_to(self.root).parts):
+            return None  # a build's temporary files, .git, .htaccess: never published
         if candidate.is_dir():
             candidate = candidate / "index.html"
         return candidate if candidate.is_file() else None
