@@ -138,8 +138,30 @@ def test_no_match_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
     args = ["export", str(SHIPPED), "--category", "test-of-time", "--kind", "oral", "-o", str(target)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
-    assert "Error: no events match these filters" in result.output
+    assert result.output == (
+        "Error: no event passes all the filters; each on its own: "
+        "--category test-of-time matches 1 event, --kind oral matches 6 events\n"
+    )
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--day", "2023-12-20"], "no events match --day 2023-12-20"),
+        (
+            ["--paper", "climsim", "--paper", "word2vec", "--day", "2023-12-14"],
+            "no event passes all the filters; each on its own: --paper climsim --paper word2vec matches "
+            "3 events, --day 2023-12-14 matches 4 events",
+        ),
+    ],
+)
+def test_no_match_names_each_filter_and_what_it_matches(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(cli, ["export", str(SHIPPED), *args, "-o", str(tmp_path / "my.ics")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {message}\n"
 
 
 def test_bad_events_file_is_reported_without_traceback(tmp_path: Path) -> None:

@@ -50,14 +50,14 @@ def _load(events: Path) -> Programme:
 
 
 def _selected(programme: Programme, filters: Filters) -> Feed:
-    from confcal.filters import UnknownIdError, selection_feed
+    from confcal.filters import UnknownIdError, no_match_message, selection_feed
 
     try:
         feed = selection_feed(programme, filters)
     except UnknownIdError as error:
         raise click.UsageError(str(error)) from None
     if not feed.events:
-        raise click.ClickException("no events match these filters")
+        raise click.ClickException(no_match_message(programme, filters))
     return feed
 
 
@@ -198,7 +198,7 @@ def export(
 
     \b
     Example:
-      confcal export --category test-of-time --kind oral -o my.ics
+      confcal export --category test-of-time --kind talk -o my.ics
       confcal export --paper word2vec --paper climsim --alarm 15m -o -
     """
     from confcal.lock import hold
