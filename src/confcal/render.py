@@ -20,8 +20,8 @@ from icalendar.timezone import TZP
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
+from confcal.vevent import escape_text, serialise_event
 from confcal.vevent import fold as fold
-from confcal.vevent import serialise_event
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
@@ -281,7 +281,7 @@ class CalendarHeads:
 
     Feeds differ only in their name and description, so icalendar serialises the calendar
     once, with markers in their place, and each feed gets the lines with its own values,
-    escaped by icalendar's vText, then folded: the same bytes as serialising each feed's
+    escaped as icalendar's vText escapes, then folded: the same bytes as serialising each feed's
     calendar (tests/test_scale.py), without a full icalendar pass for each of thousands of
     per-paper files. The markers hold a control character, which no loaded text can contain.
     """
@@ -298,8 +298,7 @@ class CalendarHeads:
         self.lines.pop()
 
     def __call__(self, feed: Feed) -> bytes:
-        name = icalendar.vText(feed.name).to_ical().decode()
-        description = icalendar.vText(feed.description).to_ical().decode()
+        name, description = escape_text(feed.name), escape_text(feed.description)
         lines = (line.replace(self.NAME, name).replace(self.DESCRIPTION, description) for line in self.lines)
         return b"\r\n".join(fold(line.encode("utf-8")) for line in lines) + b"\r\n" + self.vtimezone
 
