@@ -164,17 +164,24 @@ def event_component(programme: Programme, event: Event, revision: Revision | Non
     return component
 
 
-def event_key(programme: Programme, event: Event, revision: Revision) -> str:
-    """A digest of everything an event's bytes depend on, for the render cache.
+def event_keys(programme: Programme, revisions: Mapping[str, Revision], first: Revision) -> dict[str, str]:
+    """A digest of everything each event's bytes depend on, by event id, for the render cache:
+    the conference, the event's category, paper and revision.
 
     The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
-    deterministic; the cache itself is namespaced by the code and library versions.
+    deterministic; the cache itself is namespaced by the code and library versions. The
+    conference and the categories are turned into text once, not once per event.
     """
     import hashlib
 
-    paper = programme.paper(event.paper)
-    inputs = (programme.conference, programme.category(paper.category), paper, event, revision)
-    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+    shared = repr(programme.conference)
+    categories = {category.id: repr(category) for category in programme.categories}
+    keys: dict[str, str] = {}
+    for event in programme.events:
+        paper = programme.paper(event.paper)
+        inputs = (shared, categories[paper.category], paper, event, revisions.get(event.id, first))
+        keys[event.id] = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    return keys
 
 
 # Work shared with forked render workers: set just before the pool forks, read by the children.
@@ -233,11 +240,7 @@ def render_events(
     """
     revisions = revisions or {}
     first = first_revision(programme)
-    keys = (
-        {event.id: event_key(programme, event, revisions.get(event.id, first)) for event in programme.events}
-        if cache is not None
-        else {}
-    )
+    keys = event_keys(programme, revisions, first) if cache is not None else {}
     blocks: dict[str, bytes] = {}
     missing: list[Event] = []
     for event in programme.events:
