@@ -1,8 +1,9 @@
 """The render cache between builds: each event's bytes by a digest of its inputs.
 
-It lives outside the output folder (the CLI uses ``$XDG_CACHE_HOME/confcal``),
-one file per output folder (the KEEP most recently built are kept), and is namespaced by a digest of confcal's own source and the
-versions of the libraries that shape the bytes, so a changed renderer never reuses old bytes.
+It lives outside the output folder (the CLI uses ``$XDG_CACHE_HOME/confcal``), one file per
+output folder (the KEEP most recently built are kept), and is namespaced by a digest of
+confcal's own source and the versions of the libraries that shape the bytes, so a changed
+renderer never reuses old bytes.
 A missing, stale or unreadable cache is simply empty: it can make a build faster, never different.
 """
 
