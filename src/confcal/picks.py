@@ -89,7 +89,7 @@ def picks_head(head: bytes) -> bytes:
     NAME and X-WR-CALNAME gain ": my picks"; DESCRIPTION and X-WR-CALDESC say what the feed
     is. Every other line, the VTIMEZONE included, stays byte for byte.
     """
-    from confcal.render import fold
+    from confcal.vevent import fold
 
     groups: list[list[bytes]] = []
     for line in head.removesuffix(b"\r\n").split(b"\r\n"):
