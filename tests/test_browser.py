@@ -133,15 +133,19 @@ def open_page(driver: webdriver.Chrome, url: str) -> None:
 
 
 def visible_events(driver: webdriver.Chrome) -> list[str]:
+    """The events on screen (laid out), by UID: the programme's own or the search results' copies."""
     return list(
         driver.execute_script(
-            "return [...document.querySelectorAll('li.event:not([hidden])')].map(e => e.id)"
+            "return [...document.querySelectorAll('li.event')]"
+            ".filter(e => e.getClientRects().length).map(e => e.dataset.uid)"
         )
     )
 
 
 def star(driver: webdriver.Chrome, event_id: str) -> WebElement:
-    button = driver.find_element(By.CSS_SELECTOR, f'li.event[id="{event_id}"] button.star')
+    """The star of an event on screen: in the programme, or its copy among search results."""
+    buttons = driver.find_elements(By.CSS_SELECTOR, f'li.event[data-uid="{uid(event_id)}"] button.star')
+    button = next(b for b in buttons if b.is_displayed())
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     return button
 
@@ -172,7 +176,11 @@ def test_search_pick_download_subscribe_reload(
     search = driver.find_element(By.ID, "q")
     search.send_keys("ClimSim")
     wait(driver, lambda d: len(visible_events(d)) == 2)
-    assert visible_events(driver) == ["climsim.oral", "climsim.poster"]
+    assert visible_events(driver) == [uid("climsim.oral"), uid("climsim.poster")]
+    star(driver, "climsim.poster").click()  # a star on a search result picks the event
+    wait(driver, lambda d: len(picks_panel(d)) == 1)
+    star(driver, "climsim.poster").click()
+    wait(driver, lambda d: len(picks_panel(d)) == 0)
     assert driver.find_element(By.ID, "f-status").text == "2 of 13 events match"
     search.send_keys(Keys.CONTROL, "a")
     search.send_keys(Keys.BACKSPACE)

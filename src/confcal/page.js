@@ -89,9 +89,9 @@
 
   function showPicks() {
     const keys = inOrder();
-    for (const li of events) {
+    for (const button of document.querySelectorAll("li.event button.star")) {
+      const li = button.closest("li.event");
       const picked = picks.has(li.dataset.key);
-      const button = li.querySelector("button.star");
       if (button.getAttribute("aria-pressed") !== String(picked)) {
         button.setAttribute("aria-pressed", String(picked));
         li.classList.toggle("picked", picked);
@@ -155,6 +155,7 @@
     }
     const remove = event.target.closest("button.unpick");
     if (remove) toggle(remove.dataset.key);
+    if (event.target.closest("#picks-list a") && !$("results").hidden) clearFilters();
   });
   window.addEventListener("storage", (event) => {
     if (event.key !== storeKey) return;
@@ -164,40 +165,77 @@
   });
 
   // ---- search and filters -------------------------------------------------------------------
+  // While a search or filter is on, the day-by-day programme is hidden (one style change) and
+  // copies of the first matches are shown instead: a keystroke never lays out 3,700 events.
+  const RESULTS_SHOWN = 100;
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   let texts = null;
   const days = Array.from(document.querySelectorAll("section.dayblock"));
-  function applyFilters() {
+  const dayOf = events.map((li) => li.closest("section.dayblock"));
+  let matches = [];
+  function copyOf(li) {
+    const copy = li.cloneNode(true);
+    copy.removeAttribute("id");
+    copy.hidden = false;
+    return copy;
+  }
+  function showResults(limit) {
+    const groups = [];
+    let list = null;
+    let lastDay = null;
+    for (const index of matches.slice(0, limit)) {
+      if (dayOf[index] !== lastDay) {
+        lastDay = dayOf[index];
+        const heading = document.createElement("h3");
+        heading.textContent = lastDay.querySelector("h3").textContent;
+        list = document.createElement("ol");
+        list.className = "day";
+        groups.push(heading, list);
+      }
+      list.append(copyOf(events[index]));
+    }
+    $("results-list").replaceChildren(...groups);
+    const more = $("results-more");
+    more.hidden = matches.length <= limit;
+    more.textContent = `Show all ${matches.length} matching events`;
+  }
+  function index() {
     texts ||= events.map((li) => fold(
       Array.from(li.querySelectorAll("h4, .where, .authors"), (node) => node.textContent).join(" "),
     ));
+  }
+  function applyFilters() {
+    index();
     const words = fold($("q").value).split(/\s+/).filter(Boolean);
     const day = $("f-day").value;
     const kind = $("f-kind").value;
     const feed = $("f-feed").value;
     const onlyPicked = $("f-picked").checked;
-    const shownPerDay = new Map();
-    let shown = 0;
-    events.forEach((li, index) => {
-      const block = li.closest("section.dayblock");
-      const ok = (!day || block.dataset.day === day)
-        && (!kind || li.dataset.kind === kind)
-        && (!feed || ` ${li.dataset.feeds} `.includes(` ${feed} `))
-        && (!onlyPicked || picks.has(li.dataset.key))
-        && words.every((word) => texts[index].includes(word));
-      if (li.hidden === ok) li.hidden = !ok;
-      if (ok) {
-        shown += 1;
-        shownPerDay.set(block, true);
-      }
-    });
-    for (const block of days) {
-      const any = shownPerDay.has(block);
-      if (block.hidden === any) block.hidden = !any;
+    const filtering = words.length || day || kind || feed || onlyPicked;
+    matches = [];
+    if (filtering) {
+      events.forEach((li, index) => {
+        if ((!day || dayOf[index].dataset.day === day)
+          && (!kind || li.dataset.kind === kind)
+          && (!feed || ` ${li.dataset.feeds} `.includes(` ${feed} `))
+          && (!onlyPicked || picks.has(li.dataset.key))
+          && words.every((word) => texts[index].includes(word))) matches.push(index);
+      });
+      showResults(RESULTS_SHOWN);
+    } else {
+      $("results-list").replaceChildren();
     }
-    $("f-status").textContent = shown === events.length
-      ? `All ${events.length} events`
-      : `${shown} of ${events.length} events match`;
+    $("results").hidden = !filtering;
+    for (const block of days) if (block.hidden !== Boolean(filtering)) block.hidden = Boolean(filtering);
+    $("f-status").textContent = filtering
+      ? `${matches.length} of ${events.length} events match`
+      : `All ${events.length} events`;
+  }
+  function clearFilters() {
+    $("q").value = "";
+    for (const id of ["f-day", "f-kind", "f-feed"]) $(id).value = "";
+    $("f-picked").checked = false;
+    applyFilters();
   }
   let pending = 0;
   function scheduleFilters() {
@@ -207,7 +245,7 @@
   $("q").addEventListener("input", scheduleFilters);
   for (const id of ["f-day", "f-kind", "f-feed", "f-picked"]) $(id).addEventListener("change", applyFilters);
   $("filters").addEventListener("submit", (event) => { event.preventDefault(); applyFilters(); });
-  $("filters").addEventListener("reset", () => setTimeout(applyFilters));
+  $("results-more").addEventListener("click", () => showResults(matches.length));
 
   // ---- time zones ---------------------------------------------------------------------------
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
@@ -237,6 +275,7 @@
     $(id).addEventListener("change", (event) => {
       storage.set(zoneKey, event.target.value);
       applyZone(event.target.value);
+      if (!$("results").hidden) applyFilters();
       showPicks();
     });
   }
@@ -245,4 +284,5 @@
   showPicks();
   if (picks.size && location.hash.startsWith("#picks=")) save();
   document.documentElement.dataset.ready = "true";
+  (window.requestIdleCallback || setTimeout)(index);  // the first search need not build it
 })();

@@ -360,6 +360,11 @@ def _programme_section(
         f"{_text(conference.timezone)} ({_text(_zone_labels(programme))}).</p>",
         f'<nav class="days" aria-label="Days"><ul>{nav}</ul></nav>',
         *_controls(programme, feeds, days),
+        '<section id="results" class="needs-js" aria-labelledby="results-title" hidden>',
+        '<h3 id="results-title" class="vh">Matching events</h3>',
+        '<div id="results-list"></div>',
+        '<p><button type="button" id="results-more" hidden>Show all matching events</button></p>',
+        "</section>",
     ]
     for day, events in by_day:
         heading = f"{day:%A %-d %B %Y}"
