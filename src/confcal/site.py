@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 
+from confcal import zones
 from confcal.budget import Oversize, megabytes
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Programme
@@ -386,10 +387,11 @@ def _event(programme: Programme, event: Event, paper_file: Feed, in_feeds: Seque
     kinds = " and ".join(f"its {KIND_LABELS[e.kind].lower()}" for e in paper_file.events)
     place = location(programme, event) or "Place not announced"
     title = _text(paper.title)
+    when = zones.span(event.start, event.end, event.start.tzinfo, dates=False)
     rows = [
         '<button type="button" class="star needs-js" aria-pressed="false">Pick</button>',
         f'<p class="when"><time datetime="{event.start.isoformat()}" data-end="{event.end.isoformat()}">'
-        f"{_text(_span(event))}</time> · {_text(KIND_LABELS[event.kind])}</p>",
+        f"{_text(when)}</time> · {_text(KIND_LABELS[event.kind])}</p>",
         f"<h4>{title}</h4>",
         f'<p class="where">{_text(event.session)} · {_text(place)}</p>',
         f'<p class="muted authors">{_text(", ".join(paper.authors))}</p>',
@@ -404,20 +406,10 @@ def _event(programme: Programme, event: Event, paper_file: Feed, in_feeds: Seque
     return f"<li {attributes}>{''.join(rows)}</li>"
 
 
-def _span(event: Event) -> str:
-    start, end = event.start, event.end
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %-d %b, %H:%M}"
-    return f"{start:%H:%M}–{until} {end:%Z}"
-
-
 def _zone_labels(programme: Programme) -> str:
     """The zone's abbreviations and UTC offsets during the programme, e.g. 'CST, UTC−06:00'."""
-    seen = dict.fromkeys(f"{e.start:%Z}, UTC{_offset(e.start.strftime('%z'))}" for e in programme.events)
+    seen = dict.fromkeys(zones.offset_label(moment) for e in programme.events for moment in (e.start, e.end))
     return "; ".join(seen)
-
-
-def _offset(value: str) -> str:
-    return f"{value[0].replace('-', '−')}{value[1:3]}:{value[3:5]}"
 
 
 def _when_and_where(programme: Programme) -> str:
