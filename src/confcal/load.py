@@ -303,8 +303,8 @@ class _Reader(CheckedReader):
         )
         if not expected:
             parent = _header(where.rpartition(".")[0], "[]")
-            keys = ", ".join(self.schema[schema])
-            return f"unknown table {header}: {parent} holds no tables (its keys: {keys})"
+            listing = ", ".join(self.schema[schema])
+            return f"unknown table {header}: {parent} holds no tables (its keys: {listing})"
         return f"unknown table {header}{suggestion} (expected tables here: {', '.join(expected)})"
 
     def shape_hint(self, where: str, value: object, kind: type) -> str:
