@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 
-from confcal.model import KIND_LABELS, Event, Programme, event_sort_key
+from confcal.model import Event, Programme, event_sort_key
 
 Style = Callable[[str, str], str]
 
@@ -42,7 +42,7 @@ def agenda(
     rows = [
         (
             _span(event, zone),
-            KIND_LABELS[event.kind],
+            programme.kind(event.kind).label,
             programme.paper(event.paper).title,
             event.place or "–",
         )

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from confcal.budget import over_budget
-from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
+from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.model import Programme
 from confcal.render import render_events, render_feeds
@@ -30,7 +30,8 @@ def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
 
 def owned(*, alarm: timedelta | None) -> tuple[str, ...]:
     """Files in the output folder that a build owns: a stale one is deleted (write_files)."""
-    return ("*.ics", f"{PAPERS_FOLDER}/*.ics", *(["reminders/*.ics"] if alarm is not None else []))
+    reminders = ["reminders/*.ics"] if alarm is not None else []
+    return ("*.ics", f"{PAPERS_FOLDER}/*.ics", f"{ITEMS_FOLDER}/*.ics", *reminders)
 
 
 def with_base_url(programme: Programme, base_url: str | None) -> Programme:

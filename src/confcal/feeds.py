@@ -8,6 +8,8 @@ from confcal.model import Event, Programme
 
 OVERALL_FEED_ID = "all"
 PAPERS_FOLDER = "papers"
+ITEMS_FOLDER = "items"
+"""Calendars of items that are not papers (a keynote, a social): ``items/<item-id>.ics``."""
 
 
 @dataclass(frozen=True)
@@ -66,18 +68,20 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
 
 
 def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
-    """One small calendar per paper (``papers/<paper-id>.ics``) with all of that paper's events."""
+    """One small calendar per item with all of its events: ``papers/<paper-id>.ics`` for papers,
+    ``items/<item-id>.ics`` for the others."""
     conference = programme.conference
     return tuple(
         Feed(
             id=paper.id,
             name=f"{conference.name}: {paper.title}",
             description=(
-                f"{paper.title} ({programme.category(paper.category).name}) at {conference.full_name}. "
+                f"{paper.title}{f' ({category})' if (category := programme.category_name(paper)) else ''} "
+                f"at {conference.full_name}. "
                 f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
             ),
             events=programme.events_of(paper.id),
-            folder=PAPERS_FOLDER,
+            folder=PAPERS_FOLDER if paper.is_paper else ITEMS_FOLDER,
         )
         for paper in programme.papers
     )

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import pytz
 import pytz.tzfile
@@ -458,7 +458,7 @@ class _Reader:
             values = {key: self.filter_values(table, key, path, names) for key, names in known.items()}
             filters = Filters(
                 categories=values["category"],
-                kinds=cast("tuple[Kind, ...]", values["kind"]),
+                kinds=values["kind"],
                 papers=values["paper"],
                 days=tuple(self.filter_days(table, path)),
                 sessions=values["session"],

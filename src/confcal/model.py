@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-Kind = Literal["oral", "poster", "talk"]
+Kind = str
+"""A kind of item or session: predeclared (oral, poster, talk) or declared in ``[kinds]``."""
 KINDS: tuple[Kind, ...] = ("oral", "poster", "talk")
 KIND_LABELS: dict[Kind, str] = {"oral": "Oral", "poster": "Poster", "talk": "Talk"}
 Status = Literal["confirmed", "cancelled"]
@@ -21,6 +22,43 @@ ABSTRACTS: tuple[Abstracts, ...] = ("full", "short", "none")
 # 1 MB or a thousand events (README, "Feed size").
 DEFAULT_FEED_MAX_BYTES = 1_000_000
 DEFAULT_FEED_MAX_EVENTS = 1_000
+
+
+@dataclass(frozen=True)
+class KindDef:
+    """A kind as the organizer names it: ``keynote = { label = "Keynote", plural = "Keynotes" }``."""
+
+    id: Kind
+    label: str
+    plural: str
+
+
+PREDECLARED_KINDS: tuple[KindDef, ...] = tuple(
+    KindDef(k, KIND_LABELS[k], f"{KIND_LABELS[k]}s") for k in KINDS
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A speaker: a name, and where they come from when the programme says."""
+
+    name: str
+    affiliation: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A place other than the conference's venue (an off-site social, a second building)."""
+
+    id: str
+    name: str
+    address: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.address}" if self.address else self.name
 
 
 @dataclass(frozen=True)
@@ -62,6 +100,10 @@ class Category:
 
 @dataclass(frozen=True)
 class Paper:
+    """An item of the programme (``[[papers]]`` or ``[[items]]``): a paper is an item with
+    authors; a keynote, a break or a social may have speakers, or no people at all, and no
+    category ("")."""
+
     id: str
     category: str
     title: str
@@ -71,6 +113,11 @@ class Paper:
     subcategory: str = ""
     url: str = ""
     links: tuple[Link, ...] = ()
+    speakers: tuple[Person, ...] = ()
+
+    @property
+    def is_paper(self) -> bool:
+        return bool(self.authors)
 
 
 @dataclass(frozen=True)
@@ -87,10 +134,18 @@ class Event:
     board: str = ""
     speakers: tuple[str, ...] = ()
     status: Status = "confirmed"
+    number: int = 1
+    """The n-th slot of this kind of the item (a two-part tutorial, a repeated poster)."""
+    streamed: bool | None = None
+    """Whether this slot is streamed; None: as ``conference.streamed`` says for its kind."""
+    stream_url: str = ""
+    """Where to watch or join (a stream or video call): the event's CONFERENCE property."""
+    venue: str = ""
+    """Id of an off-site venue (``[[venues]]``); "" for the conference's own."""
 
     @property
     def id(self) -> str:
-        return f"{self.paper}.{self.kind}"
+        return f"{self.paper}.{self.kind}" if self.number == 1 else f"{self.paper}.{self.kind}-{self.number}"
 
     @property
     def place(self) -> str:
@@ -148,6 +203,8 @@ class Programme:
     papers: tuple[Paper, ...]
     events: tuple[Event, ...]
     declared_feeds: tuple[DeclaredFeed, ...] = ()
+    kinds: tuple[KindDef, ...] = PREDECLARED_KINDS
+    venues: tuple[Venue, ...] = ()
     _papers_by_id: dict[str, Paper] = field(init=False, repr=False, compare=False)
     _categories_by_id: dict[str, Category] = field(init=False, repr=False, compare=False)
     _events_by_paper: dict[str, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
@@ -165,6 +222,16 @@ class Programme:
 
     def category(self, category_id: str) -> Category:
         return self._categories_by_id[category_id]
+
+    def category_name(self, paper: Paper) -> str:
+        """The name of the item's category (award or track); "" for an item without one."""
+        return self._categories_by_id[paper.category].name if paper.category else ""
+
+    def kind(self, kind: Kind) -> KindDef:
+        return next(k for k in self.kinds if k.id == kind)
+
+    def venue(self, venue_id: str) -> Venue:
+        return next(v for v in self.venues if v.id == venue_id)
 
     def events_of(self, paper_id: str) -> tuple[Event, ...]:
         """The paper's events, in programme order."""

@@ -18,7 +18,7 @@ import icalendar
 from icalendar.timezone import TZP
 
 from confcal.feeds import Feed
-from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
+from confcal.model import Event, Paper, Programme, Revision
 from confcal.vevent import fold, serialise_event
 
 PRODID = "-//confcal//confcal//EN"
@@ -32,13 +32,17 @@ def uid(programme: Programme, event: Event) -> str:
     return f"{programme.conference.id}.{event.id}@{UID_DOMAIN}"
 
 
-def summary(event: Event, paper: Paper) -> str:
-    prefix = event.session if event.kind == "talk" else KIND_LABELS[event.kind]
+def summary(programme: Programme, event: Event, paper: Paper) -> str:
+    prefix = event.session if event.kind == "talk" else programme.kind(event.kind).label
     text = f"{prefix}: {paper.title}"
     return f"Cancelled: {text}" if event.status == "cancelled" else text
 
 
 def location(programme: Programme, event: Event) -> str:
+    """The place, then the venue: the conference's, or the slot's own off-site venue."""
+    if event.venue:
+        venue = str(programme.venue(event.venue))
+        return f"{event.place}, {venue}" if event.place else venue
     return f"{event.place}, {programme.conference.venue}" if event.place else ""
 
 
@@ -50,8 +54,13 @@ def local_span(event: Event) -> str:
 
 
 def award(programme: Programme, paper: Paper) -> str:
-    name = programme.category(paper.category).name
+    """The item's category (award or track) as a line; "" for an item without one."""
+    name = programme.category_name(paper)
     return f"{name} ({paper.subcategory} category)" if paper.subcategory else name
+
+
+def streamed(programme: Programme, event: Event) -> bool:
+    return event.streamed if event.streamed is not None else event.kind in programme.conference.streamed
 
 
 def description(programme: Programme, event: Event) -> str:
@@ -59,16 +68,18 @@ def description(programme: Programme, event: Event) -> str:
     conference = programme.conference
     where = location(programme, event) or "not announced"
     details = [
-        award(programme, paper),
+        *([category] if (category := award(programme, paper)) else []),
         f"{event.session}: {local_span(event)} ({conference.timezone})",
         f"Place: {where}",
     ]
-    if event.speakers:
-        details.append(f"Speakers: {', '.join(event.speakers)}")
-    details.append(
-        "Streamed and available virtually." if event.kind in conference.streamed else "Not streamed."
-    )
-    blocks = ["\n".join(details), f"Authors: {', '.join(paper.authors)}"]
+    if speakers := [*event.speakers, *(str(person) for person in paper.speakers)]:
+        details.append(f"Speakers: {', '.join(speakers)}")
+    details.append("Streamed and available virtually." if streamed(programme, event) else "Not streamed.")
+    if event.stream_url:
+        details.append(f"Watch or join: {event.stream_url}")
+    blocks = ["\n".join(details)]
+    if paper.authors:
+        blocks.append(f"Authors: {', '.join(paper.authors)}")
     if paper.note:
         blocks.append(paper.note)
     if paper.abstract and conference.abstracts != "none":
@@ -138,20 +149,28 @@ def event_properties(
         ("dtstamp", revision.last_modified),
         ("dtstart", event.start),
         ("dtend", event.end),
-        ("summary", summary(event, paper)),
+        ("summary", summary(programme, event, paper)),
     ]
     if place := location(programme, event):
         properties.append(("location", place))
     properties.append(("description", description(programme, event)))
     if paper.url:
         properties.append(("url", paper.url))
+    if event.stream_url:
+        properties.append(("conference", conference_uri(event.stream_url)))
+    category = programme.category_name(paper)
     properties += [
-        ("categories", [programme.category(paper.category).name, KIND_LABELS[event.kind]]),
+        ("categories", [*([category] if category else []), programme.kind(event.kind).label]),
         ("status", event.status.upper()),
         ("sequence", revision.sequence),
         ("last-modified", revision.last_modified),
     ]
     return properties
+
+
+def conference_uri(url: str) -> icalendar.vUri:
+    """RFC 7986 CONFERENCE: where to watch or join, read by Google Calendar, Apple and Outlook."""
+    return icalendar.vUri(url, params={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Stream"})
 
 
 def event_component(programme: Programme, event: Event, revision: Revision | None = None) -> icalendar.Event:

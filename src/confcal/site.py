@@ -15,7 +15,7 @@ from html import escape
 
 from confcal.budget import Oversize, megabytes
 from confcal.feeds import Feed
-from confcal.model import KIND_LABELS, Event, Programme
+from confcal.model import Event, Programme
 from confcal.render import award, location
 
 INDEX = "index.html"
@@ -201,17 +201,23 @@ def _programme_section(programme: Programme, paper_files: dict[str, Feed]) -> li
 
 def _event(programme: Programme, event: Event, paper_file: Feed) -> str:
     paper = programme.paper(event.paper)
-    kinds = " and ".join(f"its {KIND_LABELS[e.kind].lower()}" for e in paper_file.events)
+    label = programme.kind(event.kind).label
+    kinds = " and ".join(f"its {programme.kind(e.kind).label.lower()}" for e in paper_file.events)
     place = location(programme, event) or "Place not announced"
     title = _text(paper.title)
+    what = "paper" if paper.is_paper else label.lower()
+    add = f"{what} ({kinds})" if paper.is_paper or len(paper_file.events) > 1 else what
+    speakers = ", ".join(str(person) for person in paper.speakers)
+    category = award(programme, paper)
     rows = [
         f'<p class="when"><time datetime="{event.start.isoformat()}">{_text(_span(event))}</time>'
-        f" · {_text(KIND_LABELS[event.kind])}</p>",
+        f" · {_text(label)}</p>",
         f"<h4>{title}</h4>",
         f"<p>{_text(event.session)} · {_text(place)}</p>",
-        f'<p class="muted">{_text(", ".join(paper.authors))}</p>',
-        f"<p>{_text(award(programme, paper))}</p>",
-        f'<p><a href="{_attr(paper_file.filename)}">Add this paper ({_text(kinds)}) '
+        f'<p class="muted">{_text(", ".join(paper.authors))}</p>' if paper.authors else "",
+        f"<p>Speakers: {_text(speakers)}</p>" if speakers else "",
+        f"<p>{_text(category)}</p>" if category else "",
+        f'<p><a href="{_attr(paper_file.filename)}">Add this {_text(add)} '
         f'to your calendar<span class="vh">: {title}</span></a></p>',
     ]
     return f'<li class="event">{"".join(rows)}</li>'
