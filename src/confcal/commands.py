@@ -200,14 +200,18 @@ def export(
       confcal export --category test-of-time --kind oral -o my.ics
       confcal export --paper word2vec --paper climsim --alarm 15m -o -
     """
-    from confcal.build import read_state
+    from confcal.lock import hold
     from confcal.render import render_events, render_feeds
     from confcal.revisions import revise
-    from confcal.write import write_atomic
+    from confcal.state import STATE_FILE, read_state
+    from confcal.write import describe, write_atomic
 
     programme = _load(events)
     feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
-    revisions = revise(programme, read_state(published)).revisions
+    with hold(published, exclusive=False):
+        previous = read_state(published)
+    state_name = str(published / STATE_FILE)
+    revisions = revise(programme, previous.events if previous else {}, state_name=state_name).revisions
     blocks = render_events(programme, revisions=revisions)
     if alarm is not None:
         from confcal.reminders import with_alarms
@@ -217,6 +221,9 @@ def export(
     if str(output) == "-":
         click.echo(data, nl=False)
         return
-    write_atomic(output, data)
+    try:
+        write_atomic(output, data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {describe(error, error.filename or output)}") from None
     count = len(feed.events)
     click.echo(f"{output}: {count} event{'' if count == 1 else 's'} ({feed.name})", err=True)

@@ -19,7 +19,9 @@ from icalendar.timezone import TZP
 
 from confcal.feeds import Feed
 from confcal.model import Event, Paper, Programme, Revision
-from confcal.vevent import fold, serialise_event
+from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
+from confcal.vevent import fold as fold
+from confcal.vevent import serialise_event
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"

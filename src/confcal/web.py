@@ -42,7 +42,7 @@ from confcal.picks import (
     picks_calendar,
     split_feed,
 )
-from confcal.revisions import STATE_FILE, parse_state
+from confcal.state import STATE_FILE, parse_state
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Signature = tuple[int, int, int] | None
@@ -190,7 +190,7 @@ class App:
             try:
                 data = feed_path.read_bytes()
                 feed = split_feed(data)
-                state = parse_state(state_path.read_bytes(), name=str(state_path)) if now[1] else {}
+                state = parse_state(state_path.read_bytes(), name=str(state_path)).events if now[1] else {}
             except (OSError, ValueError):
                 raise Refused(503, "no complete programme is published yet; try again shortly") from None
             modified = {
