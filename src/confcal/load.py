@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from confcal.model import (
     DEFAULT_FEED_MAX_BYTES,
     DEFAULT_FEED_MAX_EVENTS,
     KINDS,
+    PREDECLARED_KINDS,
     STATUSES,
     Abstracts,
     Category,
@@ -28,23 +30,38 @@ from confcal.model import (
     Event,
     Filters,
     Kind,
+    KindDef,
     Link,
     Paper,
+    Person,
     Programme,
     Status,
+    Venue,
     event_sort_key,
 )
 
 RESERVED_CATEGORY_IDS = frozenset({"all"})
 # Filters of a [[feeds]] table: the same as `confcal export`'s options.
 FEED_FILTERS = ("category", "kind", "paper", "day", "session")
+# A declared kind's id: letters and single hyphens (no digits: a slot's number follows it in
+# event ids, "tutorial-x.talk-2"), not one of the item keys it sits beside.
+KIND_PATTERN = re.compile(r"[a-z]+(?:-[a-z]+)*")
 DEFAULT_REFRESH_INTERVAL = timedelta(hours=12)
 _DURATION = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 # Keys of every table: name -> required. Documented in README ("events.toml reference");
 # tests/test_docs.py keeps the two in step.
 SCHEMA: dict[str, dict[str, bool]] = {
-    "": {"conference": True, "publish": True, "categories": True, "papers": True, "feeds": False},
+    "": {
+        "conference": True,
+        "publish": True,
+        "kinds": False,
+        "categories": False,
+        "venues": False,
+        "papers": False,
+        "items": False,
+        "feeds": False,
+    },
     "conference": {
         "id": True,
         "name": True,
@@ -77,19 +94,39 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "note": False,
         "url": False,
         "links": False,
+        "speakers": False,
         **dict.fromkeys(KINDS, False),
     },
+    "items": {
+        "id": True,
+        "title": True,
+        "category": False,
+        "subcategory": False,
+        "authors": False,
+        "speakers": False,
+        "abstract": False,
+        "note": False,
+        "url": False,
+        "links": False,
+        **dict.fromkeys(KINDS, False),
+    },
+    "kinds": {"label": True, "plural": False},
+    "venues": {"id": True, "name": True, "address": False},
+    "speakers": {"name": True, "affiliation": False},
     "links": {"label": True, "url": True},
     "feeds": {"id": True, "name": True, **dict.fromkeys(FEED_FILTERS, False)},
     "slot": {
-        "session": True,
+        "session": False,
         "start": True,
         "end": True,
         "room": False,
         "level": False,
         "board": False,
+        "venue": False,
         "speakers": False,
         "status": False,
+        "streamed": False,
+        "url": False,
     },
 }
 
@@ -235,6 +272,22 @@ def _match_counts(programme: Programme, filters: Filters) -> str:
     return ", ".join(parts)
 
 
+def _slot_shaped(value: object) -> bool:
+    """A table, or a non-empty array of tables: how a slot of some kind is written."""
+    return isinstance(value, dict) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    )
+
+
+@dataclass(frozen=True)
+class _Places:
+    """What slots are read against: the kinds, the venues' ids and the conference's zone."""
+
+    kinds: Mapping[Kind, KindDef]
+    venues: list[str]
+    zone: pytz.BaseTzInfo | None
+
+
 class _Reader(CheckedReader):
     def __init__(self, *, name: str, text: str) -> None:
         super().__init__(name=name, schema=SCHEMA)
@@ -253,20 +306,34 @@ class _Reader(CheckedReader):
 
     def programme(self, document: dict[str, Any]) -> Programme:
         self.keys(document, "", "")
-        conference = self.conference(document)
+        kinds = self.kinds(document)
+        kind_ids = [k.id for k in kinds]
+        extra = dict.fromkeys(kind_ids, False)
+        self.schema = {
+            **self.schema,
+            "papers": {**SCHEMA["papers"], **extra},
+            "items": {**SCHEMA["items"], **extra},
+        }
+        conference = self.conference(document, kind_ids)
         categories = [self.category(path, table) for path, table in self.tables(document, "categories")]
         self.unique([(f"categories[{i}]", c.id) for i, c in enumerate(categories)], "category")
+        venues = [self.venue(path, table) for path, table in self.tables(document, "venues")]
+        self.unique([(f"venues[{i}]", v.id) for i, v in enumerate(venues)], "venue")
         zone = self.zone(conference.timezone) if conference else None
         by_category = {c.id: c for c in categories if c.id}
+        places = _Places(kinds={k.id: k for k in kinds}, venues=[v.id for v in venues if v.id], zone=zone)
         papers: list[Paper] = []
         events: list[Event] = []
-        for path, table in self.tables(document, "papers"):
-            paper = self.paper(path, table, by_category)
-            papers.append(paper)
-            events.extend(self.slots(path, table, paper.id, zone))
-        self.unique([(f"papers[{i}]", p.id) for i, p in enumerate(papers)], "paper")
+        if "papers" not in document and "items" not in document:
+            self.problem("", "missing key 'papers': expected [[papers]] or [[items]] tables")
+        for table_name in ("papers", "items"):
+            for path, table in self.tables(document, table_name):
+                paper = self.paper(path, table, by_category, table_name)
+                papers.append(paper)
+                events.extend(self.slots(path, table, paper.id, places))
+        self.unique(self.item_paths(document, papers), "item")
         sessions = list(dict.fromkeys(e.session for e in sorted(events, key=event_sort_key)))
-        declared = self.declared_feeds(document, categories, papers, sessions)
+        declared = self.declared_feeds(document, categories, papers, sessions, kind_ids)
         if self.problems or conference is None:
             raise EventsFileError(sorted(self.problems, key=lambda p: p.line or 0))
         programme = Programme(
@@ -275,6 +342,8 @@ class _Reader(CheckedReader):
             papers=tuple(papers),
             events=tuple(sorted(events, key=event_sort_key)),
             declared_feeds=tuple(spec for _, spec in declared),
+            kinds=kinds,
+            venues=tuple(venues),
         )
         for path, spec in declared:
             if not any(spec.filters.matches(programme, e) for e in programme.events):
@@ -294,13 +363,14 @@ class _Reader(CheckedReader):
         categories: list[Category],
         papers: list[Paper],
         sessions: list[str],
+        kinds: list[str],
     ) -> list[tuple[str, DeclaredFeed]]:
         if "feeds" not in document:
             return []
         taken = {"all": "the overall feed", **{c.id: f"the category {c.id!r}" for c in categories if c.id}}
         known: dict[str, list[str]] = {
             "category": [c.id for c in categories if c.id],
-            "kind": list(KINDS),
+            "kind": kinds,
             "paper": [p.id for p in papers if p.id],
             "session": sessions,
         }
@@ -371,7 +441,7 @@ class _Reader(CheckedReader):
         for index, item in enumerate(value):
             yield f"{path}.{key}[{index}]", item
 
-    def conference(self, document: Mapping[str, Any]) -> Conference | None:
+    def conference(self, document: Mapping[str, Any], kinds: list[Kind]) -> Conference | None:
         table = self.get(document, "conference", "", dict)
         publish = self.get(document, "publish", "", dict)
         if table is None or publish is None:
@@ -386,10 +456,10 @@ class _Reader(CheckedReader):
         timezone_name = self.text(table, "timezone", path)
         streamed: list[Kind] = []
         for index, kind in enumerate(self.text_list(table, "streamed", path)):
-            if kind in KINDS:
+            if kind in kinds:
                 streamed.append(kind)
             else:
-                expected = ", ".join(repr(k) for k in KINDS)
+                expected = ", ".join(repr(k) for k in kinds)
                 self.problem(
                     f"{path}.streamed[{index}]",
                     f"unknown kind {kind!r}; expected one of {expected}",
@@ -405,7 +475,7 @@ class _Reader(CheckedReader):
             city=self.text(table, "city", path),
             website=self.url(table, "website", path),
             timezone=timezone_name,
-            streamed=tuple(k for k in KINDS if k in streamed),
+            streamed=tuple(k for k in kinds if k in streamed),
             updated=self.updated(publish),
             refresh_interval=self.duration(publish, "refresh_interval", "publish"),
             keep_cancelled=self.get(publish, "keep_cancelled", "publish", bool) or False,
@@ -510,8 +580,13 @@ class _Reader(CheckedReader):
             subcategories=self.text_list(table, "subcategories", path),
         )
 
-    def paper(self, path: str, table: Mapping[str, Any], categories: Mapping[str, Category]) -> Paper:
-        self.keys(table, "papers", path)
+    def paper(
+        self, path: str, table: Mapping[str, Any], categories: Mapping[str, Category], schema: str
+    ) -> Paper:
+        self.undeclared_kinds(table, path, schema)
+        self.keys(
+            {k: v for k, v in table.items() if not _slot_shaped(v) or k in self.schema[schema]}, schema, path
+        )
         category_id = self.get(table, "category", path, str) or ""
         category = categories.get(category_id)
         if category_id and category is None:
@@ -537,7 +612,70 @@ class _Reader(CheckedReader):
             subcategory=subcategory,
             url=self.url(table, "url", path),
             links=tuple(self.links(table, path)),
+            speakers=tuple(self.people(table, "speakers", path)),
         )
+
+    def undeclared_kinds(self, table: Mapping[str, Any], path: str, schema: str) -> None:
+        """A slot-shaped key that is not a kind: name the [kinds] table instead of a close key."""
+        kinds = [k for k in self.schema[schema] if k not in SCHEMA[schema] or k in KINDS]
+        for key, value in table.items():
+            if key in self.schema[schema] or not _slot_shaped(value):
+                continue
+            label = key.replace("-", " ").capitalize()
+            self.problem(
+                f"{path}.{key}",
+                f"unknown kind {key!r} (known: {', '.join(kinds)}); declare it in the [kinds] table, "
+                f'e.g. {key} = {{ label = "{label}", plural = "{label}s" }}',
+            )
+
+    def people(self, table: Mapping[str, Any], key: str, path: str) -> Iterator[Person]:
+        """Speakers: names, or tables { name, affiliation }."""
+        for index, value in enumerate(self.get(table, key, path, list) or []):
+            where = f"{path}.{key}[{index}]"
+            if isinstance(value, dict):
+                self.keys(value, "speakers", where)
+                name = self.text(value, "name", where)
+                if name:
+                    yield Person(name=name, affiliation=self.text(value, "affiliation", where))
+            elif name := self.string(value, where):
+                yield Person(name=name)
+
+    def kinds(self, document: Mapping[str, Any]) -> tuple[KindDef, ...]:
+        """The predeclared kinds (relabelled if the file says so), then the declared ones."""
+        table = self.get(document, "kinds", "", dict) or {}
+        declared = {kind.id: kind for kind in PREDECLARED_KINDS}
+        reserved = set(SCHEMA["items"]) - set(KINDS)
+        for key, value in table.items():
+            where = f"kinds.{key}"
+            if not KIND_PATTERN.fullmatch(key) or key in reserved:
+                why = "an item key" if key in reserved else "lowercase letters and single hyphens"
+                self.problem(
+                    where, f"{show(key)} cannot be a kind ({why}); choose another name like 'keynote'"
+                )
+                continue
+            if not isinstance(value, dict):
+                self.problem(
+                    where, f'expected a table {{ label = "…", plural = "…" }}, found {type_name(value)}'
+                )
+                continue
+            self.keys(value, "kinds", where)
+            label = self.text(value, "label", where)
+            if label:
+                declared[key] = KindDef(key, label, self.text(value, "plural", where) or f"{label}s")
+        return tuple(declared.values())
+
+    def venue(self, path: str, table: Mapping[str, Any]) -> Venue:
+        self.keys(table, "venues", path)
+        return Venue(
+            id=self.identifier(table, "id", path),
+            name=self.text(table, "name", path),
+            address=self.text(table, "address", path),
+        )
+
+    def item_paths(self, document: Mapping[str, Any], papers: list[Paper]) -> list[tuple[str, str]]:
+        """Each item's TOML path and id, papers first (the order they were read)."""
+        count = len(document.get("papers", [])) if isinstance(document.get("papers"), list) else 0
+        return [(f"papers[{i}]" if i < count else f"items[{i - count}]", p.id) for i, p in enumerate(papers)]
 
     def links(self, table: Mapping[str, Any], path: str) -> Iterator[Link]:
         for index, value in enumerate(self.get(table, "links", path, list) or []):
@@ -548,48 +686,72 @@ class _Reader(CheckedReader):
             self.keys(value, "links", where)
             yield Link(label=self.text(value, "label", where), url=self.url(value, "url", where))
 
-    def slots(
-        self, path: str, table: Mapping[str, Any], paper_id: str, zone: pytz.BaseTzInfo | None
-    ) -> Iterator[Event]:
-        for kind in KINDS:
-            slot = self.get(table, kind, path, dict)
-            if slot is None:
+    def slots(self, path: str, table: Mapping[str, Any], paper_id: str, places: _Places) -> Iterator[Event]:
+        """The item's slots: ``[papers.oral]`` for one, ``[[papers.talk]]`` for several of a kind."""
+        found = False
+        for kind in places.kinds:
+            if kind not in table:
                 continue
-            where = f"{path}.{kind}"
-            self.keys(slot, "slot", where)
-            local_start = self.local_time(slot, "start", where)
-            local_end = self.local_time(slot, "end", where)
-            start = self.localize(zone, local_start, f"{where}.start")
-            end = self.localize(zone, local_end, f"{where}.end")
-            if local_start and local_end and local_end <= local_start:
+            found = True
+            value = table[kind]
+            if isinstance(value, dict):
+                yield from self.slot(f"{path}.{kind}", value, paper_id, kind, 1, places)
+            elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                for number, slot in enumerate(value, start=1):
+                    yield from self.slot(f"{path}.{kind}[{number - 1}]", slot, paper_id, kind, number, places)
+            else:
+                header = f"{path.split('[')[0]}.{kind}"
                 self.problem(
-                    f"{where}.end",
-                    f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
-                    "expected an end later than the start",
+                    f"{path}.{kind}",
+                    f"expected a table [{header}] or tables [[{header}]], "
+                    f"found {type_name(value)} ({show(value)})",
                 )
-            room = self.text(slot, "room", where)
-            level = self.text(slot, "level", where)
-            if level and not room:
-                self.problem(f"{where}.level", "a level needs a room; add 'room' or remove 'level'")
-            session = self.text(slot, "session", where)
-            board = self.text(slot, "board", where)
-            speakers = self.text_list(slot, "speakers", where)
-            status = self.status(slot, where)
-            if start and end and session and paper_id:
-                yield Event(
-                    paper=paper_id,
-                    kind=kind,
-                    session=session,
-                    start=start,
-                    end=end,
-                    room=room,
-                    level=level,
-                    board=board,
-                    speakers=speakers,
-                    status=status,
-                )
-        if not any(kind in table for kind in KINDS):
-            self.problem(path, "no events: expected an oral, a poster or a talk")
+        if not found:
+            named = [k for k in places.kinds if k not in KINDS]
+            expected = "an oral, a poster or a talk" + (f" (or {', '.join(named)})" if named else "")
+            self.problem(path, f"no events: expected {expected}")
+
+    def slot(
+        self, where: str, slot: Mapping[str, Any], paper_id: str, kind: Kind, number: int, places: _Places
+    ) -> Iterator[Event]:
+        self.keys(slot, "slot", where)
+        local_start = self.local_time(slot, "start", where)
+        local_end = self.local_time(slot, "end", where)
+        start = self.localize(places.zone, local_start, f"{where}.start")
+        end = self.localize(places.zone, local_end, f"{where}.end")
+        if local_start and local_end and local_end <= local_start:
+            self.problem(
+                f"{where}.end",
+                f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
+                "expected an end later than the start",
+            )
+        room = self.text(slot, "room", where)
+        level = self.text(slot, "level", where)
+        if level and not room:
+            self.problem(f"{where}.level", "a level needs a room; add 'room' or remove 'level'")
+        venue = self.text(slot, "venue", where)
+        if venue and venue not in places.venues:
+            known = ", ".join(repr(v) for v in places.venues) or "none; declare it in a [[venues]] table"
+            self.problem(f"{where}.venue", f"unknown venue {venue!r} (defined: {known})")
+        session = self.text(slot, "session", where) or places.kinds[kind].label
+        event = Event(
+            paper=paper_id,
+            kind=kind,
+            session=session,
+            start=start or datetime.min,
+            end=end or datetime.min,
+            room=room,
+            level=level,
+            board=self.text(slot, "board", where),
+            speakers=self.text_list(slot, "speakers", where),
+            status=self.status(slot, where),
+            number=number,
+            streamed=self.get(slot, "streamed", where, bool),
+            stream_url=self.url(slot, "url", where),
+            venue=venue,
+        )
+        if start and end and paper_id:
+            yield event
 
     def status(self, slot: Mapping[str, Any], path: str) -> Status:
         value = self.get(slot, "status", path, str)

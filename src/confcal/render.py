@@ -192,7 +192,9 @@ def event_key(programme: Programme, event: Event, revision: Revision) -> str:
     import hashlib
 
     paper = programme.paper(event.paper)
-    inputs = (programme.conference, programme.category(paper.category), paper, event, revision)
+    category = programme.category(paper.category) if paper.category else None
+    venue = programme.venue(event.venue) if event.venue else None
+    inputs = (programme.conference, category, programme.kind(event.kind), venue, paper, event, revision)
     return hashlib.sha256(repr(inputs).encode()).hexdigest()
 
 
