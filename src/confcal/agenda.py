@@ -34,6 +34,14 @@ def _span(event: Event, zone: tzinfo | None) -> str:
     return f"{start:%H:%M}–{until} {end:%Z}"
 
 
+def _place(programme: Programme, event: Event) -> str:
+    """The room or board; an off-site venue's name after it (or alone)."""
+    if event.venue:
+        venue = programme.venue(event.venue).name
+        return f"{event.place}, {venue}" if event.place else venue
+    return event.place or "–"
+
+
 def agenda(
     programme: Programme, events: Iterable[Event], *, zone: tzinfo | None, style: Style = plain
 ) -> str:
@@ -44,7 +52,7 @@ def agenda(
             _span(event, zone),
             programme.kind(event.kind).label,
             programme.paper(event.paper).title,
-            event.place or "–",
+            _place(programme, event),
         )
         for event in ordered
     ]
