@@ -32,6 +32,7 @@ def test_every_events_toml_key_is_documented() -> None:
         "items": "`[[items]]`",
         "kinds": "`[kinds]`",
         "venues": "`[[venues]]`",
+        "sessions": "`[[sessions]]`",
         "speakers": "`speakers` tables",
     }
     for schema, heading in sections.items():

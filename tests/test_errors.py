@@ -51,7 +51,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
             (
                 ("tittle", 0),
                 "papers[0].tittle: unknown key 'tittle'; did you mean 'title'? (expected one of: "
-                "id, category, subcategory, title, authors, abstract, note, url, links, oral, poster, talk)",
+                "id, category, subcategory, title, authors, abstract, note, url, links, speakers, oral, poster, talk)",
             ),
         ],
     ),
@@ -163,7 +163,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "duplicate paper id",
         edit('id = "decodingtrust"', 'id = "climsim"'),
-        [(('id = "climsim"', 1), "papers[5].id: duplicate paper id 'climsim' (first at papers[4])")],
+        [(('id = "climsim"', 1), "papers[5].id: duplicate item id 'climsim' (first at papers[4])")],
     ),
     (
         "unsafe id",
@@ -194,7 +194,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "no papers at all",
         re.sub(r"# --- Outstanding Main Track Papers.*", "", SHIPPED, flags=re.S).encode(),
-        [(None, "missing key 'papers'")],
+        [(None, "missing key 'papers': expected [[papers]] or [[items]] tables")],
     ),
     (
         "paper without any session",
@@ -213,7 +213,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
             (
                 ("kinds = ", 0),
                 "feeds[0].kinds: unknown key 'kinds'; did you mean 'kind'? "
-                "(expected one of: id, name, category, kind, paper, day, session)",
+                "(expected one of: id, name, category, kind, paper, day, session, events)",
             ),
         ],
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from confcal.model import (
     DEFAULT_FEED_MAX_EVENTS,
     KINDS,
     PREDECLARED_KINDS,
+    SESSION_KIND,
     STATUSES,
     Abstracts,
     Category,
@@ -35,6 +36,7 @@ from confcal.model import (
     Paper,
     Person,
     Programme,
+    Session,
     Status,
     Venue,
     event_sort_key,
@@ -60,6 +62,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "venues": False,
         "papers": False,
         "items": False,
+        "sessions": False,
         "feeds": False,
     },
     "conference": {
@@ -114,11 +117,24 @@ SCHEMA: dict[str, dict[str, bool]] = {
     "venues": {"id": True, "name": True, "address": False},
     "speakers": {"name": True, "affiliation": False},
     "links": {"label": True, "url": True},
-    "feeds": {"id": True, "name": True, **dict.fromkeys(FEED_FILTERS, False)},
+    "feeds": {"id": True, "name": True, **dict.fromkeys(FEED_FILTERS, False), "events": False},
+    "sessions": {
+        "id": True,
+        "name": True,
+        "kind": True,
+        "start": False,
+        "end": False,
+        "room": False,
+        "level": False,
+        "venue": False,
+        "chair": False,
+        "streamed": False,
+        "url": False,
+    },
     "slot": {
         "session": False,
-        "start": True,
-        "end": True,
+        "start": False,
+        "end": False,
         "room": False,
         "level": False,
         "board": False,
@@ -286,6 +302,7 @@ class _Places:
     kinds: Mapping[Kind, KindDef]
     venues: list[str]
     zone: pytz.BaseTzInfo | None
+    sessions: dict[str, Session] = field(default_factory=dict)
 
 
 class _Reader(CheckedReader):
@@ -322,6 +339,9 @@ class _Reader(CheckedReader):
         zone = self.zone(conference.timezone) if conference else None
         by_category = {c.id: c for c in categories if c.id}
         places = _Places(kinds={k.id: k for k in kinds}, venues=[v.id for v in venues if v.id], zone=zone)
+        sessions = [self.session(path, table, places) for path, table in self.tables(document, "sessions")]
+        self.unique([(f"sessions[{i}]", s.id) for i, s in enumerate(sessions)], "session")
+        places.sessions.update((session.id, session) for session in sessions if session.id)
         papers: list[Paper] = []
         events: list[Event] = []
         if "papers" not in document and "items" not in document:
@@ -332,8 +352,15 @@ class _Reader(CheckedReader):
                 papers.append(paper)
                 events.extend(self.slots(path, table, paper.id, places))
         self.unique(self.item_paths(document, papers), "item")
-        sessions = list(dict.fromkeys(e.session for e in sorted(events, key=event_sort_key)))
-        declared = self.declared_feeds(document, categories, papers, sessions, kind_ids)
+        items = {paper.id for paper in papers}
+        for index, session in enumerate(sessions):
+            if session.id in items:
+                self.problem(
+                    f"sessions[{index}].id",
+                    f"{session.id!r} is also an item's id; ids of sessions and items must differ",
+                )
+        names = list(dict.fromkeys(e.session for e in sorted(events, key=event_sort_key)))
+        declared = self.declared_feeds(document, categories, papers, names, kind_ids)
         if self.problems or conference is None:
             raise EventsFileError(sorted(self.problems, key=lambda p: p.line or 0))
         programme = Programme(
@@ -344,6 +371,7 @@ class _Reader(CheckedReader):
             declared_feeds=tuple(spec for _, spec in declared),
             kinds=kinds,
             venues=tuple(venues),
+            sessions=tuple(sessions),
         )
         for path, spec in declared:
             if not any(spec.filters.matches(programme, e) for e in programme.events):
@@ -384,7 +412,8 @@ class _Reader(CheckedReader):
                 )
             elif identifier:
                 taken[identifier] = f"the feed at {path}"
-            if not any(key in table for key in FEED_FILTERS):
+            sessions_mode = self.feed_events(table, path)
+            if not any(key in table for key in FEED_FILTERS) and not sessions_mode:
                 self.problem(
                     path,
                     f"expected at least one filter ({', '.join(FEED_FILTERS)}): "
@@ -399,9 +428,24 @@ class _Reader(CheckedReader):
                 sessions=values["session"],
             )
             declared.append(
-                (path, DeclaredFeed(id=identifier, name=self.text(table, "name", path), filters=filters))
+                (
+                    path,
+                    DeclaredFeed(
+                        id=identifier,
+                        name=self.text(table, "name", path),
+                        filters=filters,
+                        sessions=sessions_mode,
+                    ),
+                )
             )
         return declared
+
+    def feed_events(self, table: Mapping[str, Any], path: str) -> bool:
+        """``events = "items"`` (the default) or ``"sessions"``: True for a feed of sessions."""
+        value = self.get(table, "events", path, str)
+        if value not in (None, "items", "sessions"):
+            self.problem(f"{path}.events", f"expected 'items' or 'sessions', found {show(value)}")
+        return value == "sessions"
 
     def filter_values(
         self, table: Mapping[str, Any], key: str, path: str, known: list[str]
@@ -644,7 +688,7 @@ class _Reader(CheckedReader):
         """The predeclared kinds (relabelled if the file says so), then the declared ones."""
         table = self.get(document, "kinds", "", dict) or {}
         declared = {kind.id: kind for kind in PREDECLARED_KINDS}
-        reserved = set(SCHEMA["items"]) - set(KINDS)
+        reserved = (set(SCHEMA["items"]) - set(KINDS)) | {SESSION_KIND}
         for key, value in table.items():
             where = f"kinds.{key}"
             if not KIND_PATTERN.fullmatch(key) or key in reserved:
@@ -663,6 +707,52 @@ class _Reader(CheckedReader):
             if label:
                 declared[key] = KindDef(key, label, self.text(value, "plural", where) or f"{label}s")
         return tuple(declared.values())
+
+    def session(self, path: str, table: Mapping[str, Any], places: _Places) -> Session:
+        self.keys(table, "sessions", path)
+        kind = self.text(table, "kind", path)
+        if kind and kind not in places.kinds:
+            self.problem(f"{path}.kind", f"unknown kind {kind!r} (known: {', '.join(places.kinds)})")
+        local_start, local_end = self.local_time(table, "start", path), self.local_time(table, "end", path)
+        if (local_start is None) != (local_end is None):
+            self.problem(
+                path, "expected both 'start' and 'end', or neither (the session then spans its items)"
+            )
+        if local_start and local_end and local_end <= local_start:
+            self.problem(
+                f"{path}.end",
+                f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}",
+            )
+        room, level = self.text(table, "room", path), self.text(table, "level", path)
+        if level and not room:
+            self.problem(f"{path}.level", "a level needs a room; add 'room' or remove 'level'")
+        return Session(
+            id=self.identifier(table, "id", path),
+            name=self.text(table, "name", path),
+            kind=kind,
+            start=self.localize(places.zone, local_start, f"{path}.start"),
+            end=self.localize(places.zone, local_end, f"{path}.end"),
+            room=room,
+            level=level,
+            venue=self.venue_id(table, path, places),
+            chairs=tuple(self.chairs(table, path)),
+            streamed=self.get(table, "streamed", path, bool),
+            stream_url=self.url(table, "url", path),
+        )
+
+    def chairs(self, table: Mapping[str, Any], path: str) -> Iterator[Person]:
+        """``chair``: a name, a { name, affiliation } table, or an array of them."""
+        value = table.get("chair")
+        if value is None:
+            return
+        yield from self.people({"chair": value if isinstance(value, list) else [value]}, "chair", path)
+
+    def venue_id(self, table: Mapping[str, Any], path: str, places: _Places) -> str:
+        venue = self.text(table, "venue", path)
+        if venue and venue not in places.venues:
+            known = ", ".join(repr(v) for v in places.venues) or "none; declare it in a [[venues]] table"
+            self.problem(f"{path}.venue", f"unknown venue {venue!r} (defined: {known})")
+        return venue
 
     def venue(self, path: str, table: Mapping[str, Any]) -> Venue:
         self.keys(table, "venues", path)
@@ -715,6 +805,10 @@ class _Reader(CheckedReader):
         self, where: str, slot: Mapping[str, Any], paper_id: str, kind: Kind, number: int, places: _Places
     ) -> Iterator[Event]:
         self.keys(slot, "slot", where)
+        held = places.sessions.get(slot.get("session", "")) if isinstance(slot.get("session"), str) else None
+        for key in ("start", "end"):
+            if key not in slot and (held is None or held.start is None):
+                self.problem(where, f"missing key {key!r}")
         local_start = self.local_time(slot, "start", where)
         local_end = self.local_time(slot, "end", where)
         start = self.localize(places.zone, local_start, f"{where}.start")
@@ -729,15 +823,16 @@ class _Reader(CheckedReader):
         level = self.text(slot, "level", where)
         if level and not room:
             self.problem(f"{where}.level", "a level needs a room; add 'room' or remove 'level'")
-        venue = self.text(slot, "venue", where)
-        if venue and venue not in places.venues:
-            known = ", ".join(repr(v) for v in places.venues) or "none; declare it in a [[venues]] table"
-            self.problem(f"{where}.venue", f"unknown venue {venue!r} (defined: {known})")
+        venue = self.venue_id(slot, where, places)
         session = self.text(slot, "session", where) or places.kinds[kind].label
+        if held is not None:
+            start, end = start or held.start, end or held.end
+            room, level = (room, level) if room else (held.room, held.level)
+            venue = venue or held.venue
         event = Event(
             paper=paper_id,
             kind=kind,
-            session=session,
+            session=held.name if held else session,
             start=start or datetime.min,
             end=end or datetime.min,
             room=room,
@@ -749,6 +844,7 @@ class _Reader(CheckedReader):
             streamed=self.get(slot, "streamed", where, bool),
             stream_url=self.url(slot, "url", where),
             venue=venue,
+            session_id=held.id if held else "",
         )
         if start and end and paper_id:
             yield event

@@ -38,6 +38,11 @@ PREDECLARED_KINDS: tuple[KindDef, ...] = tuple(
 )
 
 
+SESSION_KIND: Kind = "session"
+"""The kind of a session published as one event (``Programme.session_events``); not declarable."""
+SESSION_KIND_DEF = KindDef(SESSION_KIND, "Session", "Sessions")
+
+
 @dataclass(frozen=True)
 class Person:
     """A speaker: a name, and where they come from when the programme says."""
@@ -142,6 +147,8 @@ class Event:
     """Where to watch or join (a stream or video call): the event's CONFERENCE property."""
     venue: str = ""
     """Id of an off-site venue (``[[venues]]``); "" for the conference's own."""
+    session_id: str = ""
+    """Id of the declared session (``[[sessions]]``) holding this slot; "" for none."""
 
     @property
     def id(self) -> str:
@@ -151,7 +158,8 @@ class Event:
     def place(self) -> str:
         """Where the event happens, as the source gives it ("" when it does not)."""
         if self.room:
-            return f"{self.room} ({self.level})" if self.level else self.room
+            room = f"{self.room} ({self.level})" if self.level else self.room
+            return f"{room}, poster board {self.board}" if self.board else room
         if self.board:
             return f"Poster board {self.board}"
         return ""
@@ -186,6 +194,27 @@ class DeclaredFeed:
     id: str
     name: str
     filters: Filters
+    sessions: bool = False
+    """``events = "sessions"``: a declared session's items appear as the session's one event."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """A ``[[sessions]]`` table: a time and place that holds items (a poster session and its
+    posters, an oral session and its orals in order). Its items take its time and room unless
+    they set their own."""
+
+    id: str
+    name: str
+    kind: Kind
+    start: datetime | None = None
+    end: datetime | None = None
+    room: str = ""
+    level: str = ""
+    venue: str = ""
+    chairs: tuple[Person, ...] = ()
+    streamed: bool | None = None
+    stream_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -205,12 +234,18 @@ class Programme:
     declared_feeds: tuple[DeclaredFeed, ...] = ()
     kinds: tuple[KindDef, ...] = PREDECLARED_KINDS
     venues: tuple[Venue, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    session_events: tuple[Event, ...] = field(init=False, repr=False, compare=False)
+    """Each declared session as one event listing its items, for feeds of ``events = "sessions"``:
+    UID ``<conference>.<session id>.session@confcal``, never the UID of an item's event."""
     _papers_by_id: dict[str, Paper] = field(init=False, repr=False, compare=False)
     _categories_by_id: dict[str, Category] = field(init=False, repr=False, compare=False)
     _events_by_paper: dict[str, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_papers_by_id", {p.id: p for p in self.papers})
+        session_papers, session_events = _published_sessions(self)
+        object.__setattr__(self, "session_events", session_events)
+        object.__setattr__(self, "_papers_by_id", {p.id: p for p in (*self.papers, *session_papers)})
         object.__setattr__(self, "_categories_by_id", {c.id: c for c in self.categories})
         by_paper: dict[str, list[Event]] = {}
         for event in self.events:
@@ -228,7 +263,7 @@ class Programme:
         return self._categories_by_id[paper.category].name if paper.category else ""
 
     def kind(self, kind: Kind) -> KindDef:
-        return next(k for k in self.kinds if k.id == kind)
+        return SESSION_KIND_DEF if kind == SESSION_KIND else next(k for k in self.kinds if k.id == kind)
 
     def venue(self, venue_id: str) -> Venue:
         return next(v for v in self.venues if v.id == venue_id)
@@ -240,3 +275,49 @@ class Programme:
 
 def event_sort_key(event: Event) -> tuple[datetime, str]:
     return (event.start, event.id)
+
+
+def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[Event, ...]]:
+    """Each session with items as an item of its own (its name, its chairs and a list of its
+    items as the text) and one event: the session's time, or the span of its items."""
+    papers: list[Paper] = []
+    events: list[Event] = []
+    held: dict[str, list[Event]] = {}
+    for event in programme.events:
+        if event.session_id:
+            held.setdefault(event.session_id, []).append(event)
+    titles = {paper.id: paper for paper in programme.papers}
+    for session in programme.sessions:
+        items = sorted(held.get(session.id, ()), key=lambda e: (e.start, e.board, e.paper))
+        if not items:
+            continue
+        lines = []
+        for event in items:
+            paper = titles[event.paper]
+            people = ", ".join(paper.authors or tuple(str(p) for p in paper.speakers))
+            where = f"Board {event.board}: " if event.board else f"{event.start:%H:%M} "
+            lines.append(f"{where}{paper.title}" + (f" ({people})" if people else ""))
+        chairs = ", ".join(str(person) for person in session.chairs)
+        note = (f"Chair: {chairs}\n\n" if chairs else "") + "In this session:\n" + "\n".join(lines)
+        papers.append(Paper(id=session.id, category="", title=session.name, authors=(), note=note))
+        events.append(
+            Event(
+                paper=session.id,
+                kind=SESSION_KIND,
+                session=session.name,
+                start=session.start or min(e.start for e in items),
+                end=session.end or max(e.end for e in items),
+                room=session.room,
+                level=session.level,
+                venue=session.venue,
+                status="cancelled" if all(e.status == "cancelled" for e in items) else "confirmed",
+                streamed=(
+                    session.streamed
+                    if session.streamed is not None
+                    else session.kind in programme.conference.streamed
+                ),
+                stream_url=session.stream_url,
+                session_id=session.id,
+            )
+        )
+    return tuple(papers), tuple(sorted(events, key=event_sort_key))

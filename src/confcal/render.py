@@ -18,7 +18,7 @@ import icalendar
 from icalendar.timezone import TZP
 
 from confcal.feeds import Feed
-from confcal.model import Event, Paper, Programme, Revision
+from confcal.model import SESSION_KIND, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
 from confcal.vevent import fold as fold
 from confcal.vevent import serialise_event
@@ -35,8 +35,9 @@ def uid(programme: Programme, event: Event) -> str:
 
 
 def summary(programme: Programme, event: Event, paper: Paper) -> str:
+    """'Oral: <title>', '<session>: <title>' for a talk, the session's name for a session."""
     prefix = event.session if event.kind == "talk" else programme.kind(event.kind).label
-    text = f"{prefix}: {paper.title}"
+    text = paper.title if event.kind == SESSION_KIND else f"{prefix}: {paper.title}"
     return f"Cancelled: {text}" if event.status == "cancelled" else text
 
 
@@ -243,7 +244,7 @@ def render_events(
     cache: MutableMapping[str, bytes] | None = None,
     workers: int = 1,
 ) -> dict[str, bytes]:
-    """Every event of the programme, rendered once, by event id.
+    """Every event of the programme and every session event, rendered once, by event id.
 
     ``revisions`` (from ``confcal.revisions``) give each event's SEQUENCE and LAST-MODIFIED;
     an event without one is rendered as in a first build.
@@ -254,14 +255,15 @@ def render_events(
     """
     revisions = revisions or {}
     first = first_revision(programme)
+    every = (*programme.events, *programme.session_events)
     keys = (
-        {event.id: event_key(programme, event, revisions.get(event.id, first)) for event in programme.events}
+        {event.id: event_key(programme, event, revisions.get(event.id, first)) for event in every}
         if cache is not None
         else {}
     )
     blocks: dict[str, bytes] = {}
     missing: list[Event] = []
-    for event in programme.events:
+    for event in every:
         hit = cache.get(keys[event.id]) if cache is not None else None
         if hit is None:
             missing.append(event)
@@ -272,7 +274,7 @@ def render_events(
     if cache is not None:
         cache.clear()
         cache.update((keys[event_id], block) for event_id, block in blocks.items())
-    return {event.id: blocks[event.id] for event in programme.events}
+    return {event.id: blocks[event.id] for event in every}
 
 
 def timezone_component(programme: Programme) -> icalendar.Timezone | None:

@@ -74,7 +74,7 @@ def revise(programme: Programme, previous: State, *, state_name: str = STATE_FIL
     state: dict[str, Entry] = {}
     changes: list[Change] = []
     stale_stamp = False
-    for event in published.events:
+    for event in (*published.events, *published.session_events):
         paper = published.paper(event.paper)
         content = _content(published, event, paper)
         entry = previous.get(event.id)

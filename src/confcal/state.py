@@ -341,7 +341,11 @@ class _StateReader(CheckedReader):
         )
         paper = Paper(
             id=match.group(1),
-            category=self.identifier(paper_table, "category", paper_path),
+            category=(
+                self.identifier(paper_table, "category", paper_path)
+                if paper_table.get("category") != ""
+                else ""
+            ),
             title=self.text(paper_table, "title", paper_path),
             authors=self.strings(paper_table, "authors", paper_path),
             subcategory=self.optional_text(paper_table, "subcategory", paper_path),
