@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 
+from confcal import zones
 from confcal.model import Event, Programme, event_sort_key
 
 Style = Callable[[str, str], str]
@@ -22,16 +23,6 @@ def plain(text: str, role: str) -> str:
 def _local(moment: datetime, zone: tzinfo | None) -> datetime:
     """``moment`` in ``zone``; None is the machine's own zone."""
     return moment.astimezone(zone)
-
-
-def _span(event: Event, zone: tzinfo | None) -> str:
-    start, end = _local(event.start, zone), _local(event.end, zone)
-    until = (
-        f"{end:%H:%M}"
-        if end.date() == start.date()
-        else f"{end:%H:%M} (+{(end.date() - start.date()).days}d)"
-    )
-    return f"{start:%H:%M}–{until} {end:%Z}"
 
 
 def _place(programme: Programme, event: Event) -> str:
@@ -49,7 +40,7 @@ def agenda(
     ordered = sorted(events, key=event_sort_key)
     rows = [
         (
-            _span(event, zone),
+            zones.span(event.start, event.end, zone, dates=False),
             programme.kind(event.kind).label,
             programme.paper(event.paper).title,
             _place(programme, event),
