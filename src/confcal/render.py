@@ -9,6 +9,7 @@ events (tests/test_render.py checks this).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -18,11 +19,12 @@ from typing import cast
 import icalendar
 
 from confcal import zones
+from confcal.faults import fault
 from confcal.feeds import Feed
 from confcal.model import SESSION_KIND, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
+from confcal.vevent import escape_text, serialise_event
 from confcal.vevent import fold as fold
-from confcal.vevent import serialise_event
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
@@ -179,19 +181,27 @@ def event_component(programme: Programme, event: Event, revision: Revision | Non
     return component
 
 
-def event_key(programme: Programme, event: Event, revision: Revision) -> str:
-    """A digest of everything an event's bytes depend on, for the render cache.
+def event_keys(programme: Programme, revisions: Mapping[str, Revision], first: Revision) -> dict[str, str]:
+    """A digest of everything each event's bytes depend on, by event id, for the render cache:
+    the conference, the event's category, paper and revision.
 
     The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
-    deterministic; the cache itself is namespaced by the code and library versions.
+    deterministic; the cache itself is namespaced by the code and library versions. The
+    conference and the categories are turned into text once, not once per event.
     """
     import hashlib
 
-    paper = programme.paper(event.paper)
-    category = programme.category(paper.category) if paper.category else None
-    venue = programme.venue(event.venue) if event.venue else None
-    inputs = (programme.conference, category, programme.kind(event.kind), venue, paper, event, revision)
-    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+    shared = repr(programme.conference)
+    categories = {category.id: repr(category) for category in programme.categories}
+    keys: dict[str, str] = {}
+    for event in (*programme.events, *programme.session_events):
+        paper = programme.paper(event.paper)
+        category = categories[paper.category] if paper.category else ""
+        venue = repr(programme.venue(event.venue)) if event.venue else ""
+        kind = repr(programme.kind(event.kind))
+        inputs = (shared, category, kind, venue, paper, event, revisions.get(event.id, first))
+        keys[event.id] = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    return keys
 
 
 # Work shared with forked render workers: set just before the pool forks, read by the children.
@@ -226,10 +236,33 @@ def _render_all(
     chunks = [(start, min(start + size, len(events))) for start in range(0, len(events), size)]
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [block for chunk in pool.map(_render_chunk, chunks) for block in chunk]
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            results = pool.map(_render_chunk, chunks)
+            fault("render")
+            return [block for chunk in results for block in chunk]
     finally:
         _shared = None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a render worker: be killed when the build process dies, however it dies.
+
+    Without it a build killed with SIGKILL or SIGTERM left its workers running, holding
+    stdout (``confcal build | tee log`` hung) and the output folder's lock. Linux only
+    (prctl PR_SET_PDEATHSIG); elsewhere the workers end when their pipe to the parent closes.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def render_events(
@@ -251,11 +284,7 @@ def render_events(
     revisions = revisions or {}
     first = first_revision(programme)
     every = (*programme.events, *programme.session_events)
-    keys = (
-        {event.id: event_key(programme, event, revisions.get(event.id, first)) for event in every}
-        if cache is not None
-        else {}
-    )
+    keys = event_keys(programme, revisions, first) if cache is not None else {}
     blocks: dict[str, bytes] = {}
     missing: list[Event] = []
     for event in every:
@@ -300,7 +329,7 @@ class CalendarHeads:
 
     Feeds differ only in their name and description, so icalendar serialises the calendar
     once, with markers in their place, and each feed gets the lines with its own values,
-    escaped by icalendar's vText, then folded: the same bytes as serialising each feed's
+    escaped as icalendar's vText escapes, then folded: the same bytes as serialising each feed's
     calendar (tests/test_scale.py), without a full icalendar pass for each of thousands of
     per-paper files. The markers hold a control character, which no loaded text can contain.
     """
@@ -316,8 +345,7 @@ class CalendarHeads:
         self.lines.pop()
 
     def __call__(self, feed: Feed) -> bytes:
-        name = icalendar.vText(feed.name).to_ical().decode()
-        description = icalendar.vText(feed.description).to_ical().decode()
+        name, description = escape_text(feed.name), escape_text(feed.description)
         lines = (line.replace(self.NAME, name).replace(self.DESCRIPTION, description) for line in self.lines)
         return b"\r\n".join(fold(line.encode("utf-8")) for line in lines) + b"\r\n" + self.vtimezone
 
