@@ -164,8 +164,8 @@ WORKSHOP_TEXT = WORKSHOP.read_text(encoding="utf-8")
         (
             "[items.social]",
             "[items.party]",
-            "items[2].party: unknown kind 'party' (known: oral, poster, talk, keynote, break, social); "
-            'declare it in the [kinds] table, e.g. party = { label = "Party", plural = "Partys" }',
+            "items[2].party: unknown table [items.party]: 'party' is not a kind (kinds: oral, poster, talk, "
+            'keynote, break, social); declare it in the [kinds] table, e.g. party = { label = "Party", ',
         ),
         ('venue = "brauhaus"', 'venue = "brewery"', "unknown venue 'brewery' (defined: 'brauhaus')"),
         ('kind = "poster"', 'kind = "posters"', "sessions[3].kind: unknown kind 'posters'"),
