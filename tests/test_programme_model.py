@@ -116,6 +116,9 @@ def test_moving_a_session_moves_its_items_and_its_event(tmp_path: Path) -> None:
     assert "SEQUENCE:1\r\n" in vevent(everything, "learnsys-2026.energy-budgets.poster@confcal")
     state = json.loads((out / "confcal-state.json").read_text())
     assert "posters.session" in json.dumps(state)
+    changes = (out / "changes.html").read_text()
+    assert "Moved: <a" in changes
+    assert "Session: Poster session</a>" in changes or "Session: Poster session," in changes
 
 
 def test_several_slots_of_one_kind_get_their_own_stable_ids(tmp_path: Path) -> None:

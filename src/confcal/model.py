@@ -223,6 +223,9 @@ class Revision:
 
     sequence: int
     last_modified: datetime
+    notice: str = ""
+    """The line that starts the DESCRIPTION of an event that was moved, re-roomed, renamed or
+    cancelled ("Moved: was Wed 13 Dec 15:30–16:30 CST."); see ``releases.notices``."""
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,12 @@ class Programme:
 
     def kind(self, kind: Kind) -> KindDef:
         return SESSION_KIND_DEF if kind == SESSION_KIND else next(k for k in self.kinds if k.id == kind)
+
+    def kind_label(self, kind: Kind) -> str:
+        """The kind's label; for a kind this programme no longer declares (a removed event's),
+        its name as a label."""
+        known = next((k for k in (*self.kinds, SESSION_KIND_DEF) if k.id == kind), None)
+        return known.label if known else kind.replace("-", " ").capitalize()
 
     def venue(self, venue_id: str) -> Venue:
         return next(v for v in self.venues if v.id == venue_id)

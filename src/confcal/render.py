@@ -62,7 +62,8 @@ def streamed(programme: Programme, event: Event) -> bool:
     return event.streamed if event.streamed is not None else event.kind in programme.conference.streamed
 
 
-def description(programme: Programme, event: Event) -> str:
+def description(programme: Programme, event: Event, notice: str = "") -> str:
+    """Plain text; ``notice`` (what changed in the latest release) comes first, on its own."""
     paper = programme.paper(event.paper)
     conference = programme.conference
     where = location(programme, event) or "not announced"
@@ -77,7 +78,8 @@ def description(programme: Programme, event: Event) -> str:
     details.append("Streamed and available virtually." if streamed(programme, event) else "Not streamed.")
     if event.stream_url:
         details.append(f"Watch or join: {event.stream_url}")
-    blocks = ["\n".join(details)]
+    blocks = [notice] if notice else []
+    blocks.append("\n".join(details))
     if paper.authors:
         blocks.append(f"Authors: {', '.join(paper.authors)}")
     if paper.note:
@@ -153,7 +155,7 @@ def event_properties(
     ]
     if place := location(programme, event):
         properties.append(("location", place))
-    properties.append(("description", description(programme, event)))
+    properties.append(("description", description(programme, event, revision.notice)))
     if paper.url:
         properties.append(("url", paper.url))
     if event.stream_url:
