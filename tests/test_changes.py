@@ -400,9 +400,9 @@ def test_restoring_or_re_adding_an_event_clears_its_notice() -> None:
         (
             {
                 "stamp": "2023-12-12T00:00:00Z",
-                "changes": [{"change": "added", "id": "a.keynote", "title": "A"}],
+                "changes": [{"change": "added", "id": "Paper A", "title": "A"}],
             },
-            "releases[1].changes[0].id: expected an event id like 'paper-id.oral', found 'a.keynote'",
+            "releases[1].changes[0].id: expected an event id like 'paper-id.oral', found 'Paper A'",
         ),
         (
             {
