@@ -16,7 +16,7 @@ import argparse
 import json
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -83,7 +83,7 @@ def toml(value: object) -> str:
     return str(value)
 
 
-def table(header: str, values: dict[str, object]) -> Iterator[str]:
+def table(header: str, values: Mapping[str, object]) -> Iterator[str]:
     yield header
     for key, value in values.items():
         yield f"{key} = {toml(value)}"
@@ -142,8 +142,9 @@ def programme(papers: int, seed: int) -> str:
     lines += table("[[rooms]]", {"id": "hall-f", "name": "Hall F", "level": "Level 1"})
     for label, count in (("Tutorial", 14), ("Workshop", 58)):
         for number in range(1, min(40, max(1, round(count * scale))) + 1):
-            room = {"id": f"{label.lower()}-room-{number}", "name": f"{label} room {number}"}
-            lines += table("[[rooms]]", room)
+            lines += table(
+                "[[rooms]]", {"id": f"{label.lower()}-room-{number}", "name": f"{label} room {number}"}
+            )
     for session in range(poster_sessions):
         day, half = divmod(session, 2)
         start = at(day, 10, 45) if half == 0 else at(day, 17, 0)
