@@ -50,14 +50,14 @@ def _load(events: Path) -> Programme:
 
 
 def _selected(programme: Programme, filters: Filters) -> Feed:
-    from confcal.filters import UnknownIdError, selection_feed
+    from confcal.filters import UnknownIdError, no_match_message, selection_feed
 
     try:
         feed = selection_feed(programme, filters)
     except UnknownIdError as error:
         raise click.UsageError(str(error)) from None
     if not feed.events:
-        raise click.ClickException("no events match these filters")
+        raise click.ClickException(no_match_message(programme, filters))
     return feed
 
 
@@ -102,11 +102,11 @@ def check(events: Path, strict: bool, output_format: str) -> None:
 
 def _resolve_zone(programme: Programme, name: str | None) -> tzinfo | None:
     """The zone to show times in; None is this machine's own zone."""
-    import pytz
+    from confcal import zones
 
     if name == "local":
         return None
-    return pytz.timezone(name or programme.conference.timezone)
+    return zones.zone(name or programme.conference.timezone)
 
 
 def _colour_enabled() -> bool:
@@ -159,6 +159,13 @@ def agenda(
     click.echo(format_agenda(programme, feed.events, zone=_resolve_zone(programme, zone), style=style))
 
 
+NO_STATE = (
+    "warning: no published state ({state}): every event is exported at SEQUENCE 0, as a first build "
+    "would publish it, and an importer keeps a newer copy it has; if the feeds were published, "
+    "give their folder with --published"
+)
+
+
 @click.command()
 @EVENTS
 @filter_options
@@ -174,10 +181,8 @@ def agenda(
 @click.option(
     "--published",
     type=click.Path(path_type=Path, file_okay=False),
-    default="output",
-    show_default=True,
-    help="Folder of the published feeds, whose SEQUENCE and LAST-MODIFIED the export keeps, "
-    "e.g. --published site.",
+    help="Folder of the published feeds, whose SEQUENCE and LAST-MODIFIED the export keeps "
+    "[default: output, beside EVENTS], e.g. --published site.",
 )
 def export(
     events: Path,
@@ -188,7 +193,7 @@ def export(
     sessions: tuple[str, ...],
     alarm: timedelta | None,
     output: Path,
-    published: Path,
+    published: Path | None,
 ) -> None:
     """Write a personal feed of the events that pass the filters.
 
@@ -198,19 +203,22 @@ def export(
 
     \b
     Example:
-      confcal export --category test-of-time --kind oral -o my.ics
+      confcal export --category test-of-time --kind talk -o my.ics
       confcal export --paper word2vec --paper climsim --alarm 15m -o -
     """
     from confcal.lock import hold
     from confcal.render import render_events, render_feeds
     from confcal.revisions import revise
     from confcal.state import STATE_FILE, read_state
-    from confcal.write import describe, write_atomic
+    from confcal.write import why_not, write_atomic
 
     programme = _load(events)
     feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
+    published = published or events.parent / "output"
     with hold(published, exclusive=False):
         previous = read_state(published)
+    if previous is None:
+        click.echo(NO_STATE.format(state=published / STATE_FILE), err=True)
     state_name = str(published / STATE_FILE)
     revisions = revise(programme, previous.events if previous else {}, state_name=state_name).revisions
     blocks = render_events(programme, revisions=revisions)
@@ -225,6 +233,6 @@ def export(
     try:
         write_atomic(output, data)
     except OSError as error:
-        raise click.ClickException(f"cannot write {describe(error, error.filename or output)}") from None
+        raise click.ClickException(f"cannot write {output}: {why_not(error, output)}") from None
     count = len(feed.events)
     click.echo(f"{output}: {count} event{'' if count == 1 else 's'} ({feed.name})", err=True)

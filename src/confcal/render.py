@@ -9,19 +9,22 @@ events (tests/test_render.py checks this).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import date
+from typing import cast
 
 import icalendar
-from icalendar.timezone import TZP
 
+from confcal import zones
+from confcal.faults import fault
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
+from confcal.vevent import escape_text, serialise_event
 from confcal.vevent import fold as fold
-from confcal.vevent import serialise_event
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
@@ -44,13 +47,6 @@ def location(programme: Programme, event: Event) -> str:
     return f"{event.place}, {programme.conference.venue}" if event.place else ""
 
 
-def local_span(event: Event) -> str:
-    """'Tue 12 Dec 2023, 15:40–16:40 CST' in the conference's zone."""
-    start, end = event.start, event.end
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %-d %b %Y, %H:%M}"
-    return f"{start:%a %-d %b %Y, %H:%M}–{until} {end:%Z}"
-
-
 def award(programme: Programme, paper: Paper) -> str:
     name = programme.category(paper.category).name
     return f"{name} ({paper.subcategory} category)" if paper.subcategory else name
@@ -62,7 +58,8 @@ def description(programme: Programme, event: Event) -> str:
     where = location(programme, event) or "not announced"
     details = [
         award(programme, paper),
-        f"{event.session}: {local_span(event)} ({conference.timezone})",
+        f"{event.session}: {zones.span(event.start, event.end, zones.zone(conference.timezone))} "
+        f"({conference.timezone})",
         f"Place: {where}",
     ]
     if event.speakers:
@@ -164,17 +161,24 @@ def event_component(programme: Programme, event: Event, revision: Revision | Non
     return component
 
 
-def event_key(programme: Programme, event: Event, revision: Revision) -> str:
-    """A digest of everything an event's bytes depend on, for the render cache.
+def event_keys(programme: Programme, revisions: Mapping[str, Revision], first: Revision) -> dict[str, str]:
+    """A digest of everything each event's bytes depend on, by event id, for the render cache:
+    the conference, the event's category, paper and revision.
 
     The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
-    deterministic; the cache itself is namespaced by the code and library versions.
+    deterministic; the cache itself is namespaced by the code and library versions. The
+    conference and the categories are turned into text once, not once per event.
     """
     import hashlib
 
-    paper = programme.paper(event.paper)
-    inputs = (programme.conference, programme.category(paper.category), paper, event, revision)
-    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+    shared = repr(programme.conference)
+    categories = {category.id: repr(category) for category in programme.categories}
+    keys: dict[str, str] = {}
+    for event in programme.events:
+        paper = programme.paper(event.paper)
+        inputs = (shared, categories[paper.category], paper, event, revisions.get(event.id, first))
+        keys[event.id] = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    return keys
 
 
 # Work shared with forked render workers: set just before the pool forks, read by the children.
@@ -209,10 +213,33 @@ def _render_all(
     chunks = [(start, min(start + size, len(events))) for start in range(0, len(events), size)]
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [block for chunk in pool.map(_render_chunk, chunks) for block in chunk]
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            results = pool.map(_render_chunk, chunks)
+            fault("render")
+            return [block for chunk in results for block in chunk]
     finally:
         _shared = None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a render worker: be killed when the build process dies, however it dies.
+
+    Without it a build killed with SIGKILL or SIGTERM left its workers running, holding
+    stdout (``confcal build | tee log`` hung) and the output folder's lock. Linux only
+    (prctl PR_SET_PDEATHSIG); elsewhere the workers end when their pipe to the parent closes.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def render_events(
@@ -233,11 +260,7 @@ def render_events(
     """
     revisions = revisions or {}
     first = first_revision(programme)
-    keys = (
-        {event.id: event_key(programme, event, revisions.get(event.id, first)) for event in programme.events}
-        if cache is not None
-        else {}
-    )
+    keys = event_keys(programme, revisions, first) if cache is not None else {}
     blocks: dict[str, bytes] = {}
     missing: list[Event] = []
     for event in programme.events:
@@ -254,25 +277,26 @@ def render_events(
     return {event.id: blocks[event.id] for event in programme.events}
 
 
-def timezone_component(programme: Programme) -> icalendar.Timezone | None:
-    """The conference's VTIMEZONE, limited to the years its events span (None for UTC,
-    whose times are written with a Z and need none).
-
-    Built from the zoneinfo database (icalendar's pytz provider writes the DTSTART of a
-    return to standard time in the new offset, where RFC 5545 wants the old one). The
-    COMMENT icalendar adds is dropped: RFC 5545 allows none at the VTIMEZONE level.
-    """
-    if programme.conference.timezone == "UTC":
-        return None
+def vtimezone(programme: Programme) -> bytes:
+    """The conference's VTIMEZONE, limited to the years its events span (empty for UTC, whose
+    times are written with a Z and need none), checked against every event's start and end:
+    ZoneDataError if a calendar app would read any of them as another instant."""
+    name = programme.conference.timezone
+    if name == zones.UTC_NAME:
+        return b""
     years = [e.start.year for e in programme.events] + [e.end.year for e in programme.events]
-    component = icalendar.Timezone.from_tzid(
-        programme.conference.timezone,
-        tzp=TZP("zoneinfo"),
-        first_date=date(min(years), 1, 1),
-        last_date=date(max(years) + 1, 1, 1),
-    )
-    component.pop("COMMENT", None)
-    return component
+    data = zones.vtimezone(name, date(min(years), 1, 1), date(max(years) + 1, 1, 1))
+    moments = ((f"{e.id}.{end}", getattr(e, end)) for e in programme.events for end in ("start", "end"))
+    zones.verify(data, name, moments)
+    return data
+
+
+def timezone_component(programme: Programme) -> icalendar.Timezone | None:
+    """``vtimezone`` as an icalendar component (None for UTC)."""
+    data = vtimezone(programme)
+    if not data:
+        return None
+    return cast("icalendar.Timezone", icalendar.Timezone.from_ical(data))
 
 
 class CalendarHeads:
@@ -281,7 +305,7 @@ class CalendarHeads:
 
     Feeds differ only in their name and description, so icalendar serialises the calendar
     once, with markers in their place, and each feed gets the lines with its own values,
-    escaped by icalendar's vText, then folded: the same bytes as serialising each feed's
+    escaped as icalendar's vText escapes, then folded: the same bytes as serialising each feed's
     calendar (tests/test_scale.py), without a full icalendar pass for each of thousands of
     per-paper files. The markers hold a control character, which no loaded text can contain.
     """
@@ -290,16 +314,14 @@ class CalendarHeads:
     DESCRIPTION = "\x01description\x01"
 
     def __init__(self, programme: Programme) -> None:
-        zone = timezone_component(programme)
-        self.vtimezone = bytes(zone.to_ical()) if zone is not None else b""
+        self.vtimezone = vtimezone(programme)
         marked = Feed(id="marker", name=self.NAME, description=self.DESCRIPTION, events=())
         self.lines = [str(line) for line in calendar_component(programme, marked).content_lines() if line]
         assert self.lines[-1] == "END:VCALENDAR"
         self.lines.pop()
 
     def __call__(self, feed: Feed) -> bytes:
-        name = icalendar.vText(feed.name).to_ical().decode()
-        description = icalendar.vText(feed.description).to_ical().decode()
+        name, description = escape_text(feed.name), escape_text(feed.description)
         lines = (line.replace(self.NAME, name).replace(self.DESCRIPTION, description) for line in self.lines)
         return b"\r\n".join(fold(line.encode("utf-8")) for line in lines) + b"\r\n" + self.vtimezone
 
