@@ -691,17 +691,6 @@ def test_etag_and_last_modified_describe_the_same_version(server: PreviewServer)
     assert seen == set(tags), "both versions were served"
 
 
-@pytest.mark.parametrize("path", ["/.all.ics.x1y2z3.tmp", "/papers/.word2vec.ics.abc.tmp", "/.git/config"])
-def test_dot_files_are_never_served(site: tuple[str, Path], path: str) -> None:
-    url, output = site
-    (output / ".git").mkdir()
-    for name in ("papers/.word2vec.ics.abc.tmp", ".all.ics.x1y2z3.tmp", ".git/config"):
-        (output / name).write_bytes(b"temporary")
-    reply = request(url, path)
-    assert reply.status == 404
-    assert b"temporary" not in reply.body
-
-
 def test_it_listens_on_ipv6(tmp_path: Path) -> None:
     output = tmp_path / "output"
     build(EVENTS, output)
