@@ -18,7 +18,6 @@ or the new version; the next build computes the same revisions again and finishe
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import re
 import tempfile
@@ -26,6 +25,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from confcal.errors import WriteError as WriteError
 from confcal.faults import fault
 
 # mkstemp's names: ".<target name>." + 8 characters from this alphabet + ".tmp".
@@ -34,10 +34,6 @@ _TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 class UnsafePathError(ValueError):
     """A relative path that would land outside the output folder."""
-
-
-class WriteError(OSError):
-    """The output folder cannot be written; ``str()`` is one line that says where and why."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +138,8 @@ def _sync_folder(folder: Path) -> None:
 def _sync_filesystem(folder: Path) -> None:
     """Flush every staged file with one syncfs(2), far cheaper than an fsync per file
     (benchmarks/durability.py); os.sync() where syncfs is not available."""
+    import ctypes  # only when there is something to flush: `confcal build` skipped imports none of it
+
     libc = ctypes.CDLL(None, use_errno=True)
     syncfs = getattr(libc, "syncfs", None)
     if syncfs is None:
