@@ -164,14 +164,39 @@ def remove_temporary_files(root: Path, folders: Collection[str]) -> None:
                     Path(entry.path).unlink(missing_ok=True)
 
 
+def _sizes(folder: Path) -> dict[str, int]:
+    """Size of every file (or link to one) in ``folder``, from one directory listing."""
+    sizes: dict[str, int] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if entry.is_file():
+                        sizes[entry.name] = entry.stat().st_size
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    return sizes
+
+
 def changed_files(root: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
-    """``files`` split into those whose bytes differ from the folder's and those already there."""
+    """``files`` split into those whose bytes differ from the folder's and those already there.
+
+    Each folder is listed once: a file that is missing or of another size has changed without
+    being opened; only a file of the same size is read and compared.
+    """
     written: list[str] = []
     unchanged: list[str] = []
+    listed: dict[Path, dict[str, int]] = {}
     for relative in sorted(files):
         target = safe_target(root, relative)
+        if target.parent not in listed:
+            listed[target.parent] = _sizes(target.parent)
+        data = files[relative]
+        if listed[target.parent].get(target.name) != len(data):
+            written.append(relative)
+            continue
         try:
-            same = target.read_bytes() == files[relative]
+            same = target.read_bytes() == data
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             same = False
         (unchanged if same else written).append(relative)
