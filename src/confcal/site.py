@@ -22,7 +22,7 @@ from html import escape
 from confcal import zones
 from confcal.budget import Oversize, megabytes
 from confcal.feeds import Feed
-from confcal.model import KIND_LABELS, Event, Programme
+from confcal.model import Event, Programme
 from confcal.picks import pick_key, picks_head
 from confcal.render import CalendarHeads, award, location, uid
 
@@ -329,7 +329,9 @@ def _controls(programme: Programme, feeds: Sequence[Feed], days: Sequence[date])
     """Search, filters and the time-zone switch: shown only with the script."""
     kinds = dict.fromkeys(event.kind for event in programme.events)
     day_options = "".join(f'<option value="{day.isoformat()}">{day:%a %-d %b}</option>' for day in days)
-    kind_options = "".join(f'<option value="{kind}">{_text(KIND_LABELS[kind])}</option>' for kind in kinds)
+    kind_options = "".join(
+        f'<option value="{kind}">{_text(programme.kind(kind).label)}</option>' for kind in kinds
+    )
     feed_options = "".join(
         f'<option value="{_attr(feed.id)}">{_text(feed.name)}</option>' for feed in feeds[1:]
     )
@@ -401,19 +403,25 @@ def _programme_section(
 
 def _event(programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]) -> str:
     paper = programme.paper(event.paper)
-    kinds = " and ".join(f"its {KIND_LABELS[e.kind].lower()}" for e in paper_file.events)
+    label = programme.kind(event.kind).label
+    kinds = " and ".join(f"its {programme.kind(e.kind).label.lower()}" for e in paper_file.events)
     place = location(programme, event) or "Place not announced"
     title = _text(paper.title)
+    what = "paper" if paper.is_paper else label.lower()
+    add = f"{what} ({kinds})" if paper.is_paper or len(paper_file.events) > 1 else what
+    speakers = ", ".join(str(person) for person in paper.speakers)
+    category = award(programme, paper)
     when = zones.span(event.start, event.end, event.start.tzinfo, dates=False)
     rows = [
         '<button type="button" class="star needs-js" aria-pressed="false">Pick</button>',
         f'<p class="when"><time datetime="{event.start.isoformat()}" data-end="{event.end.isoformat()}">'
-        f"{_text(when)}</time> · {_text(KIND_LABELS[event.kind])}</p>",
+        f"{_text(when)}</time> · {_text(label)}</p>",
         f"<h4>{title}</h4>",
         f'<p class="where">{_text(event.session)} · {_text(place)}</p>',
-        f'<p class="muted authors">{_text(", ".join(paper.authors))}</p>',
-        f"<p>{_text(award(programme, paper))}</p>",
-        f'<p><a href="{_attr(paper_file.filename)}">Add this paper ({_text(kinds)}) '
+        f'<p class="muted authors">{_text(", ".join(paper.authors))}</p>' if paper.authors else "",
+        f"<p>Speakers: {_text(speakers)}</p>" if speakers else "",
+        f"<p>{_text(category)}</p>" if category else "",
+        f'<p><a href="{_attr(paper_file.filename)}">Add this {_text(add)} '
         f'to your calendar<span class="vh">: {title}</span></a></p>',
     ]
     attributes = (
