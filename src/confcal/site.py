@@ -140,7 +140,8 @@ def _feeds_section(programme: Programme, feeds: Sequence[Feed], too_big: Mapping
     for feed in feeds:
         links = feed_links(feed, base_url=base_url)
         name = _text(feed.name)
-        count = len(feed.events)
+        count = sum(1 for event in feed.events if event.status != "cancelled")
+        cancelled = len(feed.events) - count
         actions = []
         oversize = too_big.get(feed.id)
         if links.subscribe and not oversize:
@@ -159,7 +160,8 @@ def _feeds_section(programme: Programme, feeds: Sequence[Feed], too_big: Mapping
         lines += [
             '<article class="feed">',
             f"<h3>{name}</h3>",
-            f'<p class="muted">{count} event{"" if count == 1 else "s"}</p>',
+            f'<p class="muted">{count} event{"" if count == 1 else "s"}'
+            f"{f' (and {cancelled} cancelled)' if cancelled else ''}</p>",
             _too_big_note(oversize, feeds, too_big) if oversize else "",
             f'<ul class="actions">{"".join(actions)}</ul>',
             "</article>",
@@ -201,22 +203,32 @@ def _programme_section(programme: Programme, paper_files: dict[str, Feed]) -> li
 
 
 def _event(programme: Programme, event: Event, paper_file: Feed) -> str:
+    """One event of the programme; a cancelled one struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
-    kinds = " and ".join(f"its {KIND_LABELS[e.kind].lower()}" for e in paper_file.events)
     place = location(programme, event) or "Place not announced"
     title = _text(paper.title)
     when = zones.span(event.start, event.end, event.start.tzinfo, dates=False)
-    rows = [
-        f'<p class="when"><time datetime="{event.start.isoformat()}">{_text(when)}</time>'
-        f" · {_text(KIND_LABELS[event.kind])}</p>",
-        f"<h4>{title}</h4>",
+    time = f'<time datetime="{event.start.isoformat()}">{_text(when)}</time>'
+    kind = _text(KIND_LABELS[event.kind])
+    details = [
         f"<p>{_text(event.session)} · {_text(place)}</p>",
         f'<p class="muted">{_text(", ".join(paper.authors))}</p>',
         f"<p>{_text(award(programme, paper))}</p>",
-        f'<p><a href="{_attr(paper_file.filename)}">Add this paper ({_text(kinds)}) '
-        f'to your calendar<span class="vh">: {title}</span></a></p>',
     ]
-    return f'<li class="event">{"".join(rows)}</li>'
+    if event.status == "cancelled":
+        rows = [
+            f'<p class="when"><strong>Cancelled</strong> · <s>{time}</s> · {kind}</p>',
+            f"<h4><s>{title}</s></h4>",
+        ]
+        return f'<li class="event cancelled">{"".join(rows + details)}</li>'
+    happening = [e for e in paper_file.events if e.status != "cancelled"]
+    kinds = " and ".join(f"its {KIND_LABELS[e.kind].lower()}" for e in happening)
+    rows = [f'<p class="when">{time} · {kind}</p>', f"<h4>{title}</h4>"]
+    link = (
+        f'<p><a href="{_attr(paper_file.filename)}">Add this paper ({_text(kinds)}) '
+        f'to your calendar<span class="vh">: {title}</span></a></p>'
+    )
+    return f'<li class="event">{"".join([*rows, *details, link])}</li>'
 
 
 def _zone_labels(programme: Programme) -> str:
