@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from confcal import zones
 from confcal.model import Event, Programme
 
 OVERALL_FEED_ID = "all"
@@ -34,7 +35,7 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
         name=conference.name,
         description=(
             f"{conference.full_name}, {dates}, {where}: every event in this programme. "
-            f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+            + zones.times_note(conference.timezone)
         ),
         events=programme.events,
     )
@@ -44,7 +45,7 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
             name=f"{conference.name}: {category.name}",
             description=(
                 f"{category.name} at {conference.full_name}, {dates}, {where}. "
-                f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+                + zones.times_note(conference.timezone)
             ),
             events=tuple(e for e in programme.events if programme.paper(e.paper).category == category.id),
         )
@@ -56,7 +57,7 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
             name=f"{conference.name}: {spec.name}",
             description=(
                 f"{spec.name} at {conference.full_name}, {dates}, {where}. "
-                f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+                + zones.times_note(conference.timezone)
             ),
             events=tuple(e for e in programme.events if spec.filters.matches(programme, e)),
         )
@@ -74,7 +75,7 @@ def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
             name=f"{conference.name}: {paper.title}",
             description=(
                 f"{paper.title} ({programme.category(paper.category).name}) at {conference.full_name}. "
-                f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+                + zones.times_note(conference.timezone)
             ),
             events=programme.events_of(paper.id),
             folder=PAPERS_FOLDER,

@@ -220,6 +220,11 @@ def span(start: datetime, end: datetime, place: tzinfo | None, *, dates: bool = 
     return f"{begin} {start:%Z}–{until} {end:%Z}{later}"
 
 
+def times_note(name: str) -> str:
+    """The sentence every feed's description ends with."""
+    return f"Times are set in {name}; your calendar shows them in your own time zone."
+
+
 def spans_clock_change(start: datetime, end: datetime) -> bool:
     """Whether the wall-clock length of an event differs from its real length."""
     return start.utcoffset() != end.utcoffset()
