@@ -412,6 +412,42 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ),
         [(("board = 1523", 0), "papers[0].poster.board: expected a string, found an integer (1523)")],
     ),
+    (
+        "a link with a quote and angle brackets",
+        edit(
+            'url = "https://github.com/huggingface/datablations"', 'url = "https://github.com/x\\"><b>"'
+        ).replace(
+            b'url = "https://leap-stc.github.io/ClimSim"', b"url = 'https://leap-stc.github.io/<ClimSim>'"
+        ),
+        [
+            (
+                ("links = [", 0),
+                "papers[2].links[0].url: 'https://github.com/x\"><b>' holds U+0022 at position 20, which a "
+                "link must not hold as it is; percent-encode it (a space is %20, a quote %22)",
+            ),
+            (
+                ("links = [", 1),
+                "papers[4].links[1].url: 'https://leap-stc.github.io/<ClimSim>' holds U+003C at position 27, "
+                "which a link must not hold as it is; percent-encode it (a space is %20, a quote %22)",
+            ),
+        ],
+    ),
+    (
+        "ids that are Windows device names",
+        edit('id = "word2vec"', 'id = "con"').replace(b'id = "climsim"', b'id = "nul"'),
+        [
+            (
+                ('id = "nul"', 0),
+                "papers[4].id: 'nul' is a device name on Windows, where no file may be called nul.ics; "
+                "choose another id (like 'nul-1')",
+            ),
+            (
+                ('id = "con"', 0),
+                "papers[6].id: 'con' is a device name on Windows, where no file may be called con.ics; "
+                "choose another id (like 'con-1')",
+            ),
+        ],
+    ),
 ]
 
 

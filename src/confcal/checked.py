@@ -18,6 +18,26 @@ ID_MAX_LENGTH = 80
 # C0 controls except TAB and LF, DEL and the C1 range: RFC 5545 allows none of them in a value.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+# Characters a URL must not hold as they are: they end an attribute or a property, or mean
+# something else to some parsers (a backslash is a slash to browsers); percent-encode them.
+_URL_UNSAFE = frozenset("\"'<>\\^`{|}")
+# Device names Windows refuses as file names, with any extension: an id that becomes one
+# (con.ics, papers/aux.ics) breaks a checkout of the output folder there.
+WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
+)
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be written into a page or a feed as a link, or None."""
+    for position, character in enumerate(value):
+        if character in _URL_UNSAFE or character.isspace() or not character.isprintable():
+            return (
+                f"{show(value)} holds U+{ord(character):04X} at position {position}, which a link "
+                "must not hold as it is; percent-encode it (a space is %20, a quote %22)"
+            )
+    return None
+
 
 T = TypeVar("T")
 
@@ -158,10 +178,20 @@ class CheckedReader:
                 f"single hyphens (like 'oral-2d'), at most {ID_MAX_LENGTH} characters",
             )
             return ""
+        if value in WINDOWS_DEVICES:
+            self.problem(
+                f"{path}.{key}",
+                f"{show(value)} is a device name on Windows, where no file may be called "
+                f"{value}.ics; choose another id (like '{value}-1')",
+            )
+            return ""
         return value
 
     def url(self, table: Mapping[str, Any], key: str, path: str) -> str:
         value = self.text(table, key, path)
+        if value and (problem := url_problem(value)):
+            self.problem(f"{path}.{key}", problem)
+            return ""
         if value and not _URL.fullmatch(value):
             self.problem(f"{path}.{key}", f"{show(value)} is not a URL; expected https://…")
             return ""

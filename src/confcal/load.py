@@ -12,7 +12,7 @@ from typing import Any, cast
 import tomli
 
 from confcal import zones
-from confcal.checked import CheckedReader, close_match, found, show, type_name
+from confcal.checked import CheckedReader, close_match, found, show, type_name, url_problem
 from confcal.errors import EventsFileError, Problem
 from confcal.model import (
     ABSTRACTS,
@@ -104,8 +104,10 @@ def normalise_base_url(value: str) -> str:
     """The public address of the output folder as an https URL ending in "/"; ValueError if it is not one."""
     import urllib.parse  # only for files that set a base_url
 
+    if problem := url_problem(value):
+        raise ValueError(problem)
     parts = urllib.parse.urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment or " " in value:
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
         raise ValueError(
             f"{show(value)} is not a public address; expected an https URL without query or fragment "
             "like 'https://example.org/neurips-2023/'"

@@ -73,7 +73,8 @@ def feed_links(feed: Feed, *, base_url: str) -> FeedLinks:
     return FeedLinks(
         download=feed.filename,
         subscribe=webcal,
-        google=f"https://calendar.google.com/calendar/render?cid={webcal}",
+        # The address stays readable, but &, #, %, ? and the like are encoded (FEEDS.md).
+        google="https://calendar.google.com/calendar/render?cid=" + urllib.parse.quote(webcal, safe=":/"),
         outlook=f"https://outlook.live.com/calendar/0/addfromweb?{query}",
     )
 
