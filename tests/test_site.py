@@ -23,7 +23,7 @@ from confcal.cli import cli
 from confcal.feeds import Feed, feeds
 from confcal.load import load
 from confcal.model import Programme
-from confcal.site import INDEX, feed_links
+from confcal.site import CHANGES_FEED, INDEX, feed_links
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
@@ -262,7 +262,15 @@ def test_page_is_self_contained_and_structured(published: Path) -> None:
     for tag, attrs in page.tags:
         assert tag not in {"script", "img", "iframe", "object"}, tag
         if tag == "link":
-            assert attrs == {"rel": "icon", "href": "data:,"}, "only the empty icon that stops /favicon.ico"
+            assert attrs in (
+                {"rel": "icon", "href": "data:,"},
+                {
+                    "rel": "alternate",
+                    "type": "application/atom+xml",
+                    "title": "Programme changes",
+                    "href": CHANGES_FEED,
+                },
+            ), "only the empty icon that stops /favicon.ico, and the changes feed beside the page"
         assert "src" not in attrs
         assert not any(name.startswith("on") for name in attrs)
     assert "url(" not in html

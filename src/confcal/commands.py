@@ -79,7 +79,8 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     Runs the build's validation, then the programme checks: a room or poster board
     holding two events at once and an oral or poster outside the conference dates
     (errors); a talk outside the dates or an event with no place (warnings); events
-    that overlap, so attendees must choose (info). Exit 0 without errors, 1 with.
+    that overlap, so attendees must choose (info). Exit 0 without errors, 1 with, 2 when
+    EVENTS cannot be read as a programme at all (its problems are reported the same way).
 
     \b
     Example:
@@ -90,14 +91,14 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     from confcal.load import load
 
     try:
-        findings = checks.check(load(events))
+        findings, status = checks.check(load(events)), None
     except EventsFileError as error:
-        findings = checks.invalid_file(error)
+        findings, status = checks.invalid_file(error), checks.UNLOADABLE
     if strict:
         findings = checks.strict(findings)
     report = checks.report_json if output_format == "json" else checks.report_text
     click.echo(report(str(events), findings))
-    raise SystemExit(checks.exit_code(findings))
+    raise SystemExit(status or checks.exit_code(findings))
 
 
 def _resolve_zone(programme: Programme, name: str | None) -> tzinfo | None:
@@ -209,7 +210,7 @@ def export(
     """
     from confcal.lock import hold
     from confcal.render import render_events, render_feeds
-    from confcal.revisions import revise
+    from confcal.revisions import revise_published
     from confcal.state import STATE_FILE, read_state
     from confcal.write import why_not, write_atomic
 
@@ -221,7 +222,7 @@ def export(
     if previous is None:
         click.echo(NO_STATE.format(state=published / STATE_FILE), err=True)
     state_name = str(published / STATE_FILE)
-    revisions = revise(programme, previous.events if previous else {}, state_name=state_name).revisions
+    revisions = revise_published(programme, previous, state_name=state_name).revisions
     blocks = render_events(programme, revisions=revisions)
     if alarm is not None:
         from confcal.reminders import with_alarms

@@ -52,7 +52,8 @@ def award(programme: Programme, paper: Paper) -> str:
     return f"{name} ({paper.subcategory} category)" if paper.subcategory else name
 
 
-def description(programme: Programme, event: Event) -> str:
+def description(programme: Programme, event: Event, notice: str = "") -> str:
+    """Plain text; ``notice`` (what changed in the latest release) comes first, on its own."""
     paper = programme.paper(event.paper)
     conference = programme.conference
     where = location(programme, event) or "not announced"
@@ -67,7 +68,8 @@ def description(programme: Programme, event: Event) -> str:
     details.append(
         "Streamed and available virtually." if event.kind in conference.streamed else "Not streamed."
     )
-    blocks = ["\n".join(details), f"Authors: {', '.join(paper.authors)}"]
+    blocks = [notice] if notice else []
+    blocks += ["\n".join(details), f"Authors: {', '.join(paper.authors)}"]
     if paper.note:
         blocks.append(paper.note)
     if paper.abstract and conference.abstracts != "none":
@@ -141,7 +143,7 @@ def event_properties(
     ]
     if place := location(programme, event):
         properties.append(("location", place))
-    properties.append(("description", description(programme, event)))
+    properties.append(("description", description(programme, event, revision.notice)))
     if paper.url:
         properties.append(("url", paper.url))
     properties += [

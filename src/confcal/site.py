@@ -20,6 +20,8 @@ from confcal.model import KIND_LABELS, Event, Programme
 from confcal.render import award, location
 
 INDEX = "index.html"
+CHANGES_PAGE = "changes.html"
+CHANGES_FEED = "changes.atom"
 
 _CSS = """
 :root { color-scheme: light; }
@@ -79,6 +81,22 @@ def feed_links(feed: Feed, *, base_url: str) -> FeedLinks:
     )
 
 
+def page_head(title: str) -> list[str]:
+    """The start of a page, to its ``</head>``; every page links the changes feed."""
+    return [
+        "<!doctype html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="icon" href="data:,">',
+        f'<link rel="alternate" type="application/atom+xml" title="Programme changes" href="{CHANGES_FEED}">',
+        f"<title>{_text(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+    ]
+
+
 def render_index(
     programme: Programme,
     *,
@@ -93,21 +111,15 @@ def render_index(
     conference = programme.conference
     paper_files = {feed.id: feed for feed in papers}
     parts = [
-        "<!doctype html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<link rel="icon" href="data:,">',
-        f"<title>{_text(conference.name)}: programme and calendar feeds</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
+        *page_head(f"{conference.name}: programme and calendar feeds"),
         "<body>",
         "<header>",
         f"<h1>{_text(conference.name)}</h1>",
         f"<p>{_text(conference.full_name)}</p>" if conference.full_name != conference.name else "",
         f'<p class="muted">{_text(_when_and_where(programme))}</p>',
         f'<p><a href="{_attr(conference.website)}">Conference website</a></p>' if conference.website else "",
+        f'<p><a href="{CHANGES_PAGE}">Programme changes</a>: every move, new room and cancellation, '
+        f'also as an <a href="{CHANGES_FEED}">Atom feed</a>.</p>',
         "</header>",
         "<main>",
         *_feeds_section(programme, feeds, {o.feed.id: o for o in too_big}),
@@ -221,7 +233,7 @@ def _event(programme: Programme, event: Event, paper_file: Feed) -> str:
             f'<p class="when"><strong>Cancelled</strong> · <s>{time}</s> · {kind}</p>',
             f"<h4><s>{title}</s></h4>",
         ]
-        return f'<li class="event cancelled">{"".join(rows + details)}</li>'
+        return f'<li class="event cancelled" id="{_attr(event.id)}">{"".join(rows + details)}</li>'
     happening = [e for e in paper_file.events if e.status != "cancelled"]
     kinds = " and ".join(f"its {KIND_LABELS[e.kind].lower()}" for e in happening)
     rows = [f'<p class="when">{time} · {kind}</p>', f"<h4>{title}</h4>"]
@@ -229,7 +241,7 @@ def _event(programme: Programme, event: Event, paper_file: Feed) -> str:
         f'<p><a href="{_attr(paper_file.filename)}">Add this paper ({_text(kinds)}) '
         f'to your calendar<span class="vh">: {title}</span></a></p>'
     )
-    return f'<li class="event">{"".join([*rows, *details, link])}</li>'
+    return f'<li class="event" id="{_attr(event.id)}">{"".join([*rows, *details, link])}</li>'
 
 
 def _zone_labels(programme: Programme) -> str:
