@@ -70,7 +70,7 @@ def test_an_edit_rewrites_exactly_the_files_that_hold_the_event(events_copy: Pat
     # The page lists the board too; the state file records every published slot; the change
     # is a release on the changes page and in its feed.
     changes = ["changes.atom", "changes.html"]
-    assert sorted(report.written) == sorted([*holding, *changes, "confcal-state.json", "index.html"])
+    assert sorted(report.written) == sorted({*holding, *changes, "confcal-state.json", "index.html"})
     assert "papers/climsim.ics" in holding
     assert "all.ics" in holding
     assert "outstanding-datasets-and-benchmarks.ics" in holding

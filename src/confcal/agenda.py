@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 
 from confcal import zones
-from confcal.model import KIND_LABELS, Event, Programme, event_sort_key
+from confcal.model import Event, Programme, event_sort_key
 
 Style = Callable[[str, str], str]
 
@@ -31,6 +31,14 @@ def _title(programme: Programme, event: Event) -> str:
     return f"Cancelled: {title}" if event.status == "cancelled" else title
 
 
+def _place(programme: Programme, event: Event) -> str:
+    """The room or board; an off-site venue's name after it (or alone)."""
+    if event.venue:
+        venue = programme.venue(event.venue).name
+        return f"{event.place}, {venue}" if event.place else venue
+    return event.place or "–"
+
+
 def agenda(
     programme: Programme, events: Iterable[Event], *, zone: tzinfo | None, style: Style = plain
 ) -> str:
@@ -39,9 +47,9 @@ def agenda(
     rows = [
         (
             zones.span(event.start, event.end, zone, dates=False),
-            KIND_LABELS[event.kind],
+            programme.kind(event.kind).label,
             _title(programme, event),
-            event.place or "–",
+            _place(programme, event),
         )
         for event in ordered
     ]
