@@ -40,7 +40,8 @@ class ConfcalGroup(click.Group):
             bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
             raise bad_input(error.report()) from None
         except WriteError as error:  # the output folder: read-only, full, not ours, locked
-            raise click.ClickException(str(error)) from None
+            bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
+            raise bad_input(str(error)) from None
 
 
 def cache_folder() -> Path:
