@@ -12,9 +12,8 @@ import click
 
 from confcal import __version__
 from confcal.commands import agenda, check, export
-from confcal.errors import STALE_STAMP, EventsFileError
+from confcal.errors import STALE_STAMP, EventsFileError, WriteError
 from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
-from confcal.write import WriteError
 
 if TYPE_CHECKING:
     from confcal.model import Programme
