@@ -12,6 +12,7 @@ from confcal.load import load
 from confcal.model import Programme
 from confcal.render import render_events, render_feeds
 from confcal.revisions import STATE_FILE, Revised, State, dump_state, parse_state, revise
+from confcal.schedule import render_schedules
 from confcal.site import INDEX, render_index
 from confcal.write import WriteReport, write_files
 
@@ -79,6 +80,7 @@ def render_plan(
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
     files[INDEX] = render_index(programme, feeds=every_feed, papers=per_paper, updated=latest)
+    files.update(render_schedules(programme))
     if alarm is not None:
         from confcal.reminders import reminder_feeds
 

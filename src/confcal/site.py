@@ -16,6 +16,7 @@ from html import escape
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Programme
 from confcal.render import award, location
+from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML
 
 INDEX = "index.html"
 
@@ -102,6 +103,7 @@ def render_index(
         "</header>",
         "<main>",
         *_feeds_section(programme, feeds),
+        *_schedule_section(programme),
         *_programme_section(programme, paper_files),
         "</main>",
         "<footer>",
@@ -212,6 +214,27 @@ def _offset(value: str) -> str:
 def _when_and_where(programme: Programme) -> str:
     conference = programme.conference
     return f"{conference.start:%-d %B} – {conference.end:%-d %B %Y} · {conference.venue}, {conference.city}"
+
+
+def _schedule_section(programme: Programme) -> list[str]:
+    """schedule.xml and schedule.json, for phone apps, and a Giggity link with a public address."""
+    base_url = programme.conference.base_url
+    actions = []
+    if base_url:
+        giggity = f"https://ggt.gaa.st/#url={base_url}{SCHEDULE_XML}"
+        actions.append(f'<li><a href="{_attr(giggity)}">Open in Giggity (Android)</a></li>')
+    actions += [
+        f'<li><a href="{SCHEDULE_XML}">{SCHEDULE_XML}</a></li>',
+        f'<li><a href="{SCHEDULE_JSON}">{SCHEDULE_JSON}</a></li>',
+    ]
+    return [
+        '<section aria-labelledby="apps">',
+        '<h2 id="apps">Conference apps</h2>',
+        "<p>The programme in the schedule format of conference apps such as Giggity, "
+        "EventFahrplan and ConfClerk: add the address of schedule.xml in the app.</p>",
+        f'<ul class="actions">{"".join(actions)}</ul>',
+        "</section>",
+    ]
 
 
 def _text(value: str) -> str:
