@@ -1,19 +1,30 @@
-"""Benchmark confcal builds at 1×, 3× and 10× the size of NeurIPS 2023.
+"""confcal's build times as ratios to floors measured in the same run.
 
-    .venv/bin/python -m benchmarks.bench [--scales 1 3 10] [--runs 3]
+    .venv/bin/python -m benchmarks.bench            # NeurIPS size (1×) and 10×: about 10 minutes
+    .venv/bin/python -m benchmarks.bench --quick    # 1× only, 3 runs: about a minute
 
-For each size it generates a synthetic programme (benchmarks/synth.py) and times, as separate
-processes: a cold build (empty output folder, empty cache), a rebuild with nothing changed, a
-rebuild after editing one event, and the straightforward approach (every file built and
-serialised on its own with icalendar) on the same input. It prints medians, events per second
-and peak RSS. Finally it compares the start-up cost of building the 13-event award programme with
-`python -c "import icalendar, pytz, click"`.
+Every figure is a separate process (`python -m confcal build`, or the floor), timed with
+os.wait4: wall time, and user CPU time of the process and every child it waited for (the
+render workers). Each confcal figure is measured interleaved with its floor, A B A B …, and
+the ratio printed is the median of the ratios of the pairs, so a machine busy with other work
+slows both sides of a pair alike:
+
+- cold build (empty output, --no-cache) / the floor (benchmarks/floor.py: parse the same
+  events file with tomli and write the same bytes into the same files atomically);
+- no-op rebuild, and rebuild after editing one poster board / `tomli.load` of the same file
+  (a python process that only parses it);
+- 10× cold / 1× cold (and the peak RSS of the 10× build);
+- the 13-event award programme (rebuilt, and built into an empty folder) /
+  `python -c "import icalendar, pytz, click"`.
+
+The programmes are benchmarks/synth.py's (`--papers 3540 --seed 1` is NeurIPS size).
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import marshal
 import os
 import platform
 import shutil
@@ -23,134 +34,210 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.synth import programme
 
 ROOT = Path(__file__).resolve().parent.parent
 NEURIPS_PAPERS = 3540
+EDIT = ('board = "#1"\n', 'board = "#1a"\n')
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time in seconds and peak RSS in MiB of one child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(
-            f"failed: {' '.join(command)}\n{process.stderr.read().decode() if process.stderr else ''}"
-        )
-    return elapsed, usage.ru_maxrss // 1024
+@dataclass(frozen=True)
+class Sample:
+    """One process: wall time and user CPU time (with its children) in seconds, peak RSS in MiB."""
+
+    wall: float
+    user: float
+    rss: float
+
+
+Pairs = tuple[tuple[Sample, Sample], ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    pairs: Pairs
+    target: str
+
+    def median(self, side: int, field: str) -> float:
+        return statistics.median(float(getattr(pair[side], field)) for pair in self.pairs)
+
+    def ratio(self, field: str) -> float:
+        return statistics.median(float(getattr(a, field)) / float(getattr(b, field)) for a, b in self.pairs)
+
+
+def run(command: list[str], *, env: dict[str, str]) -> Sample:
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"failed: {' '.join(command)}\n{errors.read().decode()}")
+    return Sample(wall=wall, user=usage.ru_utime, rss=usage.ru_maxrss / 1024)
+
+
+def interleaved(
+    runs: int, a: Callable[[], Sample], b: Callable[[], Sample]
+) -> tuple[tuple[Sample, Sample], ...]:
+    return tuple((a(), b()) for _ in range(runs))
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def mtimes(folder: Path) -> dict[Path, int]:
     return {path: path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
 
 
-def median_of(runs: int, once: Callable[[], tuple[float, int]]) -> tuple[float, int]:
-    results = [once() for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+class Bench:
+    def __init__(self, work: Path, runs: int) -> None:
+        self.work = work
+        self.runs = runs
+        self.env = dict(os.environ, PYTHONHASHSEED="0", XDG_CACHE_HOME=str(work / "cache"))
+        self.env.pop("SOURCE_DATE_EPOCH", None)
+        self.notes: list[str] = []
 
+    def confcal(self, *args: str) -> Sample:
+        return run([sys.executable, "-m", "confcal", *args], env=self.env)
 
-def bench_scale(scale: int, runs: int, work: Path) -> dict[str, float]:
-    events = work / f"programme-{scale}x.toml"
-    text = programme(NEURIPS_PAPERS * scale, seed=1)
-    events.write_text(text, encoding="utf-8")
-    count = text.count("[papers.oral]") + text.count("[papers.poster]") + text.count("[papers.talk]")
-    build = [sys.executable, "-m", "confcal", "build", str(events), "-o"]
-    env = dict(os.environ, PYTHONHASHSEED="0")
-    env.pop("SOURCE_DATE_EPOCH", None)
+    def python(self, *args: str) -> Sample:
+        return run([sys.executable, *args], env=self.env)
 
-    def cold() -> tuple[float, int]:
-        shutil.rmtree(work / "out", ignore_errors=True)
-        shutil.rmtree(work / "cache", ignore_errors=True)
-        return run([*build, str(work / "out")], env | {"XDG_CACHE_HOME": str(work / "cache")})
+    def cold(self, events: Path, out: Path) -> Sample:
+        shutil.rmtree(out, ignore_errors=True)
+        return self.confcal("build", "--no-cache", str(events), "-o", str(out))
 
-    cold_time, cold_rss = median_of(runs, cold)
-    files = sum(1 for _ in (work / "out").rglob("*") if _.is_file())
-    warm_env = env | {"XDG_CACHE_HOME": str(work / "cache")}
-    before = mtimes(work / "out")
-    noop_time, _ = median_of(runs, lambda: run([*build, str(work / "out")], warm_env))
-    untouched = mtimes(work / "out") == before
+    def parse(self, events: Path) -> Sample:
+        return self.python("-c", "import sys, tomli; tomli.load(open(sys.argv[1], 'rb'))", str(events))
 
-    def straightforward() -> tuple[float, int]:
-        shutil.rmtree(work / "plain", ignore_errors=True)
-        return run(
-            [sys.executable, "-m", "benchmarks.straightforward", str(events), str(work / "plain")], env
+    def programme(self, papers: int, name: str) -> tuple[Path, str]:
+        events = self.work / f"{name}.toml"
+        text = programme(papers, seed=1)
+        events.write_text(text, encoding="utf-8")
+        return events, text
+
+    def scale_rows(self, papers: int) -> list[Row]:
+        events, text = self.programme(papers, "programme")
+        out, floor_out = self.work / "out", self.work / "floor"
+        self.cold(events, out)
+        written = files_of(out)
+        files = self.work / "files.marshal"
+        files.write_bytes(marshal.dumps(written))
+        count = sum(text.count(f"[papers.{kind}]") for kind in ("oral", "poster", "talk"))
+        self.notes.append(
+            f"1×: {count} events, {len(written)} files, {sum(map(len, written.values())):,} bytes"
         )
 
-    # One run above 1×: the straightforward build takes minutes there, and its cost is not in doubt.
-    plain_time, plain_rss = median_of(runs if scale == 1 else 1, straightforward)
-    same = all(
-        (work / "plain" / p.relative_to(work / "out")).read_bytes() == p.read_bytes()
-        for p in (work / "out").rglob("*")
-        if p.is_file()
-    )
-    edited = events.with_name(f"edited-{scale}x.toml")
+        def floor() -> Sample:
+            shutil.rmtree(floor_out, ignore_errors=True)
+            return self.python("-m", "benchmarks.floor", str(events), str(files), str(floor_out))
 
-    def edit_one() -> tuple[float, int]:
-        shutil.copyfile(events, edited)
-        run([*build, str(work / "out")], warm_env)  # the cache and output of the unedited input
-        edited.write_text(text.replace('board = "#1"\n', 'board = "#1a"\n', 1), encoding="utf-8")
-        return run([sys.executable, "-m", "confcal", "build", str(edited), "-o", str(work / "out")], warm_env)
+        cold = interleaved(self.runs, lambda: self.cold(events, out), floor)
+        if files_of(floor_out) != written or files_of(out) != written:
+            raise SystemExit("the floor and confcal wrote different bytes")
+        build = ("build", str(events), "-o", str(out))
+        self.confcal(*build)  # the render cache and the record of this output
+        before = mtimes(out)
+        noop = interleaved(self.runs, lambda: self.confcal(*build), lambda: self.parse(events))
+        if mtimes(out) != before:
+            raise SystemExit("a no-op rebuild rewrote files")
+        edited = self.work / "edited.toml"
+        edited_text = text.replace(*EDIT, 1)
+        if edited_text == text:
+            raise SystemExit(f"the programme has no {EDIT[0]!r} to edit")
 
-    edit_time, _ = median_of(runs, edit_one)
+        def edit_one() -> Sample:
+            edited.write_text(text, encoding="utf-8")
+            self.confcal("build", str(edited), "-o", str(out))  # back to the unedited build
+            edited.write_text(edited_text, encoding="utf-8")
+            return self.confcal("build", str(edited), "-o", str(out))
 
-    print(
-        f"{scale:>3}× | {count:>6} | {files:>6} | {cold_time:6.2f} s | {count / cold_time:>7.0f} "
-        f"| {cold_rss:>5} MiB | {noop_time:5.2f} s "
-        f"{'(no file rewritten)' if untouched else '(FILES REWRITTEN)'} "
-        f"| {edit_time:5.2f} s | {plain_time:6.2f} s {'same bytes' if same else 'DIFFERENT BYTES'} "
-        f"| {plain_time / cold_time:4.1f}×",
-        flush=True,
-    )
-    return {
-        "cold": cold_time,
-        "rss": cold_rss,
-        "noop": noop_time,
-        "plain": plain_time,
-        "plain_rss": plain_rss,
-    }
+        edit = interleaved(self.runs, edit_one, lambda: self.parse(edited))
+        return [
+            Row("cold build 1× / floor", cold, "≤ 2× user, ≤ 1.2× wall"),
+            Row("no-op rebuild 1× / tomli.load", noop, "≤ 1.5×"),
+            Row("edit one 1× / tomli.load", edit, "≤ 2×"),
+        ]
+
+    def tenfold_row(self, papers: int) -> Row:
+        one, _ = self.programme(papers, "programme")
+        ten, _ = self.programme(papers * 10, "programme-10x")
+        out = self.work / "out"
+        pairs = interleaved(self.runs, lambda: self.cold(ten, out), lambda: self.cold(one, out))
+        peak = max(a.rss for a, _ in pairs)
+        self.notes.append(f"peak RSS of the 10× cold build: {peak:.0f} MiB (target ≤ 800 MiB)")
+        return Row("10× cold / 1× cold", pairs, "≤ 10×")
+
+    def award_rows(self) -> list[Row]:
+        award = self.work / "award"
+        build = ("build", str(ROOT / "events.toml"), "-o", str(award))
+        self.confcal(*build)
+
+        def imports() -> Sample:
+            return self.python("-c", "import icalendar, pytz, click")
+
+        rebuild = interleaved(self.runs, lambda: self.confcal(*build), imports)
+        cold = interleaved(self.runs, lambda: self.cold(ROOT / "events.toml", award), imports)
+        return [
+            Row("award rebuild / bare imports", rebuild, "≤ 1.3×"),
+            Row("award cold build / bare imports", cold, "≤ 1.3×"),
+        ]
 
 
-def startup(runs: int, work: Path) -> None:
-    env = dict(os.environ, XDG_CACHE_HOME=str(work / "startup-cache"))
-    imports = [sys.executable, "-c", "import icalendar, pytz, click"]
-    build = [sys.executable, "-m", "confcal", "build", str(ROOT / "events.toml"), "-o", str(work / "award")]
-    run(build, env)
-    import_time, _ = median_of(runs, lambda: run(imports, env))
-    build_time, _ = median_of(runs, lambda: run(build, env))
-    print(
-        f"\nstart-up: `confcal build` of the 13-event award programme {build_time * 1000:.0f} ms, "
-        f'`python -c "import icalendar, pytz, click"` {import_time * 1000:.0f} ms: '
-        f"ratio {build_time / import_time:.2f} (medians of {runs})"
-    )
+def table(rows: list[Row]) -> list[str]:
+    lines = [
+        f"{'figure':<33}| {'confcal user, wall':>18} | {'floor user, wall':>18} | "
+        f"{'ratio user':>10} | {'ratio wall':>10} | target"
+    ]
+    for row in rows:
+        mine = f"{row.median(0, 'user'):.3f}, {row.median(0, 'wall'):.3f} s"
+        floor = f"{row.median(1, 'user'):.3f}, {row.median(1, 'wall'):.3f} s"
+        lines.append(
+            f"{row.figure:<33}| {mine:>18} | {floor:>18} | {row.ratio('user'):>9.2f}× | "
+            f"{row.ratio('wall'):>9.2f}× | {row.target}"
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 3, 10], help="sizes, in NeurIPS units")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; medians are printed")
+    parser.add_argument("--quick", action="store_true", help="1× only, 3 runs unless --runs says otherwise")
+    parser.add_argument("--runs", type=int, help="pairs per figure; medians are printed (default 5)")
+    parser.add_argument(
+        "--papers",
+        type=int,
+        default=NEURIPS_PAPERS,
+        help="papers in the 1× programme (default: NeurIPS size)",
+    )
     args = parser.parse_args(argv)
+    runs = args.runs or (3 if args.quick else 5)
     # An installed package has its bytecode compiled; make the source checkout the same.
     compileall.compile_dir(ROOT / "src", quiet=1)
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, {platform.platform()}"
-    )
-    print(f"medians of {args.runs} runs; each build is a separate `python -m confcal build` process\n")
-    print(
-        "size | events |  files |  cold build | events/s | peak RSS | no-op rebuild | edit one | "
-        "straightforward | speed-up"
-    )
+    compileall.compile_dir(ROOT / "benchmarks", quiet=1)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"medians of {runs} interleaved pairs (A B A B …); every figure is a separate process\n")
     with tempfile.TemporaryDirectory(prefix="confcal-bench-") as folder:
-        results = {scale: bench_scale(scale, args.runs, Path(folder)) for scale in args.scales}
-        if 1 in results and 10 in results:
-            print(f"\n10× cold build / 1× cold build: {results[10]['cold'] / results[1]['cold']:.1f}")
-        startup(max(args.runs, 10), Path(folder))
+        bench = Bench(Path(folder), runs)
+        rows = bench.scale_rows(args.papers)
+        if not args.quick:
+            rows.append(bench.tenfold_row(args.papers))
+        rows += bench.award_rows()
+    print("\n".join(table(rows)))
+    print()
+    print("\n".join(bench.notes))
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

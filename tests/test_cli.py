@@ -61,3 +61,21 @@ def test_bad_source_date_epoch(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output == "Error: SOURCE_DATE_EPOCH must be whole seconds since 1970, not 'yesterday'\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["build", "diff", "agenda", "export"])
+def test_every_command_reports_a_bad_events_file_through_the_one_boundary(
+    tmp_path: Path, command: str
+) -> None:
+    missing = tmp_path / "nowhere.toml"
+    result = CliRunner().invoke(cli, [command, str(missing)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: 1 problem in the events file:\n  {missing}: file not found\n"
+
+
+def test_the_cli_translates_the_domain_error_in_one_place() -> None:
+    sources = [ROOT / "src" / "confcal" / name for name in ("cli.py", "commands.py", "options.py")]
+    translations = sum(
+        path.read_text().count("raise click.ClickException(error.report())") for path in sources
+    )
+    assert translations == 1

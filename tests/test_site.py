@@ -381,8 +381,8 @@ def test_base_url_option_overrides_the_events_file_and_is_checked(tmp_path: Path
     output = tmp_path / "output"
     runner = CliRunner()
     bad = runner.invoke(cli, ["build", str(events), "-o", str(output), "--base-url", "ftp://x.org/"])
-    assert bad.exit_code == 1
-    assert "--base-url: 'ftp://x.org/' is not a public address" in bad.output
+    assert bad.exit_code == 2  # a bad option value is a usage error, like every other option's
+    assert "Invalid value for '--base-url': 'ftp://x.org/' is not a public address" in bad.output
     assert not output.exists()
     good = runner.invoke(
         cli, ["build", str(events), "-o", str(output), "--base-url", "https://new.example.org/c"]

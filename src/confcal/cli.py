@@ -3,71 +3,31 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
 from confcal import __version__
-from confcal.commands import ALARM, EVENTS, F, agenda, check, export
+from confcal.commands import agenda, check, export
 from confcal.errors import EventsFileError
+from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
 
-
-def output_option(help: str) -> Callable[[F], F]:
-    """``-o/--output``: the output folder, default ``output``."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path, file_okay=False),
-        default="output",
-        show_default=True,
-        help=help,
-    )
-
-
-OUTPUT = output_option("Folder to write the feeds into, e.g. -o site.")
-PUBLISHED = output_option("Folder holding the published feeds (the last build), e.g. -o site.")
-KEEP_CANCELLED = click.option(
-    "--keep-cancelled",
-    is_flag=True,
-    help="Keep published events that the events file dropped, as STATUS:CANCELLED "
-    "(same as keep_cancelled = true in [publish]), e.g. --keep-cancelled.",
-)
 STALE_STAMP = (
     "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
     "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
 )
 
 
-def base_url_option(_context: click.Context, _parameter: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from confcal.load import normalise_base_url
+class ConfcalGroup(click.Group):
+    """The one error boundary: the domain error from any command becomes ``Error: ...``, exit 1."""
 
-    try:
-        return normalise_base_url(value)
-    except ValueError as error:
-        raise click.ClickException(f"--base-url: {error}") from None
-
-
-BASE_URL = click.option(
-    "--base-url",
-    callback=base_url_option,
-    metavar="URL",
-    help="Public https address of the output folder (overrides publish.base_url); "
-    "index.html needs it for subscribe links, e.g. --base-url https://example.org/neurips-2023/.",
-)
-
-
-def source_date_epoch() -> datetime | None:
-    """SOURCE_DATE_EPOCH, when set, overrides publish.updated as every event's DTSTAMP."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise click.ClickException(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
-    return datetime.fromtimestamp(int(value), tz=UTC)
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EventsFileError as error:
+            raise click.ClickException(error.report()) from None
 
 
 def cache_folder() -> Path:
@@ -75,7 +35,7 @@ def cache_folder() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "confcal"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ConfcalGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="confcal")
 def cli() -> None:
     """Publish a conference programme (events.toml) as iCalendar feeds.
@@ -123,18 +83,15 @@ def build(
     """
     from confcal.build import publish
 
-    try:
-        report, revised = publish(
-            events,
-            output,
-            stamp=source_date_epoch(),
-            alarm=alarm,
-            cache_folder=cache_folder() if cache else None,
-            keep_cancelled=keep_cancelled,
-            base_url=base_url,
-        )
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
+    report, revised = publish(
+        events,
+        output,
+        stamp=source_date_epoch(),
+        alarm=alarm,
+        cache_folder=cache_folder() if cache else None,
+        keep_cancelled=keep_cancelled,
+        base_url=base_url,
+    )
     if revised.stale_stamp:
         click.echo(STALE_STAMP, err=True)
     removed = f", {len(report.removed)} removed" if report.removed else ""
@@ -171,10 +128,7 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
 
     from confcal.diff import diff as run_diff
 
-    try:
-        result = run_diff(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
+    result = run_diff(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
     if result.stale_stamp:
         click.echo(STALE_STAMP, err=True)
     if output_format == "json":
@@ -225,8 +179,6 @@ def serve(events: Path, output: Path, base_url: str | None, host: str, port: int
 
     try:
         run(events=events, output=output, host=host, port=port, stamp=source_date_epoch(), base_url=base_url)
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
     except ListenError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 

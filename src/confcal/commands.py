@@ -6,15 +6,15 @@ Only click is imported here; each command imports the pipeline it needs when it 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from confcal.errors import EventsFileError
-from confcal.model import KINDS, Kind
+from confcal.model import Kind
+from confcal.options import ALARM, EVENTS, TZ, filter_options, source_date_epoch
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -22,69 +22,6 @@ if TYPE_CHECKING:
     from confcal.feeds import Feed
     from confcal.filters import Filters
     from confcal.model import Programme
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EVENTS = click.argument(
-    "events", type=click.Path(path_type=Path, dir_okay=False), default="events.toml", required=False
-)
-
-
-def parse_alarm(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
-    """Click callback for ``--alarm``: '15m', '1h', '90m', '1h30m'."""
-    if value is None:
-        return None
-    from confcal.reminders import parse_lead_time
-
-    try:
-        return parse_lead_time(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
-
-
-ALARM = click.option(
-    "--alarm",
-    metavar="LEAD",
-    callback=parse_alarm,
-    help="Add a reminder LEAD before each event (15m, 1h, 90m, 1h30m), e.g. --alarm 15m.",
-)
-
-
-def filter_options(function: F) -> F:
-    """--category, --kind, --paper, --day: AND across options, OR within a repeated one."""
-    options = [
-        click.option(
-            "--category",
-            "categories",
-            multiple=True,
-            metavar="ID",
-            help="Only this award category (repeatable), e.g. --category test-of-time.",
-        ),
-        click.option(
-            "--kind",
-            "kinds",
-            multiple=True,
-            type=click.Choice(KINDS),
-            help="Only this kind of session (repeatable), e.g. --kind oral.",
-        ),
-        click.option(
-            "--paper",
-            "papers",
-            multiple=True,
-            metavar="ID",
-            help="Only this paper's events (repeatable), e.g. --paper word2vec.",
-        ),
-        click.option(
-            "--day",
-            "days",
-            multiple=True,
-            type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="Only this day, in the conference's time zone (repeatable), e.g. --day 2023-12-12.",
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
 
 
 def _filters(
@@ -102,13 +39,9 @@ def _filters(
 
 def _load(events: Path) -> Programme:
     from confcal.build import with_stamp
-    from confcal.cli import source_date_epoch
     from confcal.load import load
 
-    try:
-        return with_stamp(load(events), source_date_epoch())
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
+    return with_stamp(load(events), source_date_epoch())
 
 
 def _selected(programme: Programme, filters: Filters) -> Feed:
@@ -162,20 +95,6 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     raise SystemExit(checks.exit_code(findings))
 
 
-def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--tz: an IANA name, 'local' (this machine's zone), or unset (the conference's zone)."""
-    if value is None or value == "local":
-        return value
-    import pytz
-
-    try:
-        pytz.timezone(value)
-    except pytz.UnknownTimeZoneError:
-        message = f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'"
-        raise click.BadParameter(message, ctx=ctx, param=param) from None
-    return value
-
-
 def _resolve_zone(programme: Programme, name: str | None) -> tzinfo | None:
     """The zone to show times in; None is this machine's own zone."""
     import pytz
@@ -205,14 +124,7 @@ def _style(text: str, role: str) -> str:
 @click.command()
 @EVENTS
 @filter_options
-@click.option(
-    "--tz",
-    "zone",
-    callback=_zone,
-    metavar="ZONE",
-    help="Show times in ZONE (IANA name, or 'local' for this machine); default: the conference's, "
-    "e.g. --tz Europe/Berlin.",
-)
+@TZ
 def agenda(
     events: Path,
     categories: tuple[str, ...],
@@ -289,10 +201,7 @@ def export(
 
     programme = _load(events)
     feed = _selected(programme, _filters(categories, kinds, papers, days))
-    try:
-        revisions = revise(programme, read_state(published)).revisions
-    except EventsFileError as error:
-        raise click.ClickException(error.report()) from None
+    revisions = revise(programme, read_state(published)).revisions
     blocks = render_events(programme, revisions=revisions)
     if alarm is not None:
         from confcal.reminders import with_alarms

@@ -1,0 +1,161 @@
+"""Options and parameter types shared by the commands; imports only click (the pipeline loads lazily).
+
+A bad option value fails in its ``click.ParamType`` (exit 2, click's usage error), so every
+command that takes a lead time, a public URL or a time zone checks it the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from confcal.model import KINDS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class LeadTime(click.ParamType[timedelta, Any]):
+    """How long before an event its reminder fires: '15m', '1h', '90m', '1h30m'."""
+
+    name = "lead"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        from confcal.reminders import parse_lead_time
+
+        try:
+            return parse_lead_time(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+class PublicURL(click.ParamType[str, Any]):
+    """The public https address of the output folder, normalised to end with '/'."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from confcal.load import normalise_base_url
+
+        try:
+            return normalise_base_url(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+class TimeZone(click.ParamType[str, Any]):
+    """An IANA time zone name, or 'local' for this machine's zone."""
+
+    name = "zone"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if value == "local":
+            return "local"
+        import pytz
+
+        try:
+            pytz.timezone(value)
+        except pytz.UnknownTimeZoneError:
+            self.fail(f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'", param, ctx)
+        return str(value)
+
+
+EVENTS = click.argument(
+    "events", type=click.Path(path_type=Path, dir_okay=False), default="events.toml", required=False
+)
+
+
+def output_option(help: str) -> Callable[[F], F]:
+    """``-o/--output``: the output folder, default ``output``."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, file_okay=False),
+        default="output",
+        show_default=True,
+        help=help,
+    )
+
+
+OUTPUT = output_option("Folder to write the feeds into, e.g. -o site.")
+PUBLISHED = output_option("Folder holding the published feeds (the last build), e.g. -o site.")
+KEEP_CANCELLED = click.option(
+    "--keep-cancelled",
+    is_flag=True,
+    help="Keep published events that the events file dropped, as STATUS:CANCELLED "
+    "(same as keep_cancelled = true in [publish]), e.g. --keep-cancelled.",
+)
+ALARM = click.option(
+    "--alarm",
+    type=LeadTime(),
+    metavar="LEAD",
+    help="Add a reminder LEAD before each event (15m, 1h, 90m, 1h30m), e.g. --alarm 15m.",
+)
+BASE_URL = click.option(
+    "--base-url",
+    type=PublicURL(),
+    metavar="URL",
+    help="Public https address of the output folder (overrides publish.base_url); "
+    "index.html needs it for subscribe links, e.g. --base-url https://example.org/neurips-2023/.",
+)
+TZ = click.option(
+    "--tz",
+    "zone",
+    type=TimeZone(),
+    metavar="ZONE",
+    help="Show times in ZONE (IANA name, or 'local' for this machine); default: the conference's, "
+    "e.g. --tz Europe/Berlin.",
+)
+
+
+def filter_options(function: F) -> F:
+    """--category, --kind, --paper, --day: AND across options, OR within a repeated one."""
+    options = [
+        click.option(
+            "--category",
+            "categories",
+            multiple=True,
+            metavar="ID",
+            help="Only this award category (repeatable), e.g. --category test-of-time.",
+        ),
+        click.option(
+            "--kind",
+            "kinds",
+            multiple=True,
+            type=click.Choice(KINDS),
+            help="Only this kind of session (repeatable), e.g. --kind oral.",
+        ),
+        click.option(
+            "--paper",
+            "papers",
+            multiple=True,
+            metavar="ID",
+            help="Only this paper's events (repeatable), e.g. --paper word2vec.",
+        ),
+        click.option(
+            "--day",
+            "days",
+            multiple=True,
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Only this day, in the conference's time zone (repeatable), e.g. --day 2023-12-12.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def source_date_epoch() -> datetime | None:
+    """SOURCE_DATE_EPOCH, when set, overrides publish.updated as every event's DTSTAMP."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise click.ClickException(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
+    return datetime.fromtimestamp(int(value), tz=UTC)
