@@ -178,7 +178,7 @@ def programme(papers: int, seed: int) -> str:
                     "session": label,
                     "start": start,
                     "end": start + timedelta(minutes=minutes),
-                    "room": f"Room {index % 40 + 1}",
+                    "room": f"{label} room {index % 40 + 1}",  # rooms of their own: no double booking
                 },
             )
     return "\n".join(lines)

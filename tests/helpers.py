@@ -17,6 +17,7 @@ class ParsedEvent:
     end: datetime
     location: str | None
     categories: tuple[str, ...]
+    description: str = ""
 
 
 def parse_events(data: bytes) -> list[ParsedEvent]:
@@ -35,6 +36,7 @@ def parse_events(data: bytes) -> list[ParsedEvent]:
                 end=event.dtend.astimezone(UTC),
                 location=event.location,
                 categories=tuple(event.categories),
+                description=event.description or "",
             )
         )
     return events

@@ -28,6 +28,7 @@ def test_every_events_toml_key_is_documented() -> None:
         "papers": "`[[papers]]`",
         "slot": "`[papers.oral]`",
         "links": "`[[papers.links]]`",
+        "feeds": "`[[feeds]]`",
     }
     for schema, heading in sections.items():
         assert documented_keys(heading) == set(SCHEMA[schema]), schema

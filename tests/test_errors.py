@@ -25,6 +25,11 @@ def edit(old: str, new: str) -> bytes:
     return SHIPPED.replace(old, new, 1).encode()
 
 
+def feed(body: str, base: bytes | None = None) -> bytes:
+    """The shipped file (or ``base``) with a [[feeds]] table appended."""
+    return (SHIPPED.encode() if base is None else base) + f"\n[[feeds]]\n{body}\n".encode()
+
+
 CASES: list[tuple[str, bytes, Expected]] = [
     ("empty file", b"", [(None, "the file is empty; expected a programme")]),
     ("only whitespace", b"\n  \n", [(None, "the file is empty; expected a programme")]),
@@ -195,6 +200,87 @@ CASES: list[tuple[str, bytes, Expected]] = [
         "paper without any session",
         re.sub(r"# The announcement names no room.*", "", SHIPPED, flags=re.S).encode(),
         [(("[[papers]]", 6), "papers[6]: no events: expected an oral, a poster or a talk")],
+    ),
+    (
+        "feed filter key misspelt",
+        feed('id = "orals"\nname = "Orals"\nkinds = "oral"'),
+        [
+            (
+                ("[[feeds]]", 0),
+                "feeds[0]: expected at least one filter (category, kind, paper, day, session): "
+                "without one the feed would repeat all.ics",
+            ),
+            (
+                ("kinds = ", 0),
+                "feeds[0].kinds: unknown key 'kinds'; did you mean 'kind'? "
+                "(expected one of: id, name, category, kind, paper, day, session)",
+            ),
+        ],
+    ),
+    (
+        "feed filter values the programme does not have",
+        feed(
+            'id = "x"\nname = "X"\ncategory = "main-trak"\nkind = ["oral", "keynote"]\n'
+            'day = "2023-12-12"\nsession = "Poster session 9"'
+        ),
+        [
+            (
+                ('category = "main-trak"', 0),
+                "feeds[0].category: unknown category 'main-trak' (defined: 'outstanding-main-track', "
+                "'outstanding-main-track-runner-up', 'outstanding-datasets-and-benchmarks', 'test-of-time')",
+            ),
+            (("keynote", 0), "feeds[0].kind[1]: unknown kind 'keynote' (defined: 'oral', 'poster', 'talk')"),
+            (
+                ('day = "2023', 0),
+                "feeds[0].day: expected a date like 2023-12-12, found a string ('2023-12-12')",
+            ),
+            (
+                ("Poster session 9", 0),
+                "feeds[0].session: unknown session 'Poster session 9'; did you mean 'Poster session 6'? "
+                "(defined: 'Oral 1B Datasets & Benchmarks', 'Poster session 1', 'Test of Time', "
+                "'Oral 2D Privacy', 'Oral 2A Efficient Learning', 'Poster session 2', "
+                "'Oral 4B Dataset & Benchmarks', 'Poster session 4', 'Oral 6B RLL', 'Oral 6A LLMs', …)",
+            ),
+        ],
+    ),
+    (
+        "feed id taken",
+        feed('id = "all"\nname = "A"\nkind = "oral"')
+        + feed('id = "test-of-time"\nname = "T"\nkind = "talk"', b""),
+        [
+            (('id = "all"', 0), "feeds[0].id: feed id 'all' is taken by the overall feed; choose another id"),
+            (
+                ('id = "test-of-time"', 1),
+                "feeds[1].id: feed id 'test-of-time' is taken by the category 'test-of-time'; "
+                "choose another id",
+            ),
+        ],
+    ),
+    (
+        "feed matching nothing",
+        feed('id = "tot-orals"\nname = "Test of Time orals"\ncategory = "test-of-time"\nkind = "oral"'),
+        [
+            (
+                ("[[feeds]]", 0),
+                "feeds[0]: feed 'tot-orals' matches no event: category alone matches 1, kind alone "
+                "matches 6; loosen a filter or remove the feed",
+            )
+        ],
+    ),
+    (
+        "bad feed budget",
+        edit("[publish]\n", '[publish]\nfeed_max_bytes = 0\nfeed_max_events = "1000"\nabstracts = "brief"\n'),
+        [
+            (
+                ("feed_max_bytes = 0", 0),
+                "publish.feed_max_bytes: expected a positive integer like 1000000, found 0",
+            ),
+            (("feed_max_events", 0), "publish.feed_max_events: expected an integer, found a string ('1000')"),
+            (
+                ("abstracts = ", 0),
+                "publish.abstracts: unknown setting 'brief'; expected one of 'full', 'short', 'none'",
+            ),
+        ],
     ),
 ]
 

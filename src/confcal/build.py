@@ -7,6 +7,7 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from confcal.budget import over_budget
 from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.model import Programme
@@ -79,7 +80,11 @@ def render_plan(
     blocks = render_events(programme, revisions=revised.revisions, cache=cache, workers=workers)
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
-    files[INDEX] = render_index(programme, feeds=every_feed, papers=per_paper, updated=latest)
+    sizes = {feed.filename: len(files[feed.filename]) for feed in every_feed}
+    too_big = over_budget(programme.conference, every_feed, sizes)
+    files[INDEX] = render_index(
+        programme, feeds=every_feed, papers=per_paper, updated=latest, too_big=too_big
+    )
     files.update(render_schedules(programme))
     if alarm is not None:
         from confcal.reminders import reminder_feeds

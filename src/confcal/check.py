@@ -85,7 +85,12 @@ def invalid_file(error: EventsFileError) -> list[Finding]:
 
 def check(programme: Programme) -> list[Finding]:
     """Every finding for a valid programme: errors first, then warnings, then information."""
-    findings = [*_double_bookings(programme), *_outside_dates(programme), *_no_place(programme)]
+    findings = [
+        *_double_bookings(programme),
+        *_outside_dates(programme),
+        *_no_place(programme),
+        *_feed_budget(programme),
+    ]
     booked = {tuple(ref.id for ref in f.events) for f in findings if f.code.endswith("double-booked")}
     findings += [f for f in _overlaps(programme) if tuple(ref.id for ref in f.events) not in booked]
     return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
@@ -131,6 +136,29 @@ def _no_place(programme: Programme) -> Iterator[Finding]:
             ref = EventRef.of(programme, event)
             message = f"{ref} has no room or poster board: attendees will not know where to go"
             yield Finding("warning", "no-place", message, (ref,))
+
+
+def _feed_budget(programme: Programme) -> Iterator[Finding]:
+    """Feeds too big for calendar subscriptions, with a split that would fit. The sizes are a
+    first build's (SEQUENCE 0): a later build's differ by a few bytes per changed event."""
+    import os
+
+    from confcal.budget import CLIENTS, over_budget, splits, suggestion
+    from confcal.render import CalendarHeads, assemble, render_events
+
+    every = feeds(programme)
+    blocks = render_events(programme, workers=os.cpu_count() or 1)
+    head = CalendarHeads(programme)
+    sizes = {f.filename: len(assemble(head(f), (blocks[e.id] for e in f.events))) for f in every}
+    block_sizes = {event_id: len(block) for event_id, block in blocks.items()}
+    conference = programme.conference
+    for oversize in over_budget(conference, every, sizes):
+        empty = len(assemble(head(oversize.feed), ()))
+        split = suggestion(conference, splits(oversize.feed, head=empty, block_sizes=block_sizes))
+        message = (
+            f"{oversize.describe(conference)}: {CLIENTS}, so index.html offers it for download only; {split}"
+        )
+        yield Finding("warning", "feed-too-big", message, feeds=(oversize.feed.filename,))
 
 
 def _overlaps(programme: Programme) -> Iterator[Finding]:

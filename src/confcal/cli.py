@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +13,9 @@ from confcal import __version__
 from confcal.commands import agenda, check, export
 from confcal.errors import EventsFileError
 from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
+
+if TYPE_CHECKING:
+    from confcal.model import Programme
 
 STALE_STAMP = (
     "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
@@ -94,11 +97,26 @@ def build(
     )
     if revised.stale_stamp:
         click.echo(STALE_STAMP, err=True)
+    _warn_over_budget(revised.programme, output)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(
         f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged{removed} "
         f"({len(report.written) + len(report.unchanged)} files)"
     )
+
+
+def _warn_over_budget(programme: Programme, output: Path) -> None:
+    from confcal.budget import over_budget
+    from confcal.feeds import feeds
+
+    every = feeds(programme)
+    sizes = {feed.filename: (output / feed.filename).stat().st_size for feed in every}
+    for oversize in over_budget(programme.conference, every, sizes):
+        click.echo(
+            f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
+            "only; `confcal check` suggests a split",
+            err=True,
+        )
 
 
 @cli.command()

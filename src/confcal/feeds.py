@@ -25,7 +25,7 @@ class Feed:
 
 
 def feeds(programme: Programme) -> tuple[Feed, ...]:
-    """The overall feed, then one feed per category in the order the events file lists them."""
+    """The overall feed, one feed per category, then the ``[[feeds]]`` tables, in file order."""
     conference = programme.conference
     where = f"{conference.venue}, {conference.city}"
     dates = f"{conference.start:%-d %b} – {conference.end:%-d %b %Y}"
@@ -50,7 +50,19 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
         )
         for category in programme.categories
     )
-    return (overall, *per_category)
+    declared = tuple(
+        Feed(
+            id=spec.id,
+            name=f"{conference.name}: {spec.name}",
+            description=(
+                f"{spec.name} at {conference.full_name}, {dates}, {where}. "
+                f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+            ),
+            events=tuple(e for e in programme.events if spec.filters.matches(programme, e)),
+        )
+        for spec in programme.declared_feeds
+    )
+    return (overall, *per_category, *declared)
 
 
 def paper_feeds(programme: Programme) -> tuple[Feed, ...]:

@@ -6,31 +6,14 @@ A day is a date in the conference's time zone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from confcal.feeds import Feed
-from confcal.model import KIND_LABELS, Event, Kind, Programme
+from confcal.model import KIND_LABELS, Event, Filters, Programme
+
+__all__ = ["Filters", "UnknownIdError", "check_ids", "select", "selection_feed", "selection_name"]
 
 
 class UnknownIdError(ValueError):
-    """A filter names a category or paper the programme does not have."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    categories: tuple[str, ...] = ()
-    kinds: tuple[Kind, ...] = ()
-    papers: tuple[str, ...] = ()
-    days: tuple[date, ...] = ()
-
-    def matches(self, programme: Programme, event: Event) -> bool:
-        return (
-            (not self.categories or programme.paper(event.paper).category in self.categories)
-            and (not self.kinds or event.kind in self.kinds)
-            and (not self.papers or event.paper in self.papers)
-            and (not self.days or event.start.date() in self.days)
-        )
+    """A filter names a category, paper or session the programme does not have."""
 
 
 def check_ids(programme: Programme, filters: Filters) -> None:
@@ -44,6 +27,10 @@ def check_ids(programme: Programme, filters: Filters) -> None:
     unknown = [p for p in filters.papers if p not in known_papers]
     if unknown:
         messages.append(f"unknown paper {_listing(unknown)} (known: {_listing(known_papers)})")
+    known_sessions = list(dict.fromkeys(e.session for e in programme.events))
+    unknown = [s for s in filters.sessions if s not in known_sessions]
+    if unknown:
+        messages.append(f"unknown session {_listing(unknown)} (known: {_listing(known_sessions)})")
     if messages:
         raise UnknownIdError("; ".join(messages))
 
@@ -66,6 +53,8 @@ def selection_name(programme: Programme, filters: Filters) -> str:
     if filters.papers:
         titles = [programme.paper(p).title for p in filters.papers]
         parts.append(titles[0] if len(titles) == 1 else f"{len(titles)} papers")
+    if filters.sessions:
+        parts.append(" or ".join(filters.sessions))
     if filters.kinds:
         parts.append(" and ".join(f"{KIND_LABELS[k]}s" for k in filters.kinds))
     if filters.days:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytz
 import pytz.tzfile
@@ -15,11 +15,17 @@ import tomli
 
 from confcal.errors import EventsFileError, Problem
 from confcal.model import (
+    ABSTRACTS,
+    DEFAULT_FEED_MAX_BYTES,
+    DEFAULT_FEED_MAX_EVENTS,
     KINDS,
     STATUSES,
+    Abstracts,
     Category,
     Conference,
+    DeclaredFeed,
     Event,
+    Filters,
     Kind,
     Link,
     Paper,
@@ -31,6 +37,8 @@ from confcal.model import (
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MAX_LENGTH = 80
 RESERVED_CATEGORY_IDS = frozenset({"all"})
+# Filters of a [[feeds]] table: the same as `confcal export`'s options.
+FEED_FILTERS = ("category", "kind", "paper", "day", "session")
 DEFAULT_REFRESH_INTERVAL = timedelta(hours=12)
 # C0 controls except TAB and LF, DEL and the C1 range: RFC 5545 allows none of them in a value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -42,7 +50,7 @@ T = TypeVar("T")
 # Keys of every table: name -> required. Documented in README ("events.toml reference");
 # tests/test_docs.py keeps the two in step.
 SCHEMA: dict[str, dict[str, bool]] = {
-    "": {"conference": True, "publish": True, "categories": True, "papers": True},
+    "": {"conference": True, "publish": True, "categories": True, "papers": True, "feeds": False},
     "conference": {
         "id": True,
         "name": True,
@@ -55,7 +63,15 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "timezone": True,
         "streamed": False,
     },
-    "publish": {"updated": True, "refresh_interval": False, "keep_cancelled": False, "base_url": False},
+    "publish": {
+        "updated": True,
+        "refresh_interval": False,
+        "keep_cancelled": False,
+        "base_url": False,
+        "feed_max_bytes": False,
+        "feed_max_events": False,
+        "abstracts": False,
+    },
     "categories": {"id": True, "name": True, "subcategories": False},
     "papers": {
         "id": True,
@@ -70,6 +86,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         **dict.fromkeys(KINDS, False),
     },
     "links": {"label": True, "url": True},
+    "feeds": {"id": True, "name": True, **dict.fromkeys(FEED_FILTERS, False)},
     "slot": {
         "session": True,
         "start": True,
@@ -224,6 +241,18 @@ def _pytz_zone(name: str) -> pytz.BaseTzInfo:
         raise pytz.UnknownTimeZoneError(name) from None
 
 
+def _match_counts(programme: Programme, filters: Filters) -> str:
+    """How many events each filter matches on its own, so the organizer sees which one to loosen."""
+    parts = []
+    for name in ("categories", "kinds", "papers", "days", "sessions"):
+        values = getattr(filters, name)
+        if values:
+            alone = Filters(**{name: values})
+            count = sum(1 for e in programme.events if alone.matches(programme, e))
+            parts.append(f"{name.removesuffix('s').replace('categorie', 'category')} alone matches {count}")
+    return ", ".join(parts)
+
+
 def _close_match(word: str, candidates: Iterable[str]) -> list[str]:
     import difflib  # only when there is a problem to explain
 
@@ -371,14 +400,111 @@ class _Reader:
             papers.append(paper)
             events.extend(self.slots(path, table, paper.id, zone))
         self.unique([(f"papers[{i}]", p.id) for i, p in enumerate(papers)], "paper")
+        sessions = list(dict.fromkeys(e.session for e in sorted(events, key=event_sort_key)))
+        declared = self.declared_feeds(document, categories, papers, sessions)
         if self.problems or conference is None:
             raise EventsFileError(sorted(self.problems, key=lambda p: p.line or 0))
-        return Programme(
+        programme = Programme(
             conference=conference,
             categories=tuple(categories),
             papers=tuple(papers),
             events=tuple(sorted(events, key=event_sort_key)),
+            declared_feeds=tuple(spec for _, spec in declared),
         )
+        for path, spec in declared:
+            if not any(spec.filters.matches(programme, e) for e in programme.events):
+                counts = _match_counts(programme, spec.filters)
+                self.problem(
+                    path, f"feed {spec.id!r} matches no event: {counts}; loosen a filter or remove the feed"
+                )
+        if self.problems:
+            raise EventsFileError(sorted(self.problems, key=lambda p: p.line or 0))
+        return programme
+
+    # -- [[feeds]] --------------------------------------------------------------------
+
+    def declared_feeds(
+        self,
+        document: Mapping[str, Any],
+        categories: list[Category],
+        papers: list[Paper],
+        sessions: list[str],
+    ) -> list[tuple[str, DeclaredFeed]]:
+        if "feeds" not in document:
+            return []
+        taken = {"all": "the overall feed", **{c.id: f"the category {c.id!r}" for c in categories if c.id}}
+        known: dict[str, list[str]] = {
+            "category": [c.id for c in categories if c.id],
+            "kind": list(KINDS),
+            "paper": [p.id for p in papers if p.id],
+            "session": sessions,
+        }
+        declared: list[tuple[str, DeclaredFeed]] = []
+        for path, table in self.tables(document, "feeds"):
+            self.keys(table, "feeds", path)
+            identifier = self.identifier(table, "id", path)
+            if identifier in taken:
+                self.problem(
+                    f"{path}.id", f"feed id {identifier!r} is taken by {taken[identifier]}; choose another id"
+                )
+            elif identifier:
+                taken[identifier] = f"the feed at {path}"
+            if not any(key in table for key in FEED_FILTERS):
+                self.problem(
+                    path,
+                    f"expected at least one filter ({', '.join(FEED_FILTERS)}): "
+                    "without one the feed would repeat all.ics",
+                )
+            values = {key: self.filter_values(table, key, path, names) for key, names in known.items()}
+            filters = Filters(
+                categories=values["category"],
+                kinds=cast("tuple[Kind, ...]", values["kind"]),
+                papers=values["paper"],
+                days=tuple(self.filter_days(table, path)),
+                sessions=values["session"],
+            )
+            declared.append(
+                (path, DeclaredFeed(id=identifier, name=self.text(table, "name", path), filters=filters))
+            )
+        return declared
+
+    def filter_values(
+        self, table: Mapping[str, Any], key: str, path: str, known: list[str]
+    ) -> tuple[str, ...]:
+        """A filter's value: one string or an array of them, each one the programme knows."""
+        result = []
+        for where, item in self.one_or_many(table, key, path):
+            text = self.string(item, where)
+            if text and text not in known:
+                hint = _close_match(text, known)
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+                listing = ", ".join(repr(k) for k in known[:10]) + (", …" if len(known) > 10 else "")
+                self.problem(where, f"unknown {key} {_show(text)}{suggestion} (defined: {listing or 'none'})")
+            elif text:
+                result.append(text)
+        return tuple(result)
+
+    def filter_days(self, table: Mapping[str, Any], path: str) -> Iterator[date]:
+        for where, item in self.one_or_many(table, "day", path):
+            if type(item) is date:
+                yield item
+            else:
+                self.problem(
+                    where, f"expected a date like 2023-12-12, found {_type_name(item)} ({_show(item)})"
+                )
+
+    def one_or_many(self, table: Mapping[str, Any], key: str, path: str) -> Iterator[tuple[str, object]]:
+        """(path, value) of a key that takes one value or an array of them."""
+        if key not in table:
+            return
+        value = table[key]
+        if not isinstance(value, list):
+            yield f"{path}.{key}", value
+            return
+        if not value:
+            self.problem(f"{path}.{key}", "expected at least one value, found an empty array")
+        for index, item in enumerate(value):
+            yield f"{path}.{key}[{index}]", item
 
     def conference(self, document: Mapping[str, Any]) -> Conference | None:
         table = self.get(document, "conference", "", dict)
@@ -419,7 +545,29 @@ class _Reader:
             refresh_interval=self.duration(publish, "refresh_interval", "publish"),
             keep_cancelled=self.get(publish, "keep_cancelled", "publish", bool) or False,
             base_url=self.base_url(publish),
+            feed_max_bytes=self.budget(publish, "feed_max_bytes", DEFAULT_FEED_MAX_BYTES),
+            feed_max_events=self.budget(publish, "feed_max_events", DEFAULT_FEED_MAX_EVENTS),
+            abstracts=self.abstracts(publish),
         )
+
+    def budget(self, publish: Mapping[str, Any], key: str, default: int) -> int:
+        value = self.get(publish, key, "publish", int)
+        if value is None:
+            return default
+        if value < 1:
+            self.problem(f"publish.{key}", f"expected a positive integer like {default}, found {value}")
+            return default
+        return value
+
+    def abstracts(self, publish: Mapping[str, Any]) -> Abstracts:
+        value = self.get(publish, "abstracts", "publish", str)
+        for setting in ABSTRACTS:
+            if value == setting:
+                return setting
+        if value is not None:
+            expected = ", ".join(repr(a) for a in ABSTRACTS)
+            self.problem("publish.abstracts", f"unknown setting {_show(value)}; expected one of {expected}")
+        return "full"
 
     def base_url(self, publish: Mapping[str, Any]) -> str:
         value = self.text(publish, "base_url", "publish")

@@ -15,6 +15,12 @@ KINDS: tuple[Kind, ...] = ("oral", "poster", "talk")
 KIND_LABELS: dict[Kind, str] = {"oral": "Oral", "poster": "Poster", "talk": "Talk"}
 Status = Literal["confirmed", "cancelled"]
 STATUSES: tuple[Status, ...] = ("confirmed", "cancelled")
+Abstracts = Literal["full", "short", "none"]
+ABSTRACTS: tuple[Abstracts, ...] = ("full", "short", "none")
+# Google Calendar documents 1 MB per calendar file; URL subscriptions lose events past about
+# 1 MB or a thousand events (README, "Feed size").
+DEFAULT_FEED_MAX_BYTES = 1_000_000
+DEFAULT_FEED_MAX_EVENTS = 1_000
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,11 @@ class Conference:
     keep_cancelled: bool = False
     base_url: str = ""
     """Public https address of the output folder, ending in "/"; "" when not known."""
+    feed_max_bytes: int = DEFAULT_FEED_MAX_BYTES
+    feed_max_events: int = DEFAULT_FEED_MAX_EVENTS
+    """A feed over either budget is offered for download only (``confcal.budget``)."""
+    abstracts: Abstracts = "full"
+    """How much of each abstract the events' descriptions carry."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,37 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """Which events a selection holds: filters of different kinds combine with AND, the values
+    of one filter with OR; an empty filter lets everything through. A day is a date in the
+    conference's time zone; a session is matched by its name."""
+
+    categories: tuple[str, ...] = ()
+    kinds: tuple[Kind, ...] = ()
+    papers: tuple[str, ...] = ()
+    days: tuple[date, ...] = ()
+    sessions: tuple[str, ...] = ()
+
+    def matches(self, programme: Programme, event: Event) -> bool:
+        return (
+            (not self.categories or programme.paper(event.paper).category in self.categories)
+            and (not self.kinds or event.kind in self.kinds)
+            and (not self.papers or event.paper in self.papers)
+            and (not self.days or event.start.date() in self.days)
+            and (not self.sessions or event.session in self.sessions)
+        )
+
+
+@dataclass(frozen=True)
+class DeclaredFeed:
+    """A ``[[feeds]]`` table: a feed of the events that pass its filters, in ``<id>.ics``."""
+
+    id: str
+    name: str
+    filters: Filters
+
+
+@dataclass(frozen=True)
 class Revision:
     """How often a slot has changed since its first build (SEQUENCE), and when it last did."""
 
@@ -105,6 +147,7 @@ class Programme:
     categories: tuple[Category, ...]
     papers: tuple[Paper, ...]
     events: tuple[Event, ...]
+    declared_feeds: tuple[DeclaredFeed, ...] = ()
     _papers_by_id: dict[str, Paper] = field(init=False, repr=False, compare=False)
     _categories_by_id: dict[str, Category] = field(init=False, repr=False, compare=False)
     _events_by_paper: dict[str, tuple[Event, ...]] = field(init=False, repr=False, compare=False)

@@ -8,6 +8,7 @@ for the same Calendar holding those events (tests/test_render.py checks this).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import date
@@ -69,14 +70,40 @@ def description(programme: Programme, event: Event) -> str:
     blocks = ["\n".join(details), f"Authors: {', '.join(paper.authors)}"]
     if paper.note:
         blocks.append(paper.note)
-    if paper.abstract:
-        blocks.append(f"Abstract: {paper.abstract}")
+    if paper.abstract and conference.abstracts != "none":
+        if conference.abstracts == "short":
+            blocks.append(short_abstract(paper))
+        else:
+            blocks.append(f"Abstract: {paper.abstract}")
     links = ([("Paper", paper.url)] if paper.url else []) + [(li.label, li.url) for li in paper.links]
     if links:
         blocks.append("Links:\n" + "\n".join(f"{label}: {url}" for label, url in links))
     footer = f"{conference.name}, {conference.venue}, {conference.city}"
     blocks.append(f"{footer}: {conference.website}" if conference.website else footer)
     return "\n\n".join(blocks)
+
+
+SHORT_ABSTRACT = 300
+_SENTENCE_END = re.compile(r"[.!?][)\"'’”]?(?=\s)")
+
+
+def short_abstract(paper: Paper) -> str:
+    """The abstract cut at the sentence end nearest to SHORT_ABSTRACT characters (a word
+    boundary if no sentence ends near it), pointing to the paper's page for the rest."""
+    text = paper.abstract
+    if len(text) <= SHORT_ABSTRACT * 1.2:
+        return f"Abstract: {text}"
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, int(SHORT_ABSTRACT * 1.5))]
+    near = [end for end in ends if end >= SHORT_ABSTRACT // 2]
+    if near:
+        cut = text[: min(near, key=lambda end: abs(end - SHORT_ABSTRACT))] + " …"
+    else:
+        cut = (
+            text[: text.rfind(" ", 0, SHORT_ABSTRACT) if " " in text[:SHORT_ABSTRACT] else SHORT_ABSTRACT]
+            + " …"
+        )
+    more = f"\nFull abstract: {paper.url}" if paper.url else ""
+    return f"Abstract (shortened): {cut}{more}"
 
 
 def fold(line: bytes) -> bytes:

@@ -8,11 +8,12 @@ need the public address (``publish.base_url``) and are left out, with a note, wi
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from confcal.budget import Oversize, megabytes
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Programme
 from confcal.render import award, location
@@ -78,10 +79,16 @@ def feed_links(feed: Feed, *, base_url: str) -> FeedLinks:
 
 
 def render_index(
-    programme: Programme, *, feeds: Sequence[Feed], papers: Sequence[Feed], updated: datetime | None = None
+    programme: Programme,
+    *,
+    feeds: Sequence[Feed],
+    papers: Sequence[Feed],
+    updated: datetime | None = None,
+    too_big: Sequence[Oversize] = (),
 ) -> bytes:
     """The page, as UTF-8 bytes. ``updated``: when the programme last changed (the latest
-    LAST-MODIFIED of its events); publish.updated when not given."""
+    LAST-MODIFIED of its events); publish.updated when not given. Feeds ``too_big`` for
+    subscriptions (``confcal.budget``) are offered for download only."""
     conference = programme.conference
     paper_files = {feed.id: feed for feed in papers}
     parts = [
@@ -102,7 +109,7 @@ def render_index(
         f'<p><a href="{_attr(conference.website)}">Conference website</a></p>' if conference.website else "",
         "</header>",
         "<main>",
-        *_feeds_section(programme, feeds),
+        *_feeds_section(programme, feeds, {o.feed.id: o for o in too_big}),
         *_schedule_section(programme),
         *_programme_section(programme, paper_files),
         "</main>",
@@ -116,7 +123,7 @@ def render_index(
     return ("\n".join(part for part in parts if part) + "\n").encode()
 
 
-def _feeds_section(programme: Programme, feeds: Sequence[Feed]) -> list[str]:
+def _feeds_section(programme: Programme, feeds: Sequence[Feed], too_big: Mapping[str, Oversize]) -> list[str]:
     base_url = programme.conference.base_url
     lines = [
         '<section aria-labelledby="feeds">',
@@ -136,7 +143,8 @@ def _feeds_section(programme: Programme, feeds: Sequence[Feed]) -> list[str]:
         name = _text(feed.name)
         count = len(feed.events)
         actions = []
-        if links.subscribe:
+        oversize = too_big.get(feed.id)
+        if links.subscribe and not oversize:
             actions += [
                 f'<li><a href="{_attr(links.subscribe)}">Subscribe<span class="vh"> to {name}</span> '
                 "(Apple Calendar, Outlook, Thunderbird)</a></li>",
@@ -153,11 +161,27 @@ def _feeds_section(programme: Programme, feeds: Sequence[Feed]) -> list[str]:
             '<article class="feed">',
             f"<h3>{name}</h3>",
             f'<p class="muted">{count} event{"" if count == 1 else "s"}</p>',
+            _too_big_note(oversize, feeds, too_big) if oversize else "",
             f'<ul class="actions">{"".join(actions)}</ul>',
             "</article>",
         ]
     lines.append("</section>")
     return lines
+
+
+def _too_big_note(oversize: Oversize, feeds: Sequence[Feed], too_big: Mapping[str, Oversize]) -> str:
+    """Why a feed is download-only, pointing to the feeds that can be subscribed to."""
+    smaller = [feed for feed in feeds if feed.id not in too_big]
+    where = (
+        "subscribe to one of the smaller feeds on this page instead"
+        if smaller
+        else "ask the organizers for smaller feeds"
+    )
+    return (
+        f'<p class="note">Download only: at {megabytes(oversize.size)} and {oversize.events:,} events this '
+        "feed is too large for calendar subscriptions (Google Calendar and other apps silently drop "
+        f"events from large ones); {where}.</p>"
+    )
 
 
 def _programme_section(programme: Programme, paper_files: dict[str, Feed]) -> list[str]:
