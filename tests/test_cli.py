@@ -79,3 +79,30 @@ def test_the_cli_translates_the_domain_error_in_one_place() -> None:
         path.read_text().count("raise click.ClickException(error.report())") for path in sources
     )
     assert translations == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--alarm", "1.5h"],
+        ["build", "--base-url", "http://example.org/"],
+        ["serve", "--base-url", "https://example.org/?x=1"],
+        ["agenda", "--tz", "Europe/Berln"],
+        ["export", "--kind", "keynote"],
+        ["export", "--day", "12/12"],
+        ["export", "--category", "nope"],
+        ["serve", "--port", "70000"],
+    ],
+    ids=" ".join,
+)
+def test_every_bad_option_value_is_a_usage_error_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """The README's exit-status table: bad option values exit 2, and nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "events.toml").write_bytes(EVENTS.read_bytes())
+    result = CliRunner().invoke(cli, args, prog_name="confcal")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Usage: confcal ")
+    assert "Traceback" not in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["events.toml"]

@@ -164,3 +164,28 @@ def test_abstracts_setting_gives_one_text_in_every_feed(tmp_path: Path, setting:
                 shortened.endswith((".", "!", "?"))
                 or " " not in paper.abstract[len(shortened) : len(shortened) + 1]
             )
+
+
+def test_export_and_agenda_filter_by_session(tmp_path: Path) -> None:
+    out = tmp_path / "posters.ics"
+    result = CliRunner().invoke(
+        cli,
+        ["export", str(EVENTS), "--session", "Poster session 6", "-o", str(out), "--published", str(OUTPUT)],
+    )
+    assert result.exit_code == 0, result.output
+    programme = load(EVENTS)
+    expected = {
+        f"{programme.conference.id}.{e.id}@confcal"
+        for e in programme.events
+        if e.session == "Poster session 6"
+    }
+    assert {e.uid for e in parse_events(out.read_bytes())} == expected
+    assert len(expected) >= 1
+    assert b"X-WR-CALNAME:NeurIPS 2023: Poster session 6" in out.read_bytes()
+    agenda = CliRunner().invoke(cli, ["agenda", str(EVENTS), "--session", "Poster session 6"])
+    assert agenda.exit_code == 0
+    assert agenda.output.count("CST  Poster ") == len(expected)
+    assert "Oral" not in agenda.output
+    unknown = CliRunner().invoke(cli, ["agenda", str(EVENTS), "--session", "Poster session 99"])
+    assert unknown.exit_code == 2
+    assert "unknown session Poster session 99 (known: " in unknown.output

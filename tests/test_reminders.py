@@ -132,3 +132,43 @@ def test_reminders_add_nothing_libicals_strict_checks_flag(icalcheck: Path, tmp_
     variant = problems(tmp_path / "reminders")
     assert variant == problems(tmp_path)
     assert not [line for line in variant if "VALARM" in line]
+
+
+# -- the published variant stays in step (a plain build after --alarm) ---------------------
+
+ORAL_START = "start = 2023-12-12T15:40:00"
+MOVED_START = "start = 2023-12-12T15:50:00"
+
+
+def test_a_plain_build_keeps_a_published_reminders_variant_in_step(tmp_path: Path) -> None:
+    events, output = tmp_path / "events.toml", tmp_path / "out"
+    shutil.copyfile(SHIPPED, events)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(events), "-o", str(output), "--alarm", "15m"]).exit_code == 0
+    events.write_text(
+        events.read_text(encoding="utf-8").replace(ORAL_START, MOVED_START, 1), encoding="utf-8"
+    )
+    diff = runner.invoke(cli, ["diff", str(events), "-o", str(output)])
+    assert diff.exit_code == 1
+    assert "reminders/all.ics" in diff.output.splitlines()[-1]
+    result = runner.invoke(cli, ["build", str(events), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    plain, reminded = (output / "all.ics").read_bytes(), (output / "reminders" / "all.ics").read_bytes()
+    assert b"DTSTART;TZID=America/Chicago:20231212T155000" in plain
+    assert b"DTSTART;TZID=America/Chicago:20231212T155000" in reminded
+    assert reminded.count(b"TRIGGER:-PT15M") == reminded.count(b"BEGIN:VEVENT")
+    assert runner.invoke(cli, ["diff", str(events), "-o", str(output)]).exit_code == 0
+
+
+def test_no_alarm_stops_publishing_the_variant(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(SHIPPED), "-o", str(output), "--alarm", "1h"]).exit_code == 0
+    result = runner.invoke(cli, ["build", str(SHIPPED), "-o", str(output), "--no-alarm"])
+    assert result.exit_code == 0, result.output
+    assert "5 removed" in result.output
+    assert not (output / "reminders").exists()
+    assert "reminders_minutes" not in (output / "confcal-state.json").read_text(encoding="utf-8")
+    both = runner.invoke(cli, ["build", str(SHIPPED), "-o", str(output), "--alarm", "1h", "--no-alarm"])
+    assert both.exit_code == 2
+    assert "--alarm and --no-alarm contradict each other" in both.output

@@ -14,7 +14,8 @@ from icalendar.parser.string import _foldline as _icalendar_fold
 from confcal.build import plan
 from confcal.feeds import feeds
 from confcal.load import load
-from confcal.render import fold, render_event, timezone_component
+from confcal.render import render_event, timezone_component
+from confcal.vevent import fold
 from tests.conftest import EVENTS, OUTPUT
 
 FEEDS = sorted(path.name for path in OUTPUT.glob("*.ics"))

@@ -421,7 +421,11 @@ def test_diff_before_a_first_build_lists_every_event_as_added(project: Project) 
     [
         ("{", "not valid JSON: Expecting property name enclosed in double quotes (column 2)"),
         ('{"format": 7, "events": {}}', "format: expected 1, found 7"),
-        (None, "events.privacy-auditing-one-training-run.oral.sequence: expected a whole number, found '1'"),
+        (
+            None,
+            "events.privacy-auditing-one-training-run.oral.sequence: "
+            "expected an integer, found a string ('1')",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", ["build", "diff"])

@@ -14,7 +14,8 @@ from confcal.build import render_plan
 from confcal.load import load, parse
 from confcal.model import Programme, Revision
 from confcal.render import PARALLEL_THRESHOLD
-from confcal.revisions import State, dump_state, parse_state, revise
+from confcal.revisions import revise
+from confcal.state import State, StateFile, dump_state, parse_state
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = load(ROOT / "events.toml")
@@ -67,7 +68,7 @@ def test_sequence_counts_the_builds_that_changed_the_slot(steps: list[tuple[int,
             changed = {TARGET} if (shift, room) != previous else set()
             assert {c.id for c in revised.changes} == changed
         # The state survives its own file format.
-        state = parse_state(dump_state(revised.state), name="state.json")
+        state = parse_state(dump_state(StateFile(revised.state)), name="state.json").events
         assert state == revised.state
         previous = (shift, room)
 

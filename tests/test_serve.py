@@ -25,7 +25,8 @@ from ical.calendar_stream import IcsCalendarStream
 
 from confcal.build import build
 from confcal.cli import cli
-from confcal.serve import PreviewServer
+from confcal.errors import STALE_STAMP
+from confcal.server import PreviewServer
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
@@ -57,8 +58,8 @@ def request(url: str, path: str, *, method: str = "GET", headers: dict[str, str]
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A built output folder served in this process; yields (base URL, output folder)."""
+def server(tmp_path: Path) -> Iterator[PreviewServer]:
+    """A built output folder served in this process (``server.root``)."""
     output = tmp_path / "site" / "output"
     build(EVENTS, output)
     (tmp_path / "site" / "secret.txt").write_bytes(SECRET)
@@ -66,11 +67,17 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield server.url, output
+        yield server
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def site(server: PreviewServer) -> tuple[str, Path]:
+    """(base URL, output folder) of ``server``."""
+    return server.url, server.root
 
 
 @pytest.mark.parametrize(
@@ -208,16 +215,22 @@ def test_a_symlink_that_stays_inside_the_folder_is_served(site: tuple[str, Path]
 class Serve:
     """``confcal serve`` in a child process, its output lines collected as they come."""
 
-    def __init__(self, events: Path, output: Path) -> None:
+    def __init__(self, events: Path, output: Path, *, scratch_parent: Path | None = None) -> None:
         command = [sys.executable, "-m", "confcal", "serve", str(events), "-o", str(output), "--port", "0"]
         environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if scratch_parent is not None:
+            environment["TMPDIR"] = str(scratch_parent)
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        for stream in (self.process.stdout, self.process.stderr):
-            threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+        self.pumps = [
+            threading.Thread(target=self._pump, args=(stream,), daemon=True)
+            for stream in (self.process.stdout, self.process.stderr)
+        ]
+        for pump in self.pumps:
+            pump.start()
         line = self.wait_for(lambda text: text.startswith("serving "))
         self.url = line.rsplit(" at ", 1)[1].strip()
 
@@ -240,11 +253,20 @@ class Serve:
                 return line
         raise AssertionError(f"confcal serve never printed the line wanted; it printed: {self.seen}")
 
-    def stop(self) -> int:
+    def printed(self) -> str:
+        """Everything printed so far (stdout and stderr, each in order)."""
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return "".join(self.seen)
+
+    def stop(self, how: signal.Signals = signal.SIGINT) -> int:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(how)
         try:
-            return self.process.wait(timeout=TIMEOUT)
+            code = self.process.wait(timeout=TIMEOUT)
+            for pump in self.pumps:
+                pump.join(timeout=TIMEOUT)
+            return code
         finally:
             if self.process.poll() is None:
                 self.process.kill()
@@ -346,3 +368,139 @@ def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
         )
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_the_watcher_reports_the_edit_that_crashed_it_then_builds_the_next(
+    serving: tuple[Serve, Path],
+) -> None:
+    process, events = serving
+    good = events.read_text(encoding="utf-8")
+    nested = good + "\n[extra]\nx = " + "[" * 5000 + "]" * 5000 + "\n"
+    far = good.replace("2023-12-12T15:05:00", "9999-12-31T23:30:00").replace(
+        "2023-12-12T15:25:00", "9999-12-31T23:59:00"
+    )
+    for number, broken in enumerate((nested, far), start=1):
+        events.write_text(broken, encoding="utf-8")
+        process.wait_for(lambda line: "still serving the last good build" in line)
+        assert process.process.poll() is None
+        events.write_text(good.replace("Training Run", f"Training Run {number}"), encoding="utf-8")
+        title = f"Training Run {number}".encode()
+        wait_until(lambda: title in request(process.url, "/").body)  # noqa: B023 (called at once)
+    assert "Traceback" not in process.printed()
+
+
+# -- a preview publishes nothing ------------------------------------------------------------------
+
+TALK = "start = 2023-12-12T15:05:00\nend = 2023-12-12T15:25:00"
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
+    }
+
+
+def talk_sequence(ics: bytes) -> int:
+    """SEQUENCE of the word2vec talk in a calendar holding it."""
+    (event,) = (
+        e
+        for e in IcsCalendarStream.calendar_from_ics(ics.decode()).events
+        if ".word2vec.talk@" in (e.uid or "")
+    )
+    return event.sequence or 0
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> tuple[Path, Path]:
+    """(events file, output folder) after one ``confcal build``."""
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    shutil.copyfile(EVENTS, events)
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(output), "--no-cache"]).exit_code == 0
+    return events, output
+
+
+def test_a_preview_publishes_nothing_and_the_next_build_raises_sequence_once(
+    published: tuple[Path, Path],
+) -> None:
+    events, output = published
+    before = files_under(output)
+    sequence = talk_sequence(before["all.ics"])
+    good = events.read_text(encoding="utf-8")
+    process = Serve(events, output)
+    try:
+        for start, end in (("15:10", "15:30"), ("15:20", "15:40")):
+            moved = TALK.replace("15:05", start).replace("15:25", end)
+            events.write_text(good.replace(TALK, moved), encoding="utf-8")
+            process.wait_for(lambda line: "changed: rebuilding" in line)
+            process.wait_for(lambda line: line.startswith(f"preview of {events}: "))
+            served = request(process.url, "/papers/word2vec.ics").body
+            assert f"DTSTART;TZID=America/Chicago:20231212T{start.replace(':', '')}00".encode() in served
+            assert talk_sequence(served) == sequence + 1, (
+                "the preview numbers versions as the next build would"
+            )
+        assert files_under(output) == before, "serve wrote into the published folder"
+    finally:
+        assert process.stop() == 0
+    diff = CliRunner().invoke(cli, ["diff", str(events), "-o", str(output)])
+    assert diff.exit_code == 1
+    assert "word2vec.talk" in diff.output
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(output), "--no-cache"]).exit_code == 0
+    assert talk_sequence((output / "all.ics").read_bytes()) == sequence + 1
+
+
+def test_the_page_and_the_console_say_it_is_a_preview(published: tuple[Path, Path]) -> None:
+    events, output = published
+    process = Serve(events, output)
+    try:
+        page = request(process.url, "/").body.decode()
+        assert 'role="status"><strong>Preview</strong> of events.toml' in page
+        assert "not published" in page
+        assert "Preview" not in (output / "index.html").read_text(encoding="utf-8")
+        for name in ("all.ics", "papers/word2vec.ics", "test-of-time.ics"):
+            assert request(process.url, f"/{name}").body == (output / name).read_bytes()
+        assert request(process.url, "/confcal-state.json").status == 404
+        printed = process.printed()
+        assert (
+            f"preview of {events}: 13 files, 0 differ from {output} (only confcal build publishes)\n"
+            in printed
+        )
+        assert f"serving the preview at {process.url}\n" in printed
+    finally:
+        process.stop()
+
+
+def test_a_preview_warns_of_a_stale_stamp_as_build_does(published: tuple[Path, Path]) -> None:
+    events, output = published
+    good = events.read_text(encoding="utf-8")
+    process = Serve(events, output)
+    try:
+        assert STALE_STAMP not in process.printed()
+        events.write_text(good.replace(TALK, TALK.replace("15:05", "15:00")), encoding="utf-8")
+        process.wait_for(lambda line: line.strip() == STALE_STAMP)
+        bumped = good.replace("updated = 2023-12-11T00:00:00Z", "updated = 2023-12-12T00:00:00Z")
+        events.write_text(bumped.replace(TALK, TALK.replace("15:05", "15:00")), encoding="utf-8")
+        process.wait_for(lambda line: "changed: rebuilding" in line)
+        process.wait_for(lambda line: line.startswith("preview of "))
+    finally:
+        process.stop()
+    after_bump = process.printed().rsplit("changed: rebuilding", 1)[1]
+    assert STALE_STAMP not in after_bump
+    build = CliRunner().invoke(cli, ["build", str(events), "-o", str(output), "--no-cache"])
+    assert STALE_STAMP not in build.stderr
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_the_scratch_folder_is_removed_when_serve_stops(
+    published: tuple[Path, Path], tmp_path: Path, how: signal.Signals
+) -> None:
+    events, output = published
+    scratch_parent = tmp_path / "tmp"
+    scratch_parent.mkdir()
+    process = Serve(events, output, scratch_parent=scratch_parent)
+    try:
+        (scratch,) = scratch_parent.iterdir()
+        assert (scratch / "all.ics").read_bytes() == (output / "all.ics").read_bytes()
+    finally:
+        assert process.stop(how) == 0
+    assert list(scratch_parent.iterdir()) == []
+    assert "stopped" in process.printed()

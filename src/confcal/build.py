@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,13 +13,18 @@ from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.model import Programme
 from confcal.render import render_events, render_feeds
-from confcal.revisions import STATE_FILE, Revised, State, dump_state, parse_state, revise
+from confcal.revisions import Revised, revise
 from confcal.schedule import render_schedules
 from confcal.site import INDEX, render_index
-from confcal.write import WriteReport, write_files
+from confcal.state import STATE_FILE, StateFile, dump_state, read_state
+from confcal.write import WriteError, WriteReport, make_folder, write_files
 
 # Below this many events rendering is faster than loading and saving the cache.
 CACHE_THRESHOLD = 200
+# What a first build may find in its folder without --force: a static host's own files.
+HOST_FILES = frozenset({"CNAME", "README.md", "robots.txt", "favicon.ico"})
+# What builds deleted when stale before the state file listed what they published.
+LEGACY_OWNED = ("*.ics", f"{PAPERS_FOLDER}/*.ics")
 
 
 def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
@@ -27,11 +33,6 @@ def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
         return programme
     conference = dataclasses.replace(programme.conference, updated=stamp)
     return dataclasses.replace(programme, conference=conference)
-
-
-def owned(*, alarm: timedelta | None) -> tuple[str, ...]:
-    """Files in the output folder that a build owns: a stale one is deleted (write_files)."""
-    return ("*.ics", f"{PAPERS_FOLDER}/*.ics", *(["reminders/*.ics"] if alarm is not None else []))
 
 
 def with_base_url(programme: Programme, base_url: str | None) -> Programme:
@@ -52,15 +53,6 @@ def prepare(
         conference = dataclasses.replace(programme.conference, keep_cancelled=True)
         programme = dataclasses.replace(programme, conference=conference)
     return programme
-
-
-def read_state(output: Path) -> State:
-    """The published state beside the feeds; none (a first build) when the file is missing."""
-    try:
-        raw = (output / STATE_FILE).read_bytes()
-    except FileNotFoundError:
-        return {}
-    return parse_state(raw, name=str(output / STATE_FILE))
 
 
 def render_plan(
@@ -90,14 +82,16 @@ def render_plan(
         from confcal.reminders import reminder_feeds
 
         files.update(reminder_feeds(programme, every_feed, blocks=blocks, before=alarm))
-    files[STATE_FILE] = dump_state(revised.state)
+    minutes = None if alarm is None else int(alarm.total_seconds() // 60)
+    state = StateFile(events=revised.state, published=tuple(sorted(files)), reminders_minutes=minutes)
+    files[STATE_FILE] = dump_state(state)
     return files
 
 
 def plan(
     programme: Programme,
     *,
-    previous: State | None = None,
+    previous: StateFile | None = None,
     alarm: timedelta | None = None,
     cache: dict[str, bytes] | None = None,
     workers: int = 1,
@@ -106,7 +100,61 @@ def plan(
 
     ``previous`` is the state of the last build (``read_state``); without it, a first build.
     """
-    return render_plan(revise(programme, previous or {}), alarm=alarm, cache=cache, workers=workers)
+    revised = revise(programme, previous.events if previous else {})
+    return render_plan(revised, alarm=alarm, cache=cache, workers=workers)
+
+
+def reminder_lead(
+    previous: StateFile | None, *, alarm: timedelta | None, drop_alarm: bool
+) -> timedelta | None:
+    """The reminders variant to write: ``--alarm``'s, else the one already published (kept in
+    step with the feeds), none with ``--no-alarm``."""
+    if drop_alarm:
+        return None
+    return alarm or (previous.reminders if previous else None)
+
+
+def removable(output: Path, previous: StateFile | None) -> tuple[str, ...]:
+    """Files a build may delete when it no longer writes them: those the last build published.
+
+    A state file from before confcal listed them falls back to the calendars such a build owned.
+    """
+    if previous is None:
+        return ()
+    if previous.published is not None:
+        return previous.published
+    found = {path.relative_to(output).as_posix() for pattern in LEGACY_OWNED for path in output.glob(pattern)}
+    return tuple(sorted(found))
+
+
+def check_new_folder(output: Path) -> None:
+    """Refuse a first build into a folder holding someone else's files (WriteError names them)."""
+    entries = sorted(
+        entry.name + ("/" if entry.is_dir() else "")
+        for entry in os.scandir(output)
+        if not entry.name.startswith(".") and entry.name not in HOST_FILES
+    )
+    if not entries:
+        return
+    shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
+    raise WriteError(
+        f"{output}: not built by confcal (no {STATE_FILE}) and not empty: {shown}; "
+        "build into an empty folder, or add --force to build here (only files confcal "
+        "publishes are ever deleted)"
+    )
+
+
+def _interim_state(
+    previous: StateFile | None, owned: Collection[str], files: Collection[str]
+) -> bytes | None:
+    """The previous state, naming the files this build adds, when it adds any (write_files)."""
+    new = set(files) - set(owned) - {STATE_FILE}
+    if not new:
+        return None
+    events = previous.events if previous else {}
+    reminders = previous.reminders_minutes if previous else None
+    published = tuple(sorted({*owned, *new}))
+    return dump_state(StateFile(events=events, published=published, reminders_minutes=reminders))
 
 
 def publish(
@@ -115,30 +163,66 @@ def publish(
     *,
     stamp: datetime | None = None,
     alarm: timedelta | None = None,
+    drop_alarm: bool = False,
     cache_folder: Path | None = None,
     workers: int | None = None,
     keep_cancelled: bool = False,
     base_url: str | None = None,
+    force: bool = False,
 ) -> tuple[WriteReport, Revised]:
-    """Build ``output`` from ``events`` and say what changed. Raises EventsFileError before writing.
+    """Build ``output`` from ``events`` and say what changed. Raises EventsFileError before
+    writing, WriteError when the folder cannot be written (or is not ours: see ``force``).
 
     With ``cache_folder`` (and at least CACHE_THRESHOLD events), events rendered by the
     previous build of this output folder are reused. ``workers`` defaults to the number of CPUs.
+    The output folder is locked for the whole build (``lock.py``).
     """
-    programme = prepare(events, stamp=stamp, keep_cancelled=keep_cancelled, base_url=base_url)
-    revised = revise(programme, read_state(output))
-    workers = workers or os.cpu_count() or 1
-    if cache_folder is None or len(revised.programme.events) < CACHE_THRESHOLD:
-        files = render_plan(revised, alarm=alarm, workers=workers)
-        return write_files(output, files, prune=owned(alarm=alarm)), revised
-    from confcal.cache import cache_file, load_cache, save_cache
+    from confcal.lock import hold
 
-    cache_path = cache_file(cache_folder, output)
-    cache = load_cache(cache_path)
-    files = render_plan(revised, alarm=alarm, cache=cache, workers=workers)
-    report = write_files(output, files, prune=owned(alarm=alarm))
-    save_cache(cache_path, cache)
+    programme = prepare(events, stamp=stamp, keep_cancelled=keep_cancelled, base_url=base_url)
+    make_folder(output)
+    with hold(output, exclusive=True):
+        previous = read_state(output)
+        if previous is None and not force:
+            check_new_folder(output)
+        revised = revise(programme, previous.events if previous else {}, state_name=str(output / STATE_FILE))
+        lead = reminder_lead(previous, alarm=alarm, drop_alarm=drop_alarm)
+        workers = workers or os.cpu_count() or 1
+        use_cache = cache_folder is not None and len(revised.programme.events) >= CACHE_THRESHOLD
+        cache = _load_cache(cache_folder, output) if use_cache and cache_folder else None
+        files = render_plan(revised, alarm=lead, cache=cache, workers=workers)
+        owned = removable(output, previous)
+        report = write_files(
+            output,
+            files,
+            state_file=STATE_FILE,
+            removable=owned,
+            interim_state=_interim_state(previous, owned, files),
+        )
+    if cache is not None and cache_folder is not None:
+        report = dataclasses.replace(report, warnings=_save_cache(cache_folder, output, cache))
     return report, revised
+
+
+def _load_cache(cache_folder: Path, output: Path) -> dict[str, bytes]:
+    from confcal.cache import cache_file, load_cache
+
+    return load_cache(cache_file(cache_folder, output))
+
+
+def _save_cache(cache_folder: Path, output: Path, cache: dict[str, bytes]) -> tuple[str, ...]:
+    """Save the render cache; a cache that cannot be written is a warning, never a failed build."""
+    from confcal.cache import cache_file, save_cache
+
+    path = cache_file(cache_folder, output)
+    try:
+        save_cache(path, cache)
+    except OSError as error:
+        return (
+            f"warning: render cache not saved ({error.filename or path}: {error.strerror}); "
+            "the build is complete, the next one renders every event again",
+        )
+    return ()
 
 
 def build(
@@ -147,10 +231,12 @@ def build(
     *,
     stamp: datetime | None = None,
     alarm: timedelta | None = None,
+    drop_alarm: bool = False,
     cache_folder: Path | None = None,
     workers: int | None = None,
     keep_cancelled: bool = False,
     base_url: str | None = None,
+    force: bool = False,
 ) -> WriteReport:
     """Build ``output`` from ``events``. Raises EventsFileError before writing anything."""
     report, _ = publish(
@@ -158,9 +244,11 @@ def build(
         output,
         stamp=stamp,
         alarm=alarm,
+        drop_alarm=drop_alarm,
         cache_folder=cache_folder,
         workers=workers,
         keep_cancelled=keep_cancelled,
         base_url=base_url,
+        force=force,
     )
     return report

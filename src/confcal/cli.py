@@ -11,26 +11,24 @@ import click
 
 from confcal import __version__
 from confcal.commands import agenda, check, export
-from confcal.errors import EventsFileError
+from confcal.errors import STALE_STAMP, EventsFileError
 from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
+from confcal.write import WriteError
 
 if TYPE_CHECKING:
     from confcal.model import Programme
 
-STALE_STAMP = (
-    "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
-    "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
-)
-
 
 class ConfcalGroup(click.Group):
-    """The one error boundary: the domain error from any command becomes ``Error: ...``, exit 1."""
+    """The one error boundary: the domain errors from any command become ``Error: ...``, exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except EventsFileError as error:
             raise click.ClickException(error.report()) from None
+        except WriteError as error:  # the output folder: read-only, full, not ours, locked
+            raise click.ClickException(str(error)) from None
 
 
 def cache_folder() -> Path:
@@ -60,23 +58,39 @@ def cli() -> None:
     help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
 )
 @ALARM
+@click.option(
+    "--no-alarm",
+    "drop_alarm",
+    is_flag=True,
+    help="Stop publishing the reminders variant: delete OUTPUT/reminders/, e.g. --no-alarm.",
+)
 @KEEP_CANCELLED
 @BASE_URL
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build into a folder that holds other files and no confcal-state.json (they are kept), "
+    "e.g. -o . --force.",
+)
 def build(
     events: Path,
     output: Path,
     cache: bool,
     alarm: timedelta | None,
+    drop_alarm: bool,
     keep_cancelled: bool,
     base_url: str | None,
+    force: bool,
 ) -> None:
     """Build all.ics, one feed per category, papers/*.ics, index.html and schedule.xml/.json from EVENTS.
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
     left untouched. With --alarm, also a variant of every feed with reminders in
-    OUTPUT/reminders/ (the default feeds never have them). An event whose time, place,
-    title or status changed since the last build (recorded in OUTPUT/confcal-state.json)
-    gets SEQUENCE + 1 and a new LAST-MODIFIED.
+    OUTPUT/reminders/ (the default feeds never have them); later builds keep it in step
+    until --no-alarm. An event whose time, place, title or status changed since the last
+    build (recorded in OUTPUT/confcal-state.json) gets SEQUENCE + 1 and a new LAST-MODIFIED.
+    Only files an earlier build published are ever deleted; a first build into a folder
+    holding other files needs --force. One build at a time per folder: another waits.
 
     \b
     Example:
@@ -86,17 +100,23 @@ def build(
     """
     from confcal.build import publish
 
+    if alarm is not None and drop_alarm:
+        raise click.UsageError("--alarm and --no-alarm contradict each other; give one")
     report, revised = publish(
         events,
         output,
         stamp=source_date_epoch(),
         alarm=alarm,
+        drop_alarm=drop_alarm,
         cache_folder=cache_folder() if cache else None,
         keep_cancelled=keep_cancelled,
         base_url=base_url,
+        force=force,
     )
     if revised.stale_stamp:
         click.echo(STALE_STAMP, err=True)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
     _warn_over_budget(revised.programme, output)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(
@@ -173,7 +193,7 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
 
 @cli.command()
 @EVENTS
-@OUTPUT
+@PUBLISHED
 @BASE_URL
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on, e.g. --host ::1.")
 @click.option(
@@ -184,10 +204,11 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
     help="Port to listen on (0: any free port), e.g. --port 8080.",
 )
 def serve(events: Path, output: Path, base_url: str | None, host: str, port: int) -> None:
-    """Build, then serve the output folder for a local preview; rebuild when EVENTS changes.
+    """Preview what build would publish, on a local web server; rebuild when EVENTS changes.
 
-    A bad edit prints the problems and keeps serving the last good build. Ctrl-C stops.
-    This is a preview server: publish the output folder on any static host.
+    Publishes nothing: the preview is built in a scratch folder (removed when serve stops);
+    OUTPUT, its state and every SEQUENCE change only with confcal build. A bad edit prints
+    the problems and keeps serving the last good preview. Ctrl-C stops.
 
     \b
     Example:

@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 
 def _filters(
-    categories: tuple[str, ...], kinds: tuple[str, ...], papers: tuple[str, ...], days: tuple[datetime, ...]
+    categories: tuple[str, ...],
+    kinds: tuple[str, ...],
+    papers: tuple[str, ...],
+    days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
 ) -> Filters:
     from confcal.filters import Filters
 
@@ -34,6 +38,7 @@ def _filters(
         kinds=cast("tuple[Kind, ...]", kinds),  # click.Choice(KINDS) admits nothing else
         papers=papers,
         days=tuple(day.date() for day in days),
+        sessions=sessions,
     )
 
 
@@ -131,6 +136,7 @@ def agenda(
     kinds: tuple[str, ...],
     papers: tuple[str, ...],
     days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
     zone: str | None,
 ) -> None:
     """Print the programme by day, in any time zone.
@@ -148,7 +154,7 @@ def agenda(
     from confcal.agenda import plain
 
     programme = _load(events)
-    feed = _selected(programme, _filters(categories, kinds, papers, days))
+    feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
     style = _style if _colour_enabled() else plain
     click.echo(format_agenda(programme, feed.events, zone=_resolve_zone(programme, zone), style=style))
 
@@ -179,6 +185,7 @@ def export(
     kinds: tuple[str, ...],
     papers: tuple[str, ...],
     days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
     alarm: timedelta | None,
     output: Path,
     published: Path,
@@ -194,14 +201,18 @@ def export(
       confcal export --category test-of-time --kind oral -o my.ics
       confcal export --paper word2vec --paper climsim --alarm 15m -o -
     """
-    from confcal.build import read_state
+    from confcal.lock import hold
     from confcal.render import render_events, render_feeds
     from confcal.revisions import revise
-    from confcal.write import write_atomic
+    from confcal.state import STATE_FILE, read_state
+    from confcal.write import describe, write_atomic
 
     programme = _load(events)
-    feed = _selected(programme, _filters(categories, kinds, papers, days))
-    revisions = revise(programme, read_state(published)).revisions
+    feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
+    with hold(published, exclusive=False):
+        previous = read_state(published)
+    state_name = str(published / STATE_FILE)
+    revisions = revise(programme, previous.events if previous else {}, state_name=state_name).revisions
     blocks = render_events(programme, revisions=revisions)
     if alarm is not None:
         from confcal.reminders import with_alarms
@@ -211,6 +222,9 @@ def export(
     if str(output) == "-":
         click.echo(data, nl=False)
         return
-    write_atomic(output, data)
+    try:
+        write_atomic(output, data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {describe(error, error.filename or output)}") from None
     count = len(feed.events)
     click.echo(f"{output}: {count} event{'' if count == 1 else 's'} ({feed.name})", err=True)

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from confcal.build import owned, prepare, read_state, render_plan
+from confcal.build import prepare, reminder_lead, removable, render_plan
+from confcal.lock import hold
 from confcal.revisions import Change, revise
-from confcal.write import safe_target, stale_files
+from confcal.state import STATE_FILE, read_state
+from confcal.write import changed_files, stale_files
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,7 @@ class Diff:
     """Files (relative to the output folder) whose bytes the next build would write."""
     stale_stamp: bool
     removed: tuple[str, ...] = ()
-    """Calendars the next build would delete (a removed paper's file, a removed category's feed)."""
+    """Files the next build would delete (a removed paper's calendar, a removed category's feed)."""
 
     @property
     def empty(self) -> bool:
@@ -26,20 +28,16 @@ class Diff:
 
 
 def diff(events: Path, output: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False) -> Diff:
-    """Compare what ``confcal build`` would write with what ``output`` holds now."""
+    """Compare what ``confcal build`` would write with what ``output`` holds now, the published
+    reminders variant included. Holds the folder's lock (shared) while it reads."""
     programme = prepare(events, stamp=stamp, keep_cancelled=keep_cancelled)
-    revised = revise(programme, read_state(output))
-    files = render_plan(revised)
+    with hold(output, exclusive=False):
+        previous = read_state(output)
+        state_name = str(output / STATE_FILE)
+        revised = revise(programme, previous.events if previous else {}, state_name=state_name)
+        files = render_plan(revised, alarm=reminder_lead(previous, alarm=None, drop_alarm=False))
+        written, _ = changed_files(output, files)
+        removed = stale_files(output, files, removable=removable(output, previous))
     return Diff(
-        changes=revised.changes,
-        files=tuple(path for path in sorted(files) if not _holds(safe_target(output, path), files[path])),
-        stale_stamp=revised.stale_stamp,
-        removed=stale_files(output, files, prune=owned(alarm=None)),
+        changes=revised.changes, files=tuple(written), stale_stamp=revised.stale_stamp, removed=removed
     )
-
-
-def _holds(target: Path, data: bytes) -> bool:
-    try:
-        return target.read_bytes() == data
-    except FileNotFoundError:
-        return False

@@ -1,4 +1,4 @@
-"""The one domain error: everything wrong with an events file, reported at once."""
+"""The one domain error (everything wrong with an events file, reported at once), and the one warning."""
 
 from __future__ import annotations
 
@@ -28,3 +28,10 @@ class EventsFileError(ValueError):
         count = len(self.problems)
         head = "1 problem" if count == 1 else f"{count} problems"
         return "\n".join([f"{head} in the events file:", *(f"  {p}" for p in self.problems)])
+
+
+STALE_STAMP = (
+    "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
+    "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
+)
+"""Printed by every command that revises (build, diff, serve) when ``Revised.stale_stamp``."""

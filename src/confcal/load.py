@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import pytz
 import pytz.tzfile
 import tomli
 
+from confcal.checked import CheckedReader, close_match, show, type_name
 from confcal.errors import EventsFileError, Problem
 from confcal.model import (
     ABSTRACTS,
@@ -34,18 +35,11 @@ from confcal.model import (
     event_sort_key,
 )
 
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-ID_MAX_LENGTH = 80
 RESERVED_CATEGORY_IDS = frozenset({"all"})
 # Filters of a [[feeds]] table: the same as `confcal export`'s options.
 FEED_FILTERS = ("category", "kind", "paper", "day", "session")
 DEFAULT_REFRESH_INTERVAL = timedelta(hours=12)
-# C0 controls except TAB and LF, DEL and the C1 range: RFC 5545 allows none of them in a value.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DURATION = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
-_URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
-
-T = TypeVar("T")
 
 # Keys of every table: name -> required. Documented in README ("events.toml reference");
 # tests/test_docs.py keeps the two in step.
@@ -99,18 +93,6 @@ SCHEMA: dict[str, dict[str, bool]] = {
     },
 }
 
-_TYPE_NAMES: dict[type, str] = {
-    str: "a string",
-    bool: "a boolean",
-    int: "an integer",
-    float: "a number",
-    list: "an array",
-    dict: "a table",
-    datetime: "a date-time",
-    date: "a date",
-    time: "a time",
-}
-
 
 def normalise_base_url(value: str) -> str:
     """The public address of the output folder as an https URL ending in "/"; ValueError if it is not one."""
@@ -119,7 +101,7 @@ def normalise_base_url(value: str) -> str:
     parts = urllib.parse.urlsplit(value)
     if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment or " " in value:
         raise ValueError(
-            f"{_show(value)} is not a public address; expected an https URL without query or fragment "
+            f"{show(value)} is not a public address; expected an https URL without query or fragment "
             "like 'https://example.org/neurips-2023/'"
         )
     return value if value.endswith("/") else value + "/"
@@ -253,29 +235,10 @@ def _match_counts(programme: Programme, filters: Filters) -> str:
     return ", ".join(parts)
 
 
-def _close_match(word: str, candidates: Iterable[str]) -> list[str]:
-    import difflib  # only when there is a problem to explain
-
-    return difflib.get_close_matches(word, list(candidates), n=1)
-
-
-def _type_name(value: object) -> str:
-    for kind, label in _TYPE_NAMES.items():
-        if type(value) is kind:
-            return label
-    return type(value).__name__
-
-
-def _show(value: object) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-class _Reader:
+class _Reader(CheckedReader):
     def __init__(self, *, name: str, text: str) -> None:
-        self.name = name
+        super().__init__(name=name, schema=SCHEMA)
         self.text_of_file = text
-        self.problems: list[Problem] = []
         self.localized: dict[datetime, datetime] = {}
 
     @functools.cached_property
@@ -283,106 +246,8 @@ class _Reader:
         """Built on the first problem: a valid file never needs it."""
         return _Locator(self.text_of_file)
 
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append(Problem(self.name, path, message, self.locator.line(path)))
-
-    # -- generic checks -------------------------------------------------------------
-
-    def keys(self, table: Mapping[str, Any], schema: str, path: str) -> None:
-        allowed = SCHEMA[schema]
-        for key in table:
-            if key not in allowed:
-                where = f"{path}.{key}" if path else key
-                hint = _close_match(key, allowed)
-                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-                listing = ", ".join(allowed)
-                self.problem(where, f"unknown key {key!r}{suggestion} (expected one of: {listing})")
-        for key, required in allowed.items():
-            if required and key not in table:
-                self.problem(path, f"missing key {key!r}")
-
-    def get(self, table: Mapping[str, Any], key: str, path: str, kind: type[T]) -> T | None:
-        if key not in table:
-            return None
-        value = table[key]
-        where = f"{path}.{key}" if path else key
-        if type(value) is not kind:
-            found = f"{_type_name(value)} ({_show(value)})"
-            self.problem(where, f"expected {_TYPE_NAMES[kind]}, found {found}")
-            return None
-        return value
-
-    def text(self, table: Mapping[str, Any], key: str, path: str, *, multiline: bool = False) -> str:
-        if key not in table:
-            return ""
-        return self.string(table[key], f"{path}.{key}", multiline=multiline)
-
-    def string(self, value: object, where: str, *, multiline: bool = False) -> str:
-        if not isinstance(value, str):
-            self.problem(where, f"expected a string, found {_type_name(value)} ({_show(value)})")
-            return ""
-        if match := _CONTROL.search(value):
-            code = f"U+{ord(match.group()):04X}"
-            self.problem(where, f"control character {code} at position {match.start()}; remove it")
-            return ""
-        if not multiline and "\n" in value:
-            self.problem(where, "expected a single line, found a line break")
-            return ""
-        if not value.strip():
-            self.problem(where, "expected text, found an empty string")
-            return ""
-        return value.strip()
-
-    def text_list(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
-        values = self.get(table, key, path, list) or []
-        strings = (self.string(v, f"{path}.{key}[{i}]") for i, v in enumerate(values))
-        return tuple(s for s in strings if s)
-
-    def identifier(self, table: Mapping[str, Any], key: str, path: str) -> str:
-        value = self.get(table, key, path, str)
-        if value is None:
-            return ""
-        if len(value) > ID_MAX_LENGTH or not ID_PATTERN.fullmatch(value):
-            self.problem(
-                f"{path}.{key}",
-                f"{_show(value)} is not a safe id; expected lowercase letters, digits and "
-                f"single hyphens (like 'oral-2d'), at most {ID_MAX_LENGTH} characters",
-            )
-            return ""
-        return value
-
-    def url(self, table: Mapping[str, Any], key: str, path: str) -> str:
-        value = self.text(table, key, path)
-        if value and not _URL.fullmatch(value):
-            self.problem(f"{path}.{key}", f"{_show(value)} is not a URL; expected https://…")
-            return ""
-        return value
-
-    def unique(self, ids: list[tuple[str, str]], what: str) -> None:
-        seen: dict[str, str] = {}
-        for path, identifier in ids:
-            if not identifier:
-                continue
-            if identifier in seen:
-                self.problem(
-                    f"{path}.id",
-                    f"duplicate {what} id {identifier!r} (first at {seen[identifier]})",
-                )
-            else:
-                seen[identifier] = path
-
-    def tables(self, document: Mapping[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        values = self.get(document, key, "", list)
-        if values is None:
-            return
-        if not values:
-            self.problem(key, f"expected at least one [[{key}]] table, found none")
-        for index, value in enumerate(values):
-            path = f"{key}[{index}]"
-            if isinstance(value, dict):
-                yield path, value
-            else:
-                self.problem(path, f"expected a table, found {_type_name(value)}")
+    def line(self, path: str) -> int | None:
+        return self.locator.line(path)
 
     # -- the document ---------------------------------------------------------------
 
@@ -476,10 +341,10 @@ class _Reader:
         for where, item in self.one_or_many(table, key, path):
             text = self.string(item, where)
             if text and text not in known:
-                hint = _close_match(text, known)
+                hint = close_match(text, known)
                 suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
                 listing = ", ".join(repr(k) for k in known[:10]) + (", …" if len(known) > 10 else "")
-                self.problem(where, f"unknown {key} {_show(text)}{suggestion} (defined: {listing or 'none'})")
+                self.problem(where, f"unknown {key} {show(text)}{suggestion} (defined: {listing or 'none'})")
             elif text:
                 result.append(text)
         return tuple(result)
@@ -490,7 +355,7 @@ class _Reader:
                 yield item
             else:
                 self.problem(
-                    where, f"expected a date like 2023-12-12, found {_type_name(item)} ({_show(item)})"
+                    where, f"expected a date like 2023-12-12, found {type_name(item)} ({show(item)})"
                 )
 
     def one_or_many(self, table: Mapping[str, Any], key: str, path: str) -> Iterator[tuple[str, object]]:
@@ -566,7 +431,7 @@ class _Reader:
                 return setting
         if value is not None:
             expected = ", ".join(repr(a) for a in ABSTRACTS)
-            self.problem("publish.abstracts", f"unknown setting {_show(value)}; expected one of {expected}")
+            self.problem("publish.abstracts", f"unknown setting {show(value)}; expected one of {expected}")
         return "full"
 
     def base_url(self, publish: Mapping[str, Any]) -> str:
@@ -585,7 +450,7 @@ class _Reader:
             return value
         self.problem(
             f"{path}.{key}",
-            f"expected a date like 2023-12-10, found {_type_name(value)} ({_show(value)})",
+            f"expected a date like 2023-12-10, found {type_name(value)} ({show(value)})",
         )
         return None
 
@@ -596,7 +461,7 @@ class _Reader:
         if value is not None:
             self.problem(
                 "publish.updated",
-                f"expected a date-time with an offset like 2023-12-11T00:00:00Z, found {_show(value)}",
+                f"expected a date-time with an offset like 2023-12-11T00:00:00Z, found {show(value)}",
             )
         return datetime.min.replace(tzinfo=UTC)
 
@@ -610,7 +475,7 @@ class _Reader:
             result = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
             if result >= timedelta(minutes=1):
                 return result
-        self.problem(f"{path}.{key}", f"{_show(value)} is not a duration; expected ISO 8601 like 'PT12H'")
+        self.problem(f"{path}.{key}", f"{show(value)} is not a duration; expected ISO 8601 like 'PT12H'")
         return DEFAULT_REFRESH_INTERVAL
 
     def zone(self, name: str) -> pytz.BaseTzInfo | None:
@@ -626,7 +491,7 @@ class _Reader:
         try:
             return _pytz_zone(name)
         except pytz.UnknownTimeZoneError:
-            hint = _close_match(name, pytz.all_timezones)
+            hint = close_match(name, pytz.all_timezones)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
             self.problem(
                 "conference.timezone",
@@ -678,7 +543,7 @@ class _Reader:
         for index, value in enumerate(self.get(table, "links", path, list) or []):
             where = f"{path}.links[{index}]"
             if not isinstance(value, dict):
-                self.problem(where, f"expected a table {{ label = …, url = … }}, found {_type_name(value)}")
+                self.problem(where, f"expected a table {{ label = …, url = … }}, found {type_name(value)}")
                 continue
             self.keys(value, "links", where)
             yield Link(label=self.text(value, "label", where), url=self.url(value, "url", where))
@@ -733,7 +598,7 @@ class _Reader:
                 return status
         if value is not None:
             expected = " or ".join(repr(s) for s in STATUSES)
-            self.problem(f"{path}.status", f"unknown status {_show(value)}; expected {expected}")
+            self.problem(f"{path}.status", f"unknown status {show(value)}; expected {expected}")
         return "confirmed"
 
     def local_time(self, table: Mapping[str, Any], key: str, path: str) -> datetime | None:
@@ -744,7 +609,7 @@ class _Reader:
             self.problem(
                 f"{path}.{key}",
                 f"expected a local date-time like 2023-12-12T15:40:00 (no offset: times are in "
-                f"conference.timezone), found {_type_name(value)} ({_show(value)})",
+                f"conference.timezone), found {type_name(value)} ({show(value)})",
             )
             return None
         return value

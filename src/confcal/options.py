@@ -115,7 +115,7 @@ TZ = click.option(
 
 
 def filter_options(function: F) -> F:
-    """--category, --kind, --paper, --day: AND across options, OR within a repeated one."""
+    """--category, --kind, --paper, --day, --session: AND across options, OR within a repeated one."""
     options = [
         click.option(
             "--category",
@@ -144,6 +144,13 @@ def filter_options(function: F) -> F:
             multiple=True,
             type=click.DateTime(formats=["%Y-%m-%d"]),
             help="Only this day, in the conference's time zone (repeatable), e.g. --day 2023-12-12.",
+        ),
+        click.option(
+            "--session",
+            "sessions",
+            multiple=True,
+            metavar="NAME",
+            help="Only this session's events (repeatable), e.g. --session 'Poster session 2'.",
         ),
     ]
     for option in reversed(options):

@@ -1,9 +1,10 @@
 """Programme → iCalendar bytes. Pure and deterministic: no clock, no I/O.
 
-Each VEVENT is serialised once by icalendar and its bytes are reused by every feed that
-holds it. A calendar is icalendar's own serialisation of its header and VTIMEZONE, with
-the event blocks spliced in before ``END:VCALENDAR``: byte for byte what icalendar writes
-for the same Calendar holding those events (tests/test_render.py checks this).
+Each VEVENT is serialised once, directly but byte for byte as icalendar would (confcal.vevent),
+and its bytes are reused by every feed that holds it. A calendar is icalendar's own
+serialisation of its header and VTIMEZONE, with the event blocks spliced in before
+``END:VCALENDAR``: byte for byte what icalendar writes for the same Calendar holding those
+events (tests/test_render.py checks this).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from icalendar.timezone import TZP
 
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
+from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
+from confcal.vevent import fold as fold
+from confcal.vevent import serialise_event
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
 _END = b"END:VCALENDAR\r\n"
 PARALLEL_THRESHOLD = 400
-FOLD_LIMIT = 75
 
 
 def uid(programme: Programme, event: Event) -> str:
@@ -106,31 +109,6 @@ def short_abstract(paper: Paper) -> str:
     return f"Abstract (shortened): {cut}{more}"
 
 
-def fold(line: bytes) -> bytes:
-    """icalendar's line folding, byte for byte, on UTF-8 bytes instead of character by character.
-
-    Folding is most of the time icalendar spends serialising a long description: it measures
-    every character. The same cuts can be made by slicing the encoded line: each segment is
-    the longest run of whole characters of at most 74 octets, and a backslash or caret that
-    would end a segment moves to the next one (icalendar keeps escapes whole).
-    tests/test_render.py compares the two on arbitrary text.
-    """
-    if len(line) < FOLD_LIMIT:
-        return line
-    parts: list[bytes] = []
-    start = 0
-    while len(line) - start >= FOLD_LIMIT:
-        end = start + FOLD_LIMIT - 1
-        while line[end] & 0xC0 == 0x80:  # not the first octet of a character
-            end -= 1
-        if line[end - 1] in b"\\^" and end - 1 > start:
-            end -= 1
-        parts.append(line[start:end])
-        start = end
-    parts.append(line[start:])
-    return b"\r\n ".join(parts)
-
-
 def serialise(component: icalendar.cal.component.Component) -> bytes:
     """``component.to_ical()``, folding with ``fold``."""
     lines = component.content_lines()
@@ -143,29 +121,46 @@ def first_revision(programme: Programme) -> Revision:
 
 
 def render_event(programme: Programme, event: Event, revision: Revision | None = None) -> bytes:
-    """One VEVENT, serialised by icalendar; without a revision, as in a first build."""
-    return serialise(event_component(programme, event, revision))
+    """One VEVENT; without a revision, as in a first build. The bytes of
+    ``serialise(event_component(...))`` (icalendar), written directly (confcal.vevent)."""
+    return serialise_event(event_properties(programme, event, revision))
+
+
+def event_properties(
+    programme: Programme, event: Event, revision: Revision | None = None
+) -> list[tuple[str, object]]:
+    """The VEVENT's properties, in the order they are added.
+
+    DTSTAMP is the slot's LAST-MODIFIED, so publishing an edit leaves every other event as it was.
+    """
+    revision = revision or first_revision(programme)
+    paper = programme.paper(event.paper)
+    properties: list[tuple[str, object]] = [
+        ("uid", uid(programme, event)),
+        ("dtstamp", revision.last_modified),
+        ("dtstart", event.start),
+        ("dtend", event.end),
+        ("summary", summary(event, paper)),
+    ]
+    if place := location(programme, event):
+        properties.append(("location", place))
+    properties.append(("description", description(programme, event)))
+    if paper.url:
+        properties.append(("url", paper.url))
+    properties += [
+        ("categories", [programme.category(paper.category).name, KIND_LABELS[event.kind]]),
+        ("status", event.status.upper()),
+        ("sequence", revision.sequence),
+        ("last-modified", revision.last_modified),
+    ]
+    return properties
 
 
 def event_component(programme: Programme, event: Event, revision: Revision | None = None) -> icalendar.Event:
-    """DTSTAMP is the slot's LAST-MODIFIED, so publishing an edit leaves every other event as it was."""
-    revision = revision or first_revision(programme)
-    paper = programme.paper(event.paper)
+    """The VEVENT as an icalendar component: the reference ``render_event`` is checked against."""
     component = icalendar.Event()
-    component.add("uid", uid(programme, event))
-    component.add("dtstamp", revision.last_modified)
-    component.add("dtstart", event.start)
-    component.add("dtend", event.end)
-    component.add("summary", summary(event, paper))
-    if place := location(programme, event):
-        component.add("location", place)
-    component.add("description", description(programme, event))
-    if paper.url:
-        component.add("url", paper.url)
-    component.add("categories", [programme.category(paper.category).name, KIND_LABELS[event.kind]])
-    component.add("status", event.status.upper())
-    component.add("sequence", revision.sequence)
-    component.add("last-modified", revision.last_modified)
+    for name, value in event_properties(programme, event, revision):
+        component.add(name, value)
     return component
 
 

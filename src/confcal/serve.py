@@ -1,152 +1,65 @@
-"""``confcal serve``: a local preview of the output folder, rebuilt when the events file changes.
+"""``confcal serve``: a local preview of what ``confcal build`` would publish, rebuilt on every save.
 
-A preview, not the production host (that is any static host). It serves what a careful
-static host serves: charset-labelled content types, a strong ETag from the content,
-Last-Modified, 304 on a matching conditional GET, no compression; GET and HEAD only;
-nothing outside the output folder.
+A preview publishes nothing. It builds into a scratch folder of its own (removed when serve
+stops, on Ctrl-C or SIGTERM) and reads the published state of the output folder only to number
+versions as the next build would: the output folder, its state file and every SEQUENCE move
+only on ``confcal build``. However many times a talk is moved while previewing, the next build
+raises its SEQUENCE once. The served page and the console say that it is a preview.
+
+The HTTP side is in ``confcal.server``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
+import shutil
+import signal
 import sys
+import tempfile
 import threading
-import urllib.parse
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import datetime
+from html import escape
 from pathlib import Path
-from typing import Any
+from types import FrameType
 
-from confcal.build import build
-from confcal.errors import EventsFileError
+from confcal.build import owned, prepare, read_state, render_plan
+from confcal.errors import STALE_STAMP, EventsFileError
 from confcal.feeds import OVERALL_FEED_ID
+from confcal.revisions import STATE_FILE, revise
+from confcal.server import ListenError, PreviewServer
+from confcal.site import INDEX
+from confcal.write import write_files
+
+__all__ = ["ListenError", "run"]
 
 POLL_SECONDS = 0.5
-CONTENT_TYPES = {
-    ".ics": "text/calendar; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-}
+PREVIEW_NOTE = (
+    '<p class="note" role="status"><strong>Preview</strong> of {events}, served by '
+    "<code>confcal serve</code>: not published. <code>confcal build</code> publishes.</p>"
+)
 
 
-class ListenError(OSError):
-    """The server cannot bind to the address it was given."""
+def with_preview_note(page: bytes, *, events: Path) -> bytes:
+    """The page with a note at the top of its header saying that it is a preview."""
+    note = PREVIEW_NOTE.format(events=escape(events.name)).encode()
+    return page.replace(b"<header>", b"<header>\n" + note, 1)
 
 
-class PreviewServer(ThreadingHTTPServer):
-    """Serves the files under ``root``; see the module docstring."""
-
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], *, root: Path) -> None:
-        self.root = root.resolve()
-        super().__init__(address, PreviewHandler)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        name = host.decode() if isinstance(host, bytes) else host
-        shown = f"[{name}]" if ":" in name else name
-        return f"http://{shown}:{port}/"
-
-    def resolve(self, request_path: str) -> Path | None:
-        """The file a request path names, or None when there is none inside the root."""
-        path = urllib.parse.unquote(request_path.partition("?")[0].partition("#")[0])
-        if "\x00" in path or "\\" in path:
-            return None
-        relative = path.lstrip("/")
-        candidate = (self.root / relative).resolve()
-        if not candidate.is_relative_to(self.root):
-            return None
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
+def published_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
-class PreviewHandler(BaseHTTPRequestHandler):
-    server: PreviewServer
-    server_version = "confcal-preview"
-    protocol_version = "HTTP/1.1"
+class Previewer:
+    """Builds the preview of ``events`` into ``scratch``; rebuilds whenever ``events`` changes."""
 
-    def do_GET(self) -> None:
-        self.respond(body=True)
-
-    def do_HEAD(self) -> None:
-        self.respond(body=False)
-
-    def __getattr__(self, name: str) -> Any:
-        """Every other method (``do_POST``, ``do_PUT``, …) gets 405 instead of 501."""
-        if name.startswith("do_"):
-            return self.not_allowed
-        raise AttributeError(name)
-
-    def not_allowed(self) -> None:
-        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
-        self.send_header("Allow", "GET, HEAD")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def respond(self, *, body: bool) -> None:
-        target = self.server.resolve(self.path)
-        if target is None:
-            self.send_error(HTTPStatus.NOT_FOUND)
-            return
-        data = target.read_bytes()
-        etag = f'"{hashlib.sha256(data).hexdigest()}"'
-        modified = datetime.fromtimestamp(int(target.stat().st_mtime), tz=UTC)
-        headers = {
-            "ETag": etag,
-            "Last-Modified": format_datetime(modified, usegmt=True),
-            "Cache-Control": "no-cache",
-        }
-        if self.not_modified(etag, modified):
-            self.send_response(HTTPStatus.NOT_MODIFIED)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            return
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", content_type(target))
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
-
-    def not_modified(self, etag: str, modified: datetime) -> bool:
-        """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
-        if (match := self.headers.get("If-None-Match")) is not None:
-            tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
-            return "*" in tags or etag in tags
-        if (since := self.headers.get("If-Modified-Since")) is not None:
-            try:
-                when = parsedate_to_datetime(since)
-            except (TypeError, ValueError):
-                return False
-            return when.tzinfo is not None and modified <= when
-        return False
-
-    def log_message(self, format: str, *args: Any) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
-
-
-def content_type(path: Path) -> str:
-    if path.suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[path.suffix]
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-class Rebuilder:
-    """Rebuilds ``output`` whenever the events file's size or modification time changes."""
-
-    def __init__(self, *, events: Path, output: Path, stamp: datetime | None, base_url: str | None) -> None:
+    def __init__(
+        self, *, events: Path, published: Path, scratch: Path, stamp: datetime | None, base_url: str | None
+    ) -> None:
         self.events = events
-        self.output = output
+        self.published = published
+        self.scratch = scratch
         self.stamp = stamp
         self.base_url = base_url
         self.signature = self.current_signature()
@@ -160,54 +73,85 @@ class Rebuilder:
         return (info.st_mtime_ns, info.st_size)
 
     def build(self) -> None:
-        """Build once; EventsFileError propagates and nothing is written."""
-        report = build(self.events, self.output, stamp=self.stamp, base_url=self.base_url)
+        """Build the preview once; EventsFileError propagates and nothing is written."""
+        programme = prepare(self.events, stamp=self.stamp, base_url=self.base_url)
+        revised = revise(programme, read_state(self.published))
+        files = render_plan(revised)
+        del files[STATE_FILE]
+        differ = sum(published_bytes(self.published / name) != data for name, data in files.items())
+        files[INDEX] = with_preview_note(files[INDEX], events=self.events)
+        write_files(self.scratch, files, prune=owned(alarm=None))
         print(
-            f"built {self.output}: {len(report.written)} written, {len(report.unchanged)} unchanged",
+            f"preview of {self.events}: {len(files)} files, {differ} differ from {self.published} "
+            "(only confcal build publishes)",
             flush=True,
         )
+        if revised.stale_stamp:
+            print(STALE_STAMP, file=sys.stderr, flush=True)
 
     def poll(self) -> None:
+        """Rebuild on every change until stopped. No error ends the watching: the last good
+        preview stays online and the next edit is built."""
         while not self.stopped.wait(POLL_SECONDS):
             signature = self.current_signature()
             if signature == self.signature:
                 continue
             self.signature = signature
-            print(f"{self.events} changed: rebuilding", flush=True)
+            print(f"{self.events} changed: rebuilding the preview", flush=True)
             try:
                 self.build()
+                continue
             except EventsFileError as error:
-                print(f"{error.report()}\nstill serving the last good build", file=sys.stderr, flush=True)
+                print(error.report(), file=sys.stderr, flush=True)
             except OSError as error:
-                print(f"cannot write {self.output}: {error}", file=sys.stderr, flush=True)
+                print(f"cannot build the preview: {error}", file=sys.stderr, flush=True)
+            except Exception as error:
+                message = f"cannot build the preview: {type(error).__name__}: {error} (a bug in confcal)"
+                print(message, file=sys.stderr, flush=True)
+            print("still serving the last good build", file=sys.stderr, flush=True)
+
+
+def stop_on_sigterm(_signal: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def run(
     *, events: Path, output: Path, host: str, port: int, stamp: datetime | None, base_url: str | None
 ) -> None:
-    """Build, serve ``output`` until Ctrl-C, rebuilding on every change to ``events``."""
-    rebuilder = Rebuilder(events=events, output=output, stamp=stamp, base_url=base_url)
-    rebuilder.build()
+    """Preview ``events`` until Ctrl-C or SIGTERM, rebuilding on every change; ``output`` is
+    the published folder (read, never written)."""
+    previous_handler = signal.signal(signal.SIGTERM, stop_on_sigterm)
+    scratch = Path(tempfile.mkdtemp(prefix="confcal-preview-"))
     try:
-        server = PreviewServer((host, port), root=output)
-    except OSError as error:
-        raise ListenError(error.errno, error.strerror) from None
-    watcher = threading.Thread(target=rebuilder.poll, name="confcal-rebuild", daemon=True)
+        previewer = Previewer(
+            events=events, published=output, scratch=scratch, stamp=stamp, base_url=base_url
+        )
+        previewer.build()
+        serve(previewer, host=host, port=port)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous_handler)
+
+
+def serve(previewer: Previewer, *, host: str, port: int) -> None:
+    """Serve the built preview, watching for changes in another thread, until Ctrl-C."""
+    server = PreviewServer((host, port), root=previewer.scratch)
+    watcher = threading.Thread(target=previewer.poll, name="confcal-rebuild", daemon=True)
     feed = f"{server.url}{OVERALL_FEED_ID}.ics"
     try:
         watcher.start()
         print(
-            f"serving {output} at {server.url}\n"
+            f"serving the preview at {server.url}\n"
             f"  open:      {server.url}\n"
             f"  subscribe: webcal://{feed.removeprefix('http://')} (from a calendar app on this machine)\n"
-            f"watching {events} for changes; press Ctrl-C to stop",
+            f"watching {previewer.events} for changes; press Ctrl-C to stop",
             flush=True,
         )
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        rebuilder.stopped.set()
+        previewer.stopped.set()
         if watcher.is_alive():
             watcher.join()
         server.server_close()

@@ -1,0 +1,172 @@
+"""Checked access to a parsed document (TOML or JSON): every problem recorded with its path.
+
+Shared by the events file's reader (``load.py``) and the state file's (``state.py``): both
+validate everything, collect every problem, then report them at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+from confcal.errors import Problem
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_MAX_LENGTH = 80
+# C0 controls except TAB and LF, DEL and the C1 range: RFC 5545 allows none of them in a value.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+
+T = TypeVar("T")
+
+_TYPE_NAMES: dict[type, str] = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    list: "an array",
+    dict: "a table",
+    datetime: "a date-time",
+    date: "a date",
+    time: "a time",
+}
+
+
+def type_name(value: object) -> str:
+    for kind, label in _TYPE_NAMES.items():
+        if type(value) is kind:
+            return label
+    return type(value).__name__
+
+
+def show(value: object) -> str:
+    """A value as a message quotes it: at most 40 characters."""
+    if isinstance(value, int) and value.bit_length() > 128:  # str() of a huge int is slow or refused
+        return f"an integer of about {round(value.bit_length() * 0.30103)} digits"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def close_match(word: str, candidates: Iterable[str]) -> list[str]:
+    import difflib  # only when there is a problem to explain
+
+    return difflib.get_close_matches(word, list(candidates), n=1)
+
+
+class CheckedReader:
+    """Reads values out of a document, recording a Problem for each one that is not as expected.
+
+    ``schema`` maps a table kind to its keys (key → required). Subclasses give ``line`` to
+    locate a path in the file's text.
+    """
+
+    def __init__(self, *, name: str, schema: Mapping[str, Mapping[str, bool]]) -> None:
+        self.name = name
+        self.schema = schema
+        self.problems: list[Problem] = []
+
+    def line(self, path: str) -> int | None:
+        return None
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.name, path, message, self.line(path)))
+
+    def keys(self, table: Mapping[str, Any], schema: str, path: str) -> None:
+        allowed = self.schema[schema]
+        for key in table:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else key
+                hint = close_match(key, allowed)
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+                listing = ", ".join(allowed)
+                self.problem(where, f"unknown key {key!r}{suggestion} (expected one of: {listing})")
+        for key, required in allowed.items():
+            if required and key not in table:
+                self.problem(path, f"missing key {key!r}")
+
+    def get(self, table: Mapping[str, Any], key: str, path: str, kind: type[T]) -> T | None:
+        if key not in table:
+            return None
+        value = table[key]
+        where = f"{path}.{key}" if path else key
+        if type(value) is not kind:
+            found = f"{type_name(value)} ({show(value)})"
+            self.problem(where, f"expected {_TYPE_NAMES[kind]}, found {found}")
+            return None
+        return value
+
+    def text(self, table: Mapping[str, Any], key: str, path: str, *, multiline: bool = False) -> str:
+        if key not in table:
+            return ""
+        return self.string(table[key], f"{path}.{key}", multiline=multiline)
+
+    def string(self, value: object, where: str, *, multiline: bool = False, empty: bool = False) -> str:
+        """A string without control characters; single-line unless ``multiline``, not blank
+        unless ``empty``."""
+        if not isinstance(value, str):
+            self.problem(where, f"expected a string, found {type_name(value)} ({show(value)})")
+            return ""
+        if match := CONTROL.search(value):
+            code = f"U+{ord(match.group()):04X}"
+            self.problem(where, f"control character {code} at position {match.start()}; remove it")
+            return ""
+        if not multiline and "\n" in value:
+            self.problem(where, "expected a single line, found a line break")
+            return ""
+        if not value.strip() and not (empty and not value):
+            self.problem(where, "expected text, found an empty string")
+            return ""
+        return value.strip()
+
+    def text_list(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        values = self.get(table, key, path, list) or []
+        strings = (self.string(v, f"{path}.{key}[{i}]") for i, v in enumerate(values))
+        return tuple(s for s in strings if s)
+
+    def identifier(self, table: Mapping[str, Any], key: str, path: str) -> str:
+        value = self.get(table, key, path, str)
+        if value is None:
+            return ""
+        if len(value) > ID_MAX_LENGTH or not ID_PATTERN.fullmatch(value):
+            self.problem(
+                f"{path}.{key}",
+                f"{show(value)} is not a safe id; expected lowercase letters, digits and "
+                f"single hyphens (like 'oral-2d'), at most {ID_MAX_LENGTH} characters",
+            )
+            return ""
+        return value
+
+    def url(self, table: Mapping[str, Any], key: str, path: str) -> str:
+        value = self.text(table, key, path)
+        if value and not _URL.fullmatch(value):
+            self.problem(f"{path}.{key}", f"{show(value)} is not a URL; expected https://…")
+            return ""
+        return value
+
+    def unique(self, ids: list[tuple[str, str]], what: str) -> None:
+        seen: dict[str, str] = {}
+        for path, identifier in ids:
+            if not identifier:
+                continue
+            if identifier in seen:
+                self.problem(
+                    f"{path}.id",
+                    f"duplicate {what} id {identifier!r} (first at {seen[identifier]})",
+                )
+            else:
+                seen[identifier] = path
+
+    def tables(self, document: Mapping[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        values = self.get(document, key, "", list)
+        if values is None:
+            return
+        if not values:
+            self.problem(key, f"expected at least one [[{key}]] table, found none")
+        for index, value in enumerate(values):
+            path = f"{key}[{index}]"
+            if isinstance(value, dict):
+                yield path, value
+            else:
+                self.problem(path, f"expected a table, found {type_name(value)}")

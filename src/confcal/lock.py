@@ -1,0 +1,69 @@
+"""One build at a time per output folder: an advisory ``flock`` on the folder itself.
+
+``build`` holds it exclusively from reading the published state to writing the new one;
+``diff`` and ``export`` hold it shared while they read the state and the files. A process that
+finds it held says so on stderr and waits, up to LOCK_TIMEOUT seconds, then fails clearly.
+The lock is on the folder's own descriptor, so no lock file appears among the published ones,
+and the kernel releases it when the process dies, however it dies.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from confcal.faults import fault
+from confcal.write import WriteError
+
+LOCK_TIMEOUT = 600.0
+_POLL = 0.05
+
+
+class LockTimeoutError(WriteError):
+    """Another confcal process held the output folder for longer than we wait."""
+
+
+@contextmanager
+def hold(folder: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold ``folder``'s lock for the block. A folder that does not exist has nothing to
+    read: a shared hold then holds nothing (``build`` creates its folder first)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
+        if exclusive:
+            raise
+        yield
+        return
+    try:
+        _acquire(descriptor, folder, exclusive=exclusive, timeout=timeout)
+        fault("lock")
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _acquire(descriptor: int, folder: Path, *, exclusive: bool, timeout: float) -> None:
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    try:
+        fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    print(f"{folder}: another confcal build is using this folder; waiting for it…", file=sys.stderr)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(_POLL)
+        try:
+            fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            continue
+    raise LockTimeoutError(
+        f"{folder}: another confcal process has held this folder for {timeout:.0f} s; "
+        "wait for it to finish (or stop it) and run again"
+    )

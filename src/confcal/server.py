@@ -1,0 +1,431 @@
+"""The preview's HTTP server: static files from one folder, as a careful static host serves them.
+
+Charset-labelled content types, a strong ETag (SHA-256 of the bytes) and Last-Modified, both
+taken from one open file (one read, one fstat, so they describe the same version even while a
+rebuild renames a new file over it), 304 on a matching conditional GET, no compression, GET and
+HEAD only, nothing outside the folder and no dot files (a build's temporary files).
+
+It listens on a socket, so it is built to stay up under what a browser, a calendar app or a
+hostile neighbour on the network can do to it:
+
+- a fixed pool of ``WORKERS`` threads handles requests; connections waiting between requests
+  sit in one selector, not in a thread, and are closed after ``IDLE_SECONDS`` (at most
+  ``MAX_CONNECTIONS`` open: the longest idle goes first), so idle clients cannot starve new ones;
+- a listen backlog of ``BACKLOG``, so a burst of clients is queued by the kernel, not dropped;
+- a request (line, headers, body) must arrive within ``REQUEST_SECONDS``;
+- a request body is read and dropped (or the connection closed), never parsed as a request;
+- control characters from the client are escaped in the log; a client that goes away
+  mid-response is not an error.
+
+Why not the standard library's ``SimpleHTTPRequestHandler`` (pelican's preview subclasses it)?
+Of what it adds to ``BaseHTTPRequestHandler``, every part would have to be replaced to keep what
+the tests check (tests/test_serve.py): ``send_head`` has no ETag or If-None-Match and stats the
+file separately from reading it, ``translate_path`` silently drops ``..`` and follows symlinks out
+of the folder, ``list_directory`` lists folders, dot files are served, and ``do_GET`` has no
+405. Only ``copyfile`` would be left. So the handler stays on ``BaseHTTPRequestHandler``
+(request parsing, status lines, ``send_error``) and says what it serves in a few lines below;
+the thread-per-connection ``ThreadingHTTPServer`` is replaced for the reasons above.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import mimetypes
+import os
+import queue
+import selectors
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+WORKERS = 16
+MAX_CONNECTIONS = 256
+BACKLOG = 1024
+IDLE_SECONDS = 5.0
+REQUEST_SECONDS = 10.0
+MAX_DRAINED_BODY = 64 * 1024
+"""A larger request body is not read: the connection is closed after the response."""
+
+CONTENT_TYPES = {
+    ".ics": "text/calendar; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {ord("\\"): "\\\\"}
+
+
+class ListenError(OSError):
+    """The server cannot bind to the address it was given."""
+
+
+def escape_log(text: str) -> str:
+    r"""``text`` with control characters as ``\xNN`` (and ``\`` doubled): one line, no terminal codes."""
+    return text.translate(_ESCAPES)
+
+
+def content_type(path: Path) -> str:
+    if path.suffix in CONTENT_TYPES:
+        return CONTENT_TYPES[path.suffix]
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def listening_socket(address: tuple[str, int]) -> socket.socket:
+    """A socket listening on ``address``; IPv6 addresses (``::``, ``::1``) and host names work.
+
+    ``::`` also accepts IPv4 where the system allows it. Raises ListenError.
+    """
+    host, port = address
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+        dual = family == socket.AF_INET6 and host in ("::", "") and socket.has_dualstack_ipv6()
+        return socket.create_server(address, family=family, backlog=BACKLOG, dualstack_ipv6=dual)
+    except socket.gaierror as error:
+        raise ListenError(error.errno, error.strerror) from None
+    except OSError as error:
+        raise ListenError(error.errno, error.strerror) from None
+
+
+class Connection:
+    """One client connection and the handler that reads requests from it, one at a time."""
+
+    def __init__(self, sock: socket.socket, address: Any, server: PreviewServer) -> None:
+        sock.settimeout(REQUEST_SECONDS)
+        self.socket = sock
+        self.handler = PreviewHandler(sock, address, server)
+        self.idle_since = time.monotonic()
+
+    def fileno(self) -> int:
+        return self.socket.fileno()
+
+    def has_buffered_request(self) -> bool:
+        """Whether the next request (pipelined) already sits in the handler's read buffer."""
+        self.socket.setblocking(False)
+        try:
+            return bool(self.handler.rfile.peek(1))  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        finally:
+            self.socket.settimeout(REQUEST_SECONDS)
+
+    def cut(self) -> None:
+        """End any read or write in progress on this connection (from another thread)."""
+        with contextlib.suppress(OSError):
+            self.socket.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.handler.finish()
+        self.cut()
+        self.socket.close()
+
+
+class PreviewServer:
+    """Serves the files under ``root`` on ``address``; see the module docstring.
+
+    ``serve_forever`` runs the selector in the calling thread and the workers in their own;
+    ``shutdown`` (from another thread) stops it; ``server_close`` releases the socket.
+    """
+
+    def __init__(self, address: tuple[str, int], *, root: Path) -> None:
+        self.root = root.resolve()
+        self.socket = listening_socket(address)
+        self.socket.setblocking(False)
+        self.server_address: tuple[Any, ...] = self.socket.getsockname()
+        self._selector = selectors.DefaultSelector()
+        self._work: queue.SimpleQueue[Connection | None] = queue.SimpleQueue()
+        self._parked: queue.SimpleQueue[Connection] = queue.SimpleQueue()
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._wake_reader.setblocking(False)
+        self._lock = threading.Lock()
+        self._idle: dict[Connection, None] = {}
+        """Connections waiting in the selector for their next request, longest idle first."""
+        self._connections: set[Connection] = set()
+        self._deadlines: dict[socket.socket, float] = {}
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}/"
+
+    @property
+    def connections(self) -> int:
+        """How many client connections are open."""
+        with self._lock:
+            return len(self._connections)
+
+    def resolve(self, request_path: str) -> Path | None:
+        """The file a request path names, or None when there is none inside the root.
+
+        Dot files and dot folders (``.index.html.x1y2.tmp``, ``.git``) are never served.
+        """
+        path = urllib.parse.unquote(request_path.partition("?")[0].partition("#")[0])
+        if "\x00" in path or "\\" in path:
+            return None
+        relative = path.lstrip("/")
+        if any(part.startswith(".") for part in relative.split("/")):
+            return None
+        candidate = (self.root / relative).resolve()
+        if not candidate.is_relative_to(self.root):
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+
+    # -- the selector thread ---------------------------------------------------------------
+
+    def serve_forever(self) -> None:
+        workers = [threading.Thread(target=self._work_loop, name=f"confcal-http-{n}") for n in range(WORKERS)]
+        for worker in workers:
+            worker.daemon = True
+            worker.start()
+        self._selector.register(self.socket, selectors.EVENT_READ, "accept")
+        self._selector.register(self._wake_reader, selectors.EVENT_READ, "wake")
+        try:
+            while not self._stopping.is_set():
+                for key, _ in self._selector.select(timeout=0.5):
+                    if key.data == "accept":
+                        self._accept()
+                    elif key.data == "wake":
+                        self._take_parked()
+                    else:
+                        self._selector.unregister(key.fileobj)
+                        self._idle.pop(key.data, None)
+                        self._work.put(key.data)
+                self._expire()
+        finally:
+            self._stopping.set()
+            with self._lock:
+                for connection in self._connections:  # ends a worker's read or write at once
+                    connection.cut()
+            for _ in workers:
+                self._work.put(None)
+            for worker in workers:
+                worker.join()
+            for connection in list(self._idle):
+                self._close_idle(connection)
+            for waiting in (self._parked, self._work):
+                while not waiting.empty():
+                    if (left := waiting.get_nowait()) is not None:
+                        self._close(left)
+            self._selector.close()
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        self._stopping.set()
+        self._wake()
+        self._stopped.wait()
+
+    def server_close(self) -> None:
+        self.socket.close()
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                sock, address = self.socket.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:  # e.g. EMFILE: leave the client in the backlog until a connection closes
+                return
+            if len(self._connections) >= MAX_CONNECTIONS and self._idle:
+                self._close_idle(next(iter(self._idle)))
+            if len(self._connections) >= MAX_CONNECTIONS:
+                sock.close()
+                continue
+            connection = Connection(sock, address, self)
+            with self._lock:
+                self._connections.add(connection)
+            self._park(connection)
+
+    def _take_parked(self) -> None:
+        try:
+            while self._wake_reader.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+        while True:
+            try:
+                connection = self._parked.get_nowait()
+            except queue.Empty:
+                return
+            self._park(connection)
+
+    def _park(self, connection: Connection) -> None:
+        """Wait in the selector for ``connection``'s next request."""
+        connection.idle_since = time.monotonic()
+        self._idle[connection] = None
+        self._selector.register(connection, selectors.EVENT_READ, connection)
+
+    def _expire(self) -> None:
+        """Close connections idle too long; cut off requests that did not arrive in time."""
+        now = time.monotonic()
+        while self._idle:
+            oldest = next(iter(self._idle))
+            if now - oldest.idle_since < IDLE_SECONDS:
+                break
+            self._close_idle(oldest)
+        with self._lock:
+            late = [sock for sock, deadline in self._deadlines.items() if deadline <= now]
+            for sock in late:
+                del self._deadlines[sock]
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)  # the worker's read returns, and it closes
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"\0")
+
+    def _close_idle(self, connection: Connection) -> None:
+        self._selector.unregister(connection)
+        del self._idle[connection]
+        self._close(connection)
+
+    def _close(self, connection: Connection) -> None:
+        with self._lock:
+            self._connections.discard(connection)
+        connection.close()
+
+    # -- the worker threads ----------------------------------------------------------------
+
+    def _work_loop(self) -> None:
+        while (connection := self._work.get()) is not None:
+            if self._serve_one(connection) and not self._stopping.is_set():
+                if connection.has_buffered_request():
+                    self._work.put(connection)
+                else:
+                    self._parked.put(connection)
+                    self._wake()
+            else:
+                self._close(connection)
+
+    def _serve_one(self, connection: Connection) -> bool:
+        """Handle one request; whether the connection stays open for another."""
+        with self._lock:
+            self._deadlines[connection.socket] = time.monotonic() + REQUEST_SECONDS
+        handler = connection.handler
+        try:
+            handler.handle_one_request()
+        except OSError:  # the client went away or stopped reading: nothing to report
+            return False
+        except Exception as error:  # a bug: one line in the log, the server carries on
+            handler.log_error("internal error: %s: %s", type(error).__name__, error)
+            return False
+        finally:
+            self.request_read(connection.socket)
+        return not handler.close_connection
+
+    def request_read(self, sock: socket.socket) -> None:
+        """The request on ``sock`` has arrived: the deadline no longer applies."""
+        with self._lock:
+            self._deadlines.pop(sock, None)
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer  # type: ignore[assignment]
+    server_version = "confcal-preview"
+    protocol_version = "HTTP/1.1"
+
+    def __init__(self, request: socket.socket, client_address: Any, server: PreviewServer) -> None:
+        """Set up the streams only: the server calls ``handle_one_request`` once per request."""
+        self.request = request
+        self.client_address = client_address
+        self.server = server
+        self.setup()
+
+    def parse_request(self) -> bool:
+        """Parse the request line and headers, then read and drop any body."""
+        if not super().parse_request():
+            return False
+        length = self.headers.get("Content-Length", "0").strip()
+        if not length.isdigit():
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad Content-Length")
+            return False
+        size = int(length)
+        if self.headers.get("Transfer-Encoding") or size > MAX_DRAINED_BODY:
+            self.close_connection = True  # the body is not read: the connection cannot carry on
+        elif size and len(self.rfile.read(size)) < size:
+            self.close_connection = True
+        self.server.request_read(self.connection)
+        return True
+
+    def do_GET(self) -> None:
+        self.respond(body=True)
+
+    def do_HEAD(self) -> None:
+        self.respond(body=False)
+
+    def __getattr__(self, name: str) -> Any:
+        """Every other method (``do_POST``, ``do_PUT``, …) gets 405 instead of 501."""
+        if name.startswith("do_"):
+            return self.not_allowed
+        raise AttributeError(name)
+
+    def not_allowed(self) -> None:
+        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def respond(self, *, body: bool) -> None:
+        target = self.server.resolve(self.path)
+        if target is None:
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        try:
+            with target.open("rb") as stream:
+                data = stream.read()
+                mtime = os.fstat(stream.fileno()).st_mtime
+        except OSError:  # renamed away between resolve and open, or unreadable
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        etag = f'"{hashlib.sha256(data).hexdigest()}"'
+        modified = datetime.fromtimestamp(int(mtime), tz=UTC)
+        headers = {
+            "ETag": etag,
+            "Last-Modified": format_datetime(modified, usegmt=True),
+            "Cache-Control": "no-cache",
+        }
+        if self.not_modified(etag, modified):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            return
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type(target))
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def not_modified(self, etag: str, modified: datetime) -> bool:
+        """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+        if (match := self.headers.get("If-None-Match")) is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
+            return "*" in tags or etag in tags
+        if (since := self.headers.get("If-Modified-Since")) is not None:
+            try:
+                when = parsedate_to_datetime(since)
+            except (TypeError, ValueError):
+                return False
+            return when.tzinfo is not None and modified <= when
+        return False
+
+    def log_message(self, format: str, *args: Any) -> None:
+        sys.stderr.write(f"{escape_log(self.address_string())} {escape_log(format % args)}\n")

@@ -1,0 +1,354 @@
+"""The state file beside the feeds (``confcal-state.json``): what the last build published.
+
+For each slot: its revision (SEQUENCE, LAST-MODIFIED) and what it looked like, so the next
+build can tell what changed (``revisions.py``). For the folder: the files the build published
+(the only ones a later build may delete) and the reminders variant's lead time, if one was
+published (a plain build keeps it in step).
+
+The file is read like events.toml: every value checked, every problem reported at once with
+its path (``checked.CheckedReader``), so a damaged file is an error, never a crash and never
+silently published.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from confcal.checked import ID_PATTERN, CheckedReader, show
+from confcal.errors import EventsFileError, Problem
+from confcal.model import KINDS, STATUSES, Event, Kind, Paper, Revision, Status
+
+STATE_FILE = "confcal-state.json"
+STATE_FORMAT = 1
+MAX_SEQUENCE = 2**31 - 1
+"""RFC 5545 SEQUENCE is an INTEGER: a signed 32-bit value."""
+MAX_REMINDER_MINUTES = 7 * 24 * 60
+_STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_YEARS = range(1970, 9999)
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_EVENT_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]+)")
+_FIX = "restore it from version control, or delete it to start again from SEQUENCE 0"
+
+SCHEMA: dict[str, dict[str, bool]] = {
+    "": {"about": False, "events": True, "format": True, "published": False, "reminders_minutes": False},
+    "entry": dict.fromkeys(
+        (
+            "board",
+            "content",
+            "end",
+            "last_modified",
+            "level",
+            "paper",
+            "room",
+            "sequence",
+            "session",
+            "speakers",
+            "start",
+            "status",
+        ),
+        True,
+    ),
+    "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the last build published for one slot: enough to compare it and to re-render it.
+
+    ``event`` holds UTC times; ``paper`` holds no abstract, note or links; ``content`` is a
+    digest of everything else the event's text is made of (``revisions._content``).
+    """
+
+    revision: Revision
+    event: Event
+    paper: Paper
+    content: str
+    removed: bool = False
+
+    @property
+    def status(self) -> Status | Literal["removed"]:
+        return "removed" if self.removed else self.event.status
+
+
+State = Mapping[str, Entry]
+"""Each published slot by event id."""
+
+
+@dataclass(frozen=True)
+class StateFile:
+    """The whole state file."""
+
+    events: State = field(default_factory=dict)
+    published: tuple[str, ...] | None = None
+    """Files the build wrote, relative to the output folder (the state file aside); None in a
+    state file from before confcal recorded them."""
+    reminders_minutes: int | None = None
+    """The lead time of the published reminders variant (``build --alarm``); None: none published."""
+
+    @property
+    def reminders(self) -> timedelta | None:
+        return None if self.reminders_minutes is None else timedelta(minutes=self.reminders_minutes)
+
+
+class StateFileError(EventsFileError):
+    """The state file beside the feeds is damaged; ``problems`` says where."""
+
+    def report(self) -> str:
+        return super().report().replace("in the events file:", "in the state file:", 1)
+
+
+def read_state(output: Path) -> StateFile | None:
+    """The published state in the output folder; None (a first build) when there is none."""
+    path = output / STATE_FILE
+    try:
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        raise StateFileError([Problem(str(path), "", f"cannot read: {error.strerror}")]) from None
+    return parse_state(raw, name=str(path))
+
+
+def dump_state(state: StateFile) -> bytes:
+    """The state as JSON, one slot and one published file a line (sorted), so its diffs can be
+    reviewed.
+
+    Written line by line with the C encoder: an indented json.dumps of the whole document
+    takes the pure-Python encoder and was a quarter of a no-op rebuild of a full programme.
+    """
+    about = (
+        "Written by confcal build: what each slot looked like when last published. "
+        "Keep it with the feeds; do not edit it."
+    )
+    entries = ",\n".join(
+        f"    {json.dumps(event_id, ensure_ascii=False)}: "
+        f"{json.dumps(_entry_json(state.events[event_id]), sort_keys=True, ensure_ascii=False)}"
+        for event_id in sorted(state.events)
+    )
+    lines = [
+        f'  "about": {json.dumps(about)}',
+        f'  "events": {{{_block(entries)}}}',
+        f'  "format": {STATE_FORMAT}',
+    ]
+    if state.published is not None:
+        files = ",\n".join(f"    {json.dumps(name, ensure_ascii=False)}" for name in sorted(state.published))
+        lines.append(f'  "published": [{_block(files)}]')
+    if state.reminders_minutes is not None:
+        lines.append(f'  "reminders_minutes": {state.reminders_minutes}')
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
+
+
+def _block(body: str) -> str:
+    return f"\n{body}\n  " if body else ""
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    event, paper = entry.event, entry.paper
+    return {
+        "sequence": entry.revision.sequence,
+        "content": entry.content,
+        "last_modified": entry.revision.last_modified.astimezone(UTC).strftime(_STAMP_FORMAT),
+        "status": entry.status,
+        "start": event.start.strftime(_STAMP_FORMAT),
+        "end": event.end.strftime(_STAMP_FORMAT),
+        "session": event.session,
+        "room": event.room,
+        "level": event.level,
+        "board": event.board,
+        "speakers": list(event.speakers),
+        "paper": {
+            "title": paper.title,
+            "category": paper.category,
+            "subcategory": paper.subcategory,
+            "authors": list(paper.authors),
+            "url": paper.url,
+        },
+    }
+
+
+def parse_state(raw: bytes, *, name: str) -> StateFile:
+    """Read a state file written by ``dump_state``; raise StateFileError if it is damaged."""
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise StateFileError([Problem(name, "", f"not UTF-8; {_FIX}")]) from None
+    except json.JSONDecodeError as error:
+        message = f"not valid JSON: {error.msg} (column {error.colno}); {_FIX}"
+        raise StateFileError([Problem(name, "", message, error.lineno)]) from None
+    except RecursionError:
+        raise StateFileError([Problem(name, "", f"nested too deeply to be a state file; {_FIX}")]) from None
+    except ValueError as error:  # an integer too long to convert
+        raise StateFileError([Problem(name, "", f"not a state file: {error}; {_FIX}")]) from None
+    reader = _StateReader(name=name, schema=SCHEMA)
+    state = reader.state(document)
+    if reader.problems:
+        raise StateFileError([*reader.problems, Problem(name, "", f"the file is damaged; {_FIX}")])
+    return state
+
+
+def sequence_limit_error(event_id: str, *, name: str = STATE_FILE) -> StateFileError:
+    """The slot's SEQUENCE is already the largest iCalendar allows and a change would raise it."""
+    return StateFileError(
+        [
+            Problem(
+                name,
+                f"events.{event_id}.sequence",
+                f"at {MAX_SEQUENCE}, the largest SEQUENCE iCalendar allows, so this change cannot "
+                "raise it; publish the slot under a new paper id, or delete the state file to start "
+                "again from SEQUENCE 0 (subscribers may then keep their older copy)",
+            )
+        ]
+    )
+
+
+def safe_relative(name: str) -> bool:
+    """A path inside the output folder: relative, no '..', no hidden part, no backslash."""
+    path = PurePosixPath(name)
+    return (
+        bool(name)
+        and not path.is_absolute()
+        and "\\" not in name
+        and all(part not in ("", ".", "..") and not part.startswith(".") for part in name.split("/"))
+    )
+
+
+class _StateReader(CheckedReader):
+    def state(self, document: object) -> StateFile:
+        if not isinstance(document, dict):
+            self.problem("", "expected a JSON object")
+            return StateFile()
+        if document.get("format") != STATE_FORMAT:
+            self.problem("format", f"expected {STATE_FORMAT}, found {show(document.get('format'))}")
+            return StateFile()
+        self.keys(document, "", "")
+        events = self.get(document, "events", "", dict) or {}
+        state: dict[str, Entry] = {}
+        for event_id, table in events.items():
+            entry = self.entry(event_id, table, f"events.{event_id}")
+            if entry is not None:
+                state[event_id] = entry
+        return StateFile(
+            events=state, published=self.published(document), reminders_minutes=self.reminders(document)
+        )
+
+    def published(self, document: Mapping[str, Any]) -> tuple[str, ...] | None:
+        names = self.get(document, "published", "", list)
+        if names is None:
+            return None
+        files: list[str] = []
+        for index, name in enumerate(names):
+            where = f"published[{index}]"
+            text = self.string(name, where)
+            if text and (not safe_relative(name) or name == STATE_FILE):
+                self.problem(where, f"{show(name)} is not a file inside the output folder")
+            elif text in files:
+                self.problem(where, f"{show(name)} is listed twice")
+            elif text:
+                files.append(text)
+        return tuple(files)
+
+    def reminders(self, document: Mapping[str, Any]) -> int | None:
+        minutes = self.get(document, "reminders_minutes", "", int)
+        if minutes is not None and not 0 < minutes <= MAX_REMINDER_MINUTES:
+            self.problem(
+                "reminders_minutes",
+                f"expected minutes from 1 to {MAX_REMINDER_MINUTES}, found {show(minutes)}",
+            )
+            return None
+        return minutes
+
+    def instant(self, table: Mapping[str, Any], key: str, path: str) -> datetime | None:
+        text = self.get(table, key, path, str)
+        if text is None:
+            return None
+        where = f"{path}.{key}"
+        expected = "expected a UTC time like 2023-12-11T00:00:00Z"
+        if not _UTC_STAMP.fullmatch(text):
+            self.problem(where, f"{expected}, found {show(text)}")
+            return None
+        try:
+            value = datetime.fromisoformat(text)  # strptime is ten times slower
+        except ValueError:
+            self.problem(where, f"{show(text)} is not a date and time that exists; {expected}")
+            return None
+        if value.year not in _YEARS:
+            self.problem(where, f"{show(text)} is out of range; expected a year from 1970 to 9998")
+            return None
+        return value
+
+    def optional_text(self, table: Mapping[str, Any], key: str, path: str) -> str:
+        return self.string(table[key], f"{path}.{key}", empty=True) if key in table else ""
+
+    def strings(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        values = self.get(table, key, path, list) or []
+        return tuple(self.string(value, f"{path}.{key}[{i}]") for i, value in enumerate(values))
+
+    def entry(self, event_id: str, table: object, path: str) -> Entry | None:
+        match = _EVENT_ID.fullmatch(event_id)
+        if not match or match.group(2) not in KINDS or not ID_PATTERN.fullmatch(match.group(1)):
+            self.problem(path, "expected an event id like 'paper-id.oral'")
+            return None
+        if not isinstance(table, dict):
+            self.problem(path, "expected an object")
+            return None
+        count = len(self.problems)
+        self.keys(table, "entry", path)
+        sequence = self.get(table, "sequence", path, int)
+        if sequence is not None and not 0 <= sequence <= MAX_SEQUENCE:
+            self.problem(
+                f"{path}.sequence",
+                f"expected a whole number from 0 to {MAX_SEQUENCE}, found {show(sequence)}",
+            )
+        status = self.get(table, "status", path, str)
+        if status is not None and status not in (*STATUSES, "removed"):
+            self.problem(
+                f"{path}.status", f"expected 'confirmed', 'cancelled' or 'removed', found {show(status)}"
+            )
+        content = self.get(table, "content", path, str)
+        if content is not None and not _DIGEST.fullmatch(content):
+            self.problem(f"{path}.content", f"expected a SHA-256 digest in hex, found {show(content)}")
+        start, end = self.instant(table, "start", path), self.instant(table, "end", path)
+        if start and end and end <= start:
+            self.problem(
+                f"{path}.end", f"{end:{_STAMP_FORMAT}} is not after the start {start:{_STAMP_FORMAT}}"
+            )
+        last_modified = self.instant(table, "last_modified", path)
+        paper_table = self.get(table, "paper", path, dict) or {}
+        paper_path = f"{path}.paper"
+        if "paper" in table:
+            self.keys(paper_table, "paper", paper_path)
+        kind: Kind = next(k for k in KINDS if k == match.group(2))
+        event = Event(
+            paper=match.group(1),
+            kind=kind,
+            session=self.text(table, "session", path),
+            start=start or datetime.min,
+            end=end or datetime.min,
+            room=self.optional_text(table, "room", path),
+            level=self.optional_text(table, "level", path),
+            board=self.optional_text(table, "board", path),
+            speakers=self.strings(table, "speakers", path),
+            status="cancelled" if status == "cancelled" else "confirmed",
+        )
+        paper = Paper(
+            id=match.group(1),
+            category=self.identifier(paper_table, "category", paper_path),
+            title=self.text(paper_table, "title", paper_path),
+            authors=self.strings(paper_table, "authors", paper_path),
+            subcategory=self.optional_text(paper_table, "subcategory", paper_path),
+            url=self.optional_text(paper_table, "url", paper_path),
+        )
+        if len(self.problems) > count or sequence is None or last_modified is None or content is None:
+            return None
+        revision = Revision(sequence=sequence, last_modified=last_modified)
+        return Entry(
+            revision=revision, event=event, paper=paper, content=content, removed=status == "removed"
+        )

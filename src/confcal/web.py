@@ -1,0 +1,263 @@
+"""``confcal.web:app``: the built output folder and personal feeds, as a WSGI application.
+
+    CONFCAL_OUTPUT=output gunicorn confcal.web:app
+
+It serves every file of the output folder (``CONFCAL_OUTPUT``, default ``output``) and, at
+``/picks/<key>-<key>….ics``, a calendar of exactly the picked events (confcal.picks): their
+VEVENT blocks byte for byte as in ``all.ics``, its VTIMEZONE, the name "<conference>: my picks".
+A pick whose event was removed from the programme simply leaves the feed; a key no build of
+this programme ever published gets 404.
+
+Stateless and read-only, so it runs under any WSGI server with any number of workers and
+behind any cache keyed by URL. Each response carries a strong ETag from its bytes and
+Last-Modified, and a matching conditional GET gets 304; no compression. Bad requests get a
+4xx with a one-line plain-text reason. A build replaces each file atomically; each worker
+notices a new ``all.ics`` or state file by their inode, size and modification time (one stat
+each per request) and reads them once per change, so it serves the old calendar or the new
+one, never a mixture or a part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from confcal.picks import (
+    KEY_PATTERN,
+    MAX_PICKS,
+    OVERALL_FILE,
+    PICKS_FOLDER,
+    SEPARATOR,
+    PublishedFeed,
+    pick_key,
+    picks_calendar,
+    split_feed,
+)
+from confcal.state import STATE_FILE, parse_state
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+Signature = tuple[int, int, int] | None
+
+CONTENT_TYPES = {
+    ".ics": "text/calendar; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+}
+MAX_PATH = len(PICKS_FOLDER) + 6 + MAX_PICKS * (len(SEPARATOR) + 8)
+_LAST_MODIFIED = re.compile(rb"\r\nLAST-MODIFIED:(\d{8}T\d{6})Z\r\n")
+_STATUS = {
+    200: "200 OK",
+    304: "304 Not Modified",
+    400: "400 Bad Request",
+    404: "404 Not Found",
+    405: "405 Method Not Allowed",
+    414: "414 URI Too Long",
+    503: "503 Service Unavailable",
+}
+
+
+class Refused(Exception):
+    """A request answered with a 4xx or 5xx and a one-line reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Resource:
+    body: bytes
+    content_type: str
+    etag: str
+    modified: datetime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One build's overall feed, cut for picking, and the keys of every slot it ever published."""
+
+    signature: tuple[Signature, Signature]
+    digest: str
+    """Of the overall feed's bytes."""
+    feed: PublishedFeed
+    modified: dict[str, datetime]
+    published: frozenset[str]
+
+
+def signature(path: Path) -> Signature:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def resource(body: bytes, content_type: str, modified: datetime) -> Resource:
+    return Resource(body, content_type, f'"{hashlib.sha256(body).hexdigest()[:32]}"', modified)
+
+
+class App:
+    """The WSGI application for one output folder; ``max_age`` is the Cache-Control lifetime."""
+
+    def __init__(self, output: Path, *, max_age: int = 60) -> None:
+        self.output = output
+        self.cache_control = f"public, max-age={max_age}" if max_age else "no-cache"
+        self.lock = threading.Lock()
+        self.snapshot: Snapshot | None = None
+        self.files: dict[Path, tuple[Signature, Resource]] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD"):
+            return self.refuse(start_response, Refused(405, "only GET and HEAD are allowed"))
+        try:
+            found = self.find(environ.get("PATH_INFO", "/"))
+        except Refused as refused:
+            return self.refuse(start_response, refused)
+        headers = [
+            ("ETag", found.etag),
+            ("Last-Modified", format_datetime(found.modified, usegmt=True)),
+            ("Cache-Control", self.cache_control),
+        ]
+        if not_modified(environ, found):
+            start_response(_STATUS[304], headers)
+            return []
+        start_response(
+            _STATUS[200],
+            [("Content-Type", found.content_type), ("Content-Length", str(len(found.body))), *headers],
+        )
+        return [] if method == "HEAD" else [found.body]
+
+    def refuse(self, start_response: StartResponse, refused: Refused) -> list[bytes]:
+        body = refused.reason.encode("utf-8") + b"\n"
+        headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+        if refused.status == 405:
+            headers.append(("Allow", "GET, HEAD"))
+        start_response(_STATUS[refused.status], headers)
+        return [body]
+
+    def find(self, path: str) -> Resource:
+        if len(path) > MAX_PATH:
+            raise Refused(414, f"request too long: a personal feed holds at most {MAX_PICKS} picks")
+        if path.startswith(f"/{PICKS_FOLDER}/"):
+            return self.picks(path.removeprefix(f"/{PICKS_FOLDER}/"))
+        return self.file(path)
+
+    def picks(self, name: str) -> Resource:
+        if not name.endswith(".ics"):
+            raise Refused(404, "a personal feed is /picks/<key>-<key>….ics")
+        keys = name.removesuffix(".ics").split(SEPARATOR)
+        if keys == [""]:
+            raise Refused(400, "no picks: a personal feed is /picks/<key>-<key>….ics")
+        for key in keys:
+            if not KEY_PATTERN.fullmatch(key):
+                raise Refused(400, f"malformed pick '{printable(key)}': a pick is 8 characters a-z and 2-7")
+        snapshot = self.current()
+        for key in keys:
+            if key not in snapshot.published:
+                raise Refused(404, f"unknown pick {key}: no event of this programme has that key")
+        body = picks_calendar(snapshot.feed, keys)
+        found = sorted({key for key in keys if key in snapshot.feed.position})
+        # The bytes are a function of the feed and the keys it holds: hash those, not the bytes.
+        etag = hashlib.sha256(f"{snapshot.digest} {' '.join(found)}".encode()).hexdigest()[:32]
+        stamps = [snapshot.modified[key] for key in found if key in snapshot.modified]
+        modified = max(stamps, default=datetime(1970, 1, 1, tzinfo=UTC))
+        return Resource(body, CONTENT_TYPES[".ics"], f'"{etag}"', modified)
+
+    def current(self) -> Snapshot:
+        """The snapshot of the output folder as it is now, read again only when it changed."""
+        feed_path, state_path = self.output / OVERALL_FILE, self.output / STATE_FILE
+        now = (signature(feed_path), signature(state_path))
+        snapshot = self.snapshot
+        if snapshot is not None and snapshot.signature == now:
+            return snapshot
+        with self.lock:
+            if self.snapshot is not None and self.snapshot.signature == now:
+                return self.snapshot
+            try:
+                data = feed_path.read_bytes()
+                feed = split_feed(data)
+                state = parse_state(state_path.read_bytes(), name=str(state_path)).events if now[1] else {}
+            except (OSError, ValueError):
+                raise Refused(503, "no complete programme is published yet; try again shortly") from None
+            modified = {
+                key: datetime.strptime(match[1].decode(), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+                for key, block in feed.blocks.items()
+                if (match := _LAST_MODIFIED.search(block))
+            }
+            published = frozenset(feed.blocks) | {pick_key(event_id) for event_id in state}
+            self.snapshot = Snapshot(now, hashlib.sha256(data).hexdigest(), feed, modified, published)
+            return self.snapshot
+
+    def file(self, path: str) -> Resource:
+        try:
+            target = self.resolve(path)
+            info = target.stat()
+            now = (info.st_ino, info.st_mtime_ns, info.st_size)
+            cached = self.files.get(target)
+            if cached is not None and cached[0] == now:
+                return cached[1]
+            body = target.read_bytes()
+        except OSError:
+            raise Refused(404, f"not found: {printable(path)}") from None
+        modified = datetime.fromtimestamp(info.st_mtime_ns // 10**9, tz=UTC)
+        found = resource(body, content_type(target), modified)
+        self.files[target] = (now, found)
+        return found
+
+    def resolve(self, path: str) -> Path:
+        """The file a request path names inside the output folder; 404 for anything else."""
+        shown = printable(path)
+        if "\x00" in path or "\\" in path:
+            raise Refused(404, f"not found: {shown}")
+        root = self.output.resolve()
+        candidate = (root / path.lstrip("/")).resolve()
+        if not candidate.is_relative_to(root):
+            raise Refused(404, f"not found: {shown}")
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        if not candidate.is_file():
+            raise Refused(404, f"not found: {shown}")
+        return candidate
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """``text`` for a one-line reason: escapes instead of control and non-ASCII characters."""
+    shown = text.encode("unicode_escape").decode("ascii")
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+def content_type(path: Path) -> str:
+    if path.suffix in CONTENT_TYPES:
+        return CONTENT_TYPES[path.suffix]
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def not_modified(environ: dict[str, Any], found: Resource) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    if (match := environ.get("HTTP_IF_NONE_MATCH")) is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
+        return "*" in tags or found.etag in tags
+    if (since := environ.get("HTTP_IF_MODIFIED_SINCE")) is not None:
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        return when.tzinfo is not None and found.modified <= when
+    return False
+
+
+app = App(Path(os.environ.get("CONFCAL_OUTPUT", "output")))

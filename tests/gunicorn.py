@@ -1,0 +1,100 @@
+"""gunicorn serving ``confcal.web:app`` as a real subprocess on a free loopback port."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
+START_TIMEOUT = 20.0
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@contextmanager
+def gunicorn(output: Path, *, workers: int = 2) -> Iterator[str]:
+    """Start gunicorn on 127.0.0.1 (port 0: the kernel picks one), yield its URL, stop it."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind=127.0.0.1:0",
+        f"--workers={workers}",
+        "--no-control-socket",
+        "--backlog=2048",
+        "confcal.web:app",
+    ]
+    env = dict(os.environ, CONFCAL_OUTPUT=str(output))
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    log: list[str] = []
+    port: list[str] = []
+    ready = threading.Event()
+
+    def read_log() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            log.append(line)
+            if (match := LISTENING.search(line)) and not port:
+                port.append(match[1])
+                ready.set()
+        ready.set()
+
+    reader = threading.Thread(target=read_log, daemon=True)
+    reader.start()
+    try:
+        if not ready.wait(START_TIMEOUT) or not port:
+            raise AssertionError("gunicorn did not start:\n" + "".join(log))
+        url = f"http://127.0.0.1:{port[0]}"
+        wait_until_answering(url)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        reader.join(timeout=5)
+
+
+def wait_until_answering(url: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        try:
+            request(url, "/")
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def request(url: str, path: str, *, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
+    """One request with the path sent exactly as given (no client-side normalisation)."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read()
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
+    finally:
+        connection.close()

@@ -1,0 +1,113 @@
+"""The direct VEVENT serialiser writes icalendar's bytes, for any value confcal can write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import pytz
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synth import programme as synthetic
+from confcal.load import load, parse
+from confcal.model import Revision
+from confcal.render import event_component, event_properties, render_event, serialise
+from confcal.vevent import content_line, serialise_event
+from tests.conftest import EVENTS
+
+ZONES = ["America/Chicago", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham", "UTC"]
+
+# Any text, with the characters that escaping and folding treat specially drawn often.
+texts = st.text(alphabet=st.sampled_from("aZ \\;,:^\"'\n\r\tNné€😀\u0301\x00\x7f"), max_size=200) | st.text()
+# URLs come from the loader, which refuses control characters.
+urls = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=120)
+naive = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 12, 31))
+
+
+@st.composite
+def instants(draw: st.DrawFn) -> datetime:
+    """Aware date-times in pytz, zoneinfo and fixed-offset zones, with seconds and microseconds."""
+    moment = draw(naive)
+    kind = draw(st.sampled_from(["pytz", "zoneinfo", "offset", "utc"]))
+    if kind == "pytz":
+        return pytz.timezone(draw(st.sampled_from(ZONES))).localize(moment, is_dst=draw(st.booleans()))
+    if kind == "zoneinfo":
+        return moment.replace(tzinfo=ZoneInfo(draw(st.sampled_from(ZONES))))
+    if kind == "offset":
+        return moment.replace(tzinfo=timezone(timedelta(minutes=draw(st.integers(-23 * 60, 23 * 60)))))
+    return moment.replace(tzinfo=draw(st.sampled_from([UTC, pytz.utc])))
+
+
+values = {
+    "uid": texts,
+    "summary": texts,
+    "location": texts,
+    "description": texts,
+    "status": texts,
+    "url": urls,
+    "categories": st.lists(texts, min_size=1, max_size=4),
+    "sequence": st.integers(min_value=-(2**31), max_value=2**31 - 1) | st.integers(),
+    "dtstamp": instants(),
+    "dtstart": instants(),
+    "dtend": instants(),
+    "last-modified": instants(),
+}
+
+
+def icalendar_bytes(properties: list[tuple[str, object]]) -> bytes:
+    component = icalendar.Event()
+    for name, value in properties:
+        component.add(name, value)
+    return bytes(component.to_ical())
+
+
+def outcome(
+    write: Callable[[list[tuple[str, object]]], bytes], properties: list[tuple[str, object]]
+) -> object:
+    """The bytes written, or the kind of error raised (icalendar refuses some values)."""
+    try:
+        return write(properties)
+    except (ValueError, TypeError, AssertionError) as error:
+        return type(error)
+
+
+@given(st.data())
+@settings(max_examples=400)
+def test_every_property_is_written_as_icalendar_writes_it(data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(sorted(values)))
+    value = data.draw(values[name])
+    assert outcome(serialise_event, [(name, value)]) == outcome(icalendar_bytes, [(name, value)])
+
+
+@given(
+    st.lists(
+        st.sampled_from(sorted(values)).flatmap(lambda name: st.tuples(st.just(name), values[name])),
+        max_size=14,
+    )
+)
+@settings(max_examples=300)
+def test_any_set_of_properties_in_any_order_gives_icalendars_bytes(
+    properties: list[tuple[str, object]],
+) -> None:
+    assert outcome(serialise_event, properties) == outcome(icalendar_bytes, properties)
+
+
+def test_an_unusual_value_is_left_to_icalendar() -> None:
+    properties: list[tuple[str, object]] = [("categories", "One, two"), ("x-custom", 3), ("geo", (1.5, 2.25))]
+    assert content_line("x-custom", 3) == "X-CUSTOM:3"
+    assert serialise_event(properties) == icalendar_bytes(properties)
+
+
+@pytest.mark.parametrize("source", ["award", "synthetic"])
+def test_every_event_of_a_programme_is_icalendars_event(source: str) -> None:
+    programme = load(EVENTS) if source == "award" else parse(synthetic(papers=60, seed=5).encode(), name="s")
+    revision = Revision(sequence=3, last_modified=datetime(2024, 2, 29, 12, 30, tzinfo=UTC))
+    for event in programme.events:
+        for with_revision in (None, revision):
+            expected = serialise(event_component(programme, event, with_revision))
+            assert render_event(programme, event, with_revision) == expected, event.id
+            assert expected == icalendar_bytes(event_properties(programme, event, with_revision))

@@ -1,0 +1,257 @@
+"""confcal.web:app under gunicorn itself: personal feeds, files, conditional GET, bad input, rebuilds."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from confcal.build import build
+from confcal.picks import MAX_PICKS, pick_key
+from tests.gunicorn import Reply, gunicorn, request
+from tests.helpers import parse_events
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "output"
+CONFERENCE = "neurips-2023"
+PICKED = ("climsim.oral", "word2vec.talk", "decodingtrust.poster")
+
+
+def vevents(data: bytes) -> dict[str, bytes]:
+    """UID → VEVENT block, cut from the text with a regular expression (not confcal's code)."""
+    blocks = re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data, flags=re.DOTALL)
+    return {_first(rb"\r\nUID:([^\r]*)\r\n", block).decode(): block for block in blocks}
+
+
+def _first(pattern: bytes, data: bytes) -> bytes:
+    match = re.search(pattern, data)
+    assert match is not None, pattern
+    return match[1]
+
+
+def vtimezones(data: bytes) -> list[bytes]:
+    return re.findall(rb"BEGIN:VTIMEZONE\r\n.*?END:VTIMEZONE\r\n", data, flags=re.DOTALL)
+
+
+def uid(event_id: str) -> str:
+    return f"{CONFERENCE}.{event_id}@confcal"
+
+
+def path_of(*event_ids: str) -> str:
+    return "/picks/" + "-".join(pick_key(event_id) for event_id in event_ids) + ".ics"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The committed output folder (a copy) under gunicorn with 2 workers."""
+    output = tmp_path_factory.mktemp("web") / "output"
+    shutil.copytree(OUTPUT, output)
+    with gunicorn(output) as url:
+        yield url, output
+
+
+def test_personal_feed_holds_the_picked_events_byte_for_byte(served: tuple[str, Path]) -> None:
+    url, output = served
+    published = (output / "all.ics").read_bytes()
+    reply = request(url, path_of(*PICKED), headers={"Accept-Encoding": "gzip, br"})
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert "content-encoding" not in reply.headers
+    assert int(reply.headers["content-length"]) == len(reply.body)
+    assert re.fullmatch(r'"[0-9a-f]{32}"', reply.headers["etag"])
+    assert reply.headers["last-modified"] == "Mon, 11 Dec 2023 00:00:00 GMT"
+    served_events = vevents(reply.body)
+    assert set(served_events) == {uid(event_id) for event_id in PICKED}
+    for key, block in served_events.items():
+        assert block == vevents(published)[key]
+    assert vtimezones(reply.body) == vtimezones(published)
+    assert b"\r\nNAME:NeurIPS 2023: my picks\r\n" in reply.body
+    assert b"\r\nX-WR-CALNAME:NeurIPS 2023: my picks\r\n" in reply.body
+    assert reply.body.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert {event.uid for event in parse_events(reply.body)} == {uid(event_id) for event_id in PICKED}
+    # Events come in programme order whatever the order of the link, so the bytes are the same.
+    again = request(url, path_of(*reversed(PICKED)))
+    assert again.body == reply.body
+    assert again.headers["etag"] == reply.headers["etag"]
+
+
+def test_every_published_event_can_be_picked(served: tuple[str, Path]) -> None:
+    url, output = served
+    published = vevents((output / "all.ics").read_bytes())
+    event_ids = [key.removeprefix(f"{CONFERENCE}.").removesuffix("@confcal") for key in published]
+    reply = request(url, path_of(*event_ids))
+    assert reply.status == 200
+    assert vevents(reply.body) == published
+
+
+def test_conditional_get_and_head(served: tuple[str, Path]) -> None:
+    url, _ = served
+    path = path_of(*PICKED)
+    first = request(url, path)
+    cached = request(url, path, headers={"If-None-Match": first.headers["etag"]})
+    assert (cached.status, cached.body) == (304, b"")
+    assert cached.headers["etag"] == first.headers["etag"]
+    listed = request(url, path, headers={"If-None-Match": f'"stale", {first.headers["etag"]}'})
+    assert listed.status == 304
+    assert request(url, path, headers={"If-None-Match": '"stale"'}).status == 200
+    since = request(url, path, headers={"If-Modified-Since": first.headers["last-modified"]})
+    assert since.status == 304
+    other = request(url, path_of(*PICKED[:2]), headers={"If-None-Match": first.headers["etag"]})
+    assert other.status == 200
+    head = request(url, path, method="HEAD")
+    assert (head.status, head.body) == (200, b"")
+    assert head.headers["content-length"] == first.headers["content-length"]
+    assert head.headers["etag"] == first.headers["etag"]
+
+
+@pytest.mark.parametrize(
+    ("path", "file", "content_type"),
+    [
+        ("/", "index.html", "text/html; charset=utf-8"),
+        ("/all.ics", "all.ics", "text/calendar; charset=utf-8"),
+        ("/papers/word2vec.ics?utm=x", "papers/word2vec.ics", "text/calendar; charset=utf-8"),
+    ],
+)
+def test_output_files_are_served(served: tuple[str, Path], path: str, file: str, content_type: str) -> None:
+    url, output = served
+    reply = request(url, path)
+    assert reply.status == 200
+    assert reply.headers["content-type"] == content_type
+    assert reply.body == (output / file).read_bytes()
+    assert request(url, path, headers={"If-None-Match": reply.headers["etag"]}).status == 304
+
+
+TOO_MANY = "-".join(["aaaaaaaa"] * (MAX_PICKS + 1))
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "reason"),
+    [
+        ("GET", "/picks/.ics", 400, "no picks: a personal feed is /picks/<key>-<key>….ics"),
+        ("GET", "/picks/ABCDEFGH.ics", 400, "malformed pick 'ABCDEFGH': a pick is 8 characters a-z and 2-7"),
+        ("GET", "/picks/abc.ics", 400, "malformed pick 'abc': a pick is 8 characters a-z and 2-7"),
+        ("GET", "/picks/%0a%00x.ics", 400, "malformed pick '\\n\\x00x': a pick is 8 characters a-z and 2-7"),
+        (
+            "GET",
+            "/picks/aaaaaaaa--bbbbbbbb.ics",
+            400,
+            "malformed pick '': a pick is 8 characters a-z and 2-7",
+        ),
+        ("GET", "/picks/aaaaaaaa.ics", 404, "unknown pick aaaaaaaa: no event of this programme has that key"),
+        ("GET", "/picks/aaaaaaaa", 404, "a personal feed is /picks/<key>-<key>….ics"),
+        ("GET", f"/picks/{'a' * 3700}.ics", 414, "request too long: a personal feed holds at most 400 picks"),
+        (
+            "GET",
+            f"/picks/{TOO_MANY[:-9]}-aaaaaaaa.ics",
+            414,
+            "request too long: a personal feed holds at most 400 picks",
+        ),
+        ("GET", "/nothing.ics", 404, "not found: /nothing.ics"),
+        ("GET", "/../events.toml", 404, "not found: /../events.toml"),
+        ("GET", "/%2e%2e/events.toml", 404, "not found: /../events.toml"),
+        ("GET", "/" + "x" * 300, 404, "not found: /" + "x" * 79 + "…"),
+        ("POST", path_of(*PICKED), 405, "only GET and HEAD are allowed"),
+        ("DELETE", "/all.ics", 405, "only GET and HEAD are allowed"),
+    ],
+)
+def test_bad_requests_get_a_4xx_with_a_one_line_reason(
+    served: tuple[str, Path], method: str, path: str, status: int, reason: str
+) -> None:
+    url, _ = served
+    reply = request(url, path, method=method)
+    assert reply.status == status
+    assert reply.headers["content-type"] == "text/plain; charset=utf-8"
+    assert reply.body.decode() == reason + "\n"
+
+
+def test_a_link_to_100_picks_is_short() -> None:
+    keys = [pick_key(f"paper-number-{n}.poster") for n in range(100)]
+    link = "https://calendar.example.org/neurips-2023/picks/" + "-".join(keys) + ".ics"
+    assert len(link) < 1000
+    assert len(set(keys)) == 100
+
+
+def test_200_concurrent_requests_are_all_answered(served: tuple[str, Path]) -> None:
+    url, output = served
+    published = vevents((output / "all.ics").read_bytes())
+    event_ids = sorted(key.removeprefix(f"{CONFERENCE}.").removesuffix("@confcal") for key in published)
+    picks = [event_ids[n % len(event_ids) : n % len(event_ids) + 3] for n in range(200)]
+
+    def fetch(chosen: list[str]) -> tuple[list[str], Reply]:
+        return chosen, request(url, path_of(*chosen))
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        replies = list(pool.map(fetch, picks))
+    assert len(replies) == 200
+    for chosen, reply in replies:
+        assert reply.status == 200
+        assert set(vevents(reply.body)) == {uid(event_id) for event_id in chosen}
+
+
+def test_a_rebuild_during_requests_never_yields_a_partial_calendar(tmp_path: Path, events_copy: Path) -> None:
+    output = tmp_path / "output"
+    original = events_copy.read_text(encoding="utf-8")
+    moved = original.replace("start = 2023-12-13T15:30:00", "start = 2023-12-13T15:20:00")
+    assert moved != original
+    build(events_copy, output)
+    path = path_of(*PICKED)
+    stop = threading.Event()
+    seen: list[Reply] = []
+
+    def hammer() -> None:
+        while not stop.is_set():
+            seen.append(request(url, path))
+
+    with gunicorn(output) as url:
+        threads = [threading.Thread(target=hammer) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        try:
+            for version in [moved, original] * 3:
+                events_copy.write_text(version, encoding="utf-8")
+                build(events_copy, output, workers=1)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+        final = request(url, path)
+    assert len(seen) > 20
+    for reply in [*seen, final]:
+        assert reply.status == 200
+        assert reply.body.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+        assert int(reply.headers["content-length"]) == len(reply.body)
+        assert len(parse_events(reply.body)) == 3
+    sequences = {_first(rb"\r\nSEQUENCE:(\d+)", vevents(r.body)[uid("climsim.oral")]) for r in seen}
+    assert len(sequences) > 1, "the rebuilds were seen"
+    assert b"SEQUENCE:6" in vevents(final.body)[uid("climsim.oral")]
+    published = vevents((output / "all.ics").read_bytes())
+    assert vevents(final.body) == {uid(event_id): published[uid(event_id)] for event_id in PICKED}
+
+
+def test_a_removed_event_leaves_and_a_moved_one_moves(tmp_path: Path, events_copy: Path) -> None:
+    output = tmp_path / "output"
+    build(events_copy, output)
+    with gunicorn(output, workers=1) as url:
+        path = path_of(*PICKED)
+        before = request(url, path)
+        text = events_copy.read_text(encoding="utf-8")
+        without_word2vec = text[: text.index('[[papers]]\nid = "word2vec"')]
+        events_copy.write_text(
+            without_word2vec.replace("start = 2023-12-13T15:30:00", "start = 2023-12-13T15:20:00"),
+            encoding="utf-8",
+        )
+        build(events_copy, output)
+        after = request(url, path)
+        unknown = request(url, path_of("no-such-paper.oral"))
+    assert before.status == after.status == 200
+    assert set(vevents(after.body)) == {uid("climsim.oral"), uid("decodingtrust.poster")}
+    moved = vevents(after.body)[uid("climsim.oral")]
+    assert b"DTSTART;TZID=America/Chicago:20231213T152000\r\n" in moved
+    assert b"SEQUENCE:1\r\n" in moved
+    assert after.headers["etag"] != before.headers["etag"]
+    assert unknown.status == 404
