@@ -21,13 +21,15 @@ from html import escape
 from pathlib import Path
 from types import FrameType
 
-from confcal.build import owned, prepare, read_state, render_plan
+from confcal.build import prepare, reminder_lead, render_plan
 from confcal.errors import STALE_STAMP, EventsFileError
 from confcal.feeds import OVERALL_FEED_ID
-from confcal.revisions import STATE_FILE, revise
+from confcal.lock import hold
+from confcal.revisions import revise
 from confcal.server import ListenError, PreviewServer
 from confcal.site import INDEX
-from confcal.write import write_files
+from confcal.state import STATE_FILE, read_state
+from confcal.write import changed_files, write_files
 
 __all__ = ["ListenError", "run"]
 
@@ -44,13 +46,6 @@ def with_preview_note(page: bytes, *, events: Path) -> bytes:
     return page.replace(b"<header>", b"<header>\n" + note, 1)
 
 
-def published_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 class Previewer:
     """Builds the preview of ``events`` into ``scratch``; rebuilds whenever ``events`` changes."""
 
@@ -64,6 +59,8 @@ class Previewer:
         self.base_url = base_url
         self.signature = self.current_signature()
         self.stopped = threading.Event()
+        self.written: tuple[str, ...] = ()
+        """The files of the last preview (one that is no longer built is deleted)."""
 
     def current_signature(self) -> tuple[int, int] | None:
         try:
@@ -75,14 +72,18 @@ class Previewer:
     def build(self) -> None:
         """Build the preview once; EventsFileError propagates and nothing is written."""
         programme = prepare(self.events, stamp=self.stamp, base_url=self.base_url)
-        revised = revise(programme, read_state(self.published))
-        files = render_plan(revised)
-        del files[STATE_FILE]
-        differ = sum(published_bytes(self.published / name) != data for name, data in files.items())
+        with hold(self.published, exclusive=False):
+            previous = read_state(self.published)
+            state_name = str(self.published / STATE_FILE)
+            revised = revise(programme, previous.events if previous else {}, state_name=state_name)
+            files = render_plan(revised, alarm=reminder_lead(previous, alarm=None, drop_alarm=False))
+            del files[STATE_FILE]
+            differ, _ = changed_files(self.published, files)
         files[INDEX] = with_preview_note(files[INDEX], events=self.events)
-        write_files(self.scratch, files, prune=owned(alarm=None))
+        write_files(self.scratch, files, removable=self.written)
+        self.written = tuple(files)
         print(
-            f"preview of {self.events}: {len(files)} files, {differ} differ from {self.published} "
+            f"preview of {self.events}: {len(files)} files, {len(differ)} differ from {self.published} "
             "(only confcal build publishes)",
             flush=True,
         )
