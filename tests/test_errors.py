@@ -89,7 +89,9 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("start = 2023-03-12T02:30:00", 0),
-                "papers[0].oral.start: 2023-03-12 02:30 does not exist in America/Chicago (clocks skip it)",
+                "papers[0].oral.start: 2023-03-12 02:30 does not exist in America/Chicago: clocks go "
+                "forward from 02:00 to 03:00 (CST → CDT), skipping 02:00–02:59; expected a time up to "
+                "01:59 or from 03:00",
             )
         ],
     ),
@@ -99,8 +101,9 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("start = 2023-11-05T01:30:00", 0),
-                "papers[0].oral.start: 2023-11-05 01:30 happens twice in America/Chicago "
-                "(clocks go back); pick another time",
+                "papers[0].oral.start: 2023-11-05 01:30 happens twice in America/Chicago: clocks go back "
+                "from 02:00 to 01:00 (CDT → CST), so 01:00–01:59 comes twice; expected a time up to 00:59 "
+                "or from 02:00",
             )
         ],
     ),
@@ -111,7 +114,9 @@ CASES: list[tuple[str, bytes, Expected]] = [
             (
                 ('timezone = "CST"', 0),
                 "conference.timezone: 'CST' is an abbreviation, not a time zone (it means different "
-                "offsets in different places and seasons); expected an IANA name like 'America/Chicago'",
+                "offsets in different places and seasons); expected the IANA name of the place, e.g. one "
+                "of the zones using CST: 'America/Chicago', 'America/Havana', 'America/Mexico_City', "
+                "'America/Winnipeg', 'Asia/Shanghai', 'America/Bahia_Banderas' and 29 more",
             )
         ],
     ),
@@ -134,7 +139,9 @@ CASES: list[tuple[str, bytes, Expected]] = [
             (
                 ('timezone = "EST"', 0),
                 "conference.timezone: 'EST' is an abbreviation, not a time zone (it means different "
-                "offsets in different places and seasons); expected an IANA name like 'America/Chicago'",
+                "offsets in different places and seasons); expected the IANA name of the place, e.g. one "
+                "of the zones using EST: 'America/Jamaica', 'America/New_York', 'America/Atikokan', "
+                "'America/Cancun', 'America/Cayman', 'America/Coral_Harbour' and 22 more",
             )
         ],
     ),

@@ -318,7 +318,7 @@ def test_explicit_cancellation(project: Project) -> None:
 
 # -- 5. confcal diff ---------------------------------------------------------------------
 
-MOVED = f'moved: {ORAL} "{TITLE}": Tue 12 Dec 2023 15:40–16:40 CST → Tue 12 Dec 2023 16:10–17:10 CST'
+MOVED = f'moved: {ORAL} "{TITLE}": Tue 12 Dec 2023, 15:40–16:40 CST → Tue 12 Dec 2023, 16:10–17:10 CST'
 
 
 @pytest.mark.parametrize(

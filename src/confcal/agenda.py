@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 
+from confcal import zones
 from confcal.model import KIND_LABELS, Event, Programme, event_sort_key
 
 Style = Callable[[str, str], str]
@@ -24,16 +25,6 @@ def _local(moment: datetime, zone: tzinfo | None) -> datetime:
     return moment.astimezone(zone)
 
 
-def _span(event: Event, zone: tzinfo | None) -> str:
-    start, end = _local(event.start, zone), _local(event.end, zone)
-    until = (
-        f"{end:%H:%M}"
-        if end.date() == start.date()
-        else f"{end:%H:%M} (+{(end.date() - start.date()).days}d)"
-    )
-    return f"{start:%H:%M}–{until} {end:%Z}"
-
-
 def agenda(
     programme: Programme, events: Iterable[Event], *, zone: tzinfo | None, style: Style = plain
 ) -> str:
@@ -41,7 +32,7 @@ def agenda(
     ordered = sorted(events, key=event_sort_key)
     rows = [
         (
-            _span(event, zone),
+            zones.span(event.start, event.end, zone, dates=False),
             KIND_LABELS[event.kind],
             programme.paper(event.paper).title,
             event.place or "–",

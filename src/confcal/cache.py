@@ -25,10 +25,9 @@ def namespace() -> str:
     digest = hashlib.sha256()
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    import icalendar
-    import pytz
+    from importlib.metadata import version
 
-    digest.update(f"icalendar={icalendar.__version__} pytz={getattr(pytz, '__version__', '')}".encode())
+    digest.update(f"icalendar={version('icalendar')} tzdata={version('tzdata')}".encode())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 

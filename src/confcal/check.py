@@ -2,8 +2,10 @@
 
 Errors: an events file the build rejects, two events in the same room (same room and level)
 or at the same poster board at overlapping times, an oral or poster outside the conference
-dates. Warnings: a talk outside the conference dates, an event with no place. Information:
-pairs of events that overlap (attendees must choose), with the feeds that hold both.
+dates. Warnings: a talk outside the conference dates, an event with no place, an event that
+spans a change of the clocks (its length on the clock is not its real length). Information:
+each time slot in which events overlap (attendees must choose), with the feeds that hold
+two or more of them. Cancelled events hold no place and overlap nothing.
 Times are half-open: an event ending at 10:45 does not overlap one starting at 10:45.
 """
 
@@ -13,12 +15,13 @@ import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, timedelta
 from typing import Any, Literal
 
+from confcal import zones
 from confcal.errors import EventsFileError
 from confcal.feeds import feeds
 from confcal.model import Event, Programme, event_sort_key
-from confcal.render import local_span
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -43,7 +46,7 @@ class EventRef:
             title=programme.paper(event.paper).title,
             start=event.start.isoformat(),
             end=event.end.isoformat(),
-            span=local_span(event),
+            span=zones.span(event.start, event.end, zones.zone(programme.conference.timezone)),
             place=event.place,
         )
 
@@ -84,39 +87,63 @@ def invalid_file(error: EventsFileError) -> list[Finding]:
 
 
 def check(programme: Programme) -> list[Finding]:
-    """Every finding for a valid programme: errors first, then warnings, then information."""
+    """Every finding for a valid programme: errors first, then warnings, then information.
+
+    Cancelled events hold no room or board and overlap nothing. Rooms, boards and overlaps are
+    found by a sweep over the events sorted by time (and by place), so the cost grows with the
+    number of events and of findings, never with the number of pairs of events.
+    """
+    refs = _Refs(programme)
+    live = [event for event in programme.events if event.status != "cancelled"]
+    bookings = list(_double_bookings(live, refs))
     findings = [
-        *_double_bookings(programme),
+        *bookings,
         *_outside_dates(programme),
         *_no_place(programme),
+        *_clock_changes(programme),
         *_feed_budget(programme),
     ]
-    booked = {tuple(ref.id for ref in f.events) for f in findings if f.code.endswith("double-booked")}
-    findings += [f for f in _overlaps(programme) if tuple(ref.id for ref in f.events) not in booked]
+    booked = {frozenset(ref.id for ref in f.events) for f in bookings}
+    findings += _overlaps(programme, live, refs, booked)
     return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
 
 
-def _overlap(a: Event, b: Event) -> bool:
-    return a.start < b.end and b.start < a.end
+class _Refs(dict[str, EventRef]):
+    """Each event's EventRef, made once: an event can be named by several findings."""
+
+    def __init__(self, programme: Programme) -> None:
+        super().__init__()
+        self.programme = programme
+
+    def of(self, event: Event) -> EventRef:
+        if event.id not in self:
+            self[event.id] = EventRef.of(self.programme, event)
+        return self[event.id]
 
 
-def _pairs(programme: Programme) -> Iterator[tuple[Event, Event]]:
-    ordered = sorted(programme.events, key=event_sort_key)
-    for a, b in itertools.combinations(ordered, 2):
-        if _overlap(a, b):
-            yield a, b
+def _place_key(event: Event) -> tuple[str, ...] | None:
+    """What two events must share to be double-booked: room and level, or a poster board."""
+    if event.room:
+        return ("room-double-booked", event.room, event.level)
+    if event.board:
+        return ("board-double-booked", event.board)
+    return None
 
 
-def _double_bookings(programme: Programme) -> Iterator[Finding]:
-    for a, b in _pairs(programme):
-        if a.room and (a.room, a.level) == (b.room, b.level):
-            code, place = "room-double-booked", a.place
-        elif a.board and not a.room and not b.room and a.board == b.board:
-            code, place = "board-double-booked", a.place
-        else:
-            continue
-        refs = (EventRef.of(programme, a), EventRef.of(programme, b))
-        yield Finding("error", code, f"{place} holds two events at once: {refs[0]} and {refs[1]}", refs)
+def _double_bookings(events: Iterable[Event], refs: _Refs) -> Iterator[Finding]:
+    """Events sorted by place, then time: each overlaps only the events of its place still running."""
+    placed = sorted(
+        ((key, e) for e in events if (key := _place_key(e))), key=lambda p: (p[0], *event_sort_key(p[1]))
+    )
+    for key, group in itertools.groupby(placed, key=lambda pair: pair[0]):
+        running: list[Event] = []
+        for _, event in group:
+            running = [other for other in running if other.end > event.start]
+            for other in running:
+                pair = (refs.of(other), refs.of(event))
+                message = f"{event.place} holds two events at once: {pair[0]} and {pair[1]}"
+                yield Finding("error", key[0], message, pair)
+            running.append(event)
 
 
 def _outside_dates(programme: Programme) -> Iterator[Finding]:
@@ -136,6 +163,24 @@ def _no_place(programme: Programme) -> Iterator[Finding]:
             ref = EventRef.of(programme, event)
             message = f"{ref} has no room or poster board: attendees will not know where to go"
             yield Finding("warning", "no-place", message, (ref,))
+
+
+def _clock_changes(programme: Programme) -> Iterator[Finding]:
+    for event in sorted(programme.events, key=event_sort_key):
+        if zones.spans_clock_change(event.start, event.end):
+            ref = EventRef.of(programme, event)
+            real = zones.duration(event.start, event.end)
+            on_the_clock = event.end.replace(tzinfo=None) - event.start.replace(tzinfo=None)
+            message = (
+                f"{ref} spans a change of the clocks: it lasts {_length(real)}, though the clock "
+                f"shows {_length(on_the_clock)}; check the end time"
+            )
+            yield Finding("warning", "spans-clock-change", message, (ref,))
+
+
+def _length(length: timedelta) -> str:
+    hours, minutes = divmod(int(length.total_seconds()) // 60, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def _feed_budget(programme: Programme) -> Iterator[Finding]:
@@ -161,13 +206,57 @@ def _feed_budget(programme: Programme) -> Iterator[Finding]:
         yield Finding("warning", "feed-too-big", message, feeds=(oversize.feed.filename,))
 
 
-def _overlaps(programme: Programme) -> Iterator[Finding]:
-    all_feeds = feeds(programme)
-    for a, b in _pairs(programme):
-        shared = tuple(f.filename for f in all_feeds if a in f.events and b in f.events)
-        refs = (EventRef.of(programme, a), EventRef.of(programme, b))
-        message = f"{refs[0]} and {refs[1]} overlap (both in {', '.join(shared)})"
-        yield Finding("info", "overlap", message, refs, shared)
+def _overlaps(
+    programme: Programme, events: list[Event], refs: _Refs, booked: set[frozenset[str]]
+) -> list[Finding]:
+    """One finding per time slot in which attendees must choose: each largest set of events that
+    all run at one moment, with the feeds that hold two or more of them. A double-booked pair
+    alone is reported as the error only."""
+    feeds_of: dict[str, list[str]] = {}
+    for feed in feeds(programme):
+        for event in feed.events:
+            feeds_of.setdefault(event.id, []).append(feed.filename)
+    place = zones.zone(programme.conference.timezone)
+    findings = []
+    for group in _slots(events):
+        if len(group) == 2 and frozenset(e.id for e in group) in booked:
+            continue
+        counts: dict[str, int] = {}
+        for event in group:
+            for filename in feeds_of.get(event.id, ()):
+                counts[filename] = counts.get(filename, 0) + 1
+        shared = tuple(filename for filename, count in counts.items() if count > 1)
+        named = tuple(refs.of(event) for event in group)
+        when = zones.span(max(e.start for e in group), min(e.end for e in group), place)
+        where = ", ".join(f"{filename}: {counts[filename]}" for filename in shared)
+        listed = ", ".join(f'{ref.id} "{ref.title}"' for ref in named[:_NAMED])
+        more = f" and {len(named) - _NAMED} more" if len(named) > _NAMED else ""
+        message = f"{len(group)} events at once, {when} ({where}): {listed}{more}"
+        findings.append(Finding("info", "overlap", message, named, shared))
+    return findings
+
+
+_NAMED = 3  # events named in an overlap's line; the JSON report lists them all
+
+
+def _slots(events: Iterable[Event]) -> Iterator[list[Event]]:
+    """Each largest set of events running at one moment (times half-open), in time order: a sweep
+    over starts and ends that yields the running events at each end that follows a start."""
+    boundaries = sorted(
+        [(e.end, 0, e.id, e) for e in events] + [(e.start, 1, e.id, e) for e in events],
+        key=lambda b: (b[0].astimezone(UTC), b[1], b[2]),
+    )
+    running: dict[str, Event] = {}
+    grown = False
+    for _, is_start, event_id, event in boundaries:
+        if is_start:
+            running[event_id] = event
+            grown = True
+            continue
+        if grown and len(running) > 1:
+            yield sorted(running.values(), key=event_sort_key)
+        grown = False
+        del running[event_id]
 
 
 def strict(findings: Iterable[Finding]) -> list[Finding]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +56,8 @@ def cli() -> None:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help="Reuse events rendered by the previous build (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
+    help="Reuse events rendered by the previous build, and skip a build whose files are all "
+    "already there as it would write them (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
 )
 @ALARM
 @click.option(
@@ -98,14 +100,25 @@ def build(
       confcal build --alarm 15m
       confcal build --base-url https://example.org/neurips-2023/
     """
-    from confcal.build import publish
-
     if alarm is not None and drop_alarm:
         raise click.UsageError("--alarm and --no-alarm contradict each other; give one")
+    stamp = source_date_epoch()
+    options = {"alarm": str(alarm), "keep_cancelled": str(keep_cancelled), "base_url": str(base_url)}
+    options |= {"stamp": str(stamp), "drop_alarm": str(drop_alarm), "force": str(force)}
+    check = None
+    if cache:
+        from confcal.uptodate import Check
+
+        check = Check.of(events=events, output=output, cache_folder=cache_folder(), options=options)
+        if (done := check.skip()) is not None:
+            _report(output, warnings=done.warnings, written=0, unchanged=len(done.files), removed=0)
+            return
+    from confcal.build import publish
+
     report, revised = publish(
         events,
         output,
-        stamp=source_date_epoch(),
+        stamp=stamp,
         alarm=alarm,
         drop_alarm=drop_alarm,
         cache_folder=cache_folder() if cache else None,
@@ -113,30 +126,38 @@ def build(
         base_url=base_url,
         force=force,
     )
-    if revised.stale_stamp:
-        click.echo(STALE_STAMP, err=True)
-    for warning in report.warnings:
-        click.echo(warning, err=True)
-    _warn_over_budget(revised.programme, output)
-    removed = f", {len(report.removed)} removed" if report.removed else ""
-    click.echo(
-        f"{output}: {len(report.written)} written, {len(report.unchanged)} unchanged{removed} "
-        f"({len(report.written) + len(report.unchanged)} files)"
+    stale = [STALE_STAMP] if revised.stale_stamp else []
+    budget = _over_budget(revised.programme, output)
+    _report(
+        output,
+        warnings=[*stale, *report.warnings, *budget],
+        written=len(report.written),
+        unchanged=len(report.unchanged),
+        removed=len(report.removed),
     )
+    if check is not None and not report.written and not report.removed:
+        # Printed again by a skipped build; report.warnings are about this run's render cache.
+        check.remember(files=report.unchanged, warnings=[*stale, *budget])
 
 
-def _warn_over_budget(programme: Programme, output: Path) -> None:
+def _report(output: Path, *, warnings: Iterable[str], written: int, unchanged: int, removed: int) -> None:
+    for warning in warnings:
+        click.echo(warning, err=True)
+    gone = f", {removed} removed" if removed else ""
+    click.echo(f"{output}: {written} written, {unchanged} unchanged{gone} ({written + unchanged} files)")
+
+
+def _over_budget(programme: Programme, output: Path) -> list[str]:
     from confcal.budget import over_budget
     from confcal.feeds import feeds
 
     every = feeds(programme)
     sizes = {feed.filename: (output / feed.filename).stat().st_size for feed in every}
-    for oversize in over_budget(programme.conference, every, sizes):
-        click.echo(
-            f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
-            "only; `confcal check` suggests a split",
-            err=True,
-        )
+    return [
+        f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
+        "only; `confcal check` suggests a split"
+        for oversize in over_budget(programme.conference, every, sizes)
+    ]
 
 
 @cli.command()

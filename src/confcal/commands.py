@@ -102,11 +102,11 @@ def check(events: Path, strict: bool, output_format: str) -> None:
 
 def _resolve_zone(programme: Programme, name: str | None) -> tzinfo | None:
     """The zone to show times in; None is this machine's own zone."""
-    import pytz
+    from confcal import zones
 
     if name == "local":
         return None
-    return pytz.timezone(name or programme.conference.timezone)
+    return zones.zone(name or programme.conference.timezone)
 
 
 def _colour_enabled() -> bool:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, cast
 
-import pytz
-import pytz.tzfile
 import tomli
 
+from confcal import zones
 from confcal.checked import CheckedReader, close_match, show, type_name
 from confcal.errors import EventsFileError, Problem
 from confcal.model import (
@@ -209,20 +208,6 @@ class _Locator:
         return None
 
 
-def _pytz_zone(name: str) -> pytz.BaseTzInfo:
-    """pytz.timezone(name) without its first-call cost: pytz checks every name against a lazy
-    list that stats all ~600 zone files (~10 ms, most of a small build). Names are exact
-    (case-sensitive); anything that is not a zone file raises UnknownTimeZoneError."""
-    if name == "UTC":
-        return pytz.utc
-    try:
-        with pytz.open_resource(name) as stream:  # type: ignore[attr-defined]
-            zone: pytz.BaseTzInfo = pytz.tzfile.build_tzinfo(name, stream)
-            return zone
-    except Exception:  # not a name, not a file, not a zone file: all mean "unknown"
-        raise pytz.UnknownTimeZoneError(name) from None
-
-
 def _match_counts(programme: Programme, filters: Filters) -> str:
     """How many events each filter matches on its own, so the organizer sees which one to loosen."""
     parts = []
@@ -256,7 +241,7 @@ class _Reader(CheckedReader):
         conference = self.conference(document)
         categories = [self.category(path, table) for path, table in self.tables(document, "categories")]
         self.unique([(f"categories[{i}]", c.id) for i, c in enumerate(categories)], "category")
-        zone = self.zone(conference.timezone) if conference else None
+        zone = self.zone(conference) if conference else None
         by_category = {c.id: c for c in categories if c.id}
         papers: list[Paper] = []
         events: list[Event] = []
@@ -478,25 +463,15 @@ class _Reader(CheckedReader):
         self.problem(f"{path}.{key}", f"{show(value)} is not a duration; expected ISO 8601 like 'PT12H'")
         return DEFAULT_REFRESH_INTERVAL
 
-    def zone(self, name: str) -> pytz.BaseTzInfo | None:
-        if not name:
-            return None
-        if name != "UTC" and re.fullmatch(r"[A-Z]{2,5}", name):  # "CST"; also the legacy fixed "EST"
-            self.problem(
-                "conference.timezone",
-                f"{name!r} is an abbreviation, not a time zone (it means different offsets in "
-                "different places and seasons); expected an IANA name like 'America/Chicago'",
-            )
+    def zone(self, conference: Conference) -> tzinfo | None:
+        if not conference.timezone:
             return None
         try:
-            return _pytz_zone(name)
-        except pytz.UnknownTimeZoneError:
-            hint = close_match(name, pytz.all_timezones)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-            self.problem(
-                "conference.timezone",
-                f"unknown time zone {name!r}{suggestion} (expected an IANA name like 'America/Chicago')",
-            )
+            return zones.zone(conference.timezone)
+        except zones.UnknownZoneError:
+            when = conference.start if conference.start != date.min else None
+            message = zones.unknown_zone(conference.timezone, city=conference.city, when=when)
+            self.problem("conference.timezone", message)
             return None
 
     def category(self, path: str, table: Mapping[str, Any]) -> Category:
@@ -549,7 +524,7 @@ class _Reader(CheckedReader):
             yield Link(label=self.text(value, "label", where), url=self.url(value, "url", where))
 
     def slots(
-        self, path: str, table: Mapping[str, Any], paper_id: str, zone: pytz.BaseTzInfo | None
+        self, path: str, table: Mapping[str, Any], paper_id: str, zone: tzinfo | None
     ) -> Iterator[Event]:
         for kind in KINDS:
             slot = self.get(table, kind, path, dict)
@@ -614,19 +589,14 @@ class _Reader(CheckedReader):
             return None
         return value
 
-    def localize(self, zone: pytz.BaseTzInfo | None, value: datetime | None, where: str) -> datetime | None:
+    def localize(self, zone: tzinfo | None, value: datetime | None, where: str) -> datetime | None:
         if zone is None or value is None:
             return None
         if value in self.localized:  # sessions share their times; localize is not cheap
             return self.localized[value]
         try:
-            self.localized[value] = zone.localize(value, is_dst=None)
+            self.localized[value] = zones.localize(value, zone)
             return self.localized[value]
-        except pytz.NonExistentTimeError:
-            self.problem(where, f"{value:%Y-%m-%d %H:%M} does not exist in {zone.zone} (clocks skip it)")
-        except pytz.AmbiguousTimeError:
-            self.problem(
-                where,
-                f"{value:%Y-%m-%d %H:%M} happens twice in {zone.zone} (clocks go back); pick another time",
-            )
+        except zones.LocalTimeError as error:
+            self.problem(where, str(error))
         return None

@@ -1,7 +1,7 @@
 """The programme as confcal understands it: immutable values, no I/O.
 
 Every datetime here is timezone-aware. Event times are localized in the
-conference's zone (pytz); ``Conference.updated`` is UTC.
+conference's zone (``zones.zone``: zoneinfo); ``Conference.updated`` is UTC.
 """
 
 from __future__ import annotations

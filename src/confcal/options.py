@@ -57,12 +57,13 @@ class TimeZone(click.ParamType[str, Any]):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if value == "local":
             return "local"
-        import pytz
+        from confcal import zones
 
         try:
-            pytz.timezone(value)
-        except pytz.UnknownTimeZoneError:
-            self.fail(f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'", param, ctx)
+            zones.zone(value)
+        except zones.UnknownZoneError:
+            hint = zones.did_you_mean(value)
+            self.fail(f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'{hint}", param, ctx)
         return str(value)
 
 

@@ -13,10 +13,11 @@ import re
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import date
+from typing import cast
 
 import icalendar
-from icalendar.timezone import TZP
 
+from confcal import zones
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
@@ -44,13 +45,6 @@ def location(programme: Programme, event: Event) -> str:
     return f"{event.place}, {programme.conference.venue}" if event.place else ""
 
 
-def local_span(event: Event) -> str:
-    """'Tue 12 Dec 2023, 15:40–16:40 CST' in the conference's zone."""
-    start, end = event.start, event.end
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %-d %b %Y, %H:%M}"
-    return f"{start:%a %-d %b %Y, %H:%M}–{until} {end:%Z}"
-
-
 def award(programme: Programme, paper: Paper) -> str:
     name = programme.category(paper.category).name
     return f"{name} ({paper.subcategory} category)" if paper.subcategory else name
@@ -62,7 +56,8 @@ def description(programme: Programme, event: Event) -> str:
     where = location(programme, event) or "not announced"
     details = [
         award(programme, paper),
-        f"{event.session}: {local_span(event)} ({conference.timezone})",
+        f"{event.session}: {zones.span(event.start, event.end, zones.zone(conference.timezone))} "
+        f"({conference.timezone})",
         f"Place: {where}",
     ]
     if event.speakers:
@@ -254,25 +249,26 @@ def render_events(
     return {event.id: blocks[event.id] for event in programme.events}
 
 
-def timezone_component(programme: Programme) -> icalendar.Timezone | None:
-    """The conference's VTIMEZONE, limited to the years its events span (None for UTC,
-    whose times are written with a Z and need none).
-
-    Built from the zoneinfo database (icalendar's pytz provider writes the DTSTART of a
-    return to standard time in the new offset, where RFC 5545 wants the old one). The
-    COMMENT icalendar adds is dropped: RFC 5545 allows none at the VTIMEZONE level.
-    """
-    if programme.conference.timezone == "UTC":
-        return None
+def vtimezone(programme: Programme) -> bytes:
+    """The conference's VTIMEZONE, limited to the years its events span (empty for UTC, whose
+    times are written with a Z and need none), checked against every event's start and end:
+    ZoneDataError if a calendar app would read any of them as another instant."""
+    name = programme.conference.timezone
+    if name == zones.UTC_NAME:
+        return b""
     years = [e.start.year for e in programme.events] + [e.end.year for e in programme.events]
-    component = icalendar.Timezone.from_tzid(
-        programme.conference.timezone,
-        tzp=TZP("zoneinfo"),
-        first_date=date(min(years), 1, 1),
-        last_date=date(max(years) + 1, 1, 1),
-    )
-    component.pop("COMMENT", None)
-    return component
+    data = zones.vtimezone(name, date(min(years), 1, 1), date(max(years) + 1, 1, 1))
+    moments = ((f"{e.id}.{end}", getattr(e, end)) for e in programme.events for end in ("start", "end"))
+    zones.verify(data, name, moments)
+    return data
+
+
+def timezone_component(programme: Programme) -> icalendar.Timezone | None:
+    """``vtimezone`` as an icalendar component (None for UTC)."""
+    data = vtimezone(programme)
+    if not data:
+        return None
+    return cast("icalendar.Timezone", icalendar.Timezone.from_ical(data))
 
 
 class CalendarHeads:
@@ -290,8 +286,7 @@ class CalendarHeads:
     DESCRIPTION = "\x01description\x01"
 
     def __init__(self, programme: Programme) -> None:
-        zone = timezone_component(programme)
-        self.vtimezone = bytes(zone.to_ical()) if zone is not None else b""
+        self.vtimezone = vtimezone(programme)
         marked = Feed(id="marker", name=self.NAME, description=self.DESCRIPTION, events=())
         self.lines = [str(line) for line in calendar_component(programme, marked).content_lines() if line]
         assert self.lines[-1] == "END:VCALENDAR"

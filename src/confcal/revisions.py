@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-import pytz
-
+from confcal import zones
 from confcal.model import Event, Paper, Programme, Revision, event_sort_key
 from confcal.state import MAX_SEQUENCE, STATE_FILE, Entry, State, sequence_limit_error
 
@@ -130,7 +129,7 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
     present = {event.id for event in programme.events}
     papers = {paper.id: paper for paper in programme.papers}
     categories = {category.id for category in programme.categories}
-    zone = pytz.timezone(programme.conference.timezone)
+    zone = zones.zone(programme.conference.timezone)
     kept_events: list[Event] = []
     kept_papers: dict[str, Paper] = {}
     for event_id, entry in sorted(previous.items()):
@@ -192,11 +191,8 @@ def _slim(paper: Paper) -> Paper:
 
 
 def local_span(event: Event, timezone: str) -> str:
-    """'Tue 12 Dec 2023 15:40–16:40 CST' in the conference's zone."""
-    zone = pytz.timezone(timezone)
-    start, end = event.start.astimezone(zone), event.end.astimezone(zone)
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %-d %b %Y %H:%M}"
-    return f"{start:%a %-d %b %Y %H:%M}–{until} {end:%Z}"
+    """'Tue 12 Dec 2023, 15:40–16:40 CST' in the conference's zone."""
+    return zones.span(event.start, event.end, zones.zone(timezone))
 
 
 def _changes(entry: Entry | None, event: Event, paper: Paper, timezone: str) -> list[Change]:

@@ -23,14 +23,13 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-import pytz
-
 from confcal.model import Event, Programme
 from confcal.render import uid
+from confcal.zones import zone as named_zone
 
 SCHEDULE_XML = "schedule.xml"
 SCHEDULE_JSON = "schedule.json"
@@ -112,10 +111,9 @@ class Day:
     rooms: dict[str, list[dict[str, Any]]]
 
 
-def _day_bounds(zone: pytz.BaseTzInfo, day: date) -> tuple[datetime, datetime]:
-    start = zone.localize(datetime.combine(day, DAY_CHANGE), is_dst=False)
-    end = zone.localize(datetime.combine(day + timedelta(days=1), DAY_CHANGE), is_dst=False)
-    return start, end
+def _day_bounds(zone: tzinfo, day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, DAY_CHANGE, tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), DAY_CHANGE, tzinfo=zone)
 
 
 def _event_json(
@@ -149,7 +147,7 @@ def _event_json(
 def document(programme: Programme) -> dict[str, Any]:
     """The schedule as the JSON file holds it; schedule.xml is written from the same values."""
     conference = programme.conference
-    zone = pytz.timezone(conference.timezone)
+    zone = named_zone(conference.timezone)
     events = [e for e in programme.events if e.status != "cancelled"]
     uids = {e.id: uid(programme, e) for e in events}
     numbers = numeric_ids(uids.values())

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from confcal import zones
 from confcal.budget import Oversize, megabytes
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Programme
@@ -206,8 +207,9 @@ def _event(programme: Programme, event: Event, paper_file: Feed) -> str:
     kinds = " and ".join(f"its {KIND_LABELS[e.kind].lower()}" for e in paper_file.events)
     place = location(programme, event) or "Place not announced"
     title = _text(paper.title)
+    when = zones.span(event.start, event.end, event.start.tzinfo, dates=False)
     rows = [
-        f'<p class="when"><time datetime="{event.start.isoformat()}">{_text(_span(event))}</time>'
+        f'<p class="when"><time datetime="{event.start.isoformat()}">{_text(when)}</time>'
         f" · {_text(KIND_LABELS[event.kind])}</p>",
         f"<h4>{title}</h4>",
         f"<p>{_text(event.session)} · {_text(place)}</p>",
@@ -219,20 +221,10 @@ def _event(programme: Programme, event: Event, paper_file: Feed) -> str:
     return f'<li class="event">{"".join(rows)}</li>'
 
 
-def _span(event: Event) -> str:
-    start, end = event.start, event.end
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %-d %b, %H:%M}"
-    return f"{start:%H:%M}–{until} {end:%Z}"
-
-
 def _zone_labels(programme: Programme) -> str:
     """The zone's abbreviations and UTC offsets during the programme, e.g. 'CST, UTC−06:00'."""
-    seen = dict.fromkeys(f"{e.start:%Z}, UTC{_offset(e.start.strftime('%z'))}" for e in programme.events)
+    seen = dict.fromkeys(zones.offset_label(moment) for e in programme.events for moment in (e.start, e.end))
     return "; ".join(seen)
-
-
-def _offset(value: str) -> str:
-    return f"{value[0].replace('-', '−')}{value[1:3]}:{value[3:5]}"
 
 
 def _when_and_where(programme: Programme) -> str:

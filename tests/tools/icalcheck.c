@@ -2,7 +2,7 @@
  * restriction tables for its METHOD, and print every X-LIC-ERROR libical attaches.
  * Exit status: 0 when every file is clean, 1 when any problem was found, 2 on usage.
  *
- * icalcheck --instants FILE.ics prints "UID<TAB>start<TAB>end" per VEVENT in UTC, converted
+ * icalcheck --instants FILE.ics... prints "UID<TAB>start<TAB>end" per VEVENT in UTC, converted
  * with the VTIMEZONE definitions in the file itself (libical looks there before its own zones). */
 #include <libical/ical.h>
 #include <stdio.h>
@@ -95,8 +95,12 @@ static int report_own(icalcomponent *comp, const char *path) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 3 && strcmp(argv[1], "--instants") == 0) return instants(argv[2]);
-    if (argc < 2) { fprintf(stderr, "usage: icalcheck FILE.ics... | icalcheck --instants FILE.ics\n"); return 2; }
+    if (argc >= 3 && strcmp(argv[1], "--instants") == 0) {
+        for (int i = 2; i < argc; i++)
+            if (instants(argv[i]) != 0) return 1;
+        return 0;
+    }
+    if (argc < 2) { fprintf(stderr, "usage: icalcheck FILE.ics... | icalcheck --instants FILE.ics...\n"); return 2; }
     int problems = 0;
     for (int i = 1; i < argc; i++) {
         char *data = read_file(argv[i]);

@@ -1,0 +1,433 @@
+"""Time zones and time spans: where confcal turns local times into instants and back.
+
+Zone data comes from the ``tzdata`` package (pinned in constraints.txt), not from the machine's
+own zone files, so a build gives the same bytes on every machine. Local times are localized with
+the standard library's ``zoneinfo``, which follows a zone's rules past 2037 (pytz stops there).
+
+The VTIMEZONE of a feed is generated here from the zone's exact transitions, in the layout
+icalendar writes, and every build checks it with ``verify``: read back the way libical and
+ical.js read it, it must give every event the instant the zone database gives it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from confcal.errors import EventsFileError, Problem
+
+UTC_NAME = "UTC"
+_ABBREVIATION = re.compile(r"[A-Z]{2,5}")  # "CST"; also the legacy fixed "EST"
+_REGIONS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Arctic/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+_EXAMPLE = "expected an IANA name like 'America/Chicago'"
+_SAMPLE = timedelta(days=1)  # no zone changes its offset twice within a day
+_WIDEST = timedelta(hours=26)  # more than any UTC offset: a local day's bounds in UTC
+_SHOWN_CANDIDATES = 6
+
+
+class UnknownZoneError(ValueError):
+    """A name that is not a zone of the tz database; the message says what was meant."""
+
+
+class LocalTimeError(ValueError):
+    """A local time that does not exist (DST gap) or happens twice (clocks go back)."""
+
+
+# -- zones ----------------------------------------------------------------------------------
+
+
+@functools.cache
+def names() -> frozenset[str]:
+    """Every zone name the tz database knows, "UTC" included."""
+    text = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    return frozenset(text.split()) | {UTC_NAME}
+
+
+@functools.cache
+def zone(name: str) -> tzinfo:
+    """The zone called ``name`` (exact, case-sensitive); UnknownZoneError with a hint otherwise.
+
+    Abbreviations are refused even where the database has a legacy zone of that name ("EST",
+    "CET"): they mean different offsets in different places.
+    """
+    if name == UTC_NAME:
+        return UTC
+    if name not in names() or _ABBREVIATION.fullmatch(name):
+        raise UnknownZoneError(unknown_zone(name))
+    with resources.files("tzdata.zoneinfo").joinpath(name).open("rb") as stream:
+        return ZoneInfo.from_file(stream, key=name)
+
+
+def unknown_zone(name: str, *, city: str = "", when: date | None = None) -> str:
+    """Why ``name`` is not a zone, and which zone was probably meant."""
+    if _ABBREVIATION.fullmatch(name) and name != UTC_NAME:
+        return abbreviation(name, city=city, when=when)
+    return f"unknown time zone {name!r}{did_you_mean(name)} ({_EXAMPLE})"
+
+
+def did_you_mean(name: str) -> str:
+    """'; did you mean 'Europe/Berlin'?' for 'Europe/Berln', '' when nothing is close."""
+    import difflib  # only when there is a problem to explain
+
+    hint = difflib.get_close_matches(name, sorted(names()), n=1)
+    if not hint:
+        hint = [known for known in sorted(names()) if known.casefold() == name.casefold()][:1]
+    return f"; did you mean {hint[0]!r}?" if hint else ""
+
+
+def abbreviation(name: str, *, city: str = "", when: date | None = None) -> str:
+    """'CET' is not a zone: name the zones that use it, the one of ``city`` first."""
+    head = (
+        f"{name!r} is an abbreviation, not a time zone (it means different offsets in different "
+        "places and seasons)"
+    )
+    candidates = zones_using(name, when or date.today())
+    place = _place_key(city)
+    local = [c for c in candidates if place and _place_key(c.rsplit("/", 1)[-1]) == place]
+    if local:
+        return f"{head}; did you mean {local[0]!r}?"
+    if not candidates:
+        return f"{head}; {_EXAMPLE}"
+    shown = ", ".join(repr(c) for c in candidates[:_SHOWN_CANDIDATES])
+    more = f" and {len(candidates) - _SHOWN_CANDIDATES} more" if len(candidates) > _SHOWN_CANDIDATES else ""
+    return f"{head}; expected the IANA name of the place, e.g. one of the zones using {name}: {shown}{more}"
+
+
+def zones_using(abbreviation: str, when: date) -> list[str]:
+    """Regional zones whose abbreviation is ``abbreviation`` in winter or summer of ``when``'s year
+    (or on ``when`` itself), the most common ones (tzdata's zonenow.tab) first."""
+    moments = [datetime(when.year, 1, 15, 12, tzinfo=UTC), datetime(when.year, 7, 15, 12, tzinfo=UTC)]
+    moments.append(datetime(when.year, when.month, when.day, 12, tzinfo=UTC))
+    found = []
+    for name in sorted(names()):
+        if not name.startswith(_REGIONS):
+            continue
+        place = zone(name)
+        if any(moment.astimezone(place).tzname() == abbreviation for moment in moments):
+            found.append(name)
+    common = _zonenow()
+    return sorted(found, key=lambda name: (name not in common, name))
+
+
+@functools.cache
+def _zonenow() -> frozenset[str]:
+    text = resources.files("tzdata.zoneinfo").joinpath("zonenow.tab").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return frozenset(row[2] for row in rows if len(row) > 2)
+
+
+def _place_key(text: str) -> str:
+    """'New York, NY' and 'New_York' → 'new york'."""
+    return text.split(",")[0].replace("_", " ").strip().casefold()
+
+
+# -- local times --------------------------------------------------------------------------------
+
+
+def localize(local: datetime, place: tzinfo) -> datetime:
+    """The naive local time ``local`` in ``place``; LocalTimeError when clocks skip it or show it twice."""
+    aware = local.replace(tzinfo=place, fold=0)
+    before, after = aware.utcoffset(), aware.replace(fold=1).utcoffset()
+    if before == after or before is None or after is None:
+        return aware
+    if aware.astimezone(UTC).astimezone(place).replace(tzinfo=None) != local:
+        raise LocalTimeError(_gap_message(local, place, before, after))
+    raise LocalTimeError(_fold_message(local, place, before, after))
+
+
+def _change(place: tzinfo, low: datetime, high: datetime) -> datetime:
+    """The first instant in (low, high] whose offset is not low's, to the second."""
+    offset = low.astimezone(place).utcoffset()
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        if middle.astimezone(place).utcoffset() == offset:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment:%H:%M}"
+
+
+def _gap_message(local: datetime, place: tzinfo, before: timedelta, after: timedelta) -> str:
+    naive = local.replace(tzinfo=None)
+    at = _change(place, (naive - after).replace(tzinfo=UTC), (naive - before).replace(tzinfo=UTC))
+    skipped_from, skipped_to = at + before, at + after
+    names = f"{(at - timedelta(seconds=1)).astimezone(place).tzname()} → {at.astimezone(place).tzname()}"
+    last_before = skipped_from - timedelta(minutes=1)
+    return (
+        f"{local:%Y-%m-%d %H:%M} does not exist in {place}: clocks go forward from "
+        f"{_clock(skipped_from)} to {_clock(skipped_to)} ({names}), skipping "
+        f"{_clock(skipped_from)}–{_clock(skipped_to - timedelta(minutes=1))}; "
+        f"expected a time up to {_clock(last_before)} or from {_clock(skipped_to)}"
+    )
+
+
+def _fold_message(local: datetime, place: tzinfo, before: timedelta, after: timedelta) -> str:
+    naive = local.replace(tzinfo=None)
+    at = _change(place, (naive - before).replace(tzinfo=UTC), (naive - after).replace(tzinfo=UTC))
+    repeated_from, repeated_to = at + after, at + before
+    names = f"{(at - timedelta(seconds=1)).astimezone(place).tzname()} → {at.astimezone(place).tzname()}"
+    return (
+        f"{local:%Y-%m-%d %H:%M} happens twice in {place}: clocks go back from "
+        f"{_clock(repeated_to)} to {_clock(repeated_from)} ({names}), so "
+        f"{_clock(repeated_from)}–{_clock(repeated_to - timedelta(minutes=1))} comes twice; "
+        f"expected a time up to {_clock(repeated_from - timedelta(minutes=1))} or from {_clock(repeated_to)}"
+    )
+
+
+# -- spans ------------------------------------------------------------------------------------
+
+
+def span(start: datetime, end: datetime, place: tzinfo | None, *, dates: bool = True) -> str:
+    """An event's time in ``place`` (None: this machine's zone), its zone named at each end
+    when the clock changes between them.
+
+    With dates: 'Tue 12 Dec 2023, 15:40–16:40 CST'; under a day's heading (dates=False):
+    '15:40–16:40 CST', '22:00 CET–03:30 CEST (+1d)'.
+    """
+    start, end = start.astimezone(place), end.astimezone(place)
+    days = (end.date() - start.date()).days
+    later = ""
+    if dates:
+        begin = f"{start:%a %-d %b %Y, %H:%M}"
+        until = f"{end:%H:%M}" if days == 0 else f"{end:%a %-d %b %Y, %H:%M}"
+    else:
+        begin, until = f"{start:%H:%M}", f"{end:%H:%M}"
+        later = f" (+{days}d)" if days else ""
+    if (start.tzname(), start.utcoffset()) == (end.tzname(), end.utcoffset()):
+        return f"{begin}–{until} {end:%Z}{later}"
+    return f"{begin} {start:%Z}–{until} {end:%Z}{later}"
+
+
+def spans_clock_change(start: datetime, end: datetime) -> bool:
+    """Whether the wall-clock length of an event differs from its real length."""
+    return start.utcoffset() != end.utcoffset()
+
+
+def duration(start: datetime, end: datetime) -> timedelta:
+    """The real length of an event (``end - start`` of two times in one zone is the clock's)."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
+def offset_label(moment: datetime) -> str:
+    """'CST, UTC−06:00'."""
+    value = moment.strftime("%z")
+    return f"{moment:%Z}, UTC{value[0].replace('-', '−')}{value[1:3]}:{value[3:5]}"
+
+
+# -- transitions and the VTIMEZONE ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The instant ``at`` (UTC) when the zone's offset (or abbreviation) changes."""
+
+    at: datetime
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    standard: bool
+
+
+def _state(timestamp: int, place: tzinfo) -> tuple[timedelta | None, str | None]:
+    local = datetime.fromtimestamp(timestamp, place)
+    return local.utcoffset(), local.tzname()
+
+
+def transitions(place: tzinfo, first: datetime, last: datetime) -> list[Transition]:
+    """Every change of offset or abbreviation in [first, last).
+
+    The clock is read once a day (reading a local time's offset is cheap; converting an instant
+    is not), and each day the reading changes is searched hour by hour, then to the second, in
+    UTC. No zone changes twice within a day; tests/test_zones.py compares the result with zdump
+    for every zone from 2020 to 2040.
+    """
+    found: dict[datetime, Transition] = {}
+    wall = first.astimezone(place).replace(tzinfo=None) - _SAMPLE
+    end = last.astimezone(place).replace(tzinfo=None) + _SAMPLE
+    state = place.utcoffset(wall), place.tzname(wall)
+    while wall < end:
+        following = wall + _SAMPLE
+        reading = place.utcoffset(following), place.tzname(following)
+        if reading != state:
+            window = (wall - _WIDEST).replace(tzinfo=UTC), (following + _WIDEST).replace(tzinfo=UTC)
+            for change in _search(place, *window):
+                if first <= change.at < last:
+                    found[change.at] = change
+        wall, state = following, reading
+    return sorted(found.values(), key=lambda change: change.at)
+
+
+def _search(place: tzinfo, first: datetime, last: datetime) -> Iterator[Transition]:
+    """The changes in [first, last), sampled every hour and bisected to the second."""
+    low, end = int(first.timestamp()), int(last.timestamp())
+    state = _state(low, place)
+    while low < end:
+        high = min(low + 3600, end)
+        if _state(high, place) == state:
+            low = high
+            continue
+        while high - low > 1:
+            middle = (low + high) // 2
+            if _state(middle, place) == state:
+                low = middle
+            else:
+                high = middle
+        before, after = datetime.fromtimestamp(low, place), datetime.fromtimestamp(high, place)
+        offset_from, offset_to = before.utcoffset(), after.utcoffset()
+        assert offset_from is not None
+        assert offset_to is not None
+        at = datetime.fromtimestamp(high, UTC)
+        yield Transition(at, offset_from, offset_to, after.tzname() or "", after.dst() == timedelta(0))
+        low, state = high, _state(high, place)
+
+
+def vtimezone(name: str, first: date, last: date) -> bytes:
+    """The VTIMEZONE of zone ``name`` from ``first`` to ``last``, serialised by icalendar, in the
+    layout of icalendar's ``Timezone.from_tzid`` (an observance per kind of change, its first
+    onset as DTSTART and the others as RDATEs) but from the zone's exact transitions: icalendar's
+    search steps over changes that come back within weeks (Ramadan in Africa/Casablanca).
+
+    An onset is the first local time of the new offset that is not ambiguous, as icalendar writes
+    it; no COMMENT (RFC 5545 allows none in a VTIMEZONE).
+    """
+    import icalendar
+
+    place = zone(name)
+    start = datetime(first.year, first.month, first.day, tzinfo=place)
+    end = datetime(last.year, last.month, last.day, tzinfo=place)
+    offset = start.utcoffset()
+    assert offset is not None
+    Key = tuple[timedelta | None, timedelta, str, bool]
+    first_key = (None, offset, start.tzname() or str(offset), start.dst() == timedelta(0))
+    onsets: dict[Key, list[datetime]] = {first_key: [start.replace(tzinfo=None)]}
+    for change in transitions(place, start.astimezone(UTC), end.astimezone(UTC)):
+        onset = (change.at + max(change.offset_from, change.offset_to)).replace(tzinfo=None)
+        key = (change.offset_from, change.offset_to, change.name, change.standard)
+        onsets.setdefault(key, []).append(onset)
+    component = icalendar.Timezone()
+    component.add("TZID", name)
+    for (offset_from, offset_to, tzname, standard), starts in onsets.items():
+        observance = icalendar.TimezoneStandard() if standard else icalendar.TimezoneDaylight()
+        observance.TZOFFSETFROM = offset_to if offset_from is None else offset_from
+        observance.TZOFFSETTO = offset_to
+        observance.add("TZNAME", tzname)
+        observance.DTSTART = starts[0]
+        if starts[1:]:
+            observance.add("RDATE", starts[1:])
+        component.add_component(observance)
+    return bytes(component.to_ical())
+
+
+# -- the independent reader -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observance:
+    onset: datetime
+    """The local time from which a reader applies ``offset`` (libical's and ical.js's reading)."""
+    offset: timedelta
+
+
+def read_vtimezone(data: bytes) -> list[Observance]:
+    """The observances of a serialised VTIMEZONE, sorted by onset, read without icalendar.
+
+    Like libical and ical.js, an onset given in DTSTART or RDATE is a local time in
+    TZOFFSETFROM, and a local time is compared with it on the clock of the smaller of the two
+    offsets. RRULEs are not read (confcal writes none): ValueError.
+    """
+    text = data.decode("utf-8").replace("\r\n ", "").replace("\r\n", "\n")
+    observances: list[Observance] = []
+    fields: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line in ("BEGIN:STANDARD", "BEGIN:DAYLIGHT"):
+            fields = {}
+        elif line in ("END:STANDARD", "END:DAYLIGHT"):
+            observances.extend(_observances(fields))
+        else:
+            head, _, value = line.partition(":")
+            fields.setdefault(head.split(";")[0], []).append(value)
+    return sorted(observances, key=lambda o: o.onset)
+
+
+def _utc_offset(text: str) -> timedelta:
+    match = re.fullmatch(r"([+-])(\d\d)(\d\d)(\d\d)?", text)
+    if not match:
+        raise ValueError(f"not a UTC offset: {text!r}")
+    sign = -1 if match.group(1) == "-" else 1
+    hours, minutes, seconds = (int(group or 0) for group in match.groups()[1:])
+    return sign * timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _observances(fields: dict[str, list[str]]) -> Iterator[Observance]:
+    if "RRULE" in fields:
+        raise ValueError("RRULE in a VTIMEZONE is not read")
+    offset_from = _utc_offset(fields["TZOFFSETFROM"][0])
+    offset_to = _utc_offset(fields["TZOFFSETTO"][0])
+    values = [*fields["DTSTART"], *(v for rdate in fields.get("RDATE", []) for v in rdate.split(","))]
+    for value in values:
+        onset = datetime.strptime(value, "%Y%m%dT%H%M%S")
+        yield Observance(onset - offset_from + min(offset_from, offset_to), offset_to)
+
+
+class Reader:
+    """A VTIMEZONE as a calendar app reads it: local time → instant."""
+
+    def __init__(self, data: bytes) -> None:
+        self.observances = read_vtimezone(data)
+        self.onsets = [o.onset for o in self.observances]
+
+    def instant(self, local: datetime) -> datetime | None:
+        """The UTC instant of the naive local time ``local``; None before the first onset."""
+        index = bisect.bisect_right(self.onsets, local) - 1
+        if index < 0:
+            return None
+        return (local - self.observances[index].offset).replace(tzinfo=UTC)
+
+
+class ZoneDataError(EventsFileError):
+    """The VTIMEZONE a build would write gives some event another instant than the zone database."""
+
+    def report(self) -> str:
+        head = "the time zone written into the feeds would move events; nothing was written:"
+        return "\n".join([head, *(f"  {p.message}" for p in self.problems)])
+
+
+def verify(data: bytes, name: str, moments: Iterable[tuple[str, datetime]]) -> None:
+    """Raise ZoneDataError unless the VTIMEZONE ``data`` of zone ``name`` reads every labelled
+    aware time (an event's start or end) as the instant the zone database gives it."""
+    reader = Reader(data)
+    problems = []
+    for label, moment in moments:
+        read = reader.instant(moment.replace(tzinfo=None))
+        if read == moment.astimezone(UTC):
+            continue
+        local = f"{label}: {moment:%Y-%m-%d %H:%M} in {name}"
+        if read is None:
+            problems.append(Problem("", "", f"{local} is before its VTIMEZONE begins"))
+            continue
+        right, wrong = f"{moment.astimezone(UTC):%Y-%m-%d %H:%M}", f"{read:%Y-%m-%d %H:%M}"
+        problems.append(Problem("", "", f"{local} is {right} UTC, but the VTIMEZONE reads it as {wrong} UTC"))
+    if problems:
+        raise ZoneDataError(problems)
