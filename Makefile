@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint typecheck pytest system-deps golden clean
+.PHONY: build test faults lint typecheck pytest system-deps golden clean
 
 build: $(STAMP)  ## venv, install, build output/ from events.toml
 	$(BIN)/confcal build events.toml -o output
@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 system-deps:  ## Debian packages some tests need (libical, Chromium); installs when root
 	sh .ci/system-deps
+
+faults: $(STAMP)  ## the whole fault-injection suite, NeurIPS-size random kills included (minutes)
+	$(BIN)/pytest -m "" tests/test_faults.py tests/test_output_folder.py tests/test_state.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -4,8 +4,12 @@ as it was or complete."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -88,3 +92,143 @@ def test_a_state_file_without_the_published_list_prunes_the_old_way_once(tmp_pat
     assert not (site / "papers" / "stale.ics").exists()
     assert (site / "notes.txt").exists()
     assert "published" in json.loads((site / STATE_FILE).read_text(encoding="utf-8"))
+
+
+# -- 5. bad conditions: one line, exit 1, the folder as before ------------------------------
+
+
+@contextlib.contextmanager
+def tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    """A small file system of its own (root only: `mount`), so it can be filled or made read-only."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    folder.mkdir(parents=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def read_only(folder: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+    else:
+        for path in [folder, *folder.rglob("*")]:
+            if path.is_dir():
+                path.chmod(0o555)
+
+
+def writable(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_dir():
+            path.chmod(0o755)
+
+
+def edited(tmp_path: Path) -> Path:
+    events = tmp_path / "events.toml"
+    text = EVENTS.read_text(encoding="utf-8")
+    events.write_text(text.replace('board = "#1523"', 'board = "#1524"', 1), encoding="utf-8")
+    return events
+
+
+def one_line_error(result: Result) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def test_read_only_output_is_one_line(tmp_path: Path) -> None:
+    mounted = tmp_path / "mnt"
+    with contextlib.ExitStack() as stack:
+        if os.geteuid() == 0:
+            stack.enter_context(tmpfs(mounted, "8m"))
+        else:
+            mounted.mkdir()
+            stack.callback(writable, mounted)
+        output = mounted / "output"
+        assert run("build", EVENTS, "-o", output).exit_code == 0
+        read_only(mounted)
+        before = snapshot(output)
+        assert run("build", EVENTS, "-o", output).exit_code == 0, "nothing to write: nothing fails"
+        line = one_line_error(run("build", edited(tmp_path), "-o", output))
+        assert line.startswith(f"Error: {output}")
+        assert line.endswith(("Read-only file system", "Permission denied"))
+        assert snapshot(output) == before
+
+
+def test_output_under_a_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x")
+    output = tmp_path / "notes.txt" / "site"
+    line = one_line_error(run("build", EVENTS, "-o", output))
+    assert line == f"Error: {output}: cannot create the folder: {tmp_path / 'notes.txt'} is a file"
+
+
+def test_dangling_symlink_as_output_is_one_line(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    output.symlink_to(tmp_path / "gone")
+    line = one_line_error(run("build", EVENTS, "-o", output))
+    assert line == (
+        f"Error: {output}: is a symbolic link to {tmp_path / 'gone'}, which does not exist; "
+        "create that folder or remove the link"
+    )
+    assert not (tmp_path / "gone").exists()
+
+
+def test_full_disk_fails_before_the_state_and_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    from benchmarks.synth import programme as synthetic
+
+    events = tmp_path / "events.toml"
+    text = synthetic(papers=60, seed=2)
+    events.write_text(text, encoding="utf-8")
+    with tmpfs(tmp_path / "disk", "4m") as disk:
+        output = disk / "output"
+        assert run("build", events, "-o", output, "--no-cache").exit_code == 0
+        before = snapshot(output)
+        filler = disk / "filler"
+        with contextlib.suppress(OSError), filler.open("wb") as stream:
+            while True:
+                stream.write(b"\0" * 65536)
+        events.write_text(text.replace("Poster session", "Poster Session"), encoding="utf-8")
+        line = one_line_error(run("build", events, "-o", output, "--no-cache"))
+        assert line.startswith(f"Error: {output}")
+        assert line.endswith("No space left on device")
+        assert snapshot(output) == before, "no file changed, no temporary file left, the old state"
+        filler.unlink()
+        assert run("build", events, "-o", output, "--no-cache").exit_code == 0
+        clean = tmp_path / "clean"
+        shutil.copytree(tmp_path / "disk" / "output", clean, dirs_exist_ok=True)
+    assert "Poster Session" in (clean / "all.ics").read_text(encoding="utf-8")
+
+
+def test_an_unwritable_cache_is_a_warning_and_the_build_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.synth import programme as synthetic
+
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    events.write_text(synthetic(papers=250, seed=2), encoding="utf-8")
+    (tmp_path / "cache-is-a-file").write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-is-a-file"))
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "warning: render cache not saved (" in result.output
+    assert "Not a directory); the build is complete" in result.output
+    clean = tmp_path / "clean"
+    assert run("build", events, "-o", clean, "--no-cache").exit_code == 0
+    assert snapshot(output).keys() == snapshot(clean).keys()
+    assert all((output / name).read_bytes() == (clean / name).read_bytes() for name in snapshot(clean))
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "missing-folder-under-a-file"])
+def test_export_write_errors_are_one_line(tmp_path: Path, where: str) -> None:
+    (tmp_path / "notes.txt").write_text("x")
+    target = tmp_path / "notes.txt" / "my.ics"
+    if where == "missing-folder-under-a-file":
+        target = tmp_path / "notes.txt" / "deeper" / "my.ics"
+    result = run("export", EVENTS, "--published", OUTPUT, "--paper", "word2vec", "-o", target)
+    line = one_line_error(result)
+    assert line == f"Error: cannot write {target}: {tmp_path / 'notes.txt'} is a file"

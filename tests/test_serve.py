@@ -203,6 +203,20 @@ def test_nothing_outside_the_output_folder_is_served(site: tuple[str, Path], pat
     assert b"root:" not in reply.body
 
 
+@pytest.mark.parametrize(
+    "path", ["/.all.ics.k3j9_x0q.tmp", "/papers/.word2vec.ics.abcdefgh.tmp", "/.git/config"]
+)
+def test_dot_files_are_never_served(site: tuple[str, Path], path: str) -> None:
+    """A killed build's temporary file is half a feed; .git is not for the public."""
+    url, output = site
+    (output / ".git").mkdir()
+    for name in (".all.ics.k3j9_x0q.tmp", "papers/.word2vec.ics.abcdefgh.tmp", ".git/config"):
+        (output / name).write_bytes(SECRET)
+    reply = request(url, path)
+    assert reply.status == 404
+    assert SECRET not in reply.body
+
+
 def test_a_symlink_that_stays_inside_the_folder_is_served(site: tuple[str, Path]) -> None:
     url, output = site
     (output / "latest.ics").symlink_to(output / "all.ics")

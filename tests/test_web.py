@@ -169,6 +169,14 @@ def test_bad_requests_get_a_4xx_with_a_one_line_reason(
     assert reply.body.decode() == reason + "\n"
 
 
+def test_dot_files_are_never_served(served: tuple[str, Path]) -> None:
+    url, output = served
+    (output / ".all.ics.k3j9_x0q.tmp").write_bytes(b"BEGIN:VCALENDAR\r\n")
+    reply = request(url, "/.all.ics.k3j9_x0q.tmp")
+    assert reply.status == 404
+    assert reply.body.decode() == "not found: /.all.ics.k3j9_x0q.tmp\n"
+
+
 def test_a_link_to_100_picks_is_short() -> None:
     keys = [pick_key(f"paper-number-{n}.poster") for n in range(100)]
     link = "https://calendar.example.org/neurips-2023/picks/" + "-".join(keys) + ".ics"

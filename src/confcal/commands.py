@@ -205,7 +205,7 @@ def export(
     from confcal.render import render_events, render_feeds
     from confcal.revisions import revise
     from confcal.state import STATE_FILE, read_state
-    from confcal.write import describe, write_atomic
+    from confcal.write import why_not, write_atomic
 
     programme = _load(events)
     feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
@@ -225,6 +225,6 @@ def export(
     try:
         write_atomic(output, data)
     except OSError as error:
-        raise click.ClickException(f"cannot write {describe(error, error.filename or output)}") from None
+        raise click.ClickException(f"cannot write {output}: {why_not(error, output)}") from None
     count = len(feed.events)
     click.echo(f"{output}: {count} event{'' if count == 1 else 's'} ({feed.name})", err=True)

@@ -54,7 +54,7 @@ def _acquire(descriptor: int, folder: Path, *, exclusive: bool, timeout: float) 
         return
     except BlockingIOError:
         pass
-    print(f"{folder}: another confcal build is using this folder; waiting for it…", file=sys.stderr)
+    print(f"{folder}: another confcal process is using this folder; waiting for it…", file=sys.stderr)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         time.sleep(_POLL)

@@ -9,6 +9,7 @@ events (tests/test_render.py checks this).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -18,6 +19,7 @@ from typing import cast
 import icalendar
 
 from confcal import zones
+from confcal.faults import fault
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
@@ -204,10 +206,33 @@ def _render_all(
     chunks = [(start, min(start + size, len(events))) for start in range(0, len(events), size)]
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [block for chunk in pool.map(_render_chunk, chunks) for block in chunk]
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            results = pool.map(_render_chunk, chunks)
+            fault("render")
+            return [block for chunk in results for block in chunk]
     finally:
         _shared = None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a render worker: be killed when the build process dies, however it dies.
+
+    Without it a build killed with SIGKILL or SIGTERM left its workers running, holding
+    stdout (``confcal build | tee log`` hung) and the output folder's lock. Linux only
+    (prctl PR_SET_PDEATHSIG); elsewhere the workers end when their pipe to the parent closes.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def render_events(

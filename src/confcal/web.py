@@ -227,6 +227,8 @@ class App:
         candidate = (root / path.lstrip("/")).resolve()
         if not candidate.is_relative_to(root):
             raise Refused(404, f"not found: {shown}")
+        if any(part.startswith(".") for part in candidate.relative_to(root).parts):
+            raise Refused(404, f"not found: {shown}")  # temporary files of a build, .git: never
         if candidate.is_dir():
             candidate = candidate / "index.html"
         if not candidate.is_file():

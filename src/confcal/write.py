@@ -60,6 +60,18 @@ def describe(error: OSError, path: Path | str) -> str:
     return f"{path}: {error.strerror or error}"
 
 
+def blocking_file(path: Path) -> Path | None:
+    """The nearest of ``path`` and its parents that exists but is not a folder."""
+    return next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+
+
+def why_not(error: OSError, target: Path) -> str:
+    """Why ``target`` cannot be written, in a few words: a file in the way, or the system's reason."""
+    if isinstance(error, (NotADirectoryError, FileExistsError)) and (blocker := blocking_file(target.parent)):
+        return f"{blocker} is a file"
+    return error.strerror or str(error)
+
+
 def make_folder(folder: Path) -> None:
     """Create the output folder (and its parents); a WriteError says why it cannot be one."""
     try:
@@ -73,7 +85,7 @@ def make_folder(folder: Path) -> None:
             ) from None
         raise WriteError(f"{folder}: is a file, not a folder; choose another output folder") from None
     except NotADirectoryError:
-        parent = next((p for p in folder.parents if p.exists() and not p.is_dir()), folder.parent)
+        parent = blocking_file(folder.parent) or folder.parent
         raise WriteError(f"{folder}: cannot create the folder: {parent} is a file") from None
     except OSError as error:
         raise WriteError(f"{folder}: cannot create the folder: {error.strerror}") from None

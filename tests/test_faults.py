@@ -1,0 +1,333 @@
+"""Fault injection: builds killed at any moment, two builds at once, workers orphaned.
+
+Every build here is a real `python -m confcal build` process. The hook `CONFCAL_FAULT`
+(``confcal.faults``) kills or pauses it at a named point, between two renames included; the
+`faults`-marked tests (``make faults``) also kill a NeurIPS-size build with SIGKILL at random
+moments. After each kill: the feeds and the state agree (the state is the previous build's, so
+`diff` still reports the change), the next build writes the bytes of a clean build with
+SEQUENCE exactly +1, and no temporary file or process is left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synth import programme as synthetic
+from confcal.state import STATE_FILE
+
+FIRST_STAMP = "1701388800"  # 2023-12-01, the synthetic programme's publish.updated
+SECOND_STAMP = "1701475200"  # a day later
+BOARD = 'board = "#1"\n'
+MOVED_BOARD = 'board = "Z-99"\n'
+EDITED_SLOT = "paper-00000.poster"
+TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def confcal(
+    *args: str | Path, fault: str = "", stamp: str = FIRST_STAMP, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": stamp, "CONFCAL_FAULT": fault}
+    command = [sys.executable, "-m", "confcal", *map(str, args)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=cwd, timeout=600)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def temporary_files(folder: Path) -> list[str]:
+    return [path.name for path in folder.rglob(".*") if TEMPORARY.fullmatch(path.name)]
+
+
+def sequence(folder: Path, event_id: str) -> int:
+    state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+    value = state["events"][event_id]["sequence"]
+    assert isinstance(value, int)
+    return value
+
+
+def processes_under(folder: Path) -> list[int]:
+    """Processes whose command line names ``folder`` (a build, or a worker forked from one)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(folder).encode() in command and int(entry.name) != os.getpid():
+                found.append(int(entry.name))
+    return found
+
+
+@dataclass
+class Scenario:
+    """A programme built once (the published state), then edited: one poster's board moved.
+
+    ``reference`` is what a clean rebuild of the edit writes: the bytes every interrupted
+    build must end up with.
+    """
+
+    events: Path
+    output: Path
+    before: dict[str, bytes]
+    reference: dict[str, bytes]
+
+    def check_interrupted(self) -> None:
+        """The folder a killed build left: every file the old or the new version, the old state."""
+        now = files(self.output)
+        assert now[STATE_FILE] == self.before[STATE_FILE], "the state file is written last"
+        for name, data in now.items():
+            if name == STATE_FILE or TEMPORARY.fullmatch(Path(name).name):
+                continue
+            assert data in (self.before.get(name), self.reference.get(name)), f"{name} is neither version"
+        diff = confcal("diff", self.events, "-o", self.output, stamp=SECOND_STAMP)
+        assert diff.returncode == 1, diff.stdout + diff.stderr
+        assert f"re-roomed: {EDITED_SLOT}" in diff.stdout
+
+    def check_recovered(self) -> None:
+        result = confcal("build", self.events, "-o", self.output, stamp=SECOND_STAMP)
+        assert result.returncode == 0, result.stderr
+        assert files(self.output) == self.reference
+        assert sequence(self.output, EDITED_SLOT) == 1
+        assert temporary_files(self.output) == []
+        assert processes_under(self.output) == []
+
+
+def make_scenario(tmp_path: Path, papers: int) -> Scenario:
+    events, output, clean = tmp_path / "events.toml", tmp_path / "output", tmp_path / "clean"
+    text = synthetic(papers=papers, seed=1)
+    events.write_text(text, encoding="utf-8")
+    assert confcal("build", events, "-o", output).returncode == 0
+    before = files(output)
+    events.write_text(text.replace(BOARD, MOVED_BOARD, 1), encoding="utf-8")
+    shutil.copytree(output, clean)
+    assert confcal("build", events, "-o", clean, "--no-cache", stamp=SECOND_STAMP).returncode == 0
+    reference = files(clean)
+    assert sequence(clean, EDITED_SLOT) == 1
+    return Scenario(events=events, output=output, before=before, reference=reference)
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Scenario:
+    """Small enough for `make test`: 40 papers, 60-odd files, so each rename point is reached."""
+    return make_scenario(tmp_path, papers=40)
+
+
+@pytest.mark.parametrize("point", ["lock", "stage", "rename@1", "rename@2", "rename@4", "prune"])
+def test_a_build_killed_at_a_named_point_leaves_nothing_wrong(scenario: Scenario, point: str) -> None:
+    killed = confcal(
+        "build", scenario.events, "-o", scenario.output, fault=f"{point}:kill", stamp=SECOND_STAMP
+    )
+    assert killed.returncode == -signal.SIGKILL
+    scenario.check_interrupted()
+    scenario.check_recovered()
+
+
+def test_a_first_build_killed_between_renames_is_finished_by_the_next(tmp_path: Path) -> None:
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    events.write_text(synthetic(papers=40, seed=1), encoding="utf-8")
+    killed = confcal("build", events, "-o", output, fault="rename@3:kill")
+    assert killed.returncode == -signal.SIGKILL
+    # The state names the files the build was adding, and no slot: no --force needed, SEQUENCE 0.
+    state = json.loads((output / STATE_FILE).read_text(encoding="utf-8"))
+    assert state["events"] == {}
+    assert "all.ics" in state["published"]
+    result = confcal("build", events, "-o", output)
+    assert result.returncode == 0, result.stderr
+    clean = tmp_path / "clean"
+    assert confcal("build", events, "-o", clean).returncode == 0
+    assert files(output) == files(clean)
+
+
+def test_temporary_files_of_earlier_builds_are_removed(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    events = tmp_path / "events.toml"
+    events.write_text(synthetic(papers=5, seed=1), encoding="utf-8")
+    assert confcal("build", events, "-o", output).returncode == 0
+    leftovers = [output / ".all.ics.k3j9_x0q.tmp", output / "papers" / ".paper-00001.ics.abcdefgh.tmp"]
+    for path in leftovers:
+        path.write_text("half a feed")
+    (output / ".nojekyll").write_text("")
+    assert confcal("build", events, "-o", output).returncode == 0
+    assert temporary_files(output) == []
+    assert (output / ".nojekyll").exists(), "other dot files are not ours"
+
+
+# -- two builds at once -------------------------------------------------------------------
+
+
+def spawn(*args: str | Path, fault: str = "", stamp: str = FIRST_STAMP) -> subprocess.Popen[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": stamp, "CONFCAL_FAULT": fault}
+    command = [sys.executable, "-m", "confcal", *map(str, args)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"gave up waiting for {what}")
+
+
+def locked(folder: Path) -> bool:
+    import fcntl
+
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
+
+
+def test_a_second_build_waits_for_the_first_and_builds_on_its_state(tmp_path: Path) -> None:
+    """Without the lock both read the same state and publish two versions with one SEQUENCE."""
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    text = synthetic(papers=20, seed=1)
+    events.write_text(text, encoding="utf-8")
+    assert confcal("build", events, "-o", output).returncode == 0
+    events.write_text(text.replace(BOARD, MOVED_BOARD, 1), encoding="utf-8")
+    first = spawn("build", events, "-o", output, fault="lock:pause:3", stamp=SECOND_STAMP)
+    wait_for(lambda: locked(output), "the first build to hold the lock")
+    events.write_text(text.replace(BOARD, 'board = "Z-100"\n', 1), encoding="utf-8")
+    second = spawn("build", events, "-o", output, stamp=str(int(SECOND_STAMP) + 3600))
+    _, first_err = first.communicate(timeout=120)
+    _, second_err = second.communicate(timeout=120)
+    assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
+    assert f"{output}: another confcal process is using this folder; waiting for it" in second_err
+    assert sequence(output, EDITED_SLOT) == 2
+    assert b"Z-100" in (output / "all.ics").read_bytes()
+
+
+def test_a_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:
+    import fcntl
+
+    from confcal.lock import LockTimeoutError, hold
+
+    folder = tmp_path / "output"
+    folder.mkdir()
+    holder = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        with pytest.raises(LockTimeoutError) as caught, hold(folder, exclusive=False, timeout=0.2):
+            pass
+        assert str(caught.value) == (
+            f"{folder}: another confcal process has held this folder for 0 s; "
+            "wait for it to finish (or stop it) and run again"
+        )
+    finally:
+        os.close(holder)
+    with hold(folder, exclusive=True, timeout=0.2):
+        pass
+
+
+# -- render workers die with the build --------------------------------------------------
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_render_workers_die_with_the_build(tmp_path: Path, how: signal.Signals) -> None:
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    events.write_text(synthetic(papers=500, seed=1), encoding="utf-8")
+    env = {**os.environ, "CONFCAL_FAULT": "render:pause:60"}
+    command = [sys.executable, "-m", "confcal", "build", str(events), "-o", str(output), "--no-cache"]
+    build = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: len(children(build.pid)) >= 2, "the render workers")
+        workers = [pid for pid in children(build.pid) if alive(pid)]
+        os.kill(build.pid, how)
+        build.wait(timeout=30)
+        wait_for(lambda: not any(alive(pid) for pid in workers), "the workers to die", seconds=30)
+        assert build.stdout is not None
+        assert build.stdout.read() == b"", "stdout is closed: `confcal build | tee log` ends"
+    finally:
+        if build.poll() is None:
+            build.kill()
+
+
+# -- NeurIPS size, SIGKILL at random moments (make faults) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def neurips(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    return make_scenario(tmp_path_factory.mktemp("neurips"), papers=3540)
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize("seed", range(12))
+def test_a_neurips_size_build_killed_at_a_random_moment(neurips: Scenario, seed: int) -> None:
+    shutil.rmtree(neurips.output)
+    neurips.output.mkdir()
+    for name, data in neurips.before.items():
+        (neurips.output / name).parent.mkdir(parents=True, exist_ok=True)
+        (neurips.output / name).write_bytes(data)
+    delay = random.Random(seed).uniform(0.2, 2.5)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SECOND_STAMP}
+    command = [sys.executable, "-m", "confcal", "build", str(neurips.events), "-o", str(neurips.output)]
+    build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    build.kill()
+    build.wait()
+    wait_for(lambda: processes_under(neurips.output) == [], "the workers to die", seconds=30)
+    if files(neurips.output)[STATE_FILE] == neurips.before[STATE_FILE]:
+        neurips.check_interrupted()
+    else:
+        assert files(neurips.output) == neurips.reference, "a new state only after every feed"
+    neurips.check_recovered()
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize("rename", [1, 100, 1000, 2500])
+def test_a_neurips_size_first_build_killed_between_renames(tmp_path: Path, rename: int) -> None:
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    events.write_text(synthetic(papers=3540, seed=1), encoding="utf-8")
+    killed = confcal("build", events, "-o", output, fault=f"rename@{rename}:kill")
+    assert killed.returncode == -signal.SIGKILL
+    assert confcal("build", events, "-o", output).returncode == 0
+    assert temporary_files(output) == []
+    clean = tmp_path / "clean"
+    assert confcal("build", events, "-o", clean, "--no-cache").returncode == 0
+    assert files(output) == files(clean)
