@@ -155,14 +155,12 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(("text", "code", "message"), BROKEN)
-def test_broken_programme_exits_1_with_the_finding(
-    tmp_path: Path, text: str, code: str, message: str
-) -> None:
+def test_broken_programme_exits_with_the_finding(tmp_path: Path, text: str, code: str, message: str) -> None:
     events = tmp_path / "events.toml"
     events.write_text(text)
     exit_code, output = run_check(str(events))
     _, report = json_report(str(events))
-    assert exit_code == 1
+    assert exit_code == (2 if code == "invalid" else 1), "2: not a programme at all; 1: its errors"
     assert output.splitlines()[0] == "errors:"
     assert f"  {code}: " in output
     assert message in output
@@ -219,7 +217,7 @@ def test_invalid_file_in_json_carries_file_path_and_line(tmp_path: Path) -> None
 def test_missing_file_is_an_error_finding(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.toml"
     code, output = run_check(str(missing))
-    assert code == 1
+    assert code == 2
     assert f"  invalid: {missing}: file not found" in output
 
 

@@ -26,7 +26,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"{tmp_path}: 16 written, 0 unchanged (16 files)\n"
+    assert result.stdout == f"{tmp_path}: 18 written, 0 unchanged (18 files)\n"
 
 
 def test_defaults_are_events_toml_and_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,15 +69,13 @@ def test_every_command_reports_a_bad_events_file_through_the_one_boundary(
 ) -> None:
     missing = tmp_path / "nowhere.toml"
     result = CliRunner().invoke(cli, [command, str(missing)])
-    assert result.exit_code == 1
+    assert result.exit_code == (2 if command == "diff" else 1), "diff's 1 means 'something to publish'"
     assert result.output == f"Error: 1 problem in the events file:\n  {missing}: file not found\n"
 
 
 def test_the_cli_translates_the_domain_error_in_one_place() -> None:
     sources = [ROOT / "src" / "confcal" / name for name in ("cli.py", "commands.py", "options.py")]
-    translations = sum(
-        path.read_text().count("raise click.ClickException(error.report())") for path in sources
-    )
+    translations = sum(path.read_text().count("(error.report())") for path in sources)
     assert translations == 1
 
 

@@ -30,6 +30,9 @@ def feed(body: str, base: bytes | None = None) -> bytes:
     return (SHIPPED.encode() if base is None else base) + f"\n[[feeds]]\n{body}\n".encode()
 
 
+TOP_TABLES = "(expected tables here: [conference], [publish], [[categories]], [[papers]], [[feeds]])"
+PAPER_TABLES = "(expected tables here: [papers.oral], [papers.poster], [papers.talk], [[papers.links]])"
+
 CASES: list[tuple[str, bytes, Expected]] = [
     ("empty file", b"", [(None, "the file is empty; expected a programme")]),
     ("only whitespace", b"\n  \n", [(None, "the file is empty; expected a programme")]),
@@ -289,11 +292,167 @@ CASES: list[tuple[str, bytes, Expected]] = [
             ),
         ],
     ),
+    (
+        "unknown top-level table",
+        SHIPPED.encode() + b'\n[venue]\nname = "Hall"\n',
+        [
+            (
+                ("[venue]", 0),
+                f"venue: unknown table [venue] {TOP_TABLES}",
+            )
+        ],
+    ),
+    (
+        "unknown top-level array of tables",
+        SHIPPED.encode() + b'\n[[sponsors]]\nname = "Acme"\n',
+        [
+            (
+                ("[[sponsors]]", 0),
+                f"sponsors: unknown table [[sponsors]] {TOP_TABLES}",
+            )
+        ],
+    ),
+    (
+        "unknown top-level table in a dotted key",
+        b'venue.name = "Hall"\n' + SHIPPED.encode(),
+        [
+            (
+                ("venue.name", 0),
+                f"venue: unknown table [venue] {TOP_TABLES}",
+            )
+        ],
+    ),
+    (
+        "a talk written as an array of tables",
+        edit("[papers.talk]", "[[papers.talk]]"),
+        [
+            (
+                ("[[papers.talk]]", 0),
+                "papers[6].talk: expected a table, found an array of 1 table; [[papers.talk]] starts an "
+                "array of tables: write the header [papers.talk], once",
+            )
+        ],
+    ),
+    (
+        "an unknown session table",
+        edit("[papers.oral]", "[papers.keynote]"),
+        [
+            (
+                ("[papers.keynote]", 0),
+                f"papers[0].keynote: unknown table [papers.keynote] {PAPER_TABLES}",
+            )
+        ],
+    ),
+    (
+        "a misspelt session table",
+        edit("[papers.oral]", "[papers.orals]"),
+        [
+            (
+                ("[papers.orals]", 0),
+                f"papers[0].orals: unknown table [papers.orals]; did you mean [papers.oral]? {PAPER_TABLES}",
+            )
+        ],
+    ),
+    (
+        "a table declared twice",
+        SHIPPED.replace("[[categories]]", "[categories]").encode(),
+        [(("[categories]", 1), "not valid TOML: Cannot declare categories twice (column 12)")],
+    ),
+    (
+        "arrays nested too deep",
+        edit('streamed = ["oral", "talk"]', "streamed = " + "[" * 1000 + "]" * 1000),
+        [
+            (
+                ("streamed", 0),
+                "not valid TOML: arrays or inline tables nested hundreds of levels deep; "
+                "expected at most a few levels",
+            )
+        ],
+    ),
+    (
+        "inline tables nested too deep",
+        edit('streamed = ["oral", "talk"]', "extra = " + "{ a = " * 1000 + "1" + " }" * 1000),
+        [
+            (
+                ("extra", 0),
+                "not valid TOML: arrays or inline tables nested hundreds of levels deep; "
+                "expected at most a few levels",
+            )
+        ],
+    ),
+    (
+        "years 1 and 9999",
+        edit("start = 2023-12-12T15:40:00", "start = 0001-12-12T15:40:00")
+        .replace(b"end = 2023-12-12T19:15:00", b"end = 9999-12-12T19:15:00", 1)
+        .replace(b"start = 2023-12-10", b"start = 0001-12-10")
+        .replace(b"updated = 2023-12-11T00:00:00Z", b"updated = 9999-12-31T23:00:00-05:00"),
+        [
+            (
+                ("start = 0001-12-10", 0),
+                "conference.start: year 1 is out of range; expected a year from 1900 to 2999",
+            ),
+            (
+                ("updated = 9999", 0),
+                "publish.updated: year 9999 is out of range; expected a year from 1900 to 2999",
+            ),
+            (
+                ("start = 0001-12-12T15:40:00", 0),
+                "papers[0].oral.start: year 1 is out of range; expected a year from 1900 to 2999",
+            ),
+            (
+                ("end = 9999-12-12T19:15:00", 0),
+                "papers[0].poster.end: year 9999 is out of range; expected a year from 1900 to 2999",
+            ),
+        ],
+    ),
+    (
+        "Unicode line separators before a problem",
+        edit("# Every key", "# Every\u2028key\u2029 and\u0085every").replace(
+            b'board = "#1523"', b"board = 1523"
+        ),
+        [(("board = 1523", 0), "papers[0].poster.board: expected a string, found an integer (1523)")],
+    ),
+    (
+        "a link with a quote and angle brackets",
+        edit(
+            'url = "https://github.com/huggingface/datablations"', 'url = "https://github.com/x\\"><b>"'
+        ).replace(
+            b'url = "https://leap-stc.github.io/ClimSim"', b"url = 'https://leap-stc.github.io/<ClimSim>'"
+        ),
+        [
+            (
+                ("links = [", 0),
+                "papers[2].links[0].url: 'https://github.com/x\"><b>' holds U+0022 at position 20, which a "
+                "link must not hold as it is; percent-encode it (a space is %20, a quote %22)",
+            ),
+            (
+                ("links = [", 1),
+                "papers[4].links[1].url: 'https://leap-stc.github.io/<ClimSim>' holds U+003C at position 27, "
+                "which a link must not hold as it is; percent-encode it (a space is %20, a quote %22)",
+            ),
+        ],
+    ),
+    (
+        "ids that are Windows device names",
+        edit('id = "word2vec"', 'id = "con"').replace(b'id = "climsim"', b'id = "nul"'),
+        [
+            (
+                ('id = "nul"', 0),
+                "papers[4].id: 'nul' is a device name on Windows, where no file may be called nul.ics; "
+                "choose another id (like 'nul-1')",
+            ),
+            (
+                ('id = "con"', 0),
+                "papers[6].id: 'con' is a device name on Windows, where no file may be called con.ics; "
+                "choose another id (like 'con-1')",
+            ),
+        ],
+    ),
 ]
 
 
 def rendered(data: bytes, expected: Expected, path: Path) -> list[str]:
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    lines = data.decode("utf-8", errors="replace").split("\n")  # TOML lines end at LF only
     result = []
     for where, message in expected:
         text = message.format(offset=data.find(b"\xf6"))
@@ -347,3 +506,12 @@ def test_missing_events_file(tmp_path: Path) -> None:
         result.output == f"Error: 1 problem in the events file:\n  {tmp_path / 'nope.toml'}: file not found\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """Some Windows editors start UTF-8 files with U+FEFF; TOML does not allow it, so it is dropped."""
+    events = tmp_path / "events.toml"
+    events.write_bytes(b"\xef\xbb\xbf" + SHIPPED.encode())
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "all.ics").read_bytes() == (EVENTS.parent / "output" / "all.ics").read_bytes()

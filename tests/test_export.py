@@ -138,8 +138,30 @@ def test_no_match_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
     args = ["export", str(SHIPPED), "--category", "test-of-time", "--kind", "oral", "-o", str(target)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
-    assert "Error: no events match these filters" in result.output
+    assert result.output == (
+        "Error: no event passes all the filters; each on its own: "
+        "--category test-of-time matches 1 event, --kind oral matches 6 events\n"
+    )
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--day", "2023-12-20"], "no events match --day 2023-12-20"),
+        (
+            ["--paper", "climsim", "--paper", "word2vec", "--day", "2023-12-14"],
+            "no event passes all the filters; each on its own: --paper climsim --paper word2vec matches "
+            "3 events, --day 2023-12-14 matches 4 events",
+        ),
+    ],
+)
+def test_no_match_names_each_filter_and_what_it_matches(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(cli, ["export", str(SHIPPED), *args, "-o", str(tmp_path / "my.ics")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {message}\n"
 
 
 def test_bad_events_file_is_reported_without_traceback(tmp_path: Path) -> None:
@@ -151,3 +173,42 @@ def test_bad_events_file_is_reported_without_traceback(tmp_path: Path) -> None:
     assert "problems in the events file" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not target.exists()
+
+
+def test_published_state_is_read_beside_the_events_file_wherever_export_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    events = project / "events.toml"
+    text = SHIPPED.read_text(encoding="utf-8")
+    events.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(events), "-o", str(project / "output")]).exit_code == 0
+    moved = (
+        text.replace("start = 2023-12-12T15:05:00", "start = 2023-12-12T15:35:00")
+        .replace("end = 2023-12-12T15:25:00", "end = 2023-12-12T15:55:00")
+        .replace("updated = 2023-12-11T00:00:00Z", "updated = 2023-12-12T08:00:00Z")
+    )
+    events.write_text(moved, encoding="utf-8")
+    assert runner.invoke(cli, ["build", str(events), "-o", str(project / "output")]).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "output").mkdir(parents=True)  # an unrelated output folder in the current one
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(cli, ["export", str(events), "--paper", "word2vec"])
+    assert result.exit_code == 0, result.output
+    assert b"SEQUENCE:1\r\n" in result.stdout_bytes
+    assert result.stderr == ""
+
+
+def test_export_without_a_published_state_says_so(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_bytes(SHIPPED.read_bytes())
+    result = CliRunner().invoke(cli, ["export", str(events), "--paper", "word2vec"])
+    assert result.exit_code == 0
+    assert b"SEQUENCE:0\r\n" in result.stdout_bytes
+    assert result.stderr == (
+        f"warning: no published state ({tmp_path / 'output' / 'confcal-state.json'}): every event is "
+        "exported at SEQUENCE 0, as a first build would publish it, and an importer keeps a newer copy "
+        "it has; if the feeds were published, give their folder with --published\n"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,15 @@ def test_rebuild_through_the_cache_rewrites_nothing(tmp_path: Path, private_cach
 def test_synthetic_programmes_are_deterministic_for_a_seed() -> None:
     assert synthetic(papers=40, seed=7) == synthetic(papers=40, seed=7)
     assert synthetic(papers=40, seed=7) != synthetic(papers=40, seed=8)
+
+
+def test_only_the_most_recent_render_caches_are_kept(tmp_path: Path) -> None:
+    """One cache per output folder ever built would grow without bound across programmes."""
+    from confcal.cache import KEEP
+
+    caches = [cache_file(tmp_path, tmp_path / f"output-{index}") for index in range(KEEP + 3)]
+    for index, path in enumerate(caches):
+        save_cache(path, {"key": b"bytes"})
+        os.utime(path, ns=(index * 10**9, index * 10**9))  # saved one second after the other
+    assert sorted(tmp_path.iterdir()) == sorted(caches[3:])
+    assert load_cache(caches[-1]) == {"key": b"bytes"}

@@ -475,7 +475,7 @@ def test_the_page_and_the_console_say_it_is_a_preview(published: tuple[Path, Pat
         assert request(process.url, "/confcal-state.json").status == 404
         printed = process.printed()
         assert (
-            f"preview of {events}: 15 files, 0 differ from {output} (only confcal build publishes)\n"
+            f"preview of {events}: 17 files, 0 differ from {output} (only confcal build publishes)\n"
             in printed
         )
         assert f"serving the preview at {process.url}\n" in printed

@@ -23,7 +23,7 @@ from confcal.cli import cli
 from confcal.feeds import Feed, feeds
 from confcal.load import load
 from confcal.model import Programme
-from confcal.site import INDEX, feed_links
+from confcal.site import CHANGES_FEED, INDEX, feed_links
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
@@ -262,7 +262,15 @@ def test_page_is_self_contained_and_structured(published: Path) -> None:
     for tag, attrs in page.tags:
         assert tag not in {"script", "img", "iframe", "object"}, tag
         if tag == "link":
-            assert attrs == {"rel": "icon", "href": "data:,"}, "only the empty icon that stops /favicon.ico"
+            assert attrs in (
+                {"rel": "icon", "href": "data:,"},
+                {
+                    "rel": "alternate",
+                    "type": "application/atom+xml",
+                    "title": "Programme changes",
+                    "href": CHANGES_FEED,
+                },
+            ), "only the empty icon that stops /favicon.ico, and the changes feed beside the page"
         assert "src" not in attrs
         assert not any(name.startswith("on") for name in attrs)
     assert "url(" not in html
@@ -358,6 +366,12 @@ def test_base_url_is_normalised_to_end_with_a_slash(tmp_path: Path, value: str, 
         ('base_url = "https://example.org/?x=1"', "without query or fragment"),
         ('base_url = "https:///feeds/"', "is not a public address"),
         ("base_url = 42", "expected a string, found an integer (42)"),
+        ('base_url = "https://example.org/\tfeeds/"', "holds U+0009 at position 20"),
+        ('base_url = "https://example.org/\u2028/"', "holds U+2028 at position 20"),
+        ("base_url = 'https://x.org\\@evil.example/'", "holds U+005C at position 13"),
+        ('base_url = "https://x.org/<b>"', "holds U+003C at position 14"),
+        ("base_url = 'https://x.org/\"a'", "holds U+0022 at position 14"),
+        ('base_url = "https://me@x.org/"', "is not a public address"),
     ],
 )
 def test_bad_base_url_is_reported_with_its_place_and_nothing_is_written(
@@ -365,7 +379,7 @@ def test_bad_base_url_is_reported_with_its_place_and_nothing_is_written(
 ) -> None:
     events = tmp_path / "events.toml"
     events.write_text(with_base_url_line(line), encoding="utf-8")
-    number = events.read_text(encoding="utf-8").splitlines().index(line) + 1
+    number = events.read_text(encoding="utf-8").split("\n").index(line) + 1
     output = tmp_path / "output"
     result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
     assert result.exit_code == 1
@@ -429,3 +443,18 @@ def test_any_title_shows_as_written(title: str) -> None:
     ]
     assert shown
     assert all(" ".join(title.split()) in text for text in shown)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "cid"),
+    [
+        ("https://example.org/neurips-2023/", "webcal://example.org/neurips-2023/all.ics"),
+        ("https://example.org/a&b%23c/", "webcal://example.org/a%26b%2523c/all.ics"),
+    ],
+)
+def test_google_link_percent_encodes_what_would_change_its_meaning(base_url: str, cid: str) -> None:
+    """An & would end Google's cid parameter and a %23 would be decoded to a #: both are encoded."""
+    links = feed_links(Feed(id="all", name="NeurIPS 2023", description="", events=()), base_url=base_url)
+    assert links.google == f"https://calendar.google.com/calendar/render?cid={cid}"
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(links.google).query)
+    assert query["cid"] == [links.subscribe]

@@ -91,7 +91,7 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
         ),
         (
             setter("events", ORAL, "speakers", value=[[[["x"]]]]),
-            f"events.{ORAL}.speakers[0]: expected a string, found an array ([[['x']]])",
+            f"events.{ORAL}.speakers[0]: expected a string, found an array of 1 value",
         ),
         (
             setter("events", ORAL, "paper", "title", value="a\x1b[2Jb"),

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from confcal.budget import over_budget
+from confcal.changes import render_changes_feed, render_changes_page
 from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.model import Programme
 from confcal.render import render_events, render_feeds
-from confcal.revisions import Revised, revise
+from confcal.revisions import Revised, revise_published
+from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.schedule import render_schedules
-from confcal.site import INDEX, render_index
 from confcal.state import STATE_FILE, StateFile, dump_state, read_state
 from confcal.write import WriteError, WriteReport, make_folder, write_files
 
@@ -77,13 +78,23 @@ def render_plan(
     files[INDEX] = render_index(
         programme, feeds=every_feed, papers=per_paper, updated=latest, too_big=too_big
     )
+    published = min(
+        (r.last_modified for r in revised.revisions.values()), default=programme.conference.updated
+    )
+    files[CHANGES_PAGE] = render_changes_page(programme, revised.releases, published=published)
+    files[CHANGES_FEED] = render_changes_feed(programme, revised.releases, published=published)
     files.update(render_schedules(programme))
     if alarm is not None:
         from confcal.reminders import reminder_feeds
 
         files.update(reminder_feeds(programme, every_feed, blocks=blocks, before=alarm))
     minutes = None if alarm is None else int(alarm.total_seconds() // 60)
-    state = StateFile(events=revised.state, published=tuple(sorted(files)), reminders_minutes=minutes)
+    state = StateFile(
+        events=revised.state,
+        published=tuple(sorted(files)),
+        reminders_minutes=minutes,
+        releases=revised.releases,
+    )
     files[STATE_FILE] = dump_state(state)
     return files
 
@@ -100,7 +111,7 @@ def plan(
 
     ``previous`` is the state of the last build (``read_state``); without it, a first build.
     """
-    revised = revise(programme, previous.events if previous else {})
+    revised = revise_published(programme, previous)
     return render_plan(revised, alarm=alarm, cache=cache, workers=workers)
 
 
@@ -151,10 +162,8 @@ def _interim_state(
     new = set(files) - set(owned) - {STATE_FILE}
     if not new:
         return None
-    events = previous.events if previous else {}
-    reminders = previous.reminders_minutes if previous else None
     published = tuple(sorted({*owned, *new}))
-    return dump_state(StateFile(events=events, published=published, reminders_minutes=reminders))
+    return dump_state(dataclasses.replace(previous or StateFile(), published=published))
 
 
 def publish(
@@ -185,7 +194,7 @@ def publish(
         previous = read_state(output)
         if previous is None and not force:
             check_new_folder(output)
-        revised = revise(programme, previous.events if previous else {}, state_name=str(output / STATE_FILE))
+        revised = revise_published(programme, previous, state_name=str(output / STATE_FILE))
         lead = reminder_lead(previous, alarm=alarm, drop_alarm=drop_alarm)
         workers = workers or os.cpu_count() or 1
         use_cache = cache_folder is not None and len(revised.programme.events) >= CACHE_THRESHOLD

@@ -1,19 +1,23 @@
 """The render cache between builds: each event's bytes by a digest of its inputs.
 
-It lives outside the output folder (the CLI uses ``$XDG_CACHE_HOME/confcal``),
-one file per output folder, and is namespaced by a digest of confcal's own source and the
-versions of the libraries that shape the bytes, so a changed renderer never reuses old bytes.
+It lives outside the output folder (the CLI uses ``$XDG_CACHE_HOME/confcal``), one file per
+output folder (the KEEP most recently built are kept), and is namespaced by a digest of
+confcal's own source and the versions of the libraries that shape the bytes, so a changed
+renderer never reuses old bytes.
 A missing, stale or unreadable cache is simply empty: it can make a build faster, never different.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import sys
 from pathlib import Path
 
 from confcal.write import write_atomic
+
+KEEP = 8  # render caches kept: the output folders built most recently
 
 
 def cache_file(folder: Path, output: Path) -> Path:
@@ -44,4 +48,22 @@ def load_cache(path: Path) -> dict[str, bytes]:
 
 
 def save_cache(path: Path, events: dict[str, bytes]) -> None:
+    """Save one output folder's cache, then keep only the KEEP most recently saved ones."""
     write_atomic(path, marshal.dumps({"namespace": namespace(), "events": events}))
+    prune_caches(path.parent, keep=path)
+
+
+def prune_caches(folder: Path, *, keep: Path) -> None:
+    """Delete all but the KEEP newest render caches in ``folder`` (never ``keep``, just written):
+    one per output folder ever built would otherwise grow without bound across programmes."""
+    caches = []
+    for candidate in folder.glob("render-*.marshal"):
+        try:
+            caches.append((candidate.stat().st_mtime_ns, candidate.name, candidate))
+        except OSError:
+            continue  # removed meanwhile
+    caches.sort(reverse=True)
+    for _, _, old in caches[KEEP:]:
+        if old != keep:
+            with contextlib.suppress(OSError):  # pruning is housekeeping: never a failed build
+                old.unlink()

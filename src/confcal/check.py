@@ -264,6 +264,10 @@ def strict(findings: Iterable[Finding]) -> list[Finding]:
     return [replace(f, severity="error") if f.severity == "warning" else f for f in findings]
 
 
+UNLOADABLE = 2
+"""Exit status when the file cannot be loaded at all (1: the programme has errors)."""
+
+
 def exit_code(findings: Iterable[Finding]) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 

@@ -18,6 +18,26 @@ ID_MAX_LENGTH = 80
 # C0 controls except TAB and LF, DEL and the C1 range: RFC 5545 allows none of them in a value.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+# Characters a URL must not hold as they are: they end an attribute or a property, or mean
+# something else to some parsers (a backslash is a slash to browsers); percent-encode them.
+_URL_UNSAFE = frozenset("\"'<>\\^`{|}")
+# Device names Windows refuses as file names, with any extension: an id that becomes one
+# (con.ics, papers/aux.ics) breaks a checkout of the output folder there.
+WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
+)
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be written into a page or a feed as a link, or None."""
+    for position, character in enumerate(value):
+        if character in _URL_UNSAFE or character.isspace() or not character.isprintable():
+            return (
+                f"{show(value)} holds U+{ord(character):04X} at position {position}, which a link "
+                "must not hold as it is; percent-encode it (a space is %20, a quote %22)"
+            )
+    return None
+
 
 T = TypeVar("T")
 
@@ -42,11 +62,25 @@ def type_name(value: object) -> str:
 
 
 def show(value: object) -> str:
-    """A value as a message quotes it: at most 40 characters."""
+    """A value as a message quotes it: at most 40 characters, arrays and tables described, not dumped."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        count = len(value)
+        if count and all(isinstance(item, dict) for item in value):
+            return f"an array of {count} table{'' if count == 1 else 's'}"
+        return f"an array of {count} value{'' if count == 1 else 's'}"
     if isinstance(value, int) and value.bit_length() > 128:  # str() of a huge int is slow or refused
         return f"an integer of about {round(value.bit_length() * 0.30103)} digits"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def found(value: object) -> str:
+    """'an integer (42)', 'a table', 'an array of 2 tables': what a message says was found."""
+    if isinstance(value, dict | list):
+        return show(value)
+    return f"{type_name(value)} ({show(value)})"
 
 
 def close_match(word: str, candidates: Iterable[str]) -> list[str]:
@@ -75,16 +109,24 @@ class CheckedReader:
 
     def keys(self, table: Mapping[str, Any], schema: str, path: str) -> None:
         allowed = self.schema[schema]
-        for key in table:
+        for key, value in table.items():
             if key not in allowed:
                 where = f"{path}.{key}" if path else key
-                hint = close_match(key, allowed)
-                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-                listing = ", ".join(allowed)
-                self.problem(where, f"unknown key {key!r}{suggestion} (expected one of: {listing})")
+                self.problem(where, self.unknown_key(schema, key, value, where))
         for key, required in allowed.items():
             if required and key not in table:
                 self.problem(path, f"missing key {key!r}")
+
+    def unknown_key(self, schema: str, key: str, value: object, where: str) -> str:
+        """The message for a key the table does not have (the events file names tables by shape)."""
+        allowed = self.schema[schema]
+        hint = close_match(key, allowed)
+        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+        return f"unknown key {key!r}{suggestion} (expected one of: {', '.join(allowed)})"
+
+    def shape_hint(self, where: str, value: object, kind: type) -> str:
+        """How to write a value of the wrong shape; the events file explains TOML's brackets."""
+        return ""
 
     def get(self, table: Mapping[str, Any], key: str, path: str, kind: type[T]) -> T | None:
         if key not in table:
@@ -92,8 +134,8 @@ class CheckedReader:
         value = table[key]
         where = f"{path}.{key}" if path else key
         if type(value) is not kind:
-            found = f"{type_name(value)} ({show(value)})"
-            self.problem(where, f"expected {_TYPE_NAMES[kind]}, found {found}")
+            hint = self.shape_hint(where, value, kind)
+            self.problem(where, f"expected {_TYPE_NAMES[kind]}, found {found(value)}{hint}")
             return None
         return value
 
@@ -106,7 +148,7 @@ class CheckedReader:
         """A string without control characters; single-line unless ``multiline``, not blank
         unless ``empty``."""
         if not isinstance(value, str):
-            self.problem(where, f"expected a string, found {type_name(value)} ({show(value)})")
+            self.problem(where, f"expected a string, found {found(value)}")
             return ""
         if match := CONTROL.search(value):
             code = f"U+{ord(match.group()):04X}"
@@ -136,10 +178,20 @@ class CheckedReader:
                 f"single hyphens (like 'oral-2d'), at most {ID_MAX_LENGTH} characters",
             )
             return ""
+        if value in WINDOWS_DEVICES:
+            self.problem(
+                f"{path}.{key}",
+                f"{show(value)} is a device name on Windows, where no file may be called "
+                f"{value}.ics; choose another id (like '{value}-1')",
+            )
+            return ""
         return value
 
     def url(self, table: Mapping[str, Any], key: str, path: str) -> str:
         value = self.text(table, key, path)
+        if value and (problem := url_problem(value)):
+            self.problem(f"{path}.{key}", problem)
+            return ""
         if value and not _URL.fullmatch(value):
             self.problem(f"{path}.{key}", f"{show(value)} is not a URL; expected https://…")
             return ""

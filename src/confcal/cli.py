@@ -20,14 +20,25 @@ if TYPE_CHECKING:
     from confcal.model import Programme
 
 
+class BadInput(click.ClickException):
+    """Bad input to a command whose exit 1 already means something else (diff: something to publish)."""
+
+    exit_code = 2
+
+
+EXIT_2_ON_BAD_INPUT = frozenset({"diff"})
+
+
 class ConfcalGroup(click.Group):
-    """The one error boundary: the domain errors from any command become ``Error: ...``, exit 1."""
+    """The one error boundary: the domain error from any command becomes ``Error: ...``, exit 1
+    (exit 2 for the commands in EXIT_2_ON_BAD_INPUT)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except EventsFileError as error:
-            raise click.ClickException(error.report()) from None
+            bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
+            raise bad_input(error.report()) from None
         except WriteError as error:  # the output folder: read-only, full, not ours, locked
             raise click.ClickException(str(error)) from None
 
@@ -177,7 +188,8 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
 
     One line per added, removed, moved, re-roomed, renamed, cancelled, restored or
     updated (other text) event, then the files that would be written. Exits 0 when there
-    is nothing to publish, 1 when there are changes (or a problem).
+    is nothing to publish, 1 when there is something to publish, 2 on bad input (events
+    file, state file) or usage.
 
     \b
     Example:

@@ -50,14 +50,14 @@ def _load(events: Path) -> Programme:
 
 
 def _selected(programme: Programme, filters: Filters) -> Feed:
-    from confcal.filters import UnknownIdError, selection_feed
+    from confcal.filters import UnknownIdError, no_match_message, selection_feed
 
     try:
         feed = selection_feed(programme, filters)
     except UnknownIdError as error:
         raise click.UsageError(str(error)) from None
     if not feed.events:
-        raise click.ClickException("no events match these filters")
+        raise click.ClickException(no_match_message(programme, filters))
     return feed
 
 
@@ -79,7 +79,8 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     Runs the build's validation, then the programme checks: a room or poster board
     holding two events at once and an oral or poster outside the conference dates
     (errors); a talk outside the dates or an event with no place (warnings); events
-    that overlap, so attendees must choose (info). Exit 0 without errors, 1 with.
+    that overlap, so attendees must choose (info). Exit 0 without errors, 1 with, 2 when
+    EVENTS cannot be read as a programme at all (its problems are reported the same way).
 
     \b
     Example:
@@ -90,14 +91,14 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     from confcal.load import load
 
     try:
-        findings = checks.check(load(events))
+        findings, status = checks.check(load(events)), None
     except EventsFileError as error:
-        findings = checks.invalid_file(error)
+        findings, status = checks.invalid_file(error), checks.UNLOADABLE
     if strict:
         findings = checks.strict(findings)
     report = checks.report_json if output_format == "json" else checks.report_text
     click.echo(report(str(events), findings))
-    raise SystemExit(checks.exit_code(findings))
+    raise SystemExit(status or checks.exit_code(findings))
 
 
 def _resolve_zone(programme: Programme, name: str | None) -> tzinfo | None:
@@ -159,6 +160,13 @@ def agenda(
     click.echo(format_agenda(programme, feed.events, zone=_resolve_zone(programme, zone), style=style))
 
 
+NO_STATE = (
+    "warning: no published state ({state}): every event is exported at SEQUENCE 0, as a first build "
+    "would publish it, and an importer keeps a newer copy it has; if the feeds were published, "
+    "give their folder with --published"
+)
+
+
 @click.command()
 @EVENTS
 @filter_options
@@ -174,10 +182,8 @@ def agenda(
 @click.option(
     "--published",
     type=click.Path(path_type=Path, file_okay=False),
-    default="output",
-    show_default=True,
-    help="Folder of the published feeds, whose SEQUENCE and LAST-MODIFIED the export keeps, "
-    "e.g. --published site.",
+    help="Folder of the published feeds, whose SEQUENCE and LAST-MODIFIED the export keeps "
+    "[default: output, beside EVENTS], e.g. --published site.",
 )
 def export(
     events: Path,
@@ -188,7 +194,7 @@ def export(
     sessions: tuple[str, ...],
     alarm: timedelta | None,
     output: Path,
-    published: Path,
+    published: Path | None,
 ) -> None:
     """Write a personal feed of the events that pass the filters.
 
@@ -198,21 +204,24 @@ def export(
 
     \b
     Example:
-      confcal export --category test-of-time --kind oral -o my.ics
+      confcal export --category test-of-time --kind talk -o my.ics
       confcal export --paper word2vec --paper climsim --alarm 15m -o -
     """
     from confcal.lock import hold
     from confcal.render import render_events, render_feeds
-    from confcal.revisions import revise
+    from confcal.revisions import revise_published
     from confcal.state import STATE_FILE, read_state
     from confcal.write import why_not, write_atomic
 
     programme = _load(events)
     feed = _selected(programme, _filters(categories, kinds, papers, days, sessions))
+    published = published or events.parent / "output"
     with hold(published, exclusive=False):
         previous = read_state(published)
+    if previous is None:
+        click.echo(NO_STATE.format(state=published / STATE_FILE), err=True)
     state_name = str(published / STATE_FILE)
-    revisions = revise(programme, previous.events if previous else {}, state_name=state_name).revisions
+    revisions = revise_published(programme, previous, state_name=state_name).revisions
     blocks = render_events(programme, revisions=revisions)
     if alarm is not None:
         from confcal.reminders import with_alarms

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from confcal.build import prepare, reminder_lead, removable, render_plan
 from confcal.lock import hold
-from confcal.revisions import Change, revise
+from confcal.releases import Change
+from confcal.revisions import revise_published
 from confcal.state import STATE_FILE, read_state
 from confcal.write import changed_files, stale_files
 
@@ -34,7 +35,7 @@ def diff(events: Path, output: Path, *, stamp: datetime | None = None, keep_canc
     with hold(output, exclusive=False):
         previous = read_state(output)
         state_name = str(output / STATE_FILE)
-        revised = revise(programme, previous.events if previous else {}, state_name=state_name)
+        revised = revise_published(programme, previous, state_name=state_name)
         files = render_plan(revised, alarm=reminder_lead(previous, alarm=None, drop_alarm=False))
         written, _ = changed_files(output, files)
         removed = stale_files(output, files, removable=removable(output, previous))

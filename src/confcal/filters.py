@@ -9,7 +9,15 @@ from __future__ import annotations
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Filters, Programme
 
-__all__ = ["Filters", "UnknownIdError", "check_ids", "select", "selection_feed", "selection_name"]
+__all__ = [
+    "Filters",
+    "UnknownIdError",
+    "check_ids",
+    "no_match_message",
+    "select",
+    "selection_feed",
+    "selection_name",
+]
 
 
 class UnknownIdError(ValueError):
@@ -43,6 +51,28 @@ def select(programme: Programme, filters: Filters) -> tuple[Event, ...]:
     """The events that pass every filter, in programme order."""
     check_ids(programme, filters)
     return tuple(e for e in programme.events if filters.matches(programme, e))
+
+
+def no_match_message(programme: Programme, filters: Filters) -> str:
+    """Why a selection is empty: each filter given, and how many events it matches on its own."""
+    given = [
+        ("--category", "categories", filters.categories),
+        ("--kind", "kinds", filters.kinds),
+        ("--paper", "papers", filters.papers),
+        ("--day", "days", tuple(f"{day:%Y-%m-%d}" for day in filters.days)),
+        ("--session", "sessions", filters.sessions),
+    ]
+    counts = []
+    for option, field, values in given:
+        if not values:
+            continue
+        alone = Filters(**{field: getattr(filters, field)})
+        count = sum(1 for event in programme.events if alone.matches(programme, event))
+        shown = " ".join(f"{option} {value}" for value in values)
+        counts.append((shown, f"{shown} matches {count} event{'' if count == 1 else 's'}"))
+    if len(counts) < 2:
+        return f"no events match {counts[0][0]}" if counts else "the programme has no events"
+    return f"no event passes all the filters; each on its own: {', '.join(c for _, c in counts)}"
 
 
 def selection_name(programme: Programme, filters: Filters) -> str:

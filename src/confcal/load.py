@@ -12,7 +12,7 @@ from typing import Any, cast
 import tomli
 
 from confcal import zones
-from confcal.checked import CheckedReader, close_match, show, type_name
+from confcal.checked import CheckedReader, close_match, found, show, type_name, url_problem
 from confcal.errors import EventsFileError, Problem
 from confcal.model import (
     ABSTRACTS,
@@ -38,7 +38,14 @@ RESERVED_CATEGORY_IDS = frozenset({"all"})
 # Filters of a [[feeds]] table: the same as `confcal export`'s options.
 FEED_FILTERS = ("category", "kind", "paper", "day", "session")
 DEFAULT_REFRESH_INTERVAL = timedelta(hours=12)
+YEARS = (1900, 2999)  # years 1 and 9999 break date arithmetic; calendar clients expect modern dates
 _DURATION = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+
+# Keys that hold tables, by the brackets of their headers: [x] one table, [[x]] an array of them.
+TABLE_KEYS: dict[str, dict[str, str]] = {
+    "": {"conference": "[]", "publish": "[]", "categories": "[[]]", "papers": "[[]]", "feeds": "[[]]"},
+    "papers": {**dict.fromkeys(KINDS, "[]"), "links": "[[]]"},
+}
 
 # Keys of every table: name -> required. Documented in README ("events.toml reference");
 # tests/test_docs.py keeps the two in step.
@@ -97,8 +104,10 @@ def normalise_base_url(value: str) -> str:
     """The public address of the output folder as an https URL ending in "/"; ValueError if it is not one."""
     import urllib.parse  # only for files that set a base_url
 
+    if problem := url_problem(value):
+        raise ValueError(problem)
     parts = urllib.parse.urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment or " " in value:
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
         raise ValueError(
             f"{show(value)} is not a public address; expected an https URL without query or fragment "
             "like 'https://example.org/neurips-2023/'"
@@ -126,6 +135,7 @@ def parse(raw: bytes, *, name: str) -> Programme:
         line = raw[: error.start].count(b"\n") + 1
         message = f"not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}"
         raise EventsFileError([Problem(name, "", f"{message}; save the file as UTF-8", line)]) from None
+    text = text.removeprefix("\ufeff")  # a byte order mark some editors write: not part of TOML
     if not text.strip():
         raise EventsFileError([Problem(name, "", "the file is empty; expected a programme")])
     try:
@@ -133,18 +143,46 @@ def parse(raw: bytes, *, name: str) -> Programme:
     except tomli.TOMLDecodeError as error:
         message, syntax_line = _toml_error(str(error), text)
         raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", syntax_line)]) from None
+    except RecursionError:  # tomli refuses nesting deeper than its limit, before Python's own runs out
+        message = "arrays or inline tables nested hundreds of levels deep; expected at most a few levels"
+        raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", _deep_line(text))]) from None
     return _Reader(name=name, text=text).programme(document)
 
 
+def _deep_line(text: str, depth: int = 100) -> int | None:
+    """The first line where brackets and braces outside strings nest ``depth`` levels deep."""
+    level = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for token in re.findall(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|#.*|[\[\]{}]", line):
+            if token in "[{":
+                level += 1
+                if level >= depth:
+                    return number
+            elif token in "]}":
+                level = max(level - 1, 0)
+    return None
+
+
 def _toml_error(message: str, text: str) -> tuple[str, int | None]:
-    """The parser's message without its position, and the line it names."""
+    """The parser's message without its position, and the line it names; a key the parser
+    shows as a Python tuple, ``('papers', 'oral')``, is shown as TOML writes it, ``papers.oral``."""
+    message = re.sub(
+        r"\(((?:'[^']*', ?)*'[^']*'),?\)",
+        lambda match: ".".join(re.findall(r"'([^']*)'", match.group(1))),
+        message,
+    )
     if match := re.search(r" \(at line (\d+), column (\d+)\)$", message):
         return f"{message[: match.start()]} (column {match.group(2)})", int(match.group(1))
     if message.endswith(" (at end of document)"):
-        return message.removesuffix(" (at end of document)") + " at the end of the file", len(
-            text.splitlines()
+        return message.removesuffix(" (at end of document)") + " at the end of the file", text.count("\n") + (
+            not text.endswith("\n")
         )
     return message, None
+
+
+def _key_parts(key: str) -> list[str]:
+    """'papers . "oral"' → ['papers', 'oral'] (dots inside quotes are not supported: no line)."""
+    return [part.strip().strip("\"'") for part in key.split(".")]
 
 
 class _Locator:
@@ -153,33 +191,38 @@ class _Locator:
     Inline tables and dotted keys are not indexed; their problems are reported without a line.
     """
 
-    _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
-    _TABLE_HEADER = re.compile(r"\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
-    _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+    _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]")
+    _TABLE_HEADER = re.compile(r"\s*\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]")
+    _KEY = re.compile(r"\s*([A-Za-z0-9_.\-\"' ]+?)\s*=")
 
     def __init__(self, text: str) -> None:
         self.lines: dict[str, int] = {}
         counts: dict[str, int] = {}
         current = ""
         in_multiline: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
+        # TOML ends lines at LF only: U+2028, U+2029, U+0085 or a lone CR must not shift the count.
+        for number, line in enumerate(text.split("\n"), start=1):
             if in_multiline:
                 if line.count(in_multiline) % 2 == 1:
                     in_multiline = None
                 continue
             if match := self._ARRAY_HEADER.match(line):
-                parts = match.group(1).split(".")
-                prefix = self._resolve(parts[:-1], counts)
+                parts = _key_parts(match.group(1))
+                prefix = self._resolve(parts[:-1], counts, number)
                 key = f"{prefix}.{parts[-1]}" if prefix else parts[-1]
+                self.lines.setdefault(key, number)
                 counts[key] = counts.get(key, -1) + 1
                 current = f"{key}[{counts[key]}]"
             elif match := self._TABLE_HEADER.match(line):
-                parts = match.group(1).split(".")
-                prefix = self._resolve(parts[:-1], counts)
+                parts = _key_parts(match.group(1))
+                prefix = self._resolve(parts[:-1], counts, number)
                 current = f"{prefix}.{parts[-1]}" if prefix else parts[-1]
             elif match := self._KEY.match(line):
-                key = f"{current}.{match.group(1)}" if current else match.group(1)
-                self.lines.setdefault(key, number)
+                parts = _key_parts(match.group(1))
+                base = current
+                for part in parts:
+                    base = f"{base}.{part}" if base else part
+                    self.lines.setdefault(base, number)
                 for quote in ('"""', "'''"):
                     if line.count(quote) % 2 == 1:
                         in_multiline = quote
@@ -188,13 +231,14 @@ class _Locator:
                 continue
             self.lines.setdefault(current, number)
 
-    @staticmethod
-    def _resolve(parts: list[str], counts: dict[str, int]) -> str:
+    def _resolve(self, parts: list[str], counts: dict[str, int], number: int) -> str:
+        """The path of a header's parent tables; each one first seen here is located here."""
         path = ""
         for part in parts:
             path = f"{path}.{part}" if path else part
             if path in counts:
                 path = f"{path}[{counts[path]}]"
+            self.lines.setdefault(path, number)
         return path
 
     def line(self, path: str) -> int | None:
@@ -220,6 +264,12 @@ def _match_counts(programme: Programme, filters: Filters) -> str:
     return ", ".join(parts)
 
 
+def _header(path: str, brackets: str) -> str:
+    """'papers[6].talk' as its TOML table header: '[papers.talk]' or, with '[[]]', '[[papers.talk]]'."""
+    name = re.sub(r"\[\d+\]", "", path)
+    return f"[{name}]" if brackets == "[]" else f"[[{name}]]"
+
+
 class _Reader(CheckedReader):
     def __init__(self, *, name: str, text: str) -> None:
         super().__init__(name=name, schema=SCHEMA)
@@ -233,6 +283,34 @@ class _Reader(CheckedReader):
 
     def line(self, path: str) -> int | None:
         return self.locator.line(path)
+
+    def unknown_key(self, schema: str, key: str, value: object, where: str) -> str:
+        """A table is compared with the tables this one may hold, a value with its keys."""
+        tables = TABLE_KEYS.get(schema, {})
+        is_table = isinstance(value, dict) or (
+            isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+        )
+        if not is_table:
+            keys = [k for k in self.schema[schema] if k not in tables]
+            hint = close_match(key, keys)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            return f"unknown key {key!r}{suggestion} (expected one of: {', '.join(self.schema[schema])})"
+        header = _header(where, "[]" if isinstance(value, dict) else "[[]]")
+        expected = [_header(f"{schema}.{k}" if schema else k, brackets) for k, brackets in tables.items()]
+        hint = close_match(key, tables)
+        suggestion = (
+            f"; did you mean {_header(where[: -len(key)] + hint[0], tables[hint[0]])}?" if hint else ""
+        )
+        listing = ", ".join(expected) if expected else "none: its keys hold values"
+        return f"unknown table {header}{suggestion} (expected tables here: {listing})"
+
+    def shape_hint(self, where: str, value: object, kind: type) -> str:
+        header = _header(where, "[]")[1:-1]
+        if kind is dict and isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return f"; [[{header}]] starts an array of tables: write the header [{header}], once"
+        if kind is list and isinstance(value, dict):
+            return f"; [{header}] is one table: write the header [[{header}]] for each of them"
+        return ""
 
     # -- the document ---------------------------------------------------------------
 
@@ -337,11 +415,10 @@ class _Reader(CheckedReader):
     def filter_days(self, table: Mapping[str, Any], path: str) -> Iterator[date]:
         for where, item in self.one_or_many(table, "day", path):
             if type(item) is date:
-                yield item
+                if self.in_years(item, where):
+                    yield item
             else:
-                self.problem(
-                    where, f"expected a date like 2023-12-12, found {type_name(item)} ({show(item)})"
-                )
+                self.problem(where, f"expected a date like 2023-12-12, found {found(item)}")
 
     def one_or_many(self, table: Mapping[str, Any], key: str, path: str) -> Iterator[tuple[str, object]]:
         """(path, value) of a key that takes one value or an array of them."""
@@ -429,19 +506,31 @@ class _Reader(CheckedReader):
             self.problem("publish.base_url", str(error))
             return ""
 
+    def in_years(self, value: date, where: str) -> bool:
+        """Dates stay in the range every calendar client and time zone rule handles."""
+        if YEARS[0] <= value.year <= YEARS[1]:
+            return True
+        expected = f"expected a year from {YEARS[0]} to {YEARS[1]}"
+        self.problem(where, f"year {value.year} is out of range; {expected}")
+        return False
+
     def day(self, table: Mapping[str, Any], key: str, path: str) -> date | None:
         value = table.get(key)
-        if value is None or type(value) is date:
-            return value
+        if value is None:
+            return None
+        if type(value) is date:
+            return value if self.in_years(value, f"{path}.{key}") else None
         self.problem(
             f"{path}.{key}",
-            f"expected a date like 2023-12-10, found {type_name(value)} ({show(value)})",
+            f"expected a date like 2023-12-10, found {found(value)}",
         )
         return None
 
     def updated(self, publish: Mapping[str, Any]) -> datetime:
         value = publish.get("updated")
         if isinstance(value, datetime) and value.tzinfo is not None:
+            if not self.in_years(value, "publish.updated"):
+                return datetime.min.replace(tzinfo=UTC)
             return value.astimezone(UTC)
         if value is not None:
             self.problem(
@@ -584,10 +673,10 @@ class _Reader(CheckedReader):
             self.problem(
                 f"{path}.{key}",
                 f"expected a local date-time like 2023-12-12T15:40:00 (no offset: times are in "
-                f"conference.timezone), found {type_name(value)} ({show(value)})",
+                f"conference.timezone), found {found(value)}",
             )
             return None
-        return value
+        return value if self.in_years(value, f"{path}.{key}") else None
 
     def localize(self, zone: tzinfo | None, value: datetime | None, where: str) -> datetime | None:
         if zone is None or value is None:

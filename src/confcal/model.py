@@ -139,6 +139,9 @@ class Revision:
 
     sequence: int
     last_modified: datetime
+    notice: str = ""
+    """The line that starts the DESCRIPTION of an event that was moved, re-roomed, renamed or
+    cancelled ("Moved: was Wed 13 Dec 15:30–16:30 CST."); see ``releases.notices``."""
 
 
 @dataclass(frozen=True)

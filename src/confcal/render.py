@@ -23,8 +23,8 @@ from confcal.faults import fault
 from confcal.feeds import Feed
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
+from confcal.vevent import escape_text, serialise_event
 from confcal.vevent import fold as fold
-from confcal.vevent import serialise_event
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
@@ -52,7 +52,8 @@ def award(programme: Programme, paper: Paper) -> str:
     return f"{name} ({paper.subcategory} category)" if paper.subcategory else name
 
 
-def description(programme: Programme, event: Event) -> str:
+def description(programme: Programme, event: Event, notice: str = "") -> str:
+    """Plain text; ``notice`` (what changed in the latest release) comes first, on its own."""
     paper = programme.paper(event.paper)
     conference = programme.conference
     where = location(programme, event) or "not announced"
@@ -67,7 +68,8 @@ def description(programme: Programme, event: Event) -> str:
     details.append(
         "Streamed and available virtually." if event.kind in conference.streamed else "Not streamed."
     )
-    blocks = ["\n".join(details), f"Authors: {', '.join(paper.authors)}"]
+    blocks = [notice] if notice else []
+    blocks += ["\n".join(details), f"Authors: {', '.join(paper.authors)}"]
     if paper.note:
         blocks.append(paper.note)
     if paper.abstract and conference.abstracts != "none":
@@ -141,7 +143,7 @@ def event_properties(
     ]
     if place := location(programme, event):
         properties.append(("location", place))
-    properties.append(("description", description(programme, event)))
+    properties.append(("description", description(programme, event, revision.notice)))
     if paper.url:
         properties.append(("url", paper.url))
     properties += [
@@ -161,17 +163,24 @@ def event_component(programme: Programme, event: Event, revision: Revision | Non
     return component
 
 
-def event_key(programme: Programme, event: Event, revision: Revision) -> str:
-    """A digest of everything an event's bytes depend on, for the render cache.
+def event_keys(programme: Programme, revisions: Mapping[str, Revision], first: Revision) -> dict[str, str]:
+    """A digest of everything each event's bytes depend on, by event id, for the render cache:
+    the conference, the event's category, paper and revision.
 
     The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
-    deterministic; the cache itself is namespaced by the code and library versions.
+    deterministic; the cache itself is namespaced by the code and library versions. The
+    conference and the categories are turned into text once, not once per event.
     """
     import hashlib
 
-    paper = programme.paper(event.paper)
-    inputs = (programme.conference, programme.category(paper.category), paper, event, revision)
-    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+    shared = repr(programme.conference)
+    categories = {category.id: repr(category) for category in programme.categories}
+    keys: dict[str, str] = {}
+    for event in programme.events:
+        paper = programme.paper(event.paper)
+        inputs = (shared, categories[paper.category], paper, event, revisions.get(event.id, first))
+        keys[event.id] = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    return keys
 
 
 # Work shared with forked render workers: set just before the pool forks, read by the children.
@@ -253,11 +262,7 @@ def render_events(
     """
     revisions = revisions or {}
     first = first_revision(programme)
-    keys = (
-        {event.id: event_key(programme, event, revisions.get(event.id, first)) for event in programme.events}
-        if cache is not None
-        else {}
-    )
+    keys = event_keys(programme, revisions, first) if cache is not None else {}
     blocks: dict[str, bytes] = {}
     missing: list[Event] = []
     for event in programme.events:
@@ -302,7 +307,7 @@ class CalendarHeads:
 
     Feeds differ only in their name and description, so icalendar serialises the calendar
     once, with markers in their place, and each feed gets the lines with its own values,
-    escaped by icalendar's vText, then folded: the same bytes as serialising each feed's
+    escaped as icalendar's vText escapes, then folded: the same bytes as serialising each feed's
     calendar (tests/test_scale.py), without a full icalendar pass for each of thousands of
     per-paper files. The markers hold a control character, which no loaded text can contain.
     """
@@ -318,8 +323,7 @@ class CalendarHeads:
         self.lines.pop()
 
     def __call__(self, feed: Feed) -> bytes:
-        name = icalendar.vText(feed.name).to_ical().decode()
-        description = icalendar.vText(feed.description).to_ical().decode()
+        name, description = escape_text(feed.name), escape_text(feed.description)
         lines = (line.replace(self.NAME, name).replace(self.DESCRIPTION, description) for line in self.lines)
         return b"\r\n".join(fold(line.encode("utf-8")) for line in lines) + b"\r\n" + self.vtimezone
 

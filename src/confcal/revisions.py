@@ -16,36 +16,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
 
 from confcal import zones
 from confcal.model import Event, Paper, Programme, Revision, event_sort_key
-from confcal.state import MAX_SEQUENCE, STATE_FILE, Entry, State, sequence_limit_error
-
-ChangeKind = Literal["added", "removed", "moved", "re-roomed", "renamed", "cancelled", "restored", "updated"]
-
-
-@dataclass(frozen=True)
-class Change:
-    """One line of ``confcal diff``."""
-
-    kind: ChangeKind
-    id: str
-    title: str
-    old: str = ""
-    new: str = ""
-
-    def __str__(self) -> str:
-        line = f'{self.kind}: {self.id} "{self.title}"'
-        if self.kind == "renamed":
-            return f'{self.kind}: {self.id} "{self.old}" → "{self.new}"'
-        return f"{line}: {self.old} → {self.new}" if self.old or self.new else line
-
-    def as_json(self) -> dict[str, str]:
-        return {"change": self.kind, "id": self.id, "title": self.title, "old": self.old, "new": self.new}
+from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
+from confcal.state import MAX_SEQUENCE, STATE_FILE, Entry, State, StateFile, sequence_limit_error
 
 
 @dataclass(frozen=True)
@@ -58,10 +36,19 @@ class Revised:
     changes: tuple[Change, ...]
     stale_stamp: bool
     """Some slot changed but the stamp is not later than its last LAST-MODIFIED."""
+    releases: tuple[Release, ...] = ()
+    """The published releases, with this build's if it changes anything (``releases.record``)."""
 
 
-def revise(programme: Programme, previous: State, *, state_name: str = STATE_FILE) -> Revised:
-    """Compare ``programme`` with the ``previous`` published state (read from ``state_name``).
+def revise(
+    programme: Programme,
+    previous: State,
+    *,
+    releases: Sequence[Release] = (),
+    state_name: str = STATE_FILE,
+) -> Revised:
+    """Compare ``programme`` with the ``previous`` published state and its ``releases`` (read
+    from ``state_name``).
 
     Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
     """
@@ -99,26 +86,30 @@ def revise(programme: Programme, previous: State, *, state_name: str = STATE_FIL
         if event_id not in state:
             state[event_id] = dataclasses.replace(entry, removed=True)
             if not entry.removed:
-                changes.append(Change("removed", event_id, entry.paper.title))
+                changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
+    sorted_changes = tuple(sorted(changes, key=change_order))
+    recorded = record(releases, sorted_changes, stamp=stamp, first_build=not previous)
+    notes = notices(recorded, published.conference.timezone)
     return Revised(
         programme=published,
-        revisions=revisions,
+        revisions={
+            event_id: dataclasses.replace(revision, notice=notes.get(event_id, ""))
+            for event_id, revision in revisions.items()
+        },
         state=dict(sorted(state.items())),
-        changes=tuple(sorted(changes, key=lambda c: (c.id, _ORDER.index(c.kind)))),
+        changes=sorted_changes,
         stale_stamp=stale_stamp,
+        releases=recorded,
     )
 
 
-_ORDER: tuple[ChangeKind, ...] = (
-    "added",
-    "removed",
-    "cancelled",
-    "restored",
-    "moved",
-    "re-roomed",
-    "renamed",
-    "updated",
-)
+def revise_published(
+    programme: Programme, previous: StateFile | None, *, state_name: str = STATE_FILE
+) -> Revised:
+    """``revise`` against a state file (``state.read_state``; None: a first build)."""
+    if previous is None:
+        return revise(programme, {}, state_name=state_name)
+    return revise(programme, previous.events, releases=previous.releases, state_name=state_name)
 
 
 def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
@@ -195,20 +186,35 @@ def local_span(event: Event, timezone: str) -> str:
     return zones.span(event.start, event.end, zones.zone(timezone))
 
 
+def _span(event: Event) -> Span:
+    return (event.start.astimezone(UTC), event.end.astimezone(UTC))
+
+
 def _changes(entry: Entry | None, event: Event, paper: Paper, timezone: str) -> list[Change]:
     if entry is None or entry.removed:
-        return [Change("added", event.id, paper.title)]
+        return [Change("added", event.id, paper.title, now=_span(event))]
     old, changes = entry.event, []
     if old.status != event.status:
-        kind: ChangeKind = "cancelled" if event.status == "cancelled" else "restored"
-        changes.append(Change(kind, event.id, paper.title))
+        if event.status == "cancelled":
+            changes.append(Change("cancelled", event.id, paper.title, was=_span(old)))
+        else:
+            changes.append(Change("restored", event.id, paper.title, now=_span(event)))
     if (old.start, old.end) != (event.start, event.end):
         changes.append(
-            Change("moved", event.id, paper.title, local_span(old, timezone), local_span(event, timezone))
+            Change(
+                "moved",
+                event.id,
+                paper.title,
+                local_span(old, timezone),
+                local_span(event, timezone),
+                was=_span(old),
+                now=_span(event),
+            )
         )
     if old.place != event.place:
-        where = "no place"
-        changes.append(Change("re-roomed", event.id, paper.title, old.place or where, event.place or where))
+        changes.append(
+            Change("re-roomed", event.id, paper.title, old.place or NO_PLACE, event.place or NO_PLACE)
+        )
     if entry.paper.title != paper.title:
         changes.append(Change("renamed", event.id, paper.title, entry.paper.title, paper.title))
     return changes

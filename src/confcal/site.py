@@ -21,6 +21,8 @@ from confcal.render import award, location
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML
 
 INDEX = "index.html"
+CHANGES_PAGE = "changes.html"
+CHANGES_FEED = "changes.atom"
 
 _CSS = """
 :root { color-scheme: light; }
@@ -74,9 +76,26 @@ def feed_links(feed: Feed, *, base_url: str) -> FeedLinks:
     return FeedLinks(
         download=feed.filename,
         subscribe=webcal,
-        google=f"https://calendar.google.com/calendar/render?cid={webcal}",
+        # The address stays readable, but &, #, %, ? and the like are encoded (FEEDS.md).
+        google="https://calendar.google.com/calendar/render?cid=" + urllib.parse.quote(webcal, safe=":/"),
         outlook=f"https://outlook.live.com/calendar/0/addfromweb?{query}",
     )
+
+
+def page_head(title: str) -> list[str]:
+    """The start of a page, to its ``</head>``; every page links the changes feed."""
+    return [
+        "<!doctype html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="icon" href="data:,">',
+        f'<link rel="alternate" type="application/atom+xml" title="Programme changes" href="{CHANGES_FEED}">',
+        f"<title>{_text(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+    ]
 
 
 def render_index(
@@ -93,21 +112,15 @@ def render_index(
     conference = programme.conference
     paper_files = {feed.id: feed for feed in papers}
     parts = [
-        "<!doctype html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<link rel="icon" href="data:,">',
-        f"<title>{_text(conference.name)}: programme and calendar feeds</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
+        *page_head(f"{conference.name}: programme and calendar feeds"),
         "<body>",
         "<header>",
         f"<h1>{_text(conference.name)}</h1>",
         f"<p>{_text(conference.full_name)}</p>" if conference.full_name != conference.name else "",
         f'<p class="muted">{_text(_when_and_where(programme))}</p>',
         f'<p><a href="{_attr(conference.website)}">Conference website</a></p>' if conference.website else "",
+        f'<p><a href="{CHANGES_PAGE}">Programme changes</a>: every move, new room and cancellation, '
+        f'also as an <a href="{CHANGES_FEED}">Atom feed</a>.</p>',
         "</header>",
         "<main>",
         *_feeds_section(programme, feeds, {o.feed.id: o for o in too_big}),
@@ -218,7 +231,7 @@ def _event(programme: Programme, event: Event, paper_file: Feed) -> str:
         f'<p><a href="{_attr(paper_file.filename)}">Add this paper ({_text(kinds)}) '
         f'to your calendar<span class="vh">: {title}</span></a></p>',
     ]
-    return f'<li class="event">{"".join(rows)}</li>'
+    return f'<li class="event" id="{_attr(event.id)}">{"".join(rows)}</li>'
 
 
 def _zone_labels(programme: Programme) -> str:

@@ -20,9 +20,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from confcal.checked import ID_PATTERN, CheckedReader, show
+from confcal.checked import ID_PATTERN, CheckedReader, show, type_name
 from confcal.errors import EventsFileError, Problem
 from confcal.model import KINDS, STATUSES, Event, Kind, Paper, Revision, Status
+from confcal.releases import CHANGE_KINDS, Change, Release, Span, dump_releases
 
 STATE_FILE = "confcal-state.json"
 STATE_FORMAT = 1
@@ -37,7 +38,14 @@ _EVENT_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]+)")
 _FIX = "restore it from version control, or delete it to start again from SEQUENCE 0"
 
 SCHEMA: dict[str, dict[str, bool]] = {
-    "": {"about": False, "events": True, "format": True, "published": False, "reminders_minutes": False},
+    "": {
+        "about": False,
+        "events": True,
+        "format": True,
+        "published": False,
+        "releases": False,
+        "reminders_minutes": False,
+    },
     "entry": dict.fromkeys(
         (
             "board",
@@ -56,6 +64,16 @@ SCHEMA: dict[str, dict[str, bool]] = {
         True,
     ),
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True),
+    "release": {"stamp": True, "changes": True},
+    "change": {
+        "change": True,
+        "id": True,
+        "title": True,
+        "old": False,
+        "new": False,
+        "was": False,
+        "now": False,
+    },
 }
 
 
@@ -92,6 +110,8 @@ class StateFile:
     state file from before confcal recorded them."""
     reminders_minutes: int | None = None
     """The lead time of the published reminders variant (``build --alarm``); None: none published."""
+    releases: tuple[Release, ...] = ()
+    """Each build that changed what subscribers see, oldest first (``releases.py``)."""
 
     @property
     def reminders(self) -> timedelta | None:
@@ -141,6 +161,8 @@ def dump_state(state: StateFile) -> bytes:
     if state.published is not None:
         files = ",\n".join(f"    {json.dumps(name, ensure_ascii=False)}" for name in sorted(state.published))
         lines.append(f'  "published": [{_block(files)}]')
+    if state.releases:
+        lines.append(f'  "releases": {dump_releases(state.releases)}')
     if state.reminders_minutes is not None:
         lines.append(f'  "reminders_minutes": {state.reminders_minutes}')
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
@@ -236,8 +258,70 @@ class _StateReader(CheckedReader):
             if entry is not None:
                 state[event_id] = entry
         return StateFile(
-            events=state, published=self.published(document), reminders_minutes=self.reminders(document)
+            events=state,
+            published=self.published(document),
+            reminders_minutes=self.reminders(document),
+            releases=self.releases(document),
         )
+
+    def releases(self, document: Mapping[str, Any]) -> tuple[Release, ...]:
+        values = self.get(document, "releases", "", list) or []
+        releases: list[Release] = []
+        for index, table in enumerate(values):
+            path = f"releases[{index}]"
+            if not isinstance(table, dict):
+                self.problem(path, f"expected an object, found {type_name(table)}")
+                continue
+            count = len(self.problems)
+            self.keys(table, "release", path)
+            stamp = self.instant(table, "stamp", path)
+            listed = self.get(table, "changes", path, list) or []
+            changes = [self.change(value, f"{path}.changes[{number}]") for number, value in enumerate(listed)]
+            if "changes" in table and not listed:
+                self.problem(f"{path}.changes", "expected at least one change")
+            if stamp is not None and releases and stamp <= releases[-1].stamp:
+                self.problem(f"{path}.stamp", "expected a later stamp than the release before it")
+            if stamp is not None and len(self.problems) == count:
+                releases.append(Release(stamp, tuple(change for change in changes if change is not None)))
+        return tuple(releases)
+
+    def change(self, table: object, path: str) -> Change | None:
+        if not isinstance(table, dict):
+            self.problem(path, f"expected an object, found {type_name(table)}")
+            return None
+        count = len(self.problems)
+        self.keys(table, "change", path)
+        kind = next((k for k in CHANGE_KINDS if k == table.get("change")), None)
+        if kind is None and "change" in table:
+            expected = ", ".join(repr(k) for k in CHANGE_KINDS)
+            self.problem(f"{path}.change", f"expected one of {expected}, found {show(table['change'])}")
+        event_id = self.get(table, "id", path, str)
+        match = _EVENT_ID.fullmatch(event_id or "")
+        if event_id is not None and not (
+            match and match.group(2) in KINDS and ID_PATTERN.fullmatch(match.group(1))
+        ):
+            self.problem(f"{path}.id", f"expected an event id like 'paper-id.oral', found {show(event_id)}")
+        title = self.text(table, "title", path)
+        old, new = self.optional_text(table, "old", path), self.optional_text(table, "new", path)
+        was, now = self.span(table, "was", path), self.span(table, "now", path)
+        if kind is None or event_id is None or len(self.problems) > count:
+            return None
+        return Change(kind, event_id, title, old, new, was=was, now=now)
+
+    def span(self, table: Mapping[str, Any], key: str, path: str) -> Span | None:
+        """``start/end`` in UTC (``releases.format_span``); "" or absent: none."""
+        text = self.get(table, key, path, str)
+        if not text:
+            return None
+        start, _, end = text.partition("/")
+        where = f"{path}.{key}"
+        bounds = self.instant({"start": start}, "start", where), self.instant({"end": end}, "end", where)
+        if bounds[0] is None or bounds[1] is None:
+            return None
+        if bounds[1] <= bounds[0]:
+            self.problem(where, f"{show(text)}: the end is not after the start")
+            return None
+        return (bounds[0], bounds[1])
 
     def published(self, document: Mapping[str, Any]) -> tuple[str, ...] | None:
         names = self.get(document, "published", "", list)

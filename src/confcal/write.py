@@ -49,6 +49,9 @@ class WriteReport:
 
 
 def safe_target(root: Path, relative: str) -> Path:
+    parts = relative.split("/")
+    if all(part not in ("", ".", "..") for part in parts):  # the usual case, without parsing it twice
+        return root / relative
     path = PurePosixPath(relative)
     if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts):
         raise UnsafePathError(f"refusing to write {relative!r} outside {root}")
@@ -113,12 +116,15 @@ def _stage(target: Path, data: bytes, *, durable: bool = False) -> Path:
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+            os.fchmod(handle, 0o644)
             if durable:
-                os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
+                os.fsync(handle)
+        finally:
+            os.close(handle)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -230,24 +236,27 @@ def _write_files(
     )
     if interim and interim_state is not None:
         write_atomic(interim, interim_state, durable=True)
-    staged: dict[str, Path] = {}
+    staged: dict[str, tuple[Path, Path]] = {}
+    made: set[Path] = set()
     try:
         for relative in written:
             if relative != state_file:
                 target = safe_target(root, relative)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                staged[relative] = _stage(target, files[relative])
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                staged[relative] = (_stage(target, files[relative]), target)
         if staged:
             _sync_filesystem(root)
     except BaseException:
-        for temporary in staged.values():
+        for temporary, _ in staged.values():
             temporary.unlink(missing_ok=True)
         if interim:
             _restore(interim, previous_state)
         raise
     fault("stage")
-    for relative, temporary in staged.items():
-        os.replace(temporary, safe_target(root, relative))
+    for temporary, target in staged.values():
+        os.replace(temporary, target)
         fault("rename")
     for folder in sorted(folders, key=len, reverse=True):
         _sync_folder(root / folder)

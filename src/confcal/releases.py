@@ -1,0 +1,169 @@
+"""Releases: each build that changed what subscribers see, with the changes ``diff`` reported.
+
+Kept in the state file (``releases``), oldest first, so the history survives rebuilds and is
+reviewed in git with the feeds. A first build (nothing published yet) and a build that changes
+nothing record none. A second build with the same stamp adds its changes to that stamp's release.
+
+Pure: the changelog page and feed (``changes.py``) and the notices at the top of a changed
+event's DESCRIPTION are made from these values, never from the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Literal
+
+from confcal import zones
+
+ChangeKind = Literal["added", "removed", "moved", "re-roomed", "renamed", "cancelled", "restored", "updated"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = (
+    "added",
+    "removed",
+    "cancelled",
+    "restored",
+    "moved",
+    "re-roomed",
+    "renamed",
+    "updated",
+)
+"""Every kind of change, in the order an event's lines are listed."""
+
+Span = tuple[datetime, datetime]
+"""An event's start and end, in UTC."""
+
+NO_PLACE = "no place"
+_STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of ``confcal diff``, and one line of a release.
+
+    ``old`` and ``new`` are what ``diff`` prints: local times (moved), places (re-roomed),
+    titles (renamed). ``was`` and ``now`` are the event's times before and after, where the
+    change has them: ``was`` for removed, cancelled and moved; ``now`` for added, restored and
+    moved. They are not printed by ``diff``; the changelog phrases its lines with them.
+    """
+
+    kind: ChangeKind
+    id: str
+    title: str
+    old: str = ""
+    new: str = ""
+    was: Span | None = None
+    now: Span | None = None
+
+    def __str__(self) -> str:
+        line = f'{self.kind}: {self.id} "{self.title}"'
+        if self.kind == "renamed":
+            return f'{self.kind}: {self.id} "{self.old}" → "{self.new}"'
+        return f"{line}: {self.old} → {self.new}" if self.old or self.new else line
+
+    def as_json(self) -> dict[str, str]:
+        return {"change": self.kind, "id": self.id, "title": self.title, "old": self.old, "new": self.new}
+
+
+def change_order(change: Change) -> tuple[str, int]:
+    """By event id, then in the order of CHANGE_KINDS."""
+    return (change.id, CHANGE_KINDS.index(change.kind))
+
+
+@dataclass(frozen=True)
+class Release:
+    """What one build changed for subscribers; ``stamp`` is the build's (publish.updated)."""
+
+    stamp: datetime
+    changes: tuple[Change, ...]
+
+    @property
+    def anchor(self) -> str:
+        """The release's id on changes.html, e.g. ``release-20231213T070000Z``."""
+        return f"release-{self.stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def record(
+    releases: Sequence[Release], changes: Sequence[Change], *, stamp: datetime, first_build: bool
+) -> tuple[Release, ...]:
+    """``releases`` with this build's changes recorded, sorted by stamp."""
+    if first_build or not changes:
+        return tuple(releases)
+    by_stamp = {release.stamp: release.changes for release in releases}
+    earlier = by_stamp.get(stamp, ())
+    merged = (*earlier, *(change for change in changes if change not in earlier))
+    by_stamp[stamp] = tuple(sorted(merged, key=change_order))
+    return tuple(Release(key, by_stamp[key]) for key in sorted(by_stamp))
+
+
+def notices(releases: Iterable[Release], timezone: str) -> dict[str, str]:
+    """Event id → the line that starts its DESCRIPTION, for events whose latest release that
+    touched their time, place, title or status moved, re-roomed, renamed or cancelled them."""
+    latest: dict[str, tuple[Release, list[Change]]] = {}
+    for release in releases:
+        touched: dict[str, list[Change]] = {}
+        for change in release.changes:
+            if change.kind != "updated":
+                touched.setdefault(change.id, []).append(change)
+        for event_id, changes in touched.items():
+            latest[event_id] = (release, changes)
+    zone = zones.zone(timezone)
+    found = {event_id: _notice(release, changes, zone) for event_id, (release, changes) in latest.items()}
+    return {event_id: text for event_id, text in found.items() if text}
+
+
+def _notice(release: Release, changes: list[Change], zone: tzinfo) -> str:
+    first = {change.kind: change for change in reversed(changes)}
+    if "added" in first or "restored" in first or "removed" in first:
+        return ""
+    sentences = []
+    if "cancelled" in first:
+        sentences.append(f"Cancelled on {release.stamp.astimezone(zone):%a %-d %b %Y}.")
+    moved, re_roomed, renamed = first.get("moved"), first.get("re-roomed"), first.get("renamed")
+    place = "" if re_roomed is None else _place(re_roomed.old)
+    if moved is not None:
+        when = zones.span(*moved.was, zone) if moved.was else moved.old
+        sentences.append(f"Moved: was {when}{', ' + place if place else ''}.")
+    elif re_roomed is not None:
+        sentences.append(f"Place changed: was {place or 'not announced'}.")
+    if renamed is not None:
+        sentences.append(f"Renamed: was “{renamed.old}”.")
+    return " ".join(sentences)
+
+
+def _place(value: str) -> str:
+    return "" if value == NO_PLACE else value
+
+
+# -- in the state file ------------------------------------------------------------------
+
+
+def format_instant(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(_STAMP_FORMAT)
+
+
+def format_span(span: Span | None) -> str:
+    """``start/end`` (an ISO 8601 interval in UTC), or "" for none."""
+    return "" if span is None else f"{format_instant(span[0])}/{format_instant(span[1])}"
+
+
+def change_json(change: Change) -> dict[str, str]:
+    return {**change.as_json(), "was": format_span(change.was), "now": format_span(change.now)}
+
+
+def dump_releases(releases: Sequence[Release]) -> str:
+    """The ``releases`` array of the state file: one change a line, so a release reads in a diff."""
+    import json
+
+    if not releases:
+        return "[]"
+    blocks = []
+    for release in releases:
+        lines = ",\n".join(
+            f"        {json.dumps(change_json(change), ensure_ascii=False)}" for change in release.changes
+        )
+        blocks.append(
+            f'    {{\n      "stamp": {json.dumps(format_instant(release.stamp))},\n'
+            f'      "changes": [\n{lines}\n      ]\n    }}'
+        )
+    return "[\n" + ",\n".join(blocks) + "\n  ]"

@@ -1,0 +1,379 @@
+"""Changes attendees can see: releases in the state file, changes.html, changes.atom, the notice
+at the top of a changed event's DESCRIPTION, and diff's exit codes.
+
+Three publishing builds of a copy of the shipped programme (move an oral, rename a paper, cancel
+a poster), each a release; read back with feedparser, the `ical` package and html.parser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner, Result
+from ical.calendar_stream import IcsCalendarStream
+
+from confcal.cli import cli
+from confcal.releases import Change, Release, notices, record
+
+ROOT = Path(__file__).resolve().parent.parent
+ATOM = "{http://www.w3.org/2005/Atom}"
+FIRST = datetime(2023, 12, 11, tzinfo=UTC)  # publish.updated of the shipped file
+SECOND = FIRST + timedelta(hours=9)
+THIRD = FIRST + timedelta(days=1)
+FOURTH = FIRST + timedelta(days=2)
+
+MOVED = "privacy-auditing-one-training-run.oral"
+MOVED_UID = f"neurips-2023.{MOVED}@confcal"
+RENAMED = "emergent-abilities-mirage"
+OLD_TITLE = "Are Emergent Abilities of Large Language Models a Mirage?"
+NEW_TITLE = "Emergent Abilities of Large Language Models: a Mirage?"
+CANCELLED = "scaling-data-constrained-language-models.poster"
+CANCELLED_UID = f"neurips-2023.{CANCELLED}@confcal"
+MOVED_LINE = (
+    "Moved: Oral: Privacy Auditing with One (1) Training Run, "
+    "from Tue 12 Dec 2023, 15:40–16:40 CST to 16:10–17:10 CST."
+)
+
+
+@dataclass
+class Project:
+    events: Path
+    output: Path
+
+    def edit(self, old: str, new: str) -> None:
+        text = self.events.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"expected exactly one {old!r} in events.toml"
+        self.events.write_text(text.replace(old, new), encoding="utf-8")
+
+    def run(self, command: str, *args: str, stamp: datetime | None = None) -> Result:
+        env = {"SOURCE_DATE_EPOCH": str(int(stamp.timestamp())) if stamp else ""}
+        return CliRunner().invoke(cli, [command, str(self.events), "-o", str(self.output), *args], env=env)
+
+    def build(self, stamp: datetime | None = None) -> None:
+        result = self.run("build", stamp=stamp)
+        assert result.exit_code == 0, result.output
+
+    def files(self) -> dict[str, bytes]:
+        return {
+            p.relative_to(self.output).as_posix(): p.read_bytes()
+            for p in self.output.rglob("*")
+            if p.is_file()
+        }
+
+    def text(self, name: str) -> str:
+        return (self.output / name).read_text(encoding="utf-8")
+
+
+def move_oral(project: Project) -> None:
+    project.edit(
+        'session = "Oral 2D Privacy"\nstart = 2023-12-12T15:40:00\nend = 2023-12-12T16:40:00',
+        'session = "Oral 2D Privacy"\nstart = 2023-12-12T16:10:00\nend = 2023-12-12T17:10:00',
+    )
+
+
+def rename_paper(project: Project) -> None:
+    project.edit(f'title = "{OLD_TITLE}"', f'title = "{NEW_TITLE}"')
+
+
+def cancel_poster(project: Project) -> None:
+    project.edit('board = "#813"\n', 'board = "#813"\nstatus = "cancelled"\n')
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    shutil.copy(ROOT / "events.toml", tmp_path / "events.toml")
+    built = Project(events=tmp_path / "events.toml", output=tmp_path / "output")
+    built.build()
+    return built
+
+
+@pytest.fixture
+def three_releases(project: Project) -> Project:
+    for edit, stamp in ((move_oral, SECOND), (rename_paper, THIRD), (cancel_poster, FOURTH)):
+        edit(project)
+        project.build(stamp)
+    return project
+
+
+class Page(HTMLParser):
+    """The ids, links and list items of a page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[dict[str, str | None]] = []
+        self.items: list[str] = []
+        self.headings: list[str] = []
+        self._text: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(str(found["id"]))
+        if tag in ("a", "link"):
+            self.links.append({"tag": tag, **found})
+        if tag in ("li", "h2"):
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("li", "h2") and self._text is not None:
+            (self.items if tag == "li" else self.headings).append("".join(self._text))
+            self._text = None
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def descriptions(data: bytes) -> dict[str, str]:
+    calendar = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    return {event.uid: event.description or "" for event in calendar.events}
+
+
+# -- the shipped programme: a first build, no release -----------------------------------
+
+
+def test_committed_output_has_a_changelog_with_no_release_yet() -> None:
+    state = json.loads((ROOT / "output" / "confcal-state.json").read_text())
+    assert state.get("releases", []) == []
+    page = Page((ROOT / "output" / "changes.html").read_text())
+    assert page.headings == []
+    assert (
+        "No changes yet: the programme is as first published on 11 December 2023, 00:00 UTC."
+        in (ROOT / "output" / "changes.html").read_text()
+    )
+    feed = feedparser.parse((ROOT / "output" / "changes.atom").read_bytes())
+    assert not feed.bozo
+    assert feed.entries == []
+    assert feed.feed.updated == "2023-12-11T00:00:00Z"
+
+
+def test_a_first_build_and_a_no_op_build_record_no_release(project: Project) -> None:
+    before = project.files()
+    project.build(SECOND)
+    assert project.files() == before, "a no-op build writes nothing, whatever the stamp"
+    assert (
+        "releases" not in json.loads(project.text("confcal-state.json"))
+        or not json.loads(project.text("confcal-state.json"))["releases"]
+    )
+
+
+# -- three releases ---------------------------------------------------------------------
+
+
+def test_changes_page_lists_three_releases_newest_first(three_releases: Project) -> None:
+    page = Page(three_releases.text("changes.html"))
+    assert page.headings == [
+        "13 December 2023, 00:00 UTC",
+        "12 December 2023, 00:00 UTC",
+        "11 December 2023, 09:00 UTC",
+    ]
+    assert page.items == [
+        "Cancelled: Poster: Scaling Data-Constrained Language Models (was Tue 12 Dec 2023, 17:15–19:15 CST).",
+        f"Renamed: Oral: {NEW_TITLE} (was “{OLD_TITLE}”).",
+        f"Renamed: Poster: {NEW_TITLE} (was “{OLD_TITLE}”).",
+        MOVED_LINE,
+    ]
+
+
+def test_every_change_links_to_its_event_on_the_index(three_releases: Project) -> None:
+    page = Page(three_releases.text("changes.html"))
+    index = Page(three_releases.text("index.html"))
+    targets = [
+        str(link["href"]) for link in page.links if str(link.get("href", "")).startswith("index.html#")
+    ]
+    assert targets == [
+        f"index.html#{CANCELLED}",
+        f"index.html#{RENAMED}.oral",
+        f"index.html#{RENAMED}.poster",
+        f"index.html#{MOVED}",
+    ]
+    assert {target.partition("#")[2] for target in targets} <= index.ids
+
+
+def test_both_pages_link_the_feed_and_each_other(three_releases: Project) -> None:
+    for name in ("index.html", "changes.html"):
+        links = Page(three_releases.text(name)).links
+        assert {
+            "tag": "link",
+            "rel": "alternate",
+            "type": "application/atom+xml",
+            "title": "Programme changes",
+            "href": "changes.atom",
+        } in links
+    index_links = [link["href"] for link in Page(three_releases.text("index.html")).links]
+    assert "changes.html" in index_links
+    assert "index.html" in [link["href"] for link in Page(three_releases.text("changes.html")).links]
+
+
+def test_atom_feed_parses_with_three_entries_and_stable_ids(three_releases: Project) -> None:
+    data = (three_releases.output / "changes.atom").read_bytes()
+    feed = feedparser.parse(data)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert [entry.updated for entry in feed.entries] == [
+        "2023-12-13T00:00:00Z",
+        "2023-12-12T00:00:00Z",
+        "2023-12-11T09:00:00Z",
+    ]
+    assert feed.feed.updated == "2023-12-13T00:00:00Z"
+    ids = [entry.id for entry in feed.entries]
+    assert len(set(ids)) == 3
+    assert all(
+        re.fullmatch(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", i)
+        for i in ids
+    )
+    assert [entry.link for entry in feed.entries] == [
+        "changes.html#release-20231213T000000Z",
+        "changes.html#release-20231212T000000Z",
+        "changes.html#release-20231211T090000Z",
+    ]
+    assert feed.entries[2].title == MOVED_LINE
+    assert feed.entries[1].title == "2 changes to the programme of NeurIPS 2023"
+    assert f'href="index.html#{MOVED}"' in feed.entries[2].content[0].value
+
+    three_releases.build(FOURTH + timedelta(hours=1))
+    assert (three_releases.output / "changes.atom").read_bytes() == data, "a no-op rebuild changes nothing"
+
+
+def test_atom_feed_follows_rfc_4287(three_releases: Project) -> None:
+    """The rules the W3C feed validator applies that feedparser does not: required elements
+    once each, RFC 3339 instants, an author, entries with content or an alternate link, and no
+    relative rel="self"."""
+    root = ET.fromstring((three_releases.output / "changes.atom").read_bytes())
+    assert root.tag == f"{ATOM}feed"
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+    for element in (root, *root.iter(f"{ATOM}entry")):
+        for child in ("id", "title", "updated"):
+            assert len(element.findall(f"{ATOM}{child}")) == 1, child
+        assert stamp.fullmatch(element.findtext(f"{ATOM}updated") or "")
+        alternates = [link for link in element.findall(f"{ATOM}link") if link.get("rel") == "alternate"]
+        assert [link.get("type") for link in alternates] == ["text/html"]
+    assert root.find(f"{ATOM}author/{ATOM}name") is not None
+    assert [link for link in root.findall(f"{ATOM}link") if link.get("rel") == "self"] == []
+    for content in root.iter(f"{ATOM}content"):
+        assert content.get("type") == "xhtml"
+        assert [child.tag for child in content] == ["{http://www.w3.org/1999/xhtml}div"]
+
+
+def test_with_a_base_url_the_feed_has_absolute_links_and_a_self_link(three_releases: Project) -> None:
+    result = three_releases.run("build", "--base-url", "https://example.org/neurips/", stamp=FOURTH)
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((three_releases.output / "changes.atom").read_bytes())
+    assert not feed.bozo
+    links = {link.rel: link.href for link in feed.feed.links}
+    assert links == {
+        "alternate": "https://example.org/neurips/changes.html",
+        "self": "https://example.org/neurips/changes.atom",
+    }
+    assert f'href="https://example.org/neurips/index.html#{MOVED}"' in feed.entries[2].content[0].value
+
+
+def test_the_moved_event_says_so_in_every_file_that_holds_it(project: Project) -> None:
+    move_oral(project)
+    project.build(SECOND)
+    holders = {
+        name: data
+        for name, data in project.files().items()
+        if name.endswith(".ics") and MOVED_UID.encode() in data
+    }
+    assert sorted(holders) == [
+        "all.ics",
+        "outstanding-main-track.ics",
+        "papers/privacy-auditing-one-training-run.ics",
+    ]
+    texts = {descriptions(data)[MOVED_UID] for data in holders.values()}
+    assert len(texts) == 1, "the same text in every file"
+    first_line, _, rest = texts.pop().partition("\n\n")
+    assert first_line == "Moved: was Tue 12 Dec 2023, 15:40–16:40 CST."
+    assert rest.startswith("Outstanding Main Track Papers\nOral 2D Privacy: Tue 12 Dec 2023, 16:10–17:10 CST")
+
+
+def test_notices_stay_with_the_event_until_it_changes_again(three_releases: Project) -> None:
+    feeds = descriptions((three_releases.output / "all.ics").read_bytes())
+    assert feeds[MOVED_UID].startswith("Moved: was Tue 12 Dec 2023, 15:40–16:40 CST.\n\n"), (
+        "a later release does not clear it"
+    )
+    assert feeds[f"neurips-2023.{RENAMED}.oral@confcal"].startswith(f"Renamed: was “{OLD_TITLE}”.\n\n")
+    assert feeds[CANCELLED_UID].startswith("Cancelled on Tue 12 Dec 2023.\n\n")
+    plain = [uid for uid, text in feeds.items() if not re.match(r"(Moved|Renamed|Cancelled)", text)]
+    assert len(plain) == len(feeds) - 4
+
+
+def test_releases_are_kept_in_the_state_file(three_releases: Project) -> None:
+    state = json.loads(three_releases.text("confcal-state.json"))
+    assert [release["stamp"] for release in state["releases"]] == [
+        "2023-12-11T09:00:00Z",
+        "2023-12-12T00:00:00Z",
+        "2023-12-13T00:00:00Z",
+    ]
+    assert state["releases"][0]["changes"] == [
+        {
+            "change": "moved",
+            "id": MOVED,
+            "title": "Privacy Auditing with One (1) Training Run",
+            "old": "Tue 12 Dec 2023, 15:40–16:40 CST",
+            "new": "Tue 12 Dec 2023, 16:10–17:10 CST",
+            "was": "2023-12-12T21:40:00Z/2023-12-12T22:40:00Z",
+            "now": "2023-12-12T22:10:00Z/2023-12-12T23:10:00Z",
+        }
+    ]
+
+
+# -- diff's exit codes ------------------------------------------------------------------
+
+
+def test_diff_exit_codes(project: Project) -> None:
+    assert project.run("diff").exit_code == 0
+    move_oral(project)
+    assert project.run("diff", stamp=SECOND).exit_code == 1
+    project.events.write_text("[conference\n")
+    result = project.run("diff")
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: 1 problem in the events file:\n")
+    assert project.run("diff", "--format", "yaml").exit_code == 2
+
+
+# -- the rules, on their own --------------------------------------------------------------
+
+
+def moved(event_id: str, hour: int) -> Change:
+    return Change(
+        "moved",
+        event_id,
+        "T",
+        was=(datetime(2023, 12, 12, 15, tzinfo=UTC), datetime(2023, 12, 12, 16, tzinfo=UTC)),
+        now=(datetime(2023, 12, 12, hour, tzinfo=UTC), datetime(2023, 12, 12, hour + 1, tzinfo=UTC)),
+    )
+
+
+def test_record_merges_a_second_build_with_the_same_stamp() -> None:
+    first = record((), [moved("a.oral", 16)], stamp=SECOND, first_build=False)
+    assert record(first, [], stamp=THIRD, first_build=False) == first
+    assert record((), [moved("a.oral", 16)], stamp=SECOND, first_build=True) == ()
+    again = record(
+        first, [Change("updated", "b.oral", "U"), moved("a.oral", 16)], stamp=SECOND, first_build=False
+    )
+    assert again == (Release(SECOND, (moved("a.oral", 16), Change("updated", "b.oral", "U"))),)
+    later = record(again, [Change("cancelled", "a.oral", "T")], stamp=THIRD, first_build=False)
+    assert [release.stamp for release in later] == [SECOND, THIRD]
+
+
+def test_restoring_or_re_adding_an_event_clears_its_notice() -> None:
+    cancelled = Release(SECOND, (Change("cancelled", "a.oral", "T"), Change("cancelled", "b.oral", "T")))
+    assert notices([cancelled], "UTC") == {
+        "a.oral": "Cancelled on Mon 11 Dec 2023.",
+        "b.oral": "Cancelled on Mon 11 Dec 2023.",
+    }
+    later = Release(THIRD, (Change("restored", "a.oral", "T"), Change("updated", "b.oral", "T")))
+    assert notices([cancelled, later], "UTC") == {"b.oral": "Cancelled on Mon 11 Dec 2023."}
