@@ -26,14 +26,19 @@ class Reply:
 
 
 @contextmanager
-def gunicorn(output: Path, *, workers: int = 2) -> Iterator[str]:
-    """Start gunicorn on 127.0.0.1 (port 0: the kernel picks one), yield its URL, stop it."""
+def gunicorn(output: Path, *, workers: int = 2, threads: int = 1) -> Iterator[str]:
+    """Start gunicorn on 127.0.0.1 (port 0: the kernel picks one), yield its URL, stop it.
+
+    ``threads`` above 1 selects gunicorn's threaded workers: a browser's idle pre-opened
+    connections would otherwise hold a sync worker (in production a proxy buffers them).
+    """
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "--bind=127.0.0.1:0",
         f"--workers={workers}",
+        f"--threads={threads}",
         "--no-control-socket",
         "--backlog=2048",
         "confcal.web:app",

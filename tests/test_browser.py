@@ -1,33 +1,37 @@
-"""The page in a real browser: headless Debian Chromium, driven over WebDriver, against `confcal serve`.
+"""The page in a real browser: headless Debian Chromium driven by selenium, against the service.
 
-Runs in CI (CI=true) and fails there when Chromium or chromedriver is missing; elsewhere it skips
-without them. The client below is the few W3C WebDriver calls the test needs, over urllib.
-Screenshots go to the test's tmp folder; with CONFCAL_SCREENSHOT=docs/screenshot.png the desktop
-one is also saved there (the README picture).
+The award programme is built with a public address and served by ``confcal.web:app`` under
+gunicorn (tests/gunicorn.py). Runs in CI (CI=true) and fails there when Chromium or
+chromedriver is missing; elsewhere it skips without them. Screenshots go to the test's tmp
+folder; with CONFCAL_SCREENSHOT=docs/screenshot.png the desktop one is also saved there (the
+README picture).
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import os
+import re
 import shutil
-import socket
-import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from ical.calendar_stream import IcsCalendarStream
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.wait import WebDriverWait
 
+from confcal.cli import cli
 from confcal.feeds import feeds
 from confcal.load import load
-from tests.test_serve import Serve
+from confcal.picks import pick_key
+from tests.gunicorn import gunicorn, request
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
@@ -36,13 +40,14 @@ CHROME_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
     "--hide-scrollbars",
 ]
+PICKED = ("climsim.oral", "word2vec.talk", "decodingtrust.poster")
 FETCH = """
 const [href, done] = arguments;
 fetch(href).then(async (response) => done({
@@ -67,151 +72,251 @@ def find_browser() -> tuple[str, str]:
     pytest.skip(message)
 
 
-class WebDriver:
-    """A chromedriver process and one browser session."""
-
-    def __init__(self, *, chromium: str, driver: str, profile: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.endpoint = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [driver, f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 30
-        while not self.ready():
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.process.kill()
-                raise AssertionError("chromedriver did not start")
-            time.sleep(0.1)
-        options = {"binary": chromium, "args": [*CHROME_ARGS, f"--user-data-dir={profile}"]}
-        capabilities = {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}
-        self.session = self.call("POST", "/session", {"capabilities": capabilities})["sessionId"]
-
-    def ready(self) -> bool:
-        try:
-            return bool(self.call("GET", "/status")["ready"])
-        except (urllib.error.URLError, ConnectionError):
-            return False
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.endpoint + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return json.load(response)["value"]
-        except urllib.error.HTTPError as error:
-            raise AssertionError(f"WebDriver {method} {path}: {error.read().decode()}") from None
-
-    def command(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        return self.call(method, f"/session/{self.session}{path}", body)
-
-    def open(self, url: str) -> None:
-        self.command("POST", "/url", {"url": url})
-
-    def run(self, script: str, *args: Any) -> Any:
-        return self.command("POST", "/execute/sync", {"script": script, "args": list(args)})
-
-    def run_async(self, script: str, *args: Any) -> Any:
-        return self.command("POST", "/execute/async", {"script": script, "args": list(args)})
-
-    def resize(self, width: int, height: int) -> None:
-        self.command("POST", "/window/rect", {"width": width, "height": height})
-
-    def screenshot(self, target: Path) -> None:
-        target.write_bytes(base64.b64decode(self.command("GET", "/screenshot")))
-
-    def quit(self) -> None:
-        try:
-            self.call("DELETE", f"/session/{self.session}")
-        finally:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+Browser = Callable[..., webdriver.Chrome]
 
 
 @pytest.fixture
-def browser() -> Iterator[WebDriver]:
+def browser() -> Iterator[Browser]:
+    """Starts Chromium sessions (``javascript=False`` for one with scripts off); quits them all."""
     chromium, driver = find_browser()
-    with tempfile.TemporaryDirectory(prefix="confcal-chromium-") as profile:
-        session = WebDriver(chromium=chromium, driver=driver, profile=Path(profile))
+    sessions: list[webdriver.Chrome] = []
+    with tempfile.TemporaryDirectory(prefix="confcal-chromium-") as profiles:
+
+        def start(*, width: int = 1100, height: int = 1400, javascript: bool = True) -> webdriver.Chrome:
+            options = webdriver.ChromeOptions()
+            options.binary_location = chromium
+            for argument in CHROME_ARGS:
+                options.add_argument(argument)
+            options.add_argument(f"--user-data-dir={profiles}/{len(sessions)}")
+            if not javascript:
+                options.add_experimental_option(
+                    "prefs", {"profile.managed_default_content_settings.javascript": 2}
+                )
+            session = webdriver.Chrome(options=options, service=Service(driver))
+            sessions.append(session)
+            session.set_window_size(width, height)
+            return session
+
         try:
-            yield session
+            yield start
         finally:
-            session.quit()
+            for session in sessions:
+                session.quit()
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Serve]:
-    """`confcal serve` on the shipped programme, published at an example public address."""
-    events = tmp_path / "events.toml"
-    text = EVENTS.read_text(encoding="utf-8")
-    events.write_text(text.replace("\n[publish]\n", f'\n[publish]\nbase_url = "{BASE_URL}"\n', 1), "utf-8")
-    process = Serve(events, tmp_path / "output")
-    try:
-        yield process
-    finally:
-        process.stop()
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The award programme built with a public address, served by confcal.web:app under gunicorn."""
+    output = tmp_path_factory.mktemp("browser") / "output"
+    result = CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(output), "--base-url", BASE_URL])
+    assert result.exit_code == 0, result.output
+    with gunicorn(output, workers=1, threads=8) as url:
+        yield url, output
 
 
-def test_page_in_chromium_downloads_every_feed_and_paper(
-    browser: WebDriver, served: Serve, tmp_path: Path
-) -> None:
-    programme = load(EVENTS)
-    expected = {feed.filename: feed for feed in feeds(programme)}
-    browser.resize(1100, 1400)
-    browser.open(served.url)
-    title = browser.run("return document.title")
-    assert title == f"{programme.conference.name}: programme and calendar feeds"
-    assert browser.run("return performance.getEntriesByType('resource').map((e) => e.name)") == []
+def vevents(data: bytes) -> dict[str, bytes]:
+    blocks = re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data, flags=re.DOTALL)
+    return {block.split(b"\r\nUID:", 1)[1].split(b"\r\n", 1)[0].decode(): block for block in blocks}
 
-    downloads = browser.run(
-        "return [...document.querySelectorAll('a')]"
-        ".filter((a) => a.textContent.startsWith('Download'))"
-        ".map((a) => [a.getAttribute('href'), a.href])"
+
+def uid(event_id: str) -> str:
+    return f"neurips-2023.{event_id}@confcal"
+
+
+def wait(driver: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any]) -> Any:
+    return WebDriverWait(driver, 10).until(condition)
+
+
+def open_page(driver: webdriver.Chrome, url: str) -> None:
+    driver.get(url)
+    wait(driver, lambda d: d.execute_script("return document.documentElement.dataset.ready") == "true")
+
+
+def visible_events(driver: webdriver.Chrome) -> list[str]:
+    """The events on screen (laid out), by UID: the programme's own or the search results' copies."""
+    return list(
+        driver.execute_script(
+            "return [...document.querySelectorAll('li.event')]"
+            ".filter(e => e.getClientRects().length).map(e => e.dataset.uid)"
+        )
     )
-    assert sorted(href for href, _ in downloads) == sorted(expected)
-    paper_links = browser.run(
+
+
+def star(driver: webdriver.Chrome, event_id: str) -> WebElement:
+    """The star of an event on screen: in the programme, or its copy among search results."""
+    buttons = driver.find_elements(By.CSS_SELECTOR, f'li.event[data-uid="{uid(event_id)}"] button.star')
+    button = next(b for b in buttons if b.is_displayed())
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    return button
+
+
+def picks_panel(driver: webdriver.Chrome) -> list[str]:
+    return [item.text for item in driver.find_elements(By.CSS_SELECTOR, "#picks-list > li")]
+
+
+def pressed(driver: webdriver.Chrome) -> list[str]:
+    return list(
+        driver.execute_script(
+            "return [...document.querySelectorAll('button.star[aria-pressed=\"true\"]')]"
+            ".map(b => b.closest('li.event').id)"
+        )
+    )
+
+
+def test_search_pick_download_subscribe_reload(
+    browser: Browser, site: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, output = site
+    published = vevents((output / "all.ics").read_bytes())
+    driver = browser()
+    open_page(driver, url + "/")
+    assert driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)") == []
+    assert len(visible_events(driver)) == len(published)
+
+    search = driver.find_element(By.ID, "q")
+    search.send_keys("ClimSim")
+    wait(driver, lambda d: len(visible_events(d)) == 2)
+    assert visible_events(driver) == [uid("climsim.oral"), uid("climsim.poster")]
+    star(driver, "climsim.poster").click()  # a star on a search result picks the event
+    wait(driver, lambda d: len(picks_panel(d)) == 1)
+    star(driver, "climsim.poster").click()
+    wait(driver, lambda d: len(picks_panel(d)) == 0)
+    assert driver.find_element(By.ID, "f-status").text == "2 of 13 events match"
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys(Keys.BACKSPACE)
+    wait(driver, lambda d: len(visible_events(d)) == len(published))
+
+    star(driver, "climsim.oral").click()
+    star(driver, "word2vec.talk").send_keys(Keys.SPACE)  # keyboard users toggle with Space or Enter
+    star(driver, "decodingtrust.poster").send_keys(Keys.ENTER)
+    wait(driver, lambda d: len(picks_panel(d)) == 3)
+    assert sorted(pressed(driver)) == sorted(PICKED)
+    assert [text.split(" · ")[0] for text in picks_panel(driver)] == [
+        "DecodingTrust: A Comprehensive Assessment of Trustworthiness in GPT Models",
+        "Distributed Representations of Words and Phrases and their Compositionality",
+        "ClimSim: A large multi-scale dataset for hybrid physics-ML climate emulation",
+    ]
+
+    download = driver.find_element(By.ID, "picks-download")
+    wait(driver, lambda d: (download.get_attribute("href") or "").startswith("blob:"))
+    assert download.get_attribute("download") == "neurips-2023-my-picks.ics"
+    reply = driver.execute_async_script(FETCH, download.get_attribute("href"))
+    assert "error" not in reply, reply
+    calendar = reply["text"].encode("utf-8")
+    assert vevents(calendar) == {uid(e): published[uid(e)] for e in PICKED}, "the published bytes"
+    assert b"\r\nX-WR-CALNAME:NeurIPS 2023: my picks\r\n" in calendar
+    assert {event.uid for event in IcsCalendarStream.calendar_from_ics(reply["text"]).events} == {
+        uid(e) for e in PICKED
+    }
+
+    feed = driver.find_element(By.ID, "picks-url").get_attribute("value") or ""
+    assert feed.startswith(f"{BASE_URL}picks/")
+    assert len(feed) < 2000
+    webcal = driver.find_element(By.ID, "picks-webcal").get_attribute("href")
+    assert webcal == "webcal://" + feed.removeprefix("https://")
+    served = request(url, "/" + feed.removeprefix(BASE_URL))
+    assert served.status == 200
+    assert served.body == calendar, "the service sends the same calendar as the page builds"
+
+    driver.execute_script("document.getElementById('picks').scrollIntoView({block: 'start'})")
+    driver.save_screenshot(str(tmp_path / "picks.png"))
+    if target := os.environ.get("CONFCAL_SCREENSHOT"):
+        driver.save_screenshot(target)
+    driver.refresh()
+    wait(driver, lambda d: d.execute_script("return document.documentElement.dataset.ready") == "true")
+    assert sorted(pressed(driver)) == sorted(PICKED)
+    assert len(picks_panel(driver)) == 3
+    assert "#picks=" in driver.current_url
+    open_page(driver, url + "/")  # no fragment: the picks come from localStorage
+    assert sorted(pressed(driver)) == sorted(PICKED)
+    assert len(picks_panel(driver)) == 3
+
+
+def test_a_shared_link_opens_its_picks(browser: Browser, site: tuple[str, Path]) -> None:
+    url, _ = site
+    driver = browser()
+    open_page(driver, f"{url}/#picks={pick_key('word2vec.talk')}-{pick_key('climsim.poster')}")
+    assert sorted(pressed(driver)) == ["climsim.poster", "word2vec.talk"]
+    assert len(picks_panel(driver)) == 2
+
+
+def test_the_viewer_zone_switch(browser: Browser, site: tuple[str, Path]) -> None:
+    url, _ = site
+    driver = browser()
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    open_page(driver, url + "/")
+    when = driver.find_element(By.CSS_SELECTOR, 'li.event[id="climsim.oral"] time')
+    assert when.text == "15:30–16:30 CST"
+    assert "Asia/Tokyo" in driver.find_element(By.CSS_SELECTOR, 'label[for="zone-viewer"]').text
+    driver.find_element(By.ID, "zone-viewer").click()
+    assert when.text == "Thu, Dec 14, 06:30–07:30 GMT+9"
+    driver.find_element(By.ID, "zone-conference").click()
+    assert when.text == "15:30–16:30 CST"
+
+
+def test_without_javascript_the_whole_programme_reads(browser: Browser, site: tuple[str, Path]) -> None:
+    url, output = site
+    programme = load(EVENTS)
+    driver = browser(javascript=False)
+    driver.get(url + "/")
+    events = driver.find_elements(By.CSS_SELECTOR, "li.event")
+    assert len(events) == len(programme.events)
+    assert all(event.is_displayed() for event in events)
+    assert not any(button.is_displayed() for button in driver.find_elements(By.CSS_SELECTOR, "button.star"))
+    assert not driver.find_element(By.ID, "filters").is_displayed()
+    text = driver.find_element(By.TAG_NAME, "body").text
+    for paper in programme.papers:
+        assert paper.title in text
+    assert "Picking events needs JavaScript" in text
+    downloads = [a.get_attribute("href") for a in driver.find_elements(By.PARTIAL_LINK_TEXT, "Download ")]
+    expected = [f"{url}/{feed.filename}" for feed in feeds(programme)]
+    assert sorted(d for d in downloads if d) == sorted(expected)
+    for link in expected:
+        reply = request(url, link.removeprefix(url))
+        assert reply.status == 200
+        assert reply.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert output.is_dir()
+
+
+def test_page_in_chromium_downloads_every_paper(
+    browser: Browser, site: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _ = site
+    programme = load(EVENTS)
+    driver = browser()
+    open_page(driver, url + "/")
+    assert driver.title == f"{programme.conference.name}: programme and calendar feeds"
+    paper_links = driver.execute_script(
         "return [...new Set([...document.querySelectorAll('a')]"
         ".filter((a) => a.textContent.startsWith('Add this paper')).map((a) => a.href))]"
     )
     assert len(paper_links) == len(programme.papers)
-
-    for href, absolute in [*downloads, *((None, link) for link in paper_links)]:
-        assert absolute.startswith(served.url), absolute
-        reply = browser.run_async(FETCH, absolute)
-        assert "error" not in reply, reply
-        assert reply["status"] == 200, absolute
+    for link in paper_links:
+        reply = driver.execute_async_script(FETCH, link)
+        assert reply["status"] == 200, link
         assert reply["contentType"] == "text/calendar; charset=utf-8"
         calendar = IcsCalendarStream.calendar_from_ics(reply["text"])
-        if href is not None:
-            assert len(calendar.events) == len(expected[href].events), href
-        else:
-            paper_id = absolute.rsplit("/", 1)[1].removesuffix(".ics")
-            assert len(calendar.events) == len(programme.events_of(paper_id)), absolute
-
-    browser.screenshot(tmp_path / "index-desktop.png")
-    if target := os.environ.get("CONFCAL_SCREENSHOT"):
-        browser.screenshot(Path(target))
+        paper_id = link.rsplit("/", 1)[1].removesuffix(".ics")
+        assert len(calendar.events) == len(programme.events_of(paper_id)), link
+    driver.save_screenshot(str(tmp_path / "index-desktop.png"))
     assert (tmp_path / "index-desktop.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_page_fits_a_phone_screen(browser: WebDriver, served: Serve, tmp_path: Path) -> None:
-    browser.resize(390, 844)
-    browser.open(served.url)
-    inner = browser.run("return window.innerWidth")
+def test_page_fits_a_phone_screen(browser: Browser, site: tuple[str, Path], tmp_path: Path) -> None:
+    url, _ = site
+    driver = browser(width=390, height=844)
+    open_page(driver, url + "/")
+    inner = driver.execute_script("return window.innerWidth")
     assert inner <= 420, "the window really is phone-sized"
-    assert browser.run("return document.documentElement.scrollWidth") <= inner, "no sideways scrolling"
-    too_wide = browser.run(
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= inner, (
+        "no sideways scrolling"
+    )
+    too_wide = driver.execute_script(
         "return [...document.querySelectorAll('body *')]"
         ".filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)"
         ".map((e) => e.tagName + ' ' + e.textContent.slice(0, 40))"
     )
     assert too_wide == []
-    browser.screenshot(tmp_path / "index-phone.png")
+    driver.save_screenshot(str(tmp_path / "index-phone.png"))
     if target := os.environ.get("CONFCAL_SCREENSHOT_PHONE"):
-        browser.screenshot(Path(target))
+        driver.save_screenshot(target)

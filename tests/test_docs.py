@@ -29,6 +29,11 @@ def test_every_events_toml_key_is_documented() -> None:
         "slot": "`[papers.oral]`",
         "links": "`[[papers.links]]`",
         "feeds": "`[[feeds]]`",
+        "items": "`[[items]]`",
+        "kinds": "`[kinds]`",
+        "venues": "`[[venues]]`",
+        "sessions": "`[[sessions]]`",
+        "speakers": "`speakers` tables",
     }
     for schema, heading in sections.items():
         assert documented_keys(heading) == set(SCHEMA[schema]), schema

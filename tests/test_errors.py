@@ -30,7 +30,10 @@ def feed(body: str, base: bytes | None = None) -> bytes:
     return (SHIPPED.encode() if base is None else base) + f"\n[[feeds]]\n{body}\n".encode()
 
 
-TOP_TABLES = "(expected tables here: [conference], [publish], [[categories]], [[papers]], [[feeds]])"
+TOP_TABLES = (
+    "(expected tables here: [conference], [publish], [kinds], [[categories]], [[venues]], [[sessions]], "
+    "[[papers]], [[items]], [[feeds]])"
+)
 PAPER_TABLES = "(expected tables here: [papers.oral], [papers.poster], [papers.talk], [[papers.links]])"
 
 CASES: list[tuple[str, bytes, Expected]] = [
@@ -54,7 +57,8 @@ CASES: list[tuple[str, bytes, Expected]] = [
             (
                 ("tittle", 0),
                 "papers[0].tittle: unknown key 'tittle'; did you mean 'title'? (expected one of: "
-                "id, category, subcategory, title, authors, abstract, note, url, links, oral, poster, talk)",
+                "id, category, subcategory, title, authors, abstract, note, url, links, speakers, "
+                "oral, poster, talk)",
             ),
         ],
     ),
@@ -173,7 +177,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "duplicate paper id",
         edit('id = "decodingtrust"', 'id = "climsim"'),
-        [(('id = "climsim"', 1), "papers[5].id: duplicate paper id 'climsim' (first at papers[4])")],
+        [(('id = "climsim"', 1), "papers[5].id: duplicate item id 'climsim' (first at papers[4])")],
     ),
     (
         "unsafe id",
@@ -204,7 +208,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "no papers at all",
         re.sub(r"# --- Outstanding Main Track Papers.*", "", SHIPPED, flags=re.S).encode(),
-        [(None, "missing key 'papers'")],
+        [(None, "missing key 'papers': expected [[papers]] or [[items]] tables")],
     ),
     (
         "paper without any session",
@@ -223,7 +227,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
             (
                 ("kinds = ", 0),
                 "feeds[0].kinds: unknown key 'kinds'; did you mean 'kind'? "
-                "(expected one of: id, name, category, kind, paper, day, session)",
+                "(expected one of: id, name, category, kind, paper, day, session, events)",
             ),
         ],
     ),
@@ -298,7 +302,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("[venue]", 0),
-                f"venue: unknown table [venue] {TOP_TABLES}",
+                f"venue: unknown table [venue]; did you mean [[venues]]? {TOP_TABLES}",
             )
         ],
     ),
@@ -318,18 +322,18 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("venue.name", 0),
-                f"venue: unknown table [venue] {TOP_TABLES}",
+                f"venue: unknown table [venue]; did you mean [[venues]]? {TOP_TABLES}",
             )
         ],
     ),
     (
-        "a talk written as an array of tables",
-        edit("[papers.talk]", "[[papers.talk]]"),
+        "a slot written as a value",
+        edit('title = "Privacy Auditing', 'talk = "15:05"\ntitle = "Privacy Auditing'),
         [
             (
-                ("[[papers.talk]]", 0),
-                "papers[6].talk: expected a table, found an array of 1 table; [[papers.talk]] starts an "
-                "array of tables: write the header [papers.talk], once",
+                ('talk = "15:05"', 0),
+                "papers[0].talk: expected a table [papers.talk] or tables [[papers.talk]], "
+                "found a string ('15:05')",
             )
         ],
     ),
@@ -339,7 +343,9 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("[papers.keynote]", 0),
-                f"papers[0].keynote: unknown table [papers.keynote] {PAPER_TABLES}",
+                "papers[0].keynote: unknown table [papers.keynote]: 'keynote' is not a kind (kinds: oral, "
+                'poster, talk); declare it in the [kinds] table, e.g. keynote = {{ label = "Keynote", '
+                'plural = "Keynotes" }}',
             )
         ],
     ),
@@ -349,7 +355,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("[papers.orals]", 0),
-                f"papers[0].orals: unknown table [papers.orals]; did you mean [papers.oral]? {PAPER_TABLES}",
+                "papers[0].orals: unknown table [papers.orals]; did you mean [papers.oral]?",
             )
         ],
     ),

@@ -74,7 +74,7 @@ class Page(HTMLParser):
         classes = attributes.get("class", "").split()
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
             self._heading = []
-        elif tag == "a":
+        elif tag == "a" and "href" in attributes:
             self._link = Link(href=attributes.get("href", ""), text="")
         elif tag == "article" and "feed" in classes:
             self._feed = FeedBlock()
@@ -189,8 +189,16 @@ def classify(href: str) -> str:
 
 def test_every_relative_link_resolves_to_a_built_file(published: Path) -> None:
     page = page_of(published)
-    relative = [link.href for link in page.links if not urllib.parse.urlsplit(link.href).scheme]
+    relative = [
+        link.href
+        for link in page.links
+        if not urllib.parse.urlsplit(link.href).scheme and not link.href.startswith("#")
+    ]
     assert relative, "the page has download links"
+    ids = {attributes["id"] for _, attributes in page.tags if "id" in attributes}
+    fragments = [link.href for link in page.links if link.href.startswith("#")]
+    assert "#picks" in fragments
+    assert {fragment.removeprefix("#") for fragment in fragments} <= ids, "in-page links reach their targets"
     for href in relative:
         target = (published / urllib.parse.unquote(href)).resolve()
         assert target.is_relative_to(published.resolve()), href
@@ -257,10 +265,12 @@ def test_each_programme_entry_shows_its_paper_and_links_its_calendar_file(publis
 def test_page_is_self_contained_and_structured(published: Path) -> None:
     html = (published / INDEX).read_text(encoding="utf-8")
     page = Page(html)
-    assert ("html", {"lang": "en"}) in page.tags
+    assert ("html", {"lang": "en", "class": "nojs"}) in page.tags
     assert any(tag == "meta" and attrs.get("name") == "viewport" for tag, attrs in page.tags)
+    scripts = [attrs for tag, attrs in page.tags if tag == "script"]
+    assert scripts == [{}, {"type": "application/json", "id": "picks-data"}, {}], "inline scripts only"
     for tag, attrs in page.tags:
-        assert tag not in {"script", "img", "iframe", "object"}, tag
+        assert tag not in {"img", "iframe", "object"}, tag
         if tag == "link":
             assert attrs in (
                 {"rel": "icon", "href": "data:,"},
@@ -313,7 +323,7 @@ def test_text_from_the_events_file_is_escaped(tmp_path: Path) -> None:
     first = dataclasses.replace(programme.papers[0], title=hostile)
     programme = dataclasses.replace(programme, papers=(first, *programme.papers[1:]))
     page = Page(plan(programme)[INDEX].decode())
-    assert all(tag != "script" for tag, _ in page.tags)
+    assert [tag for tag, _ in page.tags].count("script") == 3, "the page's own scripts only"
     assert hostile in "".join(page.text)
 
 

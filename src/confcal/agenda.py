@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 
 from confcal import zones
-from confcal.model import KIND_LABELS, Event, Programme, event_sort_key
+from confcal.model import Event, Programme, event_sort_key
 
 Style = Callable[[str, str], str]
 
@@ -25,6 +25,14 @@ def _local(moment: datetime, zone: tzinfo | None) -> datetime:
     return moment.astimezone(zone)
 
 
+def _place(programme: Programme, event: Event) -> str:
+    """The room or board; an off-site venue's name after it (or alone)."""
+    if event.venue:
+        venue = programme.venue(event.venue).name
+        return f"{event.place}, {venue}" if event.place else venue
+    return event.place or "–"
+
+
 def agenda(
     programme: Programme, events: Iterable[Event], *, zone: tzinfo | None, style: Style = plain
 ) -> str:
@@ -33,9 +41,9 @@ def agenda(
     rows = [
         (
             zones.span(event.start, event.end, zone, dates=False),
-            KIND_LABELS[event.kind],
+            programme.kind(event.kind).label,
             programme.paper(event.paper).title,
-            event.place or "–",
+            _place(programme, event),
         )
         for event in ordered
     ]

@@ -15,8 +15,8 @@ from confcal.load import load
 from confcal.model import Programme
 from confcal.render import render_events, render_feeds
 from confcal.revisions import Revised, revise_published
-from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.schedule import render_schedules
+from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.state import STATE_FILE, StateFile, dump_state, read_state
 from confcal.write import WriteError, WriteReport, make_folder, write_files
 

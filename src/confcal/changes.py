@@ -8,6 +8,7 @@ event on index.html. Pure and deterministic: every date comes from the releases.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from html import escape
 
 from confcal import zones
-from confcal.model import KIND_LABELS, KINDS, Programme
+from confcal.model import Programme
 from confcal.releases import NO_PLACE, Change, Release, Span
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, page_head
 
@@ -44,12 +45,12 @@ class Line:
 def lines(programme: Programme, release: Release) -> list[Line]:
     zone = zones.zone(programme.conference.timezone)
     on_page = {event.id for event in programme.events}
-    return [_line(change, zone, on_page) for change in release.changes]
+    return [_line(programme, change, zone, on_page) for change in release.changes]
 
 
-def _line(change: Change, zone: tzinfo, on_page: set[str]) -> Line:
-    kind = change.id.rpartition(".")[2]
-    label = f"{KIND_LABELS[next(k for k in KINDS if k == kind)]}: {change.title}"
+def _line(programme: Programme, change: Change, zone: tzinfo, on_page: set[str]) -> Line:
+    kind = re.sub(r"-[0-9]+$", "", change.id.rpartition(".")[2])  # 'tutorial.talk-2' is a talk
+    label = f"{programme.kind_label(kind)}: {change.title}"
     target = f"{INDEX}#{change.id}" if change.id in on_page else ""
     was, now = _span(change.was, zone), _span(change.now, zone)
     match change.kind:

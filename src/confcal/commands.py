@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from confcal.errors import EventsFileError
-from confcal.model import Kind
 from confcal.options import ALARM, EVENTS, TZ, filter_options, source_date_epoch
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ def _filters(
 
     return Filters(
         categories=categories,
-        kinds=cast("tuple[Kind, ...]", kinds),  # click.Choice(KINDS) admits nothing else
+        kinds=kinds,
         papers=papers,
         days=tuple(day.date() for day in days),
         sessions=sessions,

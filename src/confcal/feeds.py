@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from confcal.model import Event, Programme
+from confcal.model import DeclaredFeed, Event, Programme, event_sort_key
 
 OVERALL_FEED_ID = "all"
 PAPERS_FOLDER = "papers"
+ITEMS_FOLDER = "items"
+"""Calendars of items that are not papers (a keynote, a social): ``items/<item-id>.ics``."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
                 f"{spec.name} at {conference.full_name}, {dates}, {where}. "
                 f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
             ),
-            events=tuple(e for e in programme.events if spec.filters.matches(programme, e)),
+            events=_selected(programme, spec),
         )
         for spec in programme.declared_feeds
     )
@@ -66,18 +68,32 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
 
 
 def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
-    """One small calendar per paper (``papers/<paper-id>.ics``) with all of that paper's events."""
+    """One small calendar per item with all of its events: ``papers/<paper-id>.ics`` for papers,
+    ``items/<item-id>.ics`` for the others."""
     conference = programme.conference
     return tuple(
         Feed(
             id=paper.id,
             name=f"{conference.name}: {paper.title}",
             description=(
-                f"{paper.title} ({programme.category(paper.category).name}) at {conference.full_name}. "
+                f"{paper.title}{f' ({category})' if (category := programme.category_name(paper)) else ''} "
+                f"at {conference.full_name}. "
                 f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
             ),
             events=programme.events_of(paper.id),
-            folder=PAPERS_FOLDER,
+            folder=PAPERS_FOLDER if paper.is_paper else ITEMS_FOLDER,
         )
         for paper in programme.papers
     )
+
+
+def _selected(programme: Programme, spec: DeclaredFeed) -> tuple[Event, ...]:
+    """The events a declared feed holds: its filters' matches, with each declared session's
+    items replaced by the session's one event when the feed is of sessions."""
+    events = [e for e in programme.events if spec.filters.matches(programme, e)]
+    if not spec.sessions:
+        return tuple(events)
+    sessions = {e.session_id: e for e in programme.session_events}
+    chosen = {e.session_id for e in events if e.session_id in sessions}
+    kept = [e for e in events if e.session_id not in sessions]
+    return tuple(sorted((*kept, *(sessions[s] for s in chosen)), key=event_sort_key))

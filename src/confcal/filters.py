@@ -7,7 +7,7 @@ A day is a date in the conference's time zone.
 from __future__ import annotations
 
 from confcal.feeds import Feed
-from confcal.model import KIND_LABELS, Event, Filters, Programme
+from confcal.model import Event, Filters, Programme
 
 __all__ = [
     "Filters",
@@ -35,6 +35,10 @@ def check_ids(programme: Programme, filters: Filters) -> None:
     unknown = [p for p in filters.papers if p not in known_papers]
     if unknown:
         messages.append(f"unknown paper {_listing(unknown)} (known: {_listing(known_papers)})")
+    known_kinds = [k.id for k in programme.kinds]
+    unknown = [k for k in filters.kinds if k not in known_kinds]
+    if unknown:
+        messages.append(f"unknown kind {_listing(unknown)} (known: {_listing(known_kinds)})")
     known_sessions = list(dict.fromkeys(e.session for e in programme.events))
     unknown = [s for s in filters.sessions if s not in known_sessions]
     if unknown:
@@ -86,7 +90,7 @@ def selection_name(programme: Programme, filters: Filters) -> str:
     if filters.sessions:
         parts.append(" or ".join(filters.sessions))
     if filters.kinds:
-        parts.append(" and ".join(f"{KIND_LABELS[k]}s" for k in filters.kinds))
+        parts.append(" and ".join(programme.kind(k).plural for k in filters.kinds))
     if filters.days:
         parts.append(", ".join(f"{day:%a %-d %b}" for day in sorted(filters.days)))
     name = programme.conference.name

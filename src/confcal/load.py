@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import tomli
 
@@ -19,6 +20,8 @@ from confcal.model import (
     DEFAULT_FEED_MAX_BYTES,
     DEFAULT_FEED_MAX_EVENTS,
     KINDS,
+    PREDECLARED_KINDS,
+    SESSION_KIND,
     STATUSES,
     Abstracts,
     Category,
@@ -27,30 +30,58 @@ from confcal.model import (
     Event,
     Filters,
     Kind,
+    KindDef,
     Link,
     Paper,
+    Person,
     Programme,
+    Session,
     Status,
+    Venue,
     event_sort_key,
 )
 
 RESERVED_CATEGORY_IDS = frozenset({"all"})
 # Filters of a [[feeds]] table: the same as `confcal export`'s options.
 FEED_FILTERS = ("category", "kind", "paper", "day", "session")
+# A declared kind's id: letters and single hyphens (no digits: a slot's number follows it in
+# event ids, "tutorial-x.talk-2"), not one of the item keys it sits beside.
+KIND_PATTERN = re.compile(r"[a-z]+(?:-[a-z]+)*")
 DEFAULT_REFRESH_INTERVAL = timedelta(hours=12)
 YEARS = (1900, 2999)  # years 1 and 9999 break date arithmetic; calendar clients expect modern dates
 _DURATION = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 # Keys that hold tables, by the brackets of their headers: [x] one table, [[x]] an array of them.
 TABLE_KEYS: dict[str, dict[str, str]] = {
-    "": {"conference": "[]", "publish": "[]", "categories": "[[]]", "papers": "[[]]", "feeds": "[[]]"},
+    "": {
+        "conference": "[]",
+        "publish": "[]",
+        "kinds": "[]",
+        "categories": "[[]]",
+        "venues": "[[]]",
+        "sessions": "[[]]",
+        "papers": "[[]]",
+        "items": "[[]]",
+        "feeds": "[[]]",
+    },
     "papers": {**dict.fromkeys(KINDS, "[]"), "links": "[[]]"},
+    "items": {**dict.fromkeys(KINDS, "[]"), "links": "[[]]"},
 }
 
 # Keys of every table: name -> required. Documented in README ("events.toml reference");
 # tests/test_docs.py keeps the two in step.
 SCHEMA: dict[str, dict[str, bool]] = {
-    "": {"conference": True, "publish": True, "categories": True, "papers": True, "feeds": False},
+    "": {
+        "conference": True,
+        "publish": True,
+        "kinds": False,
+        "categories": False,
+        "venues": False,
+        "papers": False,
+        "items": False,
+        "sessions": False,
+        "feeds": False,
+    },
     "conference": {
         "id": True,
         "name": True,
@@ -83,19 +114,52 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "note": False,
         "url": False,
         "links": False,
+        "speakers": False,
         **dict.fromkeys(KINDS, False),
     },
+    "items": {
+        "id": True,
+        "title": True,
+        "category": False,
+        "subcategory": False,
+        "authors": False,
+        "speakers": False,
+        "abstract": False,
+        "note": False,
+        "url": False,
+        "links": False,
+        **dict.fromkeys(KINDS, False),
+    },
+    "kinds": {"label": True, "plural": False},
+    "venues": {"id": True, "name": True, "address": False},
+    "speakers": {"name": True, "affiliation": False},
     "links": {"label": True, "url": True},
-    "feeds": {"id": True, "name": True, **dict.fromkeys(FEED_FILTERS, False)},
+    "feeds": {"id": True, "name": True, **dict.fromkeys(FEED_FILTERS, False), "events": False},
+    "sessions": {
+        "id": True,
+        "name": True,
+        "kind": True,
+        "start": False,
+        "end": False,
+        "room": False,
+        "level": False,
+        "venue": False,
+        "chair": False,
+        "streamed": False,
+        "url": False,
+    },
     "slot": {
-        "session": True,
-        "start": True,
-        "end": True,
+        "session": False,
+        "start": False,
+        "end": False,
         "room": False,
         "level": False,
         "board": False,
+        "venue": False,
         "speakers": False,
         "status": False,
+        "streamed": False,
+        "url": False,
     },
 }
 
@@ -264,6 +328,23 @@ def _match_counts(programme: Programme, filters: Filters) -> str:
     return ", ".join(parts)
 
 
+def _slot_shaped(value: object) -> bool:
+    """A table, or a non-empty array of tables: how a slot of some kind is written."""
+    return isinstance(value, dict) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    )
+
+
+@dataclass(frozen=True)
+class _Places:
+    """What slots are read against: the kinds, the venues' ids and the conference's zone."""
+
+    kinds: Mapping[Kind, KindDef]
+    venues: list[str]
+    zone: tzinfo | None
+    sessions: dict[str, Session] = field(default_factory=dict)
+
+
 def _header(path: str, brackets: str) -> str:
     """'papers[6].talk' as its TOML table header: '[papers.talk]' or, with '[[]]', '[[papers.talk]]'."""
     name = re.sub(r"\[\d+\]", "", path)
@@ -316,20 +397,44 @@ class _Reader(CheckedReader):
 
     def programme(self, document: dict[str, Any]) -> Programme:
         self.keys(document, "", "")
-        conference = self.conference(document)
+        kinds = self.kinds(document)
+        kind_ids = [k.id for k in kinds]
+        extra = dict.fromkeys(kind_ids, False)
+        self.schema = {
+            **self.schema,
+            "papers": {**SCHEMA["papers"], **extra},
+            "items": {**SCHEMA["items"], **extra},
+        }
+        conference = self.conference(document, kind_ids)
         categories = [self.category(path, table) for path, table in self.tables(document, "categories")]
         self.unique([(f"categories[{i}]", c.id) for i, c in enumerate(categories)], "category")
+        venues = [self.venue(path, table) for path, table in self.tables(document, "venues")]
+        self.unique([(f"venues[{i}]", v.id) for i, v in enumerate(venues)], "venue")
         zone = self.zone(conference) if conference else None
         by_category = {c.id: c for c in categories if c.id}
+        places = _Places(kinds={k.id: k for k in kinds}, venues=[v.id for v in venues if v.id], zone=zone)
+        sessions = [self.session(path, table, places) for path, table in self.tables(document, "sessions")]
+        self.unique([(f"sessions[{i}]", s.id) for i, s in enumerate(sessions)], "session")
+        places.sessions.update((session.id, session) for session in sessions if session.id)
         papers: list[Paper] = []
         events: list[Event] = []
-        for path, table in self.tables(document, "papers"):
-            paper = self.paper(path, table, by_category)
-            papers.append(paper)
-            events.extend(self.slots(path, table, paper.id, zone))
-        self.unique([(f"papers[{i}]", p.id) for i, p in enumerate(papers)], "paper")
-        sessions = list(dict.fromkeys(e.session for e in sorted(events, key=event_sort_key)))
-        declared = self.declared_feeds(document, categories, papers, sessions)
+        if "papers" not in document and "items" not in document:
+            self.problem("", "missing key 'papers': expected [[papers]] or [[items]] tables")
+        for table_name in ("papers", "items"):
+            for path, table in self.tables(document, table_name):
+                paper = self.paper(path, table, by_category, table_name)
+                papers.append(paper)
+                events.extend(self.slots(path, table, paper.id, places))
+        self.unique(self.item_paths(document, papers), "item")
+        items = {paper.id for paper in papers}
+        for index, session in enumerate(sessions):
+            if session.id in items:
+                self.problem(
+                    f"sessions[{index}].id",
+                    f"{session.id!r} is also an item's id; ids of sessions and items must differ",
+                )
+        names = list(dict.fromkeys(e.session for e in sorted(events, key=event_sort_key)))
+        declared = self.declared_feeds(document, categories, papers, names, kind_ids)
         if self.problems or conference is None:
             raise EventsFileError(sorted(self.problems, key=lambda p: p.line or 0))
         programme = Programme(
@@ -338,6 +443,9 @@ class _Reader(CheckedReader):
             papers=tuple(papers),
             events=tuple(sorted(events, key=event_sort_key)),
             declared_feeds=tuple(spec for _, spec in declared),
+            kinds=kinds,
+            venues=tuple(venues),
+            sessions=tuple(sessions),
         )
         for path, spec in declared:
             if not any(spec.filters.matches(programme, e) for e in programme.events):
@@ -357,13 +465,14 @@ class _Reader(CheckedReader):
         categories: list[Category],
         papers: list[Paper],
         sessions: list[str],
+        kinds: list[str],
     ) -> list[tuple[str, DeclaredFeed]]:
         if "feeds" not in document:
             return []
         taken = {"all": "the overall feed", **{c.id: f"the category {c.id!r}" for c in categories if c.id}}
         known: dict[str, list[str]] = {
             "category": [c.id for c in categories if c.id],
-            "kind": list(KINDS),
+            "kind": kinds,
             "paper": [p.id for p in papers if p.id],
             "session": sessions,
         }
@@ -377,7 +486,8 @@ class _Reader(CheckedReader):
                 )
             elif identifier:
                 taken[identifier] = f"the feed at {path}"
-            if not any(key in table for key in FEED_FILTERS):
+            sessions_mode = self.feed_events(table, path)
+            if not any(key in table for key in FEED_FILTERS) and not sessions_mode:
                 self.problem(
                     path,
                     f"expected at least one filter ({', '.join(FEED_FILTERS)}): "
@@ -386,15 +496,30 @@ class _Reader(CheckedReader):
             values = {key: self.filter_values(table, key, path, names) for key, names in known.items()}
             filters = Filters(
                 categories=values["category"],
-                kinds=cast("tuple[Kind, ...]", values["kind"]),
+                kinds=values["kind"],
                 papers=values["paper"],
                 days=tuple(self.filter_days(table, path)),
                 sessions=values["session"],
             )
             declared.append(
-                (path, DeclaredFeed(id=identifier, name=self.text(table, "name", path), filters=filters))
+                (
+                    path,
+                    DeclaredFeed(
+                        id=identifier,
+                        name=self.text(table, "name", path),
+                        filters=filters,
+                        sessions=sessions_mode,
+                    ),
+                )
             )
         return declared
+
+    def feed_events(self, table: Mapping[str, Any], path: str) -> bool:
+        """``events = "items"`` (the default) or ``"sessions"``: True for a feed of sessions."""
+        value = self.get(table, "events", path, str)
+        if value not in (None, "items", "sessions"):
+            self.problem(f"{path}.events", f"expected 'items' or 'sessions', found {show(value)}")
+        return value == "sessions"
 
     def filter_values(
         self, table: Mapping[str, Any], key: str, path: str, known: list[str]
@@ -433,7 +558,7 @@ class _Reader(CheckedReader):
         for index, item in enumerate(value):
             yield f"{path}.{key}[{index}]", item
 
-    def conference(self, document: Mapping[str, Any]) -> Conference | None:
+    def conference(self, document: Mapping[str, Any], kinds: list[Kind]) -> Conference | None:
         table = self.get(document, "conference", "", dict)
         publish = self.get(document, "publish", "", dict)
         if table is None or publish is None:
@@ -448,10 +573,10 @@ class _Reader(CheckedReader):
         timezone_name = self.text(table, "timezone", path)
         streamed: list[Kind] = []
         for index, kind in enumerate(self.text_list(table, "streamed", path)):
-            if kind in KINDS:
+            if kind in kinds:
                 streamed.append(kind)
             else:
-                expected = ", ".join(repr(k) for k in KINDS)
+                expected = ", ".join(repr(k) for k in kinds)
                 self.problem(
                     f"{path}.streamed[{index}]",
                     f"unknown kind {kind!r}; expected one of {expected}",
@@ -467,7 +592,7 @@ class _Reader(CheckedReader):
             city=self.text(table, "city", path),
             website=self.url(table, "website", path),
             timezone=timezone_name,
-            streamed=tuple(k for k in KINDS if k in streamed),
+            streamed=tuple(k for k in kinds if k in streamed),
             updated=self.updated(publish),
             refresh_interval=self.duration(publish, "refresh_interval", "publish"),
             keep_cancelled=self.get(publish, "keep_cancelled", "publish", bool) or False,
@@ -574,8 +699,13 @@ class _Reader(CheckedReader):
             subcategories=self.text_list(table, "subcategories", path),
         )
 
-    def paper(self, path: str, table: Mapping[str, Any], categories: Mapping[str, Category]) -> Paper:
-        self.keys(table, "papers", path)
+    def paper(
+        self, path: str, table: Mapping[str, Any], categories: Mapping[str, Category], schema: str
+    ) -> Paper:
+        self.undeclared_kinds(table, path, schema)
+        self.keys(
+            {k: v for k, v in table.items() if not _slot_shaped(v) or k in self.schema[schema]}, schema, path
+        )
         category_id = self.get(table, "category", path, str) or ""
         category = categories.get(category_id)
         if category_id and category is None:
@@ -601,7 +731,121 @@ class _Reader(CheckedReader):
             subcategory=subcategory,
             url=self.url(table, "url", path),
             links=tuple(self.links(table, path)),
+            speakers=tuple(self.people(table, "speakers", path)),
         )
+
+    def undeclared_kinds(self, table: Mapping[str, Any], path: str, schema: str) -> None:
+        """A table under an item that is not one of its kinds: a close kind, or how to declare it."""
+        kinds = [k for k in self.schema[schema] if k not in SCHEMA[schema] or k in KINDS]
+        for key, value in table.items():
+            if key in self.schema[schema] or not _slot_shaped(value):
+                continue
+            header = _header(f"{path}.{key}", "[]" if isinstance(value, dict) else "[[]]")
+            hint = close_match(key, kinds)
+            if hint:
+                message = f"unknown table {header}; did you mean {_header(f'{path}.{hint[0]}', '[]')}?"
+            else:
+                label = key.replace("-", " ").capitalize()
+                message = (
+                    f"unknown table {header}: {key!r} is not a kind (kinds: {', '.join(kinds)}); declare it "
+                    f'in the [kinds] table, e.g. {key} = {{ label = "{label}", plural = "{label}s" }}'
+                )
+            self.problem(f"{path}.{key}", message)
+
+    def people(self, table: Mapping[str, Any], key: str, path: str) -> Iterator[Person]:
+        """Speakers: names, or tables { name, affiliation }."""
+        for index, value in enumerate(self.get(table, key, path, list) or []):
+            where = f"{path}.{key}[{index}]"
+            if isinstance(value, dict):
+                self.keys(value, "speakers", where)
+                name = self.text(value, "name", where)
+                if name:
+                    yield Person(name=name, affiliation=self.text(value, "affiliation", where))
+            elif name := self.string(value, where):
+                yield Person(name=name)
+
+    def kinds(self, document: Mapping[str, Any]) -> tuple[KindDef, ...]:
+        """The predeclared kinds (relabelled if the file says so), then the declared ones."""
+        table = self.get(document, "kinds", "", dict) or {}
+        declared = {kind.id: kind for kind in PREDECLARED_KINDS}
+        reserved = (set(SCHEMA["items"]) - set(KINDS)) | {SESSION_KIND}
+        for key, value in table.items():
+            where = f"kinds.{key}"
+            if not KIND_PATTERN.fullmatch(key) or key in reserved:
+                why = "an item key" if key in reserved else "lowercase letters and single hyphens"
+                self.problem(
+                    where, f"{show(key)} cannot be a kind ({why}); choose another name like 'keynote'"
+                )
+                continue
+            if not isinstance(value, dict):
+                self.problem(
+                    where, f'expected a table {{ label = "…", plural = "…" }}, found {type_name(value)}'
+                )
+                continue
+            self.keys(value, "kinds", where)
+            label = self.text(value, "label", where)
+            if label:
+                declared[key] = KindDef(key, label, self.text(value, "plural", where) or f"{label}s")
+        return tuple(declared.values())
+
+    def session(self, path: str, table: Mapping[str, Any], places: _Places) -> Session:
+        self.keys(table, "sessions", path)
+        kind = self.text(table, "kind", path)
+        if kind and kind not in places.kinds:
+            self.problem(f"{path}.kind", f"unknown kind {kind!r} (known: {', '.join(places.kinds)})")
+        local_start, local_end = self.local_time(table, "start", path), self.local_time(table, "end", path)
+        if (local_start is None) != (local_end is None):
+            self.problem(
+                path, "expected both 'start' and 'end', or neither (the session then spans its items)"
+            )
+        if local_start and local_end and local_end <= local_start:
+            self.problem(
+                f"{path}.end",
+                f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}",
+            )
+        room, level = self.text(table, "room", path), self.text(table, "level", path)
+        if level and not room:
+            self.problem(f"{path}.level", "a level needs a room; add 'room' or remove 'level'")
+        return Session(
+            id=self.identifier(table, "id", path),
+            name=self.text(table, "name", path),
+            kind=kind,
+            start=self.localize(places.zone, local_start, f"{path}.start"),
+            end=self.localize(places.zone, local_end, f"{path}.end"),
+            room=room,
+            level=level,
+            venue=self.venue_id(table, path, places),
+            chairs=tuple(self.chairs(table, path)),
+            streamed=self.get(table, "streamed", path, bool),
+            stream_url=self.url(table, "url", path),
+        )
+
+    def chairs(self, table: Mapping[str, Any], path: str) -> Iterator[Person]:
+        """``chair``: a name, a { name, affiliation } table, or an array of them."""
+        value = table.get("chair")
+        if value is None:
+            return
+        yield from self.people({"chair": value if isinstance(value, list) else [value]}, "chair", path)
+
+    def venue_id(self, table: Mapping[str, Any], path: str, places: _Places) -> str:
+        venue = self.text(table, "venue", path)
+        if venue and venue not in places.venues:
+            known = ", ".join(repr(v) for v in places.venues) or "none; declare it in a [[venues]] table"
+            self.problem(f"{path}.venue", f"unknown venue {venue!r} (defined: {known})")
+        return venue
+
+    def venue(self, path: str, table: Mapping[str, Any]) -> Venue:
+        self.keys(table, "venues", path)
+        return Venue(
+            id=self.identifier(table, "id", path),
+            name=self.text(table, "name", path),
+            address=self.text(table, "address", path),
+        )
+
+    def item_paths(self, document: Mapping[str, Any], papers: list[Paper]) -> list[tuple[str, str]]:
+        """Each item's TOML path and id, papers first (the order they were read)."""
+        count = len(document.get("papers", [])) if isinstance(document.get("papers"), list) else 0
+        return [(f"papers[{i}]" if i < count else f"items[{i - count}]", p.id) for i, p in enumerate(papers)]
 
     def links(self, table: Mapping[str, Any], path: str) -> Iterator[Link]:
         for index, value in enumerate(self.get(table, "links", path, list) or []):
@@ -612,48 +856,78 @@ class _Reader(CheckedReader):
             self.keys(value, "links", where)
             yield Link(label=self.text(value, "label", where), url=self.url(value, "url", where))
 
-    def slots(
-        self, path: str, table: Mapping[str, Any], paper_id: str, zone: tzinfo | None
-    ) -> Iterator[Event]:
-        for kind in KINDS:
-            slot = self.get(table, kind, path, dict)
-            if slot is None:
+    def slots(self, path: str, table: Mapping[str, Any], paper_id: str, places: _Places) -> Iterator[Event]:
+        """The item's slots: ``[papers.oral]`` for one, ``[[papers.talk]]`` for several of a kind."""
+        found = False
+        for kind in places.kinds:
+            if kind not in table:
                 continue
-            where = f"{path}.{kind}"
-            self.keys(slot, "slot", where)
-            local_start = self.local_time(slot, "start", where)
-            local_end = self.local_time(slot, "end", where)
-            start = self.localize(zone, local_start, f"{where}.start")
-            end = self.localize(zone, local_end, f"{where}.end")
-            if local_start and local_end and local_end <= local_start:
+            found = True
+            value = table[kind]
+            if isinstance(value, dict):
+                yield from self.slot(f"{path}.{kind}", value, paper_id, kind, 1, places)
+            elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                for number, slot in enumerate(value, start=1):
+                    yield from self.slot(f"{path}.{kind}[{number - 1}]", slot, paper_id, kind, number, places)
+            else:
+                header = f"{path.split('[')[0]}.{kind}"
                 self.problem(
-                    f"{where}.end",
-                    f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
-                    "expected an end later than the start",
+                    f"{path}.{kind}",
+                    f"expected a table [{header}] or tables [[{header}]], "
+                    f"found {type_name(value)} ({show(value)})",
                 )
-            room = self.text(slot, "room", where)
-            level = self.text(slot, "level", where)
-            if level and not room:
-                self.problem(f"{where}.level", "a level needs a room; add 'room' or remove 'level'")
-            session = self.text(slot, "session", where)
-            board = self.text(slot, "board", where)
-            speakers = self.text_list(slot, "speakers", where)
-            status = self.status(slot, where)
-            if start and end and session and paper_id:
-                yield Event(
-                    paper=paper_id,
-                    kind=kind,
-                    session=session,
-                    start=start,
-                    end=end,
-                    room=room,
-                    level=level,
-                    board=board,
-                    speakers=speakers,
-                    status=status,
-                )
-        if not any(kind in table for kind in KINDS):
-            self.problem(path, "no events: expected an oral, a poster or a talk")
+        if not found:
+            named = [k for k in places.kinds if k not in KINDS]
+            expected = "an oral, a poster or a talk" + (f" (or {', '.join(named)})" if named else "")
+            self.problem(path, f"no events: expected {expected}")
+
+    def slot(
+        self, where: str, slot: Mapping[str, Any], paper_id: str, kind: Kind, number: int, places: _Places
+    ) -> Iterator[Event]:
+        self.keys(slot, "slot", where)
+        held = places.sessions.get(slot.get("session", "")) if isinstance(slot.get("session"), str) else None
+        for key in ("start", "end"):
+            if key not in slot and (held is None or held.start is None):
+                self.problem(where, f"missing key {key!r}")
+        local_start = self.local_time(slot, "start", where)
+        local_end = self.local_time(slot, "end", where)
+        start = self.localize(places.zone, local_start, f"{where}.start")
+        end = self.localize(places.zone, local_end, f"{where}.end")
+        if local_start and local_end and local_end <= local_start:
+            self.problem(
+                f"{where}.end",
+                f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
+                "expected an end later than the start",
+            )
+        room = self.text(slot, "room", where)
+        level = self.text(slot, "level", where)
+        if level and not room:
+            self.problem(f"{where}.level", "a level needs a room; add 'room' or remove 'level'")
+        venue = self.venue_id(slot, where, places)
+        session = self.text(slot, "session", where) or places.kinds[kind].label
+        if held is not None:
+            start, end = start or held.start, end or held.end
+            room, level = (room, level) if room else (held.room, held.level)
+            venue = venue or held.venue
+        event = Event(
+            paper=paper_id,
+            kind=kind,
+            session=held.name if held else session,
+            start=start or datetime.min,
+            end=end or datetime.min,
+            room=room,
+            level=level,
+            board=self.text(slot, "board", where),
+            speakers=self.text_list(slot, "speakers", where),
+            status=self.status(slot, where),
+            number=number,
+            streamed=self.get(slot, "streamed", where, bool),
+            stream_url=self.url(slot, "url", where),
+            venue=venue,
+            session_id=held.id if held else "",
+        )
+        if start and end and paper_id:
+            yield event
 
     def status(self, slot: Mapping[str, Any], path: str) -> Status:
         value = self.get(slot, "status", path, str)

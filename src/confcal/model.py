@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-Kind = Literal["oral", "poster", "talk"]
+Kind = str
+"""A kind of item or session: predeclared (oral, poster, talk) or declared in ``[kinds]``."""
 KINDS: tuple[Kind, ...] = ("oral", "poster", "talk")
 KIND_LABELS: dict[Kind, str] = {"oral": "Oral", "poster": "Poster", "talk": "Talk"}
 Status = Literal["confirmed", "cancelled"]
@@ -21,6 +22,48 @@ ABSTRACTS: tuple[Abstracts, ...] = ("full", "short", "none")
 # 1 MB or a thousand events (README, "Feed size").
 DEFAULT_FEED_MAX_BYTES = 1_000_000
 DEFAULT_FEED_MAX_EVENTS = 1_000
+
+
+@dataclass(frozen=True)
+class KindDef:
+    """A kind as the organizer names it: ``keynote = { label = "Keynote", plural = "Keynotes" }``."""
+
+    id: Kind
+    label: str
+    plural: str
+
+
+PREDECLARED_KINDS: tuple[KindDef, ...] = tuple(
+    KindDef(k, KIND_LABELS[k], f"{KIND_LABELS[k]}s") for k in KINDS
+)
+
+
+SESSION_KIND: Kind = "session"
+"""The kind of a session published as one event (``Programme.session_events``); not declarable."""
+SESSION_KIND_DEF = KindDef(SESSION_KIND, "Session", "Sessions")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A speaker: a name, and where they come from when the programme says."""
+
+    name: str
+    affiliation: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A place other than the conference's venue (an off-site social, a second building)."""
+
+    id: str
+    name: str
+    address: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.address}" if self.address else self.name
 
 
 @dataclass(frozen=True)
@@ -62,6 +105,10 @@ class Category:
 
 @dataclass(frozen=True)
 class Paper:
+    """An item of the programme (``[[papers]]`` or ``[[items]]``): a paper is an item with
+    authors; a keynote, a break or a social may have speakers, or no people at all, and no
+    category ("")."""
+
     id: str
     category: str
     title: str
@@ -71,6 +118,11 @@ class Paper:
     subcategory: str = ""
     url: str = ""
     links: tuple[Link, ...] = ()
+    speakers: tuple[Person, ...] = ()
+
+    @property
+    def is_paper(self) -> bool:
+        return bool(self.authors)
 
 
 @dataclass(frozen=True)
@@ -87,16 +139,27 @@ class Event:
     board: str = ""
     speakers: tuple[str, ...] = ()
     status: Status = "confirmed"
+    number: int = 1
+    """The n-th slot of this kind of the item (a two-part tutorial, a repeated poster)."""
+    streamed: bool | None = None
+    """Whether this slot is streamed; None: as ``conference.streamed`` says for its kind."""
+    stream_url: str = ""
+    """Where to watch or join (a stream or video call): the event's CONFERENCE property."""
+    venue: str = ""
+    """Id of an off-site venue (``[[venues]]``); "" for the conference's own."""
+    session_id: str = ""
+    """Id of the declared session (``[[sessions]]``) holding this slot; "" for none."""
 
     @property
     def id(self) -> str:
-        return f"{self.paper}.{self.kind}"
+        return f"{self.paper}.{self.kind}" if self.number == 1 else f"{self.paper}.{self.kind}-{self.number}"
 
     @property
     def place(self) -> str:
         """Where the event happens, as the source gives it ("" when it does not)."""
         if self.room:
-            return f"{self.room} ({self.level})" if self.level else self.room
+            room = f"{self.room} ({self.level})" if self.level else self.room
+            return f"{room}, poster board {self.board}" if self.board else room
         if self.board:
             return f"Poster board {self.board}"
         return ""
@@ -131,6 +194,27 @@ class DeclaredFeed:
     id: str
     name: str
     filters: Filters
+    sessions: bool = False
+    """``events = "sessions"``: a declared session's items appear as the session's one event."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """A ``[[sessions]]`` table: a time and place that holds items (a poster session and its
+    posters, an oral session and its orals in order). Its items take its time and room unless
+    they set their own."""
+
+    id: str
+    name: str
+    kind: Kind
+    start: datetime | None = None
+    end: datetime | None = None
+    room: str = ""
+    level: str = ""
+    venue: str = ""
+    chairs: tuple[Person, ...] = ()
+    streamed: bool | None = None
+    stream_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,12 +235,20 @@ class Programme:
     papers: tuple[Paper, ...]
     events: tuple[Event, ...]
     declared_feeds: tuple[DeclaredFeed, ...] = ()
+    kinds: tuple[KindDef, ...] = PREDECLARED_KINDS
+    venues: tuple[Venue, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    session_events: tuple[Event, ...] = field(init=False, repr=False, compare=False)
+    """Each declared session as one event listing its items, for feeds of ``events = "sessions"``:
+    UID ``<conference>.<session id>.session@confcal``, never the UID of an item's event."""
     _papers_by_id: dict[str, Paper] = field(init=False, repr=False, compare=False)
     _categories_by_id: dict[str, Category] = field(init=False, repr=False, compare=False)
     _events_by_paper: dict[str, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_papers_by_id", {p.id: p for p in self.papers})
+        session_papers, session_events = _published_sessions(self)
+        object.__setattr__(self, "session_events", session_events)
+        object.__setattr__(self, "_papers_by_id", {p.id: p for p in (*self.papers, *session_papers)})
         object.__setattr__(self, "_categories_by_id", {c.id: c for c in self.categories})
         by_paper: dict[str, list[Event]] = {}
         for event in self.events:
@@ -169,6 +261,22 @@ class Programme:
     def category(self, category_id: str) -> Category:
         return self._categories_by_id[category_id]
 
+    def category_name(self, paper: Paper) -> str:
+        """The name of the item's category (award or track); "" for an item without one."""
+        return self._categories_by_id[paper.category].name if paper.category else ""
+
+    def kind(self, kind: Kind) -> KindDef:
+        return SESSION_KIND_DEF if kind == SESSION_KIND else next(k for k in self.kinds if k.id == kind)
+
+    def kind_label(self, kind: Kind) -> str:
+        """The kind's label; for a kind this programme no longer declares (a removed event's),
+        its name as a label."""
+        known = next((k for k in (*self.kinds, SESSION_KIND_DEF) if k.id == kind), None)
+        return known.label if known else kind.replace("-", " ").capitalize()
+
+    def venue(self, venue_id: str) -> Venue:
+        return next(v for v in self.venues if v.id == venue_id)
+
     def events_of(self, paper_id: str) -> tuple[Event, ...]:
         """The paper's events, in programme order."""
         return self._events_by_paper.get(paper_id, ())
@@ -176,3 +284,49 @@ class Programme:
 
 def event_sort_key(event: Event) -> tuple[datetime, str]:
     return (event.start, event.id)
+
+
+def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[Event, ...]]:
+    """Each session with items as an item of its own (its name, its chairs and a list of its
+    items as the text) and one event: the session's time, or the span of its items."""
+    papers: list[Paper] = []
+    events: list[Event] = []
+    held: dict[str, list[Event]] = {}
+    for event in programme.events:
+        if event.session_id:
+            held.setdefault(event.session_id, []).append(event)
+    titles = {paper.id: paper for paper in programme.papers}
+    for session in programme.sessions:
+        items = sorted(held.get(session.id, ()), key=lambda e: (e.start, e.board, e.paper))
+        if not items:
+            continue
+        lines = []
+        for event in items:
+            paper = titles[event.paper]
+            people = ", ".join(paper.authors or tuple(str(p) for p in paper.speakers))
+            where = f"Board {event.board}: " if event.board else f"{event.start:%H:%M} "
+            lines.append(f"{where}{paper.title}" + (f" ({people})" if people else ""))
+        chairs = ", ".join(str(person) for person in session.chairs)
+        note = (f"Chair: {chairs}\n\n" if chairs else "") + "In this session:\n" + "\n".join(lines)
+        papers.append(Paper(id=session.id, category="", title=session.name, authors=(), note=note))
+        events.append(
+            Event(
+                paper=session.id,
+                kind=SESSION_KIND,
+                session=session.name,
+                start=session.start or min(e.start for e in items),
+                end=session.end or max(e.end for e in items),
+                room=session.room,
+                level=session.level,
+                venue=session.venue,
+                status="cancelled" if all(e.status == "cancelled" for e in items) else "confirmed",
+                streamed=(
+                    session.streamed
+                    if session.streamed is not None
+                    else session.kind in programme.conference.streamed
+                ),
+                stream_url=session.stream_url,
+                session_id=session.id,
+            )
+        )
+    return tuple(papers), tuple(sorted(events, key=event_sort_key))

@@ -14,8 +14,6 @@ from typing import Any, TypeVar
 
 import click
 
-from confcal.model import KINDS
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -115,22 +113,32 @@ TZ = click.option(
 )
 
 
+def _complete_kind(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """The predeclared kinds (kinds declared in an events file are not known before it is read)."""
+    from confcal.model import KINDS
+
+    return [kind for kind in KINDS if kind.startswith(incomplete)]
+
+
 def filter_options(function: F) -> F:
     """--category, --kind, --paper, --day, --session: AND across options, OR within a repeated one."""
     options = [
         click.option(
             "--category",
+            "--track",
             "categories",
             multiple=True,
             metavar="ID",
-            help="Only this award category (repeatable), e.g. --category test-of-time.",
+            help="Only this category: an award or a track (repeatable), e.g. --category test-of-time.",
         ),
         click.option(
             "--kind",
             "kinds",
             multiple=True,
-            type=click.Choice(KINDS),
-            help="Only this kind of session (repeatable), e.g. --kind oral.",
+            metavar="KIND",
+            shell_complete=_complete_kind,
+            help="Only this kind (oral, poster, talk or one declared in [kinds]; repeatable), "
+            "e.g. --kind oral.",
         ),
         click.option(
             "--paper",

@@ -58,7 +58,8 @@ def with_alarms(programme: Programme, blocks: Mapping[str, bytes], before: timed
     """The rendered events ``blocks`` (``render_events``), each with a reminder ``before`` it."""
     return {
         event.id: with_alarm(
-            blocks[event.id], alarm(f"Reminder: {summary(event, programme.paper(event.paper))}", before)
+            blocks[event.id],
+            alarm(f"Reminder: {summary(programme, event, programme.paper(event.paper))}", before),
         )
         for event in programme.events
     }

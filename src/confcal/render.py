@@ -21,7 +21,7 @@ import icalendar
 from confcal import zones
 from confcal.faults import fault
 from confcal.feeds import Feed
-from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision
+from confcal.model import SESSION_KIND, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
 from confcal.vevent import escape_text, serialise_event
 from confcal.vevent import fold as fold
@@ -37,19 +37,29 @@ def uid(programme: Programme, event: Event) -> str:
     return f"{programme.conference.id}.{event.id}@{UID_DOMAIN}"
 
 
-def summary(event: Event, paper: Paper) -> str:
-    prefix = event.session if event.kind == "talk" else KIND_LABELS[event.kind]
-    text = f"{prefix}: {paper.title}"
+def summary(programme: Programme, event: Event, paper: Paper) -> str:
+    """'Oral: <title>', '<session>: <title>' for a talk, the session's name for a session."""
+    prefix = event.session if event.kind == "talk" else programme.kind(event.kind).label
+    text = paper.title if event.kind == SESSION_KIND else f"{prefix}: {paper.title}"
     return f"Cancelled: {text}" if event.status == "cancelled" else text
 
 
 def location(programme: Programme, event: Event) -> str:
+    """The place, then the venue: the conference's, or the slot's own off-site venue."""
+    if event.venue:
+        venue = str(programme.venue(event.venue))
+        return f"{event.place}, {venue}" if event.place else venue
     return f"{event.place}, {programme.conference.venue}" if event.place else ""
 
 
 def award(programme: Programme, paper: Paper) -> str:
-    name = programme.category(paper.category).name
+    """The item's category (award or track) as a line; "" for an item without one."""
+    name = programme.category_name(paper)
     return f"{name} ({paper.subcategory} category)" if paper.subcategory else name
+
+
+def streamed(programme: Programme, event: Event) -> bool:
+    return event.streamed if event.streamed is not None else event.kind in programme.conference.streamed
 
 
 def description(programme: Programme, event: Event, notice: str = "") -> str:
@@ -58,18 +68,20 @@ def description(programme: Programme, event: Event, notice: str = "") -> str:
     conference = programme.conference
     where = location(programme, event) or "not announced"
     details = [
-        award(programme, paper),
+        *([category] if (category := award(programme, paper)) else []),
         f"{event.session}: {zones.span(event.start, event.end, zones.zone(conference.timezone))} "
         f"({conference.timezone})",
         f"Place: {where}",
     ]
-    if event.speakers:
-        details.append(f"Speakers: {', '.join(event.speakers)}")
-    details.append(
-        "Streamed and available virtually." if event.kind in conference.streamed else "Not streamed."
-    )
+    if speakers := [*event.speakers, *(str(person) for person in paper.speakers)]:
+        details.append(f"Speakers: {', '.join(speakers)}")
+    details.append("Streamed and available virtually." if streamed(programme, event) else "Not streamed.")
+    if event.stream_url:
+        details.append(f"Watch or join: {event.stream_url}")
     blocks = [notice] if notice else []
-    blocks += ["\n".join(details), f"Authors: {', '.join(paper.authors)}"]
+    blocks.append("\n".join(details))
+    if paper.authors:
+        blocks.append(f"Authors: {', '.join(paper.authors)}")
     if paper.note:
         blocks.append(paper.note)
     if paper.abstract and conference.abstracts != "none":
@@ -139,20 +151,28 @@ def event_properties(
         ("dtstamp", revision.last_modified),
         ("dtstart", event.start),
         ("dtend", event.end),
-        ("summary", summary(event, paper)),
+        ("summary", summary(programme, event, paper)),
     ]
     if place := location(programme, event):
         properties.append(("location", place))
     properties.append(("description", description(programme, event, revision.notice)))
     if paper.url:
         properties.append(("url", paper.url))
+    if event.stream_url:
+        properties.append(("conference", conference_uri(event.stream_url)))
+    category = programme.category_name(paper)
     properties += [
-        ("categories", [programme.category(paper.category).name, KIND_LABELS[event.kind]]),
+        ("categories", [*([category] if category else []), programme.kind(event.kind).label]),
         ("status", event.status.upper()),
         ("sequence", revision.sequence),
         ("last-modified", revision.last_modified),
     ]
     return properties
+
+
+def conference_uri(url: str) -> icalendar.vUri:
+    """RFC 7986 CONFERENCE: where to watch or join, read by Google Calendar, Apple and Outlook."""
+    return icalendar.vUri(url, params={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Stream"})
 
 
 def event_component(programme: Programme, event: Event, revision: Revision | None = None) -> icalendar.Event:
@@ -176,9 +196,12 @@ def event_keys(programme: Programme, revisions: Mapping[str, Revision], first: R
     shared = repr(programme.conference)
     categories = {category.id: repr(category) for category in programme.categories}
     keys: dict[str, str] = {}
-    for event in programme.events:
+    for event in (*programme.events, *programme.session_events):
         paper = programme.paper(event.paper)
-        inputs = (shared, categories[paper.category], paper, event, revisions.get(event.id, first))
+        category = categories[paper.category] if paper.category else ""
+        venue = repr(programme.venue(event.venue)) if event.venue else ""
+        kind = repr(programme.kind(event.kind))
+        inputs = (shared, category, kind, venue, paper, event, revisions.get(event.id, first))
         keys[event.id] = hashlib.sha256(repr(inputs).encode()).hexdigest()
     return keys
 
@@ -251,7 +274,7 @@ def render_events(
     cache: MutableMapping[str, bytes] | None = None,
     workers: int = 1,
 ) -> dict[str, bytes]:
-    """Every event of the programme, rendered once, by event id.
+    """Every event of the programme and every session event, rendered once, by event id.
 
     ``revisions`` (from ``confcal.revisions``) give each event's SEQUENCE and LAST-MODIFIED;
     an event without one is rendered as in a first build.
@@ -262,10 +285,11 @@ def render_events(
     """
     revisions = revisions or {}
     first = first_revision(programme)
+    every = (*programme.events, *programme.session_events)
     keys = event_keys(programme, revisions, first) if cache is not None else {}
     blocks: dict[str, bytes] = {}
     missing: list[Event] = []
-    for event in programme.events:
+    for event in every:
         hit = cache.get(keys[event.id]) if cache is not None else None
         if hit is None:
             missing.append(event)
@@ -276,7 +300,7 @@ def render_events(
     if cache is not None:
         cache.clear()
         cache.update((keys[event_id], block) for event_id, block in blocks.items())
-    return {event.id: blocks[event.id] for event in programme.events}
+    return {event.id: blocks[event.id] for event in every}
 
 
 def vtimezone(programme: Programme) -> bytes:

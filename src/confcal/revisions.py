@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from confcal import zones
-from confcal.model import Event, Paper, Programme, Revision, event_sort_key
+from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
 from confcal.state import MAX_SEQUENCE, STATE_FILE, Entry, State, StateFile, sequence_limit_error
 
@@ -60,7 +60,7 @@ def revise(
     state: dict[str, Entry] = {}
     changes: list[Change] = []
     stale_stamp = False
-    for event in published.events:
+    for event in (*published.events, *published.session_events):
         paper = published.paper(event.paper)
         content = _content(published, event, paper)
         entry = previous.get(event.id)
@@ -153,12 +153,24 @@ def _content(programme: Programme, event: Event, paper: Paper) -> str:
     conference = programme.conference
     values = [
         [conference.id, conference.name, conference.venue, conference.city, conference.website],
-        [conference.timezone, sorted(conference.streamed), programme.category(paper.category).name],
+        [conference.timezone, sorted(conference.streamed), programme.category_name(paper)],
         [paper.title, list(paper.authors), paper.abstract, paper.note, paper.subcategory, paper.url],
         [[link.label, link.url] for link in paper.links],
         [event.kind, event.session, event.start.isoformat(), event.end.isoformat(), event.status],
         [event.room, event.level, event.board, list(event.speakers)],
     ]
+    # Later additions count only when set, so digests of programmes without them stay as they were.
+    kind = programme.kind(event.kind)
+    extras = {
+        "label": [kind.label] if kind.label != KIND_LABELS.get(kind.id) else [],
+        "speakers": [[person.name, person.affiliation] for person in paper.speakers],
+        "slot": [event.number, event.streamed, event.stream_url]
+        if event.number > 1 or event.streamed is not None or event.stream_url
+        else [],
+        "venue": [str(programme.venue(event.venue))] if event.venue else [],
+        "abstracts": [conference.abstracts] if conference.abstracts != "full" else [],
+    }
+    values += [[key, value] for key, value in extras.items() if value]
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -1,23 +1,30 @@
 """Programme + feeds → ``index.html``: the one page people are sent to. Pure and deterministic.
 
-Plain HTML with inline CSS and no scripts, fonts or other requests. Download links are
+Plain HTML with inline CSS that reads fully without JavaScript; one inline script
+(``page.js``) adds search and filters, a switch to the viewer's time zone and picks (stars kept
+in the browser and in the address, a panel to download them or subscribe to them through the
+personal-feed service, ``confcal.web``). No fonts or other requests. Download links are
 relative, so the page works on any static host and in ``confcal serve``; subscribe links
 need the public address (``publish.base_url``) and are left out, with a note, without one.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import itertools
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from confcal import zones
 from confcal.budget import Oversize, megabytes
 from confcal.feeds import Feed
-from confcal.model import KIND_LABELS, Event, Programme
-from confcal.render import award, location
+from confcal.model import Event, Programme
+from confcal.picks import pick_key, picks_head
+from confcal.render import CalendarHeads, award, location, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML
 
 INDEX = "index.html"
@@ -51,7 +58,40 @@ a:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; }
 .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; }
 footer { margin-top: 2rem; padding-bottom: 2rem; }
+.nojs .needs-js, .js .nojs-only { display: none; }
+button, input, select { font: inherit; }
+button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible {
+  outline: 3px solid #1b1b1b; outline-offset: 2px; }
+.days { margin: .5rem 0; }
+.days ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+.controls { position: sticky; top: 0; z-index: 1; background: #fff; border-bottom: 1px solid #d0d0d0;
+  padding: .5rem 0; display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; }
+.controls label { display: block; font-size: .9rem; }
+.controls input[type="search"] { width: 16rem; max-width: 100%; }
+.controls > * { min-width: 0; max-width: 100%; }
+.controls select { max-width: 100%; }
+.controls fieldset { border: 0; padding: 0; margin: 0; }
+.controls legend { font-size: .9rem; padding: 0; }
+.controls .check { display: inline; }
+.event { content-visibility: auto; contain-intrinsic-size: auto 11rem; }
+.star { float: right; margin: 0 0 .25rem .5rem; padding: .15rem .6rem; border: 1px solid #8a6d00;
+  border-radius: .5rem; background: #fff; color: #1b1b1b; cursor: pointer; }
+.star::before { content: "☆ "; }
+.star[aria-pressed="true"] { background: #fff0b3; }
+.star[aria-pressed="true"]::before { content: "★ "; }
+.picked { background: #fffbea; }
+.picks { border: 2px solid #8a6d00; border-radius: .5rem; padding: .25rem 1rem .75rem; margin: 1rem 0; }
+.picks h2 { margin-top: .5rem; }
+.picks ol { padding-left: 1.25rem; }
+.unpick { margin-left: .25rem; padding: 0 .4rem; border: 1px solid #8a8a8a; border-radius: .35rem;
+  background: #fff; cursor: pointer; }
+.picks input[readonly] { width: 100%; }
+a[aria-disabled="true"] { color: #6a6a6a; border-color: #8a8a8a; pointer-events: none; }
+.qr { margin: .5rem 0 0; }
+.qr svg { display: block; }
+.qr figcaption { font-size: .9rem; }
 """
+PAGE_SCRIPT = "page.js"
 
 
 @dataclass(frozen=True)
@@ -82,11 +122,15 @@ def feed_links(feed: Feed, *, base_url: str) -> FeedLinks:
     )
 
 
-def page_head(title: str) -> list[str]:
-    """The start of a page, to its ``</head>``; every page links the changes feed."""
+def page_head(title: str, *, scripted: bool = False) -> list[str]:
+    """The start of a page, to its ``</head>``; every page links the changes feed.
+
+    A ``scripted`` page starts with the class ``nojs``, which its first script replaces with
+    ``js`` before anything is drawn: CSS then shows the controls that need the script.
+    """
     return [
         "<!doctype html>",
-        '<html lang="en">',
+        '<html lang="en" class="nojs">' if scripted else '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -94,6 +138,7 @@ def page_head(title: str) -> list[str]:
         f'<link rel="alternate" type="application/atom+xml" title="Programme changes" href="{CHANGES_FEED}">',
         f"<title>{_text(title)}</title>",
         f"<style>{_CSS}</style>",
+        *(['<script>document.documentElement.className = "js";</script>'] if scripted else []),
         "</head>",
     ]
 
@@ -112,7 +157,7 @@ def render_index(
     conference = programme.conference
     paper_files = {feed.id: feed for feed in papers}
     parts = [
-        *page_head(f"{conference.name}: programme and calendar feeds"),
+        *page_head(f"{conference.name}: programme and calendar feeds", scripted=True),
         "<body>",
         "<header>",
         f"<h1>{_text(conference.name)}</h1>",
@@ -125,12 +170,15 @@ def render_index(
         "<main>",
         *_feeds_section(programme, feeds, {o.feed.id: o for o in too_big}),
         *_schedule_section(programme),
-        *_programme_section(programme, paper_files),
+        *_picks_section(programme),
+        *_programme_section(programme, feeds, paper_files),
         "</main>",
         "<footer>",
         f'<p class="muted">Programme updated {updated or conference.updated:%-d %B %Y, %H:%M} UTC. '
         "Built with confcal.</p>",
         "</footer>",
+        _picks_data(programme, feeds),
+        f"<script>{_script()}</script>",
         "</body>",
         "</html>",
     ]
@@ -177,10 +225,25 @@ def _feeds_section(programme: Programme, feeds: Sequence[Feed], too_big: Mapping
             f'<p class="muted">{count} event{"" if count == 1 else "s"}</p>',
             _too_big_note(oversize, feeds, too_big) if oversize else "",
             f'<ul class="actions">{"".join(actions)}</ul>',
+            _qr_code(base_url + feed.filename) if links.subscribe and not oversize else "",
             "</article>",
         ]
     lines.append("</section>")
     return lines
+
+
+def _qr_code(address: str) -> str:
+    """A QR code of a feed's https address (inline SVG, for posters and screens at the venue)."""
+    import io
+
+    import segno  # only with a base_url, like the subscribe links
+
+    svg = io.BytesIO()
+    segno.make(address, error="m", micro=False).save(
+        svg, kind="svg", xmldecl=False, svgns=False, svgclass=None, lineclass=None, scale=3, border=2
+    )
+    picture = svg.getvalue().decode("ascii").strip().replace("<svg ", '<svg aria-hidden="true" ', 1)
+    return f'<figure class="qr">{picture}<figcaption>Scan to open {_text(address)}</figcaption></figure>'
 
 
 def _too_big_note(oversize: Oversize, feeds: Sequence[Feed], too_big: Mapping[str, Oversize]) -> str:
@@ -198,40 +261,176 @@ def _too_big_note(oversize: Oversize, feeds: Sequence[Feed], too_big: Mapping[st
     )
 
 
-def _programme_section(programme: Programme, paper_files: dict[str, Feed]) -> list[str]:
+def _picks_section(programme: Programme) -> list[str]:
+    """The picks panel; filled by the script (without it, a note)."""
     conference = programme.conference
+    subscribe = (
+        [
+            '<li><a id="picks-webcal">Subscribe to my picks (Apple Calendar, Outlook, Thunderbird)</a></li>',
+            '<li><a id="picks-google">Add my picks to Google Calendar</a></li>',
+            '<li><a id="picks-outlook">Add my picks to Outlook.com</a></li>',
+        ]
+        if conference.base_url
+        else []
+    )
+    address = (
+        '<p><label for="picks-url">The address of your picks feed, to paste into a calendar app:</label>'
+        '<br><input id="picks-url" type="text" readonly></p>'
+        if conference.base_url
+        else '<p class="muted">Subscribing to your picks needs the organizers’ personal-feed service '
+        "and a public address (<code>base_url</code>); until then, download them.</p>"
+    )
+    return [
+        '<section id="picks" class="picks" aria-labelledby="picks-title">',
+        '<h2 id="picks-title">My picks</h2>',
+        '<p class="nojs-only">Picking events needs JavaScript. Everything else on this page works '
+        "without it: each event links to a calendar of its paper.</p>",
+        '<div class="needs-js">',
+        '<p id="picks-status" aria-live="polite"></p>',
+        '<ol id="picks-list"></ol>',
+        '<div id="picks-actions">',
+        '<ul class="actions">',
+        f'<li><a id="picks-download" download="{_attr(conference.id)}-my-picks.ics">'
+        "Download my picks</a></li>",
+        *subscribe,
+        '<li><a id="picks-share">Link to these picks</a></li>',
+        "</ul>",
+        address,
+        "<p>Subscribe and your calendar follows changes to the programme; a download is a copy.</p>",
+        "</div>",
+        "</div>",
+        "</section>",
+    ]
+
+
+def _picks_data(programme: Programme, feeds: Sequence[Feed]) -> str:
+    """What the script needs: the personal calendar's head (as ``confcal.web`` serves it)."""
+    conference = programme.conference
+    overall = feeds[0]
+    data = {
+        "id": conference.id,
+        "name": f"{conference.name}: my picks",
+        "zone": conference.timezone,
+        "base": conference.base_url,
+        "head": picks_head(CalendarHeads(programme)(overall)).decode("utf-8"),
+    }
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+    return f'<script type="application/json" id="picks-data">{text}</script>'
+
+
+@functools.cache
+def _script() -> str:
+    return importlib.resources.files("confcal").joinpath(PAGE_SCRIPT).read_text(encoding="utf-8")
+
+
+def _day_id(day: date) -> str:
+    return f"day-{day.isoformat()}"
+
+
+def _controls(programme: Programme, feeds: Sequence[Feed], days: Sequence[date]) -> list[str]:
+    """Search, filters and the time-zone switch: shown only with the script."""
+    kinds = dict.fromkeys(event.kind for event in programme.events)
+    day_options = "".join(f'<option value="{day.isoformat()}">{day:%a %-d %b}</option>' for day in days)
+    kind_options = "".join(
+        f'<option value="{kind}">{_text(programme.kind(kind).label)}</option>' for kind in kinds
+    )
+    feed_options = "".join(
+        f'<option value="{_attr(feed.id)}">{_text(feed.name)}</option>' for feed in feeds[1:]
+    )
+    zone = _text(programme.conference.timezone)
+    return [
+        '<form id="filters" class="controls needs-js" role="search" aria-label="Search the programme">',
+        '<div><label for="q">Search titles, authors, sessions, rooms, boards</label>'
+        '<input type="search" id="q" name="q" autocomplete="off"></div>',
+        f'<div><label for="f-day">Day</label><select id="f-day"><option value="">All days</option>'
+        f"{day_options}</select></div>",
+        f'<div><label for="f-kind">Kind</label><select id="f-kind"><option value="">All kinds</option>'
+        f"{kind_options}</select></div>",
+        f'<div><label for="f-feed">Feed</label><select id="f-feed"><option value="">All feeds</option>'
+        f"{feed_options}</select></div>",
+        '<div><input type="checkbox" id="f-picked"> <label class="check" for="f-picked">Only my picks '
+        '(<span id="picks-count">0</span>)</label> · <a href="#picks">My picks</a></div>',
+        "<fieldset><legend>Times in</legend>"
+        f'<input type="radio" name="zone" id="zone-conference" value="conference" checked> '
+        f'<label class="check" for="zone-conference">conference time ({zone})</label> '
+        '<input type="radio" name="zone" id="zone-viewer" value="viewer"> '
+        '<label class="check" for="zone-viewer">your time (<span id="zone-viewer-name">yours</span>)</label>'
+        "</fieldset>",
+        '<p id="f-status" aria-live="polite" class="muted"></p>',
+        "</form>",
+    ]
+
+
+def _programme_section(
+    programme: Programme, feeds: Sequence[Feed], paper_files: dict[str, Feed]
+) -> list[str]:
+    conference = programme.conference
+    in_feeds: dict[str, list[str]] = {}
+    for feed in feeds[1:]:
+        for event in feed.events:
+            in_feeds.setdefault(event.id, []).append(feed.id)
+    by_day = [
+        (day, list(events))
+        for day, events in itertools.groupby(programme.events, key=lambda e: e.start.date())
+    ]
+    days = [day for day, _ in by_day]
+    nav = "".join(f'<li><a href="#{_day_id(day)}">{day:%a %-d %b}</a></li>' for day in days)
     lines = [
         '<section aria-labelledby="programme">',
         '<h2 id="programme">Programme</h2>',
-        f"<p>All times are local to {_text(conference.city)}: time zone "
+        f'<p id="zone-note">All times are local to {_text(conference.city)}: time zone '
         f"{_text(conference.timezone)} ({_text(_zone_labels(programme))}).</p>",
+        f'<nav class="days" aria-label="Days"><ul>{nav}</ul></nav>',
+        *_controls(programme, feeds, days),
+        '<section id="results" class="needs-js" aria-labelledby="results-title" hidden>',
+        '<h3 id="results-title" class="vh">Matching events</h3>',
+        '<div id="results-list"></div>',
+        '<p><button type="button" id="results-more" hidden>Show all matching events</button></p>',
+        "</section>",
     ]
-    for day, events in itertools.groupby(programme.events, key=lambda e: e.start.date()):
+    for day, events in by_day:
         heading = f"{day:%A %-d %B %Y}"
-        lines += [f"<h3>{_text(heading)}</h3>", '<ol class="day">']
-        lines += [_event(programme, event, paper_files[event.paper]) for event in events]
-        lines.append("</ol>")
+        lines += [
+            f'<section class="dayblock" data-day="{day.isoformat()}" aria-labelledby="{_day_id(day)}">',
+            f'<h3 id="{_day_id(day)}">{_text(heading)}</h3>',
+            '<ol class="day">',
+        ]
+        lines += [
+            _event(programme, event, paper_files[event.paper], in_feeds.get(event.id, [])) for event in events
+        ]
+        lines += ["</ol>", "</section>"]
     lines.append("</section>")
     return lines
 
 
-def _event(programme: Programme, event: Event, paper_file: Feed) -> str:
+def _event(programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]) -> str:
     paper = programme.paper(event.paper)
-    kinds = " and ".join(f"its {KIND_LABELS[e.kind].lower()}" for e in paper_file.events)
+    label = programme.kind(event.kind).label
+    kinds = " and ".join(f"its {programme.kind(e.kind).label.lower()}" for e in paper_file.events)
     place = location(programme, event) or "Place not announced"
     title = _text(paper.title)
+    what = "paper" if paper.is_paper else label.lower()
+    add = f"{what} ({kinds})" if paper.is_paper or len(paper_file.events) > 1 else what
+    speakers = ", ".join(str(person) for person in paper.speakers)
+    category = award(programme, paper)
     when = zones.span(event.start, event.end, event.start.tzinfo, dates=False)
     rows = [
-        f'<p class="when"><time datetime="{event.start.isoformat()}">{_text(when)}</time>'
-        f" · {_text(KIND_LABELS[event.kind])}</p>",
+        '<button type="button" class="star needs-js" aria-pressed="false">Pick</button>',
+        f'<p class="when"><time datetime="{event.start.isoformat()}" data-end="{event.end.isoformat()}">'
+        f"{_text(when)}</time> · {_text(label)}</p>",
         f"<h4>{title}</h4>",
-        f"<p>{_text(event.session)} · {_text(place)}</p>",
-        f'<p class="muted">{_text(", ".join(paper.authors))}</p>',
-        f"<p>{_text(award(programme, paper))}</p>",
-        f'<p><a href="{_attr(paper_file.filename)}">Add this paper ({_text(kinds)}) '
+        f'<p class="where">{_text(event.session)} · {_text(place)}</p>',
+        f'<p class="muted authors">{_text(", ".join(paper.authors))}</p>' if paper.authors else "",
+        f"<p>Speakers: {_text(speakers)}</p>" if speakers else "",
+        f"<p>{_text(category)}</p>" if category else "",
+        f'<p><a href="{_attr(paper_file.filename)}">Add this {_text(add)} '
         f'to your calendar<span class="vh">: {title}</span></a></p>',
     ]
-    return f'<li class="event" id="{_attr(event.id)}">{"".join(rows)}</li>'
+    attributes = (
+        f'class="event" id="{_attr(event.id)}" data-uid="{_attr(uid(programme, event))}" '
+        f'data-key="{pick_key(event.id)}" data-kind="{event.kind}" data-feeds="{_attr(" ".join(in_feeds))}"'
+    )
+    return f"<li {attributes}>{''.join(rows)}</li>"
 
 
 def _zone_labels(programme: Programme) -> str:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from confcal.checked import ID_PATTERN, CheckedReader, show, type_name
 from confcal.errors import EventsFileError, Problem
-from confcal.model import KINDS, STATUSES, Event, Kind, Paper, Revision, Status
+from confcal.model import STATUSES, Event, Paper, Revision, Status
 from confcal.releases import CHANGE_KINDS, Change, Release, Span, dump_releases
 
 STATE_FILE = "confcal-state.json"
@@ -34,7 +34,8 @@ _STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _YEARS = range(1970, 9999)
 _DIGEST = re.compile(r"[0-9a-f]{64}")
-_EVENT_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]+)")
+# item id, kind (letters and single hyphens: see load.KIND_PATTERN), the slot's number from 2 on
+_EVENT_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]+(?:-[a-z]+)*?)(?:-([2-9]|[1-9][0-9]+))?")
 _FIX = "restore it from version control, or delete it to start again from SEQUENCE 0"
 
 SCHEMA: dict[str, dict[str, bool]] = {
@@ -297,9 +298,7 @@ class _StateReader(CheckedReader):
             self.problem(f"{path}.change", f"expected one of {expected}, found {show(table['change'])}")
         event_id = self.get(table, "id", path, str)
         match = _EVENT_ID.fullmatch(event_id or "")
-        if event_id is not None and not (
-            match and match.group(2) in KINDS and ID_PATTERN.fullmatch(match.group(1))
-        ):
+        if event_id is not None and not (match and ID_PATTERN.fullmatch(match.group(1))):
             self.problem(f"{path}.id", f"expected an event id like 'paper-id.oral', found {show(event_id)}")
         title = self.text(table, "title", path)
         old, new = self.optional_text(table, "old", path), self.optional_text(table, "new", path)
@@ -377,7 +376,7 @@ class _StateReader(CheckedReader):
 
     def entry(self, event_id: str, table: object, path: str) -> Entry | None:
         match = _EVENT_ID.fullmatch(event_id)
-        if not match or match.group(2) not in KINDS or not ID_PATTERN.fullmatch(match.group(1)):
+        if not match or not ID_PATTERN.fullmatch(match.group(1)):
             self.problem(path, "expected an event id like 'paper-id.oral'")
             return None
         if not isinstance(table, dict):
@@ -409,10 +408,10 @@ class _StateReader(CheckedReader):
         paper_path = f"{path}.paper"
         if "paper" in table:
             self.keys(paper_table, "paper", paper_path)
-        kind: Kind = next(k for k in KINDS if k == match.group(2))
         event = Event(
             paper=match.group(1),
-            kind=kind,
+            kind=match.group(2),
+            number=int(match.group(3) or 1),
             session=self.text(table, "session", path),
             start=start or datetime.min,
             end=end or datetime.min,
@@ -424,7 +423,11 @@ class _StateReader(CheckedReader):
         )
         paper = Paper(
             id=match.group(1),
-            category=self.identifier(paper_table, "category", paper_path),
+            category=(
+                self.identifier(paper_table, "category", paper_path)
+                if paper_table.get("category") != ""
+                else ""
+            ),
             title=self.text(paper_table, "title", paper_path),
             authors=self.strings(paper_table, "authors", paper_path),
             subcategory=self.optional_text(paper_table, "subcategory", paper_path),

@@ -90,9 +90,9 @@ def content_line(name: str, value: object) -> str:
     """``NAME[;PARAMS]:VALUE`` as icalendar writes it, unfolded."""
     kind = _kind(name)
     upper = name.upper()
-    if kind is icalendar.vText and isinstance(value, str):
+    if kind is icalendar.vText and type(value) is str:
         return f"{upper}:{escape_text(value)}"
-    if kind is icalendar.vUri and isinstance(value, str):
+    if kind is icalendar.vUri and type(value) is str:
         return f"{upper}:{value}"
     if kind is icalendar.vInt and type(value) is int and icalendar.vInt.min <= value <= icalendar.vInt.max:
         return f"{upper}:{value}"

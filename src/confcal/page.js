@@ -1,0 +1,288 @@
+// The page's one script, inlined by site.py: search and filters, the time-zone switch, and picks.
+// The page reads fully without it; it only adds. No requests but the page's own per-paper
+// calendars (fetched when you pick, to build "Download my picks" from the published bytes).
+(() => {
+  "use strict";
+  const data = JSON.parse(document.getElementById("picks-data").textContent);
+  const $ = (id) => document.getElementById(id);
+  const events = Array.from(document.querySelectorAll("li.event"));
+  const byKey = new Map(events.map((li) => [li.dataset.key, li]));
+  const order = new Map(events.map((li, index) => [li.dataset.key, index]));
+  const storeKey = `confcal:${data.id}:picks`;
+  const zoneKey = `confcal:${data.id}:zone`;
+
+  const storage = {
+    get(key) {
+      try { return localStorage.getItem(key); } catch { return null; }
+    },
+    set(key, value) {
+      try { localStorage.setItem(key, value); } catch { /* private mode: the address keeps them */ }
+    },
+  };
+
+  // ---- picks -------------------------------------------------------------------------------
+  function initialPicks() {
+    if (location.hash.startsWith("#picks=")) {
+      return location.hash.slice(7).split("-");
+    }
+    try {
+      return JSON.parse(storage.get(storeKey) || "[]");
+    } catch {
+      return [];
+    }
+  }
+  const picks = new Set(initialPicks().filter((key) => byKey.has(key)));
+  const sortedKeys = () => Array.from(picks).sort();
+  const inOrder = () => Array.from(picks).sort((a, b) => order.get(a) - order.get(b));
+
+  function save() {
+    const keys = sortedKeys();
+    storage.set(storeKey, JSON.stringify(keys));
+    if (!location.hash || location.hash.startsWith("#picks=")) {
+      const fragment = keys.length ? `#picks=${keys.join("-")}` : location.pathname + location.search;
+      history.replaceState(null, "", fragment);
+    }
+  }
+
+  const papers = new Map();
+  function paperCalendar(li) {
+    const paper = li.id.split(".")[0];
+    if (!papers.has(paper)) {
+      papers.set(paper, fetch(`papers/${paper}.ics`).then((response) => {
+        if (!response.ok) throw new Error(`papers/${paper}.ics: ${response.status}`);
+        return response.text();
+      }).catch((error) => { papers.delete(paper); throw error; }));
+    }
+    return papers.get(paper);
+  }
+
+  function eventBlock(text, uid) {
+    for (const block of text.match(/BEGIN:VEVENT\r\n[\s\S]*?END:VEVENT\r\n/g) || []) {
+      if (block.replace(/\r\n[ \t]/g, "").includes(`\r\nUID:${uid}\r\n`)) return block;
+    }
+    throw new Error(`${uid} is not in its paper's calendar`);
+  }
+
+  let generation = 0;
+  let blobUrl = "";
+  async function updateDownload(keys) {
+    const mine = ++generation;
+    const link = $("picks-download");
+    link.removeAttribute("href");
+    link.setAttribute("aria-disabled", "true");
+    if (!keys.length) return;
+    try {
+      const blocks = await Promise.all(keys.map(async (key) => {
+        const li = byKey.get(key);
+        return eventBlock(await paperCalendar(li), li.dataset.uid);
+      }));
+      if (mine !== generation) return;
+      if (blobUrl) URL.revokeObjectURL(blobUrl);
+      const text = data.head + blocks.join("") + "END:VCALENDAR\r\n";
+      blobUrl = URL.createObjectURL(new Blob([text], { type: "text/calendar;charset=utf-8" }));
+      link.href = blobUrl;
+      link.removeAttribute("aria-disabled");
+    } catch (error) {
+      if (mine === generation) $("picks-status").textContent = `Download unavailable: ${error.message}`;
+    }
+  }
+
+  function showPicks() {
+    const keys = inOrder();
+    for (const button of document.querySelectorAll("li.event button.star")) {
+      const li = button.closest("li.event");
+      const picked = picks.has(li.dataset.key);
+      if (button.getAttribute("aria-pressed") !== String(picked)) {
+        button.setAttribute("aria-pressed", String(picked));
+        li.classList.toggle("picked", picked);
+      }
+    }
+    const list = $("picks-list");
+    list.replaceChildren(...keys.map((key) => {
+      const li = byKey.get(key);
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = `#${li.id}`;
+      link.textContent = li.querySelector("h4").textContent;
+      const when = document.createElement("span");
+      when.className = "muted";
+      when.textContent = ` · ${li.querySelector(".when").textContent}`;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "unpick";
+      remove.dataset.key = key;
+      remove.textContent = "Remove";
+      const label = document.createElement("span");
+      label.className = "vh";
+      label.textContent = `: ${link.textContent}`;
+      remove.append(label);
+      item.append(link, when, " ", remove);
+      return item;
+    }));
+    const count = keys.length;
+    $("picks-count").textContent = String(count);
+    $("picks-status").textContent = count
+      ? `${count} event${count === 1 ? "" : "s"} picked. They stay in this browser and in this page's address.`
+      : "No picks yet: press ☆ Pick beside any event. Your picks stay in this browser and in this page's address.";
+    $("picks-actions").hidden = count === 0;
+    const sorted = sortedKeys();
+    const share = new URL(location.href);
+    share.hash = `picks=${sorted.join("-")}`;
+    $("picks-share").href = share.href;
+    if (data.base) {
+      const feed = `${data.base}picks/${sorted.join("-")}.ics`;
+      const webcal = `webcal://${feed.replace(/^https?:\/\//, "")}`;
+      $("picks-webcal").href = webcal;
+      $("picks-google").href = `https://calendar.google.com/calendar/render?cid=${webcal}`;
+      $("picks-outlook").href = "https://outlook.live.com/calendar/0/addfromweb?url="
+        + `${encodeURIComponent(feed)}&name=${encodeURIComponent(data.name)}`;
+      $("picks-url").value = feed;
+    }
+    updateDownload(keys);
+  }
+
+  function toggle(key) {
+    if (picks.has(key)) picks.delete(key); else picks.add(key);
+    save();
+    showPicks();
+  }
+
+  document.addEventListener("click", (event) => {
+    const star = event.target.closest("button.star");
+    if (star) {
+      toggle(star.closest("li.event").dataset.key);
+      return;
+    }
+    const remove = event.target.closest("button.unpick");
+    if (remove) toggle(remove.dataset.key);
+    if (event.target.closest("#picks-list a") && !$("results").hidden) clearFilters();
+  });
+  window.addEventListener("storage", (event) => {
+    if (event.key !== storeKey) return;
+    picks.clear();
+    for (const key of JSON.parse(event.newValue || "[]")) if (byKey.has(key)) picks.add(key);
+    showPicks();
+  });
+
+  // ---- search and filters -------------------------------------------------------------------
+  // While a search or filter is on, the day-by-day programme is hidden (one style change) and
+  // copies of the first matches are shown instead: a keystroke never lays out 3,700 events.
+  const RESULTS_SHOWN = 100;
+  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  let texts = null;
+  const days = Array.from(document.querySelectorAll("section.dayblock"));
+  const dayOf = events.map((li) => li.closest("section.dayblock"));
+  let matches = [];
+  function copyOf(li) {
+    const copy = li.cloneNode(true);
+    copy.removeAttribute("id");
+    copy.hidden = false;
+    return copy;
+  }
+  function showResults(limit) {
+    const groups = [];
+    let list = null;
+    let lastDay = null;
+    for (const index of matches.slice(0, limit)) {
+      if (dayOf[index] !== lastDay) {
+        lastDay = dayOf[index];
+        const heading = document.createElement("h3");
+        heading.textContent = lastDay.querySelector("h3").textContent;
+        list = document.createElement("ol");
+        list.className = "day";
+        groups.push(heading, list);
+      }
+      list.append(copyOf(events[index]));
+    }
+    $("results-list").replaceChildren(...groups);
+    const more = $("results-more");
+    more.hidden = matches.length <= limit;
+    more.textContent = `Show all ${matches.length} matching events`;
+  }
+  function index() {
+    texts ||= events.map((li) => fold(
+      Array.from(li.querySelectorAll("h4, .where, .authors"), (node) => node.textContent).join(" "),
+    ));
+  }
+  function applyFilters() {
+    index();
+    const words = fold($("q").value).split(/\s+/).filter(Boolean);
+    const day = $("f-day").value;
+    const kind = $("f-kind").value;
+    const feed = $("f-feed").value;
+    const onlyPicked = $("f-picked").checked;
+    const filtering = words.length || day || kind || feed || onlyPicked;
+    matches = [];
+    if (filtering) {
+      events.forEach((li, index) => {
+        if ((!day || dayOf[index].dataset.day === day)
+          && (!kind || li.dataset.kind === kind)
+          && (!feed || ` ${li.dataset.feeds} `.includes(` ${feed} `))
+          && (!onlyPicked || picks.has(li.dataset.key))
+          && words.every((word) => texts[index].includes(word))) matches.push(index);
+      });
+      showResults(RESULTS_SHOWN);
+    } else {
+      $("results-list").replaceChildren();
+    }
+    $("results").hidden = !filtering;
+    for (const block of days) if (block.hidden !== Boolean(filtering)) block.hidden = Boolean(filtering);
+    $("f-status").textContent = filtering
+      ? `${matches.length} of ${events.length} events match`
+      : `All ${events.length} events`;
+  }
+  function clearFilters() {
+    $("q").value = "";
+    for (const id of ["f-day", "f-kind", "f-feed"]) $(id).value = "";
+    $("f-picked").checked = false;
+    applyFilters();
+  }
+  let pending = 0;
+  function scheduleFilters() {
+    clearTimeout(pending);
+    pending = setTimeout(applyFilters, 60);
+  }
+  $("q").addEventListener("input", scheduleFilters);
+  for (const id of ["f-day", "f-kind", "f-feed", "f-picked"]) $(id).addEventListener("change", applyFilters);
+  $("filters").addEventListener("submit", (event) => { event.preventDefault(); applyFilters(); });
+  $("results-more").addEventListener("click", () => showResults(matches.length));
+
+  // ---- time zones ---------------------------------------------------------------------------
+  const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  $("zone-viewer-name").textContent = viewerZone;
+  const times = Array.from(document.querySelectorAll("li.event time[data-end]"));
+  const conferenceText = new Map(times.map((node) => [node, node.textContent]));
+  const day = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
+  const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const zoneName = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" });
+  function viewerSpan(node) {
+    const start = new Date(node.dateTime);
+    const end = new Date(node.dataset.end);
+    const sameDay = day.format(start) === day.format(end);
+    const zone = zoneName.formatToParts(end).find((part) => part.type === "timeZoneName")?.value || "";
+    const until = sameDay ? clock.format(end) : `${day.format(end)}, ${clock.format(end)}`;
+    return `${day.format(start)}, ${clock.format(start)}–${until} ${zone}`;
+  }
+  function applyZone(choice) {
+    const viewer = choice === "viewer";
+    $(viewer ? "zone-viewer" : "zone-conference").checked = true;
+    for (const node of times) node.textContent = viewer ? viewerSpan(node) : conferenceText.get(node);
+    $("zone-note").textContent = viewer
+      ? `Times are shown in your time zone, ${viewerZone}.`
+      : `Times are shown in the conference's time zone, ${data.zone}.`;
+  }
+  for (const id of ["zone-conference", "zone-viewer"]) {
+    $(id).addEventListener("change", (event) => {
+      storage.set(zoneKey, event.target.value);
+      applyZone(event.target.value);
+      if (!$("results").hidden) applyFilters();
+      showPicks();
+    });
+  }
+
+  if (storage.get(zoneKey) === "viewer") applyZone("viewer");
+  showPicks();
+  if (picks.size && location.hash.startsWith("#picks=")) save();
+  document.documentElement.dataset.ready = "true";
+  (window.requestIdleCallback || setTimeout)(index);  // the first search need not build it
+})();

@@ -1,0 +1,194 @@
+"""The programme model beyond award papers: declared kinds, items, speakers, sessions, venues,
+several slots of a kind; on the workshop in tests/programmes/workshop.toml (README's second example)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confcal.cli import cli
+from confcal.load import load
+from tests.conftest import ROOT
+from tests.helpers import parse_events
+
+WORKSHOP = ROOT / "tests" / "programmes" / "workshop.toml"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("workshop") / "out"
+    result = CliRunner().invoke(cli, ["build", str(WORKSHOP), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def vevent(data: bytes, uid: str) -> str:
+    """The unfolded text of one VEVENT."""
+    text = data.decode().replace("\r\n ", "")
+    start = text.index(f"UID:{uid}\r\n")
+    return text[text.rindex("BEGIN:VEVENT", 0, start) : text.index("END:VEVENT", start)]
+
+
+def test_a_keynote_is_a_keynote_with_its_speaker(built: Path) -> None:
+    data = (built / "items" / "opening-keynote.ics").read_bytes()
+    text = vevent(data, "learnsys-2026.opening-keynote.keynote@confcal")
+    assert "SUMMARY:Keynote: Learning Systems That Explain Themselves\r\n" in text
+    assert "Speakers: Amira Haddad (ETH Zürich)" in text
+    assert "Authors" not in text
+    assert "CATEGORIES:Keynote\r\n" in text
+    assert (
+        "CONFERENCE;FEATURE=VIDEO;LABEL=Stream;VALUE=URI:https://stream.example.org/learnsys-2026/keynote"
+        in text
+    )
+    assert "Streamed and available virtually." in text
+    page = (built / "index.html").read_text()
+    assert "<p>Speakers: Amira Haddad (ETH Zürich)</p>" in page
+    assert 'href="items/opening-keynote.ics">Add this keynote to your calendar' in page
+    assert not (built / "papers" / "opening-keynote.ics").exists()
+
+
+def test_the_hack_night_crosses_midnight_and_the_clock_change_off_site(built: Path) -> None:
+    data = (built / "all.ics").read_bytes()
+    (event,) = [e for e in parse_events(data) if e.uid == "learnsys-2026.hack-night.social@confcal"]
+    assert event.start == datetime(2026, 10, 24, 19, 0, tzinfo=UTC)  # 21:00 CEST
+    assert event.end == datetime(2026, 10, 25, 3, 0, tzinfo=UTC)  # 04:00 CET, after the clocks went back
+    assert event.location == "Brauhaus am Markt, Marktplatz 5, 72070 Tübingen"
+    assert event.summary == "Social event: Hack night"
+    assert "Not streamed." in event.description
+    agenda = CliRunner().invoke(cli, ["agenda", str(WORKSHOP), "--kind", "social"])
+    assert agenda.exit_code == 0
+    assert "Social event  Hack night" in agenda.output
+    assert "Brauhaus am Markt" in agenda.output
+
+
+def test_items_take_their_sessions_time_and_room(built: Path) -> None:
+    events = {e.uid: e for e in parse_events((built / "all.ics").read_bytes())}
+    poster = events["learnsys-2026.federated-eval.poster@confcal"]
+    assert poster.start == datetime(2026, 10, 25, 12, 0, tzinfo=UTC)
+    assert poster.location == "Foyer, poster board P3, Neue Aula, University of Tübingen"
+    oral = events["learnsys-2026.cache-aware-training.oral@confcal"]
+    assert oral.location == "Hörsaal 2, Neue Aula, University of Tübingen"
+    assert oral.description.startswith("Best Student Paper Award\nOral session B: ")
+
+
+def test_a_feed_of_sessions_holds_each_session_once_and_never_its_items(built: Path) -> None:
+    programme = load(WORKSHOP)
+    glance = parse_events((built / "at-a-glance.ics").read_bytes())
+    uids = {e.uid for e in glance}
+    assert {u for u in uids if u.endswith(".session@confcal")} == {
+        f"learnsys-2026.{s}.session@confcal" for s in ("oral-a", "oral-b", "oral-c", "posters")
+    }
+    held = {f"learnsys-2026.{e.id}@confcal" for e in programme.events if e.session_id}
+    assert not uids & held
+    assert "learnsys-2026.hack-night.social@confcal" in uids  # items outside sessions stay
+    everything = {e.uid for e in parse_events((built / "all.ics").read_bytes())}
+    assert not {u for u in everything if u.endswith(".session@confcal")}
+    posters = next(e for e in glance if e.uid == "learnsys-2026.posters.session@confcal")
+    assert posters.summary == "Poster session"
+    boards = re.findall(r"^Board (P\d): ", posters.description, flags=re.M)
+    assert boards == ["P1", "P2", "P3", "P4", "P5"]
+    oral_a = next(e for e in glance if e.uid == "learnsys-2026.oral-a.session@confcal")
+    assert "Chair: Mei Chen (TU München)" in oral_a.description
+    assert oral_a.start == datetime(2026, 10, 24, 8, 30, tzinfo=UTC)  # spans its items: 10:30–11:10 CEST
+    assert oral_a.end == datetime(2026, 10, 24, 9, 10, tzinfo=UTC)
+
+
+def test_moving_a_session_moves_its_items_and_its_event(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    moved = WORKSHOP.read_text(encoding="utf-8").replace("2026-10-25T13:00:00", "2026-10-25T14:00:00")
+    moved = moved.replace("end = 2026-10-25T15:00:00", "end = 2026-10-25T16:00:00")
+    events.write_text(moved.replace("updated = 2026-10-01T12:00:00Z", "updated = 2026-10-02T12:00:00Z"))
+    diff = CliRunner().invoke(cli, ["diff", str(events), "-o", str(out), "--format", "json"])
+    assert "posters.session" in diff.output
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    glance = (out / "at-a-glance.ics").read_bytes()
+    assert "SEQUENCE:1\r\n" in vevent(glance, "learnsys-2026.posters.session@confcal")
+    assert "SEQUENCE:0\r\n" in vevent(glance, "learnsys-2026.oral-a.session@confcal")
+    everything = (out / "all.ics").read_bytes()
+    assert "SEQUENCE:1\r\n" in vevent(everything, "learnsys-2026.energy-budgets.poster@confcal")
+    state = json.loads((out / "confcal-state.json").read_text())
+    assert "posters.session" in json.dumps(state)
+    changes = (out / "changes.html").read_text()
+    assert "Moved: <a" in changes
+    assert "Session: Poster session</a>" in changes or "Session: Poster session," in changes
+
+
+def test_several_slots_of_one_kind_get_their_own_stable_ids(tmp_path: Path) -> None:
+    text = WORKSHOP.read_text(encoding="utf-8") + (
+        '\n[[items]]\nid = "tutorial"\ntitle = "Profiling Learning Systems"\nspeakers = ["Jonas Berg"]\n'
+        '\n[[items.talk]]\nsession = "Tutorial, part 1"\nstart = 2026-10-24T14:00:00\n'
+        'end = 2026-10-24T15:30:00\nroom = "Hörsaal 2"\n'
+        '\n[[items.talk]]\nsession = "Tutorial, part 2"\nstart = 2026-10-24T16:00:00\n'
+        'end = 2026-10-24T17:30:00\nroom = "Hörsaal 2"\n'
+    )
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    parsed = parse_events((out / "items" / "tutorial.ics").read_bytes())
+    assert [e.uid for e in parsed] == [
+        "learnsys-2026.tutorial.talk@confcal",
+        "learnsys-2026.tutorial.talk-2@confcal",
+    ]
+    assert [e.summary for e in parsed] == [
+        "Tutorial, part 1: Profiling Learning Systems",
+        "Tutorial, part 2: Profiling Learning Systems",
+    ]
+    again = CliRunner().invoke(cli, ["build", str(events), "-o", str(out)])
+    assert again.exit_code == 0
+    assert " 0 written" in again.output  # the state file reads the numbered ids back
+
+
+def test_the_page_reads_right_for_items_without_authors(built: Path) -> None:
+    page = (built / "index.html").read_text()
+    coffee = page[page.index("<h4>Coffee break</h4>") :]
+    coffee = coffee[: coffee.index("</li>")]
+    assert '<p class="muted"></p>' not in coffee
+    assert "Add this break to your calendar" in coffee
+    assert (
+        "· Break</p>" in page[page.index("<h4>Coffee break</h4>") - 200 : page.index("<h4>Coffee break</h4>")]
+    )
+
+
+WORKSHOP_TEXT = WORKSHOP.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "[items.social]",
+            "[items.party]",
+            "items[2].party: unknown table [items.party]: 'party' is not a kind (kinds: oral, poster, talk, "
+            'keynote, break, social); declare it in the [kinds] table, e.g. party = { label = "Party", ',
+        ),
+        ('venue = "brauhaus"', 'venue = "brewery"', "unknown venue 'brewery' (defined: 'brauhaus')"),
+        ('kind = "poster"', 'kind = "posters"', "sessions[3].kind: unknown kind 'posters'"),
+        ('id = "oral-c"', 'id = "hack-night"', "sessions[2].id: 'hack-night' is also an item's id"),
+        (
+            'break = { label = "Break", plural = "Breaks" }',
+            'title = { label = "Title" }',
+            "kinds.title: 'title' cannot be a kind (an item key)",
+        ),
+        ('events = "sessions"', 'events = "session"', "feeds[0].events: expected 'items' or 'sessions'"),
+        ("\nstart = 2026-10-25T13:00:00\nend = 2026-10-25T15:00:00\n", "\n", "missing key 'start'"),
+    ],
+)
+def test_errors_in_the_new_tables(tmp_path: Path, old: str, new: str, message: str) -> None:
+    assert old in WORKSHOP_TEXT
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP_TEXT.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert re.search(rf"{re.escape(str(events))}:\d+: ", result.output)
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
