@@ -209,3 +209,13 @@ def test_index_without_base_url_has_no_giggity_link(tmp_path: Path) -> None:
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'href="schedule.xml"' in page
     assert "ggt.gaa.st" not in page
+
+
+def test_workshop_programme_is_valid(schemas: Path, tmp_path: Path) -> None:
+    """Declared kinds, items without a category or authors, several slots of a kind, venues."""
+    from tests.conftest import ROOT
+
+    build(ROOT / "tests" / "programmes" / "workshop.toml", tmp_path)
+    validate(tmp_path, schemas)
+    slugs = [e["slug"] for e in json_events(tmp_path).values()]
+    assert len(slugs) == len(set(slugs))

@@ -84,7 +84,9 @@ def room_name(programme: Programme, event: Event) -> str:
     """The room column an app shows the event in."""
     if event.kind == "poster":
         return POSTERS_ROOM
-    return event.place or programme.conference.venue
+    if event.place:
+        return event.place
+    return str(programme.venue(event.venue)) if event.venue else programme.conference.venue
 
 
 def subtitle(event: Event) -> str:
@@ -121,7 +123,7 @@ def _event_json(
 ) -> dict[str, Any]:
     paper = programme.paper(event.paper)
     conference = programme.conference
-    persons = [*event.speakers, *(a for a in paper.authors if a not in event.speakers)]
+    persons = list(dict.fromkeys([*event.speakers, *(p.name for p in paper.speakers), *paper.authors]))
     return {
         "guid": guid,
         "id": number,
@@ -130,11 +132,11 @@ def _event_json(
         "end": _iso(event.end),
         "duration": hours_minutes(event.end - event.start),
         "room": room_name(programme, event),
-        "slug": f"{slug_prefix}-{event.paper}-{event.kind}",
+        "slug": f"{slug_prefix}-{event.id.replace('.', '-')}",
         "url": paper.url or conference.website,
         "title": paper.title,
         "subtitle": subtitle(event),
-        "track": programme.category(paper.category).name,
+        "track": programme.category_name(paper) or None,
         "type": event.kind,
         "language": None,
         "abstract": paper.abstract,
@@ -260,7 +262,7 @@ def _event_xml(item: dict[str, Any]) -> list[str]:
         f"        {_element('slug', item['slug'])}",
         f"        {_element('title', item['title'])}",
         f"        {_element('subtitle', item['subtitle'])}",
-        f"        {_element('track', item['track'])}",
+        f"        {_element('track', item['track'] or '')}",
         f"        {_element('type', item['type'])}",
         f"        {_element('abstract', item['abstract'])}",
     ]
