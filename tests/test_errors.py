@@ -454,6 +454,17 @@ CASES: list[tuple[str, bytes, Expected]] = [
             ),
         ],
     ),
+    (
+        "a table inside a table that holds none",
+        edit('name = "Test of Time Award"\n', 'name = "Test of Time Award"\nextra = { a = 1 }\n'),
+        [
+            (
+                ("extra = ", 0),
+                "categories[3].extra: unknown table [categories.extra]: [categories] holds no tables "
+                "(its keys: id, name, subcategories)",
+            )
+        ],
+    ),
 ]
 
 

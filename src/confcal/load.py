@@ -382,8 +382,11 @@ class _Reader(CheckedReader):
         suggestion = (
             f"; did you mean {_header(where[: -len(key)] + hint[0], tables[hint[0]])}?" if hint else ""
         )
-        listing = ", ".join(expected) if expected else "none: its keys hold values"
-        return f"unknown table {header}{suggestion} (expected tables here: {listing})"
+        if not expected:
+            parent = _header(where.rpartition(".")[0], "[]")
+            listing = ", ".join(self.schema[schema])
+            return f"unknown table {header}: {parent} holds no tables (its keys: {listing})"
+        return f"unknown table {header}{suggestion} (expected tables here: {', '.join(expected)})"
 
     def shape_hint(self, where: str, value: object, kind: type) -> str:
         header = _header(where, "[]")[1:-1]
