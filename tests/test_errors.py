@@ -532,3 +532,18 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "all.ics").read_bytes() == (EVENTS.parent / "output" / "all.ics").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['[["a"]]', "{ a = { b = 1 } }", "[{ a = 1 }, { b = [2] }]", "[1, [2, [3]]]", '["x", 1]'],
+)
+@pytest.mark.parametrize("key", ["speakers", "room", "extra"])
+def test_messages_describe_values_without_python_reprs(tmp_path: Path, value: str, key: str) -> None:
+    events = tmp_path / "events.toml"
+    replacement = f"room = {value}" if key == "room" else f'room = "RO6-RO9"\n{key} = {value}'
+    events.write_bytes(edit('room = "RO6-RO9"', replacement))
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    for marker in ("['", "{'", "('", "[[1", '{"', "Traceback"):
+        assert marker not in result.output, result.output
