@@ -187,18 +187,3 @@ def test_fast_folding_at_every_boundary_with_escapes(length: int) -> None:
     for filler in ("x", "\\", "^", "x\\", "\\,", "^^x"):
         line = (filler * length)[:length]
         assert fold(line.encode()).decode() == _icalendar_fold(line)
-
-
-def test_a_backslash_n_in_text_stays_a_backslash_n(tmp_path: Path) -> None:
-    r"""icalendar writes the text ``\N`` as an escaped line break; confcal escapes the backslash."""
-    from tests.helpers import parse_events
-    from tests.small_programme import events_file, slot
-
-    events = tmp_path / "events.toml"
-    place = 'room = "\\\\N"'
-    oral = slot("oral", "2024-06-03T10:00:00", "2024-06-03T10:30:00", place=place)
-    events.write_text(events_file(oral, slot("talk", "2024-06-04T10:00:00", "2024-06-04T10:30:00")))
-    data = plan(load(events))["all.ics"]
-    assert b"LOCATION:\\\\N\\, Hall" in data
-    (event,) = [e for e in parse_events(data) if e.uid.startswith("conf.a.")]
-    assert event.location == "\\N, Hall"
