@@ -27,7 +27,7 @@ def paper(paper_id: str, slots: str) -> str:
 id = "{paper_id}"
 category = "main"
 title = "Paper {paper_id.upper()}"
-authors = ["Ada"]
+authors = ["Author of {paper_id.upper()}"]
 {slots}"""
 
 

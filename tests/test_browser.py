@@ -1,7 +1,8 @@
-"""The page in a real browser: headless Debian Chromium driven by selenium, against the service.
+"""The page in a real browser: headless Debian Chromium driven by selenium, against ``confcal serve``.
 
-The award programme is built with a public address and served by ``confcal.web:app`` under
-gunicorn (tests/gunicorn.py). Runs in CI (CI=true) and fails there when Chromium or
+The award programme, published at an example public address, previewed by ``confcal serve``,
+which answers personal feeds with ``confcal.web``'s application (tests/test_web.py runs that
+under gunicorn). Runs in CI (CI=true) and fails there when Chromium or
 chromedriver is missing; elsewhere it skips without them. Screenshots go to the test's tmp
 folder; with CONFCAL_SCREENSHOT=docs/screenshot.png the desktop one is also saved there (the
 README picture).
@@ -18,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from ical.calendar_stream import IcsCalendarStream
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -27,11 +27,11 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
-from confcal.cli import cli
 from confcal.feeds import feeds
 from confcal.load import load
 from confcal.picks import pick_key
-from tests.gunicorn import gunicorn, request
+from tests.gunicorn import request
+from tests.test_serve import Serve
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
@@ -105,13 +105,20 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The award programme built with a public address, served by confcal.web:app under gunicorn."""
-    output = tmp_path_factory.mktemp("browser") / "output"
-    result = CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(output), "--base-url", BASE_URL])
-    assert result.exit_code == 0, result.output
-    with gunicorn(output, workers=1, threads=8) as url:
-        yield url, output
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, bytes]]:
+    """``confcal serve`` on the award programme with a public address; (its URL, its all.ics)."""
+    folder = tmp_path_factory.mktemp("browser")
+    events = folder / "events.toml"
+    text = EVENTS.read_text(encoding="utf-8")
+    events.write_text(text.replace("\n[publish]\n", f'\n[publish]\nbase_url = "{BASE_URL}"\n', 1), "utf-8")
+    process = Serve(events, folder / "output")
+    try:
+        url = process.url.rstrip("/")
+        published = request(url, "/all.ics")
+        assert published.status == 200
+        yield url, published.body
+    finally:
+        process.stop()
 
 
 def vevents(data: bytes) -> dict[str, bytes]:
@@ -164,10 +171,10 @@ def pressed(driver: webdriver.Chrome) -> list[str]:
 
 
 def test_search_pick_download_subscribe_reload(
-    browser: Browser, site: tuple[str, Path], tmp_path: Path
+    browser: Browser, site: tuple[str, bytes], tmp_path: Path
 ) -> None:
-    url, output = site
-    published = vevents((output / "all.ics").read_bytes())
+    url, all_ics = site
+    published = vevents(all_ics)
     driver = browser()
     open_page(driver, url + "/")
     assert driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)") == []
@@ -232,7 +239,7 @@ def test_search_pick_download_subscribe_reload(
     assert len(picks_panel(driver)) == 3
 
 
-def test_a_shared_link_opens_its_picks(browser: Browser, site: tuple[str, Path]) -> None:
+def test_a_shared_link_opens_its_picks(browser: Browser, site: tuple[str, bytes]) -> None:
     url, _ = site
     driver = browser()
     open_page(driver, f"{url}/#picks={pick_key('word2vec.talk')}-{pick_key('climsim.poster')}")
@@ -240,7 +247,7 @@ def test_a_shared_link_opens_its_picks(browser: Browser, site: tuple[str, Path])
     assert len(picks_panel(driver)) == 2
 
 
-def test_the_viewer_zone_switch(browser: Browser, site: tuple[str, Path]) -> None:
+def test_the_viewer_zone_switch(browser: Browser, site: tuple[str, bytes]) -> None:
     url, _ = site
     driver = browser()
     driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
@@ -254,8 +261,8 @@ def test_the_viewer_zone_switch(browser: Browser, site: tuple[str, Path]) -> Non
     assert when.text == "15:30–16:30 CST"
 
 
-def test_without_javascript_the_whole_programme_reads(browser: Browser, site: tuple[str, Path]) -> None:
-    url, output = site
+def test_without_javascript_the_whole_programme_reads(browser: Browser, site: tuple[str, bytes]) -> None:
+    url, _ = site
     programme = load(EVENTS)
     driver = browser(javascript=False)
     driver.get(url + "/")
@@ -275,11 +282,10 @@ def test_without_javascript_the_whole_programme_reads(browser: Browser, site: tu
         reply = request(url, link.removeprefix(url))
         assert reply.status == 200
         assert reply.headers["content-type"] == "text/calendar; charset=utf-8"
-    assert output.is_dir()
 
 
 def test_page_in_chromium_downloads_every_paper(
-    browser: Browser, site: tuple[str, Path], tmp_path: Path
+    browser: Browser, site: tuple[str, bytes], tmp_path: Path
 ) -> None:
     url, _ = site
     programme = load(EVENTS)
@@ -302,7 +308,7 @@ def test_page_in_chromium_downloads_every_paper(
     assert (tmp_path / "index-desktop.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_page_fits_a_phone_screen(browser: Browser, site: tuple[str, Path], tmp_path: Path) -> None:
+def test_page_fits_a_phone_screen(browser: Browser, site: tuple[str, bytes], tmp_path: Path) -> None:
     url, _ = site
     driver = browser(width=390, height=844)
     open_page(driver, url + "/")

@@ -32,6 +32,7 @@ def test_every_events_toml_key_is_documented() -> None:
         "items": "`[[items]]`",
         "kinds": "`[kinds]`",
         "venues": "`[[venues]]`",
+        "rooms": "`[[rooms]]`",
         "sessions": "`[[sessions]]`",
         "speakers": "`speakers` tables",
     }

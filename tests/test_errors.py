@@ -31,8 +31,8 @@ def feed(body: str, base: bytes | None = None) -> bytes:
 
 
 TOP_TABLES = (
-    "(expected tables here: [conference], [publish], [kinds], [[categories]], [[venues]], [[sessions]], "
-    "[[papers]], [[items]], [[feeds]])"
+    "(expected tables here: [conference], [publish], [kinds], [[categories]], [[venues]], [[rooms]], "
+    "[[sessions]], [[papers]], [[items]], [[feeds]])"
 )
 PAPER_TABLES = "(expected tables here: [papers.oral], [papers.poster], [papers.talk], [[papers.links]])"
 

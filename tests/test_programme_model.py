@@ -70,7 +70,7 @@ def test_items_take_their_sessions_time_and_room(built: Path) -> None:
     events = {e.uid: e for e in parse_events((built / "all.ics").read_bytes())}
     poster = events["learnsys-2026.federated-eval.poster@confcal"]
     assert poster.start == datetime(2026, 10, 25, 12, 0, tzinfo=UTC)
-    assert poster.location == "Foyer, poster board P3, Neue Aula, University of Tübingen"
+    assert poster.location == "Foyer (Ground floor), poster board P3, Neue Aula, University of Tübingen"
     oral = events["learnsys-2026.cache-aware-training.oral@confcal"]
     assert oral.location == "Hörsaal 2, Neue Aula, University of Tübingen"
     assert oral.description.startswith("Best Student Paper Award\nOral session B: ")
@@ -125,9 +125,9 @@ def test_several_slots_of_one_kind_get_their_own_stable_ids(tmp_path: Path) -> N
     text = WORKSHOP.read_text(encoding="utf-8") + (
         '\n[[items]]\nid = "tutorial"\ntitle = "Profiling Learning Systems"\nspeakers = ["Jonas Berg"]\n'
         '\n[[items.talk]]\nsession = "Tutorial, part 1"\nstart = 2026-10-24T14:00:00\n'
-        'end = 2026-10-24T15:30:00\nroom = "Hörsaal 2"\n'
+        'end = 2026-10-24T15:30:00\nroom = "hs2"\n'
         '\n[[items.talk]]\nsession = "Tutorial, part 2"\nstart = 2026-10-24T16:00:00\n'
-        'end = 2026-10-24T17:30:00\nroom = "Hörsaal 2"\n'
+        'end = 2026-10-24T17:30:00\nroom = "hs2"\n'
     )
     events = tmp_path / "events.toml"
     events.write_text(text, encoding="utf-8")
@@ -180,6 +180,16 @@ WORKSHOP_TEXT = WORKSHOP.read_text(encoding="utf-8")
         ),
         ('events = "sessions"', 'events = "session"', "feeds[0].events: expected 'items' or 'sessions'"),
         ("\nstart = 2026-10-25T13:00:00\nend = 2026-10-25T15:00:00\n", "\n", "missing key 'start'"),
+        (
+            'room = "hs2"',
+            'room = "hs3"',
+            "unknown room id 'hs3'; did you mean 'hs2'? (defined in [[rooms]]: 'hs1', 'hs2', 'foyer')",
+        ),
+        (
+            'name = "Hörsaal 2"\ncapacity = 120',
+            'name = "Hörsaal 2"\ncapacity = 0',
+            "rooms[1].capacity: expected a positive number of seats, found 0",
+        ),
     ],
 )
 def test_errors_in_the_new_tables(tmp_path: Path, old: str, new: str, message: str) -> None:
@@ -192,3 +202,71 @@ def test_errors_in_the_new_tables(tmp_path: Path, old: str, new: str, message: s
     assert re.search(rf"{re.escape(str(events))}:\d+: ", result.output)
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def check_findings(tmp_path: Path, text: str) -> list[dict[str, object]]:
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(events), "--format", "json"])
+    findings: list[dict[str, object]] = json.loads(result.output)["findings"]
+    return findings
+
+
+def codes(findings: list[dict[str, object]]) -> list[object]:
+    return [f["code"] for f in findings if f["code"] not in ("overlap", "spans-clock-change", "no-category")]
+
+
+def test_the_workshop_checks_clean_and_names_its_uncategorised_items(tmp_path: Path) -> None:
+    findings = check_findings(tmp_path, WORKSHOP_TEXT)
+    assert codes(findings) == []
+    (loose,) = [f for f in findings if f["code"] == "no-category"]
+    assert str(loose["message"]).startswith("6 items without a category, in all.ics only: opening-keynote,")
+
+
+def test_posters_share_a_room_at_their_own_boards_but_not_a_board(tmp_path: Path) -> None:
+    assert codes(check_findings(tmp_path, WORKSHOP_TEXT)) == []
+    same_board = WORKSHOP_TEXT.replace('board = "P4"', 'board = "P3"')
+    findings = check_findings(tmp_path, same_board)
+    assert codes(findings) == ["room-double-booked"]
+    assert "Foyer (Ground floor), poster board P3 holds two events at once" in str(findings[0]["message"])
+
+
+def test_a_declared_room_is_double_booked_by_id(tmp_path: Path) -> None:
+    """The keynote moved into Hörsaal 2 during a break there: one room, whatever the level says."""
+    text = WORKSHOP_TEXT.replace(
+        '[items.break]\nstart = 2026-10-24T10:00:00\nend = 2026-10-24T10:30:00\nroom = "foyer"',
+        '[items.break]\nstart = 2026-10-24T09:30:00\nend = 2026-10-24T10:30:00\nroom = "hs1"',
+    )
+    assert text != WORKSHOP_TEXT
+    findings = check_findings(tmp_path, text)
+    assert codes(findings) == ["room-double-booked"]
+    refs = findings[0]["events"]
+    assert isinstance(refs, list)
+    assert [ref["id"] for ref in refs] == ["opening-keynote.keynote", "coffee-saturday.break"]
+
+
+def test_a_person_in_two_places_at_once(tmp_path: Path) -> None:
+    """Lena Vogt, author of sparse-routing (oral at 10:30 in Hörsaal 1), also on cache-aware-training,
+    whose oral is at the same time in Hörsaal 2."""
+    text = WORKSHOP_TEXT.replace(
+        'authors = ["Mei Chen", "Anton Weber"]', 'authors = ["Mei Chen", "Lena Vogt"]'
+    )
+    findings = check_findings(tmp_path, text)
+    people = [f for f in findings if f["code"] == "person-double-booked"]
+    assert [f["severity"] for f in people] == ["warning", "warning"]  # the orals, and the posters
+    assert all(str(f["message"]).startswith("Lena Vogt is in two places at once: ") for f in people)
+    assert "cache-aware-training.oral" in str(people[0]["message"])
+
+
+def test_sessions_without_items_or_items_outside_their_session(tmp_path: Path) -> None:
+    text = WORKSHOP_TEXT.replace(
+        'session = "oral-c"\nstart = 2026-10-25T10:00:00', 'session = "posters"\nstart = 2026-10-25T10:00:00'
+    )
+    findings = check_findings(tmp_path, text)
+    assert codes(findings) == ["empty-session", "outside-session"]
+    messages = [str(f["message"]) for f in findings]
+    assert "session 'oral-c' (Oral session C) holds no item" in messages
+    assert any(
+        m.startswith('energy-budgets.oral "Energy Budgets') and "outside its session 'Poster session'" in m
+        for m in messages
+    )

@@ -142,6 +142,7 @@ def trimmed(lines: list[str]) -> list[str]:
 def environment() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"SOURCE_DATE_EPOCH", "NO_COLOR"}}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["CONFCAL_REPO"] = str(ROOT)  # setups copy fixtures from here (tests/programmes/)
     env.update(COLUMNS="80", LC_ALL="C.UTF-8", TZ="UTC", PYTHONDONTWRITEBYTECODE="1")
     return env
 
@@ -228,7 +229,7 @@ def test_console_example(block: Block, tmp_path: Path) -> None:
         )
 
 
-def test_the_readme_has_console_examples_and_they_are_not_hidden() -> None:
+def test_the_readme_has_console_examples_each_with_commands() -> None:
     assert len(BLOCKS) >= 10
     assert all(block.commands for block in BLOCKS)
 

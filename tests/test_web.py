@@ -269,3 +269,29 @@ def test_a_removed_event_leaves_and_a_moved_one_moves(tmp_path: Path, events_cop
     assert b"SEQUENCE:1\r\n" in moved
     assert after.headers["etag"] != before.headers["etag"]
     assert unknown.status == 404
+
+
+def test_confcal_serve_previews_the_personal_feeds(tmp_path: Path, events_copy: Path) -> None:
+    """The preview answers /picks/… with the same application: bytes, 304, reasons."""
+    from tests.test_serve import Serve
+
+    process = Serve(events_copy, tmp_path / "output")
+    try:
+        url = process.url.rstrip("/")
+        published = vevents(request(url, "/all.ics").body)
+        reply = request(url, path_of(*PICKED))
+        cached = request(url, path_of(*PICKED), headers={"If-None-Match": reply.headers["etag"]})
+        head = request(url, path_of(*PICKED), method="HEAD")
+        bad = request(url, "/picks/abc.ics")
+        unknown = request(url, "/picks/aaaaaaaa.ics")
+    finally:
+        process.stop()
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert reply.headers["cache-control"] == "no-cache"
+    assert vevents(reply.body) == {uid(event_id): published[uid(event_id)] for event_id in PICKED}
+    assert b"\r\nNAME:NeurIPS 2023: my picks\r\n" in reply.body
+    assert (cached.status, cached.body) == (304, b"")
+    assert (head.status, head.body, head.headers["content-length"]) == (200, b"", str(len(reply.body)))
+    assert (bad.status, bad.body) == (400, b"malformed pick 'abc': a pick is 8 characters a-z and 2-7\n")
+    assert unknown.status == 404

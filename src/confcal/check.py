@@ -1,9 +1,12 @@
 """Programme checks for organizers: what `confcal check` reports. Pure: no I/O, no clock.
 
-Errors: an events file the build rejects, two events in the same room (same room and level)
-or at the same poster board at overlapping times, an oral or poster outside the conference
-dates. Warnings: a talk outside the conference dates, an event with no place, an event that
-spans a change of the clocks (its length on the clock is not its real length). Information:
+Errors: an events file the build rejects, two events in the same room (the same declared room,
+or the same room name and level; posters in one room only at the same board) or at the same
+poster board at overlapping times, an oral or poster outside the conference dates. Warnings: a
+talk outside the conference dates, an event with no place, an event that spans a change of the
+clocks (its length on the clock is not its real length), a person (author or speaker) in two
+items' events at once, a declared session with no item or an item outside its session's time.
+Information: items without a category;
 each time slot in which events overlap (attendees must choose), with the feeds that hold
 two or more of them. Cancelled events hold no place and overlap nothing.
 Times are half-open: an event ending at 10:45 does not overlap one starting at 10:45.
@@ -101,6 +104,9 @@ def check(programme: Programme) -> list[Finding]:
         *_outside_dates(programme),
         *_no_place(programme),
         *_clock_changes(programme),
+        *_people(programme, live, refs),
+        *_sessions(programme),
+        *_no_category(programme),
         *_feed_budget(programme),
     ]
     booked = {frozenset(ref.id for ref in f.events) for f in bookings}
@@ -122,9 +128,12 @@ class _Refs(dict[str, EventRef]):
 
 
 def _place_key(event: Event) -> tuple[str, ...] | None:
-    """What two events must share to be double-booked: room and level, or a poster board."""
+    """What two events must share to be double-booked: a room (by its id when rooms are
+    declared, else by name and level) and, in a room holding posters, the board; or a board."""
+    if event.room_id:
+        return ("room-double-booked", "id", event.room_id, event.board)
     if event.room:
-        return ("room-double-booked", event.room, event.level)
+        return ("room-double-booked", "name", event.room, event.level, event.board)
     if event.board:
         return ("board-double-booked", event.board)
     return None
@@ -159,10 +168,61 @@ def _outside_dates(programme: Programme) -> Iterator[Finding]:
 
 def _no_place(programme: Programme) -> Iterator[Finding]:
     for event in sorted(programme.events, key=event_sort_key):
-        if not event.place:
+        if not event.place and not event.venue:
             ref = EventRef.of(programme, event)
             message = f"{ref} has no room or poster board: attendees will not know where to go"
             yield Finding("warning", "no-place", message, (ref,))
+
+
+def _people(programme: Programme, events: Iterable[Event], refs: _Refs) -> Iterator[Finding]:
+    """A person (author or speaker, by name) in two events of different items at once: at
+    poster-heavy conferences an author's oral and their other paper's poster overlap."""
+    by_person: dict[str, list[Event]] = {}
+    for event in events:
+        paper = programme.paper(event.paper)
+        names = dict.fromkeys((*paper.authors, *(p.name for p in paper.speakers), *event.speakers))
+        for name in names:
+            by_person.setdefault(name, []).append(event)
+    for name in sorted(by_person):
+        running: list[Event] = []
+        for event in sorted(by_person[name], key=event_sort_key):
+            running = [other for other in running if other.end > event.start]
+            for other in running:
+                if other.paper != event.paper:
+                    pair = (refs.of(other), refs.of(event))
+                    message = f"{name} is in two places at once: {pair[0]} and {pair[1]}"
+                    yield Finding("warning", "person-double-booked", message, pair)
+            running.append(event)
+
+
+def _sessions(programme: Programme) -> Iterator[Finding]:
+    """A declared session no slot names, and an item set outside its session's time."""
+    held = {event.session_id for event in programme.events}
+    for session in programme.sessions:
+        if session.id not in held:
+            yield Finding(
+                "warning", "empty-session", f"session {session.id!r} ({session.name}) holds no item"
+            )
+    times = {s.id: (s.name, s.start, s.end) for s in programme.sessions if s.start and s.end}
+    for event in sorted(programme.events, key=event_sort_key):
+        if event.session_id not in times:
+            continue
+        name, start, end = times[event.session_id]
+        if start and end and not start <= event.start < event.end <= end:
+            ref = EventRef.of(programme, event)
+            span = zones.span(start, end, start.tzinfo, dates=False)
+            message = f"{ref} is outside its session {name!r} ({span})"
+            yield Finding("warning", "outside-session", message, (ref,))
+
+
+def _no_category(programme: Programme) -> Iterator[Finding]:
+    """Items without a category are only in all.ics: fine for a break, worth a look for a talk."""
+    loose = [paper.id for paper in programme.papers if not paper.category]
+    if loose:
+        listing = ", ".join(loose[:8]) + (f" and {len(loose) - 8} more" if len(loose) > 8 else "")
+        items = f"{len(loose)} item{'s' if len(loose) != 1 else ''}"
+        message = f"{items} without a category, in all.ics only: {listing}"
+        yield Finding("info", "no-category", message)
 
 
 def _clock_changes(programme: Programme) -> Iterator[Finding]:

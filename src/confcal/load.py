@@ -35,6 +35,7 @@ from confcal.model import (
     Paper,
     Person,
     Programme,
+    Room,
     Session,
     Status,
     Venue,
@@ -59,6 +60,7 @@ TABLE_KEYS: dict[str, dict[str, str]] = {
         "kinds": "[]",
         "categories": "[[]]",
         "venues": "[[]]",
+        "rooms": "[[]]",
         "sessions": "[[]]",
         "papers": "[[]]",
         "items": "[[]]",
@@ -77,6 +79,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "kinds": False,
         "categories": False,
         "venues": False,
+        "rooms": False,
         "papers": False,
         "items": False,
         "sessions": False,
@@ -132,6 +135,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
     },
     "kinds": {"label": True, "plural": False},
     "venues": {"id": True, "name": True, "address": False},
+    "rooms": {"id": True, "name": True, "level": False, "capacity": False, "address": False},
     "speakers": {"name": True, "affiliation": False},
     "links": {"label": True, "url": True},
     "feeds": {"id": True, "name": True, **dict.fromkeys(FEED_FILTERS, False), "events": False},
@@ -342,6 +346,8 @@ class _Places:
     kinds: Mapping[Kind, KindDef]
     venues: list[str]
     zone: tzinfo | None
+    rooms: dict[str, Room] | None = None
+    """The declared rooms by id; None when the file declares none (rooms are then free text)."""
     sessions: dict[str, Session] = field(default_factory=dict)
 
 
@@ -415,7 +421,14 @@ class _Reader(CheckedReader):
         self.unique([(f"venues[{i}]", v.id) for i, v in enumerate(venues)], "venue")
         zone = self.zone(conference) if conference else None
         by_category = {c.id: c for c in categories if c.id}
-        places = _Places(kinds={k.id: k for k in kinds}, venues=[v.id for v in venues if v.id], zone=zone)
+        rooms = [self.room(path, table) for path, table in self.tables(document, "rooms")]
+        self.unique([(f"rooms[{i}]", r.id) for i, r in enumerate(rooms)], "room")
+        places = _Places(
+            kinds={k.id: k for k in kinds},
+            venues=[v.id for v in venues if v.id],
+            zone=zone,
+            rooms={r.id: r for r in rooms if r.id} if "rooms" in document else None,
+        )
         sessions = [self.session(path, table, places) for path, table in self.tables(document, "sessions")]
         self.unique([(f"sessions[{i}]", s.id) for i, s in enumerate(sessions)], "session")
         places.sessions.update((session.id, session) for session in sessions if session.id)
@@ -448,6 +461,7 @@ class _Reader(CheckedReader):
             declared_feeds=tuple(spec for _, spec in declared),
             kinds=kinds,
             venues=tuple(venues),
+            rooms=tuple(rooms),
             sessions=tuple(sessions),
         )
         for path, spec in declared:
@@ -806,9 +820,7 @@ class _Reader(CheckedReader):
                 f"{path}.end",
                 f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}",
             )
-        room, level = self.text(table, "room", path), self.text(table, "level", path)
-        if level and not room:
-            self.problem(f"{path}.level", "a level needs a room; add 'room' or remove 'level'")
+        room, level, room_id = self.room_of(table, path, places)
         return Session(
             id=self.identifier(table, "id", path),
             name=self.text(table, "name", path),
@@ -817,6 +829,7 @@ class _Reader(CheckedReader):
             end=self.localize(places.zone, local_end, f"{path}.end"),
             room=room,
             level=level,
+            room_id=room_id,
             venue=self.venue_id(table, path, places),
             chairs=tuple(self.chairs(table, path)),
             streamed=self.get(table, "streamed", path, bool),
@@ -829,6 +842,39 @@ class _Reader(CheckedReader):
         if value is None:
             return
         yield from self.people({"chair": value if isinstance(value, list) else [value]}, "chair", path)
+
+    def room_of(self, table: Mapping[str, Any], path: str, places: _Places) -> tuple[str, str, str]:
+        """Room name, level and id: a declared room by its id, or free text (with a level)."""
+        room, level = self.text(table, "room", path), self.text(table, "level", path)
+        if level and not room:
+            self.problem(f"{path}.level", "a level needs a room; add 'room' or remove 'level'")
+        if places.rooms is None or not room:
+            return room, level, ""
+        if level:
+            self.problem(f"{path}.level", "a declared room has its level in [[rooms]]; remove 'level' here")
+        declared = places.rooms.get(room)
+        if declared is None:
+            hint = close_match(room, places.rooms)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            listing = ", ".join(repr(r) for r in places.rooms) or "none"
+            self.problem(
+                f"{path}.room", f"unknown room id {room!r}{suggestion} (defined in [[rooms]]: {listing})"
+            )
+            return room, "", ""
+        return declared.name, declared.level, declared.id
+
+    def room(self, path: str, table: Mapping[str, Any]) -> Room:
+        self.keys(table, "rooms", path)
+        capacity = self.get(table, "capacity", path, int)
+        if capacity is not None and capacity < 1:
+            self.problem(f"{path}.capacity", f"expected a positive number of seats, found {capacity}")
+        return Room(
+            id=self.identifier(table, "id", path),
+            name=self.text(table, "name", path),
+            level=self.text(table, "level", path),
+            capacity=capacity,
+            address=self.text(table, "address", path),
+        )
 
     def venue_id(self, table: Mapping[str, Any], path: str, places: _Places) -> str:
         venue = self.text(table, "venue", path)
@@ -902,15 +948,12 @@ class _Reader(CheckedReader):
                 f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
                 "expected an end later than the start",
             )
-        room = self.text(slot, "room", where)
-        level = self.text(slot, "level", where)
-        if level and not room:
-            self.problem(f"{where}.level", "a level needs a room; add 'room' or remove 'level'")
+        room, level, room_id = self.room_of(slot, where, places)
         venue = self.venue_id(slot, where, places)
         session = self.text(slot, "session", where) or places.kinds[kind].label
         if held is not None:
             start, end = start or held.start, end or held.end
-            room, level = (room, level) if room else (held.room, held.level)
+            room, level, room_id = (room, level, room_id) if room else (held.room, held.level, held.room_id)
             venue = venue or held.venue
         event = Event(
             paper=paper_id,
@@ -928,6 +971,7 @@ class _Reader(CheckedReader):
             stream_url=self.url(slot, "url", where),
             venue=venue,
             session_id=held.id if held else "",
+            room_id=room_id,
         )
         if start and end and paper_id:
             yield event

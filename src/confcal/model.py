@@ -67,6 +67,17 @@ class Venue:
 
 
 @dataclass(frozen=True)
+class Room:
+    """A ``[[rooms]]`` table: declared once, named by id in slots and sessions."""
+
+    id: str
+    name: str
+    level: str = ""
+    capacity: int | None = None
+    address: str = ""
+
+
+@dataclass(frozen=True)
 class Link:
     label: str
     url: str
@@ -149,6 +160,8 @@ class Event:
     """Id of an off-site venue (``[[venues]]``); "" for the conference's own."""
     session_id: str = ""
     """Id of the declared session (``[[sessions]]``) holding this slot; "" for none."""
+    room_id: str = ""
+    """Id of the declared room (``[[rooms]]``); its name and level are ``room`` and ``level``."""
 
     @property
     def id(self) -> str:
@@ -211,6 +224,7 @@ class Session:
     end: datetime | None = None
     room: str = ""
     level: str = ""
+    room_id: str = ""
     venue: str = ""
     chairs: tuple[Person, ...] = ()
     streamed: bool | None = None
@@ -237,6 +251,7 @@ class Programme:
     declared_feeds: tuple[DeclaredFeed, ...] = ()
     kinds: tuple[KindDef, ...] = PREDECLARED_KINDS
     venues: tuple[Venue, ...] = ()
+    rooms: tuple[Room, ...] = ()
     sessions: tuple[Session, ...] = ()
     session_events: tuple[Event, ...] = field(init=False, repr=False, compare=False)
     """Each declared session as one event listing its items, for feeds of ``events = "sessions"``:
@@ -273,6 +288,9 @@ class Programme:
         its name as a label."""
         known = next((k for k in (*self.kinds, SESSION_KIND_DEF) if k.id == kind), None)
         return known.label if known else kind.replace("-", " ").capitalize()
+
+    def room(self, room_id: str) -> Room:
+        return next(r for r in self.rooms if r.id == room_id)
 
     def venue(self, venue_id: str) -> Venue:
         return next(v for v in self.venues if v.id == venue_id)
@@ -318,6 +336,7 @@ def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[
                 end=session.end or max(e.end for e in items),
                 room=session.room,
                 level=session.level,
+                room_id=session.room_id,
                 venue=session.venue,
                 status="cancelled" if all(e.status == "cancelled" for e in items) else "confirmed",
                 streamed=(

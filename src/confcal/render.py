@@ -49,6 +49,8 @@ def location(programme: Programme, event: Event) -> str:
     if event.venue:
         venue = str(programme.venue(event.venue))
         return f"{event.place}, {venue}" if event.place else venue
+    if event.room_id and (address := programme.room(event.room_id).address):
+        return f"{event.place}, {address}"  # a room in another building names its own address
     return f"{event.place}, {programme.conference.venue}" if event.place else ""
 
 

@@ -47,6 +47,8 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+from confcal.picks import PICKS_FOLDER
+
 WORKERS = 16
 MAX_CONNECTIONS = 256
 BACKLOG = 1024
@@ -137,7 +139,11 @@ class PreviewServer:
     """
 
     def __init__(self, address: tuple[str, int], *, root: Path) -> None:
+        from confcal.web import App
+
         self.root = root.resolve()
+        self.personal_feeds = App(self.root, max_age=0)
+        """Answers ``/picks/…``: the personal feeds, by the production service's own code."""
         self.socket = listening_socket(address)
         self.socket.setblocking(False)
         self.server_address: tuple[Any, ...] = self.socket.getsockname()
@@ -381,6 +387,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def respond(self, *, body: bool) -> None:
+        path = self.path.partition("?")[0]
+        if path.startswith(f"/{PICKS_FOLDER}/"):
+            self.respond_from_app(path, body=body)
+            return
         target = self.server.resolve(self.path)
         if target is None:
             self.send_error(HTTPStatus.NOT_FOUND)
@@ -413,6 +423,28 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(data)
+
+    def respond_from_app(self, path: str, *, body: bool) -> None:
+        """A personal feed, from ``confcal.web``'s WSGI application (as ``gunicorn`` runs it)."""
+        environ = {
+            "REQUEST_METHOD": "GET" if body else "HEAD",
+            "PATH_INFO": urllib.parse.unquote(path, encoding="latin-1"),
+            "HTTP_IF_NONE_MATCH": self.headers.get("If-None-Match"),
+            "HTTP_IF_MODIFIED_SINCE": self.headers.get("If-Modified-Since"),
+        }
+        reply: list[tuple[str, list[tuple[str, str]]]] = []
+        chunks = self.server.personal_feeds(
+            {name: value for name, value in environ.items() if value is not None},
+            lambda status, headers: reply.append((status, headers)),
+        )
+        status, headers = reply[0]
+        self.send_response(int(status[:3]))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            for chunk in chunks:
+                self.wfile.write(chunk)
 
     def not_modified(self, etag: str, modified: datetime) -> bool:
         """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
