@@ -202,23 +202,38 @@ def locked(folder: Path) -> bool:
     return False
 
 
-def test_a_second_build_waits_for_the_first_and_builds_on_its_state(tmp_path: Path) -> None:
-    """Without the lock both read the same state and publish two versions with one SEQUENCE."""
+def test_two_builds_at_once_take_turns_and_the_second_builds_on_the_first(tmp_path: Path) -> None:
+    """Without the lock both read the same state and publish two versions with one SEQUENCE.
+
+    The test holds the folder's lock itself while two builds of two different edits start, so
+    both are waiting (each says so) before either may go on.
+    """
+    import fcntl
+
     events, output = tmp_path / "events.toml", tmp_path / "output"
     text = synthetic(papers=20, seed=1)
     events.write_text(text, encoding="utf-8")
     assert confcal("build", events, "-o", output).returncode == 0
-    events.write_text(text.replace(BOARD, MOVED_BOARD, 1), encoding="utf-8")
-    first = spawn("build", events, "-o", output, fault="lock:pause:3", stamp=SECOND_STAMP)
-    wait_for(lambda: locked(output), "the first build to hold the lock")
-    events.write_text(text.replace(BOARD, 'board = "Z-100"\n', 1), encoding="utf-8")
-    second = spawn("build", events, "-o", output, stamp=str(int(SECOND_STAMP) + 3600))
-    _, first_err = first.communicate(timeout=120)
-    _, second_err = second.communicate(timeout=120)
-    assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
-    assert f"{output}: another confcal process is using this folder; waiting for it" in second_err
-    assert sequence(output, EDITED_SLOT) == 2
-    assert b"Z-100" in (output / "all.ics").read_bytes()
+    waiting = f"{output}: another confcal process is using this folder; waiting for it…\n"
+    holder = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
+    builds = []
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        for hour, board in enumerate((MOVED_BOARD, 'board = "Z-100"\n'), start=1):
+            events.write_text(text.replace(BOARD, board, 1), encoding="utf-8")
+            build = spawn("build", events, "-o", output, stamp=str(int(SECOND_STAMP) + 3600 * hour))
+            assert build.stderr is not None
+            assert build.stderr.readline() == waiting  # it has read events.toml and waits
+            builds.append(build)
+    finally:
+        os.close(holder)
+    for build in builds:
+        _, errors = build.communicate(timeout=120)
+        assert build.returncode == 0, errors
+    assert sequence(output, EDITED_SLOT) == 2, "the second build saw the first one's state"
+    clean = tmp_path / "clean"
+    assert confcal("build", events, "-o", clean).returncode == 0
+    assert files(output).keys() == files(clean).keys()
 
 
 def test_a_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:

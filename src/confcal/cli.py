@@ -12,9 +12,8 @@ import click
 
 from confcal import __version__
 from confcal.commands import agenda, check, export
-from confcal.errors import STALE_STAMP, EventsFileError
+from confcal.errors import STALE_STAMP, EventsFileError, WriteError
 from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
-from confcal.write import WriteError
 
 if TYPE_CHECKING:
     from confcal.model import Programme
@@ -40,7 +39,8 @@ class ConfcalGroup(click.Group):
             bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
             raise bad_input(error.report()) from None
         except WriteError as error:  # the output folder: read-only, full, not ours, locked
-            raise click.ClickException(str(error)) from None
+            bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
+            raise bad_input(str(error)) from None
 
 
 def cache_folder() -> Path:

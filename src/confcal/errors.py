@@ -35,3 +35,7 @@ STALE_STAMP = (
     "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
 )
 """Printed by every command that revises (build, diff, serve) when ``Revised.stale_stamp``."""
+
+
+class WriteError(OSError):
+    """The output folder cannot be written; ``str()`` is one line that says where and why."""

@@ -14,7 +14,6 @@ import os
 import signal
 import time
 
-POINTS = ("lock", "render", "stage", "rename", "prune")
 _reached: dict[str, int] = {}
 
 

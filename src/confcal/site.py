@@ -70,6 +70,7 @@ button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-v
 .controls input[type="search"] { width: 16rem; max-width: 100%; }
 .controls > * { min-width: 0; max-width: 100%; }
 .controls select { max-width: 100%; }
+@media (max-width: 40rem) { .controls { position: static; } }
 .controls fieldset { border: 0; padding: 0; margin: 0; }
 .controls legend { font-size: .9rem; padding: 0; }
 .controls .check { display: inline; }

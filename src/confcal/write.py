@@ -18,7 +18,6 @@ or the new version; the next build computes the same revisions again and finishe
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import re
 import tempfile
@@ -26,6 +25,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from confcal.errors import WriteError as WriteError
 from confcal.faults import fault
 
 # mkstemp's names: ".<target name>." + 8 characters from this alphabet + ".tmp".
@@ -34,10 +34,6 @@ _TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 class UnsafePathError(ValueError):
     """A relative path that would land outside the output folder."""
-
-
-class WriteError(OSError):
-    """The output folder cannot be written; ``str()`` is one line that says where and why."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +138,8 @@ def _sync_folder(folder: Path) -> None:
 def _sync_filesystem(folder: Path) -> None:
     """Flush every staged file with one syncfs(2), far cheaper than an fsync per file
     (benchmarks/durability.py); os.sync() where syncfs is not available."""
+    import ctypes  # only when there is something to flush: `confcal build` skipped imports none of it
+
     libc = ctypes.CDLL(None, use_errno=True)
     syncfs = getattr(libc, "syncfs", None)
     if syncfs is None:
@@ -166,14 +164,39 @@ def remove_temporary_files(root: Path, folders: Collection[str]) -> None:
                     Path(entry.path).unlink(missing_ok=True)
 
 
+def _sizes(folder: Path) -> dict[str, int]:
+    """Size of every file (or link to one) in ``folder``, from one directory listing."""
+    sizes: dict[str, int] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if entry.is_file():
+                        sizes[entry.name] = entry.stat().st_size
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    return sizes
+
+
 def changed_files(root: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
-    """``files`` split into those whose bytes differ from the folder's and those already there."""
+    """``files`` split into those whose bytes differ from the folder's and those already there.
+
+    Each folder is listed once: a file that is missing or of another size has changed without
+    being opened; only a file of the same size is read and compared.
+    """
     written: list[str] = []
     unchanged: list[str] = []
+    listed: dict[Path, dict[str, int]] = {}
     for relative in sorted(files):
         target = safe_target(root, relative)
+        if target.parent not in listed:
+            listed[target.parent] = _sizes(target.parent)
+        data = files[relative]
+        if listed[target.parent].get(target.name) != len(data):
+            written.append(relative)
+            continue
         try:
-            same = target.read_bytes() == files[relative]
+            same = target.read_bytes() == data
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             same = False
         (unchanged if same else written).append(relative)
