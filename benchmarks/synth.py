@@ -2,10 +2,12 @@
 
     python -m benchmarks.synth --papers 3540 --seed 1 -o /tmp/neurips-size.toml
 
-Shape at the default size (NeurIPS 2023): 3,540 papers over six days, each with a poster slot in
-one of twelve poster sessions; 77 of them also have an oral (four parallel oral rooms); 14
-tutorials, 58 workshops and 7 invited talks as talks. Abstracts of 1–2 KB, 2–12 authors,
-five categories. ``--papers`` scales everything proportionally (``--papers 35400`` is 10×).
+Shape at the default size (NeurIPS 2023): 3,540 papers over six days, each with a poster at its
+board in one of twelve declared poster sessions (which give the posters their time and hall);
+77 of them also have an oral in a declared oral session (four parallel oral rooms, declared in
+[[rooms]]); 14 tutorials and 58 workshops as talks; 7 invited talks as keynotes with a speaker;
+two coffee breaks a day. Abstracts of 1–2 KB, 2–12 authors, five categories. ``--papers`` scales
+everything proportionally (``--papers 35400`` is 10×).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import argparse
 import json
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -61,8 +63,14 @@ def title(rng: random.Random) -> str:
     return sentence(rng, rng.randint(4, 12)).rstrip(".").title()
 
 
+def person(rng: random.Random) -> str:
+    """One of ~200,000 names: as at a real conference, few authors share a name by chance."""
+    initials = "".join(rng.choice("ABCDEFGHJKLMNPRSTW") + "." for _ in range(2))
+    return f"{rng.choice(FIRST)} {initials} {rng.choice(LAST)}"
+
+
 def authors(rng: random.Random) -> list[str]:
-    return [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(rng.randint(2, 12))]
+    return [person(rng) for _ in range(rng.randint(2, 12))]
 
 
 def toml(value: object) -> str:
@@ -75,7 +83,7 @@ def toml(value: object) -> str:
     return str(value)
 
 
-def table(header: str, values: dict[str, object]) -> Iterator[str]:
+def table(header: str, values: Mapping[str, object]) -> Iterator[str]:
     yield header
     for key, value in values.items():
         yield f"{key} = {toml(value)}"
@@ -110,17 +118,59 @@ def programme(papers: int, seed: int) -> str:
         *table("[publish]", {"updated": "2023-12-01T00:00:00Z"}),
     ]
     lines = [line.replace('"2023-12-01T00:00:00Z"', "2023-12-01T00:00:00Z") for line in lines]
+    lines += [
+        "[kinds]",
+        'keynote = { label = "Keynote", plural = "Keynotes" }',
+        'break = { label = "Break", plural = "Breaks" }',
+        "",
+    ]
     for line_table in CATEGORIES:
         lines += table("[[categories]]", {"id": line_table[0], "name": line_table[1]})
 
     poster_sessions = 12
     orals = max(1, round(77 * scale))
-    oral_rooms = ["Hall C2", "Ballroom A-C", "RO6-RO9", "Hall E"]
+    oral_rooms = [
+        ("hall-c2", "Hall C2"),
+        ("ballroom-a-c", "Ballroom A-C"),
+        ("ro6-ro9", "RO6-RO9"),
+        ("hall-e", "Hall E"),
+    ]
+    for index, (room_id, name) in enumerate(oral_rooms):
+        lines += table("[[rooms]]", {"id": room_id, "name": name, "level": f"Level {1 + index % 2}"})
+    lines += table("[[rooms]]", {"id": "exhibit-hall", "name": "Great Hall and Exhibit Hall A-B"})
+    lines += table("[[rooms]]", {"id": "foyer", "name": "Foyer"})
+    lines += table("[[rooms]]", {"id": "hall-f", "name": "Hall F", "level": "Level 1"})
+    for label, count in (("Tutorial", 14), ("Workshop", 58)):
+        for number in range(1, min(40, max(1, round(count * scale))) + 1):
+            lines += table(
+                "[[rooms]]", {"id": f"{label.lower()}-room-{number}", "name": f"{label} room {number}"}
+            )
+    for session in range(poster_sessions):
+        day, half = divmod(session, 2)
+        start = at(day, 10, 45) if half == 0 else at(day, 17, 0)
+        lines += table(
+            "[[sessions]]",
+            {
+                "id": f"poster-session-{session + 1}",
+                "name": f"Poster session {session + 1}",
+                "kind": "poster",
+                "start": start,
+                "end": start + timedelta(hours=2),
+                "room": "exhibit-hall",
+            },
+        )
+    oral_sessions: dict[str, tuple[str, str]] = {}
+    for index in range(orals):
+        slot, room = divmod(index, len(oral_rooms))
+        oral_day = slot // 8
+        oral_sessions.setdefault(
+            f"oral-{oral_day + 1}{'abcd'[room]}", (f"Oral {oral_day + 1}{'ABCD'[room]}", oral_rooms[room][0])
+        )
+    for session_id, (name, room_id) in oral_sessions.items():
+        lines += table("[[sessions]]", {"id": session_id, "name": name, "kind": "oral", "room": room_id})
     for index in range(papers):
         category = "datasets-and-benchmarks" if index % 7 == 0 else "main-track"
         session = index % poster_sessions
-        day, half = divmod(session, 2)
-        poster_start = at(day, 10, 45) if half == 0 else at(day, 17, 0)
         lines += table(
             "[[papers]]",
             {
@@ -138,27 +188,16 @@ def programme(papers: int, seed: int) -> str:
             lines += table(
                 "[papers.oral]",
                 {
-                    "session": f"Oral {oral_day + 1}{'ABCD'[room]}",
+                    "session": f"oral-{oral_day + 1}{'abcd'[room]}",
                     "start": oral_start,
                     "end": oral_start + timedelta(minutes=15),
-                    "room": oral_rooms[room],
-                    "level": "Level 1" if room % 2 == 0 else "Level 2",
                 },
             )
         lines += table(
             "[papers.poster]",
-            {
-                "session": f"Poster session {session + 1}",
-                "start": poster_start,
-                "end": poster_start + timedelta(hours=2),
-                "board": f"#{index // poster_sessions + 1}",
-            },
+            {"session": f"poster-session-{session + 1}", "board": f"#{index // poster_sessions + 1}"},
         )
-    talks = [
-        ("tutorials", "Tutorial", 14, 120),
-        ("workshops", "Workshop", 58, 480),
-        ("invited-talks", "Invited Talk", 7, 60),
-    ]
+    talks = [("tutorials", "Tutorial", 14, 120), ("workshops", "Workshop", 58, 480)]
     for category, label, count, minutes in talks:
         for index in range(max(1, round(count * scale))):
             start = at(index % DAYS, 8 + index % 3)
@@ -178,8 +217,30 @@ def programme(papers: int, seed: int) -> str:
                     "session": label,
                     "start": start,
                     "end": start + timedelta(minutes=minutes),
-                    "room": f"{label} room {index % 40 + 1}",  # rooms of their own: no double booking
+                    "room": f"{label.lower()}-room-{index % 40 + 1}",  # rooms of their own: no double booking
                 },
+            )
+    for index in range(max(1, round(7 * scale))):
+        start = at(index % DAYS, 13 + index // DAYS)
+        lines += table(
+            "[[items]]",
+            {
+                "id": f"invited-talk-{index:04d}",
+                "category": "invited-talks",
+                "title": title(rng),
+                "speakers": [person(rng)],
+                "abstract": abstract(rng),
+            },
+        )
+        lines += table(
+            "[items.keynote]", {"start": start, "end": start + timedelta(hours=1), "room": "hall-f"}
+        )
+    for day in range(DAYS):
+        for hour, minute in ((10, 15), (15, 30)):
+            start = at(day, hour, minute)
+            lines += table("[[items]]", {"id": f"coffee-{day + 1}-{hour}", "title": "Coffee break"})
+            lines += table(
+                "[items.break]", {"start": start, "end": start + timedelta(minutes=30), "room": "foyer"}
             )
     return "\n".join(lines)
 

@@ -377,3 +377,70 @@ def test_restoring_or_re_adding_an_event_clears_its_notice() -> None:
     }
     later = Release(THIRD, (Change("restored", "a.oral", "T"), Change("updated", "b.oral", "T")))
     assert notices([cancelled, later], "UTC") == {"b.oral": "Cancelled on Mon 11 Dec 2023."}
+
+
+@pytest.mark.parametrize(
+    ("release", "message"),
+    [
+        (
+            {"stamp": "2023-12-12T00:00:00Z", "changes": []},
+            "releases[1].changes: expected at least one change",
+        ),
+        (
+            {"stamp": "2023-12-11T00:00:00Z", "changes": [{"change": "added", "id": "a.oral", "title": "A"}]},
+            "releases[1].stamp: expected a later stamp than the release before it",
+        ),
+        (
+            {
+                "stamp": "2023-12-12T00:00:00Z",
+                "changes": [{"change": "teleported", "id": "a.oral", "title": "A"}],
+            },
+            "releases[1].changes[0].change: expected one of 'added', ",
+        ),
+        (
+            {
+                "stamp": "2023-12-12T00:00:00Z",
+                "changes": [{"change": "added", "id": "Paper A", "title": "A"}],
+            },
+            "releases[1].changes[0].id: expected an event id like 'paper-id.oral', found 'Paper A'",
+        ),
+        (
+            {
+                "stamp": "2023-12-12T00:00:00Z",
+                "changes": [
+                    {
+                        "change": "added",
+                        "id": "a.oral",
+                        "title": "A",
+                        "now": "2023-12-12T10:00:00Z/2023-12-12T09:00:00Z",
+                    }
+                ],
+            },
+            "releases[1].changes[0].now: the end is not after the start; expected start/end in UTC",
+        ),
+        (
+            {"stamp": "2023-12-12", "changes": [{"change": "added", "id": "a.oral", "title": "A"}]},
+            "releases[1].stamp: expected a UTC time like 2023-12-11T00:00:00Z, found '2023-12-12'",
+        ),
+        (
+            {
+                "stamp": "2023-12-12T00:00:00Z",
+                "changes": [{"change": "added", "id": "a.oral", "title": "A", "by": "x"}],
+            },
+            "releases[1].changes[0].by: unknown key 'by'",
+        ),
+    ],
+)
+def test_a_damaged_release_is_reported_with_its_path(
+    three_releases: Project, release: dict[str, object], message: str
+) -> None:
+    path = three_releases.output / "confcal-state.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["releases"][1] = release
+    path.write_text(json.dumps(document), encoding="utf-8")
+    before = three_releases.files()
+    result = three_releases.run("build", stamp=FOURTH + timedelta(days=1))
+    assert result.exit_code == 1
+    assert f"{path}: {message}" in result.output
+    assert three_releases.files() == before
+    assert three_releases.run("diff").exit_code == 2

@@ -33,7 +33,7 @@ def test_parallel_render_is_byte_identical_to_a_single_process(large: Programme)
 def test_cached_render_is_byte_identical(large: Programme) -> None:
     cache: dict[str, bytes] = {}
     cold = plan(large, cache=cache)
-    assert len(cache) == len(large.events)
+    assert len(cache) == len(large.events) + len(large.session_events)
     assert plan(large, cache=cache) == cold == plan(large)
 
 

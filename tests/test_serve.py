@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -518,3 +522,195 @@ def test_the_scratch_folder_is_removed_when_serve_stops(
         assert process.stop(how) == 0
     assert list(scratch_parent.iterdir()) == []
     assert "stopped" in process.printed()
+
+
+# -- hostile and unlucky clients ------------------------------------------------------------------
+
+
+def address_of(url: str) -> tuple[str, int]:
+    host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    return host.strip("[]"), int(port)
+
+
+def exchange(url: str, data: bytes) -> bytes:
+    """Send raw bytes (the last request saying ``Connection: close``), read until the server closes."""
+    with socket.create_connection(address_of(url), timeout=TIMEOUT) as sock:
+        sock.sendall(data)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+def statuses(received: bytes) -> list[int]:
+    return [int(code) for code in re.findall(rb"^HTTP/1\.1 (\d{3}) ", received, re.M)]
+
+
+def threads_of(process: subprocess.Popen[str]) -> int:
+    status = Path(f"/proc/{process.pid}/status").read_text(encoding="ascii")
+    found = re.search(r"^Threads:\s+(\d+)$", status, re.M)
+    assert found is not None
+    return int(found.group(1))
+
+
+def test_a_request_body_is_read_and_never_taken_for_a_request(serving: tuple[Serve, Path]) -> None:
+    process, _ = serving
+    smuggled = b"GET /smuggled.ics HTTP/1.1\r\nHost: x\r\n\r\n"
+    received = exchange(
+        process.url,
+        b"POST /all.ics HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(smuggled), smuggled)
+        + b"GET /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+        + b"HEAD /all.ics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    assert statuses(received) == [405, 200, 200]
+    process.stop()
+    assert "smuggled" not in process.printed()
+
+
+def test_control_characters_are_escaped_in_the_log(serving: tuple[Serve, Path]) -> None:
+    process, _ = serving
+    received = exchange(
+        process.url, b"GET /\x1b[2J\x1b[1;1H\x07fake\x7f HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    assert statuses(received) == [404]
+    process.stop()
+    printed = process.printed()
+    assert '"GET /\\x1b[2J\\x1b[1;1H\\x07fake\\x7f HTTP/1.1" 404 -' in printed
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", printed)
+
+
+def test_200_concurrent_requests_are_all_answered(serving: tuple[Serve, Path]) -> None:
+    process, _ = serving
+    start = threading.Barrier(200)
+
+    def fetch(_: int) -> Reply:
+        start.wait()
+        return request(process.url, "/all.ics")
+
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        replies = list(pool.map(fetch, range(200)))
+    assert [reply.status for reply in replies] == [200] * 200
+    assert len({reply.body for reply in replies}) == 1
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="counts threads in /proc")
+def test_idle_connections_hold_no_thread_and_do_not_starve_a_new_client(serving: tuple[Serve, Path]) -> None:
+    process, _ = serving
+    idle = [socket.create_connection(address_of(process.url), timeout=TIMEOUT) for _ in range(100)]
+    try:
+        for sock in idle[:50]:  # half of them after a first request, half before any
+            sock.sendall(b"HEAD /all.ics HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 OK\r\n")
+        assert request(process.url, "/all.ics").status == 200
+        assert threads_of(process.process) < 30
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_an_idle_connection_is_closed_by_the_server(serving: tuple[Serve, Path]) -> None:
+    process, _ = serving
+    silent = socket.create_connection(address_of(process.url), timeout=TIMEOUT)
+    kept = socket.create_connection(address_of(process.url), timeout=TIMEOUT)
+    with silent, kept:
+        kept.sendall(b"HEAD /all.ics HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert kept.recv(65536).startswith(b"HTTP/1.1 200 OK\r\n")
+        assert silent.recv(1) == b""
+        assert kept.recv(1) == b""
+
+
+@pytest.mark.slow
+def test_a_request_that_does_not_arrive_in_time_is_cut_off(serving: tuple[Serve, Path]) -> None:
+    process, _ = serving
+    with socket.create_connection(address_of(process.url), timeout=TIMEOUT) as slow:
+        slow.sendall(b"GET /all.ics HT")
+        started = time.monotonic()
+        for _ in range(40):  # a byte every half second keeps it from being idle, never completes it
+            try:
+                slow.sendall(b"T")
+            except OSError:
+                break
+            time.sleep(0.5)
+        with contextlib.suppress(ConnectionResetError):
+            while slow.recv(65536):
+                pass
+        assert time.monotonic() - started < TIMEOUT
+
+
+def test_a_client_leaving_mid_download_is_not_an_error(
+    server: PreviewServer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    (server.root / "big.ics").write_bytes(b"x" * (64 * 1024 * 1024))
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    client.connect(address_of(server.url))
+    client.sendall(b"GET /big.ics HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert client.recv(4096).startswith(b"HTTP/1.1 200 OK\r\n")
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()  # a reset, in the middle of the body
+    wait_until(lambda: server.connections == 0)
+    assert request(server.url, "/all.ics").status == 200
+    logged = capfd.readouterr().err
+    assert '"GET /big.ics HTTP/1.1" 200' in logged
+    assert "Traceback" not in logged
+    assert "Error" not in logged
+
+
+def test_etag_and_last_modified_describe_the_same_version(server: PreviewServer) -> None:
+    """A rebuild renames new files over old ones while they are served: whatever version a
+    response carries, its ETag and its Last-Modified are those of that one version."""
+    versions = {b"A" * 20_000: 1_000_000_000, b"B" * 20_000: 1_100_000_000}
+    tags = {f'"{hashlib.sha256(data).hexdigest()}"': mtime for data, mtime in versions.items()}
+    target = server.root / "flip.ics"
+    done = threading.Event()
+
+    def write(data: bytes, mtime: int) -> None:
+        temporary = server.root / ".flip.tmp"
+        temporary.write_bytes(data)
+        os.utime(temporary, (mtime, mtime))
+        os.replace(temporary, target)
+
+    def flip() -> None:
+        while not done.is_set():
+            for data, mtime in versions.items():
+                write(data, mtime)
+
+    write(*next(iter(versions.items())))
+    writer = threading.Thread(target=flip, daemon=True)
+    writer.start()
+    try:
+        seen = set()
+        for _ in range(1000):
+            reply = request(server.url, "/flip.ics", method="HEAD")
+            modified = int(parsedate_to_datetime(reply.headers["last-modified"]).timestamp())
+            assert modified == tags[reply.headers["etag"]]
+            seen.add(reply.headers["etag"])
+    finally:
+        done.set()
+        writer.join()
+    assert seen == set(tags), "both versions were served"
+
+
+def test_it_listens_on_ipv6(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    build(EVENTS, output)
+    try:
+        socket.create_server(("::1", 0), family=socket.AF_INET6).close()
+    except OSError as error:
+        pytest.skip(f"no IPv6 loopback here: {error}")
+    server = PreviewServer(("::1", 0), root=output)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert server.url.startswith("http://[::1]:")
+        port = address_of(server.url)[1]
+        connection = http.client.HTTPConnection("::1", port, timeout=10)
+        connection.request("GET", "/all.ics")
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.read() == (output / "all.ics").read_bytes()
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

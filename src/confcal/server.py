@@ -344,6 +344,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer  # type: ignore[assignment]
     server_version = "confcal-preview"
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms wait between them
 
     def __init__(self, request: socket.socket, client_address: Any, server: PreviewServer) -> None:
         """Set up the streams only: the server calls ``handle_one_request`` once per request."""

@@ -318,7 +318,7 @@ class _StateReader(CheckedReader):
         if bounds[0] is None or bounds[1] is None:
             return None
         if bounds[1] <= bounds[0]:
-            self.problem(where, f"{show(text)}: the end is not after the start")
+            self.problem(where, "the end is not after the start; expected start/end in UTC")
             return None
         return (bounds[0], bounds[1])
 
