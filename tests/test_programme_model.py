@@ -147,6 +147,17 @@ def test_several_slots_of_one_kind_get_their_own_stable_ids(tmp_path: Path) -> N
     assert " 0 written" in again.output  # the state file reads the numbered ids back
 
 
+def test_the_page_lists_items_under_their_sessions(built: Path) -> None:
+    page = (built / "index.html").read_text()
+    start = page.index('<li class="session" id="session-posters"')
+    block = page[start : page.index("</ol></li>", start)]
+    assert '<h4 class="session-name">Poster session</h4>' in block
+    assert "13:00–15:00 CET · Foyer, Ground floor" in block
+    assert block.count('<li class="event"') == 5
+    oral_a = page[page.index('id="session-oral-a"') :]
+    assert "Chair: Mei Chen (TU München)" in oral_a[: oral_a.index("</p>")]
+
+
 def test_the_page_reads_right_for_items_without_authors(built: Path) -> None:
     page = (built / "index.html").read_text()
     coffee = page[page.index("<h4>Coffee break</h4>") :]

@@ -714,3 +714,22 @@ def test_it_listens_on_ipv6(tmp_path: Path) -> None:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def test_the_preview_keeps_the_published_releases(published: tuple[Path, Path]) -> None:
+    """A preview of an unchanged programme is the published folder, changes page and notices included."""
+    events, output = published
+    good = events.read_text(encoding="utf-8")
+    events.write_text(
+        good.replace(TALK, TALK.replace("15:05", "15:10").replace("15:25", "15:30")), encoding="utf-8"
+    )
+    later = {**os.environ, "SOURCE_DATE_EPOCH": "1702368000"}
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(output)], env=later).exit_code == 0
+    assert b"Moved: was Tue 12 Dec 2023" in (output / "all.ics").read_bytes()
+    process = Serve(events, output)
+    try:
+        assert f"preview of {events}: 15 files, 0 differ from {output}" in process.printed()
+        for name in ("changes.html", "changes.atom", "all.ics", "papers/word2vec.ics"):
+            assert request(process.url, f"/{name}").body == (output / name).read_bytes(), name
+    finally:
+        process.stop()

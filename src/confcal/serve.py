@@ -25,7 +25,7 @@ from confcal.build import prepare, reminder_lead, render_plan
 from confcal.errors import STALE_STAMP, EventsFileError
 from confcal.feeds import OVERALL_FEED_ID
 from confcal.lock import hold
-from confcal.revisions import revise
+from confcal.revisions import revise_published
 from confcal.server import ListenError, PreviewServer
 from confcal.site import INDEX
 from confcal.state import STATE_FILE, read_state
@@ -75,7 +75,7 @@ class Previewer:
         with hold(self.published, exclusive=False):
             previous = read_state(self.published)
             state_name = str(self.published / STATE_FILE)
-            revised = revise(programme, previous.events if previous else {}, state_name=state_name)
+            revised = revise_published(programme, previous, state_name=state_name)
             files = render_plan(revised, alarm=reminder_lead(previous, alarm=None, drop_alarm=False))
             del files[STATE_FILE]
             differ, _ = changed_files(self.published, files)

@@ -396,12 +396,46 @@ def _programme_section(
             f'<h3 id="{_day_id(day)}">{_text(heading)}</h3>',
             '<ol class="day">',
         ]
-        lines += [
-            _event(programme, event, paper_files[event.paper], in_feeds.get(event.id, [])) for event in events
-        ]
+        for group in _by_session(list(events)):
+            rows = [_event(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group]
+            if group[0].session_id:
+                lines += [_session_heading(programme, group), *rows, "</ol></li>"]
+            else:
+                lines += rows
         lines += ["</ol>", "</section>"]
     lines.append("</section>")
     return lines
+
+
+def _by_session(events: list[Event]) -> list[list[Event]]:
+    """A day's events, those of one declared session together under it, at its first event's time."""
+    groups: list[list[Event]] = []
+    held: dict[str, list[Event]] = {}
+    for event in events:
+        if not event.session_id:
+            groups.append([event])
+        elif event.session_id in held:
+            held[event.session_id].append(event)
+        else:
+            held[event.session_id] = [event]
+            groups.append(held[event.session_id])
+    return groups
+
+
+def _session_heading(programme: Programme, group: list[Event]) -> str:
+    """A declared session as a heading over its items: name, time, place and chairs."""
+    session = next(s for s in programme.sessions if s.id == group[0].session_id)
+    start = session.start or min(e.start for e in group)
+    end = session.end or max(e.end for e in group)
+    when = zones.span(start, end, start.tzinfo, dates=False)
+    place = ", ".join(part for part in (session.room, session.level) if part)
+    chairs = ", ".join(str(person) for person in session.chairs)
+    details = " · ".join(part for part in (when, place, f"Chair: {chairs}" if chairs else "") if part)
+    return (
+        f'<li class="session" id="session-{_attr(session.id)}" style="list-style: none; padding: .75rem 0">'
+        f'<h4 class="session-name">{_text(session.name)}</h4><p class="muted">{_text(details)}</p>'
+        '<ol class="day" style="padding-left: .75rem; border-left: 3px solid #d0d0d0">'
+    )
 
 
 def _event(programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]) -> str:
