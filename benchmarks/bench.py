@@ -13,6 +13,7 @@ slows both sides of a pair alike:
   events file with tomli and write the same bytes into the same files atomically);
 - no-op rebuild, and rebuild after editing one poster board / `tomli.load` of the same file
   (a python process that only parses it);
+- `confcal check` / cold build, on the same programme;
 - 10× cold / 1× cold (and the peak RSS of the 10× build);
 - the 13-event award programme (rebuilt, and built into an empty folder) /
   `python -c "import icalendar, pytz, click"`.
@@ -69,14 +70,14 @@ class Row:
         return statistics.median(float(getattr(a, field)) / float(getattr(b, field)) for a, b in self.pairs)
 
 
-def run(command: list[str], *, env: dict[str, str]) -> Sample:
+def run(command: list[str], *, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> Sample:
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
+        if process.returncode not in ok:
             errors.seek(0)
             raise SystemExit(f"failed: {' '.join(command)}\n{errors.read().decode()}")
     return Sample(wall=wall, user=usage.ru_utime, rss=usage.ru_maxrss / 1024)
@@ -162,10 +163,17 @@ class Bench:
             return self.confcal("build", str(edited), "-o", str(out))
 
         edit = interleaved(self.runs, edit_one, lambda: self.parse(edited))
+        check = ("check", str(events))  # exit 1 when it finds errors: still a full run
+        checks = interleaved(
+            self.runs,
+            lambda: run([sys.executable, "-m", "confcal", *check], env=self.env, ok=(0, 1)),
+            lambda: self.cold(events, out),
+        )
         return [
             Row("cold build 1× / floor", cold, "≤ 2× user, ≤ 1.2× wall"),
             Row("no-op rebuild 1× / tomli.load", noop, "≤ 1.5×"),
             Row("edit one 1× / tomli.load", edit, "≤ 2×"),
+            Row("check 1× / cold build 1×", checks, "≤ 2×"),
         ]
 
     def tenfold_row(self, papers: int) -> Row:

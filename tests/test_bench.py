@@ -26,18 +26,19 @@ def test_quick_benchmark_prints_a_ratio_per_figure(capsys: pytest.CaptureFixture
     assert bench.main(["--quick", "--papers", "12", "--runs", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("figure"))
-    rows = [ROW.match(line) for line in lines[start + 1 : start + 6]]
-    assert all(rows), lines[start : start + 6]
+    rows = [ROW.match(line) for line in lines[start + 1 : start + 7]]
+    assert all(rows), lines[start : start + 7]
     assert [row["figure"] for row in rows if row] == [
         "cold build 1× / floor",
         "no-op rebuild 1× / tomli.load",
         "edit one 1× / tomli.load",
+        "check 1× / cold build 1×",
         "award rebuild / bare imports",
         "award cold build / bare imports",
     ]
     assert all(float(row["user"]) > 0 and float(row["wall"]) > 0 for row in rows if row)
-    assert lines[start + 6] == ""
-    assert re.match(r"1×: \d+ events, \d+ files, [\d,]+ bytes$", lines[start + 7])
+    assert lines[start + 7] == ""
+    assert re.match(r"1×: \d+ events, \d+ files, [\d,]+ bytes$", lines[start + 8])
 
 
 def test_floor_parses_the_events_and_writes_the_files_it_is_given(tmp_path: Path) -> None:

@@ -8,8 +8,11 @@ a poster), each a release; read back with feedparser, the `ical` package and htm
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -444,3 +447,36 @@ def test_a_damaged_release_is_reported_with_its_path(
     assert f"{path}: {message}" in result.output
     assert three_releases.files() == before
     assert three_releases.run("diff").exit_code == 2
+
+
+def test_releases_are_byte_identical_whatever_the_hash_seed_and_zone(tmp_path: Path) -> None:
+    """The same three publishing builds in two processes with different PYTHONHASHSEED and TZ."""
+    results = []
+    for seed, zone in (("1", "Pacific/Auckland"), ("2", "America/Los_Angeles")):
+        folder = tmp_path / seed
+        folder.mkdir()
+        shutil.copy(ROOT / "events.toml", folder / "events.toml")
+        project = Project(events=folder / "events.toml", output=folder / "output")
+        for edit, stamp in (
+            (None, None),
+            (move_oral, SECOND),
+            (rename_paper, THIRD),
+            (cancel_poster, FOURTH),
+        ):
+            if edit is not None:
+                edit(project)
+            env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": zone}
+            env["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp())) if stamp else ""
+            command = [
+                sys.executable,
+                "-m",
+                "confcal",
+                "build",
+                str(project.events),
+                "-o",
+                str(project.output),
+            ]
+            subprocess.run([*command, "--no-cache"], env=env, check=True, capture_output=True)
+        results.append(project.files())
+    assert results[0] == results[1]
+    assert b"Cancelled on Tue 12 Dec 2023." in results[0]["all.ics"].replace(b"\r\n ", b"")

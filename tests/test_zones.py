@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 from datetime import UTC, date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
 import icalendar
@@ -219,7 +218,7 @@ FIRST_YEAR, LAST_YEAR = 2020, 2040
 def zdump_transitions(names: list[str]) -> dict[str, set[tuple[datetime, int, str]]]:
     """zdump's changes of offset or abbreviation per zone: (UTC instant, new offset, abbreviation),
     read from the same tzdata files that confcal uses."""
-    folder = Path(str(resources.files("tzdata.zoneinfo")))
+    folder = Path(zones.tzdata_folder()) / "zoneinfo"
     paths = {str(folder / name): name for name in names}
     result = subprocess.run(
         ["zdump", "-v", "-c", f"{FIRST_YEAR},{LAST_YEAR + 1}", *paths],

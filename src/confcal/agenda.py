@@ -1,7 +1,8 @@
 """The programme as text for a terminal: grouped by day, aligned columns. Pure formatting.
 
 Colour is the caller's choice: ``style(text, role)`` is applied to each cell after padding
-(roles: day, time, kind, title, place); the default leaves text plain.
+(roles: day, time, kind, title, place, and cancelled for the title of a cancelled event, which
+also starts with "Cancelled: "); the default leaves text plain.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ def _local(moment: datetime, zone: tzinfo | None) -> datetime:
     return moment.astimezone(zone)
 
 
+def _title(programme: Programme, event: Event) -> str:
+    title = programme.paper(event.paper).title
+    return f"Cancelled: {title}" if event.status == "cancelled" else title
+
+
 def _place(programme: Programme, event: Event) -> str:
     """The room or board; an off-site venue's name after it (or alone)."""
     if event.venue:
@@ -42,13 +48,14 @@ def agenda(
         (
             zones.span(event.start, event.end, zone, dates=False),
             programme.kind(event.kind).label,
-            programme.paper(event.paper).title,
+            _title(programme, event),
             _place(programme, event),
         )
         for event in ordered
     ]
     widths = [max((len(row[column]) for row in rows), default=0) for column in range(3)]
     roles = ("time", "kind", "title", "place")
+    cancelled = ("time", "kind", "cancelled", "place")
     lines: list[str] = []
     days = itertools.groupby(
         zip(ordered, rows, strict=True), key=lambda pair: _local(pair[0].start, zone).date()
@@ -57,7 +64,10 @@ def agenda(
         if lines:
             lines.append("")
         lines.append(style(f"{day:%A %-d %B %Y}", "day"))
-        for _, row in group:
+        for event, row in group:
             cells = [cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)]
-            lines.append("  " + "  ".join(style(cell, role) for cell, role in zip(cells, roles, strict=True)))
+            row_roles = cancelled if event.status == "cancelled" else roles
+            lines.append(
+                "  " + "  ".join(style(cell, role) for cell, role in zip(cells, row_roles, strict=True))
+            )
     return "\n".join(lines)

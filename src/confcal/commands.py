@@ -118,6 +118,7 @@ _COLOURS: dict[str, dict[str, Any]] = {
     "time": {"fg": "cyan"},
     "kind": {"fg": "yellow"},
     "title": {"bold": True},
+    "cancelled": {"strikethrough": True, "dim": True},
     "place": {"fg": "green"},
 }
 

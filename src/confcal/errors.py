@@ -14,7 +14,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        head = ": ".join(part for part in (where, self.path) if part)
+        return f"{head}: {self.message}" if head else self.message
 
 
 class EventsFileError(ValueError):

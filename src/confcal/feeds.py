@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from confcal import zones
 from confcal.model import DeclaredFeed, Event, Programme, event_sort_key
 
 OVERALL_FEED_ID = "all"
@@ -36,7 +37,7 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
         name=conference.name,
         description=(
             f"{conference.full_name}, {dates}, {where}: every event in this programme. "
-            f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+            + zones.times_note(conference.timezone)
         ),
         events=programme.events,
     )
@@ -46,7 +47,7 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
             name=f"{conference.name}: {category.name}",
             description=(
                 f"{category.name} at {conference.full_name}, {dates}, {where}. "
-                f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+                + zones.times_note(conference.timezone)
             ),
             events=tuple(e for e in programme.events if programme.paper(e.paper).category == category.id),
         )
@@ -58,7 +59,7 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
             name=f"{conference.name}: {spec.name}",
             description=(
                 f"{spec.name} at {conference.full_name}, {dates}, {where}. "
-                f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+                + zones.times_note(conference.timezone)
             ),
             events=_selected(programme, spec),
         )
@@ -77,8 +78,7 @@ def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
             name=f"{conference.name}: {paper.title}",
             description=(
                 f"{paper.title}{f' ({category})' if (category := programme.category_name(paper)) else ''} "
-                f"at {conference.full_name}. "
-                f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+                f"at {conference.full_name}. " + zones.times_note(conference.timezone)
             ),
             events=programme.events_of(paper.id),
             folder=PAPERS_FOLDER if paper.is_paper else ITEMS_FOLDER,

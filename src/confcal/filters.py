@@ -6,6 +6,7 @@ A day is a date in the conference's time zone.
 
 from __future__ import annotations
 
+from confcal import zones
 from confcal.feeds import Feed
 from confcal.model import Event, Filters, Programme
 
@@ -107,7 +108,7 @@ def selection_feed(programme: Programme, filters: Filters) -> Feed:
         name=name,
         description=(
             f"{name}: a personal selection from {conference.full_name}, {conference.city}. "
-            f"Times are set in {conference.timezone}; your calendar shows them in your own time zone."
+            + zones.times_note(conference.timezone)
         ),
         events=events,
     )

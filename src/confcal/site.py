@@ -204,7 +204,8 @@ def _feeds_section(programme: Programme, feeds: Sequence[Feed], too_big: Mapping
     for feed in feeds:
         links = feed_links(feed, base_url=base_url)
         name = _text(feed.name)
-        count = len(feed.events)
+        count = sum(1 for event in feed.events if event.status != "cancelled")
+        cancelled = len(feed.events) - count
         actions = []
         oversize = too_big.get(feed.id)
         if links.subscribe and not oversize:
@@ -223,7 +224,8 @@ def _feeds_section(programme: Programme, feeds: Sequence[Feed], too_big: Mapping
         lines += [
             '<article class="feed">',
             f"<h3>{name}</h3>",
-            f'<p class="muted">{count} event{"" if count == 1 else "s"}</p>',
+            f'<p class="muted">{count} event{"" if count == 1 else "s"}'
+            f"{f' (and {cancelled} cancelled)' if cancelled else ''}</p>",
             _too_big_note(oversize, feeds, too_big) if oversize else "",
             f'<ul class="actions">{"".join(actions)}</ul>',
             _qr_code(base_url + feed.filename) if links.subscribe and not oversize else "",
@@ -439,30 +441,40 @@ def _session_heading(programme: Programme, group: list[Event]) -> str:
 
 
 def _event(programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]) -> str:
+    """One event of the programme; a cancelled one struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
     label = programme.kind(event.kind).label
-    kinds = " and ".join(f"its {programme.kind(e.kind).label.lower()}" for e in paper_file.events)
+    happening = [e for e in paper_file.events if e.status != "cancelled"]
+    kinds = " and ".join(f"its {programme.kind(e.kind).label.lower()}" for e in happening)
     place = location(programme, event) or "Place not announced"
     title = _text(paper.title)
     what = "paper" if paper.is_paper else label.lower()
-    add = f"{what} ({kinds})" if paper.is_paper or len(paper_file.events) > 1 else what
+    add = f"{what} ({kinds})" if paper.is_paper or len(happening) > 1 else what
     speakers = ", ".join(str(person) for person in paper.speakers)
     category = award(programme, paper)
     when = zones.span(event.start, event.end, event.start.tzinfo, dates=False)
+    cancelled = event.status == "cancelled"
+    time = (
+        f'<time datetime="{event.start.isoformat()}" data-end="{event.end.isoformat()}">{_text(when)}</time>'
+    )
     rows = [
-        '<button type="button" class="star needs-js" aria-pressed="false">Pick</button>',
-        f'<p class="when"><time datetime="{event.start.isoformat()}" data-end="{event.end.isoformat()}">'
-        f"{_text(when)}</time> · {_text(label)}</p>",
-        f"<h4>{title}</h4>",
+        "" if cancelled else '<button type="button" class="star needs-js" aria-pressed="false">Pick</button>',
+        f'<p class="when"><strong>Cancelled</strong> · <s>{time}</s> · {_text(label)}</p>'
+        if cancelled
+        else f'<p class="when">{time} · {_text(label)}</p>',
+        f"<h4><s>{title}</s></h4>" if cancelled else f"<h4>{title}</h4>",
         f'<p class="where">{_text(event.session)} · {_text(place)}</p>',
         f'<p class="muted authors">{_text(", ".join(paper.authors))}</p>' if paper.authors else "",
         f"<p>Speakers: {_text(speakers)}</p>" if speakers else "",
         f"<p>{_text(category)}</p>" if category else "",
-        f'<p><a href="{_attr(paper_file.filename)}">Add this {_text(add)} '
+        ""
+        if cancelled
+        else f'<p><a href="{_attr(paper_file.filename)}">Add this {_text(add)} '
         f'to your calendar<span class="vh">: {title}</span></a></p>',
     ]
     attributes = (
-        f'class="event" id="{_attr(event.id)}" data-uid="{_attr(uid(programme, event))}" '
+        f'class="event{" cancelled" if cancelled else ""}" id="{_attr(event.id)}" '
+        f'data-uid="{_attr(uid(programme, event))}" '
         f'data-key="{pick_key(event.id)}" data-kind="{event.kind}" data-feeds="{_attr(" ".join(in_feeds))}"'
     )
     return f"<li {attributes}>{''.join(rows)}</li>"
