@@ -54,3 +54,19 @@ def icalcheck(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["cc", "-Wall", "-Werror", "-o", str(binary), str(source), *flags.stdout.split()], check=True
     )
     return binary
+
+
+SCHEMAS = ROOT.parent / "shared" / "schemas"
+
+
+@pytest.fixture(scope="session")
+def schemas() -> Path:
+    """The c3voc schedule schemas, read from ../shared/schemas (never copied into the project)."""
+    if not (SCHEMAS / "schedule.xml.xsd").is_file() or not (SCHEMAS / "schedule.json").is_file():
+        import os
+
+        message = f"the c3voc schedule schemas are not in {SCHEMAS} (see the README there)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return SCHEMAS

@@ -67,10 +67,13 @@ def test_an_edit_rewrites_exactly_the_files_that_hold_the_event(events_copy: Pat
     events_copy.write_text(text.replace('board = "#105"', 'board = "#106"'), encoding="utf-8")
     report = build(events_copy, output)
     holding = sorted(p for p in files(output) if b"neurips-2023.climsim.poster@confcal" in files(output)[p])
-    # The page lists the board too; the state file records every published slot; the change
-    # is a release on the changes page and in its feed.
+    # The page and the schedules list the board too; the state file records every published slot;
+    # the change is a release on the changes page and in its feed.
     changes = ["changes.atom", "changes.html"]
-    assert sorted(report.written) == sorted({*holding, *changes, "confcal-state.json", "index.html"})
+    schedules = ["schedule.json", "schedule.xml"]
+    assert sorted(report.written) == sorted(
+        {*holding, *changes, *schedules, "confcal-state.json", "index.html"}
+    )
     assert "papers/climsim.ics" in holding
     assert "all.ics" in holding
     assert "outstanding-datasets-and-benchmarks.ics" in holding

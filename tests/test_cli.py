@@ -26,7 +26,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"{tmp_path}: 16 written, 0 unchanged (16 files)\n"
+    assert result.stdout == f"{tmp_path}: 18 written, 0 unchanged (18 files)\n"
 
 
 def test_defaults_are_events_toml_and_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -479,7 +479,7 @@ def test_the_page_and_the_console_say_it_is_a_preview(published: tuple[Path, Pat
         assert request(process.url, "/confcal-state.json").status == 404
         printed = process.printed()
         assert (
-            f"preview of {events}: 15 files, 0 differ from {output} (only confcal build publishes)\n"
+            f"preview of {events}: 17 files, 0 differ from {output} (only confcal build publishes)\n"
             in printed
         )
         assert f"serving the preview at {process.url}\n" in printed
@@ -728,7 +728,7 @@ def test_the_preview_keeps_the_published_releases(published: tuple[Path, Path]) 
     assert b"Moved: was Tue 12 Dec 2023" in (output / "all.ics").read_bytes()
     process = Serve(events, output)
     try:
-        assert f"preview of {events}: 15 files, 0 differ from {output}" in process.printed()
+        assert f"preview of {events}: 17 files, 0 differ from {output}" in process.printed()
         for name in ("changes.html", "changes.atom", "all.ics", "papers/word2vec.ics"):
             assert request(process.url, f"/{name}").body == (output / name).read_bytes(), name
     finally:

@@ -48,14 +48,14 @@ def published(tmp_path: Path, events_copy: Path) -> Path:
     """An output folder built, then rebuilt with nothing to write (which records it)."""
     output = tmp_path / "site"
     build(events_copy, output)
-    assert build(events_copy, output)[0] == f"{output}: 0 written, 16 unchanged (16 files)\n"
+    assert build(events_copy, output)[0] == f"{output}: 0 written, 18 unchanged (18 files)\n"
     return output
 
 
 def test_a_rebuild_of_an_unchanged_folder_is_skipped(events_copy: Path, published: Path) -> None:
     before = files(published)
     assert skips(events_copy, published)
-    assert build(events_copy, published) == (f"{published}: 0 written, 16 unchanged (16 files)\n", "")
+    assert build(events_copy, published) == (f"{published}: 0 written, 18 unchanged (18 files)\n", "")
     assert files(published) == before
 
 

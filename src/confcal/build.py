@@ -15,6 +15,7 @@ from confcal.load import load
 from confcal.model import Programme
 from confcal.render import render_events, render_feeds
 from confcal.revisions import Revised, revise_published
+from confcal.schedule import render_schedules
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.state import STATE_FILE, StateFile, dump_state, read_state
 from confcal.write import WriteError, WriteReport, make_folder, write_files
@@ -82,6 +83,7 @@ def render_plan(
     )
     files[CHANGES_PAGE] = render_changes_page(programme, revised.releases, published=published)
     files[CHANGES_FEED] = render_changes_feed(programme, revised.releases, published=published)
+    files.update(render_schedules(programme))
     if alarm is not None:
         from confcal.reminders import reminder_feeds
 

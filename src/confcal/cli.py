@@ -95,7 +95,7 @@ def build(
     base_url: str | None,
     force: bool,
 ) -> None:
-    """Build all.ics, one feed per category, papers/*.ics and index.html from EVENTS.
+    """Build all.ics, one feed per category, papers/*.ics, index.html and schedule.xml/.json from EVENTS.
 
     Nothing is written when EVENTS has a problem; files whose bytes did not change are
     left untouched. With --alarm, also a variant of every feed with reminders in

@@ -25,6 +25,7 @@ from confcal.feeds import Feed
 from confcal.model import Event, Programme
 from confcal.picks import pick_key, picks_head
 from confcal.render import CalendarHeads, award, location, uid
+from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML
 
 INDEX = "index.html"
 CHANGES_PAGE = "changes.html"
@@ -169,6 +170,7 @@ def render_index(
         "</header>",
         "<main>",
         *_feeds_section(programme, feeds, {o.feed.id: o for o in too_big}),
+        *_schedule_section(programme),
         *_picks_section(programme),
         *_programme_section(programme, feeds, paper_files),
         "</main>",
@@ -487,6 +489,27 @@ def _zone_labels(programme: Programme) -> str:
 def _when_and_where(programme: Programme) -> str:
     conference = programme.conference
     return f"{conference.start:%-d %B} – {conference.end:%-d %B %Y} · {conference.venue}, {conference.city}"
+
+
+def _schedule_section(programme: Programme) -> list[str]:
+    """schedule.xml and schedule.json, for phone apps, and a Giggity link with a public address."""
+    base_url = programme.conference.base_url
+    actions = []
+    if base_url:
+        giggity = f"https://ggt.gaa.st/#url={base_url}{SCHEDULE_XML}"
+        actions.append(f'<li><a href="{_attr(giggity)}">Open in Giggity (Android)</a></li>')
+    actions += [
+        f'<li><a href="{SCHEDULE_XML}">{SCHEDULE_XML}</a></li>',
+        f'<li><a href="{SCHEDULE_JSON}">{SCHEDULE_JSON}</a></li>',
+    ]
+    return [
+        '<section aria-labelledby="apps">',
+        '<h2 id="apps">Conference apps</h2>',
+        "<p>The programme in the schedule format of conference apps such as Giggity, "
+        "EventFahrplan and ConfClerk: add the address of schedule.xml in the app.</p>",
+        f'<ul class="actions">{"".join(actions)}</ul>',
+        "</section>",
+    ]
 
 
 def _text(value: str) -> str:

@@ -1,0 +1,221 @@
+"""schedule.xml and schedule.json: valid against the c3voc schemas, same instants as the feeds."""
+
+from __future__ import annotations
+
+import json
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from confcal.build import build
+from confcal.schedule import acronym, numeric_ids
+from tests.conftest import EVENTS
+from tests.helpers import parse_events
+from tests.small_programme import HEAD, paper, slot
+
+
+def validate(folder: Path, schemas: Path) -> None:
+    import jsonschema
+    import xmlschema
+
+    xmlschema.XMLSchema(str(schemas / "schedule.xml.xsd")).validate(str(folder / "schedule.xml"))
+    schema = json.loads((schemas / "schedule.json").read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)
+    validator(schema, format_checker=validator.FORMAT_CHECKER).validate(
+        json.loads((folder / "schedule.json").read_bytes())
+    )
+
+
+def xml_events(folder: Path) -> dict[str, dict[str, Any]]:
+    """guid → what an app reads from schedule.xml: day, room, instants, text."""
+    root = ET.parse(folder / "schedule.xml").getroot()
+    found = {}
+    for day in root.iter("day"):
+        for room in day.iter("room"):
+            for event in room.iter("event"):
+                start = datetime.fromisoformat(event.findtext("date", ""))
+                hours, minutes = event.findtext("duration", "").split(":")
+                found[event.attrib["guid"]] = {
+                    "id": int(event.attrib["id"]),
+                    "day": day.attrib["date"],
+                    "room": room.attrib["name"],
+                    "start": start,
+                    "end": start + timedelta(hours=int(hours), minutes=int(minutes)),
+                    "title": event.findtext("title"),
+                    "subtitle": event.findtext("subtitle"),
+                    "persons": [p.text for p in event.iter("person")],
+                }
+    return found
+
+
+def json_events(folder: Path) -> dict[str, dict[str, Any]]:
+    document = json.loads((folder / "schedule.json").read_bytes())
+    return {
+        event["guid"]: {**event, "day": day["date"], "room_key": room}
+        for day in document["schedule"]["conference"]["days"]
+        for room, events in day["rooms"].items()
+        for event in events
+    }
+
+
+EDGE = (
+    HEAD.replace('id = "conf"', 'id = "ab"')
+    + paper(
+        "late",
+        slot("oral", "2024-06-03T10:00:00", "2024-06-03T10:30:00")
+        + '\n[papers.poster]\nsession = "Evening posters"\nstart = 2024-06-03T23:30:00\n'
+        'end = 2024-06-04T01:30:00\nboard = "B7"\n',
+    )
+    + paper(
+        "gone",
+        slot("talk", "2024-06-04T09:00:00", "2024-06-04T09:20:00", place='status = "cancelled"'),
+    )
+    + paper("nowhere", slot("talk", "2024-06-05T03:00:00", "2024-06-05T03:20:00", place=""))
+)
+
+
+@pytest.fixture
+def edge_build(tmp_path: Path) -> Path:
+    events = tmp_path / "edge.toml"
+    events.write_text(EDGE, encoding="utf-8")
+    build(events, tmp_path / "out", base_url="https://example.org/conf/")
+    return tmp_path / "out"
+
+
+def test_shipped_schedules_are_valid(schemas: Path, tmp_path: Path) -> None:
+    build(EVENTS, tmp_path)
+    validate(tmp_path, schemas)
+
+
+def test_edge_cases_are_valid(schemas: Path, edge_build: Path) -> None:
+    validate(edge_build, schemas)
+
+
+def test_instants_equal_the_feed_instants(tmp_path: Path) -> None:
+    build(EVENTS, tmp_path)
+    feed = parse_events((tmp_path / "all.ics").read_bytes())
+    from_xml = xml_events(tmp_path)
+    from_json = json_events(tmp_path)
+    expected = {
+        str(uuid.uuid5(uuid.NAMESPACE_URL, event.uid)): (event.start, event.end, event.summary)
+        for event in feed
+    }
+    assert len(expected) == len(feed) == 13
+    assert set(from_xml) == set(from_json) == set(expected)
+    for guid, (start, end, summary) in expected.items():
+        xml_event, json_event = from_xml[guid], from_json[guid]
+        assert (xml_event["start"].astimezone(UTC), xml_event["end"].astimezone(UTC)) == (start, end)
+        assert datetime.fromisoformat(json_event["date"]).astimezone(UTC) == start
+        assert datetime.fromisoformat(json_event["end"]).astimezone(UTC) == end
+        assert summary.endswith(xml_event["title"])
+        assert json_event["id"] == xml_event["id"]
+
+
+def test_one_oral_by_hand(tmp_path: Path) -> None:
+    """Privacy auditing, oral: 2023-12-12 15:40–16:40 America/Chicago (UTC-6) in RO6-RO9, level 2."""
+    build(EVENTS, tmp_path)
+    guid = str(uuid.uuid5(uuid.NAMESPACE_URL, "neurips-2023.privacy-auditing-one-training-run.oral@confcal"))
+    event = xml_events(tmp_path)[guid]
+    assert event["start"] == datetime(2023, 12, 12, 21, 40, tzinfo=UTC)
+    assert event["end"] == datetime(2023, 12, 12, 22, 40, tzinfo=UTC)
+    assert (event["day"], event["room"], event["subtitle"]) == (
+        "2023-12-12",
+        "RO6-RO9 (Level 2)",
+        "Oral 2D Privacy",
+    )
+    assert event["persons"] == ["Thomas Steinke", "Milad Nasr", "Matthew Jagielski"]
+    assert json_events(tmp_path)[guid]["persons"][0] == {
+        "name": "Thomas Steinke",
+        "public_name": "Thomas Steinke",
+    }
+
+
+def test_guids_and_ids_are_stable_across_builds(tmp_path: Path) -> None:
+    build(EVENTS, tmp_path / "a")
+    build(EVENTS, tmp_path / "b")
+    assert (tmp_path / "b" / "schedule.xml").read_bytes() == (tmp_path / "a" / "schedule.xml").read_bytes()
+    first = {g: e["id"] for g, e in xml_events(tmp_path / "a").items()}
+    second = {g: e["id"] for g, e in xml_events(tmp_path / "b").items()}
+    assert first == second
+    assert len(set(first.values())) == len(first)
+    committed = xml_events(Path(__file__).resolve().parent.parent / "output")
+    assert {g: e["id"] for g, e in committed.items()} == first
+
+
+def test_version_changes_exactly_when_the_programme_does(tmp_path: Path, events_copy: Path) -> None:
+    def version(folder: Path) -> str:
+        return str(json.loads((folder / "schedule.json").read_bytes())["schedule"]["version"])
+
+    build(events_copy, tmp_path / "a")
+    build(events_copy, tmp_path / "b")
+    assert version(tmp_path / "a") == version(tmp_path / "b")
+    text = events_copy.read_text(encoding="utf-8")
+    events_copy.write_text(text.replace('room = "RO6-RO9"', 'room = "RO10"', 1), encoding="utf-8")
+    build(events_copy, tmp_path / "c")
+    assert version(tmp_path / "c") != version(tmp_path / "a")
+    root = ET.parse(tmp_path / "c" / "schedule.xml").getroot()
+    assert root.findtext("version") == version(tmp_path / "c")
+
+
+def test_days_change_at_four_posters_share_a_room_cancelled_left_out(edge_build: Path) -> None:
+    events = json_events(edge_build)
+    by_slug = {e["slug"]: e for e in events.values()}
+    assert set(by_slug) == {"ab_2024-late-oral", "ab_2024-late-poster", "ab_2024-nowhere-talk"}
+    poster = by_slug["ab_2024-late-poster"]
+    assert (poster["day"], poster["room"], poster["subtitle"]) == ("2024-06-03", "Posters", "Poster board B7")
+    assert poster["date"] == "2024-06-03T23:30:00+02:00"
+    assert poster["duration"] == "02:00"
+    talk = by_slug["ab_2024-nowhere-talk"]
+    assert (talk["day"], talk["room"]) == ("2024-06-04", "Hall")  # 03:00 belongs to the day before
+    document = json.loads((edge_build / "schedule.json").read_bytes())
+    days = document["schedule"]["conference"]["days"]
+    assert [d["date"] for d in days] == ["2024-06-03", "2024-06-04", "2024-06-05"]
+    assert days[0]["day_start"] == "2024-06-03T04:00:00+02:00"
+    assert days[0]["day_end"] == "2024-06-04T04:00:00+02:00"
+    root = ET.parse(edge_build / "schedule.xml").getroot()
+    assert root.findtext("url") == "https://example.org/conf/schedule.xml"
+    assert root.findtext("conference/acronym") == "ab_2024"
+
+
+@pytest.mark.parametrize(
+    ("conference_id", "expected"),
+    [("neurips-2023", "neurips_2023"), ("36c3", "36c3"), ("ab", "ab_2024"), ("a-b", "a_b_2024")],
+)
+def test_acronym_fits_the_json_pattern(conference_id: str, expected: str) -> None:
+    assert acronym(conference_id, 2024) == expected
+
+
+def test_numeric_id_collisions_take_the_next_free_number() -> None:
+    # These two UIDs share the first four bytes of their SHA-256 modulo 2^31 - 1.
+    first, second = "c.p35013.oral@confcal", "c.p58738.oral@confcal"
+    assert numeric_ids([first]) == {first: 1843712345}
+    assert numeric_ids([second]) == {second: 1843712345}
+    assert numeric_ids([second, first]) == {first: 1843712345, second: 1843712346}
+
+
+def test_index_links_the_schedules_and_giggity(edge_build: Path) -> None:
+    page = (edge_build / "index.html").read_text(encoding="utf-8")
+    assert 'href="schedule.xml"' in page
+    assert 'href="schedule.json"' in page
+    assert 'href="https://ggt.gaa.st/#url=https://example.org/conf/schedule.xml"' in page
+
+
+def test_index_without_base_url_has_no_giggity_link(tmp_path: Path) -> None:
+    build(EVENTS, tmp_path)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'href="schedule.xml"' in page
+    assert "ggt.gaa.st" not in page
+
+
+def test_workshop_programme_is_valid(schemas: Path, tmp_path: Path) -> None:
+    """Declared kinds, items without a category or authors, several slots of a kind, venues."""
+    from tests.conftest import ROOT
+
+    build(ROOT / "tests" / "programmes" / "workshop.toml", tmp_path)
+    validate(tmp_path, schemas)
+    slugs = [e["slug"] for e in json_events(tmp_path).values()]
+    assert len(slugs) == len(set(slugs))
