@@ -189,3 +189,19 @@ def test_export_and_agenda_filter_by_session(tmp_path: Path) -> None:
     unknown = CliRunner().invoke(cli, ["agenda", str(EVENTS), "--session", "Poster session 99"])
     assert unknown.exit_code == 2
     assert "unknown session Poster session 99 (known: " in unknown.output
+
+
+def test_once_smaller_feeds_cover_every_event_the_big_ones_are_only_information(built: Path) -> None:
+    programme = load(built / "events.toml")
+    days = sorted({e.start.date() for e in programme.events})
+    tables = "".join(f'\n[[feeds]]\nid = "day-{d:%d}"\nname = "{d:%a %-d %b}"\nday = {d}\n' for d in days)
+    events = built / "covered.toml"
+    events.write_text((built / "events.toml").read_text() + tables, encoding="utf-8")
+    report = json.loads(CliRunner().invoke(cli, ["check", str(events), "--format", "json"]).output)
+    too_big = [f for f in report["findings"] if f["code"] == "feed-too-big"]
+    assert too_big
+    assert {f["severity"] for f in too_big} == {"info"}
+    assert "every one of its events is in a smaller feed" in too_big[0]["message"]
+    build = CliRunner().invoke(cli, ["build", str(events), "-o", str(built / "covered")])
+    assert build.exit_code == 0
+    assert "over the budget" not in build.output

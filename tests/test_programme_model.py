@@ -93,7 +93,7 @@ def test_a_feed_of_sessions_holds_each_session_once_and_never_its_items(built: P
     boards = re.findall(r"^Board (P\d): ", posters.description, flags=re.M)
     assert boards == ["P1", "P2", "P3", "P4", "P5"]
     oral_a = next(e for e in glance if e.uid == "learnsys-2026.oral-a.session@confcal")
-    assert "Chair: Mei Chen (TU München)" in oral_a.description
+    assert "Chair: Jonas Berg" in oral_a.description
     assert oral_a.start == datetime(2026, 10, 24, 8, 30, tzinfo=UTC)  # spans its items: 10:30–11:10 CEST
     assert oral_a.end == datetime(2026, 10, 24, 9, 10, tzinfo=UTC)
 
@@ -154,8 +154,8 @@ def test_the_page_lists_items_under_their_sessions(built: Path) -> None:
     assert '<h4 class="session-name">Poster session</h4>' in block
     assert "13:00–15:00 CET · Foyer, Ground floor" in block
     assert block.count('<li class="event"') == 5
-    oral_a = page[page.index('id="session-oral-a"') :]
-    assert "Chair: Mei Chen (TU München)" in oral_a[: oral_a.index("</p>")]
+    oral_b = page[page.index('id="session-oral-b"') :]
+    assert "Chair: Mei Chen (TU München)" in oral_b[: oral_b.index("</p>")]
 
 
 def test_the_page_reads_right_for_items_without_authors(built: Path) -> None:
@@ -267,6 +267,28 @@ def test_a_person_in_two_places_at_once(tmp_path: Path) -> None:
     assert [f["severity"] for f in people] == ["warning", "warning"]  # the orals, and the posters
     assert all(str(f["message"]).startswith("Lena Vogt is in two places at once: ") for f in people)
     assert "cache-aware-training.oral" in str(people[0]["message"])
+
+
+def test_a_chair_presenting_in_another_session_at_once(tmp_path: Path) -> None:
+    """Jonas Berg chairs Oral session A and presents in it: fine. Chairing B instead is not."""
+    assert "person-double-booked" not in codes(check_findings(tmp_path, WORKSHOP_TEXT))
+    text = WORKSHOP_TEXT.replace('chair = "Jonas Berg"', "").replace(
+        'chair = { name = "Mei Chen", affiliation = "TU München" }', 'chair = "Jonas Berg"'
+    )
+    findings = check_findings(tmp_path, text)
+    (person,) = [f for f in findings if f["code"] == "person-double-booked"]
+    assert str(person["message"]).startswith("Jonas Berg is in two places at once: oral-b.session")
+    assert "federated-eval.oral" in str(person["message"])
+
+
+def test_many_posters_of_one_author_in_one_session_are_one_finding(tmp_path: Path) -> None:
+    text = WORKSHOP_TEXT
+    for authors in ('["Mei Chen", "Anton Weber"]', '["Jonas Berg"]', '["Priya Natarajan", "Oskar Lind"]'):
+        text = text.replace(f"authors = {authors}", 'authors = ["Sofia Marin"]')
+    findings = [f for f in check_findings(tmp_path, text) if f["code"] == "person-double-booked"]
+    posters = [f for f in findings if "posters" in str(f["message"]) or ".poster" in str(f["message"])]
+    assert len(posters) == 1
+    assert str(posters[0]["message"]).count(".poster") == 4
 
 
 def test_sessions_without_items_or_items_outside_their_session(tmp_path: Path) -> None:

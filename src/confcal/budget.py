@@ -100,3 +100,12 @@ def suggestion(conference: Conference, options: Sequence[Split]) -> str:
     chosen = fitting[0] if fitting else min(options, key=lambda s: s.largest_size)
     verdict = "" if fitting else ", still over the budget: combine filters, e.g. a day and a kind"
     return f"split it {chosen} (one [[feeds]] table per {chosen.by}, e.g. {chosen.example}){verdict}"
+
+
+def uncovered(too_big: Sequence[Oversize], feeds: Sequence[Feed], declared: Iterable[str]) -> list[Oversize]:
+    """The feeds over budget that hold an event no smaller declared feed holds: those worth a
+    warning. A big conference's all.ics is over any budget, but once [[feeds]] tables cover every
+    event, subscribers lose nothing by its being download-only."""
+    small = set(declared) - {o.feed.id for o in too_big}
+    covered = {e.id for feed in feeds if feed.id in small for e in feed.events}
+    return [o for o in too_big if not all(e.id in covered for e in o.feed.events)]

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from confcal import zones
 from confcal.errors import EventsFileError
 from confcal.feeds import feeds
-from confcal.model import Event, Programme, event_sort_key
+from confcal.model import SESSION_KIND, Event, Programme, event_sort_key
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -175,24 +175,48 @@ def _no_place(programme: Programme) -> Iterator[Finding]:
 
 
 def _people(programme: Programme, events: Iterable[Event], refs: _Refs) -> Iterator[Finding]:
-    """A person (author or speaker, by name) in two events of different items at once: at
-    poster-heavy conferences an author's oral and their other paper's poster overlap."""
+    """A person (author, speaker or session chair, by name) in events of different items at once:
+    at poster-heavy conferences an author's oral and their other paper's poster overlap. One
+    finding per person and run of overlapping events, naming them all."""
+    live = list(events)
     by_person: dict[str, list[Event]] = {}
-    for event in events:
+    for event in live:
         paper = programme.paper(event.paper)
-        names = dict.fromkeys((*paper.authors, *(p.name for p in paper.speakers), *event.speakers))
-        for name in names:
+        for name in dict.fromkeys((*paper.authors, *(p.name for p in paper.speakers), *event.speakers)):
             by_person.setdefault(name, []).append(event)
+    chaired = {s.id: s for s in programme.sessions if s.chairs}
+    for event in programme.session_events:
+        if event.session_id in chaired and event.status != "cancelled":
+            for person in chaired[event.session_id].chairs:
+                by_person.setdefault(person.name, []).append(event)
     for name in sorted(by_person):
-        running: list[Event] = []
-        for event in sorted(by_person[name], key=event_sort_key):
-            running = [other for other in running if other.end > event.start]
-            for other in running:
-                if other.paper != event.paper:
-                    pair = (refs.of(other), refs.of(event))
-                    message = f"{name} is in two places at once: {pair[0]} and {pair[1]}"
-                    yield Finding("warning", "person-double-booked", message, pair)
-            running.append(event)
+        for run in _runs(sorted(by_person[name], key=event_sort_key)):
+            if _apart(run):
+                named = tuple(refs.of(e) for e in run)
+                message = f"{name} is in two places at once: {', '.join(str(ref) for ref in named)}"
+                yield Finding("warning", "person-double-booked", message, named)
+
+
+def _runs(events: list[Event]) -> Iterator[list[Event]]:
+    """Events sorted by start, cut where none of them is running any more."""
+    run: list[Event] = []
+    end = None
+    for event in events:
+        if run and end is not None and event.start >= end:
+            yield run
+            run = []
+        run.append(event)
+        end = event.end if end is None or len(run) == 1 else max(end, event.end)
+    if run:
+        yield run
+
+
+def _apart(run: list[Event]) -> bool:
+    """Whether a run holds two different items, a session chaired counting as the items in it."""
+    places = {e.session_id if e.kind == SESSION_KIND else e.paper for e in run}
+    chaired = {e.session_id for e in run if e.kind == SESSION_KIND}
+    places -= {e.paper for e in run if e.session_id in chaired and e.kind != SESSION_KIND}
+    return len(places) > 1
 
 
 def _sessions(programme: Programme) -> Iterator[Finding]:
@@ -248,7 +272,7 @@ def _feed_budget(programme: Programme) -> Iterator[Finding]:
     first build's (SEQUENCE 0): a later build's differ by a few bytes per changed event."""
     import os
 
-    from confcal.budget import CLIENTS, over_budget, splits, suggestion
+    from confcal.budget import CLIENTS, over_budget, splits, suggestion, uncovered
     from confcal.render import CalendarHeads, assemble, render_events
 
     every = feeds(programme)
@@ -257,7 +281,16 @@ def _feed_budget(programme: Programme) -> Iterator[Finding]:
     sizes = {f.filename: len(assemble(head(f), (blocks[e.id] for e in f.events))) for f in every}
     block_sizes = {event_id: len(block) for event_id, block in blocks.items()}
     conference = programme.conference
-    for oversize in over_budget(conference, every, sizes):
+    too_big = over_budget(conference, every, sizes)
+    worth_a_warning = uncovered(too_big, every, (spec.id for spec in programme.declared_feeds))
+    for oversize in too_big:
+        if oversize not in worth_a_warning:
+            message = (
+                f"{oversize.describe(conference)}: index.html offers it for download only; every one of "
+                "its events is in a smaller feed declared with [[feeds]], so subscribers lose nothing"
+            )
+            yield Finding("info", "feed-too-big", message, feeds=(oversize.feed.filename,))
+            continue
         empty = len(assemble(head(oversize.feed), ()))
         split = suggestion(conference, splits(oversize.feed, head=empty, block_sizes=block_sizes))
         message = (

@@ -159,15 +159,16 @@ def _report(output: Path, *, warnings: Iterable[str], written: int, unchanged: i
 
 
 def _over_budget(programme: Programme, output: Path) -> list[str]:
-    from confcal.budget import over_budget
+    from confcal.budget import over_budget, uncovered
     from confcal.feeds import feeds
 
     every = feeds(programme)
     sizes = {feed.filename: (output / feed.filename).stat().st_size for feed in every}
+    too_big = over_budget(programme.conference, every, sizes)
     return [
         f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
         "only; `confcal check` suggests a split"
-        for oversize in over_budget(programme.conference, every, sizes)
+        for oversize in uncovered(too_big, every, (spec.id for spec in programme.declared_feeds))
     ]
 
 

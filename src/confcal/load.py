@@ -578,11 +578,13 @@ class _Reader(CheckedReader):
     def conference(self, document: Mapping[str, Any], kinds: list[Kind]) -> Conference | None:
         table = self.get(document, "conference", "", dict)
         publish = self.get(document, "publish", "", dict)
+        if table is not None:
+            self.keys(table, "conference", "conference")
+        if publish is not None:
+            self.keys(publish, "publish", "publish")
         if table is None or publish is None:
-            return None
+            return None  # every problem of the table that is there is reported all the same
         path = "conference"
-        self.keys(table, "conference", path)
-        self.keys(publish, "publish", "publish")
         start = self.day(table, "start", path)
         end = self.day(table, "end", path)
         if start and end and end < start:
@@ -749,6 +751,7 @@ class _Reader(CheckedReader):
             url=self.url(table, "url", path),
             links=tuple(self.links(table, path)),
             speakers=tuple(self.people(table, "speakers", path)),
+            table=schema,
         )
 
     def undeclared_kinds(self, table: Mapping[str, Any], path: str, schema: str) -> None:

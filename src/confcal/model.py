@@ -130,10 +130,14 @@ class Paper:
     url: str = ""
     links: tuple[Link, ...] = ()
     speakers: tuple[Person, ...] = ()
+    table: str = ""
+    """Where the events file lists it, "papers" or "items": its calendar's folder follows it, so
+    adding authors to an item never moves its published address. "" (an item read back from the
+    state file): by whether it has authors."""
 
     @property
     def is_paper(self) -> bool:
-        return bool(self.authors)
+        return self.table == "papers" if self.table else bool(self.authors)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def with_alarms(programme: Programme, blocks: Mapping[str, bytes], before: timed
             blocks[event.id],
             alarm(f"Reminder: {summary(programme, event, programme.paper(event.paper))}", before),
         )
-        for event in programme.events
+        for event in (*programme.events, *programme.session_events)
     }
 
 

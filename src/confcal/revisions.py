@@ -120,6 +120,9 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
     present = {event.id for event in programme.events}
     papers = {paper.id: paper for paper in programme.papers}
     categories = {category.id for category in programme.categories}
+    kinds = {kind.id for kind in programme.kinds}
+    venues = {venue.id for venue in programme.venues}
+    rooms = {room.id for room in programme.rooms}
     zone = zones.zone(programme.conference.timezone)
     kept_events: list[Event] = []
     kept_papers: dict[str, Paper] = {}
@@ -127,13 +130,20 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
         if event_id in present or entry.removed:
             continue
         paper = papers.get(entry.paper.id) or kept_papers.get(entry.paper.id) or entry.paper
-        if paper.category not in categories:
-            continue
+        if paper.category and paper.category not in categories:
+            continue  # its category's feed is gone; an item without one lives in all.ics
+        if entry.event.kind not in kinds:
+            continue  # a session's own event (its items are kept), or a kind no longer declared
         if paper.id not in papers:
             kept_papers[paper.id] = paper
+        venue = entry.event.venue if entry.event.venue in venues else ""
+        room_id = entry.event.room_id if entry.event.room_id in rooms else ""
         kept_events.append(
             dataclasses.replace(
                 entry.event,
+                venue=venue,
+                room_id=room_id,
+                session_id="",
                 start=entry.event.start.astimezone(zone),
                 end=entry.event.end.astimezone(zone),
                 status="cancelled",

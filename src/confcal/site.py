@@ -448,8 +448,8 @@ def _event(programme: Programme, event: Event, paper_file: Feed, in_feeds: Seque
     kinds = " and ".join(f"its {programme.kind(e.kind).label.lower()}" for e in happening)
     place = location(programme, event) or "Place not announced"
     title = _text(paper.title)
-    what = "paper" if paper.is_paper else label.lower()
-    add = f"{what} ({kinds})" if paper.is_paper or len(happening) > 1 else what
+    what = "paper" if paper.authors else label.lower()
+    add = f"{what} ({kinds})" if paper.authors or len(happening) > 1 else what
     speakers = ", ".join(str(person) for person in paper.speakers)
     category = award(programme, paper)
     when = zones.span(event.start, event.end, event.start.tzinfo, dates=False)
