@@ -303,3 +303,48 @@ def test_sessions_without_items_or_items_outside_their_session(tmp_path: Path) -
         m.startswith('energy-budgets.oral "Energy Budgets') and "outside its session 'Poster session'" in m
         for m in messages
     )
+
+
+def test_reminders_with_a_feed_of_sessions(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(WORKSHOP), "-o", str(tmp_path / "out"), "--alarm", "15m"])
+    assert result.exit_code == 0, result.output
+    glance = (tmp_path / "out" / "reminders" / "at-a-glance.ics").read_bytes()
+    assert vevent(glance, "learnsys-2026.posters.session@confcal").count("BEGIN:VALARM") == 1
+
+
+def test_a_removed_item_without_a_category_is_kept_as_cancelled(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP_TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    start = WORKSHOP_TEXT.index('[[items]]\nid = "hack-night"')
+    end = WORKSHOP_TEXT.index("[[papers]]", start)
+    events.write_text(WORKSHOP_TEXT[:start] + WORKSHOP_TEXT[end:], encoding="utf-8")
+    diff = CliRunner().invoke(cli, ["diff", str(events), "-o", str(out), "--keep-cancelled"])
+    assert "cancelled: hack-night.social" in diff.output
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out), "--keep-cancelled"]).exit_code == 0
+    assert "STATUS:CANCELLED" in vevent(
+        (out / "items" / "hack-night.ics").read_bytes(), "learnsys-2026.hack-night.social@confcal"
+    )
+
+
+def test_an_items_calendar_stays_where_it_is_when_it_gains_authors(tmp_path: Path) -> None:
+    text = WORKSHOP_TEXT.replace(
+        'title = "Learning Systems That Explain Themselves"',
+        'title = "Learning Systems That Explain Themselves"\nauthors = ["Amira Haddad"]',
+    )
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")]).exit_code == 0
+    assert (tmp_path / "out" / "items" / "opening-keynote.ics").exists()
+    assert (tmp_path / "out" / "papers" / "federated-eval.ics").exists() is False
+    assert (tmp_path / "out" / "items" / "federated-eval.ics").exists()
+
+
+def test_every_missing_conference_key_is_reported_with_a_missing_table(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text('[conference]\nid = "x"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    for key in ("name", "start", "end", "venue", "city", "timezone", "publish"):
+        assert f"missing key '{key}'" in result.output

@@ -190,7 +190,7 @@ def run_block(block: Block, folder: Path) -> list[list[str]]:
         process = subprocess.Popen(
             [*isolation(), "bash", "-c", block_script(block, marker=marker, setup_log=Path(scratch) / "log")],
             cwd=folder,
-            env=environment(),
+            env={**environment(), "TMPDIR": scratch},  # what a killed serve leaves goes with scratch
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
