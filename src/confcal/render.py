@@ -363,7 +363,7 @@ def calendar_component(programme: Programme, feed: Feed) -> icalendar.Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("name", feed.name)
-    calendar.add("x-wr-calname", icalendar.vText(feed.name))
+    calendar.add("x-wr-calname", icalendar.vText(feed.name))  # replaced by escape_text in CalendarHeads
     calendar.add("description", feed.description)
     calendar.add("x-wr-caldesc", icalendar.vText(feed.description))
     calendar.add("x-wr-timezone", icalendar.vText(conference.timezone))

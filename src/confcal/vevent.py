@@ -49,10 +49,12 @@ def fold(line: bytes) -> bytes:
 
 
 def escape_text(text: str) -> str:
-    """RFC 5545 TEXT escaping, replacement for replacement as icalendar does it."""
+    """RFC 5545 TEXT escaping, replacement for replacement as icalendar does it, but for one
+    thing: icalendar first turns a literal backslash-N into a line break (so a title holding
+    one would read back with a newline); here every backslash is escaped, and a backslash-N
+    reads back as written."""
     return (
-        text.replace(r"\N", "\n")
-        .replace("\\", "\\\\")
+        text.replace("\\", "\\\\")
         .replace(";", r"\;")
         .replace(",", r"\,")
         .replace("\r\n", r"\n")
