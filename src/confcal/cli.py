@@ -38,8 +38,8 @@ class ConfcalGroup(click.Group):
         except EventsFileError as error:
             bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
             raise bad_input(error.report()) from None
-        except ScheduleFileError as error:
-            raise click.ClickException(error.report()) from None
+        except ScheduleFileError as error:  # confcal import: its one message, with the position
+            raise click.ClickException(str(error)) from None
         except WriteError as error:  # the output folder: read-only, full, not ours, locked
             bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
             raise bad_input(str(error)) from None
