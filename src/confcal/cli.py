@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from confcal import __version__
-from confcal.commands import agenda, check, export
-from confcal.errors import STALE_STAMP, EventsFileError, WriteError
+from confcal.commands import agenda, check, export, import_schedule
+from confcal.errors import STALE_STAMP, EventsFileError, ScheduleFileError, WriteError
 from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ class ConfcalGroup(click.Group):
         except EventsFileError as error:
             bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
             raise bad_input(error.report()) from None
+        except ScheduleFileError as error:  # confcal import: its one message, with the position
+            raise click.ClickException(str(error)) from None
         except WriteError as error:  # the output folder: read-only, full, not ours, locked
             bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
             raise bad_input(str(error)) from None
@@ -256,5 +258,5 @@ def serve(events: Path, output: Path, base_url: str | None, host: str, port: int
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
-for _command in (check, agenda, export):
+for _command in (check, agenda, export, import_schedule):
     cli.add_command(_command)

@@ -6,6 +6,7 @@ Only click is imported here; each command imports the pipeline it needs when it 
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from confcal.errors import EventsFileError
-from confcal.options import ALARM, EVENTS, TZ, filter_options, source_date_epoch
+from confcal.options import ALARM, EVENTS, TZ, IanaZone, filter_options, source_date_epoch
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -237,3 +238,55 @@ def export(
         raise click.ClickException(f"cannot write {output}: {why_not(error, output)}") from None
     count = len(feed.events)
     click.echo(f"{output}: {count} event{'' if count == 1 else 's'} ({feed.name})", err=True)
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default="events.toml",
+    show_default=True,
+    help="events.toml to write, or - for stdout, e.g. -o imported.toml.",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists, e.g. --force.")
+@click.option(
+    "--timezone",
+    type=IanaZone(),
+    metavar="ZONE",
+    help="The conference's IANA time zone, when the file does not name one, e.g. --timezone Europe/Berlin.",
+)
+def import_schedule(source: Path, output: Path, force: bool, timezone: str | None) -> None:
+    """Write an events.toml from a frab/pretalx schedule.xml or a c3voc schedule.json.
+
+    Each event becomes a paper with one talk (or oral, or poster, by its type) in a category
+    named after its track; its guid (or id) becomes the paper id, so importing a newer export
+    again keeps the UIDs. The schedule format names no venue or city: fill them in. Nothing is
+    written when SOURCE has a problem; an existing OUTPUT needs --force.
+
+    \b
+    Example:
+      confcal import output/schedule.xml -o imported.toml
+      confcal import output/schedule.json -o - --timezone America/Chicago
+    """
+    from confcal.importer import events_toml, read_schedule
+    from confcal.write import write_atomic
+
+    name = "<stdin>" if str(source) == "-" else str(source)
+    try:
+        raw = sys.stdin.buffer.read() if str(source) == "-" else source.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"{name}: cannot read: {error.strerror}") from None
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.exists() and not force:
+        raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
+    text = events_toml(read_schedule(raw, name=name), timezone=timezone)
+    if to_stdout:
+        click.echo(text, nl=False)
+        return
+    write_atomic(output, text.encode())
+    click.echo(
+        f"{output}: {text.count('[[papers]]')} events from {name}; fill in conference.venue and .city",
+        err=True,
+    )

@@ -40,3 +40,21 @@ STALE_STAMP = (
 
 class WriteError(OSError):
     """The output folder cannot be written; ``str()`` is one line that says where and why."""
+
+
+class ScheduleFileError(ValueError):
+    """A schedule.xml or schedule.json that ``confcal import`` cannot read: one message, with
+    its position (a line, or a JSON path) when there is one."""
+
+    def __init__(self, file: str, message: str, *, where: int | str | None = None) -> None:
+        self.file = file
+        self.message = message
+        self.where = where
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        if isinstance(self.where, int):
+            return f"{self.file}:{self.where}: {self.message}"
+        if self.where:
+            return f"{self.file}: {self.where}: {self.message}"
+        return f"{self.file}: {self.message}"

@@ -175,3 +175,18 @@ def source_date_epoch() -> datetime | None:
     if not value.isdigit():
         raise click.ClickException(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
     return datetime.fromtimestamp(int(value), tz=UTC)
+
+
+class IanaZone(click.ParamType[str, Any]):
+    """An IANA time zone name such as Europe/Berlin (no 'local': a file needs a named zone)."""
+
+    name = "zone"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from confcal import zones
+
+        try:
+            zones.zone(value)
+        except zones.UnknownZoneError as error:
+            self.fail(str(error), param, ctx)
+        return str(value)

@@ -1,0 +1,590 @@
+"""A frab/pretalx ``schedule.xml`` or a c3voc ``schedule.json`` → the text of an events.toml.
+
+Two steps: ``read_schedule`` turns either file into ``Source`` values (every problem is a
+``ScheduleFileError`` with its position: a line for XML, a JSON path for JSON), then
+``events_toml`` writes the events file. Lenient about what real exports do (guids that are not
+UUIDs, events past midnight listed under the previous day, empty fields, HTML entities,
+durations over 24 hours, rooms named only by the day), strict about what would change an
+instant: a time zone that the file does not settle is refused, never guessed.
+
+Untrusted XML is parsed with defusedxml (the ``confcal[import]`` extra), which refuses entity
+declarations (entity expansion attacks) and external entities.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from confcal import zones
+from confcal.checked import ID_MAX_LENGTH, ID_PATTERN
+from confcal.errors import ScheduleFileError
+from confcal.load import RESERVED_CATEGORY_IDS
+from confcal.model import KINDS
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+_HOURS_MINUTES = re.compile(r"(\d{1,3}):([0-5]\d)(?::([0-5]\d))?")
+_BOARD = re.compile(r"Poster board (.+)")
+_DEFAULT_TRACK = "Other"
+PLACEHOLDER_VENUE = "Venue not given in the schedule"
+PLACEHOLDER_CITY = "City not given in the schedule"
+
+
+@dataclass(frozen=True)
+class SourceEvent:
+    where: int | str
+    """Position in the source for messages: a line (XML) or a JSON path."""
+    key: str
+    """The source's guid, else its id: becomes the paper id, so a re-import keeps the UIDs."""
+    title: str
+    start: datetime
+    """Aware when the source gives an offset, naive (local time) when it does not."""
+    duration: timedelta
+    room: str
+    type: str
+    track: str
+    subtitle: str = ""
+    abstract: str = ""
+    persons: tuple[str, ...] = ()
+    url: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    title: str
+    acronym: str
+    start: date | None
+    end: date | None
+    time_zone_name: str
+    url: str
+    events: tuple[SourceEvent, ...] = field(default=())
+
+
+# -- text -------------------------------------------------------------------------------
+
+
+def clean(value: object, *, multiline: bool = False) -> str:
+    """Text as events.toml accepts it: HTML entities decoded (also when escaped twice), no
+    control characters, single-line unless ``multiline``."""
+    if value is None:
+        return ""
+    text = str(value)
+    for _ in range(2):
+        text = html.unescape(text)
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if multiline:
+        return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    return " ".join(text.split())
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def safe_id(text: str, *, prefix: str) -> str:
+    """An events.toml id from any text: a readable slug, or a digest when nothing readable is left."""
+    candidate = slug(text)
+    if not candidate:
+        candidate = f"{prefix}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+    if len(candidate) > ID_MAX_LENGTH:
+        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+        candidate = f"{candidate[: ID_MAX_LENGTH - 11].rstrip('-')}-{digest}"
+    assert ID_PATTERN.fullmatch(candidate), candidate
+    return candidate
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escapes are a subset of TOML's."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def read_schedule(raw: bytes, *, name: str) -> Source:
+    """Parse schedule.xml or schedule.json bytes (``name`` is used in messages)."""
+    stripped = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise ScheduleFileError(name, "the file is empty; expected a schedule.xml or schedule.json")
+    if stripped.startswith(b"<"):
+        return _XmlReader(name).read(raw)
+    if stripped.startswith((b"{", b"[")):
+        return _JsonReader(name).read(raw)
+    start = stripped[:20].decode("utf-8", errors="replace")
+    raise ScheduleFileError(
+        name, f"neither XML nor JSON (it starts with {start!r}); expected a schedule.xml or schedule.json"
+    )
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """'01:30', '1:30:00', '25:00' (over 24 hours), '00:45'."""
+    match = _HOURS_MINUTES.fullmatch(text.strip())
+    if not match:
+        return None
+    hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def parse_instant(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def parse_day(text: str) -> date | None:
+    text = text.strip()[:10]
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _start_from_day(day: date | None, day_start: datetime | None, clock: str) -> datetime | None:
+    """An event given only as a day and an 'HH:MM' start: an event earlier in the day than the
+    day's own start is after midnight, so on the next date (frab lists 01:00 under the day before)."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", clock.strip())
+    if day is None or not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    moment = datetime(day.year, day.month, day.day, hour, minute)
+    if day_start is not None and (hour, minute) < (day_start.hour, day_start.minute):
+        moment += timedelta(days=1)
+    if day_start is not None and day_start.tzinfo is not None:
+        return moment.replace(tzinfo=day_start.tzinfo)
+    return moment
+
+
+class _Events:
+    """What the two readers share: checking one event's fields, with its position."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def fail(self, where: int | str, message: str) -> ScheduleFileError:
+        return ScheduleFileError(self.name, message, where=where or None)
+
+    def event(
+        self,
+        *,
+        where: int | str,
+        fields: Mapping[str, Any],
+        room: str,
+        day: date | None,
+        day_start: datetime | None,
+    ) -> SourceEvent:
+        title = clean(fields.get("title"))
+        if not title:
+            raise self.fail(where, 'the event has no title; expected a <title> (or "title") with text')
+        key = clean(fields.get("guid")) or clean(fields.get("id"))
+        if not key:
+            raise self.fail(where, f"{title!r} has neither a guid nor an id; expected one to identify it")
+        date_text = clean(fields.get("date"))
+        start = parse_instant(date_text) if date_text else None
+        if date_text and start is None:
+            raise self.fail(
+                where, f"date {date_text!r} is not a date-time; expected one like 2023-12-27T11:00:00+01:00"
+            )
+        if start is None:
+            clock = clean(fields.get("start"))
+            start = _start_from_day(day, day_start, clock)
+            if start is None:
+                raise self.fail(
+                    where,
+                    f"{title!r} has no usable time (date {date_text!r}, start {clock!r}); expected a date "
+                    "like 2023-12-27T11:00:00+01:00",
+                )
+        duration_text = clean(fields.get("duration"))
+        duration = parse_duration(duration_text)
+        if duration is None and isinstance(fields.get("end"), str):
+            end = parse_instant(fields["end"])
+            if end is not None and (end.tzinfo is None) == (start.tzinfo is None):
+                duration = end - start
+        if duration is None:
+            raise self.fail(
+                where,
+                f"duration {duration_text!r} of {title!r} is not hours:minutes; expected one like 01:30",
+            )
+        if duration <= timedelta(0):
+            raise self.fail(where, f"{title!r} lasts {duration_text or '0'}; expected a positive duration")
+        return SourceEvent(
+            where=where,
+            key=key,
+            title=title,
+            start=start,
+            duration=duration,
+            room=clean(fields.get("room")) or room,
+            type=clean(fields.get("type")),
+            track=clean(fields.get("track")),
+            subtitle=clean(fields.get("subtitle")),
+            abstract="\n\n".join(
+                text
+                for text in (
+                    clean(fields.get("abstract"), multiline=True),
+                    clean(fields.get("description"), multiline=True),
+                )
+                if text
+            ),
+            persons=tuple(p for p in (clean(p) for p in fields.get("persons", ())) if p),
+            url=url if _URL.fullmatch(url := clean(fields.get("url"))) else "",
+            links=tuple(
+                (label or url, url)
+                for label, url in ((clean(t), clean(u)) for t, u in fields.get("links", ()))
+                if _URL.fullmatch(url)
+            ),
+        )
+
+
+class _XmlReader(_Events):
+    def read(self, raw: bytes) -> Source:
+        root, lines = self.parse(raw)
+        if root.tag != "schedule":
+            raise self.fail(lines.get(id(root), 1), f"the root element is <{root.tag}>; expected <schedule>")
+        conference = root.find("conference")
+        if conference is None:
+            raise self.fail(lines.get(id(root), 1), "no <conference> element; expected one in <schedule>")
+        events = []
+        for day in root.iter("day"):
+            where_day = lines.get(id(day), 0)
+            day_date = parse_day(day.get("date", "")) if day.get("date") else None
+            day_start = parse_instant(day.get("start", "")) if day.get("start") else None
+            if day_date is None and day_start is not None:
+                day_date = day_start.date()
+            for room in day.iter("room"):
+                room_name = clean(room.get("name"))
+                for event in room.iter("event"):
+                    fields: dict[str, Any] = {child.tag: child.text or "" for child in event}
+                    fields["guid"] = event.get("guid", "")
+                    fields["id"] = event.get("id", "")
+                    fields["persons"] = [p.text or "" for p in event.iter("person")]
+                    fields["links"] = [(link.text or "", link.get("href", "")) for link in event.iter("link")]
+                    events.append(
+                        self.event(
+                            where=lines.get(id(event), 0) if lines.get(id(event)) else where_day,
+                            fields=fields,
+                            room=room_name,
+                            day=day_date,
+                            day_start=day_start,
+                        )
+                    )
+        return Source(
+            name=self.name,
+            title=clean(conference.findtext("title")),
+            acronym=clean(conference.findtext("acronym")),
+            start=parse_day(conference.findtext("start") or ""),
+            end=parse_day(conference.findtext("end") or ""),
+            time_zone_name=clean(conference.findtext("time_zone_name")),
+            url=clean(conference.findtext("url")),
+            events=tuple(events),
+        )
+
+    def parse(self, raw: bytes) -> tuple[Element, dict[int, int]]:
+        """The tree, and the line of each element (by id) for messages."""
+        try:
+            from defusedxml import DefusedXmlException
+            from defusedxml.ElementTree import DefusedXMLParser, ParseError
+        except ImportError:
+            raise ScheduleFileError(
+                self.name,
+                "reading schedule.xml needs defusedxml, which parses untrusted XML safely; "
+                "install it with: pip install 'confcal[import]'",
+            ) from None
+        from xml.etree.ElementTree import TreeBuilder
+
+        lines: dict[int, int] = {}
+
+        class Builder(TreeBuilder):
+            def start(self, tag: Any, attrs: dict[Any, Any]) -> Element:
+                element = super().start(tag, attrs)
+                lines[id(element)] = parser.parser.CurrentLineNumber
+                return element
+
+        parser = DefusedXMLParser(
+            target=Builder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
+        try:
+            parser.feed(raw)
+            root: Element = parser.close()
+        except ParseError as error:
+            line, column = error.position
+            message = re.sub(r": line \d+, column \d+$", "", str(error))
+            raise self.fail(
+                line, f"not well-formed XML: {message} (column {column + 1}); is the file complete?"
+            ) from None
+        except DefusedXmlException as error:
+            line = parser.parser.CurrentLineNumber
+            raise self.fail(
+                line,
+                f"refusing XML with entity declarations or external references ({type(error).__name__}): "
+                "a schedule needs none, and they can expand into gigabytes",
+            ) from None
+        return root, lines
+
+
+class _JsonReader(_Events):
+    def read(self, raw: bytes) -> Source:
+        try:
+            document = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            raise self.fail(
+                raw[: error.start].count(b"\n") + 1,
+                f"not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}; save the file as UTF-8",
+            ) from None
+        except json.JSONDecodeError as error:
+            raise self.fail(
+                error.lineno, f"not valid JSON: {error.msg} (column {error.colno}); is the file complete?"
+            ) from None
+        schedule = document.get("schedule") if isinstance(document, dict) else None
+        if not isinstance(schedule, dict):
+            raise self.fail("$", 'expected an object with a "schedule" object (a c3voc schedule.json)')
+        conference = self.table(schedule, "conference", "schedule")
+        days = conference.get("days")
+        if not isinstance(days, list):
+            raise self.fail(
+                "schedule.conference.days", f"expected an array of days, found {_json_type(days)}"
+            )
+        events = []
+        for index, day in enumerate(days):
+            where = f"schedule.conference.days[{index}]"
+            if not isinstance(day, dict):
+                raise self.fail(where, f"expected a day object, found {_json_type(day)}")
+            day_date = parse_day(str(day.get("date", "")))
+            day_start = parse_instant(str(day.get("day_start", ""))) if day.get("day_start") else None
+            rooms = day.get("rooms", {})
+            if not isinstance(rooms, dict):
+                raise self.fail(f"{where}.rooms", f"expected an object of rooms, found {_json_type(rooms)}")
+            for room_name, items in rooms.items():
+                room_where = f"{where}.rooms[{json.dumps(room_name, ensure_ascii=False)}]"
+                if not isinstance(items, list):
+                    raise self.fail(room_where, f"expected an array of events, found {_json_type(items)}")
+                for number, item in enumerate(items):
+                    event_where = f"{room_where}[{number}]"
+                    if not isinstance(item, dict):
+                        raise self.fail(event_where, f"expected an event object, found {_json_type(item)}")
+                    events.append(
+                        self.event(
+                            where=event_where,
+                            fields=self.fields(item),
+                            room=clean(room_name),
+                            day=day_date,
+                            day_start=day_start,
+                        )
+                    )
+        return Source(
+            name=self.name,
+            title=clean(conference.get("title")),
+            acronym=clean(conference.get("acronym")),
+            start=parse_day(str(conference.get("start") or "")),
+            end=parse_day(str(conference.get("end") or "")),
+            time_zone_name=clean(conference.get("time_zone_name")),
+            url=clean(conference.get("url")),
+            events=tuple(events),
+        )
+
+    def table(self, parent: dict[str, Any], key: str, path: str) -> dict[str, Any]:
+        value = parent.get(key)
+        if not isinstance(value, dict):
+            raise self.fail(f"{path}.{key}", f"expected an object, found {_json_type(value)}")
+        return value
+
+    @staticmethod
+    def fields(item: dict[str, Any]) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            k: v for k, v in item.items() if isinstance(v, str | int) and not isinstance(v, bool)
+        }
+        persons = item.get("persons") or []
+        fields["persons"] = [
+            (p.get("name") or p.get("public_name") or "") if isinstance(p, dict) else str(p) for p in persons
+        ]
+        links = item.get("links") or []
+        fields["links"] = [
+            (link.get("title", ""), link.get("url", "")) for link in links if isinstance(link, dict)
+        ]
+        return fields
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+# -- time zone ------------------------------------------------------------------------------
+
+
+def _zone(name: str) -> tzinfo | None:
+    try:
+        return zones.zone(name)
+    except zones.UnknownZoneError:
+        return None
+
+
+def resolve_zone(source: Source, override: str | None) -> str:
+    """The conference's IANA zone: ``--timezone``, else the file's time_zone_name, else the one
+    zone that gives every event its offset. Refuses what the file does not settle."""
+    if override:
+        return override
+    if source.time_zone_name and _zone(source.time_zone_name) is not None:
+        return source.time_zone_name
+    aware = [e.start for e in source.events if e.start.tzinfo is not None]
+    if not aware:
+        raise ScheduleFileError(
+            source.name,
+            "the file names no time zone and its times have no UTC offset; pass the conference's "
+            "zone, e.g. --timezone Europe/Berlin",
+        )
+    offsets = {moment.utcoffset() or timedelta(0) for moment in aware}
+    if offsets == {timedelta(0)}:
+        return "UTC"
+    # The first and last instant of each offset stand for all of them (thousands of events).
+    instants = sorted(
+        {
+            (m.astimezone(UTC), m.utcoffset())
+            for offset in offsets
+            for m in (
+                min(x for x in aware if x.utcoffset() == offset),
+                max(x for x in aware if x.utcoffset() == offset),
+            )
+        }
+    )
+    candidates = [
+        name
+        for name in sorted(zones.names())
+        if "/" in name
+        and not name.startswith(("Etc/", "SystemV/", "US/"))
+        and all(instant.astimezone(zones.zone(name)).utcoffset() == offset for instant, offset in instants)
+    ]
+    if len(offsets) == 1:
+        (offset,) = offsets
+        if offset % timedelta(hours=1) == timedelta(0):
+            hours = int(offset / timedelta(hours=1))
+            return f"Etc/GMT{-hours:+d}"  # POSIX sign: Etc/GMT+6 is UTC-06:00
+    if len(candidates) == 1:
+        return candidates[0]
+    shown = ", ".join(sorted(str(o)[:-3] if o >= timedelta(0) else "-" + str(-o)[:-3] for o in offsets))
+    some = ", ".join(candidates[:3]) + (", …" if len(candidates) > 3 else "")
+    fit = f"fit {len(candidates)} zones ({some})" if candidates else "fit no single zone"
+    example = candidates[0] if candidates else "Europe/Berlin"
+    raise ScheduleFileError(
+        source.name,
+        f"the file names no time zone and its UTC offsets ({shown}) {fit}; pass the conference's "
+        f"zone, e.g. --timezone {example}",
+    )
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Paper:
+    id: str
+    category: str
+    event: SourceEvent
+    start: datetime
+    end: datetime
+
+
+def _local(moment: datetime, zone: tzinfo) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def events_toml(source: Source, *, timezone: str | None = None) -> str:
+    """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file."""
+    if not source.events:
+        raise ScheduleFileError(source.name, "the schedule holds no events; expected at least one <event>")
+    zone_name = resolve_zone(source, timezone)
+    zone = zones.zone(zone_name)
+    tracks: dict[str, str] = {}
+    for event in source.events:
+        name = event.track or _DEFAULT_TRACK
+        if name not in tracks:
+            identifier = safe_id(name, prefix="track")
+            if identifier in RESERVED_CATEGORY_IDS:
+                identifier += "-track"
+            while identifier in tracks.values():
+                identifier += "-2"
+            tracks[name] = identifier
+    papers: list[_Paper] = []
+    seen: set[str] = set()
+    for event in sorted(source.events, key=lambda e: (_local(e.start, zone), e.key)):
+        identifier = safe_id(event.key, prefix="event")
+        while identifier in seen:
+            identifier = f"{identifier}-2"
+        seen.add(identifier)
+        start = _local(event.start, zone)
+        papers.append(
+            _Paper(identifier, tracks[event.track or _DEFAULT_TRACK], event, start, start + event.duration)
+        )
+    first = min(p.start.date() for p in papers)
+    last = max(p.end.date() for p in papers)
+    name = source.title or source.acronym or "Imported conference"
+    conference_id = safe_id(source.acronym or name, prefix="conference")
+    lines = [
+        f"# Imported by `confcal import` from {source.name}.",
+        "# The schedule format names no venue or city: fill them in before publishing.",
+        "",
+        "[conference]",
+        f"id = {toml_string(conference_id)}",
+        f"name = {toml_string(name)}",
+        f"start = {min(source.start or first, first)}",
+        f"end = {max(source.end or last, last)}",
+        f"venue = {toml_string(PLACEHOLDER_VENUE)}",
+        f"city = {toml_string(PLACEHOLDER_CITY)}",
+        *([f"website = {toml_string(source.url)}"] if _URL.fullmatch(source.url) else []),
+        f"timezone = {toml_string(zone_name)}",
+        "",
+        "[publish]",
+        "# Bump when you publish an edit.",
+        f"updated = {min(source.start or first, first)}T00:00:00Z",
+    ]
+    for track, identifier in tracks.items():
+        lines += ["", "[[categories]]", f"id = {toml_string(identifier)}", f"name = {toml_string(track)}"]
+    for paper in papers:
+        lines += ["", *_paper_lines(paper, conference=name)]
+    return "\n".join(lines) + "\n"
+
+
+def _paper_lines(paper: _Paper, *, conference: str) -> Iterator[str]:
+    event = paper.event
+    kind = event.type.lower() if event.type.lower() in KINDS else "talk"
+    authors = event.persons or (conference,)
+    yield "[[papers]]"
+    yield f"id = {toml_string(paper.id)}"
+    yield f"category = {toml_string(paper.category)}"
+    yield f"title = {toml_string(event.title)}"
+    yield f"authors = [{', '.join(toml_string(a) for a in authors)}]"
+    if event.abstract:
+        yield f"abstract = {toml_string(event.abstract)}"
+    if event.url:
+        yield f"url = {toml_string(event.url)}"
+    if event.links:
+        links = ", ".join(
+            f"{{ label = {toml_string(label)}, url = {toml_string(url)} }}" for label, url in event.links
+        )
+        yield f"links = [{links}]"
+    yield ""
+    yield f"[papers.{kind}]"
+    session = event.type or event.track or "Talk"
+    yield f"session = {toml_string(session[:1].upper() + session[1:])}"
+    yield f"start = {paper.start:%Y-%m-%dT%H:%M:%S}"
+    yield f"end = {paper.end:%Y-%m-%dT%H:%M:%S}"
+    board = _BOARD.fullmatch(event.subtitle) if kind == "poster" else None
+    if board:
+        yield f"board = {toml_string(board.group(1))}"
+    elif event.room:
+        yield f"room = {toml_string(event.room)}"

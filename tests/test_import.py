@@ -1,0 +1,289 @@
+"""confcal import: schedule.xml / schedule.json → an events.toml that builds, with the same instants."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confcal.cli import cli
+from confcal.load import load
+from tests.conftest import EVENTS
+from tests.test_schedule import xml_events
+
+# Written by hand from the format's documentation: an old frab export with the usual quirks.
+QUIRKS_XML = """<?xml version="1.0" encoding="utf-8"?>
+<schedule>
+  <version>Zwischenstand</version>
+  <conference>
+    <title>Datenspuren &amp; Freunde</title>
+    <acronym>ds21</acronym>
+    <start>2021-09-18</start>
+    <end>2021-09-19</end>
+  </conference>
+  <day index="1" date="2021-09-18" start="2021-09-18T10:00:00+02:00" end="2021-09-19T04:00:00+02:00">
+    <room name="Großer Saal">
+      <event guid="ds21-101" id="101">
+        <date>2021-09-18T11:00:00+02:00</date>
+        <start>11:00</start>
+        <duration>00:45</duration>
+        <room/>
+        <title>&#8222;Überwachung&#8220; &amp;amp; Datenschutz</title>
+        <subtitle></subtitle>
+        <track>Gesellschaft</track>
+        <type>lecture</type>
+        <abstract>Ein Vortrag über &lt;b&gt;Daten&lt;/b&gt;.</abstract>
+        <persons><person id="7">Jörg Müller</person><person id="8">Ana Şahin</person></persons>
+      </event>
+      <event guid="ds21-102" id="102">
+        <start>01:30</start>
+        <duration>00:30</duration>
+        <title>Mitternachtslesung</title>
+        <track></track>
+        <type></type>
+        <abstract/>
+        <persons/>
+      </event>
+    </room>
+    <room name="Hackcenter">
+      <event id="103" guid="">
+        <date>2021-09-18T20:00:00+02:00</date>
+        <start>20:00</start>
+        <duration>25:00</duration>
+        <room>Hackcenter</room>
+        <title>Dauerhacken</title>
+        <track>Workshop</track>
+        <type>workshop</type>
+        <abstract>Bis morgen.</abstract>
+        <persons><person>Team</person></persons>
+      </event>
+    </room>
+  </day>
+</schedule>
+"""
+
+QUIRKS_JSON = """{"schedule": {"version": "1", "conference": {
+  "acronym": "tiny", "title": "Tiny", "start": "2024-03-30", "end": "2024-03-31",
+  "daysCount": 2, "timeslot_duration": "00:15", "days": [
+  {"index": 1, "date": "2024-03-30", "day_start": "2024-03-30T09:00:00+01:00",
+   "day_end": "2024-03-31T04:00:00+02:00", "rooms": {
+    "Aula": [{"guid": "5b4a4b46-7b4e-4d0e-9b0a-6f0c3b7d1a11", "id": 1, "date": "2024-03-30T10:00:00+01:00",
+      "start": "10:00", "duration": "01:00", "room": "Aula", "title": "Before the change", "subtitle": null,
+      "track": "Main", "type": "talk", "language": "en", "abstract": null, "persons": [{"name": "Ada"}],
+      "links": [{"url": "https://example.org/slides", "title": "Slides"}], "slug": "tiny-1", "url": ""}]}},
+  {"index": 2, "date": "2024-03-31", "day_start": "2024-03-31T09:00:00+02:00",
+   "day_end": "2024-04-01T04:00:00+02:00", "rooms": {
+    "Aula": [{"guid": "5b4a4b46-7b4e-4d0e-9b0a-6f0c3b7d1a12", "id": 2, "date": "2024-03-31T10:00:00+02:00",
+      "start": "10:00", "duration": "01:00", "room": "Aula", "title": "After the change", "subtitle": "",
+      "track": "Main", "type": "talk", "language": "en", "abstract": "", "persons": [],
+      "links": [], "slug": "tiny-2", "url": ""}]}}]}}}
+"""
+
+
+def run_import(
+    tmp_path: Path, data: str | bytes, *options: str, name: str = "schedule.xml"
+) -> tuple[int, str, Path]:
+    source = tmp_path / name
+    source.write_bytes(data.encode() if isinstance(data, str) else data)
+    target = tmp_path / "events.toml"
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(target), *options])
+    return result.exit_code, result.output, target
+
+
+def instants(path: Path) -> dict[str, tuple[datetime, datetime, str, str]]:
+    programme = load(path)
+    return {
+        programme.paper(e.paper).title: (e.start.astimezone(UTC), e.end.astimezone(UTC), e.place, e.session)
+        for e in programme.events
+    }
+
+
+def test_round_trip_gives_the_same_events(tmp_path: Path) -> None:
+    CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(tmp_path / "first")])
+    status, output, target = run_import(tmp_path, (tmp_path / "first" / "schedule.xml").read_bytes())
+    assert status == 0, output
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "second")])
+    assert result.exit_code == 0, result.output
+
+    def shown(folder: Path) -> list[tuple[object, ...]]:
+        return sorted(
+            (e["start"], e["end"], e["title"], e["room"], e["day"], tuple(e["persons"]))
+            for e in xml_events(folder).values()
+        )
+
+    assert shown(tmp_path / "first") == shown(tmp_path / "second")
+    assert len(shown(tmp_path / "second")) == 13
+    again, _, _ = run_import(tmp_path, (tmp_path / "second" / "schedule.xml").read_bytes(), "--force")
+    assert again == 0
+    assert {p.id for p in load(target).papers} == {p.id for p in load(tmp_path / "events.toml").papers}
+
+
+def test_real_world_quirks_from_xml(tmp_path: Path) -> None:
+    status, output, target = run_import(tmp_path, QUIRKS_XML)
+    assert status == 0, output
+    found = instants(target)
+    # 11:00 CEST = 09:00 UTC, given with its offset.
+    talk = found["„Überwachung“ & Datenschutz"]
+    assert talk[:3] == (
+        datetime(2021, 9, 18, 9, 0, tzinfo=UTC),
+        datetime(2021, 9, 18, 9, 45, tzinfo=UTC),
+        "Großer Saal",
+    )
+    assert talk[3] == "Lecture"
+    # Listed under 18 September at 01:30, before the day's 10:00 start: 19 September, 01:30 CEST.
+    late = found["Mitternachtslesung"]
+    assert late[:3] == (
+        datetime(2021, 9, 18, 23, 30, tzinfo=UTC),
+        datetime(2021, 9, 19, 0, 0, tzinfo=UTC),
+        "Großer Saal",
+    )
+    # 25 hours, room named only by the day; the id stands in for the empty guid.
+    hack = found["Dauerhacken"]
+    assert hack[:3] == (
+        datetime(2021, 9, 18, 18, 0, tzinfo=UTC),
+        datetime(2021, 9, 19, 19, 0, tzinfo=UTC),
+        "Hackcenter",
+    )
+    programme = load(target)
+    assert programme.conference.timezone == "Etc/GMT-2"  # only +02:00 offsets: that fixed zone, exactly
+    assert {p.id for p in programme.papers} == {"ds21-101", "ds21-102", "103"}
+    by_id = {p.id: p for p in programme.papers}
+    assert by_id["ds21-101"].authors == ("Jörg Müller", "Ana Şahin")
+    assert by_id["ds21-102"].authors == ("Datenspuren & Freunde",)  # no persons: the conference
+    assert programme.category_name(by_id["ds21-102"]) == "Other"  # no track
+    assert by_id["ds21-101"].abstract == "Ein Vortrag über <b>Daten</b>."
+    assert CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "out")]).exit_code == 0
+
+
+def test_json_with_a_named_zone_across_a_dst_change(tmp_path: Path) -> None:
+    status, output, target = run_import(tmp_path, QUIRKS_JSON, name="schedule.json")
+    assert status == 1
+    assert "fit" in output  # +01:00 then +02:00: several zones fit
+    assert "pass the conference's zone, e.g. --timezone " in output
+    status, output, target = run_import(
+        tmp_path, QUIRKS_JSON, "--timezone", "Europe/Berlin", name="schedule.json"
+    )
+    assert status == 0, output
+    found = instants(target)
+    assert found["Before the change"][0] == datetime(2024, 3, 30, 9, 0, tzinfo=UTC)
+    assert found["After the change"][0] == datetime(2024, 3, 31, 8, 0, tzinfo=UTC)
+    assert (
+        load(target).paper("5b4a4b46-7b4e-4d0e-9b0a-6f0c3b7d1a11").links[0].url
+        == "https://example.org/slides"
+    )
+
+
+def test_stdout_and_no_overwrite(tmp_path: Path) -> None:
+    source = tmp_path / "schedule.xml"
+    source.write_text(QUIRKS_XML, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", "-"])
+    assert result.exit_code == 0
+    assert result.output.startswith("# Imported by `confcal import`")
+    target = tmp_path / "events.toml"
+    target.write_text("mine\n")
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(target)])
+    assert result.exit_code == 1
+    assert f"{target} exists; pass --force" in result.output
+    assert target.read_text() == "mine\n"
+
+
+BOMB = """<?xml version="1.0"?>
+<!DOCTYPE schedule [
+  <!ENTITY a "aaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+]>
+<schedule><conference><title>&b;</title></conference></schedule>
+"""
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE schedule [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<schedule><conference><title>&x;</title></conference></schedule>
+"""
+
+BAD = [
+    ("empty", "", "schedule.xml: the file is empty; expected a schedule.xml or schedule.json"),
+    (
+        "plain text",
+        "Hello",
+        "schedule.xml: neither XML nor JSON (it starts with 'Hello'); expected a schedule.xml or schedule.json",
+    ),
+    (
+        "truncated XML",
+        QUIRKS_XML[:400],
+        "schedule.xml:12: not well-formed XML: unclosed token (column 7); is the file complete?",
+    ),
+    ("wrong root", "<html><body/></html>", "schedule.xml:1: the root element is <html>; expected <schedule>"),
+    (
+        "entity expansion",
+        BOMB,
+        "schedule.xml:3: refusing XML with entity declarations or external references (EntitiesForbidden): a schedule needs none, and they can expand into gigabytes",
+    ),
+    (
+        "external entity",
+        EXTERNAL,
+        "schedule.xml:2: refusing XML with entity declarations or external references (EntitiesForbidden): a schedule needs none, and they can expand into gigabytes",
+    ),
+    (
+        "no title",
+        QUIRKS_XML.replace("<title>Mitternachtslesung</title>", ""),
+        'schedule.xml:24: the event has no title; expected a <title> (or "title") with text',
+    ),
+    (
+        "bad date",
+        QUIRKS_XML.replace("2021-09-18T20:00:00+02:00</date>", "2021-09-31T20:00</date>"),
+        "schedule.xml:35: date '2021-09-31T20:00' is not a date-time; expected one like 2023-12-27T11:00:00+01:00",
+    ),
+    (
+        "bad duration",
+        QUIRKS_XML.replace("<duration>25:00</duration>", "<duration>1h</duration>"),
+        "schedule.xml:35: duration '1h' of 'Dauerhacken' is not hours:minutes; expected one like 01:30",
+    ),
+    (
+        "zero duration",
+        QUIRKS_XML.replace("<duration>25:00</duration>", "<duration>00:00</duration>"),
+        "schedule.xml:35: 'Dauerhacken' lasts 00:00; expected a positive duration",
+    ),
+    (
+        "no events",
+        "<schedule><conference><title>X</title></conference></schedule>",
+        "schedule.xml: the schedule holds no events; expected at least one <event>",
+    ),
+    (
+        "truncated JSON",
+        QUIRKS_JSON[:300],
+        "schedule.xml:5: not valid JSON: Unterminated string starting at (column 15); is the file complete?",
+    ),
+    (
+        "JSON without schedule",
+        '{"conference": {}}',
+        'schedule.xml: $: expected an object with a "schedule" object (a c3voc schedule.json)',
+    ),
+    (
+        "JSON days not a list",
+        '{"schedule": {"conference": {"days": {}}}}',
+        "schedule.xml: schedule.conference.days: expected an array of days, found an object",
+    ),
+    (
+        "no zone, no offsets",
+        QUIRKS_XML.replace("+02:00", ""),
+        "schedule.xml: the file names no time zone and its times have no UTC offset; pass the conference's zone, e.g. --timezone Europe/Berlin",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "expected"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_input_is_one_located_message_and_nothing_written(
+    tmp_path: Path, data: str, expected: str
+) -> None:
+    status, output, target = run_import(tmp_path, data)
+    assert status == 1, output
+    assert output == f"Error: {tmp_path}/{expected}\n"
+    assert not target.exists()
+
+
+def test_unknown_timezone_is_a_usage_error(tmp_path: Path) -> None:
+    status, output, target = run_import(tmp_path, QUIRKS_XML, "--timezone", "Europe/Berln")
+    assert status == 2
+    assert "did you mean 'Europe/Berlin'?" in output
+    assert not target.exists()
