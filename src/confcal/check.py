@@ -205,8 +205,8 @@ def _runs(events: list[Event]) -> Iterator[list[Event]]:
         if run and end is not None and event.start >= end:
             yield run
             run = []
+        end = event.end if end is None or not run else max(end, event.end)
         run.append(event)
-        end = event.end if end is None or len(run) == 1 else max(end, event.end)
     if run:
         yield run
 

@@ -41,29 +41,27 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
         ),
         events=programme.events,
     )
+
+    def titled(feed_id: str, name: str, events: tuple[Event, ...]) -> Feed:
+        """A feed beside the overall one: '<conference>: <name>', described the same way."""
+        description = f"{name} at {conference.full_name}, {dates}, {where}. "
+        return Feed(
+            id=feed_id,
+            name=f"{conference.name}: {name}",
+            description=description + zones.times_note(conference.timezone),
+            events=events,
+        )
+
     per_category = tuple(
-        Feed(
-            id=category.id,
-            name=f"{conference.name}: {category.name}",
-            description=(
-                f"{category.name} at {conference.full_name}, {dates}, {where}. "
-                + zones.times_note(conference.timezone)
-            ),
-            events=tuple(e for e in programme.events if programme.paper(e.paper).category == category.id),
+        titled(
+            category.id,
+            category.name,
+            tuple(e for e in programme.events if programme.paper(e.paper).category == category.id),
         )
         for category in programme.categories
     )
     declared = tuple(
-        Feed(
-            id=spec.id,
-            name=f"{conference.name}: {spec.name}",
-            description=(
-                f"{spec.name} at {conference.full_name}, {dates}, {where}. "
-                + zones.times_note(conference.timezone)
-            ),
-            events=_selected(programme, spec),
-        )
-        for spec in programme.declared_feeds
+        titled(spec.id, spec.name, _selected(programme, spec)) for spec in programme.declared_feeds
     )
     return (overall, *per_category, *declared)
 

@@ -60,20 +60,20 @@ def select(programme: Programme, filters: Filters) -> tuple[Event, ...]:
 
 def no_match_message(programme: Programme, filters: Filters) -> str:
     """Why a selection is empty: each filter given, and how many events it matches on its own."""
-    given = [
-        ("--category", "categories", filters.categories),
-        ("--kind", "kinds", filters.kinds),
-        ("--paper", "papers", filters.papers),
-        ("--day", "days", tuple(f"{day:%Y-%m-%d}" for day in filters.days)),
-        ("--session", "sessions", filters.sessions),
-    ]
+    options = {
+        "categories": "--category",
+        "kinds": "--kind",
+        "papers": "--paper",
+        "days": "--day",
+        "sessions": "--session",
+    }
     counts = []
-    for option, field, values in given:
-        if not values:
-            continue
-        alone = Filters(**{field: getattr(filters, field)})
-        count = sum(1 for event in programme.events if alone.matches(programme, event))
-        shown = " ".join(f"{option} {value}" for value in values)
+    for field, count in filters.matches_alone(programme):
+        values = getattr(filters, field)
+        shown = " ".join(
+            f"{options[field]} {value:%Y-%m-%d}" if field == "days" else f"{options[field]} {value}"
+            for value in values
+        )
         counts.append((shown, f"{shown} matches {count} event{'' if count == 1 else 's'}"))
     if len(counts) < 2:
         return f"no events match {counts[0][0]}" if counts else "the programme has no events"

@@ -322,14 +322,16 @@ class _Locator:
 
 def _match_counts(programme: Programme, filters: Filters) -> str:
     """How many events each filter matches on its own, so the organizer sees which one to loosen."""
-    parts = []
-    for name in ("categories", "kinds", "papers", "days", "sessions"):
-        values = getattr(filters, name)
-        if values:
-            alone = Filters(**{name: values})
-            count = sum(1 for e in programme.events if alone.matches(programme, e))
-            parts.append(f"{name.removesuffix('s').replace('categorie', 'category')} alone matches {count}")
-    return ", ".join(parts)
+    keys = {
+        "categories": "category",
+        "kinds": "kind",
+        "papers": "paper",
+        "days": "day",
+        "sessions": "session",
+    }
+    return ", ".join(
+        f"{keys[field]} alone matches {count}" for field, count in filters.matches_alone(programme)
+    )
 
 
 def _slot_shaped(value: object) -> bool:
@@ -813,23 +815,18 @@ class _Reader(CheckedReader):
         kind = self.text(table, "kind", path)
         if kind and kind not in places.kinds:
             self.problem(f"{path}.kind", f"unknown kind {kind!r} (known: {', '.join(places.kinds)})")
-        local_start, local_end = self.local_time(table, "start", path), self.local_time(table, "end", path)
-        if (local_start is None) != (local_end is None):
+        if ("start" in table) != ("end" in table):
             self.problem(
                 path, "expected both 'start' and 'end', or neither (the session then spans its items)"
             )
-        if local_start and local_end and local_end <= local_start:
-            self.problem(
-                f"{path}.end",
-                f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}",
-            )
+        start, end = self.times(table, path, places.zone)
         room, level, room_id = self.room_of(table, path, places)
         return Session(
             id=self.identifier(table, "id", path),
             name=self.text(table, "name", path),
             kind=kind,
-            start=self.localize(places.zone, local_start, f"{path}.start"),
-            end=self.localize(places.zone, local_end, f"{path}.end"),
+            start=start,
+            end=end,
             room=room,
             level=level,
             room_id=room_id,
@@ -845,6 +842,21 @@ class _Reader(CheckedReader):
         if value is None:
             return
         yield from self.people({"chair": value if isinstance(value, list) else [value]}, "chair", path)
+
+    def times(
+        self, table: Mapping[str, Any], path: str, zone: tzinfo | None
+    ) -> tuple[datetime | None, datetime | None]:
+        """A slot's or session's start and end, localized; the end must come after the start."""
+        local_start, local_end = self.local_time(table, "start", path), self.local_time(table, "end", path)
+        if local_start and local_end and local_end <= local_start:
+            self.problem(
+                f"{path}.end",
+                f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
+                "expected an end later than the start",
+            )
+        return self.localize(zone, local_start, f"{path}.start"), self.localize(
+            zone, local_end, f"{path}.end"
+        )
 
     def room_of(self, table: Mapping[str, Any], path: str, places: _Places) -> tuple[str, str, str]:
         """Room name, level and id: a declared room by its id, or free text (with a level)."""
@@ -941,16 +953,7 @@ class _Reader(CheckedReader):
         for key in ("start", "end"):
             if key not in slot and (held is None or held.start is None):
                 self.problem(where, f"missing key {key!r}")
-        local_start = self.local_time(slot, "start", where)
-        local_end = self.local_time(slot, "end", where)
-        start = self.localize(places.zone, local_start, f"{where}.start")
-        end = self.localize(places.zone, local_end, f"{where}.end")
-        if local_start and local_end and local_end <= local_start:
-            self.problem(
-                f"{where}.end",
-                f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
-                "expected an end later than the start",
-            )
+        start, end = self.times(slot, where, places.zone)
         room, level, room_id = self.room_of(slot, where, places)
         venue = self.venue_id(slot, where, places)
         session = self.text(slot, "session", where) or places.kinds[kind].label

@@ -203,6 +203,16 @@ class Filters:
             and (not self.sessions or event.session in self.sessions)
         )
 
+    def matches_alone(self, programme: Programme) -> list[tuple[str, int]]:
+        """Each filter given (by field name) and how many events it matches on its own: what an
+        empty selection's message names, so the organizer sees which filter to loosen."""
+        counts = []
+        for name in ("categories", "kinds", "papers", "days", "sessions"):
+            if values := getattr(self, name):
+                alone = Filters(**{name: values})
+                counts.append((name, sum(1 for event in programme.events if alone.matches(programme, event))))
+        return counts
+
 
 @dataclass(frozen=True)
 class DeclaredFeed:

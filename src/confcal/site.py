@@ -427,9 +427,8 @@ def _by_session(events: list[Event]) -> list[list[Event]]:
 def _session_heading(programme: Programme, group: list[Event]) -> str:
     """A declared session as a heading over its items: name, time, place and chairs."""
     session = next(s for s in programme.sessions if s.id == group[0].session_id)
-    start = session.start or min(e.start for e in group)
-    end = session.end or max(e.end for e in group)
-    when = zones.span(start, end, start.tzinfo, dates=False)
+    published = next(e for e in programme.session_events if e.session_id == session.id)  # its span
+    when = zones.span(published.start, published.end, published.start.tzinfo, dates=False)
     place = ", ".join(part for part in (session.room, session.level) if part)
     chairs = ", ".join(str(person) for person in session.chairs)
     details = " · ".join(part for part in (when, place, f"Chair: {chairs}" if chairs else "") if part)
