@@ -127,3 +127,13 @@ def test_every_event_of_a_programme_is_icalendars_event(source: str) -> None:
             expected = serialise(event_component(programme, event, with_revision))
             assert render_event(programme, event, with_revision) == expected, event.id
             assert expected == icalendar_bytes(event_properties(programme, event, with_revision))
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [[("description", "\ufeff")], [("summary", "\ufeff\ufeffa")], [("categories", ["\ufeffa", "b"])]],
+)
+def test_a_leading_byte_order_mark_is_dropped_as_icalendar_drops_it(
+    properties: list[tuple[str, object]],
+) -> None:
+    assert outcome(serialise_event, properties) == outcome(icalendar_bytes, properties)

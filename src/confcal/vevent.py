@@ -52,9 +52,10 @@ def escape_text(text: str) -> str:
     """RFC 5545 TEXT escaping, replacement for replacement as icalendar does it, but for one
     thing: icalendar first turns a literal backslash-N into a line break (so a title holding
     one would read back with a newline); here every backslash is escaped, and a backslash-N
-    reads back as written."""
+    reads back as written. Like icalendar, it drops one byte-order mark at the start."""
     return (
-        text.replace("\\", "\\\\")
+        text.removeprefix("\ufeff")
+        .replace("\\", "\\\\")
         .replace(";", r"\;")
         .replace(",", r"\,")
         .replace("\r\n", r"\n")
