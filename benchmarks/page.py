@@ -18,10 +18,7 @@ import os
 import platform
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +26,11 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from benchmarks.synth import programme
+from benchmarks.web import start_gunicorn
 from confcal.build import build
 
 NEURIPS_PAPERS = 3540
 BASE_URL = "https://example.org/neurips-2023/"
-LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 CHROME_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -75,27 +72,6 @@ q.dispatchEvent(new Event("input"));
 """
 
 
-def start_gunicorn(output: Path) -> tuple[subprocess.Popen[str], str]:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--bind=127.0.0.1:0",
-        "--workers=1",
-        "--threads=8",
-        "--no-control-socket",
-        "confcal.web:app",
-    ]
-    env = dict(os.environ, CONFCAL_OUTPUT=str(output))
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
-    for line in process.stderr:
-        if match := LISTENING.search(line):
-            threading.Thread(target=process.stderr.read, daemon=True).start()
-            return process, f"http://127.0.0.1:{match[1]}"
-    raise SystemExit("gunicorn did not start")
-
-
 def chromium() -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
@@ -133,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         assert len(floor) < len(page), "the floor page has no script"
         (output / "floor.html").write_bytes(floor)
         events_count = page.count(b'<li class="event"')
-        process, url = start_gunicorn(output)
+        process, port = start_gunicorn(output, workers=1, threads=8)
+        url = f"http://127.0.0.1:{port}"
         driver = chromium()
         try:
             floors = [load(driver, f"{url}/floor.html", scripted=False) for _ in range(args.runs)]

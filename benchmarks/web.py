@@ -81,18 +81,26 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def start_gunicorn(output: Path, workers: int) -> tuple[subprocess.Popen[str], int]:
-    command = [
+def gunicorn_command(*, workers: int, threads: int = 1) -> list[str]:
+    """gunicorn serving ``confcal.web:app`` on a port the kernel picks (read ``LISTENING`` from
+    its log). ``threads`` above 1 selects gunicorn's threaded workers. The tests start it too."""
+    return [
         sys.executable,
         "-m",
         "gunicorn",
         "--bind=127.0.0.1:0",
         f"--workers={workers}",
+        f"--threads={threads}",
         "--no-control-socket",
         "--backlog=2048",
         "confcal.web:app",
     ]
+
+
+def start_gunicorn(output: Path, *, workers: int, threads: int = 1) -> tuple[subprocess.Popen[str], int]:
+    """gunicorn serving ``output``, and its port once it listens."""
     env = dict(os.environ, CONFCAL_OUTPUT=str(output))
+    command = gunicorn_command(workers=workers, threads=threads)
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:
@@ -132,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(event_ids)} events; all.ics {(output / 'all.ics').stat().st_size / 1e6:.1f} MB; "
             f"a 20-pick link is {len(picks[0])} characters after the host"
         )
-        process, port = start_gunicorn(output, args.workers)
+        process, port = start_gunicorn(output, workers=args.workers)
         try:
             fetch(port, static[0])  # the workers have started
             load(port, static[: args.clients * 20], clients=args.clients, expected=0)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
+from benchmarks.web import LISTENING, gunicorn_command
+
 START_TIMEOUT = 20.0
 
 
@@ -32,17 +31,7 @@ def gunicorn(output: Path, *, workers: int = 2, threads: int = 1) -> Iterator[st
     ``threads`` above 1 selects gunicorn's threaded workers: a browser's idle pre-opened
     connections would otherwise hold a sync worker (in production a proxy buffers them).
     """
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--bind=127.0.0.1:0",
-        f"--workers={workers}",
-        f"--threads={threads}",
-        "--no-control-socket",
-        "--backlog=2048",
-        "confcal.web:app",
-    ]
+    command = gunicorn_command(workers=workers, threads=threads)
     env = dict(os.environ, CONFCAL_OUTPUT=str(output))
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
