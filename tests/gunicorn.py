@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import http.client
 import os
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.web import LISTENING, gunicorn_command
+from tests.test_serve import Reply as Reply
+from tests.test_serve import request as serve_request
 
 START_TIMEOUT = 20.0
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
 
 
 @contextmanager
@@ -79,16 +72,5 @@ def wait_until_answering(url: str) -> None:
 
 
 def request(url: str, path: str, *, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
-    """One request with the path sent exactly as given (no client-side normalisation)."""
-    host, port = url.removeprefix("http://").rsplit(":", 1)
-    connection = http.client.HTTPConnection(host, int(port), timeout=30)
-    try:
-        connection.putrequest(method, path, skip_accept_encoding=True)
-        for name, value in (headers or {}).items():
-            connection.putheader(name, value)
-        connection.endheaders()
-        response = connection.getresponse()
-        body = response.read()
-        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
-    finally:
-        connection.close()
+    """``test_serve.request`` with a longer timeout: under load, gunicorn's backlog may queue it."""
+    return serve_request(url, path, method=method, headers=headers, timeout=30)

@@ -45,10 +45,12 @@ class Reply:
     body: bytes
 
 
-def request(url: str, path: str, *, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
+def request(
+    url: str, path: str, *, method: str = "GET", headers: dict[str, str] | None = None, timeout: float = 10
+) -> Reply:
     """One request with the path sent exactly as given (no client-side normalisation)."""
     host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
         connection.putrequest(method, path, skip_accept_encoding=True)
         for name, value in (headers or {}).items():
