@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -59,14 +60,31 @@ def icalcheck(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SCHEMAS = ROOT.parent / "shared" / "schemas"
 
 
+def schema_folders() -> list[Path]:
+    """Where ../shared/schemas may be: $CONFCAL_SCHEMAS, beside this checkout, or beside the
+    local repository it was cloned from (a fresh clone in another folder, as CI makes)."""
+    import os
+
+    folders = [Path(os.environ["CONFCAL_SCHEMAS"])] if os.environ.get("CONFCAL_SCHEMAS") else []
+    folders.append(SCHEMAS)
+    origin = subprocess.run(
+        ["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"], capture_output=True, text=True
+    ).stdout.strip()
+    if origin and Path(origin).is_dir():
+        folders.append(Path(origin).resolve().parent / "shared" / "schemas")
+    return folders
+
+
 @pytest.fixture(scope="session")
 def schemas() -> Path:
     """The c3voc schedule schemas, read from ../shared/schemas (never copied into the project)."""
-    if not (SCHEMAS / "schedule.xml.xsd").is_file() or not (SCHEMAS / "schedule.json").is_file():
-        import os
+    import os
 
-        message = f"the c3voc schedule schemas are not in {SCHEMAS} (see the README there)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return SCHEMAS
+    for folder in schema_folders():
+        if (folder / "schedule.xml.xsd").is_file() and (folder / "schedule.json").is_file():
+            return folder
+    tried = ", ".join(str(folder) for folder in schema_folders())
+    message = f"the c3voc schedule schemas are not in {tried} (see the README there)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
