@@ -73,7 +73,7 @@ def variants(item: Any) -> Iterator[tuple[str, Any]]:
             yield path, dataclasses.replace(item, **{field.name: other})
 
 
-def field_variants(path: str, value: object, kind: str) -> Iterator[tuple[str, object]]:
+def field_variants(path: str, value: object, kind: str) -> Iterator[tuple[str, Any]]:
     if dataclasses.is_dataclass(value):
         yield from variants(value)
     elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
