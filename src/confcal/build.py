@@ -13,7 +13,7 @@ from confcal.changes import render_changes_feed, render_changes_page
 from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.model import Programme
-from confcal.render import render_events, render_feeds
+from confcal.render import RenderCacheEntry, render_events, render_feeds
 from confcal.revisions import Revised, revise_published
 from confcal.schedule import render_schedules
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
@@ -56,21 +56,14 @@ def prepare(
     return programme
 
 
-def render_plan(
-    revised: Revised,
-    *,
-    alarm: timedelta | None = None,
-    cache: dict[str, bytes] | None = None,
-    workers: int = 1,
-) -> dict[str, bytes]:
+def render_plan(revised: Revised, *, alarm: timedelta | None = None) -> dict[str, bytes]:
     """Every file of a revised programme: the feeds, a calendar per paper, the page and the new state.
 
     With ``alarm``, also the reminders variant of every feed under ``reminders/``.
-    ``cache`` and ``workers`` change how fast, never what (tests/test_scale.py).
     """
     programme = revised.programme
     every_feed, per_paper = feeds(programme), paper_feeds(programme)
-    blocks = render_events(programme, revisions=revised.revisions, cache=cache, workers=workers)
+    blocks = render_events(programme, revisions=revised.revisions, bodies=revised.bodies)
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
     sizes = {feed.filename: len(files[feed.filename]) for feed in every_feed}
@@ -104,15 +97,16 @@ def plan(
     *,
     previous: StateFile | None = None,
     alarm: timedelta | None = None,
-    cache: dict[str, bytes] | None = None,
+    cache: dict[str, RenderCacheEntry] | None = None,
     workers: int = 1,
 ) -> dict[str, bytes]:
     """Every file a build writes: path relative to the output folder → bytes.
 
     ``previous`` is the state of the last build (``read_state``); without it, a first build.
+    ``cache`` and ``workers`` change how fast, never what (tests/test_scale.py).
     """
-    revised = revise_published(programme, previous)
-    return render_plan(revised, alarm=alarm, cache=cache, workers=workers)
+    revised = revise_published(programme, previous, cache=cache, workers=workers)
+    return render_plan(revised, alarm=alarm)
 
 
 def reminder_lead(
@@ -194,12 +188,14 @@ def publish(
         previous = read_state(output)
         if previous is None and not force:
             check_new_folder(output)
-        revised = revise_published(programme, previous, state_name=str(output / STATE_FILE))
-        lead = reminder_lead(previous, alarm=alarm, drop_alarm=drop_alarm)
         workers = workers or os.cpu_count() or 1
-        use_cache = cache_folder is not None and len(revised.programme.events) >= CACHE_THRESHOLD
+        use_cache = cache_folder is not None and len(programme.events) >= CACHE_THRESHOLD
         cache = _load_cache(cache_folder, output) if use_cache and cache_folder else None
-        files = render_plan(revised, alarm=lead, cache=cache, workers=workers)
+        revised = revise_published(
+            programme, previous, state_name=str(output / STATE_FILE), cache=cache, workers=workers
+        )
+        lead = reminder_lead(previous, alarm=alarm, drop_alarm=drop_alarm)
+        files = render_plan(revised, alarm=lead)
         owned = removable(output, previous)
         report = write_files(
             output,
@@ -213,13 +209,13 @@ def publish(
     return report, revised
 
 
-def _load_cache(cache_folder: Path, output: Path) -> dict[str, bytes]:
+def _load_cache(cache_folder: Path, output: Path) -> dict[str, RenderCacheEntry]:
     from confcal.cache import cache_file, load_cache
 
     return load_cache(cache_file(cache_folder, output))
 
 
-def _save_cache(cache_folder: Path, output: Path, cache: dict[str, bytes]) -> tuple[str, ...]:
+def _save_cache(cache_folder: Path, output: Path, cache: dict[str, RenderCacheEntry]) -> tuple[str, ...]:
     """Save the render cache; a cache that cannot be written is a warning, never a failed build."""
     from confcal.cache import cache_file, save_cache
 
