@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synth import programme as synthetic
-from confcal.build import render_plan
+from confcal.build import render_all
 from confcal.load import load, parse
 from confcal.model import Programme, Revision
 from confcal.render import PARALLEL_THRESHOLD
@@ -78,14 +78,14 @@ def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() ->
     assert len(large.events) > PARALLEL_THRESHOLD
     cache: dict[str, bytes] = {}
     first = revise(large, {})
-    render_plan(first, cache=cache)
+    render_all(first, cache=cache)
     target = large.events[0]
     # Same inputs, another revision: the cached bytes (SEQUENCE 0) must not be reused.
     entry = first.state[target.id]
     third = dataclasses.replace(entry, revision=Revision(3, entry.revision.last_modified))
     again = revise(large, {**first.state, target.id: third})
-    assert render_plan(again, cache=cache) == render_plan(again)
-    assert render_plan(again)["all.ics"].count(b"SEQUENCE:3\r\n") == 1
+    assert render_all(again, cache=cache) == render_all(again)
+    assert render_all(again)["all.ics"].count(b"SEQUENCE:3\r\n") == 1
     moved = dataclasses.replace(
         large,
         events=(dataclasses.replace(target, start=target.start + timedelta(minutes=30)), *large.events[1:]),
@@ -95,7 +95,7 @@ def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() ->
     )
     revised = revise(moved, first.state)
     assert revised.revisions[target.id].sequence == 1
-    expected = render_plan(revised)
-    assert render_plan(revised, cache=cache) == expected
-    assert render_plan(revised, workers=2) == expected
+    expected = render_all(revised)
+    assert render_all(revised, cache=cache) == expected
+    assert render_all(revised, workers=2) == expected
     assert expected["all.ics"].count(b"SEQUENCE:1\r\n") == 1
