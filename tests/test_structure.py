@@ -1,0 +1,41 @@
+"""The modules' shape: module-level imports between confcal's modules form no cycle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "src" / "confcal"
+
+
+def module_imports(path: Path) -> set[str]:
+    """The confcal modules ``path`` imports when it is imported (not under TYPE_CHECKING, not
+    inside a function)."""
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module == "confcal":
+            found.update(f"confcal.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("confcal."):
+            found.add(str(node.module))
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("confcal."))
+    return found
+
+
+def test_no_import_cycle_between_modules() -> None:
+    graph = {f"confcal.{path.stem}": module_imports(path) for path in PACKAGE.glob("*.py")}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, "import cycle: " + " → ".join((*path, module))
+        if module in done:
+            return
+        for imported in sorted(graph.get(module, ())):
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
+    assert "confcal.build" in graph["confcal.diff"], "the walk sees imports"
