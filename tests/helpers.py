@@ -10,6 +10,7 @@ from ical.calendar_stream import IcsCalendarStream
 
 from confcal.build import render_all
 from confcal.model import Programme
+from confcal.render import RenderCacheEntry
 from confcal.revisions import revise_published
 
 
@@ -58,7 +59,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def plan(
-    programme: Programme, *, cache: dict[str, bytes] | None = None, workers: int = 1
+    programme: Programme, *, cache: dict[str, RenderCacheEntry] | None = None, workers: int = 1
 ) -> dict[str, bytes]:
     """Every file a first build of ``programme`` writes (``build.render_all``), without a folder."""
-    return render_all(revise_published(programme, None), cache=cache, workers=workers)
+    return render_all(revise_published(programme, None, cache=cache, workers=workers))

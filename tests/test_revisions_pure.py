@@ -13,7 +13,7 @@ from benchmarks.synth import programme as synthetic
 from confcal.build import render_all
 from confcal.load import load, parse
 from confcal.model import Programme, Revision
-from confcal.render import PARALLEL_THRESHOLD
+from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
 from confcal.revisions import revise
 from confcal.state import State, StateFile, dump_state, parse_state
 
@@ -76,16 +76,15 @@ def test_sequence_counts_the_builds_that_changed_the_slot(steps: list[tuple[int,
 def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() -> None:
     large = parse(synthetic(papers=500, seed=3).encode(), name="synthetic.toml")
     assert len(large.events) > PARALLEL_THRESHOLD
-    cache: dict[str, bytes] = {}
-    first = revise(large, {})
-    render_all(first, cache=cache)
+    cache: dict[str, RenderCacheEntry] = {}
+    first = revise(large, {}, cache=cache)
     target = large.events[0]
-    # Same inputs, another revision: the cached bytes (SEQUENCE 0) must not be reused.
+    # Same inputs, another revision: the cached bodies complete with SEQUENCE 3, not 0.
     entry = first.state[target.id]
     third = dataclasses.replace(entry, revision=Revision(3, entry.revision.last_modified))
-    again = revise(large, {**first.state, target.id: third})
-    assert render_all(again, cache=cache) == render_all(again)
-    assert render_all(again)["all.ics"].count(b"SEQUENCE:3\r\n") == 1
+    again = render_all(revise(large, {**first.state, target.id: third}, cache=cache))
+    assert again == render_all(revise(large, {**first.state, target.id: third}))
+    assert again["all.ics"].count(b"SEQUENCE:3\r\n") == 1
     moved = dataclasses.replace(
         large,
         events=(dataclasses.replace(target, start=target.start + timedelta(minutes=30)), *large.events[1:]),
@@ -96,6 +95,6 @@ def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() ->
     revised = revise(moved, first.state)
     assert revised.revisions[target.id].sequence == 1
     expected = render_all(revised)
-    assert render_all(revised, cache=cache) == expected
-    assert render_all(revised, workers=2) == expected
+    assert render_all(revise(moved, first.state, cache=cache)) == expected
+    assert render_all(revise(moved, first.state, workers=2)) == expected
     assert expected["all.ics"].count(b"SEQUENCE:1\r\n") == 1

@@ -137,3 +137,18 @@ def test_a_leading_byte_order_mark_is_dropped_as_icalendar_drops_it(
     properties: list[tuple[str, object]],
 ) -> None:
     assert outcome(serialise_event, properties) == outcome(icalendar_bytes, properties)
+
+
+AWARD = load(EVENTS)
+
+
+@given(st.integers(min_value=0, max_value=2**31 - 1), instants(), st.sampled_from(["", "Moved: was then."]))
+@settings(max_examples=100, deadline=None)
+def test_a_body_completed_with_any_revision_is_the_whole_event(
+    sequence: int, stamp: datetime, notice: str
+) -> None:
+    """The body is rendered once and each revision's lines spliced in (``render.finish``)."""
+    revision = Revision(sequence=sequence, last_modified=stamp, notice=notice)
+    for event in AWARD.events[:4]:
+        expected = icalendar_bytes(event_properties(AWARD, event, revision))
+        assert render_event(AWARD, event, revision) == expected

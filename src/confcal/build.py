@@ -21,7 +21,7 @@ from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.lock import hold
 from confcal.model import Programme
-from confcal.render import render_events, render_feeds
+from confcal.render import RenderCacheEntry, render_events, render_feeds
 from confcal.revisions import Revised, revise_published
 from confcal.schedule import render_schedules
 from confcal.settings import DEFAULTS, BuildOptions, with_overrides
@@ -84,12 +84,17 @@ def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built
         previous = read_state(output)
         if previous is None and not options.force:
             _check_new_folder(output)
-        revised = revise_published(programme, previous, state_name=str(output / STATE_FILE))
         cache_folder = options.cache_folder
-        use_cache = cache_folder is not None and len(revised.programme.events) >= CACHE_THRESHOLD
+        use_cache = cache_folder is not None and len(programme.events) >= CACHE_THRESHOLD
         cache = _load_cache(cache_folder, output) if use_cache and cache_folder else None
-        workers = options.workers or os.cpu_count() or 1
-        files = _render(revised, previous, options, cache=cache, workers=workers)
+        revised = revise_published(
+            programme,
+            previous,
+            state_name=str(output / STATE_FILE),
+            cache=cache,
+            workers=options.workers or os.cpu_count() or 1,
+        )
+        files = _render(revised, previous, options)
         owned = _removable(output, previous)
         report = write_files(
             output,
@@ -117,33 +122,19 @@ def preview(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Pre
     return Preview(revised=revised, files=files, changed=tuple(changed), removed=removed)
 
 
-def _render(
-    revised: Revised,
-    previous: StateFile | None,
-    options: BuildOptions,
-    *,
-    cache: dict[str, bytes] | None = None,
-    workers: int = 1,
-) -> dict[str, bytes]:
+def _render(revised: Revised, previous: StateFile | None, options: BuildOptions) -> dict[str, bytes]:
     lead = _reminder_lead(previous, alarm=options.alarm, drop_alarm=options.drop_alarm)
-    return render_all(revised, alarm=lead, cache=cache, workers=workers)
+    return render_all(revised, alarm=lead)
 
 
-def render_all(
-    revised: Revised,
-    *,
-    alarm: timedelta | None = None,
-    cache: dict[str, bytes] | None = None,
-    workers: int = 1,
-) -> dict[str, bytes]:
+def render_all(revised: Revised, *, alarm: timedelta | None = None) -> dict[str, bytes]:
     """Every file of a revised programme: the feeds, a calendar per paper, the page and the new state.
 
     With ``alarm``, also the reminders variant of every feed under ``reminders/``.
-    ``cache`` and ``workers`` change how fast, never what (tests/test_scale.py).
     """
     programme = revised.programme
     every_feed, per_paper = feeds(programme), paper_feeds(programme)
-    blocks = render_events(programme, revisions=revised.revisions, cache=cache, workers=workers)
+    blocks = render_events(programme, revisions=revised.revisions, bodies=revised.bodies)
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
     sizes = {feed.filename: len(files[feed.filename]) for feed in every_feed}
@@ -235,13 +226,13 @@ def _interim_state(
     return dump_state(dataclasses.replace(previous or StateFile(), published=published))
 
 
-def _load_cache(cache_folder: Path, output: Path) -> dict[str, bytes]:
+def _load_cache(cache_folder: Path, output: Path) -> dict[str, RenderCacheEntry]:
     from confcal.cache import cache_file, load_cache
 
     return load_cache(cache_file(cache_folder, output))
 
 
-def _save_cache(cache_folder: Path, output: Path, cache: dict[str, bytes]) -> tuple[str, ...]:
+def _save_cache(cache_folder: Path, output: Path, cache: dict[str, RenderCacheEntry]) -> tuple[str, ...]:
     """Save the render cache; a cache that cannot be written is a warning, never a failed build."""
     from confcal.cache import cache_file, save_cache
 

@@ -1,4 +1,4 @@
-"""The render cache between builds: each event's bytes by a digest of its inputs.
+"""The render cache between builds: each event's body (``render.Body``) by a digest of its inputs.
 
 It lives outside the output folder (the CLI uses ``$XDG_CACHE_HOME/confcal``), one file per
 output folder (the KEEP most recently built are kept), and is namespaced by a digest of
@@ -15,6 +15,7 @@ import marshal
 import sys
 from pathlib import Path
 
+from confcal.render import RenderCacheEntry
 from confcal.write import write_atomic
 
 KEEP = 8  # render caches kept: the output folders built most recently
@@ -36,7 +37,7 @@ def namespace() -> str:
     return digest.hexdigest()
 
 
-def load_cache(path: Path) -> dict[str, bytes]:
+def load_cache(path: Path) -> dict[str, RenderCacheEntry]:
     try:
         stored = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
@@ -47,7 +48,7 @@ def load_cache(path: Path) -> dict[str, bytes]:
     return events if isinstance(events, dict) else {}
 
 
-def save_cache(path: Path, events: dict[str, bytes]) -> None:
+def save_cache(path: Path, events: dict[str, RenderCacheEntry]) -> None:
     """Save one output folder's cache, then keep only the KEEP most recently saved ones."""
     write_atomic(path, marshal.dumps({"namespace": namespace(), "events": events}))
     prune_caches(path.parent, keep=path)

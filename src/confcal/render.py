@@ -9,6 +9,7 @@ events (tests/test_render.py checks this).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -23,13 +24,15 @@ from confcal.faults import fault
 from confcal.feeds import Feed
 from confcal.model import SESSION_KIND, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
-from confcal.vevent import escape_text, serialise_event
+from confcal.vevent import REVISION_PROPERTIES, Body, complete, escape_text, serialise_body, serialise_event
 from confcal.vevent import fold as fold
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
 _END = b"END:VCALENDAR\r\n"
 PARALLEL_THRESHOLD = 400
+RenderCacheEntry = tuple[bytes, int, int, int]
+"""A ``Body`` as the render cache holds it (marshal writes plain tuples)."""
 
 
 def uid(programme: Programme, event: Event) -> str:
@@ -136,7 +139,32 @@ def first_revision(programme: Programme) -> Revision:
 def render_event(programme: Programme, event: Event, revision: Revision | None = None) -> bytes:
     """One VEVENT; without a revision, as in a first build. The bytes of
     ``serialise(event_component(...))`` (icalendar), written directly (confcal.vevent)."""
-    return serialise_event(event_properties(programme, event, revision))
+    return finish(programme, event, render_body(programme, event), revision)
+
+
+def render_body(programme: Programme, event: Event) -> Body:
+    """The VEVENT without its revision lines: what the event is, whatever its revision."""
+    return serialise_body(
+        (name, value)
+        for name, value in event_properties(programme, event)
+        if name.upper() not in REVISION_PROPERTIES
+    )
+
+
+def content_digest(body: Body) -> str:
+    """The event's content in the state file: a digest of every byte of it but its revision."""
+    return hashlib.sha256(body.text).hexdigest()
+
+
+def finish(programme: Programme, event: Event, body: Body, revision: Revision | None = None) -> bytes:
+    """The event's ``body`` with ``revision``'s lines; an event with a notice (which starts its
+    DESCRIPTION) is serialised again with it."""
+    revision = revision or first_revision(programme)
+    if revision.notice:
+        return serialise_event(event_properties(programme, event, revision))
+    return complete(
+        body, dtstamp=revision.last_modified, sequence=revision.sequence, last_modified=revision.last_modified
+    )
 
 
 def event_properties(
@@ -185,16 +213,14 @@ def event_component(programme: Programme, event: Event, revision: Revision | Non
     return component
 
 
-def event_keys(programme: Programme, revisions: Mapping[str, Revision], first: Revision) -> dict[str, str]:
-    """A digest of everything each event's bytes depend on, by event id, for the render cache:
-    the conference, the event's category, paper and revision.
+def event_keys(programme: Programme) -> dict[str, str]:
+    """A digest of everything each event's body depends on, by event id, for the render cache:
+    the conference, the event's category, kind, venue, room and paper.
 
     The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
     deterministic; the cache itself is namespaced by the code and library versions. The
     conference and the categories are turned into text once, not once per event.
     """
-    import hashlib
-
     shared = repr(programme.conference)
     categories = {category.id: repr(category) for category in programme.categories}
     keys: dict[str, str] = {}
@@ -202,40 +228,37 @@ def event_keys(programme: Programme, revisions: Mapping[str, Revision], first: R
         paper = programme.paper(event.paper)
         category = categories[paper.category] if paper.category else ""
         venue = repr(programme.venue(event.venue)) if event.venue else ""
+        room = repr(programme.room(event.room_id)) if event.room_id else ""
         kind = repr(programme.kind(event.kind))
-        inputs = (shared, category, kind, venue, paper, event, revisions.get(event.id, first))
+        inputs = (shared, category, kind, venue, room, paper, event)
         keys[event.id] = hashlib.sha256(repr(inputs).encode()).hexdigest()
     return keys
 
 
 # Work shared with forked render workers: set just before the pool forks, read by the children.
-_shared: tuple[Programme, tuple[Event, ...], Mapping[str, Revision]] | None = None
+_shared: tuple[Programme, tuple[Event, ...]] | None = None
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
+def _render_chunk(bounds: tuple[int, int]) -> list[Body]:
     assert _shared is not None
-    programme, events, revisions = _shared
-    return [
-        render_event(programme, event, revisions.get(event.id)) for event in events[bounds[0] : bounds[1]]
-    ]
+    programme, events = _shared
+    return [render_body(programme, event) for event in events[bounds[0] : bounds[1]]]
 
 
-def _render_all(
-    programme: Programme, events: tuple[Event, ...], revisions: Mapping[str, Revision], workers: int
-) -> list[bytes]:
-    """Render ``events`` in order; in forked worker processes when there are enough of them.
+def _render_all(programme: Programme, events: tuple[Event, ...], workers: int) -> list[Body]:
+    """The bodies of ``events`` in order; in forked worker processes when there are enough of them.
 
     Fork shares the programme without pickling it. It is used only from a single-threaded
     process (forking a threaded one can deadlock), and only when the work outweighs the ~50 ms
     a pool costs.
     """
     if workers < 2 or len(events) < PARALLEL_THRESHOLD or threading.active_count() > 1:
-        return [render_event(programme, event, revisions.get(event.id)) for event in events]
+        return [render_body(programme, event) for event in events]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _shared
-    _shared = (programme, events, revisions)
+    _shared = (programme, events)
     size = -(-len(events) // (workers * 4))
     chunks = [(start, min(start + size, len(events))) for start in range(0, len(events), size)]
     try:
@@ -245,7 +268,7 @@ def _render_all(
         ) as pool:
             results = pool.map(_render_chunk, chunks)
             fault("render")
-            return [block for chunk in results for block in chunk]
+            return [body for chunk in results for body in chunk]
     finally:
         _shared = None
 
@@ -269,40 +292,58 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def render_events(
-    programme: Programme,
-    *,
-    revisions: Mapping[str, Revision] | None = None,
-    cache: MutableMapping[str, bytes] | None = None,
-    workers: int = 1,
-) -> dict[str, bytes]:
-    """Every event of the programme and every session event, rendered once, by event id.
+def render_bodies(
+    programme: Programme, *, cache: MutableMapping[str, RenderCacheEntry] | None = None, workers: int = 1
+) -> dict[str, Body]:
+    """The body of every event of the programme and every session event, by event id.
 
-    ``revisions`` (from ``confcal.revisions``) give each event's SEQUENCE and LAST-MODIFIED;
-    an event without one is rendered as in a first build.
-
-    With a ``cache`` (event key → bytes), events whose inputs did not change are taken from it
+    With a ``cache`` (event key → body), events whose inputs did not change are taken from it
     and the cache is left holding exactly this programme's events. ``workers`` > 1 renders the
-    rest in that many processes. The bytes are the same either way.
+    rest in that many processes. The bodies are the same either way.
     """
-    revisions = revisions or {}
-    first = first_revision(programme)
     every = (*programme.events, *programme.session_events)
-    keys = event_keys(programme, revisions, first) if cache is not None else {}
-    blocks: dict[str, bytes] = {}
+    keys = event_keys(programme) if cache is not None else {}
+    bodies: dict[str, Body] = {}
     missing: list[Event] = []
     for event in every:
         hit = cache.get(keys[event.id]) if cache is not None else None
         if hit is None:
             missing.append(event)
         else:
-            blocks[event.id] = hit
-    for event, block in zip(missing, _render_all(programme, tuple(missing), revisions, workers), strict=True):
-        blocks[event.id] = block
+            bodies[event.id] = Body._make(hit)
+    for event, body in zip(missing, _render_all(programme, tuple(missing), workers), strict=True):
+        bodies[event.id] = body
     if cache is not None:
         cache.clear()
-        cache.update((keys[event_id], block) for event_id, block in blocks.items())
-    return {event.id: blocks[event.id] for event in every}
+        cache.update(
+            (keys[event_id], (b.text, b.stamp_at, b.sequence_at, b.modified_at))
+            for event_id, b in bodies.items()
+        )
+    return {event.id: bodies[event.id] for event in every}
+
+
+def render_events(
+    programme: Programme,
+    *,
+    revisions: Mapping[str, Revision] | None = None,
+    bodies: Mapping[str, Body] | None = None,
+    workers: int = 1,
+) -> dict[str, bytes]:
+    """Every event of the programme and every session event, rendered once, by event id.
+
+    ``revisions`` (from ``confcal.revisions``) give each event's SEQUENCE and LAST-MODIFIED;
+    an event without one is rendered as in a first build. ``bodies`` are the events' bodies
+    (``render_bodies``, as ``revise`` keeps them); without them they are rendered here, in
+    ``workers`` processes.
+    """
+    revisions = revisions or {}
+    if bodies is None:
+        bodies = render_bodies(programme, workers=workers)
+    first = first_revision(programme)
+    return {
+        event.id: finish(programme, event, bodies[event.id], revisions.get(event.id, first))
+        for event in (*programme.events, *programme.session_events)
+    }
 
 
 def vtimezone(programme: Programme) -> bytes:

@@ -9,6 +9,10 @@ differs from the last build, SEQUENCE goes up by one and LAST-MODIFIED (and DTST
 the build's stamp (``publish.updated`` or SOURCE_DATE_EPOCH). When only other text changed
 (abstract, authors, links, the venue...), LAST-MODIFIED moves to the stamp and SEQUENCE
 stays. An unchanged slot keeps both, so its bytes stay the same.
+
+"Other text" is whatever the event's bytes hold besides its revision: the state file keeps a
+digest of each event's body (``render.content_digest``), rendered once and completed with its
+revision for the feeds, so no field the renderer reads can change without moving LAST-MODIFIED.
 """
 
 from __future__ import annotations
@@ -16,14 +20,24 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from confcal import zones
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
-from confcal.state import MAX_SEQUENCE, STATE_FILE, Entry, State, StateFile, sequence_limit_error
+from confcal.render import RenderCacheEntry, content_digest, render_bodies
+from confcal.state import (
+    CONTENT_SCHEME,
+    MAX_SEQUENCE,
+    STATE_FILE,
+    Entry,
+    State,
+    StateFile,
+    sequence_limit_error,
+)
+from confcal.vevent import Body
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,8 @@ class Revised:
     """Some slot changed but the stamp is not later than its last LAST-MODIFIED."""
     releases: tuple[Release, ...] = ()
     """The published releases, with this build's if it changes anything (``releases.record``)."""
+    bodies: Mapping[str, Body] = dataclasses.field(default_factory=dict)
+    """Each event's body (``render.render_bodies``), which its bytes are completed from."""
 
 
 def revise(
@@ -46,31 +62,39 @@ def revise(
     *,
     releases: Sequence[Release] = (),
     state_name: str = STATE_FILE,
+    content_scheme: int = CONTENT_SCHEME,
+    cache: MutableMapping[str, RenderCacheEntry] | None = None,
+    workers: int = 1,
 ) -> Revised:
     """Compare ``programme`` with the ``previous`` published state and its ``releases`` (read
-    from ``state_name``).
+    from ``state_name``, whose digests were made as ``content_scheme`` says).
 
-    Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
+    Renders each event's body (``render.render_bodies``, with ``cache`` and ``workers``) for its
+    digest. Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
     """
     stamp = programme.conference.updated
     published = (
         with_kept_cancellations(programme, previous) if programme.conference.keep_cancelled else programme
     )
+    bodies = render_bodies(published, cache=cache, workers=workers)
     revisions: dict[str, Revision] = {}
     state: dict[str, Entry] = {}
     changes: list[Change] = []
     stale_stamp = False
     for event in (*published.events, *published.session_events):
         paper = published.paper(event.paper)
-        content = _content(published, event, paper)
+        content = content_digest(bodies[event.id])
         entry = previous.get(event.id)
+        rewritten = entry is not None and not _same_content(
+            entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
+        )
         if entry is None:
             revision = Revision(0, stamp)
         elif entry.removed or _significant(entry.event, entry.paper) != _significant(event, paper):
             if entry.revision.sequence >= MAX_SEQUENCE:
                 raise sequence_limit_error(event.id, name=state_name)
             revision = Revision(entry.revision.sequence + 1, stamp)
-        elif entry.content != content:
+        elif rewritten:
             revision = Revision(entry.revision.sequence, stamp)
         else:
             revision = entry.revision
@@ -79,7 +103,7 @@ def revise(
         revisions[event.id] = revision
         state[event.id] = Entry(revision=revision, event=_in_utc(event), paper=_slim(paper), content=content)
         event_changes = _changes(entry, event, paper, published.conference.timezone)
-        if not event_changes and entry is not None and entry.content != content:
+        if not event_changes and rewritten:
             event_changes = [Change("updated", event.id, paper.title)]
         changes.extend(event_changes)
     for event_id, entry in previous.items():
@@ -100,16 +124,42 @@ def revise(
         changes=sorted_changes,
         stale_stamp=stale_stamp,
         releases=recorded,
+        bodies=bodies,
     )
 
 
 def revise_published(
-    programme: Programme, previous: StateFile | None, *, state_name: str = STATE_FILE
+    programme: Programme,
+    previous: StateFile | None,
+    *,
+    state_name: str = STATE_FILE,
+    cache: MutableMapping[str, RenderCacheEntry] | None = None,
+    workers: int = 1,
 ) -> Revised:
     """``revise`` against a state file (``state.read_state``; None: a first build)."""
     if previous is None:
-        return revise(programme, {}, state_name=state_name)
-    return revise(programme, previous.events, releases=previous.releases, state_name=state_name)
+        return revise(programme, {}, state_name=state_name, cache=cache, workers=workers)
+    return revise(
+        programme,
+        previous.events,
+        releases=previous.releases,
+        state_name=state_name,
+        content_scheme=previous.content_scheme,
+        cache=cache,
+        workers=workers,
+    )
+
+
+def _same_content(
+    entry: Entry, content: str, programme: Programme, event: Event, paper: Paper, *, legacy: bool
+) -> bool:
+    """Whether the event's text is what ``entry`` published. A digest of the older scheme is
+    compared with that scheme's digest of the event, so upgrading confcal moves no LAST-MODIFIED."""
+    if entry.removed:
+        return False
+    if legacy:
+        return entry.content == legacy_content(programme, event, paper)
+    return entry.content == content
 
 
 def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
@@ -158,8 +208,13 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
     )
 
 
-def _content(programme: Programme, event: Event, paper: Paper) -> str:
-    """A digest of everything an event's text is made of, besides its revision and stamp."""
+def legacy_content(programme: Programme, event: Event, paper: Paper) -> str:
+    """The content digest of state files without ``content_scheme`` (scheme 1): a hand-made list
+    of the fields an event's text was made of.
+
+    Only for migrating such a state file (``revise``): frozen, never to be changed or extended,
+    since it must give the digest those builds recorded for an unchanged event.
+    """
     conference = programme.conference
     values = [
         [conference.id, conference.name, conference.venue, conference.city, conference.website],

@@ -70,7 +70,7 @@ def acronym(conference_id: str, year: int) -> str:
     candidate = conference_id.replace("-", "_")
     if len(candidate) < 4:
         candidate = f"{candidate}_{year}"
-    assert _ACRONYM.fullmatch(candidate), candidate  # ids are [a-z0-9]+(-[a-z0-9]+)* (load.py)
+    assert _ACRONYM.fullmatch(candidate), candidate  # ids are [a-z0-9]+(-[a-z0-9]+)* (checked.ID_PATTERN)
     return candidate
 
 

@@ -27,6 +27,9 @@ from confcal.releases import CHANGE_KINDS, Change, Release, Span, dump_releases
 
 STATE_FILE = "confcal-state.json"
 STATE_FORMAT = 1
+CONTENT_SCHEME = 2
+"""How ``content`` digests are made: 2, the event's bytes but its revision (``render.content_digest``);
+1 (a state file without ``content_scheme``), a list of fields (``revisions.legacy_content``)."""
 MAX_SEQUENCE = 2**31 - 1
 """RFC 5545 SEQUENCE is an INTEGER: a signed 32-bit value."""
 MAX_REMINDER_MINUTES = 7 * 24 * 60
@@ -41,6 +44,7 @@ _FIX = "restore it from version control, or delete it to start again from SEQUEN
 SCHEMA: dict[str, dict[str, bool]] = {
     "": {
         "about": False,
+        "content_scheme": False,
         "events": True,
         "format": True,
         "published": False,
@@ -83,7 +87,7 @@ class Entry:
     """What the last build published for one slot: enough to compare it and to re-render it.
 
     ``event`` holds UTC times; ``paper`` holds no abstract, note or links; ``content`` is a
-    digest of everything else the event's text is made of (``revisions._content``).
+    digest of the event's text (made as the state file's ``content_scheme`` says).
     """
 
     revision: Revision
@@ -113,6 +117,8 @@ class StateFile:
     """The lead time of the published reminders variant (``build --alarm``); None: none published."""
     releases: tuple[Release, ...] = ()
     """Each build that changed what subscribers see, oldest first (``releases.py``)."""
+    content_scheme: int = CONTENT_SCHEME
+    """How the entries' ``content`` digests were made (``CONTENT_SCHEME``)."""
 
     @property
     def reminders(self) -> timedelta | None:
@@ -156,6 +162,7 @@ def dump_state(state: StateFile) -> bytes:
     )
     lines = [
         f'  "about": {json.dumps(about)}',
+        f'  "content_scheme": {state.content_scheme}',
         f'  "events": {{{_block(entries)}}}',
         f'  "format": {STATE_FORMAT}',
     ]
@@ -263,7 +270,16 @@ class _StateReader(CheckedReader):
             published=self.published(document),
             reminders_minutes=self.reminders(document),
             releases=self.releases(document),
+            content_scheme=self.content_scheme(document),
         )
+
+    def content_scheme(self, document: Mapping[str, Any]) -> int:
+        scheme = self.get(document, "content_scheme", "", int)
+        if scheme is None:
+            return 1
+        if scheme not in (1, CONTENT_SCHEME):
+            self.problem("content_scheme", f"expected 1 or {CONTENT_SCHEME}, found {show(scheme)}")
+        return scheme
 
     def releases(self, document: Mapping[str, Any]) -> tuple[Release, ...]:
         values = self.get(document, "releases", "", list) or []

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 import icalendar
 from icalendar.caselessdict import canonsort_keys
@@ -112,3 +113,62 @@ def serialise_event(properties: Iterable[tuple[str, object]]) -> bytes:
         lines.setdefault(name.upper(), []).append(content_line(name, value))
     body = [fold(line.encode("utf-8")) for name in _order(tuple(lines)) for line in lines[name]]
     return b"\r\n".join([b"BEGIN:VEVENT", *body, b"END:VEVENT\r\n"])
+
+
+REVISION_PROPERTIES = ("DTSTAMP", "SEQUENCE", "LAST-MODIFIED")
+"""The lines that say which revision of an event this is, not what it is."""
+
+
+class Body(NamedTuple):
+    """A VEVENT without its revision lines (``REVISION_PROPERTIES``), and where each goes.
+
+    ``text`` is what a subscriber sees of the event besides its revision: its digest is the
+    event's content in the state file (``revisions.py``), and ``complete`` splices the lines
+    of any revision in without serialising the event again.
+    """
+
+    text: bytes
+    stamp_at: int
+    sequence_at: int
+    modified_at: int
+
+
+def serialise_body(properties: Iterable[tuple[str, object]]) -> Body:
+    """``serialise_event`` of ``properties`` (none of them a revision property), with the
+    offsets at which DTSTAMP, SEQUENCE and LAST-MODIFIED go."""
+    lines: dict[str, list[str]] = {}
+    for name, value in properties:
+        lines.setdefault(name.upper(), []).append(content_line(name, value))
+    chunks = [b"BEGIN:VEVENT\r\n"]
+    size = len(chunks[0])
+    offsets: dict[str, int] = {}
+    for name in _order((*lines, *REVISION_PROPERTIES)):
+        if name in REVISION_PROPERTIES:
+            offsets[name] = size
+            continue
+        for line in lines[name]:
+            chunk = fold(line.encode("utf-8")) + b"\r\n"
+            chunks.append(chunk)
+            size += len(chunk)
+    chunks.append(b"END:VEVENT\r\n")
+    return Body(b"".join(chunks), *(offsets[name] for name in REVISION_PROPERTIES))
+
+
+def complete(body: Body, *, dtstamp: datetime, sequence: int, last_modified: datetime) -> bytes:
+    """The VEVENT: ``body`` with its revision lines, as ``serialise_event`` writes the whole."""
+    text = body.text
+    stamp, number, modified = (
+        fold(content_line(name, value).encode("utf-8")) + b"\r\n"
+        for name, value in (("dtstamp", dtstamp), ("sequence", sequence), ("last-modified", last_modified))
+    )
+    return b"".join(
+        (
+            text[: body.stamp_at],
+            stamp,
+            text[body.stamp_at : body.sequence_at],
+            number,
+            text[body.sequence_at : body.modified_at],
+            modified,
+            text[body.modified_at :],
+        )
+    )
