@@ -13,6 +13,7 @@ import pytest
 
 from confcal.build import build
 from confcal.schedule import acronym, numeric_ids
+from confcal.settings import BuildOptions
 from tests.conftest import EVENTS
 from tests.helpers import parse_events
 from tests.small_programme import HEAD, paper, slot
@@ -82,7 +83,7 @@ EDGE = (
 def edge_build(tmp_path: Path) -> Path:
     events = tmp_path / "edge.toml"
     events.write_text(EDGE, encoding="utf-8")
-    build(events, tmp_path / "out", base_url="https://example.org/conf/")
+    build(events, tmp_path / "out", BuildOptions(base_url="https://example.org/conf/"))
     return tmp_path / "out"
 
 
