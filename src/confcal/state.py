@@ -314,7 +314,17 @@ def _state(reader: _StateReader, document: object) -> StateFile:
         published=_published(reader, document),
         reminders_minutes=_reminders(reader, document),
         releases=_releases(reader, document),
+        content_scheme=_content_scheme(reader, document),
     )
+
+
+def _content_scheme(reader: _StateReader, document: Mapping[str, Any]) -> int:
+    scheme = reader.get(document, "content_scheme", "", int)
+    if scheme is None:
+        return 1
+    if scheme not in (1, CONTENT_SCHEME):
+        reader.problem("content_scheme", f"expected 1 or {CONTENT_SCHEME}, found {show(scheme)}")
+    return scheme
 
 
 def _releases(reader: _StateReader, document: Mapping[str, Any]) -> tuple[Release, ...]:
