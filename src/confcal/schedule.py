@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from confcal.model import Event, Programme
 from confcal.render import uid
+from confcal.xmltext import escape, quoteattr
 from confcal.zones import zone as named_zone
 
 SCHEDULE_XML = "schedule.xml"
