@@ -1,10 +1,11 @@
 """Programme → iCalendar bytes. Pure and deterministic: no clock, no I/O.
 
-Each VEVENT is serialised once, directly but byte for byte as icalendar would (confcal.vevent),
-and its bytes are reused by every feed that holds it. A calendar is icalendar's own
-serialisation of its header and VTIMEZONE, with the event blocks spliced in before
-``END:VCALENDAR``: byte for byte what icalendar writes for the same Calendar holding those
-events (tests/test_render.py checks this).
+Each VEVENT's body (all but its revision lines) is serialised once, directly but byte for byte
+as icalendar would (confcal.vevent), and completed with its revision; its bytes are reused by
+every feed that holds it. A calendar is its header (``CalendarHeads``) and VTIMEZONE, with the
+event blocks spliced in before ``END:VCALENDAR``: byte for byte what icalendar writes for the
+same Calendar holding those events (tests/test_render.py and tests/test_scale.py check this).
+icalendar itself is the reference in the tests, and writes only values confcal.vevent does not.
 """
 
 from __future__ import annotations
@@ -15,17 +16,27 @@ import re
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import date
-from typing import cast
-
-import icalendar
+from typing import TYPE_CHECKING, cast
 
 from confcal import zones
 from confcal.faults import fault
 from confcal.feeds import Feed
 from confcal.model import SESSION_KIND, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
-from confcal.vevent import REVISION_PROPERTIES, Body, complete, escape_text, serialise_body, serialise_event
+from confcal.vevent import (
+    REVISION_PROPERTIES,
+    Body,
+    Uri,
+    complete,
+    duration,
+    escape_text,
+    serialise_body,
+    serialise_event,
+)
 from confcal.vevent import fold as fold
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
@@ -200,15 +211,19 @@ def event_properties(
     return properties
 
 
-def conference_uri(url: str) -> icalendar.vUri:
+def conference_uri(url: str) -> Uri:
     """RFC 7986 CONFERENCE: where to watch or join, read by Google Calendar, Apple and Outlook."""
-    return icalendar.vUri(url, params={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Stream"})
+    return Uri(url, (("VALUE", "URI"), ("FEATURE", "VIDEO"), ("LABEL", "Stream")))
 
 
 def event_component(programme: Programme, event: Event, revision: Revision | None = None) -> icalendar.Event:
     """The VEVENT as an icalendar component: the reference ``render_event`` is checked against."""
+    import icalendar
+
     component = icalendar.Event()
     for name, value in event_properties(programme, event, revision):
+        if isinstance(value, Uri):
+            value = icalendar.vUri(value.uri, params=dict(value.parameters))
         component.add(name, value)
     return component
 
@@ -362,6 +377,8 @@ def vtimezone(programme: Programme) -> bytes:
 
 def timezone_component(programme: Programme) -> icalendar.Timezone | None:
     """``vtimezone`` as an icalendar component (None for UTC)."""
+    import icalendar
+
     data = vtimezone(programme)
     if not data:
         return None
@@ -369,42 +386,58 @@ def timezone_component(programme: Programme) -> icalendar.Timezone | None:
 
 
 class CalendarHeads:
-    """Each feed's calendar serialised by icalendar up to its events: properties, then the
-    VTIMEZONE (serialised once for all feeds).
+    """Each feed's calendar up to its events: its properties, then the VTIMEZONE (made once for
+    all feeds), as icalendar serialises ``calendar_component`` (tests/test_render.py).
 
-    Feeds differ only in their name and description, so icalendar serialises the calendar
-    once, with markers in their place, and each feed gets the lines with its own values,
-    escaped as icalendar's vText escapes, then folded: the same bytes as serialising each feed's
-    calendar (tests/test_scale.py), without a full icalendar pass for each of thousands of
-    per-paper files. The markers hold a control character, which no loaded text can contain.
+    Feeds differ only in their name and description: the other lines are written once, and
+    each feed's four lines with its own values, escaped as icalendar's vText escapes and folded.
     """
 
-    NAME = "\x01name\x01"
-    DESCRIPTION = "\x01description\x01"
-
     def __init__(self, programme: Programme) -> None:
+        conference = programme.conference
+        interval = duration(conference.refresh_interval)
         self.vtimezone = vtimezone(programme)
-        marked = Feed(id="marker", name=self.NAME, description=self.DESCRIPTION, events=())
-        self.lines = [str(line) for line in calendar_component(programme, marked).content_lines() if line]
-        assert self.lines[-1] == "END:VCALENDAR"
-        self.lines.pop()
+        self.start = _lines(
+            "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"
+        )
+        self.end = (
+            _lines(
+                f"REFRESH-INTERVAL;VALUE=DURATION:{interval}",
+                *([f"URL:{conference.website}"] if conference.website else []),
+                f"X-PUBLISHED-TTL:{interval}",
+                f"X-WR-TIMEZONE:{escape_text(conference.timezone)}",
+            )
+            + self.vtimezone
+        )
 
     def __call__(self, feed: Feed) -> bytes:
         name, description = escape_text(feed.name), escape_text(feed.description)
-        lines = (line.replace(self.NAME, name).replace(self.DESCRIPTION, description) for line in self.lines)
-        return b"\r\n".join(fold(line.encode("utf-8")) for line in lines) + b"\r\n" + self.vtimezone
+        lines = (
+            f"DESCRIPTION:{description}",
+            f"X-WR-CALDESC:{description}",
+            f"NAME:{name}",
+            f"X-WR-CALNAME:{name}",
+        )
+        return b"".join((self.start, _lines(*lines), self.end))
+
+
+def _lines(*lines: str) -> bytes:
+    return b"".join(fold(line.encode("utf-8")) + b"\r\n" for line in lines)
 
 
 def calendar_component(programme: Programme, feed: Feed) -> icalendar.Calendar:
-    """The feed's calendar with its properties, without VTIMEZONE or events."""
+    """The feed's calendar with its properties, without VTIMEZONE or events: the reference
+    ``CalendarHeads`` is checked against."""
+    import icalendar
+
     conference = programme.conference
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", feed.name)
-    calendar.add("x-wr-calname", icalendar.vText(feed.name))  # replaced by escape_text in CalendarHeads
+    calendar.add("name", icalendar.vText(feed.name))  # icalendar types NAME as unknown, unescaped
+    calendar.add("x-wr-calname", icalendar.vText(feed.name))
     calendar.add("description", feed.description)
     calendar.add("x-wr-caldesc", icalendar.vText(feed.description))
     calendar.add("x-wr-timezone", icalendar.vText(conference.timezone))
