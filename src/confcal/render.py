@@ -10,12 +10,13 @@ icalendar itself is the reference in the tests, and writes only values confcal.v
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
 from confcal import zones
@@ -24,7 +25,6 @@ from confcal.feeds import Feed
 from confcal.model import SESSION_KIND, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
 from confcal.vevent import (
-    REVISION_PROPERTIES,
     Body,
     Uri,
     complete,
@@ -85,8 +85,7 @@ def description(programme: Programme, event: Event, notice: str = "") -> str:
     where = location(programme, event) or "not announced"
     details = [
         *([category] if (category := award(programme, paper)) else []),
-        f"{event.session}: {zones.span(event.start, event.end, zones.zone(conference.timezone))} "
-        f"({conference.timezone})",
+        f"{event.session}: {_span(event.start, event.end, conference.timezone)} ({conference.timezone})",
         f"Place: {where}",
     ]
     if speakers := [*event.speakers, *(str(person) for person in paper.speakers)]:
@@ -111,6 +110,12 @@ def description(programme: Programme, event: Event, notice: str = "") -> str:
     footer = f"{conference.name}, {conference.venue}, {conference.city}"
     blocks.append(f"{footer}: {conference.website}" if conference.website else footer)
     return "\n\n".join(blocks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _span(start: datetime, end: datetime, timezone: str) -> str:
+    """``zones.span`` in the conference's zone; events share a few hundred distinct spans."""
+    return zones.span(start, end, zones.zone(timezone))
 
 
 SHORT_ABSTRACT = 300
@@ -155,11 +160,7 @@ def render_event(programme: Programme, event: Event, revision: Revision | None =
 
 def render_body(programme: Programme, event: Event) -> Body:
     """The VEVENT without its revision lines: what the event is, whatever its revision."""
-    return serialise_body(
-        (name, value)
-        for name, value in event_properties(programme, event)
-        if name.upper() not in REVISION_PROPERTIES
-    )
+    return serialise_body(body_properties(programme, event))
 
 
 def content_digest(body: Body) -> str:
@@ -181,22 +182,32 @@ def finish(programme: Programme, event: Event, body: Body, revision: Revision | 
 def event_properties(
     programme: Programme, event: Event, revision: Revision | None = None
 ) -> list[tuple[str, object]]:
-    """The VEVENT's properties, in the order they are added.
+    """The VEVENT's properties: ``body_properties``, then its revision's.
 
     DTSTAMP is the slot's LAST-MODIFIED, so publishing an edit leaves every other event as it was.
     """
     revision = revision or first_revision(programme)
+    return [
+        *body_properties(programme, event, revision.notice),
+        ("dtstamp", revision.last_modified),
+        ("sequence", revision.sequence),
+        ("last-modified", revision.last_modified),
+    ]
+
+
+def body_properties(programme: Programme, event: Event, notice: str = "") -> list[tuple[str, object]]:
+    """The VEVENT's properties but its revision's (REVISION_PROPERTIES), in the order they are added;
+    ``notice`` starts the DESCRIPTION."""
     paper = programme.paper(event.paper)
     properties: list[tuple[str, object]] = [
         ("uid", uid(programme, event)),
-        ("dtstamp", revision.last_modified),
         ("dtstart", event.start),
         ("dtend", event.end),
         ("summary", summary(programme, event, paper)),
     ]
     if place := location(programme, event):
         properties.append(("location", place))
-    properties.append(("description", description(programme, event, revision.notice)))
+    properties.append(("description", description(programme, event, notice)))
     if paper.url:
         properties.append(("url", paper.url))
     if event.stream_url:
@@ -205,8 +216,6 @@ def event_properties(
     properties += [
         ("categories", [*([category] if category else []), programme.kind(event.kind).label]),
         ("status", event.status.upper()),
-        ("sequence", revision.sequence),
-        ("last-modified", revision.last_modified),
     ]
     return properties
 
@@ -449,7 +458,7 @@ def calendar_component(programme: Programme, feed: Feed) -> icalendar.Calendar:
 
 
 def assemble(head: bytes, blocks: Iterable[bytes]) -> bytes:
-    return head + b"".join(blocks) + _END
+    return b"".join((head, *blocks, _END))  # one copy of the events, not three
 
 
 def render_feeds(

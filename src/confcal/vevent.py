@@ -279,7 +279,8 @@ def serialise_body(properties: Iterable[tuple[str, object]]) -> Body:
             offsets[name] = size
             continue
         for line in lines[name]:
-            chunk = fold(line.encode("utf-8")) + b"\r\n"
+            encoded = line.encode("utf-8")
+            chunk = (encoded if len(encoded) < FOLD_LIMIT else fold(encoded)) + b"\r\n"
             chunks.append(chunk)
             size += len(chunk)
     chunks.append(b"END:VEVENT\r\n")
