@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -242,3 +242,25 @@ def test_a_feeds_head_is_icalendars_calendar(
     expected = serialise(calendar_component(programme, feed))
     assert expected.endswith(b"END:VCALENDAR\r\n")
     assert heads(feed) == expected.removesuffix(b"END:VCALENDAR\r\n") + heads.vtimezone
+
+
+@pytest.mark.parametrize("name", sorted(zones.names()))
+def test_every_zones_vtimezone_is_what_icalendar_writes_for_it(name: str) -> None:
+    """The VTIMEZONE written directly (``vevent.serialise_vtimezone``) is icalendar's serialisation
+    of the same component, read back by icalendar."""
+    try:
+        zones.zone(name)
+    except zones.UnknownZoneError:
+        return
+    data = zones.vtimezone(name, date(2024, 1, 1), date(2025, 1, 1))
+    assert bytes(icalendar.Timezone.from_ical(data).to_ical()) == data
+
+
+@pytest.mark.parametrize(
+    "name", ["America/Chicago", "Africa/Casablanca", "Australia/Lord_Howe", "Asia/Kolkata"]
+)
+def test_a_vtimezone_over_many_years_is_what_icalendar_writes_for_it(name: str) -> None:
+    """Long RDATE lists (folded) and historical offsets with seconds."""
+    data = zones.vtimezone(name, date(1890, 1, 1), date(2040, 1, 1))
+    assert b"RDATE:" in data or name == "Asia/Kolkata"
+    assert bytes(icalendar.Timezone.from_ical(data).to_ical()) == data

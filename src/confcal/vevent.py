@@ -218,6 +218,48 @@ def _plain_parameters(parameters: Sequence[tuple[str, str]]) -> bool:
     )
 
 
+def utc_offset(value: timedelta) -> str:
+    """A UTC-OFFSET value, as ``icalendar.vUTCOffset`` writes it."""
+    sign = "-" if value < timedelta(0) else "+"
+    value = abs(value)
+    hours, minutes, seconds = (
+        value.days * 24 + value.seconds // 3600,
+        value.seconds % 3600 // 60,
+        value.seconds % 60,
+    )
+    return f"{sign}{hours:02}{minutes:02}{seconds:02}" if seconds else f"{sign}{hours:02}{minutes:02}"
+
+
+class Observance(NamedTuple):
+    """A STANDARD or DAYLIGHT part of a VTIMEZONE: its onsets (local, naive) and offsets."""
+
+    standard: bool
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    onsets: Sequence[datetime]
+
+
+def serialise_vtimezone(tzid: str, observances: Iterable[Observance]) -> bytes:
+    """The VTIMEZONE, as icalendar serialises a Timezone holding these observances in this order
+    (properties sorted by name; the first onset as DTSTART, the others as one RDATE)."""
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{escape_text(tzid)}"]
+    for observance in observances:
+        kind = "STANDARD" if observance.standard else "DAYLIGHT"
+        first, *others = observance.onsets
+        lines += [f"BEGIN:{kind}", f"DTSTART:{_stamp(first)}"]
+        if others:
+            lines.append("RDATE:" + ",".join(_stamp(onset) for onset in others))
+        lines += [
+            f"TZNAME:{escape_text(observance.name)}",
+            f"TZOFFSETFROM:{utc_offset(observance.offset_from)}",
+            f"TZOFFSETTO:{utc_offset(observance.offset_to)}",
+            f"END:{kind}",
+        ]
+    lines.append("END:VTIMEZONE")
+    return b"".join(fold(line.encode("utf-8")) + b"\r\n" for line in lines)
+
+
 def duration(value: timedelta) -> str:
     """A DURATION value, as ``icalendar.vDuration`` writes it."""
     sign = "-" if value.days < 0 else ""
