@@ -29,8 +29,9 @@ from pathlib import Path
 
 import confcal.write as write
 from benchmarks.synth import programme as synthetic
-from confcal.build import plan
+from confcal.build import render_all
 from confcal.load import parse
+from confcal.revisions import revise_published
 from confcal.state import STATE_FILE
 
 Flush = Callable[[], contextlib.AbstractContextManager[None]]
@@ -104,9 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     text = synthetic(papers=options.papers, seed=1)
     programme = parse(text.encode(), name="synthetic.toml")
-    files = plan(programme)
+    files = render_all(revise_published(programme, None))
     edited_text = text.replace('board = "#1"\n', 'board = "Z-99"\n', 1)
-    edited = plan(parse(edited_text.encode(), name="synthetic.toml"))
+    edited = render_all(revise_published(parse(edited_text.encode(), name="synthetic.toml"), None))
     changed = sum(1 for name in edited if edited[name] != files.get(name))
     print(f"{len(programme.events)} events, {len(files)} files; an edit of one poster changes {changed}")
     with tempfile.TemporaryDirectory(dir=options.folder) as scratch:

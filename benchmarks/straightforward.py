@@ -4,14 +4,15 @@ that holds it. Same bytes as confcal's build (tests/test_scale.py), several time
 
 from __future__ import annotations
 
-from confcal.build import plan
+from confcal.build import render_all
 from confcal.feeds import feeds, paper_feeds
 from confcal.model import Programme
 from confcal.render import calendar_component, event_component, timezone_component
+from confcal.revisions import revise_published
 
 
 def straightforward_plan(programme: Programme) -> dict[str, bytes]:
-    files = dict(plan(programme, workers=1))
+    files = render_all(revise_published(programme, None, workers=1))
     for feed in (*feeds(programme), *paper_feeds(programme)):
         calendar = calendar_component(programme, feed)
         if (zone := timezone_component(programme)) is not None:

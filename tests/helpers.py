@@ -8,6 +8,11 @@ from pathlib import Path
 
 from ical.calendar_stream import IcsCalendarStream
 
+from confcal.build import render_all
+from confcal.model import Programme
+from confcal.render import RenderCacheEntry
+from confcal.revisions import revise_published
+
 
 @dataclass(frozen=True)
 class ParsedEvent:
@@ -51,3 +56,10 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+def plan(
+    programme: Programme, *, cache: dict[str, RenderCacheEntry] | None = None, workers: int = 1
+) -> dict[str, bytes]:
+    """Every file a first build of ``programme`` writes (``build.render_all``), without a folder."""
+    return render_all(revise_published(programme, None, cache=cache, workers=workers))

@@ -52,9 +52,9 @@ def test_source_date_epoch_sets_dtstamp(tmp_path: Path) -> None:
 
 def test_rebuild_rewrites_nothing_when_nothing_changed(tmp_path: Path) -> None:
     output = tmp_path / "output"
-    first = build(EVENTS, output)
+    first = build(EVENTS, output).report
     before = snapshot(output)
-    second = build(EVENTS, output)
+    second = build(EVENTS, output).report
     assert second.written == ()
     assert sorted(second.unchanged) == sorted(first.written)
     assert snapshot(output) == before
@@ -65,7 +65,7 @@ def test_an_edit_rewrites_exactly_the_files_that_hold_the_event(events_copy: Pat
     build(events_copy, output)
     text = events_copy.read_text(encoding="utf-8")
     events_copy.write_text(text.replace('board = "#105"', 'board = "#106"'), encoding="utf-8")
-    report = build(events_copy, output)
+    report = build(events_copy, output).report
     holding = sorted(p for p in files(output) if b"neurips-2023.climsim.poster@confcal" in files(output)[p])
     # The page and the schedules list the board too; the state file records every published slot;
     # the change is a release on the changes page and in its feed.
@@ -118,7 +118,7 @@ def test_a_removed_paper_leaves_no_stale_calendar(events_copy: Path, tmp_path: P
     start = text.index('[[papers]]\nid = "climsim"')
     end = text.index("[[papers]]", start + 1)
     events_copy.write_text(text[:start] + text[end:], encoding="utf-8")
-    report = build(events_copy, output)
+    report = build(events_copy, output).report
     assert report.removed == ("papers/climsim.ics",)
     assert not (output / "papers" / "climsim.ics").exists()
     assert (output / "notes.txt").read_text() == "not ours\n", "only files the build owns are pruned"

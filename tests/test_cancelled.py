@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from confcal.build import plan
 from confcal.cli import cli
 from confcal.load import parse
+from tests.helpers import plan
 from tests.small_programme import events_file, slot
 
 CANCELLED = 'room = "R1"\nstatus = "cancelled"'

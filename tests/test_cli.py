@@ -74,9 +74,10 @@ def test_every_command_reports_a_bad_events_file_through_the_one_boundary(
 
 
 def test_the_cli_translates_the_domain_error_in_one_place() -> None:
-    sources = [ROOT / "src" / "confcal" / name for name in ("cli.py", "commands.py", "options.py")]
+    sources = sorted((ROOT / "src" / "confcal").glob("*.py"))
     translations = sum(path.read_text().count("(error.report())") for path in sources)
     assert translations == 1
+    assert (ROOT / "src" / "confcal" / "cli.py").read_text().count("except EventsFileError") == 1
 
 
 @pytest.mark.parametrize(
@@ -104,3 +105,32 @@ def test_every_bad_option_value_is_a_usage_error_exit_2(
     assert result.output.startswith("Usage: confcal ")
     assert "Traceback" not in result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["events.toml"]
+
+
+@pytest.mark.parametrize("command", ["diff", "serve", "export"])
+def test_the_published_folder_is_documented_as_published(command: str) -> None:
+    """-o is what a command writes; the published folder a command reads is --published."""
+    result = CliRunner().invoke(cli, [command, "--help"], terminal_width=200)
+    options = [line.split()[0].rstrip(",") for line in result.output.splitlines() if line.startswith("  -")]
+    assert "--published" in options
+    assert ("-o" in options) == (command == "export"), "export -o is the file it writes"
+
+
+@pytest.mark.parametrize("spelling", ["--published", "-o", "--output"])
+def test_diff_reads_the_published_folder_by_every_spelling(tmp_path: Path, spelling: str) -> None:
+    output = tmp_path / "site"
+    CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(output)])
+    result = CliRunner().invoke(cli, ["diff", str(EVENTS), spelling, str(output)])
+    assert (result.exit_code, result.output) == (0, f"{output}: nothing to publish\n")
+    empty = tmp_path / "empty"
+    elsewhere = CliRunner().invoke(cli, ["diff", str(EVENTS), spelling, str(empty)])
+    assert elsewhere.exit_code == 1
+    assert elsewhere.output.splitlines()[-1].startswith(f"{empty}: 18 files would be written: ")
+
+
+def test_a_bad_published_folder_is_named_by_its_documented_spelling(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder\n")
+    result = CliRunner().invoke(cli, ["diff", str(EVENTS), "-o", str(a_file)])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--published': Directory '{a_file}' is a file." in result.output

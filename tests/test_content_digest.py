@@ -19,6 +19,7 @@ from confcal.load import load
 from confcal.model import ABSTRACTS, STATUSES, Programme, Revision
 from confcal.render import content_digest, event_keys, render_body, render_event
 from confcal.revisions import legacy_content
+from confcal.settings import BuildOptions
 from confcal.state import STATE_FILE, StateFileError, parse_state, read_state
 from tests.conftest import EVENTS, OUTPUT, ROOT
 from tests.test_revisions import parsed
@@ -168,7 +169,7 @@ def test_upgrading_an_unchanged_programme_keeps_every_feeds_bytes(tmp_path: Path
     previous = read_state(output)
     assert previous is not None
     assert previous.content_scheme == 1
-    report = build(EVENTS, output, stamp=datetime(2024, 1, 5, tzinfo=UTC))
+    report = build(EVENTS, output, BuildOptions(stamp=datetime(2024, 1, 5, tzinfo=UTC))).report
     assert report.written == (STATE_FILE,)
     for path in OUTPUT.rglob("*"):
         if path.is_file():
@@ -187,7 +188,7 @@ def test_upgrading_with_an_edit_moves_only_the_edited_events_last_modified(
     text = events_copy.read_text(encoding="utf-8")
     events_copy.write_text(text.replace('"Sungduk Yu"', '"Sungduk Yu, Jr."'), encoding="utf-8")
     later = datetime(2024, 1, 5, tzinfo=UTC)
-    build(events_copy, output, stamp=later)
+    build(events_copy, output, BuildOptions(stamp=later))
     events, committed = parsed((output / "all.ics").read_bytes()), parsed((OUTPUT / "all.ics").read_bytes())
     moved = {uid for uid in events if events[uid].last_modified != committed[uid].last_modified}
     climsim = {"neurips-2023.climsim.oral@confcal", "neurips-2023.climsim.poster@confcal"}

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from ical.calendar import Calendar
 from ical.calendar_stream import IcsCalendarStream
 
-from confcal.build import plan
 from confcal.cli import cli
 from confcal.load import load
+from tests.helpers import plan
 
 SHIPPED = Path(__file__).resolve().parent.parent / "events.toml"
 PRIVACY = "privacy-auditing-one-training-run"

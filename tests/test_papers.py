@@ -9,8 +9,8 @@ from pathlib import Path
 from ical.calendar import Calendar
 from ical.calendar_stream import IcsCalendarStream
 
-from confcal.build import plan
 from confcal.load import load
+from tests.helpers import plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"

@@ -12,9 +12,8 @@ import pytz
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from confcal.build import plan
 from confcal.load import parse
-from tests.helpers import parse_events
+from tests.helpers import parse_events, plan
 
 ZONES = ["America/Chicago", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham", "UTC"]
 

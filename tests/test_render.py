@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar.parser.string import _foldline as _icalendar_fold
 
-from confcal.build import plan
 from confcal.feeds import feeds
 from confcal.load import load
 from confcal.render import render_event, timezone_component
 from confcal.vevent import fold
 from tests.conftest import EVENTS, OUTPUT
+from tests.helpers import plan
 
 FEEDS = sorted(path.name for path in OUTPUT.glob("*.ics"))
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synth import programme as synthetic
-from confcal.build import render_plan
+from confcal.build import render_all
 from confcal.load import load, parse
 from confcal.model import Programme, Revision
 from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
@@ -82,8 +82,8 @@ def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() ->
     # Same inputs, another revision: the cached bodies complete with SEQUENCE 3, not 0.
     entry = first.state[target.id]
     third = dataclasses.replace(entry, revision=Revision(3, entry.revision.last_modified))
-    again = render_plan(revise(large, {**first.state, target.id: third}, cache=cache))
-    assert again == render_plan(revise(large, {**first.state, target.id: third}))
+    again = render_all(revise(large, {**first.state, target.id: third}, cache=cache))
+    assert again == render_all(revise(large, {**first.state, target.id: third}))
     assert again["all.ics"].count(b"SEQUENCE:3\r\n") == 1
     moved = dataclasses.replace(
         large,
@@ -94,7 +94,7 @@ def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() ->
     )
     revised = revise(moved, first.state)
     assert revised.revisions[target.id].sequence == 1
-    expected = render_plan(revised)
-    assert render_plan(revise(moved, first.state, cache=cache)) == expected
-    assert render_plan(revise(moved, first.state, workers=2)) == expected
+    expected = render_all(revised)
+    assert render_all(revise(moved, first.state, cache=cache)) == expected
+    assert render_all(revise(moved, first.state, workers=2)) == expected
     assert expected["all.ics"].count(b"SEQUENCE:1\r\n") == 1

@@ -9,13 +9,14 @@ import pytest
 
 from benchmarks.straightforward import straightforward_plan
 from benchmarks.synth import programme as synthetic
-from confcal.build import build, plan
+from confcal.build import build
 from confcal.cache import cache_file, load_cache, namespace, save_cache
 from confcal.load import load, parse
 from confcal.model import Programme
 from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
+from confcal.settings import BuildOptions
 from tests.conftest import EVENTS
-from tests.helpers import snapshot
+from tests.helpers import plan, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +73,9 @@ def test_rebuild_through_the_cache_rewrites_nothing(tmp_path: Path, private_cach
     events = tmp_path / "synthetic.toml"
     events.write_text(synthetic(papers=60, seed=5), encoding="utf-8")
     output = tmp_path / "output"
-    build(events, output, cache_folder=private_cache)
+    build(events, output, BuildOptions(cache_folder=private_cache))
     before = snapshot(output)
-    report = build(events, output, cache_folder=private_cache)
+    report = build(events, output, BuildOptions(cache_folder=private_cache)).report
     assert report.written == ()
     assert snapshot(output) == before
     fresh = tmp_path / "fresh"

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from confcal.build import build
 from confcal.schedule import acronym, numeric_ids
+from confcal.settings import BuildOptions
 from tests.conftest import EVENTS
 from tests.helpers import parse_events
 from tests.small_programme import HEAD, paper, slot
@@ -84,7 +83,7 @@ EDGE = (
 def edge_build(tmp_path: Path) -> Path:
     events = tmp_path / "edge.toml"
     events.write_text(EDGE, encoding="utf-8")
-    build(events, tmp_path / "out", base_url="https://example.org/conf/")
+    build(events, tmp_path / "out", BuildOptions(base_url="https://example.org/conf/"))
     return tmp_path / "out"
 
 
@@ -221,17 +220,6 @@ def test_workshop_programme_is_valid(schemas: Path, tmp_path: Path) -> None:
     validate(tmp_path, schemas)
     slugs = [e["slug"] for e in json_events(tmp_path).values()]
     assert len(slugs) == len(set(slugs))
-
-
-@given(st.text())
-@settings(max_examples=300, deadline=None)
-def test_xml_escaping_is_the_standard_librarys(text: str) -> None:
-    from xml.sax import saxutils
-
-    from confcal.schedule import escape, quoteattr
-
-    assert escape(text) == saxutils.escape(text)
-    assert quoteattr(text) == saxutils.quoteattr(text)
 
 
 @pytest.mark.parametrize("source", ["award", "synthetic"])

@@ -18,12 +18,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confcal.build import plan
 from confcal.cli import cli
 from confcal.feeds import Feed, feeds
 from confcal.load import load
 from confcal.model import Programme
 from confcal.site import CHANGES_FEED, INDEX, feed_links
+from tests.helpers import plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"

@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from icalendar.timezone import TZP
 
 from confcal import zones
-from confcal.build import build, plan
+from confcal.build import build
 from confcal.cli import cli
 from confcal.errors import EventsFileError
 from confcal.load import parse
 from tests.conftest import require
-from tests.helpers import parse_events
+from tests.helpers import parse_events, plan
 
 
 def programme_text(zone: str, slots: list[tuple[str, str, str]], *, city: str = "Town") -> str:

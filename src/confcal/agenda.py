@@ -1,4 +1,5 @@
-"""The programme as text for a terminal: grouped by day, aligned columns. Pure formatting.
+"""The programme as text for a terminal: grouped by day, aligned columns. Pure formatting, but
+for ``agenda_of``, which reads the events file (``confcal agenda``).
 
 Colour is the caller's choice: ``style(text, role)`` is applied to each cell after padding
 (roles: day, time, kind, title, place, and cancelled for the title of a cancelled event, which
@@ -10,9 +11,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from confcal import zones
+from confcal.filters import Filters, selection_feed
+from confcal.load import load
 from confcal.model import Event, Programme, event_sort_key
+from confcal.settings import BuildOptions, with_overrides
 
 Style = Callable[[str, str], str]
 
@@ -71,3 +76,15 @@ def agenda(
                 "  " + "  ".join(style(cell, role) for cell, role in zip(cells, row_roles, strict=True))
             )
     return "\n".join(lines)
+
+
+def agenda_of(
+    events: Path, *, filters: Filters, zone: str | None, options: BuildOptions, style: Style = plain
+) -> str:
+    """The agenda of the events of ``events`` that pass ``filters``, in ``zone`` (an IANA name,
+    'local' for this machine's zone, None for the conference's). Raises UnknownIdError or
+    NoMatchError (filters.py) for a selection that names or holds nothing."""
+    programme = with_overrides(load(events), BuildOptions(stamp=options.stamp))
+    feed = selection_feed(programme, filters)
+    shown = None if zone == "local" else zones.zone(zone or programme.conference.timezone)
+    return agenda(programme, feed.events, zone=shown, style=style)

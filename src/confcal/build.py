@@ -1,24 +1,33 @@
-"""The pipeline: load → revise → select → render → write."""
+"""The pipeline: load → revise → select → render → write.
+
+``build`` is the one entry that writes; ``preview`` runs the same steps and writes nothing
+(``confcal diff``, ``confcal serve``). ``render_all`` is the pure step between them: a revised
+programme → every file of the folder.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Collection
-from datetime import datetime, timedelta
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from confcal.budget import over_budget
+from confcal.budget import over_budget, uncovered
 from confcal.changes import render_changes_feed, render_changes_page
+from confcal.errors import STALE_STAMP
 from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
+from confcal.lock import hold
 from confcal.model import Programme
 from confcal.render import RenderCacheEntry, render_events, render_feeds
 from confcal.revisions import Revised, revise_published
 from confcal.schedule import render_schedules
+from confcal.settings import DEFAULTS, BuildOptions, with_overrides
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.state import STATE_FILE, StateFile, dump_state, read_state
-from confcal.write import WriteError, WriteReport, make_folder, write_files
+from confcal.write import WriteError, WriteReport, changed_files, make_folder, stale_files, write_files
 
 # Below this many events rendering is faster than loading and saving the cache.
 CACHE_THRESHOLD = 200
@@ -28,35 +37,97 @@ HOST_FILES = frozenset({"CNAME", "README.md", "robots.txt", "favicon.ico"})
 LEGACY_OWNED = ("*.ics", f"{PAPERS_FOLDER}/*.ics")
 
 
-def with_stamp(programme: Programme, stamp: datetime | None) -> Programme:
-    """The programme with DTSTAMP taken from ``stamp`` (SOURCE_DATE_EPOCH) instead of the file."""
-    if stamp is None:
-        return programme
-    conference = dataclasses.replace(programme.conference, updated=stamp)
-    return dataclasses.replace(programme, conference=conference)
+@dataclass(frozen=True)
+class Built:
+    """What a build wrote (``report``), the revised programme it published, and the feeds too
+    big for some calendar apps that index.html offers for download only (``oversize``)."""
+
+    report: WriteReport
+    revised: Revised
+    oversize: tuple[str, ...] = ()
+
+    @property
+    def lasting_warnings(self) -> tuple[str, ...]:
+        """The warnings about what was published: a stale stamp, oversize feeds (what a skipped
+        build prints again; ``report.warnings`` are about this run's render cache)."""
+        stale = (STALE_STAMP,) if self.revised.stale_stamp else ()
+        return (*stale, *self.oversize)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        stale = (STALE_STAMP,) if self.revised.stale_stamp else ()
+        return (*stale, *self.report.warnings, *self.oversize)
 
 
-def with_base_url(programme: Programme, base_url: str | None) -> Programme:
-    """The programme published at ``base_url`` (``--base-url``) instead of publish.base_url."""
-    if base_url is None:
-        return programme
-    conference = dataclasses.replace(programme.conference, base_url=base_url)
-    return dataclasses.replace(programme, conference=conference)
+@dataclass(frozen=True)
+class Preview:
+    """What a build would do to a folder: every file it would write (``files``), which of them
+    differ from the folder's (``changed``), and what it would delete (``removed``)."""
+
+    revised: Revised
+    files: dict[str, bytes]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
 
 
-def prepare(
-    events: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False, base_url: str | None = None
-) -> Programme:
-    """Load ``events``; ``stamp``, ``keep_cancelled`` and ``base_url`` (command-line options)
-    override the file. ``base_url`` must already be normalised (``load.normalise_base_url``)."""
-    programme = with_base_url(with_stamp(load(events), stamp), base_url)
-    if keep_cancelled:
-        conference = dataclasses.replace(programme.conference, keep_cancelled=True)
-        programme = dataclasses.replace(programme, conference=conference)
-    return programme
+def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built:
+    """Build ``output`` from ``events``. Raises EventsFileError before writing, WriteError when
+    the folder cannot be written (or is not ours: see ``BuildOptions.force``).
+
+    With ``options.cache_folder`` (and at least CACHE_THRESHOLD events), events rendered by the
+    previous build of this output folder are reused. The output folder is locked for the
+    whole build (``lock.py``).
+    """
+    programme = with_overrides(load(events), options)
+    make_folder(output)
+    with hold(output, exclusive=True):
+        previous = read_state(output)
+        if previous is None and not options.force:
+            _check_new_folder(output)
+        cache_folder = options.cache_folder
+        use_cache = cache_folder is not None and len(programme.events) >= CACHE_THRESHOLD
+        cache = _load_cache(cache_folder, output) if use_cache and cache_folder else None
+        revised = revise_published(
+            programme,
+            previous,
+            state_name=str(output / STATE_FILE),
+            cache=cache,
+            workers=options.workers or os.cpu_count() or 1,
+        )
+        files = _render(revised, previous, options)
+        owned = _removable(output, previous)
+        report = write_files(
+            output,
+            files,
+            state_file=STATE_FILE,
+            removable=owned,
+            interim_state=_interim_state(previous, owned, files),
+        )
+    if cache is not None and cache_folder is not None:
+        report = dataclasses.replace(report, warnings=_save_cache(cache_folder, output, cache))
+    return Built(report=report, revised=revised, oversize=_oversize(revised.programme, files))
 
 
-def render_plan(revised: Revised, *, alarm: timedelta | None = None) -> dict[str, bytes]:
+def preview(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Preview:
+    """What ``build(events, output, options)`` would write and delete, without writing
+    anything (``confcal diff``, ``confcal serve``). Holds the folder's lock (shared) while it
+    reads; a folder that does not exist is one a first build would fill."""
+    programme = with_overrides(load(events), options)
+    with hold(output, exclusive=False):
+        previous = read_state(output)
+        revised = revise_published(programme, previous, state_name=str(output / STATE_FILE))
+        files = _render(revised, previous, options)
+        changed, _ = changed_files(output, files)
+        removed = stale_files(output, files, removable=_removable(output, previous))
+    return Preview(revised=revised, files=files, changed=tuple(changed), removed=removed)
+
+
+def _render(revised: Revised, previous: StateFile | None, options: BuildOptions) -> dict[str, bytes]:
+    lead = _reminder_lead(previous, alarm=options.alarm, drop_alarm=options.drop_alarm)
+    return render_all(revised, alarm=lead)
+
+
+def render_all(revised: Revised, *, alarm: timedelta | None = None) -> dict[str, bytes]:
     """Every file of a revised programme: the feeds, a calendar per paper, the page and the new state.
 
     With ``alarm``, also the reminders variant of every feed under ``reminders/``.
@@ -92,24 +163,19 @@ def render_plan(revised: Revised, *, alarm: timedelta | None = None) -> dict[str
     return files
 
 
-def plan(
-    programme: Programme,
-    *,
-    previous: StateFile | None = None,
-    alarm: timedelta | None = None,
-    cache: dict[str, RenderCacheEntry] | None = None,
-    workers: int = 1,
-) -> dict[str, bytes]:
-    """Every file a build writes: path relative to the output folder → bytes.
-
-    ``previous`` is the state of the last build (``read_state``); without it, a first build.
-    ``cache`` and ``workers`` change how fast, never what (tests/test_scale.py).
-    """
-    revised = revise_published(programme, previous, cache=cache, workers=workers)
-    return render_plan(revised, alarm=alarm)
+def _oversize(programme: Programme, files: Mapping[str, bytes]) -> tuple[str, ...]:
+    """A warning for each feed too big for some calendar apps that no declared feed splits."""
+    every = feeds(programme)
+    sizes = {feed.filename: len(files[feed.filename]) for feed in every}
+    too_big = over_budget(programme.conference, every, sizes)
+    return tuple(
+        f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
+        "only; `confcal check` suggests a split"
+        for oversize in uncovered(too_big, every, (spec.id for spec in programme.declared_feeds))
+    )
 
 
-def reminder_lead(
+def _reminder_lead(
     previous: StateFile | None, *, alarm: timedelta | None, drop_alarm: bool
 ) -> timedelta | None:
     """The reminders variant to write: ``--alarm``'s, else the one already published (kept in
@@ -119,7 +185,7 @@ def reminder_lead(
     return alarm or (previous.reminders if previous else None)
 
 
-def removable(output: Path, previous: StateFile | None) -> tuple[str, ...]:
+def _removable(output: Path, previous: StateFile | None) -> tuple[str, ...]:
     """Files a build may delete when it no longer writes them: those the last build published.
 
     A state file from before confcal listed them falls back to the calendars such a build owned.
@@ -132,7 +198,7 @@ def removable(output: Path, previous: StateFile | None) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def check_new_folder(output: Path) -> None:
+def _check_new_folder(output: Path) -> None:
     """Refuse a first build into a folder holding someone else's files (WriteError names them)."""
     entries = sorted(
         entry.name + ("/" if entry.is_dir() else "")
@@ -160,55 +226,6 @@ def _interim_state(
     return dump_state(dataclasses.replace(previous or StateFile(), published=published))
 
 
-def publish(
-    events: Path,
-    output: Path,
-    *,
-    stamp: datetime | None = None,
-    alarm: timedelta | None = None,
-    drop_alarm: bool = False,
-    cache_folder: Path | None = None,
-    workers: int | None = None,
-    keep_cancelled: bool = False,
-    base_url: str | None = None,
-    force: bool = False,
-) -> tuple[WriteReport, Revised]:
-    """Build ``output`` from ``events`` and say what changed. Raises EventsFileError before
-    writing, WriteError when the folder cannot be written (or is not ours: see ``force``).
-
-    With ``cache_folder`` (and at least CACHE_THRESHOLD events), events rendered by the
-    previous build of this output folder are reused. ``workers`` defaults to the number of CPUs.
-    The output folder is locked for the whole build (``lock.py``).
-    """
-    from confcal.lock import hold
-
-    programme = prepare(events, stamp=stamp, keep_cancelled=keep_cancelled, base_url=base_url)
-    make_folder(output)
-    with hold(output, exclusive=True):
-        previous = read_state(output)
-        if previous is None and not force:
-            check_new_folder(output)
-        workers = workers or os.cpu_count() or 1
-        use_cache = cache_folder is not None and len(programme.events) >= CACHE_THRESHOLD
-        cache = _load_cache(cache_folder, output) if use_cache and cache_folder else None
-        revised = revise_published(
-            programme, previous, state_name=str(output / STATE_FILE), cache=cache, workers=workers
-        )
-        lead = reminder_lead(previous, alarm=alarm, drop_alarm=drop_alarm)
-        files = render_plan(revised, alarm=lead)
-        owned = removable(output, previous)
-        report = write_files(
-            output,
-            files,
-            state_file=STATE_FILE,
-            removable=owned,
-            interim_state=_interim_state(previous, owned, files),
-        )
-    if cache is not None and cache_folder is not None:
-        report = dataclasses.replace(report, warnings=_save_cache(cache_folder, output, cache))
-    return report, revised
-
-
 def _load_cache(cache_folder: Path, output: Path) -> dict[str, RenderCacheEntry]:
     from confcal.cache import cache_file, load_cache
 
@@ -228,32 +245,3 @@ def _save_cache(cache_folder: Path, output: Path, cache: dict[str, RenderCacheEn
             "the build is complete, the next one renders every event again",
         )
     return ()
-
-
-def build(
-    events: Path,
-    output: Path,
-    *,
-    stamp: datetime | None = None,
-    alarm: timedelta | None = None,
-    drop_alarm: bool = False,
-    cache_folder: Path | None = None,
-    workers: int | None = None,
-    keep_cancelled: bool = False,
-    base_url: str | None = None,
-    force: bool = False,
-) -> WriteReport:
-    """Build ``output`` from ``events``. Raises EventsFileError before writing anything."""
-    report, _ = publish(
-        events,
-        output,
-        stamp=stamp,
-        alarm=alarm,
-        drop_alarm=drop_alarm,
-        cache_folder=cache_folder,
-        workers=workers,
-        keep_cancelled=keep_cancelled,
-        base_url=base_url,
-        force=force,
-    )
-    return report

@@ -1,4 +1,5 @@
-"""Programme checks for organizers: what `confcal check` reports. Pure: no I/O, no clock.
+"""Programme checks for organizers: what `confcal check` reports. Pure but for ``check_file``,
+which reads the events file: no other I/O, no clock.
 
 Errors: an events file the build rejects, two events in the same room (the same declared room,
 or the same room name and level; posters in one room only at the same board) or at the same
@@ -19,11 +20,13 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 from confcal import zones
 from confcal.errors import EventsFileError
 from confcal.feeds import feeds
+from confcal.load import load
 from confcal.model import SESSION_KIND, Event, Programme, event_sort_key
 
 Severity = Literal["error", "warning", "info"]
@@ -359,6 +362,18 @@ def strict(findings: Iterable[Finding]) -> list[Finding]:
 
 UNLOADABLE = 2
 """Exit status when the file cannot be loaded at all (1: the programme has errors)."""
+
+
+def check_file(events: Path, *, strict_warnings: bool = False) -> tuple[list[Finding], int]:
+    """The findings for the events file and ``confcal check``'s exit status. A file that cannot
+    be loaded is reported the same way: its problems as findings, status UNLOADABLE."""
+    try:
+        findings, status = check(load(events)), None
+    except EventsFileError as error:
+        findings, status = invalid_file(error), UNLOADABLE
+    if strict_warnings:
+        findings = strict(findings)
+    return findings, status or exit_code(findings)
 
 
 def exit_code(findings: Iterable[Finding]) -> int:

@@ -1,6 +1,6 @@
 """Checked access to a parsed document (TOML or JSON): every problem recorded with its path.
 
-Shared by the events file's reader (``load.py``) and the state file's (``state.py``): both
+Shared by the events file's reader (``load/reader.py``) and the state file's (``state.py``): both
 validate everything, collect every problem, then report them at once.
 """
 
@@ -89,6 +89,13 @@ def close_match(word: str, candidates: Iterable[str]) -> list[str]:
     return difflib.get_close_matches(word, list(candidates), n=1)
 
 
+def _plain(value: object) -> str:
+    """``value`` stripped if it is a string that needs no closer look (printable, so without
+    control characters or line breaks, and not blank); otherwise "" (``string`` then checks it
+    and says what is wrong)."""
+    return value.strip() if isinstance(value, str) and value.isprintable() else ""
+
+
 class CheckedReader:
     """Reads values out of a document, recording a Problem for each one that is not as expected.
 
@@ -100,6 +107,7 @@ class CheckedReader:
         self.name = name
         self.schema = schema
         self.problems: list[Problem] = []
+        self._required: dict[str, list[str]] = {}
 
     def line(self, path: str) -> int | None:
         return None
@@ -108,13 +116,21 @@ class CheckedReader:
         self.problems.append(Problem(self.name, path, message, self.line(path)))
 
     def keys(self, table: Mapping[str, Any], schema: str, path: str) -> None:
+        """Every key of ``table`` is one of ``schema``'s, and every required one is there."""
         allowed = self.schema[schema]
         for key, value in table.items():
             if key not in allowed:
                 where = f"{path}.{key}" if path else key
                 self.problem(where, self.unknown_key(schema, key, value, where))
-        for key, required in allowed.items():
-            if required and key not in table:
+        self.required(table, schema, path)
+
+    def required(self, table: Mapping[str, Any], schema: str, path: str) -> None:
+        """A problem for each required key of ``schema`` that ``table`` lacks, in the schema's order."""
+        names = self._required.get(schema)
+        if names is None:
+            names = self._required[schema] = [k for k, required in self.schema[schema].items() if required]
+        for key in names:
+            if key not in table:
                 self.problem(path, f"missing key {key!r}")
 
     def unknown_key(self, schema: str, key: str, value: object, where: str) -> str:
@@ -132,8 +148,8 @@ class CheckedReader:
         if key not in table:
             return None
         value = table[key]
-        where = f"{path}.{key}" if path else key
         if type(value) is not kind:
+            where = f"{path}.{key}" if path else key
             hint = self.shape_hint(where, value, kind)
             self.problem(where, f"expected {_TYPE_NAMES[kind]}, found {found(value)}{hint}")
             return None
@@ -142,11 +158,14 @@ class CheckedReader:
     def text(self, table: Mapping[str, Any], key: str, path: str, *, multiline: bool = False) -> str:
         if key not in table:
             return ""
-        return self.string(table[key], f"{path}.{key}", multiline=multiline)
+        value = table[key]
+        return _plain(value) or self.string(value, f"{path}.{key}", multiline=multiline)
 
     def string(self, value: object, where: str, *, multiline: bool = False, empty: bool = False) -> str:
         """A string without control characters; single-line unless ``multiline``, not blank
         unless ``empty``."""
+        if plain := _plain(value):
+            return plain
         if not isinstance(value, str):
             self.problem(where, f"expected a string, found {found(value)}")
             return ""
@@ -164,6 +183,9 @@ class CheckedReader:
 
     def text_list(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
         values = self.get(table, key, path, list) or []
+        plain = tuple(map(_plain, values))
+        if all(plain):
+            return plain
         strings = (self.string(v, f"{path}.{key}[{i}]") for i, v in enumerate(values))
         return tuple(s for s in strings if s)
 

@@ -1,22 +1,35 @@
-"""The command line: a thin shell around the pipeline."""
+"""The command line: a thin shell around the pipeline.
+
+Each command parses its options, calls one domain function and prints what it returns. Only
+click and the options are imported here; a command imports the part of the pipeline it uses
+when it runs, so ``confcal build`` never loads the preview server or the importer. The domain
+errors become ``Error: ...`` in one place, ``ConfcalGroup.invoke``.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from confcal import __version__
-from confcal.commands import agenda, check, export, import_schedule
-from confcal.errors import STALE_STAMP, EventsFileError, ScheduleFileError, WriteError
-from confcal.options import ALARM, BASE_URL, EVENTS, KEEP_CANCELLED, OUTPUT, PUBLISHED, source_date_epoch
-
-if TYPE_CHECKING:
-    from confcal.model import Programme
+from confcal.errors import EventsFileError, NoMatchError, ScheduleFileError, UnknownIdError, WriteError
+from confcal.options import (
+    ALARM,
+    BASE_URL,
+    EVENTS,
+    FILTERS,
+    KEEP_CANCELLED,
+    OUTPUT,
+    PUBLISHED,
+    TZ,
+    IanaZone,
+    filters_of,
+    source_date_epoch,
+)
 
 
 class BadInput(click.ClickException):
@@ -28,21 +41,31 @@ class BadInput(click.ClickException):
 EXIT_2_ON_BAD_INPUT = frozenset({"diff"})
 
 
-class ConfcalGroup(click.Group):
+class ConfcalCommand(click.Command):
     """The one error boundary: the domain error from any command becomes ``Error: ...``, exit 1
-    (exit 2 for the commands in EXIT_2_ON_BAD_INPUT)."""
+    (exit 2 for the commands in EXIT_2_ON_BAD_INPUT); a filter naming an unknown id is a usage
+    error (exit 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        bad_input = BadInput if self.name in EXIT_2_ON_BAD_INPUT else click.ClickException
         try:
             return super().invoke(ctx)
         except EventsFileError as error:
-            bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
             raise bad_input(error.report()) from None
         except ScheduleFileError as error:  # confcal import: its one message, with the position
             raise click.ClickException(str(error)) from None
         except WriteError as error:  # the output folder: read-only, full, not ours, locked
-            bad_input = BadInput if ctx.invoked_subcommand in EXIT_2_ON_BAD_INPUT else click.ClickException
             raise bad_input(str(error)) from None
+        except UnknownIdError as error:  # export, agenda: --category, --paper or --kind
+            raise click.UsageError(str(error), ctx) from None
+        except NoMatchError as error:  # export, agenda: a selection that holds no event
+            raise click.ClickException(str(error)) from None
+
+
+class ConfcalGroup(click.Group):
+    """Every command is a ConfcalCommand, inside the one error boundary."""
+
+    command_class = ConfcalCommand
 
 
 def cache_folder() -> Path:
@@ -113,65 +136,24 @@ def build(
       confcal build --alarm 15m
       confcal build --base-url https://example.org/neurips-2023/
     """
+    from confcal.publish import publish, summary
+    from confcal.settings import BuildOptions
+
     if alarm is not None and drop_alarm:
         raise click.UsageError("--alarm and --no-alarm contradict each other; give one")
-    stamp = source_date_epoch()
-    options = {"alarm": str(alarm), "keep_cancelled": str(keep_cancelled), "base_url": str(base_url)}
-    options |= {"stamp": str(stamp), "drop_alarm": str(drop_alarm), "force": str(force)}
-    check = None
-    if cache:
-        from confcal.uptodate import Check
-
-        check = Check.of(events=events, output=output, cache_folder=cache_folder(), options=options)
-        if (done := check.skip()) is not None:
-            _report(output, warnings=done.warnings, written=0, unchanged=len(done.files), removed=0)
-            return
-    from confcal.build import publish
-
-    report, revised = publish(
-        events,
-        output,
-        stamp=stamp,
+    options = BuildOptions(
+        stamp=source_date_epoch(),
         alarm=alarm,
         drop_alarm=drop_alarm,
-        cache_folder=cache_folder() if cache else None,
         keep_cancelled=keep_cancelled,
         base_url=base_url,
         force=force,
+        cache_folder=cache_folder() if cache else None,
     )
-    stale = [STALE_STAMP] if revised.stale_stamp else []
-    budget = _over_budget(revised.programme, output)
-    _report(
-        output,
-        warnings=[*stale, *report.warnings, *budget],
-        written=len(report.written),
-        unchanged=len(report.unchanged),
-        removed=len(report.removed),
-    )
-    if check is not None and not report.written and not report.removed:
-        # Printed again by a skipped build; report.warnings are about this run's render cache.
-        check.remember(files=report.unchanged, warnings=[*stale, *budget])
-
-
-def _report(output: Path, *, warnings: Iterable[str], written: int, unchanged: int, removed: int) -> None:
-    for warning in warnings:
+    published = publish(events, output, options)
+    for warning in published.warnings:
         click.echo(warning, err=True)
-    gone = f", {removed} removed" if removed else ""
-    click.echo(f"{output}: {written} written, {unchanged} unchanged{gone} ({written + unchanged} files)")
-
-
-def _over_budget(programme: Programme, output: Path) -> list[str]:
-    from confcal.budget import over_budget, uncovered
-    from confcal.feeds import feeds
-
-    every = feeds(programme)
-    sizes = {feed.filename: (output / feed.filename).stat().st_size for feed in every}
-    too_big = over_budget(programme.conference, every, sizes)
-    return [
-        f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
-        "only; `confcal check` suggests a split"
-        for oversize in uncovered(too_big, every, (spec.id for spec in programme.declared_feeds))
-    ]
+    click.echo(summary(output, published))
 
 
 @cli.command()
@@ -186,7 +168,7 @@ def _over_budget(programme: Programme, output: Path) -> list[str]:
     show_default=True,
     help="One line per change, or one JSON document, e.g. --format json.",
 )
-def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -> None:
+def diff(events: Path, published: Path, keep_cancelled: bool, output_format: str) -> None:
     """List what the next build would change for subscribers, without writing anything.
 
     One line per added, removed, moved, re-roomed, renamed, cancelled, restored or
@@ -196,35 +178,19 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
 
     \b
     Example:
-      confcal diff events.toml -o output && echo "nothing to publish"
+      confcal diff events.toml --published output && echo "nothing to publish"
     """
-    import json
+    from confcal import diff as diffs
+    from confcal.errors import STALE_STAMP
+    from confcal.settings import BuildOptions
 
-    from confcal.diff import diff as run_diff
-
-    result = run_diff(events, output, stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
+    options = BuildOptions(stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
+    result = diffs.diff(events, published, options)
     if result.stale_stamp:
         click.echo(STALE_STAMP, err=True)
-    if output_format == "json":
-        document = {
-            "changes": [c.as_json() for c in result.changes],
-            "files": list(result.files),
-            "removed": list(result.removed),
-        }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
-    elif result.empty:
-        click.echo(f"{output}: nothing to publish")
-    else:
-        for change in result.changes:
-            click.echo(str(change))
-        if result.files:
-            count = "1 file" if len(result.files) == 1 else f"{len(result.files)} files"
-            click.echo(f"{output}: {count} would be written: {', '.join(result.files)}")
-        if result.removed:
-            count = "1 file" if len(result.removed) == 1 else f"{len(result.removed)} files"
-            click.echo(f"{output}: {count} would be removed: {', '.join(result.removed)}")
-    if not result.empty:
-        raise SystemExit(1)
+    report = diffs.report_json if output_format == "json" else diffs.report_text
+    click.echo(report(published, result))
+    raise SystemExit(diffs.exit_code(result))
 
 
 @cli.command()
@@ -239,11 +205,11 @@ def diff(events: Path, output: Path, keep_cancelled: bool, output_format: str) -
     show_default=True,
     help="Port to listen on (0: any free port), e.g. --port 8080.",
 )
-def serve(events: Path, output: Path, base_url: str | None, host: str, port: int) -> None:
+def serve(events: Path, published: Path, base_url: str | None, host: str, port: int) -> None:
     """Preview what build would publish, on a local web server; rebuild when EVENTS changes.
 
     Publishes nothing: the preview is built in a scratch folder (removed when serve stops);
-    OUTPUT, its state and every SEQUENCE change only with confcal build. A bad edit prints
+    PUBLISHED, its state and every SEQUENCE change only with confcal build. A bad edit prints
     the problems and keeps serving the last good preview. Ctrl-C stops.
 
     \b
@@ -251,12 +217,196 @@ def serve(events: Path, output: Path, base_url: str | None, host: str, port: int
       confcal serve                 # http://127.0.0.1:8000/
     """
     from confcal.serve import ListenError, run
+    from confcal.settings import BuildOptions
 
+    options = BuildOptions(stamp=source_date_epoch(), base_url=base_url)
     try:
-        run(events=events, output=output, host=host, port=port, stamp=source_date_epoch(), base_url=base_url)
+        run(events=events, published=published, host=host, port=port, options=options)
     except ListenError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
-for _command in (check, agenda, export, import_schedule):
-    cli.add_command(_command)
+@cli.command()
+@EVENTS
+@click.option("--strict", is_flag=True, help="Treat warnings as errors, e.g. confcal check --strict.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report as text or as JSON for CI, e.g. --format json.",
+)
+def check(events: Path, strict: bool, output_format: str) -> None:
+    """Check the programme for scheduling mistakes; writes nothing.
+
+    Checks EVENTS (default: events.toml) before publishing.
+    Runs the build's validation, then the programme checks: a room or poster board
+    holding two events at once and an oral or poster outside the conference dates
+    (errors); a talk outside the dates or an event with no place (warnings); events
+    that overlap, so attendees must choose (info). Exit 0 without errors, 1 with, 2 when
+    EVENTS cannot be read as a programme at all (its problems are reported the same way).
+
+    \b
+    Example:
+      confcal check
+      confcal check --strict --format json events.toml
+    """
+    from confcal import check as checks
+
+    findings, status = checks.check_file(events, strict_warnings=strict)
+    report = checks.report_json if output_format == "json" else checks.report_text
+    click.echo(report(str(events), findings))
+    raise SystemExit(status)
+
+
+_COLOURS: dict[str, dict[str, Any]] = {
+    "day": {"bold": True, "underline": True},
+    "time": {"fg": "cyan"},
+    "kind": {"fg": "yellow"},
+    "title": {"bold": True},
+    "cancelled": {"strikethrough": True, "dim": True},
+    "place": {"fg": "green"},
+}
+
+
+def _style(text: str, role: str) -> str:
+    return click.style(text, **_COLOURS[role])
+
+
+@cli.command()
+@EVENTS
+@FILTERS
+@TZ
+def agenda(
+    events: Path,
+    categories: tuple[str, ...],
+    kinds: tuple[str, ...],
+    papers: tuple[str, ...],
+    days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
+    zone: str | None,
+) -> None:
+    """Print the programme by day, in any time zone.
+
+    Reads EVENTS (default: events.toml); takes the same filters as export; a day is a
+    day in the conference's time zone.
+    Colour on a terminal; none when piped or when NO_COLOR is set.
+
+    \b
+    Example:
+      confcal agenda --tz Europe/Berlin --day 2023-12-12
+      confcal agenda --kind oral --tz local
+    """
+    from confcal.agenda import agenda_of, plain
+    from confcal.settings import BuildOptions
+
+    filters = filters_of(categories, kinds, papers, days, sessions)
+    style = plain if os.environ.get("NO_COLOR") else _style
+    options = BuildOptions(stamp=source_date_epoch())
+    click.echo(agenda_of(events, filters=filters, zone=zone, options=options, style=style))
+
+
+@cli.command()
+@EVENTS
+@FILTERS
+@ALARM
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="File to write, or - for stdout, e.g. -o my.ics.",
+)
+@click.option(
+    "--published",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the published feeds, whose SEQUENCE and LAST-MODIFIED the export keeps "
+    "[default: output, beside EVENTS], e.g. --published site.",
+)
+def export(
+    events: Path,
+    categories: tuple[str, ...],
+    kinds: tuple[str, ...],
+    papers: tuple[str, ...],
+    days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
+    alarm: timedelta | None,
+    output: Path,
+    published: Path | None,
+) -> None:
+    """Write a personal feed of the events that pass the filters.
+
+    Reads EVENTS (default: events.toml). Filters of different kinds must all match; a
+    repeated filter matches any of its values. A day is a day in the conference's time
+    zone. Same UIDs and content as the published feeds.
+
+    \b
+    Example:
+      confcal export --category test-of-time --kind talk -o my.ics
+      confcal export --paper word2vec --paper climsim --alarm 15m -o -
+    """
+    from confcal import export as exports
+    from confcal.settings import BuildOptions
+    from confcal.write import write_file
+
+    filters = filters_of(categories, kinds, papers, days, sessions)
+    options = BuildOptions(stamp=source_date_epoch(), alarm=alarm)
+    exported = exports.export(events, filters=filters, published=published, options=options)
+    for warning in exported.warnings:
+        click.echo(warning, err=True)
+    if str(output) == "-":
+        click.echo(exported.data, nl=False)
+        return
+    write_file(output, exported.data)
+    click.echo(exports.summary(output, exported), err=True)
+
+
+@cli.command("import")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default="events.toml",
+    show_default=True,
+    help="events.toml to write, or - for stdout, e.g. -o imported.toml.",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists, e.g. --force.")
+@click.option(
+    "--timezone",
+    type=IanaZone(),
+    metavar="ZONE",
+    help="The conference's IANA time zone, when the file does not name one, e.g. --timezone Europe/Berlin.",
+)
+def import_schedule(source: Path, output: Path, force: bool, timezone: str | None) -> None:
+    """Write an events.toml from a frab/pretalx schedule.xml or a c3voc schedule.json.
+
+    Each event becomes a paper with one talk (or oral, or poster, by its type) in a category
+    named after its track; its guid (or id) becomes the paper id, so importing a newer export
+    again keeps the UIDs. The schedule format names no venue or city: fill them in. Nothing is
+    written when SOURCE has a problem; an existing OUTPUT needs --force.
+
+    \b
+    Example:
+      confcal import output/schedule.xml -o imported.toml
+      confcal import output/schedule.json -o - --timezone America/Chicago
+    """
+    from confcal.importer import events_toml, read_schedule, read_source
+
+    raw, name = read_source(source)
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.exists() and not force:
+        raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
+    text = events_toml(read_schedule(raw, name=name), timezone=timezone)
+    if to_stdout:
+        click.echo(text, nl=False)
+        return
+    from confcal.write import write_file
+
+    write_file(output, text.encode())
+    click.echo(
+        f"{output}: {text.count('[[papers]]')} events from {name}; fill in conference.venue and .city",
+        err=True,
+    )

@@ -1,17 +1,15 @@
-"""What the next build would change for subscribers, without writing anything."""
+"""What the next build would change for subscribers, without writing anything; and its report
+as text or JSON (``confcal diff``), as ``check.py`` formats ``confcal check``'s."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from confcal.build import prepare, reminder_lead, removable, render_plan
-from confcal.lock import hold
+from confcal.build import preview
 from confcal.releases import Change
-from confcal.revisions import revise_published
-from confcal.state import STATE_FILE, read_state
-from confcal.write import changed_files, stale_files
+from confcal.settings import DEFAULTS, BuildOptions
 
 
 @dataclass(frozen=True)
@@ -28,17 +26,43 @@ class Diff:
         return not self.changes and not self.files and not self.removed
 
 
-def diff(events: Path, output: Path, *, stamp: datetime | None = None, keep_cancelled: bool = False) -> Diff:
+def diff(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Diff:
     """Compare what ``confcal build`` would write with what ``output`` holds now, the published
     reminders variant included. Holds the folder's lock (shared) while it reads."""
-    programme = prepare(events, stamp=stamp, keep_cancelled=keep_cancelled)
-    with hold(output, exclusive=False):
-        previous = read_state(output)
-        state_name = str(output / STATE_FILE)
-        revised = revise_published(programme, previous, state_name=state_name)
-        files = render_plan(revised, alarm=reminder_lead(previous, alarm=None, drop_alarm=False))
-        written, _ = changed_files(output, files)
-        removed = stale_files(output, files, removable=removable(output, previous))
+    planned = preview(events, output, options)
     return Diff(
-        changes=revised.changes, files=tuple(written), stale_stamp=revised.stale_stamp, removed=removed
+        changes=planned.revised.changes,
+        files=planned.changed,
+        stale_stamp=planned.revised.stale_stamp,
+        removed=planned.removed,
     )
+
+
+def report_text(output: Path, result: Diff) -> str:
+    """One line per change, then the files that would be written and removed."""
+    if result.empty:
+        return f"{output}: nothing to publish"
+    lines = [str(change) for change in result.changes]
+    if result.files:
+        lines.append(f"{output}: {_count(result.files)} would be written: {', '.join(result.files)}")
+    if result.removed:
+        lines.append(f"{output}: {_count(result.removed)} would be removed: {', '.join(result.removed)}")
+    return "\n".join(lines)
+
+
+def report_json(output: Path, result: Diff) -> str:
+    document = {
+        "changes": [change.as_json() for change in result.changes],
+        "files": list(result.files),
+        "removed": list(result.removed),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def exit_code(result: Diff) -> int:
+    """0: nothing to publish; 1: something to publish (2, bad input, is the CLI's)."""
+    return 0 if result.empty else 1
+
+
+def _count(files: tuple[str, ...]) -> str:
+    return "1 file" if len(files) == 1 else f"{len(files)} files"

@@ -1,4 +1,5 @@
-"""The one domain error (everything wrong with an events file, reported at once), and the one warning."""
+"""The domain errors (the main one: everything wrong with an events file, reported at once), and
+the one warning. Only the standard library: the CLI's error boundary imports this module."""
 
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ STALE_STAMP = (
     "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
 )
 """Printed by every command that revises (build, diff, serve) when ``Revised.stale_stamp``."""
+
+
+class UnknownIdError(ValueError):
+    """A filter (export, agenda) names a category, paper or session the programme does not have."""
+
+
+class NoMatchError(ValueError):
+    """No event passes the filters (export, agenda); the message says what each filter matches
+    on its own."""
 
 
 class WriteError(OSError):

@@ -7,11 +7,13 @@ A day is a date in the conference's time zone.
 from __future__ import annotations
 
 from confcal import zones
+from confcal.errors import NoMatchError, UnknownIdError
 from confcal.feeds import Feed
 from confcal.model import Event, Filters, Programme
 
 __all__ = [
     "Filters",
+    "NoMatchError",
     "UnknownIdError",
     "check_ids",
     "no_match_message",
@@ -19,10 +21,6 @@ __all__ = [
     "selection_feed",
     "selection_name",
 ]
-
-
-class UnknownIdError(ValueError):
-    """A filter names a category, paper or session the programme does not have."""
 
 
 def check_ids(programme: Programme, filters: Filters) -> None:
@@ -99,9 +97,11 @@ def selection_name(programme: Programme, filters: Filters) -> str:
 
 
 def selection_feed(programme: Programme, filters: Filters) -> Feed:
-    """A feed of the selected events, named after its filters."""
+    """A feed of the selected events, named after its filters; raises NoMatchError when none."""
     conference = programme.conference
     events = select(programme, filters)
+    if not events:
+        raise NoMatchError(no_match_message(programme, filters))
     name = selection_name(programme, filters)
     return Feed(
         id="selection",

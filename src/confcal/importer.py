@@ -17,9 +17,11 @@ import hashlib
 import html
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from confcal import zones
@@ -111,6 +113,16 @@ def toml_string(value: str) -> str:
 
 
 # -- reading ------------------------------------------------------------------------------
+
+
+def read_source(source: Path) -> tuple[bytes, str]:
+    """The bytes of ``source`` (``-``: standard input) and its name for messages."""
+    name = "<stdin>" if str(source) == "-" else str(source)
+    try:
+        raw = sys.stdin.buffer.read() if str(source) == "-" else source.read_bytes()
+    except OSError as error:
+        raise ScheduleFileError(name, f"cannot read: {error.strerror}") from None
+    return raw, name
 
 
 def read_schedule(raw: bytes, *, name: str) -> Source:

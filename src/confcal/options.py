@@ -10,9 +10,12 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from confcal.model import Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,20 +73,49 @@ EVENTS = click.argument(
 )
 
 
-def output_option(help: str) -> Callable[[F], F]:
-    """``-o/--output``: the output folder, default ``output``."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path, file_okay=False),
-        default="output",
-        show_default=True,
-        help=help,
-    )
+class QuietAliases(click.Option):
+    """An option whose old spellings (``aliases``) still work but are shown in no help or message."""
+
+    def __init__(self, *args: Any, aliases: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aliases = aliases
+
+    def _shown(self) -> list[str]:
+        return [opt for opt in self.opts if opt not in self.aliases]
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        opts, self.opts = self.opts, self._shown()
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = opts
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        return " / ".join(f"'{opt}'" for opt in self._shown())
 
 
-OUTPUT = output_option("Folder to write the feeds into, e.g. -o site.")
-PUBLISHED = output_option("Folder holding the published feeds (the last build), e.g. -o site.")
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="output",
+    show_default=True,
+    help="Folder to write the feeds into, e.g. -o site.",
+)
+PUBLISHED = click.option(
+    "--published",
+    "-o",
+    "--output",
+    "published",
+    cls=QuietAliases,
+    aliases=("-o", "--output"),
+    type=click.Path(path_type=Path, file_okay=False),
+    default="output",
+    show_default=True,
+    help="Folder holding the published feeds (the last build), e.g. --published site.",
+)
+"""The published folder of a command that reads it (diff, serve); ``-o``/``--output``, its
+first spelling, still works."""
 KEEP_CANCELLED = click.option(
     "--keep-cancelled",
     is_flag=True,
@@ -120,7 +152,7 @@ def _complete_kind(ctx: click.Context, param: click.Parameter, incomplete: str) 
     return [kind for kind in KINDS if kind.startswith(incomplete)]
 
 
-def filter_options(function: F) -> F:
+def FILTERS(function: F) -> F:
     """--category, --kind, --paper, --day, --session: AND across options, OR within a repeated one."""
     options = [
         click.option(
@@ -165,6 +197,25 @@ def filter_options(function: F) -> F:
     for option in reversed(options):
         function = option(function)
     return function
+
+
+def filters_of(
+    categories: tuple[str, ...],
+    kinds: tuple[str, ...],
+    papers: tuple[str, ...],
+    days: tuple[datetime, ...],
+    sessions: tuple[str, ...],
+) -> Filters:
+    """The selection that FILTERS' five options describe."""
+    from confcal.model import Filters
+
+    return Filters(
+        categories=categories,
+        kinds=kinds,
+        papers=papers,
+        days=tuple(day.date() for day in days),
+        sessions=sessions,
+    )
 
 
 def source_date_epoch() -> datetime | None:

@@ -28,6 +28,7 @@ from typing import Any
 
 from confcal.model import Event, Programme
 from confcal.render import uid
+from confcal.xmltext import escape, quoteattr
 from confcal.zones import zone as named_zone
 
 SCHEDULE_XML = "schedule.xml"
@@ -69,7 +70,7 @@ def acronym(conference_id: str, year: int) -> str:
     candidate = conference_id.replace("-", "_")
     if len(candidate) < 4:
         candidate = f"{candidate}_{year}"
-    assert _ACRONYM.fullmatch(candidate), candidate  # ids are [a-z0-9]+(-[a-z0-9]+)* (load.py)
+    assert _ACRONYM.fullmatch(candidate), candidate  # ids are [a-z0-9]+(-[a-z0-9]+)* (checked.ID_PATTERN)
     return candidate
 
 
@@ -277,21 +278,6 @@ def render_json(doc: dict[str, Any], encoded: dict[str, str]) -> bytes:
         lines.append("}}" + ("," if day_number < len(conference["days"]) - 1 else ""))
     lines += ["]}}", "}"]
     return ("\n".join(lines) + "\n").encode()
-
-
-def escape(text: str) -> str:
-    """``xml.sax.saxutils.escape``, without importing it (it imports urllib.request)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-
-
-def quoteattr(text: str) -> str:
-    """``xml.sax.saxutils.quoteattr``: an attribute value, quoted."""
-    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    if '"' not in text:
-        return f'"{text}"'
-    if "'" not in text:
-        return f"'{text}'"
-    return '"{}"'.format(text.replace('"', "&quot;"))
 
 
 def _element(name: str, text: str) -> str:

@@ -16,20 +16,18 @@ import signal
 import sys
 import tempfile
 import threading
-from datetime import datetime
 from html import escape
 from pathlib import Path
 from types import FrameType
 
-from confcal.build import prepare, reminder_lead, render_plan
+from confcal.build import preview
 from confcal.errors import STALE_STAMP, EventsFileError
 from confcal.feeds import OVERALL_FEED_ID
-from confcal.lock import hold
-from confcal.revisions import revise_published
 from confcal.server import ListenError, PreviewServer
+from confcal.settings import BuildOptions
 from confcal.site import INDEX
-from confcal.state import STATE_FILE, read_state
-from confcal.write import changed_files, write_files
+from confcal.state import STATE_FILE
+from confcal.write import write_files
 
 __all__ = ["ListenError", "run"]
 
@@ -49,14 +47,11 @@ def with_preview_note(page: bytes, *, events: Path) -> bytes:
 class Previewer:
     """Builds the preview of ``events`` into ``scratch``; rebuilds whenever ``events`` changes."""
 
-    def __init__(
-        self, *, events: Path, published: Path, scratch: Path, stamp: datetime | None, base_url: str | None
-    ) -> None:
+    def __init__(self, *, events: Path, published: Path, scratch: Path, options: BuildOptions) -> None:
         self.events = events
         self.published = published
         self.scratch = scratch
-        self.stamp = stamp
-        self.base_url = base_url
+        self.options = options
         self.signature = self.current_signature()
         self.stopped = threading.Event()
         self.written: tuple[str, ...] = ()
@@ -71,14 +66,9 @@ class Previewer:
 
     def build(self) -> None:
         """Build the preview once; EventsFileError propagates and nothing is written."""
-        programme = prepare(self.events, stamp=self.stamp, base_url=self.base_url)
-        with hold(self.published, exclusive=False):
-            previous = read_state(self.published)
-            state_name = str(self.published / STATE_FILE)
-            revised = revise_published(programme, previous, state_name=state_name)
-            files = render_plan(revised, alarm=reminder_lead(previous, alarm=None, drop_alarm=False))
-            del files[STATE_FILE]
-            differ, _ = changed_files(self.published, files)
+        planned = preview(self.events, self.published, self.options)
+        files = {name: data for name, data in planned.files.items() if name != STATE_FILE}
+        differ = [name for name in planned.changed if name != STATE_FILE]
         files[INDEX] = with_preview_note(files[INDEX], events=self.events)
         write_files(self.scratch, files, removable=self.written)
         self.written = tuple(files)
@@ -87,7 +77,7 @@ class Previewer:
             "(only confcal build publishes)",
             flush=True,
         )
-        if revised.stale_stamp:
+        if planned.revised.stale_stamp:
             print(STALE_STAMP, file=sys.stderr, flush=True)
 
     def poll(self) -> None:
@@ -116,17 +106,14 @@ def stop_on_sigterm(_signal: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run(
-    *, events: Path, output: Path, host: str, port: int, stamp: datetime | None, base_url: str | None
-) -> None:
-    """Preview ``events`` until Ctrl-C or SIGTERM, rebuilding on every change; ``output`` is
-    the published folder (read, never written)."""
+def run(*, events: Path, published: Path, host: str, port: int, options: BuildOptions) -> None:
+    """Preview ``events`` until Ctrl-C or SIGTERM, rebuilding on every change; ``published`` is
+    the published folder (read, never written). ``options`` as for ``build``: the stamp and the
+    public address are the ones that change a preview."""
     previous_handler = signal.signal(signal.SIGTERM, stop_on_sigterm)
     scratch = Path(tempfile.mkdtemp(prefix="confcal-preview-"))
     try:
-        previewer = Previewer(
-            events=events, published=output, scratch=scratch, stamp=stamp, base_url=base_url
-        )
+        previewer = Previewer(events=events, published=published, scratch=scratch, options=options)
         previewer.build()
         serve(previewer, host=host, port=port)
     finally:

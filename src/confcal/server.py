@@ -131,6 +131,104 @@ class Connection:
         self.socket.close()
 
 
+def resolve(root: Path, request_path: str) -> Path | None:
+    """The file under ``root`` a request path names, or None when there is none inside it.
+
+    Dot files and dot folders (``.index.html.x1y2.tmp``, ``.git``) are never served.
+    """
+    path = urllib.parse.unquote(request_path.partition("?")[0].partition("#")[0])
+    if "\x00" in path or "\\" in path:
+        return None
+    relative = path.lstrip("/")
+    if any(part.startswith(".") for part in relative.split("/")):
+        return None
+    candidate = (root / relative).resolve()
+    if not candidate.is_relative_to(root):
+        return None
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+class Connections:
+    """The open client connections: those idle in the selector (the selector thread's alone),
+    and the deadline of each request being read (shared with the workers, under ``lock``)."""
+
+    def __init__(self, selector: selectors.BaseSelector) -> None:
+        self.selector = selector
+        self.lock = threading.Lock()
+        self.open: set[Connection] = set()
+        self.idle: dict[Connection, None] = {}
+        """Connections waiting in the selector for their next request, longest idle first."""
+        self.deadlines: dict[socket.socket, float] = {}
+
+    def __len__(self) -> int:
+        with self.lock:
+            return len(self.open)
+
+    def admit(self, connection: Connection) -> None:
+        with self.lock:
+            self.open.add(connection)
+        self.park(connection)
+
+    def room_for_one(self) -> bool:
+        """Whether one more connection may open; the longest idle one is closed to make room."""
+        if len(self.open) >= MAX_CONNECTIONS and self.idle:
+            self.close_idle(next(iter(self.idle)))
+        return len(self.open) < MAX_CONNECTIONS
+
+    def park(self, connection: Connection) -> None:
+        """Wait in the selector for ``connection``'s next request."""
+        connection.idle_since = time.monotonic()
+        self.idle[connection] = None
+        self.selector.register(connection, selectors.EVENT_READ, connection)
+
+    def unpark(self, connection: Connection) -> None:
+        """``connection``'s next request is arriving: a worker takes it."""
+        self.selector.unregister(connection)
+        self.idle.pop(connection, None)
+
+    def reading(self, connection: Connection) -> None:
+        """A request is being read from ``connection``: it must arrive within ``REQUEST_SECONDS``."""
+        with self.lock:
+            self.deadlines[connection.socket] = time.monotonic() + REQUEST_SECONDS
+
+    def request_read(self, sock: socket.socket) -> None:
+        """The request on ``sock`` has arrived: the deadline no longer applies."""
+        with self.lock:
+            self.deadlines.pop(sock, None)
+
+    def expire(self) -> None:
+        """Close connections idle too long; cut off requests that did not arrive in time."""
+        now = time.monotonic()
+        while self.idle:
+            oldest = next(iter(self.idle))
+            if now - oldest.idle_since < IDLE_SECONDS:
+                break
+            self.close_idle(oldest)
+        with self.lock:
+            late = [sock for sock, deadline in self.deadlines.items() if deadline <= now]
+            for sock in late:
+                del self.deadlines[sock]
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)  # the worker's read returns, and it closes
+
+    def cut_all(self) -> None:
+        """End every read or write in progress at once (the server is stopping)."""
+        with self.lock:
+            for connection in self.open:
+                connection.cut()
+
+    def close_idle(self, connection: Connection) -> None:
+        self.unpark(connection)
+        self.close(connection)
+
+    def close(self, connection: Connection) -> None:
+        with self.lock:
+            self.open.discard(connection)
+        connection.close()
+
+
 class PreviewServer:
     """Serves the files under ``root`` on ``address``; see the module docstring.
 
@@ -148,15 +246,11 @@ class PreviewServer:
         self.socket.setblocking(False)
         self.server_address: tuple[Any, ...] = self.socket.getsockname()
         self._selector = selectors.DefaultSelector()
+        self._connections = Connections(self._selector)
         self._work: queue.SimpleQueue[Connection | None] = queue.SimpleQueue()
         self._parked: queue.SimpleQueue[Connection] = queue.SimpleQueue()
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._wake_reader.setblocking(False)
-        self._lock = threading.Lock()
-        self._idle: dict[Connection, None] = {}
-        """Connections waiting in the selector for their next request, longest idle first."""
-        self._connections: set[Connection] = set()
-        self._deadlines: dict[socket.socket, float] = {}
         self._stopping = threading.Event()
         self._stopped = threading.Event()
 
@@ -169,26 +263,11 @@ class PreviewServer:
     @property
     def connections(self) -> int:
         """How many client connections are open."""
-        with self._lock:
-            return len(self._connections)
+        return len(self._connections)
 
-    def resolve(self, request_path: str) -> Path | None:
-        """The file a request path names, or None when there is none inside the root.
-
-        Dot files and dot folders (``.index.html.x1y2.tmp``, ``.git``) are never served.
-        """
-        path = urllib.parse.unquote(request_path.partition("?")[0].partition("#")[0])
-        if "\x00" in path or "\\" in path:
-            return None
-        relative = path.lstrip("/")
-        if any(part.startswith(".") for part in relative.split("/")):
-            return None
-        candidate = (self.root / relative).resolve()
-        if not candidate.is_relative_to(self.root):
-            return None
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
+    def request_read(self, sock: socket.socket) -> None:
+        """The request on ``sock`` has arrived: the deadline no longer applies."""
+        self._connections.request_read(sock)
 
     # -- the selector thread ---------------------------------------------------------------
 
@@ -207,27 +286,27 @@ class PreviewServer:
                     elif key.data == "wake":
                         self._take_parked()
                     else:
-                        self._selector.unregister(key.fileobj)
-                        self._idle.pop(key.data, None)
+                        self._connections.unpark(key.data)
                         self._work.put(key.data)
-                self._expire()
+                self._connections.expire()
         finally:
-            self._stopping.set()
-            with self._lock:
-                for connection in self._connections:  # ends a worker's read or write at once
-                    connection.cut()
-            for _ in workers:
-                self._work.put(None)
-            for worker in workers:
-                worker.join()
-            for connection in list(self._idle):
-                self._close_idle(connection)
-            for waiting in (self._parked, self._work):
-                while not waiting.empty():
-                    if (left := waiting.get_nowait()) is not None:
-                        self._close(left)
-            self._selector.close()
-            self._stopped.set()
+            self._stop(workers)
+
+    def _stop(self, workers: list[threading.Thread]) -> None:
+        self._stopping.set()
+        self._connections.cut_all()
+        for _ in workers:
+            self._work.put(None)
+        for worker in workers:
+            worker.join()
+        for connection in list(self._connections.idle):
+            self._connections.close_idle(connection)
+        for waiting in (self._parked, self._work):
+            while not waiting.empty():
+                if (left := waiting.get_nowait()) is not None:
+                    self._connections.close(left)
+        self._selector.close()
+        self._stopped.set()
 
     def shutdown(self) -> None:
         self._stopping.set()
@@ -247,63 +326,25 @@ class PreviewServer:
                 return
             except OSError:  # e.g. EMFILE: leave the client in the backlog until a connection closes
                 return
-            if len(self._connections) >= MAX_CONNECTIONS and self._idle:
-                self._close_idle(next(iter(self._idle)))
-            if len(self._connections) >= MAX_CONNECTIONS:
+            if self._connections.room_for_one():
+                self._connections.admit(Connection(sock, address, self))
+            else:
                 sock.close()
-                continue
-            connection = Connection(sock, address, self)
-            with self._lock:
-                self._connections.add(connection)
-            self._park(connection)
 
     def _take_parked(self) -> None:
-        try:
+        with contextlib.suppress(BlockingIOError):
             while self._wake_reader.recv(4096):
                 pass
-        except BlockingIOError:
-            pass
         while True:
             try:
                 connection = self._parked.get_nowait()
             except queue.Empty:
                 return
-            self._park(connection)
-
-    def _park(self, connection: Connection) -> None:
-        """Wait in the selector for ``connection``'s next request."""
-        connection.idle_since = time.monotonic()
-        self._idle[connection] = None
-        self._selector.register(connection, selectors.EVENT_READ, connection)
-
-    def _expire(self) -> None:
-        """Close connections idle too long; cut off requests that did not arrive in time."""
-        now = time.monotonic()
-        while self._idle:
-            oldest = next(iter(self._idle))
-            if now - oldest.idle_since < IDLE_SECONDS:
-                break
-            self._close_idle(oldest)
-        with self._lock:
-            late = [sock for sock, deadline in self._deadlines.items() if deadline <= now]
-            for sock in late:
-                del self._deadlines[sock]
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)  # the worker's read returns, and it closes
+            self._connections.park(connection)
 
     def _wake(self) -> None:
         with contextlib.suppress(OSError):
             self._wake_writer.send(b"\0")
-
-    def _close_idle(self, connection: Connection) -> None:
-        self._selector.unregister(connection)
-        del self._idle[connection]
-        self._close(connection)
-
-    def _close(self, connection: Connection) -> None:
-        with self._lock:
-            self._connections.discard(connection)
-        connection.close()
 
     # -- the worker threads ----------------------------------------------------------------
 
@@ -316,12 +357,11 @@ class PreviewServer:
                     self._parked.put(connection)
                     self._wake()
             else:
-                self._close(connection)
+                self._connections.close(connection)
 
     def _serve_one(self, connection: Connection) -> bool:
         """Handle one request; whether the connection stays open for another."""
-        with self._lock:
-            self._deadlines[connection.socket] = time.monotonic() + REQUEST_SECONDS
+        self._connections.reading(connection)
         handler = connection.handler
         try:
             handler.handle_one_request()
@@ -331,13 +371,8 @@ class PreviewServer:
             handler.log_error("internal error: %s: %s", type(error).__name__, error)
             return False
         finally:
-            self.request_read(connection.socket)
+            self._connections.request_read(connection.socket)
         return not handler.close_connection
-
-    def request_read(self, sock: socket.socket) -> None:
-        """The request on ``sock`` has arrived: the deadline no longer applies."""
-        with self._lock:
-            self._deadlines.pop(sock, None)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -392,7 +427,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path.startswith(f"/{PICKS_FOLDER}/"):
             self.respond_from_app(path, body=body)
             return
-        target = self.server.resolve(self.path)
+        target = resolve(self.server.root, self.path)
         if target is None:
             self.send_error(HTTPStatus.NOT_FOUND)
             return

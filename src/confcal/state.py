@@ -218,7 +218,7 @@ def parse_state(raw: bytes, *, name: str) -> StateFile:
     except ValueError as error:  # an integer too long to convert
         raise StateFileError([Problem(name, "", f"not a state file: {error}; {_FIX}")]) from None
     reader = _StateReader(name=name, schema=SCHEMA)
-    state = reader.state(document)
+    state = _state(reader, document)
     if reader.problems:
         raise StateFileError([*reader.problems, Problem(name, "", f"the file is damaged; {_FIX}")])
     return state
@@ -251,118 +251,7 @@ def safe_relative(name: str) -> bool:
 
 
 class _StateReader(CheckedReader):
-    def state(self, document: object) -> StateFile:
-        if not isinstance(document, dict):
-            self.problem("", "expected a JSON object")
-            return StateFile()
-        if document.get("format") != STATE_FORMAT:
-            self.problem("format", f"expected {STATE_FORMAT}, found {show(document.get('format'))}")
-            return StateFile()
-        self.keys(document, "", "")
-        events = self.get(document, "events", "", dict) or {}
-        state: dict[str, Entry] = {}
-        for event_id, table in events.items():
-            entry = self.entry(event_id, table, f"events.{event_id}")
-            if entry is not None:
-                state[event_id] = entry
-        return StateFile(
-            events=state,
-            published=self.published(document),
-            reminders_minutes=self.reminders(document),
-            releases=self.releases(document),
-            content_scheme=self.content_scheme(document),
-        )
-
-    def content_scheme(self, document: Mapping[str, Any]) -> int:
-        scheme = self.get(document, "content_scheme", "", int)
-        if scheme is None:
-            return 1
-        if scheme not in (1, CONTENT_SCHEME):
-            self.problem("content_scheme", f"expected 1 or {CONTENT_SCHEME}, found {show(scheme)}")
-        return scheme
-
-    def releases(self, document: Mapping[str, Any]) -> tuple[Release, ...]:
-        values = self.get(document, "releases", "", list) or []
-        releases: list[Release] = []
-        for index, table in enumerate(values):
-            path = f"releases[{index}]"
-            if not isinstance(table, dict):
-                self.problem(path, f"expected an object, found {type_name(table)}")
-                continue
-            count = len(self.problems)
-            self.keys(table, "release", path)
-            stamp = self.instant(table, "stamp", path)
-            listed = self.get(table, "changes", path, list) or []
-            changes = [self.change(value, f"{path}.changes[{number}]") for number, value in enumerate(listed)]
-            if "changes" in table and not listed:
-                self.problem(f"{path}.changes", "expected at least one change")
-            if stamp is not None and releases and stamp <= releases[-1].stamp:
-                self.problem(f"{path}.stamp", "expected a later stamp than the release before it")
-            if stamp is not None and len(self.problems) == count:
-                releases.append(Release(stamp, tuple(change for change in changes if change is not None)))
-        return tuple(releases)
-
-    def change(self, table: object, path: str) -> Change | None:
-        if not isinstance(table, dict):
-            self.problem(path, f"expected an object, found {type_name(table)}")
-            return None
-        count = len(self.problems)
-        self.keys(table, "change", path)
-        kind = next((k for k in CHANGE_KINDS if k == table.get("change")), None)
-        if kind is None and "change" in table:
-            expected = ", ".join(repr(k) for k in CHANGE_KINDS)
-            self.problem(f"{path}.change", f"expected one of {expected}, found {show(table['change'])}")
-        event_id = self.get(table, "id", path, str)
-        match = _EVENT_ID.fullmatch(event_id or "")
-        if event_id is not None and not (match and ID_PATTERN.fullmatch(match.group(1))):
-            self.problem(f"{path}.id", f"expected an event id like 'paper-id.oral', found {show(event_id)}")
-        title = self.text(table, "title", path)
-        old, new = self.optional_text(table, "old", path), self.optional_text(table, "new", path)
-        was, now = self.span(table, "was", path), self.span(table, "now", path)
-        if kind is None or event_id is None or len(self.problems) > count:
-            return None
-        return Change(kind, event_id, title, old, new, was=was, now=now)
-
-    def span(self, table: Mapping[str, Any], key: str, path: str) -> Span | None:
-        """``start/end`` in UTC (``releases.format_span``); "" or absent: none."""
-        text = self.get(table, key, path, str)
-        if not text:
-            return None
-        start, _, end = text.partition("/")
-        where = f"{path}.{key}"
-        bounds = self.instant({"start": start}, "start", where), self.instant({"end": end}, "end", where)
-        if bounds[0] is None or bounds[1] is None:
-            return None
-        if bounds[1] <= bounds[0]:
-            self.problem(where, "the end is not after the start; expected start/end in UTC")
-            return None
-        return (bounds[0], bounds[1])
-
-    def published(self, document: Mapping[str, Any]) -> tuple[str, ...] | None:
-        names = self.get(document, "published", "", list)
-        if names is None:
-            return None
-        files: list[str] = []
-        for index, name in enumerate(names):
-            where = f"published[{index}]"
-            text = self.string(name, where)
-            if text and (not safe_relative(name) or name == STATE_FILE):
-                self.problem(where, f"{show(name)} is not a file inside the output folder")
-            elif text in files:
-                self.problem(where, f"{show(name)} is listed twice")
-            elif text:
-                files.append(text)
-        return tuple(files)
-
-    def reminders(self, document: Mapping[str, Any]) -> int | None:
-        minutes = self.get(document, "reminders_minutes", "", int)
-        if minutes is not None and not 0 < minutes <= MAX_REMINDER_MINUTES:
-            self.problem(
-                "reminders_minutes",
-                f"expected minutes from 1 to {MAX_REMINDER_MINUTES}, found {show(minutes)}",
-            )
-            return None
-        return minutes
+    """Checked access with what the state file adds: UTC stamps, spans, text that may be empty."""
 
     def instant(self, table: Mapping[str, Any], key: str, path: str) -> datetime | None:
         text = self.get(table, key, path, str)
@@ -383,6 +272,21 @@ class _StateReader(CheckedReader):
             return None
         return value
 
+    def span(self, table: Mapping[str, Any], key: str, path: str) -> Span | None:
+        """``start/end`` in UTC (``releases.format_span``); "" or absent: none."""
+        text = self.get(table, key, path, str)
+        if not text:
+            return None
+        start, _, end = text.partition("/")
+        where = f"{path}.{key}"
+        bounds = self.instant({"start": start}, "start", where), self.instant({"end": end}, "end", where)
+        if bounds[0] is None or bounds[1] is None:
+            return None
+        if bounds[1] <= bounds[0]:
+            self.problem(where, "the end is not after the start; expected start/end in UTC")
+            return None
+        return (bounds[0], bounds[1])
+
     def optional_text(self, table: Mapping[str, Any], key: str, path: str) -> str:
         return self.string(table[key], f"{path}.{key}", empty=True) if key in table else ""
 
@@ -390,68 +294,183 @@ class _StateReader(CheckedReader):
         values = self.get(table, key, path, list) or []
         return tuple(self.string(value, f"{path}.{key}[{i}]") for i, value in enumerate(values))
 
-    def entry(self, event_id: str, table: object, path: str) -> Entry | None:
-        match = _EVENT_ID.fullmatch(event_id)
-        if not match or not ID_PATTERN.fullmatch(match.group(1)):
-            self.problem(path, "expected an event id like 'paper-id.oral'")
-            return None
+
+def _state(reader: _StateReader, document: object) -> StateFile:
+    if not isinstance(document, dict):
+        reader.problem("", "expected a JSON object")
+        return StateFile()
+    if document.get("format") != STATE_FORMAT:
+        reader.problem("format", f"expected {STATE_FORMAT}, found {show(document.get('format'))}")
+        return StateFile()
+    reader.keys(document, "", "")
+    events = reader.get(document, "events", "", dict) or {}
+    state: dict[str, Entry] = {}
+    for event_id, table in events.items():
+        entry = _entry(reader, event_id, table, f"events.{event_id}")
+        if entry is not None:
+            state[event_id] = entry
+    return StateFile(
+        events=state,
+        published=_published(reader, document),
+        reminders_minutes=_reminders(reader, document),
+        releases=_releases(reader, document),
+        content_scheme=_content_scheme(reader, document),
+    )
+
+
+def _content_scheme(reader: _StateReader, document: Mapping[str, Any]) -> int:
+    scheme = reader.get(document, "content_scheme", "", int)
+    if scheme is None:
+        return 1
+    if scheme not in (1, CONTENT_SCHEME):
+        reader.problem("content_scheme", f"expected 1 or {CONTENT_SCHEME}, found {show(scheme)}")
+    return scheme
+
+
+def _releases(reader: _StateReader, document: Mapping[str, Any]) -> tuple[Release, ...]:
+    values = reader.get(document, "releases", "", list) or []
+    releases: list[Release] = []
+    for index, table in enumerate(values):
+        path = f"releases[{index}]"
         if not isinstance(table, dict):
-            self.problem(path, "expected an object")
-            return None
-        count = len(self.problems)
-        self.keys(table, "entry", path)
-        sequence = self.get(table, "sequence", path, int)
-        if sequence is not None and not 0 <= sequence <= MAX_SEQUENCE:
-            self.problem(
-                f"{path}.sequence",
-                f"expected a whole number from 0 to {MAX_SEQUENCE}, found {show(sequence)}",
-            )
-        status = self.get(table, "status", path, str)
-        if status is not None and status not in (*STATUSES, "removed"):
-            self.problem(
-                f"{path}.status", f"expected 'confirmed', 'cancelled' or 'removed', found {show(status)}"
-            )
-        content = self.get(table, "content", path, str)
-        if content is not None and not _DIGEST.fullmatch(content):
-            self.problem(f"{path}.content", f"expected a SHA-256 digest in hex, found {show(content)}")
-        start, end = self.instant(table, "start", path), self.instant(table, "end", path)
-        if start and end and end <= start:
-            self.problem(
-                f"{path}.end", f"{end:{_STAMP_FORMAT}} is not after the start {start:{_STAMP_FORMAT}}"
-            )
-        last_modified = self.instant(table, "last_modified", path)
-        paper_table = self.get(table, "paper", path, dict) or {}
-        paper_path = f"{path}.paper"
-        if "paper" in table:
-            self.keys(paper_table, "paper", paper_path)
-        event = Event(
-            paper=match.group(1),
-            kind=match.group(2),
-            number=int(match.group(3) or 1),
-            session=self.text(table, "session", path),
-            start=start or datetime.min,
-            end=end or datetime.min,
-            room=self.optional_text(table, "room", path),
-            level=self.optional_text(table, "level", path),
-            board=self.optional_text(table, "board", path),
-            speakers=self.strings(table, "speakers", path),
-            status="cancelled" if status == "cancelled" else "confirmed",
+            reader.problem(path, f"expected an object, found {type_name(table)}")
+            continue
+        count = len(reader.problems)
+        reader.keys(table, "release", path)
+        stamp = reader.instant(table, "stamp", path)
+        listed = reader.get(table, "changes", path, list) or []
+        changes = [_change(reader, value, f"{path}.changes[{number}]") for number, value in enumerate(listed)]
+        if "changes" in table and not listed:
+            reader.problem(f"{path}.changes", "expected at least one change")
+        if stamp is not None and releases and stamp <= releases[-1].stamp:
+            reader.problem(f"{path}.stamp", "expected a later stamp than the release before it")
+        if stamp is not None and len(reader.problems) == count:
+            releases.append(Release(stamp, tuple(change for change in changes if change is not None)))
+    return tuple(releases)
+
+
+def _change(reader: _StateReader, table: object, path: str) -> Change | None:
+    if not isinstance(table, dict):
+        reader.problem(path, f"expected an object, found {type_name(table)}")
+        return None
+    count = len(reader.problems)
+    reader.keys(table, "change", path)
+    kind = next((k for k in CHANGE_KINDS if k == table.get("change")), None)
+    if kind is None and "change" in table:
+        expected = ", ".join(repr(k) for k in CHANGE_KINDS)
+        reader.problem(f"{path}.change", f"expected one of {expected}, found {show(table['change'])}")
+    event_id = reader.get(table, "id", path, str)
+    match = _EVENT_ID.fullmatch(event_id or "")
+    if event_id is not None and not (match and ID_PATTERN.fullmatch(match.group(1))):
+        reader.problem(f"{path}.id", f"expected an event id like 'paper-id.oral', found {show(event_id)}")
+    title = reader.text(table, "title", path)
+    old, new = reader.optional_text(table, "old", path), reader.optional_text(table, "new", path)
+    was, now = reader.span(table, "was", path), reader.span(table, "now", path)
+    if kind is None or event_id is None or len(reader.problems) > count:
+        return None
+    return Change(kind, event_id, title, old, new, was=was, now=now)
+
+
+def _published(reader: _StateReader, document: Mapping[str, Any]) -> tuple[str, ...] | None:
+    names = reader.get(document, "published", "", list)
+    if names is None:
+        return None
+    files: list[str] = []
+    for index, name in enumerate(names):
+        where = f"published[{index}]"
+        text = reader.string(name, where)
+        if text and (not safe_relative(name) or name == STATE_FILE):
+            reader.problem(where, f"{show(name)} is not a file inside the output folder")
+        elif text in files:
+            reader.problem(where, f"{show(name)} is listed twice")
+        elif text:
+            files.append(text)
+    return tuple(files)
+
+
+def _reminders(reader: _StateReader, document: Mapping[str, Any]) -> int | None:
+    minutes = reader.get(document, "reminders_minutes", "", int)
+    if minutes is not None and not 0 < minutes <= MAX_REMINDER_MINUTES:
+        reader.problem(
+            "reminders_minutes",
+            f"expected minutes from 1 to {MAX_REMINDER_MINUTES}, found {show(minutes)}",
         )
-        paper = Paper(
-            id=match.group(1),
-            category=(
-                self.identifier(paper_table, "category", paper_path)
-                if paper_table.get("category") != ""
-                else ""
-            ),
-            title=self.text(paper_table, "title", paper_path),
-            authors=self.strings(paper_table, "authors", paper_path),
-            subcategory=self.optional_text(paper_table, "subcategory", paper_path),
-            url=self.optional_text(paper_table, "url", paper_path),
+        return None
+    return minutes
+
+
+def _entry(reader: _StateReader, event_id: str, table: object, path: str) -> Entry | None:
+    match = _EVENT_ID.fullmatch(event_id)
+    if not match or not ID_PATTERN.fullmatch(match.group(1)):
+        reader.problem(path, "expected an event id like 'paper-id.oral'")
+        return None
+    if not isinstance(table, dict):
+        reader.problem(path, "expected an object")
+        return None
+    count = len(reader.problems)
+    reader.keys(table, "entry", path)
+    sequence = reader.get(table, "sequence", path, int)
+    if sequence is not None and not 0 <= sequence <= MAX_SEQUENCE:
+        reader.problem(
+            f"{path}.sequence",
+            f"expected a whole number from 0 to {MAX_SEQUENCE}, found {show(sequence)}",
         )
-        if len(self.problems) > count or sequence is None or last_modified is None or content is None:
-            return None
-        revision = Revision(sequence=sequence, last_modified=last_modified)
-        return Entry(
-            revision=revision, event=event, paper=paper, content=content, removed=status == "removed"
+    status = reader.get(table, "status", path, str)
+    if status is not None and status not in (*STATUSES, "removed"):
+        reader.problem(
+            f"{path}.status", f"expected 'confirmed', 'cancelled' or 'removed', found {show(status)}"
         )
+    content = reader.get(table, "content", path, str)
+    if content is not None and not _DIGEST.fullmatch(content):
+        reader.problem(f"{path}.content", f"expected a SHA-256 digest in hex, found {show(content)}")
+    start, end = reader.instant(table, "start", path), reader.instant(table, "end", path)
+    if start and end and end <= start:
+        reader.problem(f"{path}.end", f"{end:{_STAMP_FORMAT}} is not after the start {start:{_STAMP_FORMAT}}")
+    last_modified = reader.instant(table, "last_modified", path)
+    paper_table = reader.get(table, "paper", path, dict) or {}
+    if "paper" in table:
+        reader.keys(paper_table, "paper", f"{path}.paper")
+    event = _entry_event(reader, match, table, path, times=(start, end), cancelled=status == "cancelled")
+    paper = _entry_paper(reader, match.group(1), paper_table, f"{path}.paper")
+    if len(reader.problems) > count or sequence is None or last_modified is None or content is None:
+        return None
+    revision = Revision(sequence=sequence, last_modified=last_modified)
+    return Entry(revision=revision, event=event, paper=paper, content=content, removed=status == "removed")
+
+
+def _entry_event(
+    reader: _StateReader,
+    match: re.Match[str],
+    table: Mapping[str, Any],
+    path: str,
+    *,
+    times: tuple[datetime | None, datetime | None],
+    cancelled: bool,
+) -> Event:
+    """The slot as published; ``match``: its event id against ``_EVENT_ID``, ``times`` in UTC."""
+    start, end = times
+    return Event(
+        paper=match.group(1),
+        kind=match.group(2),
+        number=int(match.group(3) or 1),
+        session=reader.text(table, "session", path),
+        start=start or datetime.min,
+        end=end or datetime.min,
+        room=reader.optional_text(table, "room", path),
+        level=reader.optional_text(table, "level", path),
+        board=reader.optional_text(table, "board", path),
+        speakers=reader.strings(table, "speakers", path),
+        status="cancelled" if cancelled else "confirmed",
+    )
+
+
+def _entry_paper(reader: _StateReader, paper_id: str, table: Mapping[str, Any], path: str) -> Paper:
+    """What the slot's feeds showed of its item (the entry's "paper" object): no abstract, note or links."""
+    return Paper(
+        id=paper_id,
+        category=reader.identifier(table, "category", path) if table.get("category") != "" else "",
+        title=reader.text(table, "title", path),
+        authors=reader.strings(table, "authors", path),
+        subcategory=reader.optional_text(table, "subcategory", path),
+        url=reader.optional_text(table, "url", path),
+    )

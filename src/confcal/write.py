@@ -121,6 +121,15 @@ def write_atomic(target: Path, data: bytes, *, durable: bool = False) -> None:
         _sync_folder(target.parent)
 
 
+def write_file(target: Path, data: bytes) -> None:
+    """``write_atomic`` for the one file a command writes (export, import); WriteError says, in a
+    line, why it cannot be written."""
+    try:
+        write_atomic(target, data)
+    except OSError as error:
+        raise WriteError(f"cannot write {target}: {why_not(error, target)}") from None
+
+
 def _stage(target: str, data: bytes, *, durable: bool = False) -> str:
     """Write ``data`` to a new temporary file beside ``target`` (mode 0644); its name."""
     folder, name = os.path.split(target)

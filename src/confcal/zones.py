@@ -164,6 +164,22 @@ def localize(local: datetime, place: tzinfo) -> datetime:
     raise LocalTimeError(_fold_message(local, place, before, after))
 
 
+class Localizer:
+    """``localize`` for one zone, each distinct local time worked out once (a programme's
+    sessions and slots share their times, and localizing is not cheap)."""
+
+    def __init__(self, place: tzinfo) -> None:
+        self.place = place
+        self.known: dict[datetime, datetime] = {}
+
+    def __call__(self, local: datetime) -> datetime:
+        """The aware time of ``local``; LocalTimeError as ``localize`` raises it."""
+        aware = self.known.get(local)
+        if aware is None:
+            aware = self.known[local] = localize(local, self.place)
+        return aware
+
+
 def _change(place: tzinfo, low: datetime, high: datetime) -> datetime:
     """The first instant in (low, high] whose offset is not low's, to the second."""
     offset = low.astimezone(place).utcoffset()

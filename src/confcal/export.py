@@ -1,0 +1,58 @@
+"""A personal feed of the events that pass some filters (``confcal export``), numbered as the
+published feeds number them; and the one line that says what was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from confcal.feeds import Feed
+from confcal.filters import Filters, selection_feed
+from confcal.load import load
+from confcal.lock import hold
+from confcal.render import render_events, render_feeds
+from confcal.revisions import revise_published
+from confcal.settings import BuildOptions, with_overrides
+from confcal.state import STATE_FILE, read_state
+
+NO_STATE = (
+    "warning: no published state ({state}): every event is exported at SEQUENCE 0, as a first build "
+    "would publish it, and an importer keeps a newer copy it has; if the feeds were published, "
+    "give their folder with --published"
+)
+
+
+@dataclass(frozen=True)
+class Exported:
+    feed: Feed
+    data: bytes
+    """The feed as an .ics file."""
+    warnings: tuple[str, ...] = ()
+
+
+def export(events: Path, *, filters: Filters, published: Path | None, options: BuildOptions) -> Exported:
+    """The selected events of ``events`` as one feed, with the SEQUENCE and LAST-MODIFIED of the
+    feeds published in ``published`` (default: ``output`` beside ``events``; read under the
+    shared lock). Of ``options``, the stamp and the reminders (``alarm``) apply. Raises
+    UnknownIdError or NoMatchError (filters.py) for a selection that names or holds nothing."""
+    programme = with_overrides(load(events), BuildOptions(stamp=options.stamp))
+    feed = selection_feed(programme, filters)
+    published = published or events.parent / "output"
+    with hold(published, exclusive=False):
+        previous = read_state(published)
+    warnings = () if previous is not None else (NO_STATE.format(state=published / STATE_FILE),)
+    state_name = str(published / STATE_FILE)
+    revisions = revise_published(programme, previous, state_name=state_name).revisions
+    blocks = render_events(programme, revisions=revisions)
+    if options.alarm is not None:
+        from confcal.reminders import with_alarms
+
+        blocks = with_alarms(programme, blocks, options.alarm)
+    data = render_feeds(programme, [feed], blocks=blocks)[feed.filename]
+    return Exported(feed=feed, data=data, warnings=warnings)
+
+
+def summary(output: Path, exported: Exported) -> str:
+    """'my.ics: 3 events (NeurIPS 2023: Orals)'."""
+    count = len(exported.feed.events)
+    return f"{output}: {count} event{'' if count == 1 else 's'} ({exported.feed.name})"

@@ -1,0 +1,168 @@
+"""events.toml → Programme. Validates everything, then reports every problem at once.
+
+The reading is split by job: ``checked.py`` (checked access to any parsed document),
+``load/reader.py`` (what is particular to the events file: TOML headers in messages, dates,
+local times), ``load/locate.py`` (the line of a path, only when there is a problem), and one
+module per group of tables (``conference``, ``places``, ``items``, ``feeds``), put together here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from confcal import zones
+from confcal.errors import EventsFileError, Problem
+from confcal.load.conference import (
+    RESERVED_CATEGORY_IDS,
+    normalise_base_url,
+    read_category,
+    read_conference,
+    read_kinds,
+    read_zone,
+)
+from confcal.load.feeds import check_matches, read_feeds
+from confcal.load.items import item_paths, read_paper, read_slots
+from confcal.load.locate import deep_line, toml_error
+from confcal.load.places import Places, read_room, read_session, read_venue
+from confcal.load.reader import EventsReader
+from confcal.load.schema import SCHEMA
+from confcal.model import (
+    Category,
+    Conference,
+    Event,
+    KindDef,
+    Paper,
+    Programme,
+    Room,
+    Session,
+    Venue,
+    event_sort_key,
+)
+
+__all__ = ["RESERVED_CATEGORY_IDS", "SCHEMA", "load", "normalise_base_url", "parse"]
+
+
+def load(path: Path) -> Programme:
+    """Read and validate an events file; raise EventsFileError listing every problem."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise EventsFileError([Problem(name, "", "file not found")]) from None
+    except OSError as error:
+        raise EventsFileError([Problem(name, "", f"cannot read: {error.strerror}")]) from None
+    return parse(raw, name=name)
+
+
+def parse(raw: bytes, *, name: str) -> Programme:
+    """Parse the bytes of an events file (``name`` is used in messages)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = f"not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}"
+        raise EventsFileError([Problem(name, "", f"{message}; save the file as UTF-8", line)]) from None
+    text = text.removeprefix("\ufeff")  # a byte order mark some editors write: not part of TOML
+    if not text.strip():
+        raise EventsFileError([Problem(name, "", "the file is empty; expected a programme")])
+    try:
+        document = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        message, syntax_line = toml_error(str(error), text)
+        raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", syntax_line)]) from None
+    except RecursionError:  # tomli refuses nesting deeper than its limit, before Python's own runs out
+        message = "arrays or inline tables nested hundreds of levels deep; expected at most a few levels"
+        raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", deep_line(text))]) from None
+    return _programme(EventsReader(name=name, text=text), document)
+
+
+def _programme(reader: EventsReader, document: dict[str, Any]) -> Programme:
+    reader.keys(document, "", "")
+    kinds = read_kinds(reader, document)
+    kind_ids = [k.id for k in kinds]
+    extra = dict.fromkeys(kind_ids, False)
+    reader.schema = {
+        **reader.schema,
+        "papers": {**SCHEMA["papers"], **extra},
+        "items": {**SCHEMA["items"], **extra},
+    }
+    conference = read_conference(reader, document, kind_ids)
+    categories = [read_category(reader, path, table) for path, table in reader.tables(document, "categories")]
+    reader.unique([(f"categories[{i}]", c.id) for i, c in enumerate(categories)], "category")
+    places, venues, rooms = _places(reader, document, kinds, conference)
+    sessions = [
+        read_session(reader, path, table, places) for path, table in reader.tables(document, "sessions")
+    ]
+    reader.unique([(f"sessions[{i}]", s.id) for i, s in enumerate(sessions)], "session")
+    places.sessions.update((session.id, session) for session in sessions if session.id)
+    papers, events = _items(reader, document, {c.id: c for c in categories if c.id}, places)
+    _distinct_from_items(reader, sessions, papers)
+    events.sort(key=event_sort_key)
+    declared = read_feeds(reader, document, categories, papers, events, kind_ids)
+    if reader.problems or conference is None:
+        raise EventsFileError(sorted(reader.problems, key=lambda p: p.line or 0))
+    programme = Programme(
+        conference=conference,
+        categories=tuple(categories),
+        papers=tuple(papers),
+        events=tuple(events),
+        declared_feeds=tuple(spec for _, spec in declared),
+        kinds=kinds,
+        venues=tuple(venues),
+        rooms=tuple(rooms),
+        sessions=tuple(sessions),
+    )
+    check_matches(reader, programme, declared)
+    if reader.problems:
+        raise EventsFileError(sorted(reader.problems, key=lambda p: p.line or 0))
+    return programme
+
+
+def _places(
+    reader: EventsReader, document: dict[str, Any], kinds: tuple[KindDef, ...], conference: Conference | None
+) -> tuple[Places, list[Venue], list[Room]]:
+    """[[venues]] and [[rooms]], and what the slots are read against."""
+    venues = [read_venue(reader, path, table) for path, table in reader.tables(document, "venues")]
+    reader.unique([(f"venues[{i}]", v.id) for i, v in enumerate(venues)], "venue")
+    zone = read_zone(reader, conference) if conference else None
+    rooms = [read_room(reader, path, table) for path, table in reader.tables(document, "rooms")]
+    reader.unique([(f"rooms[{i}]", r.id) for i, r in enumerate(rooms)], "room")
+    places = Places(
+        kinds={k.id: k for k in kinds},
+        venues=[v.id for v in venues if v.id],
+        local=zones.Localizer(zone) if zone else None,
+        rooms={r.id: r for r in rooms if r.id} if "rooms" in document else None,
+    )
+    return places, venues, rooms
+
+
+def _items(
+    reader: EventsReader, document: dict[str, Any], categories: dict[str, Category], places: Places
+) -> tuple[list[Paper], list[Event]]:
+    """[[papers]], then [[items]]: one pass over each, every slot read as its item is."""
+    papers: list[Paper] = []
+    events: list[Event] = []
+    if "papers" not in document and "items" not in document:
+        reader.problem("", "missing key 'papers': expected [[papers]] or [[items]] tables")
+    for table_name in ("papers", "items"):
+        for path, table in reader.tables(document, table_name):
+            paper = read_paper(reader, path, table, categories, table_name)
+            papers.append(paper)
+            events.extend(read_slots(reader, path, table, paper.id, places))
+    ids = [paper.id for paper in papers if paper.id]
+    if len(set(ids)) < len(ids):  # the paths are worked out only for the message
+        reader.unique(item_paths(document, papers), "item")
+    return papers, events
+
+
+def _distinct_from_items(reader: EventsReader, sessions: list[Session], papers: list[Paper]) -> None:
+    items = {paper.id for paper in papers}
+    for index, session in enumerate(sessions):
+        if session.id in items:
+            reader.problem(
+                f"sessions[{index}].id",
+                f"{session.id!r} is also an item's id; ids of sessions and items must differ",
+            )

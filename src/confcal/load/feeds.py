@@ -1,0 +1,146 @@
+"""[[feeds]]: the feeds the organizer declares, each a set of filters over the programme."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from confcal.checked import close_match, found, show
+from confcal.load.reader import EventsReader
+from confcal.load.schema import FEED_FILTERS
+from confcal.model import Category, DeclaredFeed, Event, Filters, Paper, Programme
+
+
+def read_feeds(
+    reader: EventsReader,
+    document: Mapping[str, Any],
+    categories: list[Category],
+    papers: list[Paper],
+    events: list[Event],
+    kinds: list[str],
+) -> list[tuple[str, DeclaredFeed]]:
+    """Each [[feeds]] table with its path; ``events`` sorted as the programme holds them."""
+    if "feeds" not in document:
+        return []
+    sessions = list(dict.fromkeys(event.session for event in events))
+    taken = {"all": "the overall feed", **{c.id: f"the category {c.id!r}" for c in categories if c.id}}
+    known: dict[str, list[str]] = {
+        "category": [c.id for c in categories if c.id],
+        "kind": kinds,
+        "paper": [p.id for p in papers if p.id],
+        "session": sessions,
+    }
+    declared: list[tuple[str, DeclaredFeed]] = []
+    for path, table in reader.tables(document, "feeds"):
+        reader.keys(table, "feeds", path)
+        identifier = reader.identifier(table, "id", path)
+        if identifier in taken:
+            reader.problem(
+                f"{path}.id", f"feed id {identifier!r} is taken by {taken[identifier]}; choose another id"
+            )
+        elif identifier:
+            taken[identifier] = f"the feed at {path}"
+        sessions_mode = _feed_events(reader, table, path)
+        if not any(key in table for key in FEED_FILTERS) and not sessions_mode:
+            reader.problem(
+                path,
+                f"expected at least one filter ({', '.join(FEED_FILTERS)}): "
+                "without one the feed would repeat all.ics",
+            )
+        values = {key: _filter_values(reader, table, key, path, names) for key, names in known.items()}
+        filters = Filters(
+            categories=values["category"],
+            kinds=values["kind"],
+            papers=values["paper"],
+            days=tuple(_filter_days(reader, table, path)),
+            sessions=values["session"],
+        )
+        declared.append(
+            (
+                path,
+                DeclaredFeed(
+                    id=identifier,
+                    name=reader.text(table, "name", path),
+                    filters=filters,
+                    sessions=sessions_mode,
+                ),
+            )
+        )
+    return declared
+
+
+def _feed_events(reader: EventsReader, table: Mapping[str, Any], path: str) -> bool:
+    """``events = "items"`` (the default) or ``"sessions"``: True for a feed of sessions."""
+    value = reader.get(table, "events", path, str)
+    if value not in (None, "items", "sessions"):
+        reader.problem(f"{path}.events", f"expected 'items' or 'sessions', found {show(value)}")
+    return value == "sessions"
+
+
+def _filter_values(
+    reader: EventsReader, table: Mapping[str, Any], key: str, path: str, known: list[str]
+) -> tuple[str, ...]:
+    """A filter's value: one string or an array of them, each one the programme knows."""
+    result = []
+    for where, item in _one_or_many(reader, table, key, path):
+        text = reader.string(item, where)
+        if text and text not in known:
+            hint = close_match(text, known)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            listing = ", ".join(repr(k) for k in known[:10]) + (", …" if len(known) > 10 else "")
+            reader.problem(where, f"unknown {key} {show(text)}{suggestion} (defined: {listing or 'none'})")
+        elif text:
+            result.append(text)
+    return tuple(result)
+
+
+def _filter_days(reader: EventsReader, table: Mapping[str, Any], path: str) -> Iterator[date]:
+    for where, item in _one_or_many(reader, table, "day", path):
+        if type(item) is date:
+            if reader.in_years(item, where):
+                yield item
+        else:
+            reader.problem(where, f"expected a date like 2023-12-12, found {found(item)}")
+
+
+def _one_or_many(
+    reader: EventsReader, table: Mapping[str, Any], key: str, path: str
+) -> Iterator[tuple[str, object]]:
+    """(path, value) of a key that takes one value or an array of them."""
+    if key not in table:
+        return
+    value = table[key]
+    if not isinstance(value, list):
+        yield f"{path}.{key}", value
+        return
+    if not value:
+        reader.problem(f"{path}.{key}", "expected at least one value, found an empty array")
+    for index, item in enumerate(value):
+        yield f"{path}.{key}[{index}]", item
+
+
+def check_matches(
+    reader: EventsReader, programme: Programme, declared: list[tuple[str, DeclaredFeed]]
+) -> None:
+    """Each declared feed matches some event; if not, what each of its filters matches alone."""
+    for path, spec in declared:
+        if not any(spec.filters.matches(programme, e) for e in programme.events):
+            counts = _match_counts(programme, spec.filters)
+            reader.problem(
+                path, f"feed {spec.id!r} matches no event: {counts}; loosen a filter or remove the feed"
+            )
+
+
+def _match_counts(programme: Programme, filters: Filters) -> str:
+    """How many events each filter matches on its own, so the organizer sees which one to loosen."""
+    keys = {
+        "categories": "category",
+        "kinds": "kind",
+        "papers": "paper",
+        "days": "day",
+        "sessions": "session",
+    }
+    return ", ".join(
+        f"{keys[field]} alone matches {count}" for field, count in filters.matches_alone(programme)
+    )

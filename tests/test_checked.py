@@ -1,0 +1,58 @@
+"""Checked access: the short cut for plain strings takes exactly the strings the full check accepts."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from confcal.checked import CheckedReader
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12) | st.sampled_from(
+    [
+        "plain",
+        "  padded  ",
+        "",
+        "   ",
+        "two\nlines",
+        "tab\there",
+        "bell\x07",
+        "next\x85line",
+        "nbsp\xa0",
+        "\u2028",
+    ]
+)
+
+
+def _checked(value: str, *, multiline: bool) -> tuple[str, list[str]]:
+    reader = CheckedReader(name="events.toml", schema={})
+    return reader.string(value, "papers[0].title", multiline=multiline), [p.message for p in reader.problems]
+
+
+def _by_rule(value: str, *, multiline: bool) -> tuple[str, list[str]]:
+    """What the full check says, rule by rule (checked.string without its short cut)."""
+    for position, character in enumerate(value):
+        if (ord(character) < 0x20 and character not in "\t\n") or 0x7F <= ord(character) <= 0x9F:
+            return "", [f"control character U+{ord(character):04X} at position {position}; remove it"]
+    if not multiline and "\n" in value:
+        return "", ["expected a single line, found a line break"]
+    if not value.strip():
+        return "", ["expected text, found an empty string"]
+    return value.strip(), []
+
+
+@given(TEXT, st.booleans())
+def test_a_string_is_read_as_its_rules_say(value: str, multiline: bool) -> None:
+    assert _checked(value, multiline=multiline) == _by_rule(value, multiline=multiline)
+
+
+@given(st.lists(TEXT, max_size=4))
+def test_a_list_of_strings_keeps_the_good_ones_and_reports_each_bad_one(values: list[str]) -> None:
+    reader = CheckedReader(name="events.toml", schema={})
+    kept = reader.text_list({"authors": values}, "authors", "papers[0]")
+    expected = [_by_rule(value, multiline=False) for value in values]
+    assert kept == tuple(text for text, _ in expected if text)
+    assert [(p.path, p.message) for p in reader.problems] == [
+        (f"papers[0].authors[{index}]", message)
+        for index, (_, messages) in enumerate(expected)
+        for message in messages
+    ]
