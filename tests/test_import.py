@@ -189,6 +189,16 @@ def test_stdout_and_no_overwrite(tmp_path: Path) -> None:
     assert target.read_text() == "mine\n"
 
 
+def test_an_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "schedule.xml"
+    source.write_text(QUIRKS_XML, encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("x")
+    target = tmp_path / "notes.txt" / "events.toml"
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write {target}: {tmp_path / 'notes.txt'} is a file\n"
+
+
 BOMB = """<?xml version="1.0"?>
 <!DOCTYPE schedule [
   <!ENTITY a "aaaaaaaaaa">

@@ -9,7 +9,6 @@ errors become ``Error: ...`` in one place, ``ConfcalGroup.invoke``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -134,6 +133,7 @@ def build(
       confcal build --base-url https://example.org/neurips-2023/
     """
     from confcal.cache import default_folder
+    from confcal.publish import publish, summary
     from confcal.settings import BuildOptions
 
     if alarm is not None and drop_alarm:
@@ -147,36 +147,10 @@ def build(
         force=force,
         cache_folder=default_folder() if cache else None,
     )
-    check = None
-    if options.cache_folder is not None:
-        from confcal.uptodate import Check
-
-        check = Check.of(
-            events=events, output=output, cache_folder=options.cache_folder, options=options.fingerprint()
-        )
-        if (done := check.skip()) is not None:
-            _report(output, warnings=done.warnings, written=0, unchanged=len(done.files), removed=0)
-            return
-    from confcal.build import build as run_build
-
-    built = run_build(events, output, options)
-    report = built.report
-    _report(
-        output,
-        warnings=built.warnings,
-        written=len(report.written),
-        unchanged=len(report.unchanged),
-        removed=len(report.removed),
-    )
-    if check is not None and not report.written and not report.removed:
-        check.remember(files=report.unchanged, warnings=built.lasting_warnings)
-
-
-def _report(output: Path, *, warnings: Iterable[str], written: int, unchanged: int, removed: int) -> None:
-    for warning in warnings:
+    published = publish(events, output, options)
+    for warning in published.warnings:
         click.echo(warning, err=True)
-    gone = f", {removed} removed" if removed else ""
-    click.echo(f"{output}: {written} written, {unchanged} unchanged{gone} ({written + unchanged} files)")
+    click.echo(summary(output, published))
 
 
 @cli.command()
@@ -372,6 +346,7 @@ def export(
     """
     from confcal import export as exports
     from confcal.settings import BuildOptions
+    from confcal.write import write_file
 
     filters = filters_of(categories, kinds, papers, days, sessions)
     options = BuildOptions(stamp=source_date_epoch(), alarm=alarm)
@@ -381,7 +356,7 @@ def export(
     if str(output) == "-":
         click.echo(exported.data, nl=False)
         return
-    exports.save(output, exported.data)
+    write_file(output, exported.data)
     click.echo(exports.summary(output, exported), err=True)
 
 
@@ -425,9 +400,9 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
     if to_stdout:
         click.echo(text, nl=False)
         return
-    from confcal.write import write_atomic
+    from confcal.write import write_file
 
-    write_atomic(output, text.encode())
+    write_file(output, text.encode())
     click.echo(
         f"{output}: {text.count('[[papers]]')} events from {name}; fill in conference.venue and .city",
         err=True,

@@ -14,7 +14,6 @@ from confcal.render import render_events, render_feeds
 from confcal.revisions import revise_published
 from confcal.settings import BuildOptions, with_overrides
 from confcal.state import STATE_FILE, read_state
-from confcal.write import WriteError, why_not, write_atomic
 
 NO_STATE = (
     "warning: no published state ({state}): every event is exported at SEQUENCE 0, as a first build "
@@ -51,14 +50,6 @@ def export(events: Path, *, filters: Filters, published: Path | None, options: B
         blocks = with_alarms(programme, blocks, options.alarm)
     data = render_feeds(programme, [feed], blocks=blocks)[feed.filename]
     return Exported(feed=feed, data=data, warnings=warnings)
-
-
-def save(output: Path, data: bytes) -> None:
-    """Write ``data`` to ``output`` atomically; WriteError says why it cannot be."""
-    try:
-        write_atomic(output, data)
-    except OSError as error:
-        raise WriteError(f"cannot write {output}: {why_not(error, output)}") from None
 
 
 def summary(output: Path, exported: Exported) -> str:
