@@ -152,51 +152,58 @@ def _complete_kind(ctx: click.Context, param: click.Parameter, incomplete: str) 
     return [kind for kind in KINDS if kind.startswith(incomplete)]
 
 
-def FILTERS(function: F) -> F:
-    """--category, --kind, --paper, --day, --session: AND across options, OR within a repeated one."""
-    options = [
-        click.option(
-            "--category",
-            "--track",
-            "categories",
-            multiple=True,
-            metavar="ID",
-            help="Only this category: an award or a track (repeatable), e.g. --category test-of-time.",
-        ),
-        click.option(
-            "--kind",
-            "kinds",
-            multiple=True,
-            metavar="KIND",
-            shell_complete=_complete_kind,
-            help="Only this kind (oral, poster, talk or one declared in [kinds]; repeatable), "
-            "e.g. --kind oral.",
-        ),
-        click.option(
-            "--paper",
-            "papers",
-            multiple=True,
-            metavar="ID",
-            help="Only this paper's events (repeatable), e.g. --paper word2vec.",
-        ),
-        click.option(
-            "--day",
-            "days",
-            multiple=True,
-            type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="Only this day, in the conference's time zone (repeatable), e.g. --day 2023-12-12.",
-        ),
-        click.option(
-            "--session",
-            "sessions",
-            multiple=True,
-            metavar="NAME",
-            help="Only this session's events (repeatable), e.g. --session 'Poster session 2'.",
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+def _together(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator applying ``options`` in order (the first is listed first in ``--help``)."""
+
+    def apply(function: F) -> F:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return apply
+
+
+FILTERS = _together(
+    click.option(
+        "--category",
+        "--track",
+        "categories",
+        multiple=True,
+        metavar="ID",
+        help="Only this category: an award or a track (repeatable), e.g. --category test-of-time.",
+    ),
+    click.option(
+        "--kind",
+        "kinds",
+        multiple=True,
+        metavar="KIND",
+        shell_complete=_complete_kind,
+        help="Only this kind (oral, poster, talk or one declared in [kinds]; repeatable), e.g. --kind oral.",
+    ),
+    click.option(
+        "--paper",
+        "papers",
+        multiple=True,
+        metavar="ID",
+        help="Only this paper's events (repeatable), e.g. --paper word2vec.",
+    ),
+    click.option(
+        "--day",
+        "days",
+        multiple=True,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Only this day, in the conference's time zone (repeatable), e.g. --day 2023-12-12.",
+    ),
+    click.option(
+        "--session",
+        "sessions",
+        multiple=True,
+        metavar="NAME",
+        help="Only this session's events (repeatable), e.g. --session 'Poster session 2'.",
+    ),
+)
+"""--category, --kind, --paper, --day, --session: AND across options, OR within a repeated one;
+``filters_of`` turns their values into ``Filters``."""
 
 
 def filters_of(
