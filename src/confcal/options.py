@@ -1,7 +1,8 @@
 """Options and parameter types shared by the commands; imports only click (the pipeline loads lazily).
 
 A bad option value fails in its ``click.ParamType`` (exit 2, click's usage error), so every
-command that takes a lead time, a public URL or a time zone checks it the same way.
+command that takes a lead time, a public URL or a time zone checks it the same way. Each shared
+option is a decorator named in capitals (EVENTS, OUTPUT, PUBLISHED, FILTERS, …).
 """
 
 from __future__ import annotations
@@ -65,6 +66,21 @@ class TimeZone(click.ParamType[str, Any]):
         except zones.UnknownZoneError:
             hint = zones.did_you_mean(value)
             self.fail(f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'{hint}", param, ctx)
+        return str(value)
+
+
+class IanaZone(click.ParamType[str, Any]):
+    """An IANA time zone name such as Europe/Berlin (no 'local': a file needs a named zone)."""
+
+    name = "zone"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from confcal import zones
+
+        try:
+            zones.zone(value)
+        except zones.UnknownZoneError as error:
+            self.fail(str(error), param, ctx)
         return str(value)
 
 
@@ -233,18 +249,3 @@ def source_date_epoch() -> datetime | None:
     if not value.isdigit():
         raise click.ClickException(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
     return datetime.fromtimestamp(int(value), tz=UTC)
-
-
-class IanaZone(click.ParamType[str, Any]):
-    """An IANA time zone name such as Europe/Berlin (no 'local': a file needs a named zone)."""
-
-    name = "zone"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from confcal import zones
-
-        try:
-            zones.zone(value)
-        except zones.UnknownZoneError as error:
-            self.fail(str(error), param, ctx)
-        return str(value)
