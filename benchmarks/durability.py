@@ -56,11 +56,11 @@ def patched(**replacements: object) -> Iterator[None]:
 STAGE = write._stage
 
 
-def _stage_plain(target: Path, data: bytes, *, durable: bool = False) -> Path:
+def _stage_plain(target: str, data: bytes, *, durable: bool = False) -> str:
     return STAGE(target, data)
 
 
-def _stage_durable(target: Path, data: bytes, *, durable: bool = False) -> Path:
+def _stage_durable(target: str, data: bytes, *, durable: bool = False) -> str:
     return STAGE(target, data, durable=True)
 
 

@@ -220,3 +220,19 @@ def test_workshop_programme_is_valid(schemas: Path, tmp_path: Path) -> None:
     validate(tmp_path, schemas)
     slugs = [e["slug"] for e in json_events(tmp_path).values()]
     assert len(slugs) == len(set(slugs))
+
+
+@pytest.mark.parametrize("source", ["award", "synthetic"])
+def test_the_version_is_the_digest_of_the_whole_document_encoded_at_once(source: str) -> None:
+    """The version is put together from each event's JSON: the same as encoding it whole."""
+    import hashlib
+
+    from benchmarks.synth import programme as synthetic
+    from confcal.load import load, parse
+    from confcal.schedule import document
+
+    programme = load(EVENTS) if source == "award" else parse(synthetic(papers=80, seed=2).encode(), name="s")
+    schedule = dict(document(programme)["schedule"])
+    version, schedule["version"] = schedule["version"], ""
+    whole = json.dumps(schedule, ensure_ascii=False, separators=(",", ":")).encode()
+    assert version == hashlib.sha256(whole).hexdigest()[:16]

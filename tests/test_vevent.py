@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -13,10 +14,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synth import programme as synthetic
+from confcal import zones
 from confcal.load import load, parse
 from confcal.model import Revision
-from confcal.render import event_component, event_properties, render_event, serialise
-from confcal.vevent import content_line, serialise_event
+from confcal.render import (
+    CalendarHeads,
+    calendar_component,
+    conference_uri,
+    event_component,
+    event_properties,
+    render_event,
+    serialise,
+)
+from confcal.vevent import (
+    CANONICAL_ORDER,
+    INTEGER_RANGE,
+    PROPERTY_TYPES,
+    UTC_ZONES,
+    Uri,
+    content_line,
+    duration,
+    icalendar_line,
+    serialise_event,
+)
 from tests.conftest import EVENTS
 
 ZONES = ["America/Chicago", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham", "UTC"]
@@ -59,12 +79,15 @@ values = {
     "dtstart": instants(),
     "dtend": instants(),
     "last-modified": instants(),
+    "conference": urls.map(conference_uri),
 }
 
 
 def icalendar_bytes(properties: list[tuple[str, object]]) -> bytes:
     component = icalendar.Event()
     for name, value in properties:
+        if isinstance(value, Uri):
+            value = icalendar.vUri(value.uri, params=dict(value.parameters))
         component.add(name, value)
     return bytes(component.to_ical())
 
@@ -152,3 +175,92 @@ def test_a_body_completed_with_any_revision_is_the_whole_event(
     for event in AWARD.events[:4]:
         expected = icalendar_bytes(event_properties(AWARD, event, revision))
         assert render_event(AWARD, event, revision) == expected
+
+
+def test_the_property_types_order_and_bounds_are_icalendars() -> None:
+    kinds = {
+        "text": icalendar.vText,
+        "uri": icalendar.vUri,
+        "categories": icalendar.vCategory,
+        "integer": icalendar.vInt,
+        "instant": icalendar.vDDDTypes,
+        "utc": icalendar.vDDDTypes,
+    }
+    for name, kind in PROPERTY_TYPES.items():
+        assert icalendar.Event.types_factory.for_property(name) is kinds[kind], name
+    assert icalendar.Event.canonical_order == CANONICAL_ORDER
+    assert (icalendar.vInt.min, icalendar.vInt.max) == INTEGER_RANGE
+
+
+@pytest.mark.parametrize("name", sorted(zones.names()))
+def test_every_zone_is_written_as_icalendar_writes_it(name: str) -> None:
+    """The TZID (or a Z, for the zones icalendar finds equal to UTC) of each zone confcal accepts."""
+    try:
+        place = zones.zone(name)
+    except zones.UnknownZoneError:
+        return
+    for moment in (datetime(2023, 12, 12, 15, 40, 5), datetime(2024, 7, 1, 9, 0), datetime(1901, 3, 1)):
+        value = moment.replace(tzinfo=place)
+        for property_name in ("dtstart", "dtstamp"):
+            assert content_line(property_name, value) == icalendar_line(property_name, value), name
+    assert (name in UTC_ZONES) == content_line("dtstart", datetime(2024, 1, 1, tzinfo=place)).endswith("Z")
+
+
+@given(st.timedeltas())
+@settings(max_examples=300, deadline=None)
+def test_durations_are_written_as_icalendar_writes_them(value: timedelta) -> None:
+    assert duration(value).encode() == bytes(icalendar.vDuration(value).to_ical())  # type: ignore[no-untyped-call]
+
+
+@given(
+    texts.filter(lambda text: "\r" not in text),
+    texts,
+    st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=7)),
+    urls,
+    st.sampled_from(ZONES),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_feeds_head_is_icalendars_calendar(
+    name: str, text: str, interval: timedelta, website: str, zone: str
+) -> None:
+    """CalendarHeads writes what icalendar serialises for the feed's calendar, for any values."""
+    from confcal.feeds import Feed
+
+    conference = dataclasses.replace(
+        AWARD.conference, refresh_interval=interval, website=website, timezone=zone
+    )
+    programme = dataclasses.replace(AWARD, conference=conference)
+    events = tuple(
+        dataclasses.replace(
+            e, start=e.start.astimezone(zones.zone(zone)), end=e.end.astimezone(zones.zone(zone))
+        )
+        for e in programme.events
+    )
+    programme = dataclasses.replace(programme, events=events)
+    feed = Feed(id="x", name=name, description=text, events=())
+    heads = CalendarHeads(programme)
+    expected = serialise(calendar_component(programme, feed))
+    assert expected.endswith(b"END:VCALENDAR\r\n")
+    assert heads(feed) == expected.removesuffix(b"END:VCALENDAR\r\n") + heads.vtimezone
+
+
+@pytest.mark.parametrize("name", sorted(zones.names()))
+def test_every_zones_vtimezone_is_what_icalendar_writes_for_it(name: str) -> None:
+    """The VTIMEZONE written directly (``vevent.serialise_vtimezone``) is icalendar's serialisation
+    of the same component, read back by icalendar."""
+    try:
+        zones.zone(name)
+    except zones.UnknownZoneError:
+        return
+    data = zones.vtimezone(name, date(2024, 1, 1), date(2025, 1, 1))
+    assert bytes(icalendar.Timezone.from_ical(data).to_ical()) == data
+
+
+@pytest.mark.parametrize(
+    "name", ["America/Chicago", "Africa/Casablanca", "Australia/Lord_Howe", "Asia/Kolkata"]
+)
+def test_a_vtimezone_over_many_years_is_what_icalendar_writes_for_it(name: str) -> None:
+    """Long RDATE lists (folded) and historical offsets with seconds."""
+    data = zones.vtimezone(name, date(1890, 1, 1), date(2040, 1, 1))
+    assert b"RDATE:" in data or name == "Asia/Kolkata"
+    assert bytes(icalendar.Timezone.from_ical(data).to_ical()) == data

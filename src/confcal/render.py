@@ -1,31 +1,42 @@
 """Programme → iCalendar bytes. Pure and deterministic: no clock, no I/O.
 
-Each VEVENT is serialised once, directly but byte for byte as icalendar would (confcal.vevent),
-and its bytes are reused by every feed that holds it. A calendar is icalendar's own
-serialisation of its header and VTIMEZONE, with the event blocks spliced in before
-``END:VCALENDAR``: byte for byte what icalendar writes for the same Calendar holding those
-events (tests/test_render.py checks this).
+Each VEVENT's body (all but its revision lines) is serialised once, directly but byte for byte
+as icalendar would (confcal.vevent), and completed with its revision; its bytes are reused by
+every feed that holds it. A calendar is its header (``CalendarHeads``) and VTIMEZONE, with the
+event blocks spliced in before ``END:VCALENDAR``: byte for byte what icalendar writes for the
+same Calendar holding those events (tests/test_render.py and tests/test_scale.py check this).
+icalendar itself is the reference in the tests, and writes only values confcal.vevent does not.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
-from datetime import date
-from typing import cast
-
-import icalendar
+from datetime import date, datetime
+from typing import TYPE_CHECKING, cast
 
 from confcal import zones
 from confcal.faults import fault
 from confcal.feeds import Feed
 from confcal.model import SESSION_KIND, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
-from confcal.vevent import REVISION_PROPERTIES, Body, complete, escape_text, serialise_body, serialise_event
+from confcal.vevent import (
+    Body,
+    Uri,
+    complete,
+    duration,
+    escape_text,
+    serialise_body,
+    serialise_event,
+)
 from confcal.vevent import fold as fold
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
@@ -74,8 +85,7 @@ def description(programme: Programme, event: Event, notice: str = "") -> str:
     where = location(programme, event) or "not announced"
     details = [
         *([category] if (category := award(programme, paper)) else []),
-        f"{event.session}: {zones.span(event.start, event.end, zones.zone(conference.timezone))} "
-        f"({conference.timezone})",
+        f"{event.session}: {_span(event.start, event.end, conference.timezone)} ({conference.timezone})",
         f"Place: {where}",
     ]
     if speakers := [*event.speakers, *(str(person) for person in paper.speakers)]:
@@ -100,6 +110,12 @@ def description(programme: Programme, event: Event, notice: str = "") -> str:
     footer = f"{conference.name}, {conference.venue}, {conference.city}"
     blocks.append(f"{footer}: {conference.website}" if conference.website else footer)
     return "\n\n".join(blocks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _span(start: datetime, end: datetime, timezone: str) -> str:
+    """``zones.span`` in the conference's zone; events share a few hundred distinct spans."""
+    return zones.span(start, end, zones.zone(timezone))
 
 
 SHORT_ABSTRACT = 300
@@ -144,11 +160,7 @@ def render_event(programme: Programme, event: Event, revision: Revision | None =
 
 def render_body(programme: Programme, event: Event) -> Body:
     """The VEVENT without its revision lines: what the event is, whatever its revision."""
-    return serialise_body(
-        (name, value)
-        for name, value in event_properties(programme, event)
-        if name.upper() not in REVISION_PROPERTIES
-    )
+    return serialise_body(body_properties(programme, event))
 
 
 def content_digest(body: Body) -> str:
@@ -170,22 +182,32 @@ def finish(programme: Programme, event: Event, body: Body, revision: Revision | 
 def event_properties(
     programme: Programme, event: Event, revision: Revision | None = None
 ) -> list[tuple[str, object]]:
-    """The VEVENT's properties, in the order they are added.
+    """The VEVENT's properties: ``body_properties``, then its revision's.
 
     DTSTAMP is the slot's LAST-MODIFIED, so publishing an edit leaves every other event as it was.
     """
     revision = revision or first_revision(programme)
+    return [
+        *body_properties(programme, event, revision.notice),
+        ("dtstamp", revision.last_modified),
+        ("sequence", revision.sequence),
+        ("last-modified", revision.last_modified),
+    ]
+
+
+def body_properties(programme: Programme, event: Event, notice: str = "") -> list[tuple[str, object]]:
+    """The VEVENT's properties but its revision's (REVISION_PROPERTIES), in the order they are added;
+    ``notice`` starts the DESCRIPTION."""
     paper = programme.paper(event.paper)
     properties: list[tuple[str, object]] = [
         ("uid", uid(programme, event)),
-        ("dtstamp", revision.last_modified),
         ("dtstart", event.start),
         ("dtend", event.end),
         ("summary", summary(programme, event, paper)),
     ]
     if place := location(programme, event):
         properties.append(("location", place))
-    properties.append(("description", description(programme, event, revision.notice)))
+    properties.append(("description", description(programme, event, notice)))
     if paper.url:
         properties.append(("url", paper.url))
     if event.stream_url:
@@ -194,21 +216,23 @@ def event_properties(
     properties += [
         ("categories", [*([category] if category else []), programme.kind(event.kind).label]),
         ("status", event.status.upper()),
-        ("sequence", revision.sequence),
-        ("last-modified", revision.last_modified),
     ]
     return properties
 
 
-def conference_uri(url: str) -> icalendar.vUri:
+def conference_uri(url: str) -> Uri:
     """RFC 7986 CONFERENCE: where to watch or join, read by Google Calendar, Apple and Outlook."""
-    return icalendar.vUri(url, params={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Stream"})
+    return Uri(url, (("VALUE", "URI"), ("FEATURE", "VIDEO"), ("LABEL", "Stream")))
 
 
 def event_component(programme: Programme, event: Event, revision: Revision | None = None) -> icalendar.Event:
     """The VEVENT as an icalendar component: the reference ``render_event`` is checked against."""
+    import icalendar
+
     component = icalendar.Event()
     for name, value in event_properties(programme, event, revision):
+        if isinstance(value, Uri):
+            value = icalendar.vUri(value.uri, params=dict(value.parameters))
         component.add(name, value)
     return component
 
@@ -362,6 +386,8 @@ def vtimezone(programme: Programme) -> bytes:
 
 def timezone_component(programme: Programme) -> icalendar.Timezone | None:
     """``vtimezone`` as an icalendar component (None for UTC)."""
+    import icalendar
+
     data = vtimezone(programme)
     if not data:
         return None
@@ -369,42 +395,58 @@ def timezone_component(programme: Programme) -> icalendar.Timezone | None:
 
 
 class CalendarHeads:
-    """Each feed's calendar serialised by icalendar up to its events: properties, then the
-    VTIMEZONE (serialised once for all feeds).
+    """Each feed's calendar up to its events: its properties, then the VTIMEZONE (made once for
+    all feeds), as icalendar serialises ``calendar_component`` (tests/test_render.py).
 
-    Feeds differ only in their name and description, so icalendar serialises the calendar
-    once, with markers in their place, and each feed gets the lines with its own values,
-    escaped as icalendar's vText escapes, then folded: the same bytes as serialising each feed's
-    calendar (tests/test_scale.py), without a full icalendar pass for each of thousands of
-    per-paper files. The markers hold a control character, which no loaded text can contain.
+    Feeds differ only in their name and description: the other lines are written once, and
+    each feed's four lines with its own values, escaped as icalendar's vText escapes and folded.
     """
 
-    NAME = "\x01name\x01"
-    DESCRIPTION = "\x01description\x01"
-
     def __init__(self, programme: Programme) -> None:
+        conference = programme.conference
+        interval = duration(conference.refresh_interval)
         self.vtimezone = vtimezone(programme)
-        marked = Feed(id="marker", name=self.NAME, description=self.DESCRIPTION, events=())
-        self.lines = [str(line) for line in calendar_component(programme, marked).content_lines() if line]
-        assert self.lines[-1] == "END:VCALENDAR"
-        self.lines.pop()
+        self.start = _lines(
+            "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"
+        )
+        self.end = (
+            _lines(
+                f"REFRESH-INTERVAL;VALUE=DURATION:{interval}",
+                *([f"URL:{conference.website}"] if conference.website else []),
+                f"X-PUBLISHED-TTL:{interval}",
+                f"X-WR-TIMEZONE:{escape_text(conference.timezone)}",
+            )
+            + self.vtimezone
+        )
 
     def __call__(self, feed: Feed) -> bytes:
         name, description = escape_text(feed.name), escape_text(feed.description)
-        lines = (line.replace(self.NAME, name).replace(self.DESCRIPTION, description) for line in self.lines)
-        return b"\r\n".join(fold(line.encode("utf-8")) for line in lines) + b"\r\n" + self.vtimezone
+        lines = (
+            f"DESCRIPTION:{description}",
+            f"X-WR-CALDESC:{description}",
+            f"NAME:{name}",
+            f"X-WR-CALNAME:{name}",
+        )
+        return b"".join((self.start, _lines(*lines), self.end))
+
+
+def _lines(*lines: str) -> bytes:
+    return b"".join(fold(line.encode("utf-8")) + b"\r\n" for line in lines)
 
 
 def calendar_component(programme: Programme, feed: Feed) -> icalendar.Calendar:
-    """The feed's calendar with its properties, without VTIMEZONE or events."""
+    """The feed's calendar with its properties, without VTIMEZONE or events: the reference
+    ``CalendarHeads`` is checked against."""
+    import icalendar
+
     conference = programme.conference
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", feed.name)
-    calendar.add("x-wr-calname", icalendar.vText(feed.name))  # replaced by escape_text in CalendarHeads
+    calendar.add("name", icalendar.vText(feed.name))  # icalendar types NAME as unknown, unescaped
+    calendar.add("x-wr-calname", icalendar.vText(feed.name))
     calendar.add("description", feed.description)
     calendar.add("x-wr-caldesc", icalendar.vText(feed.description))
     calendar.add("x-wr-timezone", icalendar.vText(conference.timezone))
@@ -416,7 +458,7 @@ def calendar_component(programme: Programme, feed: Feed) -> icalendar.Calendar:
 
 
 def assemble(head: bytes, blocks: Iterable[bytes]) -> bytes:
-    return head + b"".join(blocks) + _END
+    return b"".join((head, *blocks, _END))  # one copy of the events, not three
 
 
 def render_feeds(

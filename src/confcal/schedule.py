@@ -148,6 +148,11 @@ def _event_json(
 
 def document(programme: Programme) -> dict[str, Any]:
     """The schedule as the JSON file holds it; schedule.xml is written from the same values."""
+    return _document(programme)[0]
+
+
+def _document(programme: Programme) -> tuple[dict[str, Any], dict[str, str]]:
+    """``document``, and each event's compact JSON by guid (encoded once, for the version and the file)."""
     conference = programme.conference
     zone = named_zone(conference.timezone)
     events = [e for e in programme.events if e.status != "cancelled"]
@@ -155,6 +160,7 @@ def document(programme: Programme) -> dict[str, Any]:
     numbers = numeric_ids(uids.values())
     short = acronym(conference.id, conference.start.year)
     by_day: dict[date, dict[str, list[dict[str, Any]]]] = {}
+    encoded: dict[str, str] = {}
     for event in events:
         item = _event_json(
             programme,
@@ -163,6 +169,7 @@ def document(programme: Programme) -> dict[str, Any]:
             number=numbers[uids[event.id]],
             slug_prefix=short,
         )
+        encoded[item["guid"]] = _json(item)
         by_day.setdefault(conference_day(event), {}).setdefault(item["room"], []).append(item)
     first = min([conference.start, *by_day])
     last = max([conference.end, *by_day])
@@ -205,20 +212,46 @@ def document(programme: Programme) -> dict[str, Any]:
         **({"base_url": conference.base_url} if conference.base_url else {}),
         "conference": body,
     }
-    schedule["version"] = hashlib.sha256(_json_bytes(schedule)).hexdigest()[:16]
-    return {
+    schedule["version"] = hashlib.sha256(_compact_schedule(schedule, encoded).encode()).hexdigest()[:16]
+    doc = {
         "$schema": "https://c3voc.de/schedule/schema.json",
         "generator": {"name": GENERATOR},
         "schedule": schedule,
     }
+    return doc, encoded
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _json_bytes(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return _json(value).encode()
 
 
-def render_json(doc: dict[str, Any]) -> bytes:
-    """One event a line: small enough to diff, without the pure-Python indenting encoder."""
+def _compact_schedule(schedule: dict[str, Any], encoded: dict[str, str]) -> str:
+    """``_json(schedule)``, put together from the events' JSON already encoded: a dict is
+    ``{"key":value,...}`` in insertion order, and ``days`` is the conference's last key."""
+    conference = schedule["conference"]
+    head = {key: value for key, value in conference.items() if key != "days"}
+    days = ",".join(_compact_day(day, encoded) for day in conference["days"])
+    parts = [f"{_json(key)}:{_json(value)}" for key, value in schedule.items() if key != "conference"]
+    parts.append(f'"conference":{_json(head)[:-1]},"days":[{days}]}}')
+    return "{" + ",".join(parts) + "}"
+
+
+def _compact_day(day: dict[str, Any], encoded: dict[str, str]) -> str:
+    fields = {key: value for key, value in day.items() if key != "rooms"}
+    rooms = ",".join(
+        f"{_json(name)}:[{','.join(encoded[item['guid']] for item in items)}]"
+        for name, items in day["rooms"].items()
+    )
+    return f'{_json(fields)[:-1]},"rooms":{{{rooms}}}}}'
+
+
+def render_json(doc: dict[str, Any], encoded: dict[str, str]) -> bytes:
+    """One event a line: small enough to diff, without the pure-Python indenting encoder;
+    ``encoded`` holds each event's JSON by guid (``_document``)."""
     schedule = doc["schedule"]
     conference = schedule["conference"]
     head = {k: v for k, v in conference.items() if k != "days"}
@@ -239,8 +272,7 @@ def render_json(doc: dict[str, Any]) -> bytes:
         for room_number, (name, items) in enumerate(rooms):
             lines.append(f"{_json_bytes(name).decode()}:[")
             lines.extend(
-                _json_bytes(item).decode() + ("," if n < len(items) - 1 else "")
-                for n, item in enumerate(items)
+                encoded[item["guid"]] + ("," if n < len(items) - 1 else "") for n, item in enumerate(items)
             )
             lines.append("]" + ("," if room_number < len(rooms) - 1 else ""))
         lines.append("}}" + ("," if day_number < len(conference["days"]) - 1 else ""))
@@ -330,8 +362,8 @@ def render_xml(doc: dict[str, Any], *, base_url: str) -> bytes:
 
 def render_schedules(programme: Programme) -> dict[str, bytes]:
     """``schedule.xml`` and ``schedule.json`` of the programme."""
-    doc = document(programme)
+    doc, encoded = _document(programme)
     return {
         SCHEDULE_XML: render_xml(doc, base_url=programme.conference.base_url),
-        SCHEDULE_JSON: render_json(doc),
+        SCHEDULE_JSON: render_json(doc, encoded),
     }

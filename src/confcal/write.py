@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -28,8 +28,10 @@ from pathlib import Path, PurePosixPath
 from confcal.errors import WriteError as WriteError
 from confcal.faults import fault
 
-# mkstemp's names: ".<target name>." + 8 characters from this alphabet + ".tmp".
+# Temporary files: ".<target name>." + 8 characters from this alphabet + ".tmp" (as tempfile.mkstemp
+# named them, so a build also removes what older versions left).
 _TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 class UnsafePathError(ValueError):
@@ -48,6 +50,17 @@ def safe_target(root: Path, relative: str) -> Path:
     parts = relative.split("/")
     if all(part not in ("", ".", "..") for part in parts):  # the usual case, without parsing it twice
         return root / relative
+    return _checked_target(root, relative)
+
+
+def _target_name(root: str, relative: str) -> str:
+    """``safe_target`` as a string, without a Path for each of thousands of files."""
+    if all(part not in ("", ".", "..") for part in relative.split("/")):
+        return os.path.join(root, relative)
+    return str(_checked_target(Path(root), relative))
+
+
+def _checked_target(root: Path, relative: str) -> Path:
     path = PurePosixPath(relative)
     if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts):
         raise UnsafePathError(f"refusing to write {relative!r} outside {root}")
@@ -98,11 +111,11 @@ def write_atomic(target: Path, data: bytes, *, durable: bool = False) -> None:
     target holds the new bytes, complete.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _stage(target, data, durable=durable)
+    temporary = _stage(str(target), data, durable=durable)
     try:
         os.replace(temporary, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _unlink(temporary)
         raise
     if durable:
         _sync_folder(target.parent)
@@ -117,9 +130,16 @@ def write_file(target: Path, data: bytes) -> None:
         raise WriteError(f"cannot write {target}: {why_not(error, target)}") from None
 
 
-def _stage(target: Path, data: bytes, *, durable: bool = False) -> Path:
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    temporary = Path(name)
+def _stage(target: str, data: bytes, *, durable: bool = False) -> str:
+    """Write ``data`` to a new temporary file beside ``target`` (mode 0644); its name."""
+    folder, name = os.path.split(target)
+    while True:
+        temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            handle = os.open(temporary, _CREATE, 0o600)
+            break
+        except FileExistsError:
+            continue
     try:
         try:
             view = memoryview(data)
@@ -131,9 +151,14 @@ def _stage(target: Path, data: bytes, *, durable: bool = False) -> Path:
         finally:
             os.close(handle)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _unlink(temporary)
         raise
     return temporary
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -195,17 +220,20 @@ def changed_files(root: Path, files: Mapping[str, bytes]) -> tuple[list[str], li
     """
     written: list[str] = []
     unchanged: list[str] = []
-    listed: dict[Path, dict[str, int]] = {}
+    listed: dict[str, dict[str, int]] = {}
+    top = os.fspath(root)
     for relative in sorted(files):
-        target = safe_target(root, relative)
-        if target.parent not in listed:
-            listed[target.parent] = _sizes(target.parent)
+        target = _target_name(top, relative)
+        folder, name = os.path.split(target)
+        if folder not in listed:
+            listed[folder] = _sizes(Path(folder))
         data = files[relative]
-        if listed[target.parent].get(target.name) != len(data):
+        if listed[folder].get(name) != len(data):
             written.append(relative)
             continue
         try:
-            same = target.read_bytes() == data
+            with open(target, "rb") as stream:
+                same = stream.read() == data
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             same = False
         (unchanged if same else written).append(relative)
@@ -268,21 +296,23 @@ def _write_files(
     )
     if interim and interim_state is not None:
         write_atomic(interim, interim_state, durable=True)
-    staged: dict[str, tuple[Path, Path]] = {}
-    made: set[Path] = set()
+    staged: dict[str, tuple[str, str]] = {}
+    made: set[str] = set()
+    top = os.fspath(root)
     try:
         for relative in written:
             if relative != state_file:
-                target = safe_target(root, relative)
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
+                target = _target_name(top, relative)
+                folder = os.path.dirname(target)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
                 staged[relative] = (_stage(target, files[relative]), target)
         if staged:
             _sync_filesystem(root)
     except BaseException:
         for temporary, _ in staged.values():
-            temporary.unlink(missing_ok=True)
+            _unlink(temporary)
         if interim:
             _restore(interim, previous_state)
         raise

@@ -343,9 +343,10 @@ def vtimezone(name: str, first: date, last: date) -> bytes:
     search steps over changes that come back within weeks (Ramadan in Africa/Casablanca).
 
     An onset is the first local time of the new offset that is not ambiguous, as icalendar writes
-    it; no COMMENT (RFC 5545 allows none in a VTIMEZONE).
+    it; no COMMENT (RFC 5545 allows none in a VTIMEZONE). Written directly, as icalendar would
+    (tests/test_zones.py), so a build need not import icalendar.
     """
-    import icalendar
+    from confcal.vevent import Observance, serialise_vtimezone
 
     place = zone(name)
     start = datetime(first.year, first.month, first.day, tzinfo=place)
@@ -359,18 +360,13 @@ def vtimezone(name: str, first: date, last: date) -> bytes:
         onset = (change.at + max(change.offset_from, change.offset_to)).replace(tzinfo=None)
         key = (change.offset_from, change.offset_to, change.name, change.standard)
         onsets.setdefault(key, []).append(onset)
-    component = icalendar.Timezone()
-    component.add("TZID", name)
-    for (offset_from, offset_to, tzname, standard), starts in onsets.items():
-        observance = icalendar.TimezoneStandard() if standard else icalendar.TimezoneDaylight()
-        observance.TZOFFSETFROM = offset_to if offset_from is None else offset_from
-        observance.TZOFFSETTO = offset_to
-        observance.add("TZNAME", tzname)
-        observance.DTSTART = starts[0]
-        if starts[1:]:
-            observance.add("RDATE", starts[1:])
-        component.add_component(observance)
-    return bytes(component.to_ical())
+    return serialise_vtimezone(
+        name,
+        (
+            Observance(standard, offset_to if offset_from is None else offset_from, offset_to, tzname, starts)
+            for (offset_from, offset_to, tzname, standard), starts in onsets.items()
+        ),
+    )
 
 
 # -- the independent reader -------------------------------------------------------------------
