@@ -3,7 +3,7 @@
 Each command parses its options, calls one domain function and prints what it returns. Only
 click and the options are imported here; a command imports the part of the pipeline it uses
 when it runs, so ``confcal build`` never loads the preview server or the importer. The domain
-errors become ``Error: ...`` in one place, ``ConfcalGroup.invoke``.
+errors become ``Error: ...`` in one place, ``ConfcalCommand.invoke``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class ConfcalCommand(click.Command):
             raise bad_input(error.report()) from None
         except ScheduleFileError as error:  # confcal import: its one message, with the position
             raise click.ClickException(str(error)) from None
-        except WriteError as error:  # the output folder: read-only, full, not ours, locked
+        except WriteError as error:  # a folder or file: read-only, full, not ours, locked
             raise bad_input(str(error)) from None
         except UnknownIdError as error:  # export, agenda: --category, --paper or --kind
             raise click.UsageError(str(error), ctx) from None
