@@ -13,17 +13,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from html import escape
 
 from confcal import zones
 from confcal.model import Programme
+from confcal.pages import CHANGES_FEED, CHANGES_PAGE, INDEX, render
 from confcal.releases import NO_PLACE, Change, Release, Span
-from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, page_head
 
 
 @dataclass(frozen=True)
 class Line:
-    """One change as a sentence: ``before`` + the event (a link when it is on the page) + ``after``."""
+    """One change as a sentence: ``before`` + the event (a link when it is on the page) + ``after``
+    (laid out by templates/change.html)."""
 
     before: str
     event: str
@@ -34,12 +34,6 @@ class Line:
     @property
     def text(self) -> str:
         return f"{self.before}{self.event}{self.after}"
-
-    def html(self, base: str = "") -> str:
-        label = _text(self.event)
-        if self.target:
-            label = f'<a href="{_attr(base + self.target)}">{label}</a>'
-        return f"{_text(self.before)}{label}{_text(self.after)}"
 
 
 def lines(programme: Programme, release: Release) -> list[Line]:
@@ -100,44 +94,28 @@ def _count(changes: Sequence[Change]) -> str:
 
 
 def render_changes_page(programme: Programme, releases: Sequence[Release], *, published: datetime) -> bytes:
-    """changes.html: the releases newest first. ``published``: when the programme was first
-    published (shown while there is no release)."""
-    name = programme.conference.name
-    parts = [
-        *page_head(f"{name}: programme changes"),
-        "<body>",
-        "<header>",
-        f"<h1>{_text(name)}: programme changes</h1>",
-        "<p>Every change to the programme since it was first published, newest first. Calendar "
-        "apps can take a day to show a change, and some hide cancelled events: check here. "
-        f'Follow this page in a feed reader: <a href="{CHANGES_FEED}">Atom feed</a>.</p>',
-        f'<p><a href="{INDEX}">Programme and calendar feeds</a></p>',
-        "</header>",
-        "<main>",
-    ]
-    if not releases:
-        parts.append(
-            f"<p>No changes yet: the programme is as first published on {_text(_when(published))}.</p>"
-        )
-    for release in reversed(releases):
-        parts += [
-            f'<section aria-labelledby="{release.anchor}">',
-            f'<h2 id="{release.anchor}">{_text(_when(release.stamp))}</h2>',
-            f'<p class="muted">{_count(release.changes)}</p>',
-            "<ul>",
-            *(f"<li>{line.html()}</li>" for line in lines(programme, release)),
-            "</ul>",
-            "</section>",
-        ]
-    parts += [
-        "</main>",
-        "<footer>",
-        '<p class="muted">Built with confcal.</p>',
-        "</footer>",
-        "</body>",
-        "</html>",
-    ]
-    return ("\n".join(parts) + "\n").encode()
+    """changes.html (templates/changes.html): the releases newest first. ``published``: when
+    the programme was first published (shown while there is no release)."""
+    return render(
+        CHANGES_PAGE,
+        name=programme.conference.name,
+        published=_when(published),
+        releases=[_release(programme, release) for release in reversed(releases)],
+    )
+
+
+@dataclass(frozen=True)
+class _ReleaseView:
+    anchor: str
+    when: str
+    count: str
+    lines: list[Line]
+
+
+def _release(programme: Programme, release: Release) -> _ReleaseView:
+    return _ReleaseView(
+        release.anchor, _when(release.stamp), _count(release.changes), lines(programme, release)
+    )
 
 
 def feed_id(programme: Programme, release: Release | None = None) -> str:
@@ -150,58 +128,51 @@ def feed_id(programme: Programme, release: Release | None = None) -> str:
 
 
 def render_changes_feed(programme: Programme, releases: Sequence[Release], *, published: datetime) -> bytes:
-    """changes.atom: one entry per release (RFC 4287). Addresses are relative without a
-    ``base_url``, and the feed then has no ``rel="self"`` link (it must be absolute)."""
+    """changes.atom (templates/changes.atom): one entry per release (RFC 4287). Addresses are
+    relative without a ``base_url``, and the feed then has no ``rel="self"`` link (it must be
+    absolute)."""
     conference = programme.conference
     base = conference.base_url
-    page = _attr(base + CHANGES_PAGE)
-    updated = max((release.stamp for release in releases), default=published)
-    author = f"<name>{_text(conference.name)}</name>"
-    if conference.website:
-        author += f"<uri>{_text(conference.website)}</uri>"
-    parts = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
-        f"  <id>{feed_id(programme)}</id>",
-        f"  <title>{_text(conference.name)}: programme changes</title>",
-        f"  <subtitle>Every change to the programme of {_text(conference.name)}: "
-        "moved, re-roomed, renamed, added and cancelled events.</subtitle>",
-        f"  <updated>{_instant(updated)}</updated>",
-        f"  <author>{author}</author>",
-        "  <generator>confcal</generator>",
-        f'  <link rel="alternate" type="text/html" href="{page}"/>',
-    ]
-    if base:
-        parts.append(f'  <link rel="self" type="application/atom+xml" href="{_attr(base + CHANGES_FEED)}"/>')
-    for release in reversed(releases):
-        release_lines = lines(programme, release)
-        title = (
-            release_lines[0].text
-            if len(release_lines) == 1
-            else f"{_count(release.changes)} to the programme of {conference.name}"
-        )
-        items = "".join(f"<li>{line.html(base)}</li>" for line in release_lines)
-        parts += [
-            "  <entry>",
-            f"    <id>{feed_id(programme, release)}</id>",
-            f"    <title>{_text(title)}</title>",
-            f"    <updated>{_instant(release.stamp)}</updated>",
-            f'    <link rel="alternate" type="text/html" href="{page}#{release.anchor}"/>',
-            '    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
-            f"<p>{_text(_when(release.stamp))}:</p><ul>{items}</ul></div></content>",
-            "  </entry>",
-        ]
-    parts.append("</feed>")
-    return ("\n".join(parts) + "\n").encode()
+    return render(
+        CHANGES_FEED,
+        id=feed_id(programme),
+        name=conference.name,
+        website=conference.website,
+        updated=_instant(max((release.stamp for release in releases), default=published)),
+        base=base,
+        page=base + CHANGES_PAGE,
+        feed=base + CHANGES_FEED if base else "",
+        entries=[_entry(programme, release) for release in reversed(releases)],
+    )
+
+
+@dataclass(frozen=True)
+class _Entry:
+    id: str
+    title: str
+    updated: str
+    anchor: str
+    when: str
+    lines: list[Line]
+
+
+def _entry(programme: Programme, release: Release) -> _Entry:
+    """A release as a feed entry, titled by its one change or by how many there are."""
+    release_lines = lines(programme, release)
+    title = (
+        release_lines[0].text
+        if len(release_lines) == 1
+        else f"{_count(release.changes)} to the programme of {programme.conference.name}"
+    )
+    return _Entry(
+        feed_id(programme, release),
+        title,
+        _instant(release.stamp),
+        release.anchor,
+        _when(release.stamp),
+        release_lines,
+    )
 
 
 def _instant(value: datetime) -> str:
     return f"{value.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
-
-
-def _text(value: str) -> str:
-    return escape(value, quote=False)
-
-
-def _attr(value: str) -> str:
-    return escape(value, quote=True)

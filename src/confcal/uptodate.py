@@ -30,7 +30,7 @@ from pathlib import Path
 
 RECORD_FORMAT = 1
 # Libraries whose version can change the bytes (or the checks) of a build.
-LIBRARIES = ("icalendar", "pytz", "tzdata", "click", "tomli")
+LIBRARIES = ("icalendar", "pytz", "tzdata", "click", "tomli", "jinja2", "markupsafe")
 # Where zoneinfo looks for the system's zone database (its default TZPATH).
 ZONE_FOLDERS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
 
@@ -76,8 +76,10 @@ def _zone_database() -> Iterable[str]:
 def code_digest() -> str:
     """confcal's source, the libraries' versions, Python's and the zone database's."""
     digest = hashlib.sha256(sys.version.encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    package = Path(__file__).parent
+    sources = [*package.glob("*.py"), *package.glob("*.js"), *package.glob("templates/*")]  # the page's too
+    for source in sorted(sources):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     digest.update("\0".join([*_versions(), *_zone_database()]).encode())
     return digest.hexdigest()
 
