@@ -134,3 +134,21 @@ def test_a_bad_published_folder_is_named_by_its_documented_spelling(tmp_path: Pa
     result = CliRunner().invoke(cli, ["diff", str(EVENTS), "-o", str(a_file)])
     assert result.exit_code == 2
     assert f"Invalid value for '--published': Directory '{a_file}' is a file." in result.output
+
+
+def test_build_imports_only_the_pipeline_it_uses(tmp_path: Path) -> None:
+    """The other commands' modules load when those commands run; the build needs no network code."""
+    code = """if True:
+        import sys
+        from confcal.cli import cli
+        try:
+            cli(["build", sys.argv[1], "-o", sys.argv[2], "--no-cache"])
+        except SystemExit as done:
+            assert done.code == 0, done.code
+        unused = ("confcal.serve", "confcal.server", "confcal.web", "confcal.importer", "confcal.check",
+                  "confcal.diff", "confcal.export", "confcal.agenda", "http.client", "xml.sax")
+        print(sorted(name for name in unused if name in sys.modules))
+    """
+    command = [sys.executable, "-c", code, str(EVENTS), str(tmp_path / "out")]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "[]"

@@ -3,7 +3,7 @@
 Each command parses its options, calls one domain function and prints what it returns. Only
 click and the options are imported here; a command imports the part of the pipeline it uses
 when it runs, so ``confcal build`` never loads the preview server or the importer. The domain
-errors become ``Error: ...`` in one place, ``ConfcalGroup.invoke``.
+errors become ``Error: ...`` in one place, ``ConfcalCommand.invoke``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class ConfcalCommand(click.Command):
             raise bad_input(error.report()) from None
         except ScheduleFileError as error:  # confcal import: its one message, with the position
             raise click.ClickException(str(error)) from None
-        except WriteError as error:  # the output folder: read-only, full, not ours, locked
+        except WriteError as error:  # a folder or file: read-only, full, not ours, locked
             raise bad_input(str(error)) from None
         except UnknownIdError as error:  # export, agenda: --category, --paper or --kind
             raise click.UsageError(str(error), ctx) from None
@@ -66,11 +66,6 @@ class ConfcalGroup(click.Group):
     """Every command is a ConfcalCommand, inside the one error boundary."""
 
     command_class = ConfcalCommand
-
-
-def cache_folder() -> Path:
-    """Where build keeps its render cache: $XDG_CACHE_HOME/confcal, else ~/.cache/confcal."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "confcal"
 
 
 @click.group(cls=ConfcalGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,7 +88,8 @@ def cli() -> None:
     default=True,
     show_default=True,
     help="Reuse events rendered by the previous build, and skip a build whose files are all "
-    "already there as it would write them (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
+    "already there as it would write them (kept in the user cache folder, e.g. ~/.cache/confcal); "
+    "e.g. --no-cache.",
 )
 @ALARM
 @click.option(
@@ -136,6 +132,7 @@ def build(
       confcal build --alarm 15m
       confcal build --base-url https://example.org/neurips-2023/
     """
+    from confcal.cache import default_folder
     from confcal.publish import publish, summary
     from confcal.settings import BuildOptions
 
@@ -148,7 +145,7 @@ def build(
         keep_cancelled=keep_cancelled,
         base_url=base_url,
         force=force,
-        cache_folder=cache_folder() if cache else None,
+        cache_folder=default_folder() if cache else None,
     )
     published = publish(events, output, options)
     for warning in published.warnings:

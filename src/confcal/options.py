@@ -1,7 +1,8 @@
 """Options and parameter types shared by the commands; imports only click (the pipeline loads lazily).
 
 A bad option value fails in its ``click.ParamType`` (exit 2, click's usage error), so every
-command that takes a lead time, a public URL or a time zone checks it the same way.
+command that takes a lead time, a public URL or a time zone checks it the same way. Each shared
+option is a decorator named in capitals (EVENTS, OUTPUT, PUBLISHED, FILTERS, …).
 """
 
 from __future__ import annotations
@@ -65,6 +66,21 @@ class TimeZone(click.ParamType[str, Any]):
         except zones.UnknownZoneError:
             hint = zones.did_you_mean(value)
             self.fail(f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'{hint}", param, ctx)
+        return str(value)
+
+
+class IanaZone(click.ParamType[str, Any]):
+    """An IANA time zone name such as Europe/Berlin (no 'local': a file needs a named zone)."""
+
+    name = "zone"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from confcal import zones
+
+        try:
+            zones.zone(value)
+        except zones.UnknownZoneError as error:
+            self.fail(str(error), param, ctx)
         return str(value)
 
 
@@ -152,51 +168,58 @@ def _complete_kind(ctx: click.Context, param: click.Parameter, incomplete: str) 
     return [kind for kind in KINDS if kind.startswith(incomplete)]
 
 
-def FILTERS(function: F) -> F:
-    """--category, --kind, --paper, --day, --session: AND across options, OR within a repeated one."""
-    options = [
-        click.option(
-            "--category",
-            "--track",
-            "categories",
-            multiple=True,
-            metavar="ID",
-            help="Only this category: an award or a track (repeatable), e.g. --category test-of-time.",
-        ),
-        click.option(
-            "--kind",
-            "kinds",
-            multiple=True,
-            metavar="KIND",
-            shell_complete=_complete_kind,
-            help="Only this kind (oral, poster, talk or one declared in [kinds]; repeatable), "
-            "e.g. --kind oral.",
-        ),
-        click.option(
-            "--paper",
-            "papers",
-            multiple=True,
-            metavar="ID",
-            help="Only this paper's events (repeatable), e.g. --paper word2vec.",
-        ),
-        click.option(
-            "--day",
-            "days",
-            multiple=True,
-            type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="Only this day, in the conference's time zone (repeatable), e.g. --day 2023-12-12.",
-        ),
-        click.option(
-            "--session",
-            "sessions",
-            multiple=True,
-            metavar="NAME",
-            help="Only this session's events (repeatable), e.g. --session 'Poster session 2'.",
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+def _together(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator applying ``options`` in order (the first is listed first in ``--help``)."""
+
+    def apply(function: F) -> F:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return apply
+
+
+FILTERS = _together(
+    click.option(
+        "--category",
+        "--track",
+        "categories",
+        multiple=True,
+        metavar="ID",
+        help="Only this category: an award or a track (repeatable), e.g. --category test-of-time.",
+    ),
+    click.option(
+        "--kind",
+        "kinds",
+        multiple=True,
+        metavar="KIND",
+        shell_complete=_complete_kind,
+        help="Only this kind (oral, poster, talk or one declared in [kinds]; repeatable), e.g. --kind oral.",
+    ),
+    click.option(
+        "--paper",
+        "papers",
+        multiple=True,
+        metavar="ID",
+        help="Only this paper's events (repeatable), e.g. --paper word2vec.",
+    ),
+    click.option(
+        "--day",
+        "days",
+        multiple=True,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Only this day, in the conference's time zone (repeatable), e.g. --day 2023-12-12.",
+    ),
+    click.option(
+        "--session",
+        "sessions",
+        multiple=True,
+        metavar="NAME",
+        help="Only this session's events (repeatable), e.g. --session 'Poster session 2'.",
+    ),
+)
+"""--category, --kind, --paper, --day, --session: AND across options, OR within a repeated one;
+``filters_of`` turns their values into ``Filters``."""
 
 
 def filters_of(
@@ -226,18 +249,3 @@ def source_date_epoch() -> datetime | None:
     if not value.isdigit():
         raise click.ClickException(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
     return datetime.fromtimestamp(int(value), tz=UTC)
-
-
-class IanaZone(click.ParamType[str, Any]):
-    """An IANA time zone name such as Europe/Berlin (no 'local': a file needs a named zone)."""
-
-    name = "zone"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from confcal import zones
-
-        try:
-            zones.zone(value)
-        except zones.UnknownZoneError as error:
-            self.fail(str(error), param, ctx)
-        return str(value)

@@ -263,11 +263,6 @@ def _slim(paper: Paper) -> Paper:
     )
 
 
-def local_span(event: Event, timezone: str) -> str:
-    """'Tue 12 Dec 2023, 15:40–16:40 CST' in the conference's zone."""
-    return zones.span(event.start, event.end, zones.zone(timezone))
-
-
 def _span(event: Event) -> Span:
     return (event.start.astimezone(UTC), event.end.astimezone(UTC))
 
@@ -287,8 +282,8 @@ def _changes(entry: Entry | None, event: Event, paper: Paper, timezone: str) -> 
                 "moved",
                 event.id,
                 paper.title,
-                local_span(old, timezone),
-                local_span(event, timezone),
+                zones.span(old.start, old.end, zones.zone(timezone)),
+                zones.span(event.start, event.end, zones.zone(timezone)),
                 was=_span(old),
                 now=_span(event),
             )
