@@ -21,7 +21,7 @@ from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.lock import hold
 from confcal.model import Programme
-from confcal.render import RenderCacheEntry, render_events, render_feeds
+from confcal.render import RenderCacheEntry, render_feeds
 from confcal.revisions import Revised, revise_published
 from confcal.schedule import render_schedules
 from confcal.settings import DEFAULTS, BuildOptions, with_overrides
@@ -137,7 +137,7 @@ def render_all(revised: Revised, *, alarm: timedelta | None = None) -> dict[str,
     """
     programme = revised.programme
     every_feed, per_paper = feeds(programme), paper_feeds(programme)
-    blocks = render_events(programme, revisions=revised.revisions, bodies=revised.bodies)
+    blocks = revised.blocks
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
     sizes = {feed.filename: len(files[feed.filename]) for feed in every_feed}

@@ -1,6 +1,6 @@
 """The render cache between builds: each event's body (``render.Body``) by a digest of its inputs.
 
-It lives outside the output folder (the CLI uses ``$XDG_CACHE_HOME/confcal``), one file per
+It lives outside the output folder (in ``default_folder()``, the user's cache folder), one file per
 output folder (the KEEP most recently built are kept), and is namespaced by a digest of
 confcal's own source and the versions of the libraries that shape the bytes, so a changed
 renderer never reuses old bytes.
@@ -14,11 +14,23 @@ import hashlib
 import marshal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from confcal.render import RenderCacheEntry
+import platformdirs
+
 from confcal.write import write_atomic
 
+if TYPE_CHECKING:  # the CLI imports this module for default_folder() before the up-to-date check
+    from confcal.render import RenderCacheEntry
+
 KEEP = 8  # render caches kept: the output folders built most recently
+
+
+def default_folder() -> Path:
+    """Where build keeps its render cache and up-to-date records: the user's cache folder for
+    confcal, as each system places it (on Linux $XDG_CACHE_HOME/confcal, else ~/.cache/confcal;
+    ~/Library/Caches/confcal on macOS; %LOCALAPPDATA%\\confcal\\Cache on Windows)."""
+    return platformdirs.user_cache_path("confcal", appauthor=False)
 
 
 def cache_file(folder: Path, output: Path) -> Path:

@@ -68,11 +68,6 @@ class ConfcalGroup(click.Group):
     command_class = ConfcalCommand
 
 
-def cache_folder() -> Path:
-    """Where build keeps its render cache: $XDG_CACHE_HOME/confcal, else ~/.cache/confcal."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "confcal"
-
-
 @click.group(cls=ConfcalGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="confcal")
 def cli() -> None:
@@ -93,7 +88,8 @@ def cli() -> None:
     default=True,
     show_default=True,
     help="Reuse events rendered by the previous build, and skip a build whose files are all "
-    "already there as it would write them (kept in $XDG_CACHE_HOME/confcal); e.g. --no-cache.",
+    "already there as it would write them (kept in the user cache folder, e.g. ~/.cache/confcal); "
+    "e.g. --no-cache.",
 )
 @ALARM
 @click.option(
@@ -136,6 +132,7 @@ def build(
       confcal build --alarm 15m
       confcal build --base-url https://example.org/neurips-2023/
     """
+    from confcal.cache import default_folder
     from confcal.publish import publish, summary
     from confcal.settings import BuildOptions
 
@@ -148,7 +145,7 @@ def build(
         keep_cancelled=keep_cancelled,
         base_url=base_url,
         force=force,
-        cache_folder=cache_folder() if cache else None,
+        cache_folder=default_folder() if cache else None,
     )
     published = publish(events, output, options)
     for warning in published.warnings:
