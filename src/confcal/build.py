@@ -50,13 +50,16 @@ class Built:
     def lasting_warnings(self) -> tuple[str, ...]:
         """The warnings about what was published: a stale stamp, oversize feeds (what a skipped
         build prints again; ``report.warnings`` are about this run's render cache)."""
-        stale = (STALE_STAMP,) if self.revised.stale_stamp else ()
-        return (*stale, *self.oversize)
+        return (*self._stale, *self.oversize)
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        stale = (STALE_STAMP,) if self.revised.stale_stamp else ()
-        return (*stale, *self.report.warnings, *self.oversize)
+        """Every warning of this build, in the order ``confcal build`` prints them."""
+        return (*self._stale, *self.report.warnings, *self.oversize)
+
+    @property
+    def _stale(self) -> tuple[str, ...]:
+        return (STALE_STAMP,) if self.revised.stale_stamp else ()
 
 
 @dataclass(frozen=True)
