@@ -100,6 +100,28 @@ def test_a_local_time_in_the_2040_gap_is_refused() -> None:
     )
 
 
+def test_a_local_time_in_a_gap_is_refused_wherever_it_is_written() -> None:
+    """Each local time is localized once per programme, its problem reported at each slot."""
+    gap, later = "2040-03-11T02:30:00", "2040-03-11T04:00:00"
+    text = programme_text("America/New_York", [("talk", gap, later), ("oral", gap, later)])
+    with pytest.raises(EventsFileError) as caught:
+        parse(text.encode(), name="events.toml")
+    assert [(p.path, p.line) for p in caught.value.problems] == [
+        ("papers[0].talk.start", 21),
+        ("papers[1].oral.start", 31),
+    ]
+
+
+def test_the_localizer_gives_each_local_time_the_instant_the_zone_gives_it() -> None:
+    local = zones.Localizer(zones.zone("America/New_York"))
+    fold = datetime(2040, 11, 4, 1, 30)  # clocks go back at 02:00: 01:30 happens twice
+    assert local(datetime(2040, 3, 11, 3, 0)).astimezone(UTC) == datetime(2040, 3, 11, 7, 0, tzinfo=UTC)
+    assert local(datetime(2040, 3, 11, 3, 0)) is local(datetime(2040, 3, 11, 3, 0))
+    for _ in range(2):
+        with pytest.raises(zones.LocalTimeError, match="happens twice in America/New_York"):
+            local(fold)
+
+
 @pytest.mark.parametrize(
     ("zone", "local", "utc"),
     [

@@ -80,6 +80,8 @@ def parse(raw: bytes, *, name: str) -> Programme:
 
 
 def _programme(reader: EventsReader, document: dict[str, Any]) -> Programme:
+    """The tables in the order they depend on one another (kinds before the keys of items, places
+    and sessions before slots), each read once; every problem first, then the programme."""
     reader.keys(document, "", "")
     kinds = read_kinds(reader, document)
     kind_ids = [k.id for k in kinds]
@@ -159,6 +161,7 @@ def _items(
 
 
 def _distinct_from_items(reader: EventsReader, sessions: list[Session], papers: list[Paper]) -> None:
+    """A session's id is not an item's: a session is published as an item of its own, under its id."""
     items = {paper.id for paper in papers}
     for index, session in enumerate(sessions):
         if session.id in items:
