@@ -221,7 +221,7 @@ def programme(papers: int, seed: int) -> str:
                 },
             )
     for index in range(max(1, round(7 * scale))):
-        start = at(index % DAYS, 13 + index // DAYS)
+        start = at(index % DAYS, 8 + (5 + index // DAYS) % 16)  # from 13:00, then wrapping to 08:00
         lines += table(
             "[[items]]",
             {

@@ -6,11 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from confcal.build import build
+from confcal.build import build, preview
+from confcal.settings import BuildOptions
 from tests.conftest import EVENTS, OUTPUT, ROOT
 from tests.helpers import snapshot
 
@@ -125,3 +127,27 @@ def test_a_removed_paper_leaves_no_stale_calendar(events_copy: Path, tmp_path: P
     fresh = tmp_path / "fresh"
     build(events_copy, fresh)
     assert sorted(files(fresh)) == sorted(p for p in files(output) if p != "notes.txt")
+
+
+def test_preview_is_what_build_writes_and_writes_nothing(events_copy: Path, tmp_path: Path) -> None:
+    """diff and serve go through preview: the same files, the same options, nothing written."""
+    output = tmp_path / "output"
+    options = BuildOptions(alarm=timedelta(minutes=15), base_url="https://example.org/conf/")
+    planned = preview(events_copy, output, options)
+    assert not output.exists()
+    assert planned.changed == tuple(sorted(planned.files))
+    assert planned.removed == ()
+    built = build(events_copy, output, options)
+    assert files(output) == planned.files
+    assert sorted(built.report.written) == sorted(planned.files)
+    again = preview(events_copy, output, options)
+    assert (again.changed, again.removed, again.files) == ((), (), planned.files)
+    text = events_copy.read_text(encoding="utf-8")
+    start = text.index('[[papers]]\nid = "climsim"')
+    events_copy.write_text(text[:start] + text[text.index("[[papers]]", start + 1) :], encoding="utf-8")
+    edited = preview(events_copy, output, BuildOptions(base_url="https://example.org/conf/"))
+    assert "papers/climsim.ics" in edited.removed
+    assert "reminders/all.ics" in edited.files, "the published reminders variant is kept in step"
+    assert build(events_copy, output, BuildOptions(base_url="https://example.org/conf/")).report.removed == (
+        edited.removed
+    )

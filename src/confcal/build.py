@@ -21,7 +21,7 @@ from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.lock import hold
 from confcal.model import Programme
-from confcal.render import RenderCacheEntry, render_events, render_feeds
+from confcal.render import RenderCacheEntry, render_feeds
 from confcal.revisions import Revised, revise_published
 from confcal.schedule import render_schedules
 from confcal.settings import DEFAULTS, BuildOptions, with_overrides
@@ -50,13 +50,16 @@ class Built:
     def lasting_warnings(self) -> tuple[str, ...]:
         """The warnings about what was published: a stale stamp, oversize feeds (what a skipped
         build prints again; ``report.warnings`` are about this run's render cache)."""
-        stale = (STALE_STAMP,) if self.revised.stale_stamp else ()
-        return (*stale, *self.oversize)
+        return (*self._stale, *self.oversize)
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        stale = (STALE_STAMP,) if self.revised.stale_stamp else ()
-        return (*stale, *self.report.warnings, *self.oversize)
+        """Every warning of this build, in the order ``confcal build`` prints them."""
+        return (*self._stale, *self.report.warnings, *self.oversize)
+
+    @property
+    def _stale(self) -> tuple[str, ...]:
+        return (STALE_STAMP,) if self.revised.stale_stamp else ()
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ def render_all(revised: Revised, *, alarm: timedelta | None = None) -> dict[str,
     """
     programme = revised.programme
     every_feed, per_paper = feeds(programme), paper_feeds(programme)
-    blocks = render_events(programme, revisions=revised.revisions, bodies=revised.bodies)
+    blocks = revised.blocks
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
     sizes = {feed.filename: len(files[feed.filename]) for feed in every_feed}

@@ -10,7 +10,7 @@ from confcal.feeds import Feed
 from confcal.filters import Filters, selection_feed
 from confcal.load import load
 from confcal.lock import hold
-from confcal.render import render_events, render_feeds
+from confcal.render import render_feeds
 from confcal.revisions import revise_published
 from confcal.settings import BuildOptions, with_overrides
 from confcal.state import STATE_FILE, read_state
@@ -42,8 +42,7 @@ def export(events: Path, *, filters: Filters, published: Path | None, options: B
         previous = read_state(published)
     warnings = () if previous is not None else (NO_STATE.format(state=published / STATE_FILE),)
     state_name = str(published / STATE_FILE)
-    revisions = revise_published(programme, previous, state_name=state_name).revisions
-    blocks = render_events(programme, revisions=revisions)
+    blocks = revise_published(programme, previous, state_name=state_name).blocks
     if options.alarm is not None:
         from confcal.reminders import with_alarms
 

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from confcal import zones
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
-from confcal.render import RenderCacheEntry, content_digest, render_bodies
+from confcal.render import RenderCacheEntry, content_digest, finish, render_bodies
 from confcal.state import (
     CONTENT_SCHEME,
     MAX_SEQUENCE,
@@ -37,7 +37,6 @@ from confcal.state import (
     StateFile,
     sequence_limit_error,
 )
-from confcal.vevent import Body
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,9 @@ class Revised:
     """Some slot changed but the stamp is not later than its last LAST-MODIFIED."""
     releases: tuple[Release, ...] = ()
     """The published releases, with this build's if it changes anything (``releases.record``)."""
-    bodies: Mapping[str, Body] = dataclasses.field(default_factory=dict)
-    """Each event's body (``render.render_bodies``), which its bytes are completed from."""
+    blocks: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
+    """Each event's VEVENT, by event id: its body (``render.render_bodies``), rendered once for
+    its digest, completed with its revision (``render.finish``)."""
 
 
 def revise(
@@ -114,17 +114,22 @@ def revise(
     sorted_changes = tuple(sorted(changes, key=change_order))
     recorded = record(releases, sorted_changes, stamp=stamp, first_build=not previous)
     notes = notices(recorded, published.conference.timezone)
+    noted = {
+        event_id: dataclasses.replace(revision, notice=notes[event_id]) if event_id in notes else revision
+        for event_id, revision in revisions.items()
+    }
+    blocks = {
+        event.id: finish(published, event, bodies.pop(event.id), noted[event.id])
+        for event in (*published.events, *published.session_events)
+    }
     return Revised(
         programme=published,
-        revisions={
-            event_id: dataclasses.replace(revision, notice=notes.get(event_id, ""))
-            for event_id, revision in revisions.items()
-        },
+        revisions=noted,
         state=dict(sorted(state.items())),
         changes=sorted_changes,
         stale_stamp=stale_stamp,
         releases=recorded,
-        bodies=bodies,
+        blocks=blocks,
     )
 
 

@@ -265,9 +265,10 @@ def render_json(doc: dict[str, Any], encoded: dict[str, str]) -> bytes:
         f'"conference":{_json_bytes(head).decode()[:-1]},',
         '"days":[',
     ]
+    parts = [_encoded(lines)]
     for day_number, day in enumerate(conference["days"]):
         fields = {k: v for k, v in day.items() if k != "rooms"}
-        lines.append(f'{_json_bytes(fields).decode()[:-1]},"rooms":{{')
+        lines = [f'{_json_bytes(fields).decode()[:-1]},"rooms":{{']
         rooms = list(day["rooms"].items())
         for room_number, (name, items) in enumerate(rooms):
             lines.append(f"{_json_bytes(name).decode()}:[")
@@ -276,7 +277,15 @@ def render_json(doc: dict[str, Any], encoded: dict[str, str]) -> bytes:
             )
             lines.append("]" + ("," if room_number < len(rooms) - 1 else ""))
         lines.append("}}" + ("," if day_number < len(conference["days"]) - 1 else ""))
-    lines += ["]}}", "}"]
+        parts.append(_encoded(lines))
+    parts.append(_encoded(["]}}", "}"]))
+    return b"".join(parts)
+
+
+def _encoded(lines: list[str]) -> bytes:
+    """Lines as UTF-8, each ending in a newline. A file is put together from such parts, a day
+    at a time, so it is never held whole as text beside its bytes (a 10× programme's schedule
+    is close to 100 MB)."""
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -347,17 +356,19 @@ def render_xml(doc: dict[str, Any], *, base_url: str) -> bytes:
         ),
         "  </conference>",
     ]
+    parts = [_encoded(lines)]
     for day in conference["days"]:
         bounds = f'start="{day["day_start"]}" end="{day["day_end"]}"'
-        lines.append(f'  <day index="{day["index"]}" date="{day["date"]}" {bounds}>')
+        lines = [f'  <day index="{day["index"]}" date="{day["date"]}" {bounds}>']
         for name, items in day["rooms"].items():
             lines.append(f"    <room name={quoteattr(name)}>")
             for item in items:
                 lines.extend(_event_xml(item))
             lines.append("    </room>")
         lines.append("  </day>")
-    lines.append("</schedule>")
-    return ("\n".join(lines) + "\n").encode()
+        parts.append(_encoded(lines))
+    parts.append(_encoded(["</schedule>"]))
+    return b"".join(parts)
 
 
 def render_schedules(programme: Programme) -> dict[str, bytes]:
