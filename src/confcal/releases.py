@@ -1,8 +1,9 @@
 """Releases: each build that changed what subscribers see, with the changes ``diff`` reported.
 
-Kept in the state file (``releases``, written and read by ``state.py``), oldest first, so the history survives rebuilds and is
-reviewed in git with the feeds. A first build (nothing published yet) and a build that changes
-nothing record none. A second build with the same stamp adds its changes to that stamp's release.
+Kept in the state file (``releases``, written and read by ``state.py``), oldest first, so the
+history survives rebuilds and is reviewed in git with the feeds. A first build (nothing published
+yet) and a build that changes nothing record none. A second build with the same stamp adds its
+changes to that stamp's release.
 
 Pure: the changelog page and feed (``changes.py``) and the notices at the top of a changed
 event's DESCRIPTION are made from these values, never from the clock.
