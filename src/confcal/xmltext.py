@@ -5,21 +5,18 @@ on the development machine, more than importing click."""
 
 from __future__ import annotations
 
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTRIBUTE = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
-)
-
 
 def escape(text: str) -> str:
-    """``text`` with &, < and > escaped (``saxutils.escape``)."""
-    return text.translate(_TEXT)
+    """``text`` with &, < and > escaped (``saxutils.escape``). A chain of replace calls: each is
+    a fast scan, where ``str.translate`` with a table looks up every character (40 times
+    slower on an abstract)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def quoteattr(value: str) -> str:
     """``value`` escaped and quoted as an attribute value (``saxutils.quoteattr``): in double
     quotes, or single quotes when it holds a double quote and no single one."""
-    escaped = value.translate(_ATTRIBUTE)
+    escaped = escape(value).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
     if '"' not in escaped:
         return f'"{escaped}"'
     if "'" not in escaped:
