@@ -1,8 +1,9 @@
 """Releases: each build that changed what subscribers see, with the changes ``diff`` reported.
 
-Kept in the state file (``releases``), oldest first, so the history survives rebuilds and is
-reviewed in git with the feeds. A first build (nothing published yet) and a build that changes
-nothing record none. A second build with the same stamp adds its changes to that stamp's release.
+Kept in the state file (``releases``, written and read by ``state.py``), oldest first, so the
+history survives rebuilds and is reviewed in git with the feeds. A first build (nothing published
+yet) and a build that changes nothing record none. A second build with the same stamp adds its
+changes to that stamp's release.
 
 Pure: the changelog page and feed (``changes.py``) and the notices at the top of a changed
 event's DESCRIPTION are made from these values, never from the clock.
@@ -34,7 +35,6 @@ Span = tuple[datetime, datetime]
 """An event's start and end, in UTC."""
 
 NO_PLACE = "no place"
-_STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True)
@@ -133,37 +133,3 @@ def _notice(release: Release, changes: list[Change], zone: tzinfo) -> str:
 
 def _place(value: str) -> str:
     return "" if value == NO_PLACE else value
-
-
-# -- in the state file ------------------------------------------------------------------
-
-
-def format_instant(value: datetime) -> str:
-    return value.astimezone(UTC).strftime(_STAMP_FORMAT)
-
-
-def format_span(span: Span | None) -> str:
-    """``start/end`` (an ISO 8601 interval in UTC), or "" for none."""
-    return "" if span is None else f"{format_instant(span[0])}/{format_instant(span[1])}"
-
-
-def change_json(change: Change) -> dict[str, str]:
-    return {**change.as_json(), "was": format_span(change.was), "now": format_span(change.now)}
-
-
-def dump_releases(releases: Sequence[Release]) -> str:
-    """The ``releases`` array of the state file: one change a line, so a release reads in a diff."""
-    import json
-
-    if not releases:
-        return "[]"
-    blocks = []
-    for release in releases:
-        lines = ",\n".join(
-            f"        {json.dumps(change_json(change), ensure_ascii=False)}" for change in release.changes
-        )
-        blocks.append(
-            f'    {{\n      "stamp": {json.dumps(format_instant(release.stamp))},\n'
-            f'      "changes": [\n{lines}\n      ]\n    }}'
-        )
-    return "[\n" + ",\n".join(blocks) + "\n  ]"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -23,7 +23,7 @@ from typing import Any, Literal
 from confcal.checked import ID_PATTERN, CheckedReader, show, type_name
 from confcal.errors import EventsFileError, Problem
 from confcal.model import STATUSES, Event, Paper, Revision, Status
-from confcal.releases import CHANGE_KINDS, Change, Release, Span, dump_releases
+from confcal.releases import CHANGE_KINDS, Change, Release, Span
 
 STATE_FILE = "confcal-state.json"
 STATE_FORMAT = 1
@@ -170,7 +170,7 @@ def dump_state(state: StateFile) -> bytes:
         files = ",\n".join(f"    {json.dumps(name, ensure_ascii=False)}" for name in sorted(state.published))
         lines.append(f'  "published": [{_block(files)}]')
     if state.releases:
-        lines.append(f'  "releases": {dump_releases(state.releases)}')
+        lines.append(f'  "releases": {_dump_releases(state.releases)}')
     if state.reminders_minutes is not None:
         lines.append(f'  "reminders_minutes": {state.reminders_minutes}')
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
@@ -202,6 +202,35 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
             "url": paper.url,
         },
     }
+
+
+def _format_instant(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(_STAMP_FORMAT)
+
+
+def _format_span(span: Span | None) -> str:
+    """``start/end`` (an ISO 8601 interval in UTC), or "" for none; read by ``_StateReader.span``."""
+    return "" if span is None else f"{_format_instant(span[0])}/{_format_instant(span[1])}"
+
+
+def _change_json(change: Change) -> dict[str, str]:
+    return {**change.as_json(), "was": _format_span(change.was), "now": _format_span(change.now)}
+
+
+def _dump_releases(releases: Sequence[Release]) -> str:
+    """The ``releases`` array of the state file: one change a line, so a release reads in a diff."""
+    if not releases:
+        return "[]"
+    blocks = []
+    for release in releases:
+        lines = ",\n".join(
+            f"        {json.dumps(_change_json(change), ensure_ascii=False)}" for change in release.changes
+        )
+        blocks.append(
+            f'    {{\n      "stamp": {json.dumps(_format_instant(release.stamp))},\n'
+            f'      "changes": [\n{lines}\n      ]\n    }}'
+        )
+    return "[\n" + ",\n".join(blocks) + "\n  ]"
 
 
 def parse_state(raw: bytes, *, name: str) -> StateFile:
@@ -273,7 +302,7 @@ class _StateReader(CheckedReader):
         return value
 
     def span(self, table: Mapping[str, Any], key: str, path: str) -> Span | None:
-        """``start/end`` in UTC (``releases.format_span``); "" or absent: none."""
+        """``start/end`` in UTC (``_format_span``); "" or absent: none."""
         text = self.get(table, key, path, str)
         if not text:
             return None
