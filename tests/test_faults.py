@@ -288,7 +288,13 @@ def test_render_workers_die_with_the_build(tmp_path: Path, how: signal.Signals) 
     events, output = tmp_path / "events.toml", tmp_path / "output"
     events.write_text(synthetic(papers=500, seed=1), encoding="utf-8")
     env = {**os.environ, "CONFCAL_FAULT": "render:pause:60"}
-    command = [sys.executable, "-m", "confcal", "build", str(events), "-o", str(output), "--no-cache"]
+    # A build in two render processes (a command-line build renders in one).
+    script = (
+        "import sys; from pathlib import Path; from confcal.build import build; "
+        "from confcal.settings import BuildOptions; "
+        "build(Path(sys.argv[1]), Path(sys.argv[2]), BuildOptions(workers=2))"
+    )
+    command = [sys.executable, "-c", script, str(events), str(output)]
     build = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         wait_for(lambda: len(children(build.pid)) >= 2, "the render workers")

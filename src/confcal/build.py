@@ -95,7 +95,7 @@ def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built
             previous,
             state_name=str(output / STATE_FILE),
             cache=cache,
-            workers=options.workers or os.cpu_count() or 1,
+            workers=options.workers or 1,
         )
         files = _render(revised, previous, options)
         owned = _removable(output, previous)

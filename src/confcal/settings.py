@@ -39,7 +39,8 @@ class BuildOptions:
     cache_folder: Path | None = None
     """Reuse events rendered by the previous build of the folder, kept here."""
     workers: int | None = None
-    """Render processes; default: the number of CPUs."""
+    """Render processes; default one: since events are serialised directly, two cost more CPU,
+    wall time and memory than they save, at NeurIPS size and at ten times it (README, Performance)."""
 
     def fingerprint(self) -> dict[str, str]:
         """The options that can change what a build writes or prints (the up-to-date check's key)."""
