@@ -35,6 +35,7 @@ pytest: $(STAMP)
 
 golden: $(STAMP)  ## rebuild output/ and the test reference files after a reviewed change
 	$(BIN)/confcal build events.toml -o output
+	$(BIN)/python -m tests.test_page_bytes
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

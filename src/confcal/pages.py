@@ -5,17 +5,26 @@ Autoescape is on, with the escaping the pages have always had: ``{{ value }}`` e
 ``{{ value|text }}`` escapes only ``& < >``, for element text, where quotes stay as written.
 Values already made HTML in Python (the QR code's SVG, the inline script) come as ``Markup``.
 ``StrictUndefined``: a name the view does not hold is an error, never an empty string.
+Whitespace: ``trim_blocks`` and ``lstrip_blocks`` make a line holding only a ``{% tag %}`` vanish;
+a line starting ``{#- #}`` (an empty comment stripping the whitespace before it) continues the
+line before, so a long line of HTML can be written over several.
 The callers (``site.py``, ``changes.py``) prepare everything a template shows; the templates only
 lay it out.
 """
 
 from __future__ import annotations
 
+import contextlib
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
+
+from confcal.cache import default_folder
+from confcal.write import write_atomic
 
 __all__ = ["CHANGES_FEED", "CHANGES_PAGE", "INDEX", "Markup", "render"]
 
@@ -24,22 +33,50 @@ CHANGES_PAGE = "changes.html"
 CHANGES_FEED = "changes.atom"
 
 
-def _escape(value: object) -> Markup:
-    """Every ``{{ value }}``: escaped for an attribute value (and so for text too)."""
-    if hasattr(value, "__html__"):
-        return Markup(value)
-    return Markup(escape(str(value), quote=True))
+def _escape(value: Any) -> Any:
+    """Every ``{{ value }}``: escaped for an attribute value (and so for text too).
+
+    Jinja2's own escaping (markupsafe, in C) follows: it gives the same bytes as
+    ``html.escape`` for text without quotes, so only text with quotes is escaped here.
+    """
+    if value.__class__ is str and ('"' in value or "'" in value):
+        return Markup(escape(value, quote=True))
+    return value
 
 
-def _text(value: object) -> Markup:
-    """``{{ value|text }}``: escaped for element text, quotes kept as written."""
-    if hasattr(value, "__html__"):
-        return Markup(value)
-    return Markup(escape(str(value), quote=False))
+def _text(value: Any) -> Any:
+    """``{{ value|text }}``: escaped for element text, quotes kept as written (``html.escape``
+    with ``quote=False``); markupsafe's escaping does the rest, as in ``_escape``."""
+    if value.__class__ is str and ('"' in value or "'" in value):
+        return Markup(escape(value, quote=False))
+    return value
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled to Python code, kept in the user cache folder (``cache.default_folder``)
+    like Python's own ``__pycache__``: compiling them takes longer than a small programme's
+    whole build. Jinja2 keeps each with its source's checksum and Python's version and compiles
+    again when either differs; a cache that cannot be read or written is simply not used."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self._path(bucket), "rb") as stored:
+                bucket.load_bytecode(stored)
+        except (OSError, ValueError, EOFError, TypeError):  # missing, unreadable or damaged
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            write_atomic(self._path(bucket), bucket.bytecode_to_string())
+
+    @staticmethod
+    def _path(bucket: jinja2.bccache.Bucket) -> Path:
+        return default_folder() / f"template-{bucket.key}.jinja2"
 
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("confcal", "templates"),
+    bytecode_cache=_CompiledTemplates(),
     autoescape=True,
     finalize=_escape,
     undefined=jinja2.StrictUndefined,

@@ -34,7 +34,8 @@ _DESCRIBED = (b"DESCRIPTION", b"X-WR-CALDESC")
 def pick_key(event_id: str) -> str:
     """The stable short key of the slot ``event_id`` (``climsim.oral``)."""
     digest = hashlib.sha256(event_id.encode("utf-8")).digest()
-    return base64.b32encode(digest)[:KEY_LENGTH].decode("ascii").lower()
+    # Base32 writes each 5 bytes as 8 characters: the first 8 characters need only 5 bytes.
+    return base64.b32encode(digest[: KEY_LENGTH * 5 // 8]).decode("ascii").lower()
 
 
 def picks_path(keys: Iterable[str]) -> str:
