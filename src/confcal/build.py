@@ -138,6 +138,8 @@ def render_all(revised: Revised, *, alarm: timedelta | None = None) -> dict[str,
     programme = revised.programme
     every_feed, per_paper = feeds(programme), paper_feeds(programme)
     blocks = revised.blocks
+    # The schedules first: their work is done while the feeds are not yet held (peak memory).
+    schedules = render_schedules(programme)
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
     sizes = {feed.filename: len(files[feed.filename]) for feed in every_feed}
@@ -150,7 +152,7 @@ def render_all(revised: Revised, *, alarm: timedelta | None = None) -> dict[str,
     )
     files[CHANGES_PAGE] = render_changes_page(programme, revised.releases, published=published)
     files[CHANGES_FEED] = render_changes_feed(programme, revised.releases, published=published)
-    files.update(render_schedules(programme))
+    files.update(schedules)
     if alarm is not None:
         from confcal.reminders import reminder_feeds
 

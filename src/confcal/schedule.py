@@ -212,7 +212,7 @@ def _document(programme: Programme) -> tuple[dict[str, Any], dict[str, str]]:
         **({"base_url": conference.base_url} if conference.base_url else {}),
         "conference": body,
     }
-    schedule["version"] = hashlib.sha256(_compact_schedule(schedule, encoded).encode()).hexdigest()[:16]
+    schedule["version"] = _version(schedule, encoded)
     doc = {
         "$schema": "https://c3voc.de/schedule/schema.json",
         "generator": {"name": GENERATOR},
@@ -229,15 +229,21 @@ def _json_bytes(value: object) -> bytes:
     return _json(value).encode()
 
 
-def _compact_schedule(schedule: dict[str, Any], encoded: dict[str, str]) -> str:
-    """``_json(schedule)``, put together from the events' JSON already encoded: a dict is
-    ``{"key":value,...}`` in insertion order, and ``days`` is the conference's last key."""
+def _version(schedule: dict[str, Any], encoded: dict[str, str]) -> str:
+    """The first 16 hex digits of the SHA-256 of ``_json(schedule)``, hashed a day at a time from
+    the events' JSON already encoded (a dict is ``{"key":value,...}`` in insertion order, and
+    ``days`` is the conference's last key), never the whole document as one string."""
     conference = schedule["conference"]
     head = {key: value for key, value in conference.items() if key != "days"}
-    days = ",".join(_compact_day(day, encoded) for day in conference["days"])
+    digest = hashlib.sha256()
     parts = [f"{_json(key)}:{_json(value)}" for key, value in schedule.items() if key != "conference"]
-    parts.append(f'"conference":{_json(head)[:-1]},"days":[{days}]}}')
-    return "{" + ",".join(parts) + "}"
+    digest.update(
+        ("{" + "".join(f"{part}," for part in parts) + f'"conference":{_json(head)[:-1]},"days":[').encode()
+    )
+    for number, day in enumerate(conference["days"]):
+        digest.update((("," if number else "") + _compact_day(day, encoded)).encode())
+    digest.update(b"]}}")
+    return digest.hexdigest()[:16]
 
 
 def _compact_day(day: dict[str, Any], encoded: dict[str, str]) -> str:
