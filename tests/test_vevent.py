@@ -110,6 +110,13 @@ def test_every_property_is_written_as_icalendar_writes_it(data: st.DataObject) -
     assert outcome(serialise_event, [(name, value)]) == outcome(icalendar_bytes, [(name, value)])
 
 
+@pytest.mark.parametrize("name", ["url", "conference"])
+@pytest.mark.parametrize("link", ["\ufeff", "\ufeffhttps://example.org/", "\ufeff\ufeffa", "a\ufeff"])
+def test_a_byte_order_mark_in_a_link_is_written_as_icalendar_writes_it(name: str, link: str) -> None:
+    value = conference_uri(link) if name == "conference" else link
+    assert serialise_event([(name, value)]) == icalendar_bytes([(name, value)])
+
+
 @given(
     st.lists(
         st.sampled_from(sorted(values)).flatmap(lambda name: st.tuples(st.just(name), values[name])),

@@ -20,6 +20,8 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 FOLD_LIMIT = 75
+# One byte-order mark at the start of a text or URI value is dropped, as icalendar drops it.
+BOM = "\ufeff"
 
 
 def fold(line: bytes) -> bytes:
@@ -53,7 +55,7 @@ def escape_text(text: str) -> str:
     one would read back with a newline); here every backslash is escaped, and a backslash-N
     reads back as written. Like icalendar, it drops one byte-order mark at the start."""
     return (
-        text.removeprefix("\ufeff")
+        text.removeprefix(BOM)
         .replace("\\", "\\\\")
         .replace(";", r"\;")
         .replace(",", r"\,")
@@ -198,7 +200,7 @@ def content_line(name: str, value: object) -> str:
     if kind == TEXT and type(value) is str:
         return f"{upper}:{escape_text(value)}"
     if kind == URI and type(value) is str:
-        return f"{upper}:{value}"
+        return f"{upper}:{value.removeprefix(BOM)}"
     if kind == INTEGER and type(value) is int and INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]:
         return f"{upper}:{value}"
     if kind == CATEGORIES and type(value) is list and all(type(v) is str for v in value):
@@ -207,7 +209,7 @@ def content_line(name: str, value: object) -> str:
         return _instant_line(upper, value, kind, value.tzinfo)
     if kind == URI and isinstance(value, Uri) and _plain_parameters(value.parameters):
         parameters = ";".join(f"{key}={text}" for key, text in sorted(value.parameters))
-        return f"{upper};{parameters}:{value.uri}"
+        return f"{upper};{parameters}:{value.uri.removeprefix(BOM)}"
     return icalendar_line(name, value)
 
 
