@@ -161,7 +161,13 @@ def test_every_event_of_a_programme_is_icalendars_event(source: str) -> None:
 
 @pytest.mark.parametrize(
     "properties",
-    [[("description", "\ufeff")], [("summary", "\ufeff\ufeffa")], [("categories", ["\ufeffa", "b"])]],
+    [
+        [("description", "\ufeff")],
+        [("summary", "\ufeff\ufeffa")],
+        [("categories", ["\ufeffa", "b"])],
+        [("categories", ["", "\ufeff"])],  # only the line's first: hypothesis found this one
+        [("categories", ["a", "\ufeffb"])],
+    ],
 )
 def test_a_leading_byte_order_mark_is_dropped_as_icalendar_drops_it(
     properties: list[tuple[str, object]],

@@ -54,9 +54,12 @@ def escape_text(text: str) -> str:
     thing: icalendar first turns a literal backslash-N into a line break (so a title holding
     one would read back with a newline); here every backslash is escaped, and a backslash-N
     reads back as written. Like icalendar, it drops one byte-order mark at the start."""
+    return _escaped(text.removeprefix(BOM))
+
+
+def _escaped(text: str) -> str:
     return (
-        text.removeprefix(BOM)
-        .replace("\\", "\\\\")
+        text.replace("\\", "\\\\")
         .replace(";", r"\;")
         .replace(",", r"\,")
         .replace("\r\n", r"\n")
@@ -204,7 +207,8 @@ def content_line(name: str, value: object) -> str:
     if kind == INTEGER and type(value) is int and INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]:
         return f"{upper}:{value}"
     if kind == CATEGORIES and type(value) is list and all(type(v) is str for v in value):
-        return f"{upper}:{','.join(escape_text(v) for v in value)}"
+        # icalendar drops a byte-order mark at the start of the line: of the first category only.
+        return f"{upper}:{','.join(escape_text(v) if i == 0 else _escaped(v) for i, v in enumerate(value))}"
     if kind in (INSTANT, UTC_INSTANT) and type(value) is datetime and value.tzinfo is not None:
         return _instant_line(upper, value, kind, value.tzinfo)
     if kind == URI and isinstance(value, Uri) and _plain_parameters(value.parameters):
