@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from confcal.cli import cli
+from confcal.errors import EventsFileError
+from confcal.load import load
 from tests.conftest import EVENTS
 from tests.helpers import snapshot
 
@@ -547,3 +549,16 @@ def test_messages_describe_values_without_python_reprs(tmp_path: Path, value: st
     assert result.exit_code == 1
     for marker in ("['", "{'", "('", "[[1", '{"', "Traceback"):
         assert marker not in result.output, result.output
+
+
+def test_authors_written_as_a_string_is_one_problem(tmp_path: Path) -> None:
+    text = EVENTS.read_text(encoding="utf-8")
+    first = re.search(r"^authors = \[.*?\]$", text, flags=re.MULTILINE | re.DOTALL)
+    assert first is not None
+    events = tmp_path / "events.toml"
+    events.write_text(text.replace(first.group(0), 'authors = "Thomas Steinke"', 1), encoding="utf-8")
+    with pytest.raises(EventsFileError) as error:
+        load(events)
+    messages = [problem.message for problem in error.value.problems]
+    assert len(messages) == 1, messages
+    assert "expected an array" in messages[0]

@@ -402,6 +402,7 @@ def test_diff_reports_each_change_and_writes_nothing(
     assert project.files() != before
     clean = project.run("diff", *options, stamp=SECOND)
     assert (clean.exit_code, clean.stdout) == (0, f"{project.output}: nothing to publish\n")
+    assert "no published state" not in clean.stderr
 
 
 def test_diff_before_a_first_build_lists_every_event_as_added(project: Project) -> None:
@@ -411,6 +412,9 @@ def test_diff_before_a_first_build_lists_every_event_as_added(project: Project) 
     assert len(added) == 13
     assert f'added: {ORAL} "{TITLE}"' in added
     assert not project.output.exists()
+    # A mistyped --published looks the same as a first build: the warning tells them apart.
+    state = project.output / "confcal-state.json"
+    assert f"warning: no published state ({state}): every event is listed as added" in result.stderr
 
 
 # -- bad input ---------------------------------------------------------------------------

@@ -273,13 +273,12 @@ def _length(length: timedelta) -> str:
 def _feed_budget(programme: Programme) -> Iterator[Finding]:
     """Feeds too big for calendar subscriptions, with a split that would fit. The sizes are a
     first build's (SEQUENCE 0): a later build's differ by a few bytes per changed event."""
-    import os
 
     from confcal.budget import CLIENTS, over_budget, splits, suggestion, uncovered
     from confcal.render import CalendarHeads, assemble, render_events
 
     every = feeds(programme)
-    blocks = render_events(programme, workers=os.cpu_count() or 1)
+    blocks = render_events(programme)
     head = CalendarHeads(programme)
     sizes = {f.filename: len(assemble(head(f), (blocks[e.id] for e in f.events))) for f in every}
     block_sizes = {event_id: len(block) for event_id, block in blocks.items()}

@@ -183,6 +183,8 @@ def diff(events: Path, published: Path, keep_cancelled: bool, output_format: str
 
     options = BuildOptions(stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
     result = diffs.diff(events, published, options)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
     if result.stale_stamp:
         click.echo(STALE_STAMP, err=True)
     report = diffs.report_json if output_format == "json" else diffs.report_text

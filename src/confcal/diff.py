@@ -10,6 +10,12 @@ from pathlib import Path
 from confcal.build import preview
 from confcal.releases import Change
 from confcal.settings import DEFAULTS, BuildOptions
+from confcal.state import STATE_FILE
+
+NO_STATE = (
+    "warning: no published state ({state}): every event is listed as added, as for a first build; "
+    "if the feeds were published, give their folder with --published"
+)
 
 
 @dataclass(frozen=True)
@@ -20,6 +26,7 @@ class Diff:
     stale_stamp: bool
     removed: tuple[str, ...] = ()
     """Files the next build would delete (a removed paper's calendar, a removed category's feed)."""
+    warnings: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -30,11 +37,13 @@ def diff(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Diff:
     """Compare what ``confcal build`` would write with what ``output`` holds now, the published
     reminders variant included. Holds the folder's lock (shared) while it reads."""
     planned = preview(events, output, options)
+    state = output / STATE_FILE
     return Diff(
         changes=planned.revised.changes,
         files=planned.changed,
         stale_stamp=planned.revised.stale_stamp,
         removed=planned.removed,
+        warnings=() if state.is_file() else (NO_STATE.format(state=state),),
     )
 
 

@@ -38,11 +38,6 @@ def pick_key(event_id: str) -> str:
     return base64.b32encode(digest[: KEY_LENGTH * 5 // 8]).decode("ascii").lower()
 
 
-def picks_path(keys: Iterable[str]) -> str:
-    """The personal feed's path relative to the output folder: ``picks/<key>-<key>….ics``."""
-    return f"{PICKS_FOLDER}/{SEPARATOR.join(sorted(set(keys)))}.ics"
-
-
 @dataclass(frozen=True)
 class PublishedFeed:
     """A published feed split for cutting: the picks head, and each event's block by key."""

@@ -31,7 +31,7 @@ def read_paper(
             f"{subcategory!r} is not a subcategory of {category.id!r} (defined: {allowed})",
         )
     authors = reader.text_list(table, "authors", path)
-    if "authors" in table and not authors:
+    if isinstance(table.get("authors"), list) and not authors:
         reader.problem(f"{path}.authors", "expected at least one author")
     return Paper(
         id=reader.identifier(table, "id", path),
