@@ -47,3 +47,20 @@ def test_quickstart_is_the_two_make_targets() -> None:
         assert f"make {target}" in README
         assert re.search(rf"^{target}:", makefile, flags=re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_how_confcal_is_built_lists_exactly_the_modules_there_are() -> None:
+    """The README's module table names every module, package and script in src/confcal, and
+    nothing that is gone."""
+    section = re.search(r"^## How confcal is built\n(.*?)(?=^## )", README, flags=re.M | re.S)
+    assert section
+    listed: set[str] = set()
+    for first_column in re.findall(r"^\| ([^|]+) \|", section.group(1), flags=re.M):
+        listed.update(re.findall(r"`([a-z_]+(?:\.py|\.js|/))`", first_column))
+    source = ROOT / "src" / "confcal"
+    present = {
+        path.name + ("/" if path.is_dir() else "")
+        for path in source.iterdir()
+        if not path.name.startswith("__") and (path.is_dir() or path.suffix in (".py", ".js"))
+    }
+    assert listed == present
