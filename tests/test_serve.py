@@ -735,3 +735,12 @@ def test_the_preview_keeps_the_published_releases(published: tuple[Path, Path]) 
             assert request(process.url, f"/{name}").body == (output / name).read_bytes(), name
     finally:
         process.stop()
+
+
+def test_the_preview_note_escapes_the_events_file_name() -> None:
+    from confcal.serve import with_preview_note
+
+    page = with_preview_note(b"<body>\n<header>\n<h1>Programme</h1>", events=Path('a&b<"x">.toml'))
+    note = b'<header>\n<p class="note" role="status"><strong>Preview</strong> of '
+    assert note + b"a&amp;b&lt;&quot;x&quot;&gt;.toml," in page
+    assert page.endswith(b"publishes.</p>\n<h1>Programme</h1>")

@@ -16,7 +16,6 @@ import signal
 import sys
 import tempfile
 import threading
-from html import escape
 from pathlib import Path
 from types import FrameType
 
@@ -32,16 +31,14 @@ from confcal.write import write_files
 __all__ = ["ListenError", "run"]
 
 POLL_SECONDS = 0.5
-PREVIEW_NOTE = (
-    '<p class="note" role="status"><strong>Preview</strong> of {events}, served by '
-    "<code>confcal serve</code>: not published. <code>confcal build</code> publishes.</p>"
-)
 
 
 def with_preview_note(page: bytes, *, events: Path) -> bytes:
     """The page with a note at the top of its header saying that it is a preview."""
-    note = PREVIEW_NOTE.format(events=escape(events.name)).encode()
-    return page.replace(b"<header>", b"<header>\n" + note, 1)
+    from confcal.pages import render
+
+    note = render("preview-note.html", events=events.name)
+    return page.replace(b"<header>\n", b"<header>\n" + note, 1)
 
 
 class Previewer:
