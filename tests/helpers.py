@@ -1,4 +1,5 @@
-"""Test helpers: an independent parser (the `ical` package, not icalendar) and folder snapshots."""
+"""Test helpers: an independent parser (the `ical` package, not icalendar), folder snapshots, and
+a copy of the programme built through the CLI."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from click.testing import CliRunner, Result
 from ical.calendar_stream import IcsCalendarStream
 
 from confcal.build import render_all
+from confcal.cli import cli
 from confcal.model import Programme
 from confcal.render import RenderCacheEntry
 from confcal.revisions import revise_published
@@ -63,3 +66,45 @@ def plan(
 ) -> dict[str, bytes]:
     """Every file a first build of ``programme`` writes (``build.render_all``), without a folder."""
     return render_all(revise_published(programme, None, cache=cache, workers=workers))
+
+
+@dataclass
+class Project:
+    """A copy of the award programme and its output folder, edited and built through the CLI."""
+
+    events: Path
+    output: Path
+
+    def edit(self, old: str, new: str) -> None:
+        text = self.events.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"expected exactly one {old!r} in events.toml"
+        self.events.write_text(text.replace(old, new), encoding="utf-8")
+
+    def remove_paper(self, paper_id: str) -> None:
+        text = self.events.read_text(encoding="utf-8")
+        start = text.index(f'[[papers]]\nid = "{paper_id}"')
+        end = text.index("[[papers]]", start + 1)
+        self.events.write_text(text[:start] + text[end:], encoding="utf-8")
+
+    def run(self, command: str, *args: str, stamp: datetime | None = None) -> Result:
+        env = {"SOURCE_DATE_EPOCH": str(int(stamp.timestamp())) if stamp else ""}
+        arguments = [command, str(self.events), "-o", str(self.output), *args]
+        return CliRunner().invoke(cli, arguments, env=env, catch_exceptions=False)
+
+    def build(self, *args: str, stamp: datetime | None = None) -> Result:
+        result = self.run("build", *args, stamp=stamp)
+        assert result.exit_code == 0, result.output
+        return result
+
+    def files(self) -> dict[str, bytes]:
+        return {
+            path.relative_to(self.output).as_posix(): path.read_bytes()
+            for path in sorted(self.output.rglob("*"))
+            if path.is_file()
+        }
+
+    def text(self, name: str) -> str:
+        return (self.output / name).read_text(encoding="utf-8")
+
+    def feeds(self) -> dict[str, bytes]:
+        return {name: data for name, data in self.files().items() if name.endswith(".ics")}

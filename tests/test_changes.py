@@ -14,18 +14,16 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
 import pytest
-from click.testing import CliRunner, Result
 from ical.calendar_stream import IcsCalendarStream
 
-from confcal.cli import cli
 from confcal.releases import Change, Release, notices, record
+from tests.helpers import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -45,35 +43,6 @@ MOVED_LINE = (
     "Moved: Oral: Privacy Auditing with One (1) Training Run, "
     "from Tue 12 Dec 2023, 15:40–16:40 CST to 16:10–17:10 CST."
 )
-
-
-@dataclass
-class Project:
-    events: Path
-    output: Path
-
-    def edit(self, old: str, new: str) -> None:
-        text = self.events.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"expected exactly one {old!r} in events.toml"
-        self.events.write_text(text.replace(old, new), encoding="utf-8")
-
-    def run(self, command: str, *args: str, stamp: datetime | None = None) -> Result:
-        env = {"SOURCE_DATE_EPOCH": str(int(stamp.timestamp())) if stamp else ""}
-        return CliRunner().invoke(cli, [command, str(self.events), "-o", str(self.output), *args], env=env)
-
-    def build(self, stamp: datetime | None = None) -> None:
-        result = self.run("build", stamp=stamp)
-        assert result.exit_code == 0, result.output
-
-    def files(self) -> dict[str, bytes]:
-        return {
-            p.relative_to(self.output).as_posix(): p.read_bytes()
-            for p in self.output.rglob("*")
-            if p.is_file()
-        }
-
-    def text(self, name: str) -> str:
-        return (self.output / name).read_text(encoding="utf-8")
 
 
 def move_oral(project: Project) -> None:
@@ -103,7 +72,7 @@ def project(tmp_path: Path) -> Project:
 def three_releases(project: Project) -> Project:
     for edit, stamp in ((move_oral, SECOND), (rename_paper, THIRD), (cancel_poster, FOURTH)):
         edit(project)
-        project.build(stamp)
+        project.build(stamp=stamp)
     return project
 
 
@@ -163,7 +132,7 @@ def test_committed_output_has_a_changelog_with_no_release_yet() -> None:
 
 def test_a_first_build_and_a_no_op_build_record_no_release(project: Project) -> None:
     before = project.files()
-    project.build(SECOND)
+    project.build(stamp=SECOND)
     assert project.files() == before, "a no-op build writes nothing, whatever the stamp"
     assert (
         "releases" not in json.loads(project.text("confcal-state.json"))
@@ -245,7 +214,7 @@ def test_atom_feed_parses_with_three_entries_and_stable_ids(three_releases: Proj
     assert feed.entries[1].title == "2 changes to the programme of NeurIPS 2023"
     assert f'href="index.html#{MOVED}"' in feed.entries[2].content[0].value
 
-    three_releases.build(FOURTH + timedelta(hours=1))
+    three_releases.build(stamp=FOURTH + timedelta(hours=1))
     assert (three_releases.output / "changes.atom").read_bytes() == data, "a no-op rebuild changes nothing"
 
 
@@ -284,7 +253,7 @@ def test_with_a_base_url_the_feed_has_absolute_links_and_a_self_link(three_relea
 
 def test_the_moved_event_says_so_in_every_file_that_holds_it(project: Project) -> None:
     move_oral(project)
-    project.build(SECOND)
+    project.build(stamp=SECOND)
     holders = {
         name: data
         for name, data in project.files().items()

@@ -10,16 +10,16 @@ import json
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from ical.calendar_stream import IcsCalendarStream
 
 from confcal.cli import cli
+from tests.helpers import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = "privacy-auditing-one-training-run"
@@ -35,47 +35,6 @@ ORAL_ROOM = 'room = "RO6-RO9"\nlevel = "Level 2"'
 FIRST = datetime(2023, 12, 11, tzinfo=UTC)
 SECOND = FIRST + timedelta(hours=9)
 THIRD = FIRST + timedelta(days=1)
-
-
-def epoch(moment: datetime) -> str:
-    return str(int(moment.timestamp()))
-
-
-@dataclass
-class Project:
-    events: Path
-    output: Path
-
-    def edit(self, old: str, new: str) -> None:
-        text = self.events.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"expected exactly one {old!r} in events.toml"
-        self.events.write_text(text.replace(old, new), encoding="utf-8")
-
-    def remove_paper(self, paper_id: str) -> None:
-        text = self.events.read_text(encoding="utf-8")
-        start = text.index(f'[[papers]]\nid = "{paper_id}"')
-        end = text.index("[[papers]]", start + 1)
-        self.events.write_text(text[:start] + text[end:], encoding="utf-8")
-
-    def run(self, command: str, *args: str, stamp: datetime | None = None) -> Result:
-        env = {"SOURCE_DATE_EPOCH": epoch(stamp) if stamp else ""}
-        arguments = [command, str(self.events), "-o", str(self.output), *args]
-        return CliRunner().invoke(cli, arguments, env=env, catch_exceptions=False)
-
-    def build(self, *args: str, stamp: datetime | None = None) -> Result:
-        result = self.run("build", *args, stamp=stamp)
-        assert result.exit_code == 0, result.output
-        return result
-
-    def files(self) -> dict[str, bytes]:
-        return {
-            path.relative_to(self.output).as_posix(): path.read_bytes()
-            for path in sorted(self.output.rglob("*"))
-            if path.is_file()
-        }
-
-    def feeds(self) -> dict[str, bytes]:
-        return {name: data for name, data in self.files().items() if name.endswith(".ics")}
 
 
 @pytest.fixture
