@@ -31,7 +31,10 @@ from confcal.build import build
 
 NEURIPS_PAPERS = 3540
 BASE_URL = "https://example.org/neurips-2023/"
-CHROME_ARGS = [
+# Headless Debian Chromium on a machine with no network beyond localhost: without the
+# background-networking flags it keeps trying (and failing) to reach Google's hosts. The browser
+# test starts Chromium with the same flags.
+CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -39,8 +42,9 @@ CHROME_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--window-size=1100,1400",
-]
+    "--disable-quic",
+)
+CHROME_ARGS = [*CHROMIUM_FLAGS, "--window-size=1100,1400"]
 LOADED = """
 const [scripted, done] = arguments;
 const check = () => {

@@ -27,6 +27,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
+from benchmarks.page import CHROMIUM_FLAGS
 from confcal.feeds import feeds
 from confcal.load import load
 from confcal.picks import pick_key
@@ -36,17 +37,7 @@ from tests.test_serve import Serve
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
 BASE_URL = "https://example.org/neurips-2023/"
-CHROME_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--hide-scrollbars",
-]
+CHROME_ARGS = [*CHROMIUM_FLAGS, "--hide-scrollbars"]
 PICKED = ("climsim.oral", "word2vec.talk", "decodingtrust.poster")
 FETCH = """
 const [href, done] = arguments;
