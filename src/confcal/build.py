@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confcal.budget import over_budget, uncovered
 from confcal.changes import render_changes_feed, render_changes_page
@@ -21,13 +22,16 @@ from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
 from confcal.load import load
 from confcal.lock import hold
 from confcal.model import Programme
-from confcal.render import RenderCacheEntry, render_feeds
+from confcal.render import render_feeds
 from confcal.revisions import Revised, revise_published
-from confcal.schedule import render_schedules
+from confcal.schedule import ScheduleCacheEntry, render_schedules
 from confcal.settings import DEFAULTS, BuildOptions, with_overrides
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.state import STATE_FILE, StateFile, dump_state, read_state
 from confcal.write import WriteError, WriteReport, changed_files, make_folder, stale_files, write_files
+
+if TYPE_CHECKING:
+    from confcal.cache import RenderCache
 
 # Below this many events rendering is faster than loading and saving the cache.
 CACHE_THRESHOLD = 200
@@ -94,10 +98,10 @@ def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built
             programme,
             previous,
             state_name=str(output / STATE_FILE),
-            cache=cache,
+            cache=cache.events if cache else None,
             workers=options.workers or 1,
         )
-        files = _render(revised, previous, options)
+        files = _render(revised, previous, options, schedule_cache=cache.schedule if cache else None)
         owned = _removable(output, previous)
         report = write_files(
             output,
@@ -125,21 +129,33 @@ def preview(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Pre
     return Preview(revised=revised, files=files, changed=tuple(changed), removed=removed)
 
 
-def _render(revised: Revised, previous: StateFile | None, options: BuildOptions) -> dict[str, bytes]:
+def _render(
+    revised: Revised,
+    previous: StateFile | None,
+    options: BuildOptions,
+    *,
+    schedule_cache: dict[str, ScheduleCacheEntry] | None = None,
+) -> dict[str, bytes]:
     lead = _reminder_lead(previous, alarm=options.alarm, drop_alarm=options.drop_alarm)
-    return render_all(revised, alarm=lead)
+    return render_all(revised, alarm=lead, schedule_cache=schedule_cache)
 
 
-def render_all(revised: Revised, *, alarm: timedelta | None = None) -> dict[str, bytes]:
+def render_all(
+    revised: Revised,
+    *,
+    alarm: timedelta | None = None,
+    schedule_cache: dict[str, ScheduleCacheEntry] | None = None,
+) -> dict[str, bytes]:
     """Every file of a revised programme: the feeds, a calendar per paper, the page and the new state.
 
-    With ``alarm``, also the reminders variant of every feed under ``reminders/``.
+    With ``alarm``, also the reminders variant of every feed under ``reminders/``. With a
+    ``schedule_cache`` (and ``revised.keys``), unchanged events' schedule entries are reused.
     """
     programme = revised.programme
     every_feed, per_paper = feeds(programme), paper_feeds(programme)
     blocks = revised.blocks
     # The schedules first: their work is done while the feeds are not yet held (peak memory).
-    schedules = render_schedules(programme)
+    schedules = render_schedules(programme, cache=schedule_cache, keys=revised.keys)
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
     sizes = {feed.filename: len(files[feed.filename]) for feed in every_feed}
@@ -231,13 +247,13 @@ def _interim_state(
     return dump_state(dataclasses.replace(previous or StateFile(), published=published))
 
 
-def _load_cache(cache_folder: Path, output: Path) -> dict[str, RenderCacheEntry]:
+def _load_cache(cache_folder: Path, output: Path) -> RenderCache:
     from confcal.cache import cache_file, load_cache
 
     return load_cache(cache_file(cache_folder, output))
 
 
-def _save_cache(cache_folder: Path, output: Path, cache: dict[str, RenderCacheEntry]) -> tuple[str, ...]:
+def _save_cache(cache_folder: Path, output: Path, cache: RenderCache) -> tuple[str, ...]:
     """Save the render cache; a cache that cannot be written is a warning, never a failed build."""
     from confcal.cache import cache_file, save_cache
 

@@ -1,4 +1,5 @@
-"""The render cache between builds: each event's body (``render.Body``) by a digest of its inputs.
+"""The render cache between builds: each event's body (``render.Body``) and its schedule entry
+(``schedule.ScheduleCacheEntry``), by a digest of the event's inputs (``render.event_keys``).
 
 It lives outside the output folder (in ``default_folder()``, the user's cache folder), one file per
 output folder (the KEEP most recently built are kept), and is namespaced by a digest of
@@ -13,6 +14,7 @@ import contextlib
 import hashlib
 import marshal
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +24,17 @@ from confcal.write import write_atomic
 
 if TYPE_CHECKING:  # the CLI imports this module for default_folder() before the up-to-date check
     from confcal.render import RenderCacheEntry
+    from confcal.schedule import ScheduleCacheEntry
 
 KEEP = 8  # render caches kept: the output folders built most recently
+
+
+@dataclass
+class RenderCache:
+    """What one output folder's last build rendered, by event key: filled by the build that uses it."""
+
+    events: dict[str, RenderCacheEntry] = field(default_factory=dict)
+    schedule: dict[str, ScheduleCacheEntry] = field(default_factory=dict)
 
 
 def default_folder() -> Path:
@@ -49,20 +60,23 @@ def namespace() -> str:
     return digest.hexdigest()
 
 
-def load_cache(path: Path) -> dict[str, RenderCacheEntry]:
+def load_cache(path: Path) -> RenderCache:
     try:
         stored = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
+        return RenderCache()
     if not isinstance(stored, dict) or stored.get("namespace") != namespace():
-        return {}
-    events = stored.get("events")
-    return events if isinstance(events, dict) else {}
+        return RenderCache()
+    events, schedule = stored.get("events"), stored.get("schedule")
+    if not isinstance(events, dict) or not isinstance(schedule, dict):
+        return RenderCache()
+    return RenderCache(events, schedule)
 
 
-def save_cache(path: Path, events: dict[str, RenderCacheEntry]) -> None:
+def save_cache(path: Path, cache: RenderCache) -> None:
     """Save one output folder's cache, then keep only the KEEP most recently saved ones."""
-    write_atomic(path, marshal.dumps({"namespace": namespace(), "events": events}))
+    stored = {"namespace": namespace(), "events": cache.events, "schedule": cache.schedule}
+    write_atomic(path, marshal.dumps(stored))
     prune_caches(path.parent, keep=path)
 
 
