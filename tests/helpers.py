@@ -64,7 +64,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 def plan(programme: Programme, *, cache: RenderCache | None = None, workers: int = 1) -> dict[str, bytes]:
     """Every file a first build of ``programme`` writes (``build.render_all``), without a folder."""
     revised = revise_published(programme, None, cache=cache.events if cache else None, workers=workers)
-    return render_all(revised, schedule_cache=cache.schedule if cache else None)
+    return render_all(revised, cache=cache)
 
 
 @dataclass

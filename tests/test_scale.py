@@ -36,6 +36,7 @@ def test_cached_render_is_byte_identical(large: Programme) -> None:
     cold = plan(large, cache=cache)
     assert len(cache.events) == len(large.events) + len(large.session_events)
     assert len(cache.schedule) == sum(1 for event in large.events if event.status != "cancelled")
+    assert len(cache.page) == len(large.events)
     assert plan(large, cache=cache) == cold == plan(large)
 
 

@@ -24,7 +24,7 @@ from confcal.lock import hold
 from confcal.model import Programme
 from confcal.render import render_feeds
 from confcal.revisions import Revised, revise_published
-from confcal.schedule import ScheduleCacheEntry, render_schedules
+from confcal.schedule import render_schedules
 from confcal.settings import DEFAULTS, BuildOptions, with_overrides
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.state import STATE_FILE, StateFile, dump_state, read_state
@@ -101,7 +101,7 @@ def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built
             cache=cache.events if cache else None,
             workers=options.workers or 1,
         )
-        files = _render(revised, previous, options, schedule_cache=cache.schedule if cache else None)
+        files = _render(revised, previous, options, cache=cache)
         owned = _removable(output, previous)
         report = write_files(
             output,
@@ -134,34 +134,41 @@ def _render(
     previous: StateFile | None,
     options: BuildOptions,
     *,
-    schedule_cache: dict[str, ScheduleCacheEntry] | None = None,
+    cache: RenderCache | None = None,
 ) -> dict[str, bytes]:
     lead = _reminder_lead(previous, alarm=options.alarm, drop_alarm=options.drop_alarm)
-    return render_all(revised, alarm=lead, schedule_cache=schedule_cache)
+    return render_all(revised, alarm=lead, cache=cache)
 
 
 def render_all(
     revised: Revised,
     *,
     alarm: timedelta | None = None,
-    schedule_cache: dict[str, ScheduleCacheEntry] | None = None,
+    cache: RenderCache | None = None,
 ) -> dict[str, bytes]:
     """Every file of a revised programme: the feeds, a calendar per paper, the page and the new state.
 
-    With ``alarm``, also the reminders variant of every feed under ``reminders/``. With a
-    ``schedule_cache`` (and ``revised.keys``), unchanged events' schedule entries are reused.
+    With ``alarm``, also the reminders variant of every feed under ``reminders/``. With the
+    render ``cache`` (whose events ``revised`` used), unchanged events' schedule entries and
+    lines of index.html are reused.
     """
     programme = revised.programme
     every_feed, per_paper = feeds(programme), paper_feeds(programme)
     blocks = revised.blocks
     # The schedules first: their work is done while the feeds are not yet held (peak memory).
-    schedules = render_schedules(programme, cache=schedule_cache, keys=revised.keys)
+    schedules = render_schedules(programme, cache=cache.schedule if cache else None, keys=revised.keys)
     files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
     latest = max((r.last_modified for r in revised.revisions.values()), default=None)
     sizes = {feed.filename: len(files[feed.filename]) for feed in every_feed}
     too_big = over_budget(programme.conference, every_feed, sizes)
     files[INDEX] = render_index(
-        programme, feeds=every_feed, papers=per_paper, updated=latest, too_big=too_big
+        programme,
+        feeds=every_feed,
+        papers=per_paper,
+        updated=latest,
+        too_big=too_big,
+        cache=cache.page if cache else None,
+        keys=revised.keys,
     )
     published = min(
         (r.last_modified for r in revised.revisions.values()), default=programme.conference.updated

@@ -35,6 +35,8 @@ class RenderCache:
 
     events: dict[str, RenderCacheEntry] = field(default_factory=dict)
     schedule: dict[str, ScheduleCacheEntry] = field(default_factory=dict)
+    page: dict[tuple[object, ...], str] = field(default_factory=dict)
+    """index.html's line of each event, by its view (``site.EventView``, as a plain tuple)."""
 
 
 def default_folder() -> Path:
@@ -50,12 +52,18 @@ def cache_file(folder: Path, output: Path) -> Path:
 
 
 def namespace() -> str:
+    """A digest of confcal's code and templates, Python's version and the libraries' versions."""
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    package = Path(__file__).parent
+    for source in sorted([*package.glob("*.py"), *package.glob("templates/*")]):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     from importlib.metadata import version
 
-    digest.update(f"icalendar={version('icalendar')} tzdata={version('tzdata')}".encode())
+    digest.update(
+        " ".join(
+            f"{name}={version(name)}" for name in ("icalendar", "tzdata", "jinja2", "markupsafe")
+        ).encode()
+    )
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
@@ -67,15 +75,20 @@ def load_cache(path: Path) -> RenderCache:
         return RenderCache()
     if not isinstance(stored, dict) or stored.get("namespace") != namespace():
         return RenderCache()
-    events, schedule = stored.get("events"), stored.get("schedule")
-    if not isinstance(events, dict) or not isinstance(schedule, dict):
+    events, schedule, page = stored.get("events"), stored.get("schedule"), stored.get("page")
+    if not (isinstance(events, dict) and isinstance(schedule, dict) and isinstance(page, dict)):
         return RenderCache()
-    return RenderCache(events, schedule)
+    return RenderCache(events, schedule, page)
 
 
 def save_cache(path: Path, cache: RenderCache) -> None:
     """Save one output folder's cache, then keep only the KEEP most recently saved ones."""
-    stored = {"namespace": namespace(), "events": cache.events, "schedule": cache.schedule}
+    stored = {
+        "namespace": namespace(),
+        "events": cache.events,
+        "schedule": cache.schedule,
+        "page": cache.page,
+    }
     write_atomic(path, marshal.dumps(stored))
     prune_caches(path.parent, keep=path)
 
