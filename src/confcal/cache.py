@@ -1,11 +1,13 @@
-"""The render cache between builds: each event's body (``render.Body``) and its schedule entry
-(``schedule.ScheduleCacheEntry``), by a digest of the event's inputs (``render.event_keys``).
+"""The render cache between builds: each event's body (``render.Body``), its schedule entry
+(``schedule.ScheduleCacheEntry``) and its line of index.html (``site._Items``), by a digest of
+the event's inputs (``render.event_keys``).
 
 It lives outside the output folder (in ``default_folder()``, the user's cache folder), one file per
 output folder (the KEEP most recently built are kept), and is namespaced by a digest of
 confcal's own source and the versions of the libraries that shape the bytes, so a changed
 renderer never reuses old bytes.
-A missing, stale or unreadable cache is simply empty: it can make a build faster, never different.
+A missing, stale, unreadable or malformed cache is simply empty: it can make a build faster, never
+different.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import marshal
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +81,43 @@ def load_cache(path: Path) -> RenderCache:
     events, schedule, page = stored.get("events"), stored.get("schedule"), stored.get("page")
     if not (isinstance(events, dict) and isinstance(schedule, dict) and isinstance(page, dict)):
         return RenderCache()
+    if not well_formed(events, schedule, page):
+        return RenderCache()
     return RenderCache(events, schedule, page)
+
+
+def well_formed(
+    events: dict[object, object], schedule: dict[object, object], page: dict[object, object]
+) -> bool:
+    """Whether every entry has the shape a build saves (a damaged or hand-edited file may not):
+    checked once per load, so that no entry a build uses can stop it or write wrong bytes.
+
+    A body (``render.RenderCacheEntry``) is its text and three offsets into it, in order; a
+    schedule entry (``schedule.ScheduleCacheEntry``) a number, an ISO date and three strings;
+    a line of the page a string. Keys need no check: one of another shape is never looked up.
+    """
+    try:
+        return (
+            all(
+                type(body) is tuple
+                and len(body) == 4
+                and type(body[0]) is bytes
+                and type(body[1]) is type(body[2]) is type(body[3]) is int
+                and 0 <= body[1] <= body[2] <= body[3] <= len(body[0])
+                for body in events.values()
+            )
+            and all(
+                type(entry) is tuple
+                and len(entry) == 5
+                and type(entry[0]) is int
+                and type(entry[1]) is type(entry[2]) is type(entry[3]) is type(entry[4]) is str
+                and date.fromisoformat(entry[1]).isoformat() == entry[1]
+                for entry in schedule.values()
+            )
+            and all(type(line) is str for line in page.values())
+        )
+    except ValueError:  # not a date
+        return False
 
 
 def save_cache(path: Path, cache: RenderCache) -> None:
