@@ -11,9 +11,9 @@ from click.testing import CliRunner, Result
 from ical.calendar_stream import IcsCalendarStream
 
 from confcal.build import render_all
+from confcal.cache import RenderCache
 from confcal.cli import cli
 from confcal.model import Programme
-from confcal.render import RenderCacheEntry
 from confcal.revisions import revise_published
 
 
@@ -61,11 +61,10 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
-def plan(
-    programme: Programme, *, cache: dict[str, RenderCacheEntry] | None = None, workers: int = 1
-) -> dict[str, bytes]:
+def plan(programme: Programme, *, cache: RenderCache | None = None, workers: int = 1) -> dict[str, bytes]:
     """Every file a first build of ``programme`` writes (``build.render_all``), without a folder."""
-    return render_all(revise_published(programme, None, cache=cache, workers=workers))
+    revised = revise_published(programme, None, cache=cache.events if cache else None, workers=workers)
+    return render_all(revised, cache=cache)
 
 
 @dataclass

@@ -15,11 +15,14 @@ from typing import Any
 import pytest
 
 from confcal.build import build
+from confcal.feeds import feeds, paper_feeds
 from confcal.load import load
 from confcal.model import ABSTRACTS, STATUSES, Programme, Revision
 from confcal.render import content_digest, event_keys, render_body, render_event
 from confcal.revisions import legacy_content
+from confcal.schedule import ScheduleCacheEntry, render_schedules
 from confcal.settings import BuildOptions
+from confcal.site import render_index
 from confcal.state import STATE_FILE, StateFileError, parse_state, read_state
 from tests.conftest import EVENTS, OUTPUT, ROOT
 from tests.test_revisions import parsed
@@ -137,6 +140,66 @@ def test_any_field_that_changes_an_event_changes_its_digest_and_cache_key(source
     else:
         expected |= {"Link.url"}
     assert expected <= seen, sorted(expected - seen)
+
+
+def schedule_entries(programme: Programme) -> dict[str, tuple[ScheduleCacheEntry, str]]:
+    """Each event's schedule entry (both files' text of it) and its render-cache key."""
+    try:
+        keys = event_keys(programme)
+        cache: dict[str, ScheduleCacheEntry] = {}
+        render_schedules(programme, cache=cache, keys=keys)
+    except (KeyError, StopIteration, ValueError, TypeError, OverflowError, AssertionError):
+        return {}  # the change left an event without its paper, kind, room or zone, or a bad id
+    return {
+        event.id: (cache[keys[event.id]], keys[event.id])
+        for event in programme.events
+        if keys[event.id] in cache
+    }
+
+
+@pytest.mark.parametrize("source", [EVENTS, WORKSHOP], ids=["award", "workshop"])
+def test_any_field_that_changes_a_schedule_entry_changes_its_cache_key(source: Path) -> None:
+    """The schedule files reuse an event's entry by its render-cache key: fails when a field
+    they show is left out of the key (its numeric id, which depends on every event, is
+    checked by the schedule itself)."""
+    programme = load(source)
+    before = schedule_entries(programme)
+    seen: set[str] = set()
+    for path, variant in programme_variants(programme):
+        for event_id, (entry, key) in schedule_entries(variant).items():
+            if event_id not in before or entry[1:] == before[event_id][0][1:]:
+                continue
+            seen.add(path)
+            assert key != before[event_id][1], f"{path} changed {event_id}'s schedule entry but not its key"
+    assert {"Paper.title", "Event.start", "Conference.website", "Category.name", "Paper.abstract"} <= seen
+
+
+def page_lines(programme: Programme) -> dict[str, tuple[str, tuple[object, ...]]]:
+    """Each event's line of index.html and its key in the render cache."""
+    try:
+        keys = event_keys(programme)
+        cache: dict[tuple[object, ...], str] = {}
+        render_index(programme, feeds=feeds(programme), papers=paper_feeds(programme), cache=cache, keys=keys)
+    except (KeyError, StopIteration, ValueError, TypeError, OverflowError, AssertionError):
+        return {}
+    ids = {key: event_id for event_id, key in keys.items()}
+    return {ids[str(key[0])]: (line, key) for key, line in cache.items()}
+
+
+@pytest.mark.parametrize("source", [EVENTS, WORKSHOP], ids=["award", "workshop"])
+def test_any_field_that_changes_a_line_of_the_page_changes_its_cache_key(source: Path) -> None:
+    """index.html reuses an event's line by its render key and what the line shows of the rest
+    of the programme: fails when a field the line shows is left out of that key."""
+    programme = load(source)
+    before = page_lines(programme)
+    seen: set[str] = set()
+    for path, variant in programme_variants(programme):
+        for event_id, (line, key) in page_lines(variant).items():
+            if event_id not in before or line == before[event_id][0]:
+                continue
+            seen.add(path)
+            assert key != before[event_id][1], f"{path} changed {event_id}'s line but not its key"
+    assert {"Paper.title", "Event.start", "KindDef.label", "Category.name", "Paper.authors"} <= seen
 
 
 # -- from a state file of the older digest ---------------------------------------------------

@@ -236,3 +236,27 @@ def test_the_version_is_the_digest_of_the_whole_document_encoded_at_once(source:
     version, schedule["version"] = schedule["version"], ""
     whole = json.dumps(schedule, ensure_ascii=False, separators=(",", ":")).encode()
     assert version == hashlib.sha256(whole).hexdigest()[:16]
+
+
+def test_a_cached_entry_is_used_only_with_the_same_numeric_id() -> None:
+    """The cache holds each event's text by its render key; an entry whose numeric id another
+    event has since taken is made again, and the cache keeps only this programme's events."""
+    from confcal.load import load
+    from confcal.render import event_keys
+    from confcal.schedule import ScheduleCacheEntry, render_schedules
+
+    programme = load(EVENTS)
+    keys = event_keys(programme)
+    cache: dict[str, ScheduleCacheEntry] = {"gone": (1, "2023-12-10", "Hall", "{}", "<event/>")}
+    fresh = render_schedules(programme, cache=cache, keys=keys)
+    assert set(cache) == {keys[event.id] for event in programme.events if event.status != "cancelled"}
+    assert render_schedules(programme, cache=cache, keys=keys) == fresh
+    renumbered = {
+        key: (number + 1, day, room, "{}", "<event/>") for key, (number, day, room, *_) in cache.items()
+    }
+    assert render_schedules(programme, cache=renumbered, keys=keys) == fresh
+    reused = {
+        key: (number, day, room, '{"reused":1}', "<reused/>")
+        for key, (number, day, room, *_) in cache.items()
+    }
+    assert b'{"reused":1}' in render_schedules(programme, cache=reused, keys=keys)["schedule.json"]

@@ -468,3 +468,35 @@ def test_google_link_percent_encodes_what_would_change_its_meaning(base_url: str
     assert links.google == f"https://calendar.google.com/calendar/render?cid={cid}"
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(links.google).query)
     assert query["cid"] == [links.subscribe]
+
+
+def test_a_cached_line_of_the_page_is_used_only_for_the_same_view() -> None:
+    """index.html keeps each event's line by its whole view (all the line shows): a line is
+    reused while the view is the same, made again when it changes, and the cache is left
+    holding exactly this page's lines."""
+    from confcal.feeds import paper_feeds
+    from confcal.site import render_index
+
+    def page(programme: Programme, cache: dict[tuple[object, ...], str] | None) -> bytes:
+        return render_index(programme, feeds=feeds(programme), papers=paper_feeds(programme), cache=cache)
+
+    programme = load(EVENTS)
+    cache: dict[tuple[object, ...], str] = {("gone",): "<li>gone</li>"}
+    fresh = page(programme, cache)
+    assert len(cache) == len(programme.events)
+    assert ("gone",) not in cache
+    assert page(programme, cache) == fresh == page(programme, None)
+    marked = {view: line.replace("<h4>", "<h4>(cached) ", 1) for view, line in cache.items()}
+    assert page(programme, marked).count(b"<h4>(cached) ") == len(programme.events) - sum(
+        event.status == "cancelled" for event in programme.events
+    )
+    first = programme.papers[0]
+    retitled = dataclasses.replace(
+        programme,
+        papers=(dataclasses.replace(first, title=first.title + " (revised)"), *programme.papers[1:]),
+    )
+    marked = {view: line.replace("<h4>", "<h4>(cached) ", 1) for view, line in cache.items()}
+    edited = page(retitled, marked)
+    assert edited == page(retitled, None).replace(b"<h4>", b"<h4>(cached) ").replace(
+        f"<h4>(cached) {first.title} (revised)".encode(), f"<h4>{first.title} (revised)".encode()
+    )

@@ -109,6 +109,12 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
         (setter("published", value=["/etc/passwd"]), "published[0]: '/etc/passwd' is not a file"),
         (setter("published", value=[".git/config"]), "published[0]: '.git/config' is not a file"),
         (setter("published", value=[STATE_FILE]), f"published[0]: '{STATE_FILE}' is not a file"),
+        (setter("published", value=["a//b.ics"]), "published[0]: 'a//b.ics' is not a file"),
+        (setter("published", value=["a\\b.ics"]), "published[0]: 'a\\\\b.ics' is not a file"),
+        (
+            setter("published", value=["all.ics", "papers/p.ics", "all.ics"]),
+            "published[2]: 'all.ics' is listed twice",
+        ),
         (
             setter("reminders_minutes", value=0),
             "reminders_minutes: expected minutes from 1 to 10080, found 0",

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confcal.budget import Oversize, over_budget, uncovered
 from confcal.changes import render_changes_feed, render_changes_page
@@ -20,13 +21,16 @@ from confcal.errors import STALE_STAMP
 from confcal.feeds import PAPERS_FOLDER, Feed, feeds, paper_feeds
 from confcal.load import load
 from confcal.lock import hold
-from confcal.render import CalendarHeads, RenderCacheEntry, assemble
+from confcal.render import CalendarHeads, assemble
 from confcal.revisions import Revised, revise_published
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, render_schedules
 from confcal.settings import DEFAULTS, BuildOptions, with_overrides
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.state import STATE_FILE, StateFile, dump_state, read_state
 from confcal.write import WriteError, WriteReport, changed_files, make_folder, stale_files, write_stream
+
+if TYPE_CHECKING:
+    from confcal.cache import RenderCache
 
 # Below this many events rendering is faster than loading and saving the cache.
 CACHE_THRESHOLD = 200
@@ -96,11 +100,12 @@ def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built
                 programme,
                 previous,
                 state_name=str(output / STATE_FILE),
-                cache=cache,
+                cache=cache.events if cache else None,
                 workers=options.workers or 1,
             ),
             previous,
             options,
+            cache=cache,
         )
         owned = _removable(output, previous)
         # Each file is staged as it is rendered: the build never holds them all (write_stream).
@@ -131,20 +136,33 @@ def preview(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Pre
     return Preview(revised=revised, files=files, changed=tuple(changed), removed=removed)
 
 
-def _render(revised: Revised, previous: StateFile | None, options: BuildOptions) -> Rendering:
+def _render(
+    revised: Revised,
+    previous: StateFile | None,
+    options: BuildOptions,
+    *,
+    cache: RenderCache | None = None,
+) -> Rendering:
     lead = _reminder_lead(previous, alarm=options.alarm, drop_alarm=options.drop_alarm)
-    return Rendering(revised, alarm=lead)
+    return Rendering(revised, alarm=lead, cache=cache)
 
 
-def render_all(revised: Revised, *, alarm: timedelta | None = None) -> dict[str, bytes]:
+def render_all(
+    revised: Revised,
+    *,
+    alarm: timedelta | None = None,
+    cache: RenderCache | None = None,
+) -> dict[str, bytes]:
     """Every file of a revised programme (``Rendering``), all at once."""
-    return dict(Rendering(revised, alarm=alarm))
+    return dict(Rendering(revised, alarm=alarm, cache=cache))
 
 
 class Rendering:
     """Every file of a revised programme, rendered one at a time as (name, bytes), in the order
     of ``names``: the feeds, a calendar per paper, the reminders variant of every feed under
     ``reminders/`` (with ``alarm``), the schedules, the page, the changes, and the new state last.
+    With the render ``cache`` (whose events ``revised`` used), unchanged events' schedule
+    entries and lines of index.html are reused.
 
     ``build`` stages each file as it comes and never holds them all (``write.write_stream``);
     ``render_all`` and ``preview`` keep them all. The names are known before anything is
@@ -154,10 +172,13 @@ class Rendering:
     schedules are made (the peak of a 10× NeurIPS-size build, README "Performance").
     """
 
-    def __init__(self, revised: Revised, *, alarm: timedelta | None = None) -> None:
+    def __init__(
+        self, revised: Revised, *, alarm: timedelta | None = None, cache: RenderCache | None = None
+    ) -> None:
         self._blocks: Mapping[str, bytes] | None = revised.blocks
         self.revised = dataclasses.replace(revised, blocks={})
         self.alarm = alarm
+        self.cache = cache
         programme = revised.programme
         self.every_feed = feeds(programme)
         self.per_paper = paper_feeds(programme)
@@ -195,12 +216,21 @@ class Rendering:
             yield from reminder_feeds(programme, every, blocks=blocks, before=before).items()
             del blocks
         self._blocks = None  # every file holding the events is rendered
-        yield from render_schedules(programme).items()
+        cache = self.cache
+        yield from render_schedules(
+            programme, cache=cache.schedule if cache else None, keys=revised.keys
+        ).items()
         latest = max((r.last_modified for r in revised.revisions.values()), default=None)
         yield (
             INDEX,
             render_index(
-                programme, feeds=self.every_feed, papers=self.per_paper, updated=latest, too_big=self.too_big
+                programme,
+                feeds=self.every_feed,
+                papers=self.per_paper,
+                updated=latest,
+                too_big=self.too_big,
+                cache=cache.page if cache else None,
+                keys=revised.keys,
             ),
         )
         published = min(
@@ -294,13 +324,13 @@ def _interim_state(
     return dump_state(dataclasses.replace(previous or StateFile(), published=published))
 
 
-def _load_cache(cache_folder: Path, output: Path) -> dict[str, RenderCacheEntry]:
+def _load_cache(cache_folder: Path, output: Path) -> RenderCache:
     from confcal.cache import cache_file, load_cache
 
     return load_cache(cache_file(cache_folder, output))
 
 
-def _save_cache(cache_folder: Path, output: Path, cache: dict[str, RenderCacheEntry]) -> tuple[str, ...]:
+def _save_cache(cache_folder: Path, output: Path, cache: RenderCache) -> tuple[str, ...]:
     """Save the render cache; a cache that cannot be written is a warning, never a failed build."""
     from confcal.cache import cache_file, save_cache
 

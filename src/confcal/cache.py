@@ -1,4 +1,5 @@
-"""The render cache between builds: each event's body (``render.Body``) by a digest of its inputs.
+"""The render cache between builds: each event's body (``render.Body``) and its schedule entry
+(``schedule.ScheduleCacheEntry``), by a digest of the event's inputs (``render.event_keys``).
 
 It lives outside the output folder (in ``default_folder()``, the user's cache folder), one file per
 output folder (the KEEP most recently built are kept), and is namespaced by a digest of
@@ -13,6 +14,7 @@ import contextlib
 import hashlib
 import marshal
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +24,19 @@ from confcal.write import write_atomic
 
 if TYPE_CHECKING:  # the CLI imports this module for default_folder() before the up-to-date check
     from confcal.render import RenderCacheEntry
+    from confcal.schedule import ScheduleCacheEntry
 
 KEEP = 8  # render caches kept: the output folders built most recently
+
+
+@dataclass
+class RenderCache:
+    """What one output folder's last build rendered, by event key: filled by the build that uses it."""
+
+    events: dict[str, RenderCacheEntry] = field(default_factory=dict)
+    schedule: dict[str, ScheduleCacheEntry] = field(default_factory=dict)
+    page: dict[tuple[object, ...], str] = field(default_factory=dict)
+    """index.html's line of each event, by its view (``site.EventView``, as a plain tuple)."""
 
 
 def default_folder() -> Path:
@@ -39,30 +52,44 @@ def cache_file(folder: Path, output: Path) -> Path:
 
 
 def namespace() -> str:
+    """A digest of confcal's code and templates, Python's version and the libraries' versions."""
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    package = Path(__file__).parent
+    for source in sorted([*package.glob("*.py"), *package.glob("templates/*")]):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     from importlib.metadata import version
 
-    digest.update(f"icalendar={version('icalendar')} tzdata={version('tzdata')}".encode())
+    digest.update(
+        " ".join(
+            f"{name}={version(name)}" for name in ("icalendar", "tzdata", "jinja2", "markupsafe")
+        ).encode()
+    )
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
 
-def load_cache(path: Path) -> dict[str, RenderCacheEntry]:
+def load_cache(path: Path) -> RenderCache:
     try:
         stored = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
+        return RenderCache()
     if not isinstance(stored, dict) or stored.get("namespace") != namespace():
-        return {}
-    events = stored.get("events")
-    return events if isinstance(events, dict) else {}
+        return RenderCache()
+    events, schedule, page = stored.get("events"), stored.get("schedule"), stored.get("page")
+    if not (isinstance(events, dict) and isinstance(schedule, dict) and isinstance(page, dict)):
+        return RenderCache()
+    return RenderCache(events, schedule, page)
 
 
-def save_cache(path: Path, events: dict[str, RenderCacheEntry]) -> None:
+def save_cache(path: Path, cache: RenderCache) -> None:
     """Save one output folder's cache, then keep only the KEEP most recently saved ones."""
-    write_atomic(path, marshal.dumps({"namespace": namespace(), "events": events}))
+    stored = {
+        "namespace": namespace(),
+        "events": cache.events,
+        "schedule": cache.schedule,
+        "page": cache.page,
+    }
+    write_atomic(path, marshal.dumps(stored))
     prune_caches(path.parent, keep=path)
 
 

@@ -26,11 +26,12 @@ from markupsafe import Markup
 from confcal.cache import default_folder
 from confcal.write import write_atomic
 
-__all__ = ["CHANGES_FEED", "CHANGES_PAGE", "INDEX", "Markup", "render"]
+__all__ = ["CHANGES_FEED", "CHANGES_PAGE", "EVENT_ITEM", "INDEX", "Markup", "macro", "render"]
 
 INDEX = "index.html"
 CHANGES_PAGE = "changes.html"
 CHANGES_FEED = "changes.atom"
+EVENT_ITEM = "event.html"
 
 
 def _escape(value: Any) -> Any:
@@ -92,3 +93,9 @@ _ENVIRONMENT.globals.update(index_page=INDEX, changes_page=CHANGES_PAGE, changes
 def render(template: str, /, **view: Any) -> bytes:
     """A template filled with ``view``, as UTF-8 bytes."""
     return _ENVIRONMENT.get_template(template).render(view).encode()
+
+
+def macro(template: str, name: str) -> Any:
+    """A macro of a template (which must need no view of its own), to call from Python: it
+    returns Markup."""
+    return getattr(_ENVIRONMENT.get_template(template).module, name)

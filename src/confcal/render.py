@@ -317,16 +317,22 @@ def die_with_parent(parent: int) -> None:
 
 
 def render_bodies(
-    programme: Programme, *, cache: MutableMapping[str, RenderCacheEntry] | None = None, workers: int = 1
+    programme: Programme,
+    *,
+    cache: MutableMapping[str, RenderCacheEntry] | None = None,
+    keys: Mapping[str, str] | None = None,
+    workers: int = 1,
 ) -> dict[str, Body]:
     """The body of every event of the programme and every session event, by event id.
 
     With a ``cache`` (event key → body), events whose inputs did not change are taken from it
     and the cache is left holding exactly this programme's events. ``workers`` > 1 renders the
-    rest in that many processes. The bodies are the same either way.
+    rest in that many processes. The bodies are the same either way. ``keys``: the cache keys
+    (``event_keys``) when the caller has them.
     """
     every = (*programme.events, *programme.session_events)
-    keys = event_keys(programme) if cache is not None else {}
+    if keys is None:
+        keys = event_keys(programme) if cache is not None else {}
     bodies: dict[str, Body] = {}
     missing: list[Event] = []
     for event in every:

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from confcal import zones
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
-from confcal.render import RenderCacheEntry, content_digest, finish, render_bodies
+from confcal.render import RenderCacheEntry, content_digest, event_keys, finish, render_bodies
 from confcal.state import (
     CONTENT_SCHEME,
     MAX_SEQUENCE,
@@ -54,6 +54,8 @@ class Revised:
     blocks: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
     """Each event's VEVENT, by event id: its body (``render.render_bodies``), rendered once for
     its digest, completed with its revision (``render.finish``)."""
+    keys: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Each event's render cache key (``render.event_keys``), by event id, when a cache was used."""
 
 
 def revise(
@@ -76,7 +78,8 @@ def revise(
     published = (
         with_kept_cancellations(programme, previous) if programme.conference.keep_cancelled else programme
     )
-    bodies = render_bodies(published, cache=cache, workers=workers)
+    keys = event_keys(published) if cache is not None else {}
+    bodies = render_bodies(published, cache=cache, keys=keys, workers=workers)
     revisions: dict[str, Revision] = {}
     state: dict[str, Entry] = {}
     changes: list[Change] = []
@@ -130,6 +133,7 @@ def revise(
         stale_stamp=stale_stamp,
         releases=recorded,
         blocks=blocks,
+        keys=keys,
     )
 
 

@@ -21,10 +21,10 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
 from confcal.model import Event, Programme
 from confcal.render import uid
@@ -104,18 +104,26 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-@dataclass(frozen=True)
-class Day:
-    index: int
-    date: date
-    start: datetime
-    end: datetime
-    rooms: dict[str, list[dict[str, Any]]]
-
-
 def _day_bounds(zone: tzinfo, day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, DAY_CHANGE, tzinfo=zone)
     return start, datetime.combine(day + timedelta(days=1), DAY_CHANGE, tzinfo=zone)
+
+
+ScheduleCacheEntry = tuple[int, str, str, str, str]
+"""An event as both files hold it, as the render cache keeps it (marshal writes plain tuples):
+its numeric id, conference day (ISO), room, JSON and XML."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One event as both files hold it: encoded once, for the version and for each file."""
+
+    guid: str
+    number: int
+    day: str
+    room: str
+    json: str
+    xml: str
 
 
 def _event_json(
@@ -146,50 +154,81 @@ def _event_json(
     }
 
 
-def document(programme: Programme) -> dict[str, Any]:
-    """The schedule as the JSON file holds it; schedule.xml is written from the same values."""
-    return _document(programme)[0]
+def _items(
+    programme: Programme,
+    *,
+    cache: MutableMapping[str, ScheduleCacheEntry] | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> list[Item]:
+    """Every event the files hold (cancelled ones are left out), in the programme's order.
 
-
-def _document(programme: Programme) -> tuple[dict[str, Any], dict[str, str]]:
-    """``document``, and each event's compact JSON by guid (encoded once, for the version and the file)."""
+    With a ``cache`` (the event's render key, ``keys``, → its entry), an event whose inputs
+    and numeric id did not change is taken from it; the cache is left holding exactly these
+    events. Its inputs are those of its VEVENT (``render.event_keys``); the numeric id depends
+    on the other events too, so it is checked apart.
+    """
     conference = programme.conference
-    zone = named_zone(conference.timezone)
     events = [e for e in programme.events if e.status != "cancelled"]
     uids = {e.id: uid(programme, e) for e in events}
     numbers = numeric_ids(uids.values())
     short = acronym(conference.id, conference.start.year)
-    by_day: dict[date, dict[str, list[dict[str, Any]]]] = {}
-    encoded: dict[str, str] = {}
+    kept: dict[str, ScheduleCacheEntry] = {}
+    items = []
     for event in events:
-        item = _event_json(
-            programme,
-            event,
-            guid=event_guid(uids[event.id]),
-            number=numbers[uids[event.id]],
-            slug_prefix=short,
-        )
-        encoded[item["guid"]] = _json(item)
-        by_day.setdefault(conference_day(event), {}).setdefault(item["room"], []).append(item)
-    first = min([conference.start, *by_day])
-    last = max([conference.end, *by_day])
+        number = numbers[uids[event.id]]
+        key = keys[event.id] if cache is not None and keys is not None else ""
+        entry = cache.get(key) if cache is not None else None
+        if entry is None or entry[0] != number:
+            values = _event_json(
+                programme, event, guid=event_guid(uids[event.id]), number=number, slug_prefix=short
+            )
+            entry = (
+                number,
+                conference_day(event).isoformat(),
+                values["room"],
+                _json(values),
+                _event_xml(values),
+            )
+        if key:
+            kept[key] = entry
+        items.append(Item(event_guid(uids[event.id]), *entry))
+    if cache is not None:
+        cache.clear()
+        cache.update(kept)
+    return items
+
+
+@dataclass(frozen=True)
+class Document:
+    """Both files' content: the schedule's fields but its days, and the days with their rooms."""
+
+    schedule: dict[str, Any]
+    days: list[tuple[dict[str, Any], dict[str, list[Item]]]]
+
+
+def document(programme: Programme) -> dict[str, Any]:
+    """The schedule as the JSON file holds it (read back from the file)."""
+    return cast("dict[str, Any]", json.loads(render_json(_document(programme, _items(programme)))))
+
+
+def _document(programme: Programme, items: list[Item]) -> Document:
+    conference = programme.conference
+    zone = named_zone(conference.timezone)
+    by_day: dict[str, dict[str, list[Item]]] = {}
+    for item in items:
+        by_day.setdefault(item.day, {}).setdefault(item.room, []).append(item)
+    first = min([conference.start, *map(date.fromisoformat, by_day)])
+    last = max([conference.end, *map(date.fromisoformat, by_day)])
     days = []
     for index in range((last - first).days + 1):
         day = first + timedelta(days=index)
         start, end = _day_bounds(zone, day)
-        rooms = by_day.get(day, {})
-        days.append(
-            {
-                "index": index + 1,
-                "date": day.isoformat(),
-                "day_start": _iso(start),
-                "day_end": _iso(end),
-                "rooms": {name: rooms[name] for name in sorted(rooms)},
-            }
-        )
+        rooms = by_day.get(day.isoformat(), {})
+        fields = {"index": index + 1, "date": day.isoformat(), "day_start": _iso(start), "day_end": _iso(end)}
+        days.append((fields, {name: rooms[name] for name in sorted(rooms)}))
     room_names = sorted({name for rooms in by_day.values() for name in rooms})
     body: dict[str, Any] = {
-        "acronym": short,
+        "acronym": acronym(conference.id, conference.start.year),
         "title": conference.name,
         "description": conference.full_name,
         "start": conference.start.isoformat(),
@@ -205,20 +244,15 @@ def _document(programme: Programme) -> tuple[dict[str, Any], dict[str, str]]:
         "rooms": [
             {"name": name, "guid": event_guid(f"{conference.id}.room.{name}@confcal")} for name in room_names
         ],
-        "days": days,
     }
     schedule: dict[str, Any] = {
         "version": "",
         **({"base_url": conference.base_url} if conference.base_url else {}),
         "conference": body,
     }
-    schedule["version"] = _version(schedule, encoded)
-    doc = {
-        "$schema": "https://c3voc.de/schedule/schema.json",
-        "generator": {"name": GENERATOR},
-        "schedule": schedule,
-    }
-    return doc, encoded
+    document = Document(schedule, days)
+    schedule["version"] = _version(document)
+    return document
 
 
 def _json(value: object) -> str:
@@ -229,60 +263,47 @@ def _json_bytes(value: object) -> bytes:
     return _json(value).encode()
 
 
-def _version(schedule: dict[str, Any], encoded: dict[str, str]) -> str:
-    """The first 16 hex digits of the SHA-256 of ``_json(schedule)``, hashed a day at a time from
-    the events' JSON already encoded (a dict is ``{"key":value,...}`` in insertion order, and
-    ``days`` is the conference's last key), never the whole document as one string."""
-    conference = schedule["conference"]
-    head = {key: value for key, value in conference.items() if key != "days"}
+def _version(document: Document) -> str:
+    """The first 16 hex digits of the SHA-256 of ``_json(schedule)`` with its days, hashed a
+    day at a time from the events' JSON already encoded (a dict is ``{"key":value,...}`` in
+    insertion order, and ``days`` is the conference's last key), never the whole document as
+    one string."""
+    schedule = document.schedule
     digest = hashlib.sha256()
     parts = [f"{_json(key)}:{_json(value)}" for key, value in schedule.items() if key != "conference"]
-    digest.update(
-        ("{" + "".join(f"{part}," for part in parts) + f'"conference":{_json(head)[:-1]},"days":[').encode()
-    )
-    for number, day in enumerate(conference["days"]):
-        digest.update((("," if number else "") + _compact_day(day, encoded)).encode())
+    head = _json(schedule["conference"])[:-1]
+    digest.update(("{" + "".join(f"{part}," for part in parts) + f'"conference":{head},"days":[').encode())
+    for number, (fields, rooms) in enumerate(document.days):
+        compact = ",".join(
+            f"{_json(name)}:[{','.join(item.json for item in items)}]" for name, items in rooms.items()
+        )
+        digest.update(f'{"," if number else ""}{_json(fields)[:-1]},"rooms":{{{compact}}}}}'.encode())
     digest.update(b"]}}")
     return digest.hexdigest()[:16]
 
 
-def _compact_day(day: dict[str, Any], encoded: dict[str, str]) -> str:
-    fields = {key: value for key, value in day.items() if key != "rooms"}
-    rooms = ",".join(
-        f"{_json(name)}:[{','.join(encoded[item['guid']] for item in items)}]"
-        for name, items in day["rooms"].items()
-    )
-    return f'{_json(fields)[:-1]},"rooms":{{{rooms}}}}}'
-
-
-def render_json(doc: dict[str, Any], encoded: dict[str, str]) -> bytes:
-    """One event a line: small enough to diff, without the pure-Python indenting encoder;
-    ``encoded`` holds each event's JSON by guid (``_document``)."""
-    schedule = doc["schedule"]
-    conference = schedule["conference"]
-    head = {k: v for k, v in conference.items() if k != "days"}
+def render_json(document: Document) -> bytes:
+    """One event a line: small enough to diff, without the pure-Python indenting encoder."""
+    schedule = document.schedule
     lines = [
         "{",
-        f'"$schema":{_json_bytes(doc["$schema"]).decode()},',
-        f'"generator":{_json_bytes(doc["generator"]).decode()},',
+        '"$schema":"https://c3voc.de/schedule/schema.json",',
+        f'"generator":{_json({"name": GENERATOR})},',
         '"schedule":{',
-        f'"version":{_json_bytes(schedule["version"]).decode()},',
-        *([f'"base_url":{_json_bytes(schedule["base_url"]).decode()},'] if "base_url" in schedule else []),
-        f'"conference":{_json_bytes(head).decode()[:-1]},',
+        *(f"{_json(key)}:{_json(value)}," for key, value in schedule.items() if key != "conference"),
+        f'"conference":{_json(schedule["conference"])[:-1]},',
         '"days":[',
     ]
     parts = [_encoded(lines)]
-    for day_number, day in enumerate(conference["days"]):
-        fields = {k: v for k, v in day.items() if k != "rooms"}
-        lines = [f'{_json_bytes(fields).decode()[:-1]},"rooms":{{']
-        rooms = list(day["rooms"].items())
-        for room_number, (name, items) in enumerate(rooms):
-            lines.append(f"{_json_bytes(name).decode()}:[")
-            lines.extend(
-                encoded[item["guid"]] + ("," if n < len(items) - 1 else "") for n, item in enumerate(items)
-            )
-            lines.append("]" + ("," if room_number < len(rooms) - 1 else ""))
-        lines.append("}}" + ("," if day_number < len(conference["days"]) - 1 else ""))
+    last_day = len(document.days) - 1
+    for day_number, (fields, rooms) in enumerate(document.days):
+        lines = [f'{_json(fields)[:-1]},"rooms":{{']
+        last_room = len(rooms) - 1
+        for room_number, (name, items) in enumerate(rooms.items()):
+            lines.append(f"{_json(name)}:[")
+            lines.append(",\n".join(item.json for item in items))
+            lines.append("]" + ("," if room_number < last_room else ""))
+        lines.append("}}" + ("," if day_number < last_day else ""))
         parts.append(_encoded(lines))
     parts.append(_encoded(["]}}", "}"]))
     return b"".join(parts)
@@ -299,7 +320,7 @@ def _element(name: str, text: str) -> str:
     return f"<{name}>{escape(text)}</{name}>" if text else f"<{name}/>"
 
 
-def _event_xml(item: dict[str, Any]) -> list[str]:
+def _event_xml(item: dict[str, Any]) -> str:
     lines = [
         f'      <event guid="{item["guid"]}" id="{item["id"]}">',
         f"        {_element('date', item['date'])}",
@@ -328,11 +349,11 @@ def _event_xml(item: dict[str, Any]) -> list[str]:
         )
         lines.append("        </links>")
     lines.append("      </event>")
-    return lines
+    return "\n".join(lines)
 
 
-def render_xml(doc: dict[str, Any], *, base_url: str) -> bytes:
-    schedule = doc["schedule"]
+def render_xml(document: Document, *, base_url: str) -> bytes:
+    schedule = document.schedule
     conference = schedule["conference"]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -363,13 +384,12 @@ def render_xml(doc: dict[str, Any], *, base_url: str) -> bytes:
         "  </conference>",
     ]
     parts = [_encoded(lines)]
-    for day in conference["days"]:
-        bounds = f'start="{day["day_start"]}" end="{day["day_end"]}"'
-        lines = [f'  <day index="{day["index"]}" date="{day["date"]}" {bounds}>']
-        for name, items in day["rooms"].items():
+    for fields, rooms in document.days:
+        bounds = f'start="{fields["day_start"]}" end="{fields["day_end"]}"'
+        lines = [f'  <day index="{fields["index"]}" date="{fields["date"]}" {bounds}>']
+        for name, items in rooms.items():
             lines.append(f"    <room name={quoteattr(name)}>")
-            for item in items:
-                lines.extend(_event_xml(item))
+            lines.extend(item.xml for item in items)
             lines.append("    </room>")
         lines.append("  </day>")
         parts.append(_encoded(lines))
@@ -377,10 +397,15 @@ def render_xml(doc: dict[str, Any], *, base_url: str) -> bytes:
     return b"".join(parts)
 
 
-def render_schedules(programme: Programme) -> dict[str, bytes]:
-    """``schedule.xml`` and ``schedule.json`` of the programme."""
-    doc, encoded = _document(programme)
+def render_schedules(
+    programme: Programme,
+    *,
+    cache: MutableMapping[str, ScheduleCacheEntry] | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> dict[str, bytes]:
+    """``schedule.xml`` and ``schedule.json`` of the programme; ``cache`` and ``keys``: see ``_items``."""
+    document = _document(programme, _items(programme, cache=cache, keys=keys))
     return {
-        SCHEDULE_XML: render_xml(doc, base_url=programme.conference.base_url),
-        SCHEDULE_JSON: render_json(doc, encoded),
+        SCHEDULE_XML: render_xml(document, base_url=programme.conference.base_url),
+        SCHEDULE_JSON: render_json(document),
     }

@@ -14,9 +14,10 @@ import functools
 import importlib.resources
 import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from confcal import zones
 from confcal.budget import Oversize, megabytes
@@ -24,13 +25,15 @@ from confcal.feeds import Feed
 from confcal.model import Event, Programme
 from confcal.pages import CHANGES_FEED as CHANGES_FEED
 from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
+from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
-from confcal.pages import Markup, render
 from confcal.picks import pick_key, picks_head
 from confcal.render import CalendarHeads, award, location, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML
 
 PAGE_SCRIPT = "page.js"
+LineCache = MutableMapping[tuple[object, ...], str]
+"""index.html's line of each event, by what it shows (``_Items``)."""
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,21 @@ def render_index(
     papers: Sequence[Feed],
     updated: datetime | None = None,
     too_big: Sequence[Oversize] = (),
+    cache: LineCache | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> bytes:
     """The page (templates/index.html), as UTF-8 bytes. ``updated``: when the programme last
     changed (the latest LAST-MODIFIED of its events); publish.updated when not given. Feeds
-    ``too_big`` for subscriptions (``confcal.budget``) are offered for download only."""
+    ``too_big`` for subscriptions (``confcal.budget``) are offered for download only.
+
+    With a ``cache`` of each event's line of HTML (templates/event.html), an event whose inputs
+    did not change is taken from it (see ``_Items``; ``keys``: the events' render keys); the
+    cache is left holding this page's events.
+    """
     conference = programme.conference
-    days = _days(programme, feeds, {feed.id: feed for feed in papers})
+    items = _Items(cache, keys or {})
+    days = _days(programme, feeds, {feed.id: feed for feed in papers}, items)
+    items.done()
     return render(
         INDEX,
         conference=conference,
@@ -187,9 +199,9 @@ class SessionView:
     details: str
 
 
-@dataclass(slots=True)
-class EventView:
-    """One event of the programme, as its list item shows it. Not frozen: one is made per
+class EventView(NamedTuple):
+    """One event of the programme, as its list item shows it (templates/event.html): all it
+    shows, so it is the key of its line in the render cache. A named tuple: one is made per
     event on every build, and a frozen dataclass is made six times slower."""
 
     id: str
@@ -216,10 +228,48 @@ class EventView:
 
 @dataclass(frozen=True)
 class Group:
-    """One event, or the events of one declared session under its heading."""
+    """One event, or the events of one declared session under its heading; each event as its
+    line of HTML."""
 
     session: SessionView | None
-    events: list[EventView]
+    items: list[Markup]
+
+
+class _Items:
+    """Each event's line of HTML, from the cache when it holds the line for the same inputs.
+
+    An event's line is keyed by its render key (``render.event_keys``: the event, its item,
+    kind, room, venue, category and the conference) with what the line shows of the rest of
+    the programme: the feeds holding it and its item's other events (``_context``). Without
+    render keys, by its whole view.
+    """
+
+    def __init__(self, cache: LineCache | None, keys: Mapping[str, str]) -> None:
+        self.cache = cache
+        self.keys = keys
+        self.made: dict[tuple[object, ...], str] = {}
+        self.render = macro(EVENT_ITEM, "event_item")
+
+    def __call__(
+        self, programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]
+    ) -> Markup:
+        context = _context(programme, event, paper_file, in_feeds)
+        view: EventView | None = None
+        if event.id in self.keys:
+            key: tuple[object, ...] = (self.keys[event.id], *context)
+        else:
+            view = _event(programme, event, *context)
+            key = tuple(view)
+        line = self.cache.get(key) if self.cache is not None else None
+        if line is None:
+            line = str(self.render(view or _event(programme, event, *context)))
+        self.made[key] = line
+        return Markup(line)
+
+    def done(self) -> None:
+        if self.cache is not None:
+            self.cache.clear()
+            self.cache.update(self.made)  # plain tuples: marshal writes no named tuple
 
 
 @dataclass(frozen=True)
@@ -231,7 +281,9 @@ class Day:
     groups: list[Group]
 
 
-def _days(programme: Programme, feeds: Sequence[Feed], paper_files: dict[str, Feed]) -> list[Day]:
+def _days(
+    programme: Programme, feeds: Sequence[Feed], paper_files: dict[str, Feed], items: _Items
+) -> list[Day]:
     in_feeds: dict[str, list[str]] = {}
     for feed in feeds[1:]:
         for event in feed.events:
@@ -241,7 +293,7 @@ def _days(programme: Programme, feeds: Sequence[Feed], paper_files: dict[str, Fe
         groups = [
             Group(
                 _session(programme, group) if group[0].session_id else None,
-                [_event(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group],
+                [items(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group],
             )
             for group in _by_session(list(events))
         ]
@@ -276,19 +328,30 @@ def _session(programme: Programme, group: list[Event]) -> SessionView:
     return SessionView(session.id, session.name, details)
 
 
-def _event(programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]) -> EventView:
+def _context(
+    programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]
+) -> tuple[str, str, str]:
+    """What an event's line shows beyond the event and its item: the ids of the feeds holding
+    it, its item's calendar, and what "Add this … to your calendar" adds (the paper and its
+    sessions, or the item)."""
+    paper = programme.paper(event.paper)
+    happening = [e for e in paper_file.events if e.status != "cancelled"]
+    kinds = " and ".join(f"its {programme.kind(e.kind).label.lower()}" for e in happening)
+    what = "paper" if paper.authors else programme.kind(event.kind).label.lower()
+    add = f"{what} ({kinds})" if paper.authors or len(happening) > 1 else what
+    return " ".join(in_feeds), paper_file.filename, add
+
+
+def _event(programme: Programme, event: Event, feeds: str, paper_file: str, add: str) -> EventView:
     """One event of the programme; a cancelled one is struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
     label = programme.kind(event.kind).label
-    happening = [e for e in paper_file.events if e.status != "cancelled"]
-    kinds = " and ".join(f"its {programme.kind(e.kind).label.lower()}" for e in happening)
-    what = "paper" if paper.authors else label.lower()
     return EventView(
         id=event.id,
         uid=uid(programme, event),
         key=pick_key(event.id),
         kind=event.kind,
-        feeds=" ".join(in_feeds),
+        feeds=feeds,
         cancelled=event.status == "cancelled",
         start=event.start.isoformat(),
         end=event.end.isoformat(),
@@ -300,8 +363,8 @@ def _event(programme: Programme, event: Event, paper_file: Feed, in_feeds: Seque
         authors=", ".join(paper.authors),
         speakers=", ".join(str(person) for person in paper.speakers),
         category=award(programme, paper),
-        paper_file=paper_file.filename,
-        add=f"{what} ({kinds})" if paper.authors or len(happening) > 1 else what,
+        paper_file=paper_file,
+        add=add,
     )
 
 

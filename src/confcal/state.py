@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from confcal.checked import ID_PATTERN, CheckedReader, show, type_name
@@ -270,10 +270,9 @@ def sequence_limit_error(event_id: str, *, name: str = STATE_FILE) -> StateFileE
 
 def safe_relative(name: str) -> bool:
     """A path inside the output folder: relative, no '..', no hidden part, no backslash."""
-    path = PurePosixPath(name)
     return (
         bool(name)
-        and not path.is_absolute()
+        and not name.startswith("/")
         and "\\" not in name
         and all(part not in ("", ".", "..") and not part.startswith(".") for part in name.split("/"))
     )
@@ -404,7 +403,7 @@ def _published(reader: _StateReader, document: Mapping[str, Any]) -> tuple[str, 
     names = reader.get(document, "published", "", list)
     if names is None:
         return None
-    files: list[str] = []
+    files: dict[str, None] = {}  # in order; a dict, so that a repeated name is found at once
     for index, name in enumerate(names):
         where = f"published[{index}]"
         text = reader.string(name, where)
@@ -413,7 +412,7 @@ def _published(reader: _StateReader, document: Mapping[str, Any]) -> tuple[str, 
         elif text in files:
             reader.problem(where, f"{show(name)} is listed twice")
         elif text:
-            files.append(text)
+            files[text] = None
     return tuple(files)
 
 
