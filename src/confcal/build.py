@@ -122,15 +122,23 @@ def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built
     return Built(report=report, revised=rendering.revised, oversize=rendering.oversize())
 
 
-def preview(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Preview:
+def preview(
+    events: Path, output: Path, options: BuildOptions = DEFAULTS, *, cache: RenderCache | None = None
+) -> Preview:
     """What ``build(events, output, options)`` would write and delete, without writing
     anything (``confcal diff``, ``confcal serve``). Holds the folder's lock (shared) while it
-    reads; a folder that does not exist is one a first build would fill."""
+    reads; a folder that does not exist is one a first build would fill.
+
+    ``cache``: a render cache kept by the caller between previews (``confcal serve`` holds one
+    in memory, so a rebuild after an edit renders only what the edit changed).
+    """
     programme = with_overrides(load(events), options)
     with hold(output, exclusive=False):
         previous = read_state(output)
-        revised = revise_published(programme, previous, state_name=str(output / STATE_FILE))
-        files = dict(_render(revised, previous, options))
+        revised = revise_published(
+            programme, previous, state_name=str(output / STATE_FILE), cache=cache.events if cache else None
+        )
+        files = dict(_render(revised, previous, options, cache=cache))
         changed, _ = changed_files(output, files)
         removed = stale_files(output, files, removable=_removable(output, previous))
     return Preview(revised=revised, files=files, changed=tuple(changed), removed=removed)
