@@ -155,14 +155,11 @@ class CheckedReader:
             return None
         return value
 
-    def text(
-        self, table: Mapping[str, Any], key: str, path: str, *, multiline: bool = False, empty: bool = False
-    ) -> str:
-        """``string`` of the key's value ("" when absent), without building its path for plain text."""
+    def text(self, table: Mapping[str, Any], key: str, path: str, *, multiline: bool = False) -> str:
         if key not in table:
             return ""
         value = table[key]
-        return _plain(value) or self.string(value, f"{path}.{key}", multiline=multiline, empty=empty)
+        return _plain(value) or self.string(value, f"{path}.{key}", multiline=multiline)
 
     def string(self, value: object, where: str, *, multiline: bool = False, empty: bool = False) -> str:
         """A string without control characters; single-line unless ``multiline``, not blank

@@ -316,10 +316,11 @@ class _StateReader(CheckedReader):
         return (bounds[0], bounds[1])
 
     def optional_text(self, table: Mapping[str, Any], key: str, path: str) -> str:
-        return self.text(table, key, path, empty=True)
+        return self.string(table[key], f"{path}.{key}", empty=True) if key in table else ""
 
     def strings(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
-        return self.text_list(table, key, path)  # an entry with a problem is dropped whole
+        values = self.get(table, key, path, list) or []
+        return tuple(self.string(value, f"{path}.{key}[{i}]") for i, value in enumerate(values))
 
 
 def _state(reader: _StateReader, document: object) -> StateFile:
