@@ -744,3 +744,36 @@ def test_the_preview_note_escapes_the_events_file_name() -> None:
     note = b'<header>\n<p class="note" role="status"><strong>Preview</strong> of '
     assert note + b"a&amp;b&lt;&quot;x&quot;&gt;.toml," in page
     assert page.endswith(b"publishes.</p>\n<h1>Programme</h1>")
+
+
+def test_a_rebuild_of_the_preview_renders_only_what_the_edit_changed(tmp_path: Path) -> None:
+    """The previewer keeps what it rendered in memory: after an edit, unchanged events come
+    from it (shown by marking every cached line of the page), and the files are those of a
+    preview without it."""
+    from benchmarks.synth import programme as synthetic
+    from confcal.build import preview
+    from confcal.serve import Previewer, with_preview_note
+    from confcal.settings import BuildOptions
+    from confcal.site import INDEX
+    from confcal.state import STATE_FILE
+
+    events, published, scratch = tmp_path / "events.toml", tmp_path / "output", tmp_path / "scratch"
+    text = synthetic(papers=40, seed=4)
+    events.write_text(text, encoding="utf-8")
+    previewer = Previewer(events=events, published=published, scratch=scratch, options=BuildOptions())
+    previewer.build()
+    assert previewer.cache.events
+    assert previewer.cache.schedule
+    previewer.cache.page = {
+        view: line.replace("<h4>", "<h4>(cached) ", 1) for view, line in previewer.cache.page.items()
+    }
+    events.write_text(text.replace('board = "#1"\n', 'board = "#1a"\n', 1), encoding="utf-8")
+    previewer.build()
+    fresh = preview(events, published).files
+    fresh[INDEX] = with_preview_note(fresh[INDEX], events=events)
+    page = (scratch / INDEX).read_bytes()
+    lines = page.count(b"<h4>")
+    assert page.count(b"<h4>(cached) ") == lines - 1  # all but the edited event's
+    assert page.replace(b"<h4>(cached) ", b"<h4>") == fresh[INDEX]
+    del fresh[STATE_FILE], fresh[INDEX]
+    assert {name: (scratch / name).read_bytes() for name in fresh} == fresh

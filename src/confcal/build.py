@@ -9,26 +9,25 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from confcal.budget import over_budget, uncovered
+from confcal.budget import Oversize, over_budget, uncovered
 from confcal.changes import render_changes_feed, render_changes_page
 from confcal.errors import STALE_STAMP
-from confcal.feeds import PAPERS_FOLDER, feeds, paper_feeds
+from confcal.feeds import PAPERS_FOLDER, Feed, feeds, paper_feeds
 from confcal.load import load
 from confcal.lock import hold
-from confcal.model import Programme
-from confcal.render import render_feeds
+from confcal.render import CalendarHeads, assemble
 from confcal.revisions import Revised, revise_published
-from confcal.schedule import render_schedules
+from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, render_schedules
 from confcal.settings import DEFAULTS, BuildOptions, with_overrides
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.state import STATE_FILE, StateFile, dump_state, read_state
-from confcal.write import WriteError, WriteReport, changed_files, make_folder, stale_files, write_files
+from confcal.write import WriteError, WriteReport, changed_files, make_folder, stale_files, write_stream
 
 if TYPE_CHECKING:
     from confcal.cache import RenderCache
@@ -43,8 +42,9 @@ LEGACY_OWNED = ("*.ics", f"{PAPERS_FOLDER}/*.ics")
 
 @dataclass(frozen=True)
 class Built:
-    """What a build wrote (``report``), the revised programme it published, and the feeds too
-    big for some calendar apps that index.html offers for download only (``oversize``)."""
+    """What a build wrote (``report``), the revised programme it published (without its events'
+    bytes: ``Rendering``), and the feeds too big for some calendar apps that index.html offers
+    for download only (``oversize``)."""
 
     report: WriteReport
     revised: Revised
@@ -94,36 +94,51 @@ def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built
         cache_folder = options.cache_folder
         use_cache = cache_folder is not None and len(programme.events) >= CACHE_THRESHOLD
         cache = _load_cache(cache_folder, output) if use_cache and cache_folder else None
-        revised = revise_published(
-            programme,
+        # Only the rendering holds the revised programme's events, so that it can let them go.
+        rendering = _render(
+            revise_published(
+                programme,
+                previous,
+                state_name=str(output / STATE_FILE),
+                cache=cache.events if cache else None,
+                workers=options.workers or 1,
+            ),
             previous,
-            state_name=str(output / STATE_FILE),
-            cache=cache.events if cache else None,
-            workers=options.workers or 1,
+            options,
+            cache=cache,
         )
-        files = _render(revised, previous, options, cache=cache)
         owned = _removable(output, previous)
-        report = write_files(
+        # Each file is staged as it is rendered: the build never holds them all (write_stream).
+        report = write_stream(
             output,
-            files,
+            rendering.names,
+            iter(rendering),
             state_file=STATE_FILE,
             removable=owned,
-            interim_state=_interim_state(previous, owned, files),
+            interim_state=_interim_state(previous, owned, rendering.names),
         )
     if cache is not None and cache_folder is not None:
         report = dataclasses.replace(report, warnings=_save_cache(cache_folder, output, cache))
-    return Built(report=report, revised=revised, oversize=_oversize(revised.programme, files))
+    return Built(report=report, revised=rendering.revised, oversize=rendering.oversize())
 
 
-def preview(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Preview:
+def preview(
+    events: Path, output: Path, options: BuildOptions = DEFAULTS, *, cache: RenderCache | None = None
+) -> Preview:
     """What ``build(events, output, options)`` would write and delete, without writing
     anything (``confcal diff``, ``confcal serve``). Holds the folder's lock (shared) while it
-    reads; a folder that does not exist is one a first build would fill."""
+    reads; a folder that does not exist is one a first build would fill.
+
+    ``cache``: a render cache kept by the caller between previews (``confcal serve`` holds one
+    in memory, so a rebuild after an edit renders only what the edit changed).
+    """
     programme = with_overrides(load(events), options)
     with hold(output, exclusive=False):
         previous = read_state(output)
-        revised = revise_published(programme, previous, state_name=str(output / STATE_FILE))
-        files = _render(revised, previous, options)
+        revised = revise_published(
+            programme, previous, state_name=str(output / STATE_FILE), cache=cache.events if cache else None
+        )
+        files = dict(_render(revised, previous, options, cache=cache))
         changed, _ = changed_files(output, files)
         removed = stale_files(output, files, removable=_removable(output, previous))
     return Preview(revised=revised, files=files, changed=tuple(changed), removed=removed)
@@ -135,9 +150,9 @@ def _render(
     options: BuildOptions,
     *,
     cache: RenderCache | None = None,
-) -> dict[str, bytes]:
+) -> Rendering:
     lead = _reminder_lead(previous, alarm=options.alarm, drop_alarm=options.drop_alarm)
-    return render_all(revised, alarm=lead, cache=cache)
+    return Rendering(revised, alarm=lead, cache=cache)
 
 
 def render_all(
@@ -146,61 +161,124 @@ def render_all(
     alarm: timedelta | None = None,
     cache: RenderCache | None = None,
 ) -> dict[str, bytes]:
-    """Every file of a revised programme: the feeds, a calendar per paper, the page and the new state.
+    """Every file of a revised programme (``Rendering``), all at once."""
+    return dict(Rendering(revised, alarm=alarm, cache=cache))
 
-    With ``alarm``, also the reminders variant of every feed under ``reminders/``. With the
-    render ``cache`` (whose events ``revised`` used), unchanged events' schedule entries and
-    lines of index.html are reused.
+
+class Rendering:
+    """Every file of a revised programme, rendered one at a time as (name, bytes), in the order
+    of ``names``: the feeds, a calendar per paper, the reminders variant of every feed under
+    ``reminders/`` (with ``alarm``), the schedules, the page, the changes, and the new state last.
+    With the render ``cache`` (whose events ``revised`` used), unchanged events' schedule
+    entries and lines of index.html are reused.
+
+    ``build`` stages each file as it comes and never holds them all (``write.write_stream``);
+    ``render_all`` and ``preview`` keep them all. The names are known before anything is
+    rendered (the interim state lists them). The events' bytes are let go once the last file
+    holding them is rendered: ``revised`` is the revised programme without them, and a caller
+    that passed the only reference to them (``build``) gets their memory back before the
+    schedules are made (the peak of a 10× NeurIPS-size build, README "Performance").
     """
-    programme = revised.programme
-    every_feed, per_paper = feeds(programme), paper_feeds(programme)
-    blocks = revised.blocks
-    # The schedules first: their work is done while the feeds are not yet held (peak memory).
-    schedules = render_schedules(programme, cache=cache.schedule if cache else None, keys=revised.keys)
-    files = render_feeds(programme, (*every_feed, *per_paper), blocks=blocks)
-    latest = max((r.last_modified for r in revised.revisions.values()), default=None)
-    sizes = {feed.filename: len(files[feed.filename]) for feed in every_feed}
-    too_big = over_budget(programme.conference, every_feed, sizes)
-    files[INDEX] = render_index(
-        programme,
-        feeds=every_feed,
-        papers=per_paper,
-        updated=latest,
-        too_big=too_big,
-        cache=cache.page if cache else None,
-        keys=revised.keys,
-    )
-    published = min(
-        (r.last_modified for r in revised.revisions.values()), default=programme.conference.updated
-    )
-    files[CHANGES_PAGE] = render_changes_page(programme, revised.releases, published=published)
-    files[CHANGES_FEED] = render_changes_feed(programme, revised.releases, published=published)
-    files.update(schedules)
-    if alarm is not None:
-        from confcal.reminders import reminder_feeds
 
-        files.update(reminder_feeds(programme, every_feed, blocks=blocks, before=alarm))
-    minutes = None if alarm is None else int(alarm.total_seconds() // 60)
-    state = StateFile(
-        events=revised.state,
-        published=tuple(sorted(files)),
-        reminders_minutes=minutes,
-        releases=revised.releases,
-    )
-    files[STATE_FILE] = dump_state(state)
-    return files
+    def __init__(
+        self, revised: Revised, *, alarm: timedelta | None = None, cache: RenderCache | None = None
+    ) -> None:
+        self._blocks: Mapping[str, bytes] | None = revised.blocks
+        self.revised = dataclasses.replace(revised, blocks={})
+        self.alarm = alarm
+        self.cache = cache
+        programme = revised.programme
+        self.every_feed = feeds(programme)
+        self.per_paper = paper_feeds(programme)
+        self._heads = CalendarHeads(programme)
+        self.feed_sizes: dict[str, int] = {}
+        """Each feed's size in bytes, once it is rendered."""
+        reminders: tuple[str, ...] = ()
+        if alarm is not None:
+            from confcal.reminders import REMINDERS_FOLDER
 
+            reminders = tuple(f"{REMINDERS_FOLDER}/{feed.filename}" for feed in self.every_feed)
+        self.published = (
+            *(feed.filename for feed in (*self.every_feed, *self.per_paper)),
+            *reminders,
+            SCHEDULE_XML,
+            SCHEDULE_JSON,
+            INDEX,
+            CHANGES_PAGE,
+            CHANGES_FEED,
+        )
+        """What this build publishes: every file but the state file, in the order rendered."""
 
-def _oversize(programme: Programme, files: Mapping[str, bytes]) -> tuple[str, ...]:
-    """A warning for each feed too big for some calendar apps that no declared feed splits."""
-    every = feeds(programme)
-    sizes = {feed.filename: len(files[feed.filename]) for feed in every}
-    too_big = over_budget(programme.conference, every, sizes)
-    return tuple(
-        f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
-        "only; `confcal check` suggests a split"
-        for oversize in uncovered(too_big, every, (spec.id for spec in programme.declared_feeds))
-    )
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (*self.published, STATE_FILE)
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        revised, programme = self.revised, self.revised.programme
+        for feed in (*self.every_feed, *self.per_paper):
+            yield feed.filename, self._feed(feed)
+        if self.alarm is not None and self._blocks is not None:
+            from confcal.reminders import reminder_feeds
+
+            every, blocks, before = self.every_feed, self._blocks, self.alarm
+            yield from reminder_feeds(programme, every, blocks=blocks, before=before).items()
+            del blocks
+        self._blocks = None  # every file holding the events is rendered
+        cache = self.cache
+        yield from render_schedules(
+            programme, cache=cache.schedule if cache else None, keys=revised.keys
+        ).items()
+        latest = max((r.last_modified for r in revised.revisions.values()), default=None)
+        yield (
+            INDEX,
+            render_index(
+                programme,
+                feeds=self.every_feed,
+                papers=self.per_paper,
+                updated=latest,
+                too_big=self.too_big,
+                cache=cache.page if cache else None,
+                keys=revised.keys,
+            ),
+        )
+        published = min(
+            (r.last_modified for r in revised.revisions.values()), default=programme.conference.updated
+        )
+        yield CHANGES_PAGE, render_changes_page(programme, revised.releases, published=published)
+        yield CHANGES_FEED, render_changes_feed(programme, revised.releases, published=published)
+        minutes = None if self.alarm is None else int(self.alarm.total_seconds() // 60)
+        state = StateFile(
+            events=revised.state,
+            published=tuple(sorted(self.published)),
+            reminders_minutes=minutes,
+            releases=revised.releases,
+        )
+        yield STATE_FILE, dump_state(state)
+
+    def _feed(self, feed: Feed) -> bytes:
+        """One feed's bytes, as ``render.render_feeds`` makes them, its size remembered."""
+        blocks = self._blocks
+        if blocks is None:
+            raise RuntimeError("a Rendering is iterated once")
+        data = assemble(self._heads(feed), (blocks[event.id] for event in feed.events))
+        self.feed_sizes[feed.filename] = len(data)
+        return data
+
+    @property
+    def too_big(self) -> list[Oversize]:
+        """The feeds over budget (once the feeds are rendered)."""
+        return over_budget(self.revised.programme.conference, self.every_feed, self.feed_sizes)
+
+    def oversize(self) -> tuple[str, ...]:
+        """A warning for each feed too big for some calendar apps that no declared feed splits
+        (once rendered)."""
+        programme = self.revised.programme
+        declared = (spec.id for spec in programme.declared_feeds)
+        return tuple(
+            f"warning: {oversize.describe(programme.conference)}: index.html offers it for download "
+            "only; `confcal check` suggests a split"
+            for oversize in uncovered(self.too_big, self.every_feed, declared)
+        )
 
 
 def _reminder_lead(

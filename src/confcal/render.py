@@ -243,19 +243,28 @@ def event_keys(programme: Programme) -> dict[str, str]:
 
     The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
     deterministic; the cache itself is namespaced by the code and library versions. The
-    conference and the categories are turned into text once, not once per event.
+    conference, the categories and each paper are turned into text once, not once per event;
+    the parts are joined with NUL, which no repr holds.
     """
     shared = repr(programme.conference)
     categories = {category.id: repr(category) for category in programme.categories}
+    papers: dict[str, str] = {}  # the paper's text with its category's
+    places: dict[tuple[str, str, str], str] = {}  # the kind's, venue's and room's text
     keys: dict[str, str] = {}
     for event in (*programme.events, *programme.session_events):
-        paper = programme.paper(event.paper)
-        category = categories[paper.category] if paper.category else ""
-        venue = repr(programme.venue(event.venue)) if event.venue else ""
-        room = repr(programme.room(event.room_id)) if event.room_id else ""
-        kind = repr(programme.kind(event.kind))
-        inputs = (shared, category, kind, venue, room, paper, event)
-        keys[event.id] = hashlib.sha256(repr(inputs).encode()).hexdigest()
+        paper = papers.get(event.paper)
+        if paper is None:
+            item = programme.paper(event.paper)
+            category = categories[item.category] if item.category else ""
+            paper = papers[event.paper] = f"{category}\0{item!r}"
+        where = (event.kind, event.venue, event.room_id)
+        place = places.get(where)
+        if place is None:
+            venue = repr(programme.venue(event.venue)) if event.venue else ""
+            room = repr(programme.room(event.room_id)) if event.room_id else ""
+            place = places[where] = f"{programme.kind(event.kind)!r}\0{venue}\0{room}"
+        inputs = f"{shared}\0{paper}\0{place}\0{event!r}"
+        keys[event.id] = hashlib.sha256(inputs.encode()).hexdigest()
     return keys
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 
 from confcal.build import preview
+from confcal.cache import RenderCache
 from confcal.errors import STALE_STAMP, EventsFileError
 from confcal.feeds import OVERALL_FEED_ID
 from confcal.server import ListenError, PreviewServer
@@ -53,6 +54,8 @@ class Previewer:
         self.stopped = threading.Event()
         self.written: tuple[str, ...] = ()
         """The files of the last preview (one that is no longer built is deleted)."""
+        self.cache = RenderCache()
+        """What the last preview rendered: a rebuild after an edit renders only what changed."""
 
     def current_signature(self) -> tuple[int, int] | None:
         try:
@@ -63,7 +66,7 @@ class Previewer:
 
     def build(self) -> None:
         """Build the preview once; EventsFileError propagates and nothing is written."""
-        planned = preview(self.events, self.published, self.options)
+        planned = preview(self.events, self.published, self.options, cache=self.cache)
         files = {name: data for name, data in planned.files.items() if name != STATE_FILE}
         differ = [name for name in planned.changed if name != STATE_FILE]
         files[INDEX] = with_preview_note(files[INDEX], events=self.events)

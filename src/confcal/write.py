@@ -21,7 +21,7 @@ import contextlib
 import os
 import re
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -212,31 +212,36 @@ def _sizes(folder: Path) -> dict[str, int]:
     return sizes
 
 
-def changed_files(root: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
-    """``files`` split into those whose bytes differ from the folder's and those already there.
+class _Compare:
+    """Whether a file's bytes are already in the folder. Each folder is listed once: a file that
+    is missing or of another size has changed without being opened; only a file of the same
+    size is read and compared."""
 
-    Each folder is listed once: a file that is missing or of another size has changed without
-    being opened; only a file of the same size is read and compared.
-    """
-    written: list[str] = []
-    unchanged: list[str] = []
-    listed: dict[str, dict[str, int]] = {}
-    top = os.fspath(root)
-    for relative in sorted(files):
-        target = _target_name(top, relative)
+    def __init__(self, root: Path) -> None:
+        self.top = os.fspath(root)
+        self.listed: dict[str, dict[str, int]] = {}
+
+    def same(self, relative: str, data: bytes) -> bool:
+        target = _target_name(self.top, relative)
         folder, name = os.path.split(target)
-        if folder not in listed:
-            listed[folder] = _sizes(Path(folder))
-        data = files[relative]
-        if listed[folder].get(name) != len(data):
-            written.append(relative)
-            continue
+        if folder not in self.listed:
+            self.listed[folder] = _sizes(Path(folder))
+        if self.listed[folder].get(name) != len(data):
+            return False
         try:
             with open(target, "rb") as stream:
-                same = stream.read() == data
+                return stream.read() == data
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            same = False
-        (unchanged if same else written).append(relative)
+            return False
+
+
+def changed_files(root: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
+    """``files`` split into those whose bytes differ from the folder's and those already there."""
+    written: list[str] = []
+    unchanged: list[str] = []
+    compare = _Compare(root)
+    for relative in sorted(files):
+        (unchanged if compare.same(relative, files[relative]) else written).append(relative)
     return written, unchanged
 
 
@@ -259,18 +264,42 @@ def write_files(
     removable: Collection[str] = (),
     interim_state: bytes | None = None,
 ) -> WriteReport:
-    """Write ``files`` under ``root`` in the order described in the module docstring.
+    """``write_stream`` of files already rendered."""
+    return write_stream(
+        root,
+        tuple(files),
+        iter(files.items()),
+        state_file=state_file,
+        removable=removable,
+        interim_state=interim_state,
+    )
 
-    ``state_file`` (one of ``files``, if given) is written last and durably.
-    ``removable``: files a previous build published, deleted when ``files`` no longer holds
-    them. ``interim_state``, when given, is written (durably) before any other file: the
-    previous state naming the files this build is about to add, so that a build killed
-    halfway still knows they are its own.
+
+def write_stream(
+    root: Path,
+    names: Collection[str],
+    files: Iterator[tuple[str, bytes]],
+    *,
+    state_file: str | None = None,
+    removable: Collection[str] = (),
+    interim_state: bytes | None = None,
+) -> WriteReport:
+    """Write ``files`` (name, bytes), as they come, under ``root`` in the order described in
+    the module docstring. Each changed file is staged as soon as it arrives and its bytes are
+    let go: the caller may render them one at a time (``build.Rendering``) and never hold them all.
+
+    ``names``: every name ``files`` will give, known before the first one is rendered (each
+    is checked before anything is written). ``state_file`` (one of ``files``, if given) is
+    written last and durably. ``removable``: files a previous build published, deleted when
+    ``names`` no longer holds them. ``interim_state``, when given, is written (durably) before
+    any other file: the previous state naming the files this build is about to add, so that a
+    build killed halfway still knows they are its own. Anything raised while ``files`` renders
+    removes what was staged and puts the previous state back.
     Raises WriteError with one line for the user when the folder cannot be written.
     """
     try:
         return _write_files(
-            root, files, state_file=state_file, removable=removable, interim_state=interim_state
+            root, names, files, state_file=state_file, removable=removable, interim_state=interim_state
         )
     except WriteError:
         raise
@@ -280,34 +309,57 @@ def write_files(
 
 def _write_files(
     root: Path,
-    files: Mapping[str, bytes],
+    names: Collection[str],
+    files: Iterator[tuple[str, bytes]],
     *,
     state_file: str | None,
     removable: Collection[str],
     interim_state: bytes | None,
 ) -> WriteReport:
-    written, unchanged = changed_files(root, files)
-    folders = {PurePosixPath(relative).parent.as_posix() for relative in files}
+    expected = frozenset(names)
+    top = os.fspath(root)
+    for relative in expected:
+        _target_name(top, relative)  # an unsafe name fails before anything is written
+    folders = {PurePosixPath(relative).parent.as_posix() for relative in expected}
     remove_temporary_files(root, folders)
     state_path = safe_target(root, state_file) if state_file else None
     previous_state = _read_or_none(state_path) if state_path and interim_state is not None else None
     interim = (
         state_path if state_path and interim_state is not None and previous_state != interim_state else None
     )
-    if interim and interim_state is not None:
-        write_atomic(interim, interim_state, durable=True)
+    compare = _Compare(root)
+    written: list[str] = []
+    unchanged: list[str] = []
+    state: bytes | None = None
     staged: dict[str, tuple[str, str]] = {}
     made: set[str] = set()
-    top = os.fspath(root)
+
+    def take(relative: str, data: bytes) -> None:
+        nonlocal state
+        if relative not in expected:
+            raise ValueError(f"{relative!r} is not one of the names write_stream was given")
+        if relative == state_file:
+            # Compared with the state file as it was before the interim one replaced it; written last.
+            same = data == previous_state if interim else compare.same(relative, data)
+            state = None if same else data
+        else:
+            same = compare.same(relative, data)
+        (unchanged if same else written).append(relative)
+        if same or relative == state_file:
+            return
+        target = _target_name(top, relative)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        staged[relative] = (_stage(target, data), target)
+
+    if interim and interim_state is not None:
+        write_atomic(interim, interim_state, durable=True)
     try:
-        for relative in written:
-            if relative != state_file:
-                target = _target_name(top, relative)
-                folder = os.path.dirname(target)
-                if folder not in made:
-                    os.makedirs(folder, exist_ok=True)
-                    made.add(folder)
-                staged[relative] = (_stage(target, files[relative]), target)
+        for relative, data in files:
+            take(relative, data)
+            del data  # staged or unchanged: the bytes are no longer held while the next file renders
         if staged:
             _sync_filesystem(root)
     except BaseException:
@@ -317,19 +369,20 @@ def _write_files(
             _restore(interim, previous_state)
         raise
     fault("stage")
-    for temporary, target in staged.values():
+    for relative in sorted(staged):
+        temporary, target = staged[relative]
         os.replace(temporary, target)
         fault("rename")
     for folder in sorted(folders, key=len, reverse=True):
         _sync_folder(root / folder)
-    stale = stale_files(root, files, removable=removable)
+    stale = stale_files(root, expected, removable=removable)
     for relative in stale:
         safe_target(root, relative).unlink(missing_ok=True)
     _remove_emptied_folders(root, stale)
     fault("prune")
-    if state_path and state_file in written:
-        write_atomic(state_path, files[state_file], durable=True)
-    return WriteReport(written=tuple(written), unchanged=tuple(unchanged), removed=stale)
+    if state_path and state is not None:
+        write_atomic(state_path, state, durable=True)
+    return WriteReport(written=tuple(sorted(written)), unchanged=tuple(sorted(unchanged)), removed=stale)
 
 
 def _remove_emptied_folders(root: Path, removed: Collection[str]) -> None:
