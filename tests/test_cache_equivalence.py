@@ -504,3 +504,40 @@ def test_a_cache_file_as_a_build_saves_it_is_well_formed(tmp_path: Path) -> None
     assert cache.events
     assert cache.schedule
     assert cache.page
+
+
+DIGESTS = (
+    "import confcal.cache, confcal.uptodate; print(confcal.cache.namespace(), confcal.uptodate.code_digest())"
+)
+
+
+def code_digests(package_parent: Path) -> list[str]:
+    """The render cache's namespace and the up-to-date check's code digest of a copy of confcal."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "PYTHONPATH": str(package_parent), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", DIGESTS], env=environment, capture_output=True, text=True, check=True
+    )
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize("source", ["render.py", "load/items.py", "templates/event.html"])
+def test_a_change_to_any_source_file_moves_both_code_digests(tmp_path: Path, source: str) -> None:
+    """Else a cached render, or a skipped build, outlives the code that made it (the loader's
+    files in load/ were left out once: `confcal build` then skipped a build that --no-cache did)."""
+    import shutil
+
+    import confcal
+
+    copy_of = tmp_path / "confcal"
+    shutil.copytree(Path(confcal.__file__).parent, copy_of, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_digests(tmp_path)
+    with (copy_of / source).open("a", encoding="utf-8") as stream:
+        stream.write("\n")
+    after = code_digests(tmp_path)
+    assert len(before) == len(after) == 2
+    assert before[0] != after[0]
+    assert before[1] != after[1]

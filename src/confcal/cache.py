@@ -58,7 +58,7 @@ def namespace() -> str:
     """A digest of confcal's code and templates, Python's version and the libraries' versions."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    for source in sorted([*package.glob("*.py"), *package.glob("templates/*")]):
+    for source in sorted([*package.rglob("*.py"), *package.glob("templates/*")]):  # load/ too
         digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     from importlib.metadata import version
 

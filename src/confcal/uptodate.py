@@ -77,7 +77,7 @@ def code_digest() -> str:
     """confcal's source, the libraries' versions, Python's and the zone database's."""
     digest = hashlib.sha256(sys.version.encode())
     package = Path(__file__).parent
-    sources = [*package.glob("*.py"), *package.glob("*.js"), *package.glob("templates/*")]  # the page's too
+    sources = [*package.rglob("*.py"), *package.glob("*.js"), *package.glob("templates/*")]  # load/ too
     for source in sorted(sources):
         digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     digest.update("\0".join([*_versions(), *_zone_database()]).encode())
