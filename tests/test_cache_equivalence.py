@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 import confcal.build
 from benchmarks.synth import programme as synthetic
-from confcal.build import build
+from confcal.build import build, preview
 from confcal.cache import RenderCache, load_cache, save_cache
 from confcal.errors import EventsFileError
 from confcal.load import parse
@@ -309,23 +309,28 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 class Twins:
-    """One events file built into two folders: through the render cache, and without it."""
+    """One events file built into two folders: through the render cache, and without it; and
+    previewed (as ``confcal serve`` does) through a cache held in memory between previews."""
 
     def __init__(self, root: Path) -> None:
         self.events = root / "events.toml"
         self.cache = root / "cache"
         self.cached = root / "cached"
         self.plain = root / "plain"
+        self.memory = RenderCache()
 
     def build(self, document: Document, options: BuildOptions) -> None:
         self.events.write_text(toml_text(document), encoding="utf-8")
+        previewed = preview(self.events, self.plain, options, cache=self.memory).files
         with_cache = build(self.events, self.cached, dataclasses.replace(options, cache_folder=self.cache))
         without = build(self.events, self.plain, options)
         assert with_cache.warnings == without.warnings
         cached, plain = files(self.cached), files(self.plain)
-        assert sorted(cached) == sorted(plain)
+        assert sorted(cached) == sorted(plain) == sorted(previewed)
         differ = [name for name in plain if cached[name] != plain[name]]
         assert not differ, f"the cached build differs in {differ}"
+        differ = [name for name in plain if previewed[name] != plain[name]]
+        assert not differ, f"the preview through the cache differs in {differ}"
 
 
 def run_edits(data: Draw, *, steps: int) -> None:
