@@ -546,3 +546,33 @@ def test_a_change_to_any_source_file_moves_both_code_digests(tmp_path: Path, sou
     assert len(before) == len(after) == 2
     assert before[0] != after[0]
     assert before[1] != after[1]
+
+
+def test_templates_compiled_by_another_setup_of_jinja2_are_not_reused(tmp_path: Path) -> None:
+    """The compiled templates in the cache folder are reused only by the Environment that
+    compiled them: changing a setting (as an upgrade of confcal may) compiles them again."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    import confcal
+
+    copy_of = tmp_path / "confcal"
+    shutil.copytree(Path(confcal.__file__).parent, copy_of, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def index(cache: str) -> bytes:
+        output = tmp_path / f"output-{cache}"
+        environment = {**os.environ, "PYTHONPATH": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / cache)}
+        command = [sys.executable, "-m", "confcal", "build", str(WORKSHOP), "-o", str(output), "--no-cache"]
+        subprocess.run(command, env=environment, capture_output=True, check=True)
+        return (output / "index.html").read_bytes()
+
+    before = index("used")
+    pages = copy_of / "pages.py"
+    text = pages.read_text(encoding="utf-8")
+    assert text.count("trim_blocks=True") == 1
+    pages.write_text(text.replace("trim_blocks=True", "trim_blocks=False"), encoding="utf-8")
+    after = index("fresh")
+    assert after != before
+    assert index("used") == after

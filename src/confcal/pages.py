@@ -15,6 +15,8 @@ lay it out.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,8 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     """Templates compiled to Python code, kept in the user cache folder (``cache.default_folder``)
     like Python's own ``__pycache__``: compiling them takes longer than a small programme's
     whole build. Jinja2 keeps each with its source's checksum and Python's version and compiles
-    again when either differs; a cache that cannot be read or written is simply not used."""
+    again when either differs; the file's name also holds ``_compiled_with()``, what else the
+    code depends on. A cache that cannot be read or written is simply not used."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
@@ -72,7 +75,17 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     @staticmethod
     def _path(bucket: jinja2.bccache.Bucket) -> Path:
-        return default_folder() / f"template-{bucket.key}.jinja2"
+        return default_folder() / f"template-{_compiled_with()}-{bucket.key}.jinja2"
+
+
+@functools.cache
+def _compiled_with() -> str:
+    """A digest of what a template's compiled code depends on besides its source and Python's
+    version: the Environment's settings (this module's source) and Jinja2's version. Without
+    it, a confcal that changed a setting (``trim_blocks``...) reused code compiled before."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(jinja2.__version__.encode())
+    return digest.hexdigest()[:16]
 
 
 _ENVIRONMENT = jinja2.Environment(
