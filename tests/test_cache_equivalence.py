@@ -576,3 +576,25 @@ def test_templates_compiled_by_another_setup_of_jinja2_are_not_reused(tmp_path: 
     after = index("fresh")
     assert after != before
     assert index("used") == after
+
+
+def test_every_library_confcal_imports_is_in_the_up_to_date_key() -> None:
+    """A library whose upgrade can change what a build writes is in the up-to-date check's key:
+    else a skipped build keeps the bytes of the old version (segno's QR codes were left out)."""
+    import ast
+    import sys
+
+    import confcal
+    from confcal.uptodate import LIBRARIES
+
+    imported: set[str] = set()
+    for source in Path(confcal.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.partition(".")[0])
+    libraries = imported - set(sys.stdlib_module_names) - {"confcal"}
+    # Where the cache folder is, and the XML parser of `confcal import`, which no build runs.
+    assert libraries - {"platformdirs", "defusedxml"} <= set(LIBRARIES)
+    assert "icalendar" in libraries  # the walk found the imports

@@ -30,7 +30,7 @@ from pathlib import Path
 
 RECORD_FORMAT = 1
 # Libraries whose version can change the bytes (or the checks) of a build.
-LIBRARIES = ("icalendar", "pytz", "tzdata", "click", "tomli", "jinja2", "markupsafe")
+LIBRARIES = ("icalendar", "pytz", "tzdata", "click", "tomli", "jinja2", "markupsafe", "segno")
 # Where zoneinfo looks for the system's zone database (its default TZPATH).
 ZONE_FOLDERS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
 
