@@ -77,9 +77,10 @@ def test_cache_file_from_other_code_or_corrupt_is_ignored(tmp_path: Path) -> Non
 
 def test_rebuild_through_the_cache_rewrites_nothing(tmp_path: Path, private_cache: Path) -> None:
     events = tmp_path / "synthetic.toml"
-    events.write_text(synthetic(papers=60, seed=5), encoding="utf-8")
+    events.write_text(synthetic(papers=180, seed=5), encoding="utf-8")  # CACHE_THRESHOLD events
     output = tmp_path / "output"
     build(events, output, BuildOptions(cache_folder=private_cache))
+    assert len(list(private_cache.glob("render-*.marshal"))) == 1  # a cache to rebuild through
     before = snapshot(output)
     report = build(events, output, BuildOptions(cache_folder=private_cache)).report
     assert report.written == ()
