@@ -601,3 +601,15 @@ def test_every_library_confcal_imports_is_in_the_up_to_date_key() -> None:
     # Where the cache folder is, and the XML parser of `confcal import`, which no build runs.
     assert libraries - {"platformdirs", "defusedxml"} <= set(LIBRARIES)
     assert "icalendar" in libraries  # the walk found the imports
+
+
+def test_a_new_stamp_keeps_every_events_render_key() -> None:
+    """publish.updated moves at every publish and shapes no event's bytes (the render walks in
+    tests/test_content_digest.py): in the key, it made the cache miss every event of such a build."""
+    from confcal.load import load
+    from confcal.render import event_keys
+
+    programme = load(WORKSHOP)
+    conference = programme.conference
+    later = dataclasses.replace(conference, updated=conference.updated + timedelta(days=1))
+    assert event_keys(dataclasses.replace(programme, conference=later)) == event_keys(programme)

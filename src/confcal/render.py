@@ -10,13 +10,14 @@ icalendar itself is the reference in the tests, and writes only values confcal.v
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, MutableMapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, cast
 
 from confcal import zones
@@ -237,6 +238,9 @@ def event_component(programme: Programme, event: Event, revision: Revision | Non
     return component
 
 
+_NO_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def event_keys(programme: Programme) -> dict[str, str]:
     """A digest of everything each event's body depends on, by event id, for the render cache:
     the conference, the event's category, kind, venue, room and paper.
@@ -244,9 +248,11 @@ def event_keys(programme: Programme) -> dict[str, str]:
     The model is made of frozen dataclasses, tuples and aware datetimes, whose reprs are
     deterministic; the cache itself is namespaced by the code and library versions. The
     conference, the categories and each paper are turned into text once, not once per event;
-    the parts are joined with NUL, which no repr holds.
+    the parts are joined with NUL, which no repr holds. The conference's stamp (publish.updated,
+    SOURCE_DATE_EPOCH) is left out: it shapes no body, schedule entry or line of the page, and
+    it moves at every publish, which would otherwise render every event again.
     """
-    shared = repr(programme.conference)
+    shared = repr(dataclasses.replace(programme.conference, updated=_NO_STAMP))
     categories = {category.id: repr(category) for category in programme.categories}
     papers: dict[str, str] = {}  # the paper's text with its category's
     places: dict[tuple[str, str, str], str] = {}  # the kind's, venue's and room's text
