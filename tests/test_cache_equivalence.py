@@ -572,6 +572,7 @@ def test_templates_compiled_by_another_setup_of_jinja2_are_not_reused(tmp_path: 
         return (output / "index.html").read_bytes()
 
     before = index("used")
+    compiled = len(list((tmp_path / "used" / "confcal").glob("template-*.jinja2")))
     pages = copy_of / "pages.py"
     text = pages.read_text(encoding="utf-8")
     assert text.count("trim_blocks=True") == 1
@@ -579,6 +580,9 @@ def test_templates_compiled_by_another_setup_of_jinja2_are_not_reused(tmp_path: 
     after = index("fresh")
     assert after != before
     assert index("used") == after
+    assert (
+        len(list((tmp_path / "used" / "confcal").glob("template-*.jinja2"))) == compiled
+    )  # none left behind
 
 
 def test_every_library_confcal_imports_is_in_the_up_to_date_key() -> None:

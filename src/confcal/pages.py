@@ -70,8 +70,12 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = self._path(bucket)
         with contextlib.suppress(OSError):
-            write_atomic(self._path(bucket), bucket.bytecode_to_string())
+            write_atomic(path, bucket.bytecode_to_string())
+            for older in path.parent.glob(f"template-*{bucket.key}.jinja2"):  # compiled otherwise
+                if older != path:
+                    older.unlink(missing_ok=True)
 
     @staticmethod
     def _path(bucket: jinja2.bccache.Bucket) -> Path:
