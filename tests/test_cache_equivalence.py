@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import os
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -619,26 +620,38 @@ def test_a_new_stamp_keeps_every_events_render_key() -> None:
     assert event_keys(dataclasses.replace(programme, conference=later)) == event_keys(programme)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known race, not fixed: publish records a no-op build's folder by reading it back after "
-    "build() released the lock, so a build that got the lock in between is recorded as its result",
-)
-def test_a_build_between_a_no_op_build_and_its_record_is_not_recorded_as_its_result(tmp_path: Path) -> None:
-    """Two builds of one folder with other options (or events files), the second taking the
-    lock as soon as the first, a no-op, releases it and writing before the first records the
-    folder as up to date: the first's options then skip a build that --no-cache would make."""
+def test_a_no_op_build_is_recorded_while_it_still_holds_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """publish records a build that wrote nothing by reading the folder back: it does so before
+    the build lets the folder go, so another build of it (other options, another events file)
+    cannot write in between and be recorded as this build's result."""
+    import fcntl
+
     from confcal.uptodate import Check
 
     cache, output = tmp_path / "cache", tmp_path / "output"
-    first = BuildOptions(cache_folder=cache)
-    second = BuildOptions(cache_folder=cache, base_url="https://second.example/")
-    publish(WORKSHOP, output, first)
-    check = Check.of(events=WORKSHOP, output=output, cache_folder=cache, options=first.fingerprint())
-    built = build(WORKSHOP, output, first)  # what publish does, one step at a time
-    assert not built.report.written
-    build(WORKSHOP, output, second)  # the other build, between the two steps
-    check.remember(files=built.report.unchanged, warnings=built.lasting_warnings)
-    publish(WORKSHOP, output, first)
+    options = BuildOptions(cache_folder=cache)
+    publish(WORKSHOP, output, options)
+    remember = Check.remember
+    held: list[bool] = []
+
+    def probe(self: Check, **recorded: Any) -> None:
+        descriptor = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.append(False)
+        except BlockingIOError:
+            held.append(True)
+        finally:
+            os.close(descriptor)
+        remember(self, **recorded)
+
+    monkeypatch.setattr(Check, "remember", probe)
+    assert publish(WORKSHOP, output, options).written == 0
+    assert held == [True]
+    monkeypatch.undo()
+    build(WORKSHOP, output, BuildOptions(base_url="https://second.example/"))  # another build
+    publish(WORKSHOP, output, options)  # not skipped: the record is of this build's files
     build(WORKSHOP, tmp_path / "plain", BuildOptions())
     assert files(output) == files(tmp_path / "plain")

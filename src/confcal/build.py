@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -77,13 +77,21 @@ class Preview:
     removed: tuple[str, ...]
 
 
-def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built:
+def build(
+    events: Path,
+    output: Path,
+    options: BuildOptions = DEFAULTS,
+    *,
+    unchanged: Callable[[Built], None] | None = None,
+) -> Built:
     """Build ``output`` from ``events``. Raises EventsFileError before writing, WriteError when
     the folder cannot be written (or is not ours: see ``BuildOptions.force``).
 
     With ``options.cache_folder`` (and at least CACHE_THRESHOLD events), events rendered by the
     previous build of this output folder are reused. The output folder is locked for the
-    whole build (``lock.py``).
+    whole build (``lock.py``). ``unchanged`` is called when the build wrote and removed
+    nothing, with the folder still locked, so that what it reads there is what this build left
+    (``publish`` records such a build for the up-to-date check).
     """
     programme = with_overrides(load(events), options)
     make_folder(output)
@@ -117,9 +125,13 @@ def build(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Built
             removable=owned,
             interim_state=_interim_state(previous, owned, rendering.names),
         )
+        built = Built(report=report, revised=rendering.revised, oversize=rendering.oversize())
+        if unchanged is not None and not report.written and not report.removed:
+            unchanged(built)
     if cache is not None and cache_folder is not None:
         report = dataclasses.replace(report, warnings=_save_cache(cache_folder, output, cache))
-    return Built(report=report, revised=rendering.revised, oversize=rendering.oversize())
+        built = dataclasses.replace(built, report=report)
+    return built
 
 
 def preview(

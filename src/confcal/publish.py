@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confcal.settings import BuildOptions
+
+if TYPE_CHECKING:
+    from confcal.build import Built
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,17 @@ def publish(events: Path, output: Path, options: BuildOptions) -> Published:
     # The loaded programme and what is rendered from it live until the build ends, and hold no
     # cycles to collect: the collector's full passes over them grew with the programme's size
     # (about 15% of the CPU time of a 10x build), so it waits for the end of the build.
+    def record(built: Built) -> None:
+        """The build wrote nothing: record its folder, read while the build still holds its lock."""
+        assert check is not None
+        check.remember(files=built.report.unchanged, warnings=built.lasting_warnings)
+
     gc.disable()
     try:
-        built = build(events, output, options)
+        built = build(events, output, options, unchanged=record if check is not None else None)
     finally:
         gc.enable()
     report = built.report
-    if check is not None and not report.written and not report.removed:
-        check.remember(files=report.unchanged, warnings=built.lasting_warnings)
     return Published(
         warnings=built.warnings,
         written=len(report.written),
