@@ -260,3 +260,26 @@ def test_a_cached_entry_is_used_only_with_the_same_numeric_id() -> None:
         for key, (number, day, room, *_) in cache.items()
     }
     assert b'{"reused":1}' in render_schedules(programme, cache=reused, keys=keys)["schedule.json"]
+
+
+def test_the_two_files_are_made_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build writes schedule.xml before schedule.json is made, so it never holds both (each is
+    close to 100 MB at ten times NeurIPS size); the files are those of render_schedules."""
+    from confcal import schedule
+    from confcal.load import load
+
+    programme = load(EVENTS)
+    made: list[str] = []
+    render_json = schedule.render_json
+
+    def spy(document: schedule.Document) -> bytes:
+        made.append("json")
+        return render_json(document)
+
+    monkeypatch.setattr(schedule, "render_json", spy)
+    files = schedule.schedule_files(programme)
+    assert next(files)[0] == schedule.SCHEDULE_XML
+    assert made == []
+    assert next(files)[0] == schedule.SCHEDULE_JSON
+    assert made == ["json"]
+    assert dict(schedule.schedule_files(programme)) == schedule.render_schedules(programme)

@@ -23,7 +23,7 @@ from confcal.load import load
 from confcal.lock import hold
 from confcal.render import CalendarHeads, assemble
 from confcal.revisions import Revised, revise_published
-from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, render_schedules
+from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, schedule_files
 from confcal.settings import DEFAULTS, BuildOptions, with_overrides
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
 from confcal.state import STATE_FILE, StateFile, dump_state, read_state
@@ -237,9 +237,7 @@ class Rendering:
             del blocks
         self._blocks = None  # every file holding the events is rendered
         cache = self.cache
-        yield from render_schedules(
-            programme, cache=cache.schedule if cache else None, keys=revised.keys
-        ).items()
+        yield from schedule_files(programme, cache=cache.schedule if cache else None, keys=revised.keys)
         latest = max((r.last_modified for r in revised.revisions.values()), default=None)
         yield (
             INDEX,

@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, cast
@@ -404,8 +404,17 @@ def render_schedules(
     keys: Mapping[str, str] | None = None,
 ) -> dict[str, bytes]:
     """``schedule.xml`` and ``schedule.json`` of the programme; ``cache`` and ``keys``: see ``_items``."""
+    return dict(schedule_files(programme, cache=cache, keys=keys))
+
+
+def schedule_files(
+    programme: Programme,
+    *,
+    cache: MutableMapping[str, ScheduleCacheEntry] | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """``render_schedules`` one file at a time: a caller that writes each as it comes never
+    holds both (a 10× programme's are close to 100 MB each)."""
     document = _document(programme, _items(programme, cache=cache, keys=keys))
-    return {
-        SCHEDULE_XML: render_xml(document, base_url=programme.conference.base_url),
-        SCHEDULE_JSON: render_json(document),
-    }
+    yield SCHEDULE_XML, render_xml(document, base_url=programme.conference.base_url)
+    yield SCHEDULE_JSON, render_json(document)
