@@ -520,13 +520,13 @@ DIGESTS = (
 )
 
 
-def code_digests(package_parent: Path) -> list[str]:
+def code_digests(package_parent: Path, **environ: str) -> list[str]:
     """The render cache's namespace and the up-to-date check's code digest of a copy of confcal."""
     import os
     import subprocess
     import sys
 
-    environment = {**os.environ, "PYTHONPATH": str(package_parent), "PYTHONDONTWRITEBYTECODE": "1"}
+    environment = {**os.environ, "PYTHONPATH": str(package_parent), "PYTHONDONTWRITEBYTECODE": "1", **environ}
     done = subprocess.run(
         [sys.executable, "-c", DIGESTS], env=environment, capture_output=True, text=True, check=True
     )
@@ -547,6 +547,22 @@ def test_a_change_to_any_source_file_moves_both_code_digests(tmp_path: Path, sou
     with (copy_of / source).open("a", encoding="utf-8") as stream:
         stream.write("\n")
     after = code_digests(tmp_path)
+    assert len(before) == len(after) == 2
+    assert before[0] != after[0]
+    assert before[1] != after[1]
+
+
+def test_another_zone_database_moves_both_code_digests(tmp_path: Path) -> None:
+    """Schedule entries hold UTC offsets, which come from the zone database zoneinfo reads: a
+    cache made against another one is not used (the namespace once left it out)."""
+    import confcal
+
+    package_parent = Path(confcal.__file__).parent.parent
+    zones = tmp_path / "zoneinfo"
+    zones.mkdir()
+    (zones / "tzdata.zi").write_text("# version 2099a\n", encoding="utf-8")
+    before = code_digests(package_parent)
+    after = code_digests(package_parent, PYTHONTZPATH=str(zones))
     assert len(before) == len(after) == 2
     assert before[0] != after[0]
     assert before[1] != after[1]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,7 +38,8 @@ class RenderCache:
     events: dict[str, RenderCacheEntry] = field(default_factory=dict)
     schedule: dict[str, ScheduleCacheEntry] = field(default_factory=dict)
     page: dict[tuple[object, ...], str] = field(default_factory=dict)
-    """index.html's line of each event, by its view (``site.EventView``, as a plain tuple)."""
+    """index.html's line of each event, by its render key and what the line shows of the rest
+    of the programme (``site._Items``)."""
 
 
 def default_folder() -> Path:
@@ -55,20 +55,12 @@ def cache_file(folder: Path, output: Path) -> Path:
 
 
 def namespace() -> str:
-    """A digest of confcal's code and templates, Python's version and the libraries' versions."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for source in sorted([*package.rglob("*.py"), *package.glob("templates/*")]):  # load/ too
-        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
-    from importlib.metadata import version
+    """The up-to-date check's digest (``uptodate.code_digest``): confcal's code and templates, the
+    libraries' versions, Python's and the system zone database's (schedule entries hold UTC
+    offsets), so that a cache made by other code, or against other zones, is never used."""
+    from confcal.uptodate import code_digest
 
-    digest.update(
-        " ".join(
-            f"{name}={version(name)}" for name in ("icalendar", "tzdata", "jinja2", "markupsafe")
-        ).encode()
-    )
-    digest.update(sys.version.encode())
-    return digest.hexdigest()
+    return code_digest()
 
 
 def load_cache(path: Path) -> RenderCache:

@@ -44,14 +44,14 @@ def publish(events: Path, output: Path, options: BuildOptions) -> Published:
 
     from confcal.build import build
 
-    # The loaded programme and what is rendered from it live until the build ends, and hold no
-    # cycles to collect: the collector's full passes over them grew with the programme's size
-    # (about 15% of the CPU time of a 10x build), so it waits for the end of the build.
     def record(built: Built) -> None:
         """The build wrote nothing: record its folder, read while the build still holds its lock."""
         assert check is not None
         check.remember(files=built.report.unchanged, warnings=built.lasting_warnings)
 
+    # The loaded programme and what is rendered from it live until the build ends, and hold no
+    # cycles to collect: the collector's full passes over them grew with the programme's size
+    # (about 15% of the CPU time of a 10x build), so it waits for the end of the build.
     gc.disable()
     try:
         built = build(events, output, options, unchanged=record if check is not None else None)

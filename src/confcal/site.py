@@ -201,8 +201,8 @@ class SessionView:
 
 class EventView(NamedTuple):
     """One event of the programme, as its list item shows it (templates/event.html): all it
-    shows, so it is the key of its line in the render cache. A named tuple: one is made per
-    event on every build, and a frozen dataclass is made six times slower."""
+    shows, so it keys its line when there are no render keys (``_Items``). A named tuple: one is
+    made per event on every build, and a frozen dataclass is made six times slower."""
 
     id: str
     uid: str

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import marshal
 import os
@@ -73,8 +74,10 @@ def _zone_database() -> Iterable[str]:
         yield f"{folder}:{found.st_size}:{found.st_mtime_ns}"
 
 
+@functools.cache
 def code_digest() -> str:
-    """confcal's source, the libraries' versions, Python's and the zone database's."""
+    """confcal's source, the libraries' versions, Python's and the zone database's (once per
+    process: the up-to-date key and the render cache's namespace both use it)."""
     digest = hashlib.sha256(sys.version.encode())
     package = Path(__file__).parent
     sources = [*package.rglob("*.py"), *package.glob("*.js"), *package.glob("templates/*")]  # load/ too
