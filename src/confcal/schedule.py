@@ -175,13 +175,11 @@ def _items(
     kept: dict[str, ScheduleCacheEntry] = {}
     items = []
     for event in events:
-        number = numbers[uids[event.id]]
+        number, guid = numbers[uids[event.id]], event_guid(uids[event.id])
         key = keys[event.id] if cache is not None and keys is not None else ""
         entry = cache.get(key) if cache is not None else None
         if entry is None or entry[0] != number:
-            values = _event_json(
-                programme, event, guid=event_guid(uids[event.id]), number=number, slug_prefix=short
-            )
+            values = _event_json(programme, event, guid=guid, number=number, slug_prefix=short)
             entry = (
                 number,
                 conference_day(event).isoformat(),
@@ -191,7 +189,7 @@ def _items(
             )
         if key:
             kept[key] = entry
-        items.append(Item(event_guid(uids[event.id]), *entry))
+        items.append(Item(guid, *entry))
     if cache is not None:
         cache.clear()
         cache.update(kept)
