@@ -160,6 +160,22 @@ def test_the_build_refuses_a_vtimezone_that_moves_an_event() -> None:
     zones.verify(zones.vtimezone("Africa/Casablanca", date(2024, 1, 1), date(2025, 1, 1)), "x", [("t", talk)])
 
 
+def test_each_moment_is_checked_even_when_its_wall_time_was_read_before() -> None:
+    """verify reads each time once, but the same wall time is another instant at the other fold
+    or in another zone: each is checked, whichever comes first. (A build never gets this far with
+    a time clocks show twice: the events file is refused.)"""
+    name = "America/New_York"
+    data = zones.vtimezone(name, date(2023, 1, 1), date(2024, 1, 1))
+    # Clocks show 01:30 twice; calendar apps (and the reader) take the later one, at fold 1.
+    one = datetime(2023, 11, 5, 1, 30, tzinfo=zones.zone(name), fold=1)
+    zones.verify(data, name, [("a.start", one), ("b.start", one)])
+    for other in (one.replace(fold=0), one.replace(tzinfo=UTC)):
+        for moments in ([("a", one), ("b", other)], [("b", other), ("a", one)]):
+            with pytest.raises(zones.ZoneDataError) as caught:
+                zones.verify(data, name, moments)
+            assert len(caught.value.problems) == 1, moments
+
+
 def test_the_shipped_vtimezone_is_icalendars_byte_for_byte() -> None:
     """For zones icalendar gets right, the generator writes what icalendar writes (minus COMMENT)."""
     for name, year in [("America/Chicago", 2023), ("Europe/Berlin", 2024), ("Australia/Lord_Howe", 2025)]:

@@ -249,6 +249,7 @@ class Rendering:
                 too_big=self.too_big,
                 cache=cache.page if cache else None,
                 keys=revised.keys,
+                heads=self._heads,
             ),
         )
         published = min(

@@ -6,6 +6,7 @@ conference's zone (``zones.zone``: zoneinfo); ``Conference.updated`` is UTC.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -167,7 +168,7 @@ class Event:
     room_id: str = ""
     """Id of the declared room (``[[rooms]]``); its name and level are ``room`` and ``level``."""
 
-    @property
+    @functools.cached_property  # asked for often: kept in the instance's __dict__, not a field
     def id(self) -> str:
         return f"{self.paper}.{self.kind}" if self.number == 1 else f"{self.paper}.{self.kind}-{self.number}"
 

@@ -73,6 +73,7 @@ def render_index(
     too_big: Sequence[Oversize] = (),
     cache: LineCache | None = None,
     keys: Mapping[str, str] | None = None,
+    heads: CalendarHeads | None = None,
 ) -> bytes:
     """The page (templates/index.html), as UTF-8 bytes. ``updated``: when the programme last
     changed (the latest LAST-MODIFIED of its events); publish.updated when not given. Feeds
@@ -80,7 +81,8 @@ def render_index(
 
     With a ``cache`` of each event's line of HTML (templates/event.html), an event whose inputs
     did not change is taken from it (see ``_Items``; ``keys``: the events' render keys); the
-    cache is left holding this page's events.
+    cache is left holding this page's events. ``heads``: the feeds' ``CalendarHeads``, when the
+    caller has them (made here otherwise; their VTIMEZONE is checked against every event).
     """
     conference = programme.conference
     items = _Items(cache, keys or {})
@@ -97,7 +99,7 @@ def render_index(
         days=days,
         kinds=[programme.kind(kind) for kind in dict.fromkeys(event.kind for event in programme.events)],
         updated=f"{updated or conference.updated:%-d %B %Y, %H:%M}",
-        picks_data=_picks_data(programme, feeds),
+        picks_data=_picks_data(programme, feeds, heads or CalendarHeads(programme)),
         script=Markup(_script()),
     )
 
@@ -170,7 +172,7 @@ def _qr_code(address: str) -> Markup:
     return Markup(svg.getvalue().decode("ascii").strip().replace("<svg ", '<svg aria-hidden="true" ', 1))
 
 
-def _picks_data(programme: Programme, feeds: Sequence[Feed]) -> Markup:
+def _picks_data(programme: Programme, feeds: Sequence[Feed], heads: CalendarHeads) -> Markup:
     """What the script needs: the personal calendar's head (as ``confcal.web`` serves it), as
     JSON that cannot end its script element."""
     conference = programme.conference
@@ -180,7 +182,7 @@ def _picks_data(programme: Programme, feeds: Sequence[Feed]) -> Markup:
         "name": f"{conference.name}: my picks",
         "zone": conference.timezone,
         "base": conference.base_url,
-        "head": picks_head(CalendarHeads(programme)(overall)).decode("utf-8"),
+        "head": picks_head(heads(overall)).decode("utf-8"),
     }
     return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"))
 

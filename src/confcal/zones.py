@@ -457,9 +457,17 @@ def verify(data: bytes, name: str, moments: Iterable[tuple[str, datetime]]) -> N
     aware time (an event's start or end) as the instant the zone database gives it."""
     reader = Reader(data)
     problems = []
+    # Events share a few times, so each is read once: the wall time, the tzinfo and the fold
+    # give the instant (hashing the aware time itself would ask its tzinfo for the offset).
+    read_right: set[tuple[datetime, object, int]] = set()
     for label, moment in moments:
-        read = reader.instant(moment.replace(tzinfo=None))
+        wall = moment.replace(tzinfo=None)
+        key = (wall, moment.tzinfo, moment.fold)
+        if key in read_right:
+            continue
+        read = reader.instant(wall)
         if read == moment.astimezone(UTC):
+            read_right.add(key)
             continue
         local = f"{label}: {moment:%Y-%m-%d %H:%M} in {name}"
         if read is None:
