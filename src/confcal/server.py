@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import mimetypes
 import os
 import queue
 import selectors
@@ -41,12 +40,13 @@ import threading
 import time
 import urllib.parse
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+from confcal.http_headers import content_type, not_modified
 from confcal.picks import PICKS_FOLDER
 
 WORKERS = 16
@@ -57,12 +57,6 @@ REQUEST_SECONDS = 10.0
 MAX_DRAINED_BODY = 64 * 1024
 """A larger request body is not read: the connection is closed after the response."""
 
-CONTENT_TYPES = {
-    ".ics": "text/calendar; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-}
 _ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {ord("\\"): "\\\\"}
 
 
@@ -73,12 +67,6 @@ class ListenError(OSError):
 def escape_log(text: str) -> str:
     r"""``text`` with control characters as ``\xNN`` (and ``\`` doubled): one line, no terminal codes."""
     return text.translate(_ESCAPES)
-
-
-def content_type(path: Path) -> str:
-    if path.suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[path.suffix]
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 def listening_socket(address: tuple[str, int]) -> socket.socket:
@@ -445,7 +433,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             "Last-Modified": format_datetime(modified, usegmt=True),
             "Cache-Control": "no-cache",
         }
-        if self.not_modified(etag, modified):
+        if not_modified(
+            self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"), etag, modified
+        ):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -481,19 +471,6 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if body:
             for chunk in chunks:
                 self.wfile.write(chunk)
-
-    def not_modified(self, etag: str, modified: datetime) -> bool:
-        """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
-        if (match := self.headers.get("If-None-Match")) is not None:
-            tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
-            return "*" in tags or etag in tags
-        if (since := self.headers.get("If-Modified-Since")) is not None:
-            try:
-                when = parsedate_to_datetime(since)
-            except (TypeError, ValueError):
-                return False
-            return when.tzinfo is not None and modified <= when
-        return False
 
     def log_message(self, format: str, *args: Any) -> None:
         sys.stderr.write(f"{escape_log(self.address_string())} {escape_log(format % args)}\n")

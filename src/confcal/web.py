@@ -20,17 +20,17 @@ one, never a mixture or a part.
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import os
 import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
+from confcal.http_headers import CONTENT_TYPES, content_type, not_modified
 from confcal.picks import (
     KEY_PATTERN,
     MAX_PICKS,
@@ -47,14 +47,6 @@ from confcal.state import STATE_FILE, parse_state
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Signature = tuple[int, int, int] | None
 
-CONTENT_TYPES = {
-    ".ics": "text/calendar; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-}
 MAX_PATH = len(PICKS_FOLDER) + 6 + MAX_PICKS * (len(SEPARATOR) + 8)
 _LAST_MODIFIED = re.compile(rb"\r\nLAST-MODIFIED:(\d{8}T\d{6})Z\r\n")
 _STATUS = {
@@ -132,7 +124,8 @@ class App:
             ("Last-Modified", format_datetime(found.modified, usegmt=True)),
             ("Cache-Control", self.cache_control),
         ]
-        if not_modified(environ, found):
+        conditions = environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
+        if not_modified(*conditions, found.etag, found.modified):
             start_response(_STATUS[304], headers)
             return []
         start_response(
@@ -240,26 +233,6 @@ def printable(text: str, limit: int = 80) -> str:
     """``text`` for a one-line reason: escapes instead of control and non-ASCII characters."""
     shown = text.encode("unicode_escape").decode("ascii")
     return shown if len(shown) <= limit else shown[:limit] + "…"
-
-
-def content_type(path: Path) -> str:
-    if path.suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[path.suffix]
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-def not_modified(environ: dict[str, Any], found: Resource) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
-    if (match := environ.get("HTTP_IF_NONE_MATCH")) is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
-        return "*" in tags or found.etag in tags
-    if (since := environ.get("HTTP_IF_MODIFIED_SINCE")) is not None:
-        try:
-            when = parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-        return when.tzinfo is not None and found.modified <= when
-    return False
 
 
 app = App(Path(os.environ.get("CONFCAL_OUTPUT", "output")))
