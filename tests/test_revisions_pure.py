@@ -98,3 +98,95 @@ def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() ->
     assert render_all(revise(moved, first.state, cache=cache)) == expected
     assert render_all(revise(moved, first.state, workers=2)) == expected
     assert expected["all.ics"].count(b"SEQUENCE:1\r\n") == 1
+
+
+WORKSHOP = (ROOT / "tests" / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+KNEIPE = '[[venues]]\nid = "kneipe"\nname = "Kneipe am Fluss"\naddress = "Ufer 1, 72070 Tübingen"\n\n'
+
+
+def workshop(
+    build: int,
+    *,
+    venue: str = "brauhaus",
+    address: str = "Marktplatz 5",
+    social: bool = True,
+    title: str = "Sparse Routing for Streaming Inference",
+) -> Programme:
+    """The workshop, stamped at ``build``, its hack night at ``venue``, the Brauhaus at
+    ``address``, with the paper sparse-routing's ``title``."""
+    text = WORKSHOP.replace("[[venues]]\n", KNEIPE + "[[venues]]\n", 1)
+    text = text.replace('title = "Sparse Routing for Streaming Inference"', f'title = "{title}"')
+    text = text.replace('venue = "brauhaus"', f'venue = "{venue}"').replace("Marktplatz 5", address)
+    if not social:
+        start = text.index('[[items]]\nid = "hack-night"')
+        text = text[:start] + text[text.index("\n[[", start + 1) + 1 :]
+    programme = parse(text.encode(), name="workshop.toml")
+    conference = dataclasses.replace(
+        programme.conference, updated=START + timedelta(hours=build), keep_cancelled=True
+    )
+    return dataclasses.replace(programme, conference=conference)
+
+
+def test_a_slot_moved_to_another_venue_is_a_place_change() -> None:
+    """Another building is another place: SEQUENCE goes up and the change names both venues. A
+    venue's corrected address is other text; a cancelled slot kept in the feeds keeps its venue."""
+    first = revise(workshop(0), {})
+    assert first.state["hack-night.social"].event.venue == "brauhaus"
+    state = parse_state(dump_state(StateFile(first.state)), name="state.json").events
+    moved = revise(workshop(1, venue="kneipe"), state)
+    revision = moved.revisions["hack-night.social"]
+    assert (revision.sequence, revision.last_modified) == (1, START + timedelta(hours=1))
+    assert revision.notice == "Place changed: was Brauhaus am Markt, Marktplatz 5, 72070 Tübingen."
+    assert [(c.kind, c.id, c.old, c.new) for c in moved.changes] == [
+        (
+            "re-roomed",
+            "hack-night.social",
+            "Brauhaus am Markt, Marktplatz 5, 72070 Tübingen",
+            "Kneipe am Fluss, Ufer 1, 72070 Tübingen",
+        )
+    ]
+    corrected = revise(workshop(2, address="Marktplatz 6"), first.state)
+    assert corrected.revisions["hack-night.social"] == Revision(0, START + timedelta(hours=2))
+    assert [(c.kind, c.id) for c in corrected.changes] == [("updated", "hack-night.social")]
+    gone = revise(workshop(3, social=False), state)
+    kept = next(e for e in gone.programme.events if e.id == "hack-night.social")
+    assert (kept.status, kept.venue) == ("cancelled", "brauhaus")
+    location = "\r\nLOCATION:Brauhaus am Markt\\, Marktplatz 5\\, 72070 Tübingen\r\n"
+    assert location.encode() in gone.blocks[kept.id]
+
+
+def test_a_state_file_without_venues_moves_no_sequence_on_upgrade() -> None:
+    """A state file from before venues were recorded: a moved venue shows as changed text once
+    (SEQUENCE stays, as it did then), and the state the build writes records the venue."""
+    first = revise(workshop(0), {})
+    written = dump_state(StateFile(first.state)).decode()
+    legacy = written.replace(', "venue": "brauhaus"', "").replace(', "venue": ""', "")
+    assert '"venue"' not in legacy
+    state = parse_state(legacy.encode(), name="state.json").events
+    assert not state["hack-night.social"].venue_known
+    same = revise(workshop(1), state)
+    assert [r.sequence for r in same.revisions.values()] == [0] * len(same.revisions)
+    assert same.changes == ()
+    moved = revise(workshop(1, venue="kneipe"), state)
+    assert moved.revisions["hack-night.social"].sequence == 0
+    assert [(c.kind, c.id) for c in moved.changes] == [("updated", "hack-night.social")]
+    assert moved.state["hack-night.social"].venue_known
+
+
+def test_a_change_under_the_last_releases_stamp_warns() -> None:
+    """Two builds with one stamp, each changing another slot: the second adds its change to the
+    release changes.atom already announced under that id and time, so it warns; a later stamp
+    gives a release of its own and no warning."""
+    state = revise(workshop(0), {})
+    first = revise(workshop(1, venue="kneipe"), state.state)
+    assert first.releases
+    assert not first.stale_stamp
+    retitled = workshop(1, venue="kneipe", title="Sparse Routing")
+    again = revise(retitled, first.state, releases=first.releases)
+    assert "sparse-routing.oral" in {c.id for c in again.changes}
+    assert again.stale_stamp
+    assert [r.stamp for r in again.releases] == [START + timedelta(hours=1)]
+    later = revise(workshop(2, venue="kneipe", title="Sparse Routing"), first.state, releases=first.releases)
+    assert later.changes
+    assert not later.stale_stamp
+    assert len(later.releases) == 2

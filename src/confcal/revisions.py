@@ -4,11 +4,12 @@ Pure: the previous state + the programme → each event's revision, the new stat
 list of changes. ``build`` reads the state from ``output/confcal-state.json`` (``state.py``)
 and writes the new one after the feeds, so the committed ``output/`` is the published state.
 
-A slot is one event id (``<paper>.<kind>``). When its start, end, place, paper title or status
-differs from the last build, SEQUENCE goes up by one and LAST-MODIFIED (and DTSTAMP) become
-the build's stamp (``publish.updated`` or SOURCE_DATE_EPOCH). When only other text changed
-(abstract, authors, links, the venue...), LAST-MODIFIED moves to the stamp and SEQUENCE
-stays. An unchanged slot keeps both, so its bytes stay the same.
+A slot is one event id (``<paper>.<kind>``). When its start, end, place (room, level, board,
+or its off-site venue), paper title or status differs from the last build, SEQUENCE goes up by
+one and LAST-MODIFIED (and DTSTAMP) become the build's stamp (``publish.updated`` or
+SOURCE_DATE_EPOCH). When only other text changed (abstract, authors, links, a venue's
+address...), LAST-MODIFIED moves to the stamp and SEQUENCE stays. An unchanged slot keeps
+both, so its bytes stay the same.
 
 "Other text" is whatever the event's bytes hold besides its revision: the state file keeps a
 digest of each event's body (``render.content_digest``), rendered once and completed with its
@@ -22,7 +23,7 @@ import hashlib
 import json
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 
 from confcal import zones
 from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision, event_sort_key
@@ -48,7 +49,8 @@ class Revised:
     state: State
     changes: tuple[Change, ...]
     stale_stamp: bool
-    """Some slot changed but the stamp is not later than its last LAST-MODIFIED."""
+    """Some slot changed but the stamp is not later than its last LAST-MODIFIED, or than the
+    last release (whose changes.atom entry then takes this build's changes unseen)."""
     releases: tuple[Release, ...] = ()
     """The published releases, with this build's if it changes anything (``releases.record``)."""
     blocks: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
@@ -93,7 +95,7 @@ def revise(
         )
         if entry is None:
             revision = Revision(0, stamp)
-        elif entry.removed or _significant(entry.event, entry.paper) != _significant(event, paper):
+        elif entry.removed or _significant(entry, event, paper):
             if entry.revision.sequence >= MAX_SEQUENCE:
                 raise sequence_limit_error(event.id, name=state_name)
             revision = Revision(entry.revision.sequence + 1, stamp)
@@ -105,7 +107,7 @@ def revise(
             stale_stamp = stale_stamp or stamp <= entry.revision.last_modified
         revisions[event.id] = revision
         state[event.id] = Entry(revision=revision, event=_in_utc(event), paper=_slim(paper), content=content)
-        event_changes = _changes(entry, event, paper, published.conference.timezone)
+        event_changes = _changes(published, entry, event, paper)
         if not event_changes and rewritten:
             event_changes = [Change("updated", event.id, paper.title)]
         changes.extend(event_changes)
@@ -115,6 +117,9 @@ def revise(
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
     sorted_changes = tuple(sorted(changes, key=change_order))
+    if sorted_changes and any(stamp <= release.stamp for release in releases):
+        # Recorded into a release feed readers may have seen already, under its id and time.
+        stale_stamp = True
     recorded = record(releases, sorted_changes, stamp=stamp, first_build=not previous)
     notes = notices(recorded, published.conference.timezone)
     noted = {
@@ -248,8 +253,30 @@ def legacy_content(programme: Programme, event: Event, paper: Paper) -> str:
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
-def _significant(event: Event, paper: Paper) -> tuple[datetime, datetime, str, str, str]:
-    return (event.start.astimezone(UTC), event.end.astimezone(UTC), event.place, paper.title, event.status)
+def _significant(entry: Entry, event: Event, paper: Paper) -> bool:
+    """Whether the slot's time, place (its room and board, or its venue), title or status
+    changed since ``entry`` published it: what raises SEQUENCE."""
+    old = entry.event
+    return (
+        (old.start, old.end) != (event.start.astimezone(UTC), event.end.astimezone(UTC))
+        or (old.place, _venue(entry)) != (event.place, event.venue if entry.venue_known else None)
+        or (entry.paper.title, old.status) != (paper.title, event.status)
+    )
+
+
+def _venue(entry: Entry) -> str | None:
+    """The venue ``entry`` published the slot at; None when the state file did not record it."""
+    return entry.event.venue if entry.venue_known else None
+
+
+def _where(programme: Programme, event: Event) -> str:
+    """The slot's place as a change names it: its room and board, then its off-site venue (by
+    name and address while the programme still declares it, else by id)."""
+    if not event.venue:
+        return event.place
+    venues = {venue.id: venue for venue in programme.venues}
+    venue = str(venues[event.venue]) if event.venue in venues else event.venue
+    return f"{event.place}, {venue}" if event.place else venue
 
 
 def _in_utc(event: Event) -> Event:
@@ -271,7 +298,8 @@ def _span(event: Event) -> Span:
     return (event.start.astimezone(UTC), event.end.astimezone(UTC))
 
 
-def _changes(entry: Entry | None, event: Event, paper: Paper, timezone: str) -> list[Change]:
+def _changes(programme: Programme, entry: Entry | None, event: Event, paper: Paper) -> list[Change]:
+    timezone = programme.conference.timezone
     if entry is None or entry.removed:
         return [Change("added", event.id, paper.title, now=_span(event))]
     old, changes = entry.event, []
@@ -292,10 +320,9 @@ def _changes(entry: Entry | None, event: Event, paper: Paper, timezone: str) -> 
                 now=_span(event),
             )
         )
-    if old.place != event.place:
-        changes.append(
-            Change("re-roomed", event.id, paper.title, old.place or NO_PLACE, event.place or NO_PLACE)
-        )
+    if (old.place, _venue(entry)) != (event.place, event.venue if entry.venue_known else None):
+        was, now = _where(programme, old), _where(programme, event)
+        changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE))
     if entry.paper.title != paper.title:
         changes.append(Change("renamed", event.id, paper.title, entry.paper.title, paper.title))
     return changes

@@ -91,7 +91,7 @@ def render_index(
     return render(
         INDEX,
         conference=conference,
-        dates=f"{conference.start:%-d %B} – {conference.end:%-d %B %Y}",
+        dates=zones.date_range(conference.start, conference.end, month="%B"),
         feeds=_feeds(programme, feeds, {o.feed.id: o for o in too_big}),
         giggity=f"https://ggt.gaa.st/#url={conference.base_url}{SCHEDULE_XML}" if conference.base_url else "",
         schedule_files=(SCHEDULE_XML, SCHEDULE_JSON),

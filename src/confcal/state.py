@@ -67,7 +67,8 @@ SCHEMA: dict[str, dict[str, bool]] = {
             "status",
         ),
         True,
-    ),
+    )
+    | {"venue": False},  # absent in state files written before the venue was recorded
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True),
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -95,6 +96,9 @@ class Entry:
     paper: Paper
     content: str
     removed: bool = False
+    venue_known: bool = True
+    """Whether the state file recorded the slot's venue (``event.venue``); files written before
+    it was recorded leave it out, and then a change of venue shows only as changed text."""
 
     @property
     def status(self) -> Status | Literal["removed"]:
@@ -193,6 +197,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         "room": event.room,
         "level": event.level,
         "board": event.board,
+        "venue": event.venue,
         "speakers": list(event.speakers),
         "paper": {
             "title": paper.title,
@@ -463,7 +468,8 @@ def _entry(reader: _StateReader, event_id: str, table: object, path: str) -> Ent
     if len(reader.problems) > count or sequence is None or last_modified is None or content is None:
         return None
     revision = Revision(sequence=sequence, last_modified=last_modified)
-    return Entry(revision=revision, event=event, paper=paper, content=content, removed=status == "removed")
+    removed, venue_known = status == "removed", "venue" in table
+    return Entry(revision, event, paper, content, removed=removed, venue_known=venue_known)
 
 
 def _entry_event(
@@ -489,6 +495,7 @@ def _entry_event(
         board=reader.optional_text(table, "board", path),
         speakers=reader.strings(table, "speakers", path),
         status="cancelled" if cancelled else "confirmed",
+        venue=reader.identifier(table, "venue", path) if table.get("venue") else "",
     )
 
 
