@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from confcal.cli import cli
 from confcal.load import load
 from tests.conftest import EVENTS
-from tests.test_schedule import xml_events
+from tests.test_schedule import CLOCK_CHANGES, xml_events
 
 # Written by hand from the format's documentation: an old frab export with the usual quirks.
 QUIRKS_XML = """<?xml version="1.0" encoding="utf-8"?>
@@ -118,6 +118,18 @@ def test_round_trip_gives_the_same_events(tmp_path: Path) -> None:
     again, _, _ = run_import(tmp_path, (tmp_path / "second" / "schedule.xml").read_bytes(), "--force")
     assert again == 0
     assert {p.id for p in load(target).papers} == {p.id for p in load(tmp_path / "events.toml").papers}
+
+
+@pytest.mark.parametrize("change", CLOCK_CHANGES)
+@pytest.mark.parametrize("name", ["schedule.xml", "schedule.json"])
+def test_round_trip_across_a_clock_change(change: str, name: str, tmp_path: Path) -> None:
+    """A duration is the time that passes: the end is start + duration in UTC, not on the clock."""
+    text, (start, end, _) = CLOCK_CHANGES[change]
+    (tmp_path / "clocks.toml").write_text(text, encoding="utf-8")
+    CliRunner().invoke(cli, ["build", str(tmp_path / "clocks.toml"), "-o", str(tmp_path / "first")])
+    status, output, target = run_import(tmp_path, (tmp_path / "first" / name).read_bytes(), name=name)
+    assert status == 0, output
+    assert [instant[:2] for instant in instants(target).values()] == [(start, end)]
 
 
 def test_real_world_quirks_from_xml(tmp_path: Path) -> None:

@@ -54,6 +54,17 @@ def feeds_in(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.ics"))}
 
 
+def unnamed(data: bytes) -> bytes:
+    """The calendar without its name and description lines (the variant has its own)."""
+    return re.sub(
+        rb"\r\n(?:NAME|X-WR-CALNAME|DESCRIPTION|X-WR-CALDESC):.*?(?=\r\n[^ ])",
+        b"",
+        data,
+        count=4,
+        flags=re.DOTALL,
+    )
+
+
 def test_build_alarm_writes_a_reminders_variant_and_leaves_default_feeds_alone(tmp_path: Path) -> None:
     plain, alarmed = tmp_path / "plain", tmp_path / "alarmed"
     runner = CliRunner()
@@ -67,7 +78,8 @@ def test_build_alarm_writes_a_reminders_variant_and_leaves_default_feeds_alone(t
     assert variant.keys() == defaults.keys()
     for name, data in defaults.items():
         assert b"VALARM" not in data
-        assert re.sub(rb"BEGIN:VALARM\r\n.*?END:VALARM\r\n", b"", variant[name], flags=re.DOTALL) == data
+        without_alarms = re.sub(rb"BEGIN:VALARM\r\n.*?END:VALARM\r\n", b"", variant[name], flags=re.DOTALL)
+        assert unnamed(without_alarms) == unnamed(data)
         plain_events = IcsCalendarStream.calendar_from_ics(data.decode()).events
         events = IcsCalendarStream.calendar_from_ics(variant[name].decode()).events
         assert [e.uid for e in events] == [e.uid for e in plain_events]
@@ -172,3 +184,74 @@ def test_no_alarm_stops_publishing_the_variant(tmp_path: Path) -> None:
     both = runner.invoke(cli, ["build", str(SHIPPED), "-o", str(output), "--alarm", "1h", "--no-alarm"])
     assert both.exit_code == 2
     assert "--alarm and --no-alarm contradict each other" in both.output
+
+
+# -- what the variant leaves out, and what it is called ------------------------------------
+
+NAMED = ("NAME", "X-WR-CALNAME", "DESCRIPTION", "X-WR-CALDESC")
+
+
+def test_a_cancelled_event_gets_no_reminder(tmp_path: Path) -> None:
+    """No reminder for an event that is not happening: cancelled on purpose (``status``) or
+    removed from the file and kept as cancelled (``--keep-cancelled``)."""
+    events, output = tmp_path / "events.toml", tmp_path / "out"
+    text = SHIPPED.read_text(encoding="utf-8")
+    events.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(events), "-o", str(output)]).exit_code == 0
+    cancelled = text.replace(ORAL_START, f'{ORAL_START}\nstatus = "cancelled"', 1)
+    events.write_text(cancelled[: cancelled.index('[[papers]]\nid = "word2vec"')], encoding="utf-8")
+    result = runner.invoke(
+        cli, ["build", str(events), "-o", str(output), "--alarm", "15m", "--keep-cancelled"]
+    )
+    assert result.exit_code == 0, result.output
+    events_in_variant = IcsCalendarStream.calendar_from_ics(
+        (output / "reminders" / "all.ics").read_text(encoding="utf-8")
+    ).events
+    by_status = {
+        status: {event.uid.split(".", 1)[1] for event in events_in_variant if event.status == status}
+        for status in ("CANCELLED", "CONFIRMED")
+    }
+    assert by_status["CANCELLED"] == {
+        "privacy-auditing-one-training-run.oral@confcal",
+        "word2vec.talk@confcal",
+    }
+    assert len(by_status["CONFIRMED"]) == len(events_in_variant) - 2
+    for event in events_in_variant:
+        assert len(event.alarm) == (0 if event.status == "CANCELLED" else 1), event.uid
+    exported = runner.invoke(
+        cli, ["export", str(events), "--paper", "privacy-auditing-one-training-run", "--alarm", "15m"]
+    )
+    assert exported.exit_code == 0, exported.output
+    oral, poster = IcsCalendarStream.calendar_from_ics(exported.stdout_bytes.decode()).events
+    assert (oral.status, len(oral.alarm), poster.status, len(poster.alarm)) == (
+        "CANCELLED",
+        0,
+        "CONFIRMED",
+        1,
+    )
+
+
+def calendar_names(data: bytes) -> dict[str, str]:
+    """The calendar's name and description properties, unfolded, as written (escaped)."""
+    lines = data.decode().replace("\r\n ", "").split("\r\n")
+    head = lines[: lines.index("BEGIN:VTIMEZONE")]
+    return {prop: value for prop, _, value in (line.partition(":") for line in head) if prop in NAMED}
+
+
+def test_the_reminders_variant_has_a_name_of_its_own(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(SHIPPED), "-o", str(tmp_path), "--alarm", "1h30m"])
+    assert result.exit_code == 0, result.output
+    names = [calendar_names(path.read_bytes()) for path in sorted(tmp_path.glob("*.ics"))]
+    variant = [calendar_names(path.read_bytes()) for path in sorted((tmp_path / "reminders").glob("*.ics"))]
+    assert len(variant) == len(names) == 5
+    for plain, reminded in zip(names, variant, strict=True):
+        assert reminded["NAME"] == reminded["X-WR-CALNAME"] == f"{plain['NAME']} (with reminders)"
+        assert (
+            reminded["DESCRIPTION"]
+            == reminded["X-WR-CALDESC"]
+            == (f"{plain['DESCRIPTION']} Each event has a reminder 1 hour 30 minutes before it starts.")
+        )
+    every_name = [feed["NAME"] for feed in (*names, *variant)]
+    assert len(set(every_name)) == len(every_name)
+    assert variant[0]["NAME"] == "NeurIPS 2023 (with reminders)"

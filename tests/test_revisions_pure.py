@@ -105,10 +105,17 @@ KNEIPE = '[[venues]]\nid = "kneipe"\nname = "Kneipe am Fluss"\naddress = "Ufer 1
 
 
 def workshop(
-    build: int, *, venue: str = "brauhaus", address: str = "Marktplatz 5", social: bool = True
+    build: int,
+    *,
+    venue: str = "brauhaus",
+    address: str = "Marktplatz 5",
+    social: bool = True,
+    title: str = "Sparse Routing for Streaming Inference",
 ) -> Programme:
-    """The workshop, stamped at ``build``, its hack night at ``venue``, the Brauhaus at ``address``."""
+    """The workshop, stamped at ``build``, its hack night at ``venue``, the Brauhaus at
+    ``address``, with the paper sparse-routing's ``title``."""
     text = WORKSHOP.replace("[[venues]]\n", KNEIPE + "[[venues]]\n", 1)
+    text = text.replace('title = "Sparse Routing for Streaming Inference"', f'title = "{title}"')
     text = text.replace('venue = "brauhaus"', f'venue = "{venue}"').replace("Marktplatz 5", address)
     if not social:
         start = text.index('[[items]]\nid = "hack-night"')
@@ -164,3 +171,22 @@ def test_a_state_file_without_venues_moves_no_sequence_on_upgrade() -> None:
     assert moved.revisions["hack-night.social"].sequence == 0
     assert [(c.kind, c.id) for c in moved.changes] == [("updated", "hack-night.social")]
     assert moved.state["hack-night.social"].venue_known
+
+
+def test_a_change_under_the_last_releases_stamp_warns() -> None:
+    """Two builds with one stamp, each changing another slot: the second adds its change to the
+    release changes.atom already announced under that id and time, so it warns; a later stamp
+    gives a release of its own and no warning."""
+    state = revise(workshop(0), {})
+    first = revise(workshop(1, venue="kneipe"), state.state)
+    assert first.releases
+    assert not first.stale_stamp
+    retitled = workshop(1, venue="kneipe", title="Sparse Routing")
+    again = revise(retitled, first.state, releases=first.releases)
+    assert "sparse-routing.oral" in {c.id for c in again.changes}
+    assert again.stale_stamp
+    assert [r.stamp for r in again.releases] == [START + timedelta(hours=1)]
+    later = revise(workshop(2, venue="kneipe", title="Sparse Routing"), first.state, releases=first.releases)
+    assert later.changes
+    assert not later.stale_stamp
+    assert len(later.releases) == 2

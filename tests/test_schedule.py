@@ -283,3 +283,48 @@ def test_the_two_files_are_made_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -
     assert next(files)[0] == schedule.SCHEDULE_JSON
     assert made == ["json"]
     assert dict(schedule.schedule_files(programme)) == schedule.render_schedules(programme)
+
+
+def clock_change(first: str, start: str, end: str) -> str:
+    """A three-day conference from ``first`` with one talk from ``start`` to ``end``."""
+    year, month, day = map(int, first.split("-"))
+    last = datetime(year, month, day) + timedelta(days=2)
+    head = HEAD.replace("2024-06-03", first).replace("2024-06-05", f"{last:%Y-%m-%d}")
+    return head + paper("across", slot("talk", start, end))
+
+
+CLOCK_CHANGES = {
+    # Europe/Berlin. Spring: 01:30 CET = 00:30Z to 04:00 CEST = 02:00Z, 1 h 30 (2 h 30 on the clock).
+    "spring": (
+        clock_change("2026-03-28", "2026-03-29T01:30:00", "2026-03-29T04:00:00"),
+        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 3, 29, 2, 0, tzinfo=UTC), "01:30"),
+    ),
+    # Autumn: 01:30 CEST = 23:30Z (24 Oct) to 04:00 CET = 03:00Z, 3 h 30 (2 h 30 on the clock).
+    "autumn": (
+        clock_change("2026-10-24", "2026-10-25T01:30:00", "2026-10-25T04:00:00"),
+        (datetime(2026, 10, 24, 23, 30, tzinfo=UTC), datetime(2026, 10, 25, 3, 0, tzinfo=UTC), "03:30"),
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CLOCK_CHANGES)
+def test_an_event_across_a_clock_change_lasts_its_real_length(
+    change: str, schemas: Path, tmp_path: Path
+) -> None:
+    """Apps take end = start + duration: the duration is the time that passes, not the clock's.
+    Checked against instants worked out by hand and against the feed as the `ical` package reads it."""
+    text, (start, end, duration) = CLOCK_CHANGES[change]
+    events = tmp_path / "clocks.toml"
+    events.write_text(text, encoding="utf-8")
+    build(events, tmp_path / "out")
+    validate(tmp_path / "out", schemas)
+    uid = "conf.across.talk@confcal"
+    feed = {e.uid: (e.start, e.end) for e in parse_events((tmp_path / "out" / "all.ics").read_bytes())}
+    assert feed[uid] == (start, end)
+    guid = str(uuid.uuid5(uuid.NAMESPACE_URL, uid))
+    xml_event, json_event = xml_events(tmp_path / "out")[guid], json_events(tmp_path / "out")[guid]
+    assert (xml_event["start"], xml_event["end"]) == (start, end)
+    assert json_event["duration"] == duration
+    hours, minutes = map(int, json_event["duration"].split(":"))
+    assert datetime.fromisoformat(json_event["date"]) + timedelta(hours=hours, minutes=minutes) == end
+    assert datetime.fromisoformat(json_event["end"]) == end

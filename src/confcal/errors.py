@@ -43,7 +43,8 @@ class EventsFileError(ValueError):
 
 STALE_STAMP = (
     "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
-    "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
+    "than that of the last build that changed them, so calendar apps and changes.atom readers may "
+    "miss the change; bump publish.updated before publishing"
 )
 """Printed by every command that revises (build, diff, serve) when ``Revised.stale_stamp``."""
 

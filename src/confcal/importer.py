@@ -515,6 +515,13 @@ def _local(moment: datetime, zone: tzinfo) -> datetime:
     return moment.astimezone(zone).replace(tzinfo=None)
 
 
+def _local_end(event: SourceEvent, zone: tzinfo) -> datetime:
+    """The end on the clock in ``zone``: the duration is the time that passes (across a change of
+    the clocks it differs from the clock's)."""
+    start = event.start if event.start.tzinfo is not None else event.start.replace(tzinfo=zone)
+    return _local(start.astimezone(UTC) + event.duration, zone)
+
+
 def events_toml(source: Source, *, timezone: str | None = None) -> str:
     """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file."""
     if not source.events:
@@ -538,10 +545,8 @@ def events_toml(source: Source, *, timezone: str | None = None) -> str:
         while identifier in seen:
             identifier = f"{identifier}-2"
         seen.add(identifier)
-        start = _local(event.start, zone)
-        papers.append(
-            _Paper(identifier, tracks[event.track or _DEFAULT_TRACK], event, start, start + event.duration)
-        )
+        start, end = _local(event.start, zone), _local_end(event, zone)
+        papers.append(_Paper(identifier, tracks[event.track or _DEFAULT_TRACK], event, start, end))
     first = min(p.start.date() for p in papers)
     last = max(p.end.date() for p in papers)
     name = source.title or source.acronym or "Imported conference"

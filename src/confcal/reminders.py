@@ -3,11 +3,14 @@
 The event bytes are those ``render.render_events`` gave the default feeds, unchanged; the
 alarm is serialised by icalendar and inserted just before ``END:VEVENT``, which is byte for
 byte what icalendar writes for the same event holding the alarm as a subcomponent
-(tests/test_reminders.py).
+(tests/test_reminders.py). A cancelled event gets none: it is not happening. The variant's
+feeds are named and described as carrying reminders, so a subscriber who has both a feed and
+its variant can tell them apart (FEEDS.md: a distinct name per feed).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -55,9 +58,12 @@ def with_alarm(event_block: bytes, alarm_block: bytes) -> bytes:
 
 
 def with_alarms(programme: Programme, blocks: Mapping[str, bytes], before: timedelta) -> dict[str, bytes]:
-    """The rendered events ``blocks`` (``render_events``), each with a reminder ``before`` it."""
+    """The rendered events ``blocks`` (``render_events``), each with a reminder ``before`` it
+    but a cancelled one, which is left as it is."""
     return {
-        event.id: with_alarm(
+        event.id: blocks[event.id]
+        if event.status == "cancelled"
+        else with_alarm(
             blocks[event.id],
             alarm(f"Reminder: {summary(programme, event, programme.paper(event.paper))}", before),
         )
@@ -65,9 +71,30 @@ def with_alarms(programme: Programme, blocks: Mapping[str, bytes], before: timed
     }
 
 
+def spoken(lead: timedelta) -> str:
+    """A lead time in words: '15 minutes', '1 hour', '1 hour 30 minutes', '168 hours'."""
+    hours, minutes = divmod(int(lead.total_seconds()) // 60, 60)
+    parts = [
+        f"{count} {unit}{'' if count == 1 else 's'}"
+        for count, unit in ((hours, "hour"), (minutes, "minute"))
+        if count
+    ]
+    return " ".join(parts)
+
+
+def reminders_feed(feed: Feed, before: timedelta) -> Feed:
+    """``feed`` as its reminders variant is called: 'NeurIPS 2023 (with reminders)'."""
+    return dataclasses.replace(
+        feed,
+        name=f"{feed.name} (with reminders)",
+        description=f"{feed.description} Each event has a reminder {spoken(before)} before it starts.",
+    )
+
+
 def reminder_feeds(
     programme: Programme, feeds: Iterable[Feed], *, blocks: Mapping[str, bytes], before: timedelta
 ) -> dict[str, bytes]:
     """The reminders variant of ``feeds``: ``reminders/<file name>`` → bytes."""
-    files = render_feeds(programme, feeds, blocks=with_alarms(programme, blocks, before))
+    renamed = (reminders_feed(feed, before) for feed in feeds)
+    files = render_feeds(programme, renamed, blocks=with_alarms(programme, blocks, before))
     return {f"{REMINDERS_FOLDER}/{name}": data for name, data in files.items()}

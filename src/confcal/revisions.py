@@ -49,7 +49,8 @@ class Revised:
     state: State
     changes: tuple[Change, ...]
     stale_stamp: bool
-    """Some slot changed but the stamp is not later than its last LAST-MODIFIED."""
+    """Some slot changed but the stamp is not later than its last LAST-MODIFIED, or than the
+    last release (whose changes.atom entry then takes this build's changes unseen)."""
     releases: tuple[Release, ...] = ()
     """The published releases, with this build's if it changes anything (``releases.record``)."""
     blocks: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
@@ -116,6 +117,9 @@ def revise(
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
     sorted_changes = tuple(sorted(changes, key=change_order))
+    if sorted_changes and any(stamp <= release.stamp for release in releases):
+        # Recorded into a release feed readers may have seen already, under its id and time.
+        stale_stamp = True
     recorded = record(releases, sorted_changes, stamp=stamp, first_build=not previous)
     notes = notices(recorded, published.conference.timezone)
     noted = {

@@ -8,6 +8,8 @@ Decisions (README, "schedule.xml and schedule.json"):
   every build. ``id`` (the older apps' key) comes from the same UID, see ``numeric_ids``.
 - A conference day runs from 04:00 to 04:00 local time, so an evening poster session that
   runs past midnight stays on its conference day.
+- ``duration`` is the real length (across a change of the clocks, not the clock's): apps take
+  end = start + duration.
 - Posters share one room, "Posters", with the board in the subtitle: apps draw one column
   per room, and a column per poster board is unreadable at conference size.
 - The format has no cancellation: cancelled events are left out, so apps drop them on refresh.
@@ -26,10 +28,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, cast
 
+from confcal import zones
 from confcal.model import Event, Programme
 from confcal.render import uid
 from confcal.xmltext import escape, quoteattr
-from confcal.zones import zone as named_zone
 
 SCHEDULE_XML = "schedule.xml"
 SCHEDULE_JSON = "schedule.json"
@@ -138,7 +140,7 @@ def _event_json(
         "date": _iso(event.start),
         "start": f"{event.start:%H:%M}",
         "end": _iso(event.end),
-        "duration": hours_minutes(event.end - event.start),
+        "duration": hours_minutes(zones.duration(event.start, event.end)),
         "room": room_name(programme, event),
         "slug": f"{slug_prefix}-{event.id.replace('.', '-')}",
         "url": paper.url or conference.website,
@@ -211,7 +213,7 @@ def document(programme: Programme) -> dict[str, Any]:
 
 def _document(programme: Programme, items: list[Item]) -> Document:
     conference = programme.conference
-    zone = named_zone(conference.timezone)
+    zone = zones.zone(conference.timezone)
     by_day: dict[str, dict[str, list[Item]]] = {}
     for item in items:
         by_day.setdefault(item.day, {}).setdefault(item.room, []).append(item)
