@@ -348,3 +348,91 @@ def test_every_missing_conference_key_is_reported_with_a_missing_table(tmp_path:
     assert result.exit_code == 1
     for key in ("name", "start", "end", "venue", "city", "timezone", "publish"):
         assert f"missing key '{key}'" in result.output
+
+
+def session_items(description: str) -> tuple[list[str], list[str]]:
+    """The lines a session event lists under "In this session:" and under "Cancelled:"."""
+    blocks = {block.split("\n", 1)[0]: block.split("\n")[1:] for block in description.split("\n\n")}
+    return blocks.get("In this session:", []), blocks.get("Cancelled:", [])
+
+
+def test_a_cancelled_item_is_marked_in_its_sessions_event(tmp_path: Path) -> None:
+    """Subscribers of a feed of sessions learn of a cancelled poster only from the session's event:
+    it lists the poster as cancelled, not as on the programme, and its LAST-MODIFIED moves; its
+    SEQUENCE stays, since the session's own time and place did not change."""
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP_TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    uid = "learnsys-2026.posters.session@confcal"
+    (before,) = [e for e in parse_events((out / "at-a-glance.ics").read_bytes()) if e.uid == uid]
+    listed, cancelled = session_items(before.description)
+    p3 = "Board P3: Federated Evaluation Without Shared Test Sets (Jonas Berg)"
+    assert p3 in listed
+    assert cancelled == []
+    text = WORKSHOP_TEXT.replace('board = "P3"', 'board = "P3"\nstatus = "cancelled"')
+    text = text.replace("updated = 2026-10-01T12:00:00Z", "updated = 2026-10-20T00:00:00Z")
+    events.write_text(text, encoding="utf-8")
+    diff = CliRunner().invoke(cli, ["diff", str(events), "-o", str(out)])
+    assert 'updated: posters.session "Poster session"' in diff.output.splitlines()
+    assert "at-a-glance.ics" in diff.output.splitlines()[-1]
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    glance = (out / "at-a-glance.ics").read_bytes()
+    (after,) = [e for e in parse_events(glance) if e.uid == uid]
+    listed, cancelled = session_items(after.description)
+    assert p3 not in listed
+    assert [line for line in listed if line.startswith("Board ")] == [
+        line for line in session_items(before.description)[0] if line != p3
+    ]
+    assert cancelled == [p3]
+    block = vevent(glance, uid)
+    assert "SEQUENCE:0\r\n" in block
+    assert "LAST-MODIFIED:20261020T000000Z\r\n" in block
+    assert "STATUS:CONFIRMED\r\n" in block  # the other posters are still on
+
+
+def test_a_session_whose_items_are_all_cancelled_lists_them_as_cancelled(tmp_path: Path) -> None:
+    text = WORKSHOP_TEXT
+    for item in ("sparse-routing", "federated-eval"):
+        start = text.index(f'id = "{item}"')
+        oral = text.index('session = "oral-a"', start)
+        text = text[:oral] + 'status = "cancelled"\n' + text[oral:]
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    glance = parse_events((out / "at-a-glance.ics").read_bytes())
+    (oral_a,) = [e for e in glance if e.uid == "learnsys-2026.oral-a.session@confcal"]
+    assert oral_a.summary == "Cancelled: Oral session A"
+    listed, cancelled = session_items(oral_a.description)
+    assert listed == []
+    assert cancelled == [
+        "10:30 Sparse Routing for Streaming Inference (Lena Vogt, Tomás Ruiz)",
+        "10:50 Federated Evaluation Without Shared Test Sets (Jonas Berg)",
+    ]
+
+
+def test_an_item_retimed_or_moved_out_of_its_session_changes_the_sessions_event(tmp_path: Path) -> None:
+    """A poster given its own hour inside the poster session shows it; one moved out is no longer listed."""
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP_TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    uid = "learnsys-2026.posters.session@confcal"
+    text = WORKSHOP_TEXT.replace(
+        'board = "P3"', 'board = "P3"\nstart = 2026-10-25T13:00:00\nend = 2026-10-25T14:00:00'
+    )
+    text = text.replace(
+        'session = "posters"\nboard = "P5"',
+        'board = "P5"\nstart = 2026-10-25T16:00:00\nend = 2026-10-25T17:00:00',
+    )
+    text = text.replace("updated = 2026-10-01T12:00:00Z", "updated = 2026-10-20T00:00:00Z")
+    events.write_text(text, encoding="utf-8")
+    diff = CliRunner().invoke(cli, ["diff", str(events), "-o", str(out)])
+    assert 'updated: posters.session "Poster session"' in diff.output.splitlines()
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    (after,) = [e for e in parse_events((out / "at-a-glance.ics").read_bytes()) if e.uid == uid]
+    listed, _ = session_items(after.description)
+    assert "Board P3, 13:00–14:00: Federated Evaluation Without Shared Test Sets (Jonas Berg)" in listed
+    assert not [line for line in listed if "P5" in line]
+    assert "Board P1: Sparse Routing for Streaming Inference (Lena Vogt, Tomás Ruiz)" in listed

@@ -19,6 +19,15 @@ class Problem:
         return f"{head}: {self.message}" if head else self.message
 
 
+def cannot_read(error: OSError, name: str) -> str:
+    """Why the file ``name`` cannot be read, and what to do, for a message that names it."""
+    if isinstance(error, IsADirectoryError):
+        return "is a folder, not a file; give the path of the file"
+    if isinstance(error, PermissionError):
+        return f"cannot read: {error.strerror}; make it readable (chmod u+r {name}) or give another file"
+    return f"cannot read: {error.strerror or error}"
+
+
 class EventsFileError(ValueError):
     """The events file cannot be turned into a programme; ``problems`` says why."""
 
@@ -34,7 +43,8 @@ class EventsFileError(ValueError):
 
 STALE_STAMP = (
     "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
-    "than their last LAST-MODIFIED, so it stays; bump publish.updated before publishing"
+    "than that of the last build that changed them, so calendar apps and changes.atom readers may "
+    "miss the change; bump publish.updated before publishing"
 )
 """Printed by every command that revises (build, diff, serve) when ``Revised.stale_stamp``."""
 

@@ -333,27 +333,28 @@ def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[
         items = sorted(held.get(session.id, ()), key=lambda e: (e.start, e.board, e.paper))
         if not items:
             continue
-        lines = []
-        for event in items:
-            paper = titles[event.paper]
-            people = ", ".join(paper.authors or tuple(str(p) for p in paper.speakers))
-            where = f"Board {event.board}: " if event.board else f"{event.start:%H:%M} "
-            lines.append(f"{where}{paper.title}" + (f" ({people})" if people else ""))
+        start = session.start or min(e.start for e in items)
+        end = session.end or max(e.end for e in items)
+        on = [_session_line(titles[e.paper], e, (start, end)) for e in items if e.status != "cancelled"]
+        off = [_session_line(titles[e.paper], e, (start, end)) for e in items if e.status == "cancelled"]
         chairs = ", ".join(str(person) for person in session.chairs)
-        note = (f"Chair: {chairs}\n\n" if chairs else "") + "In this session:\n" + "\n".join(lines)
+        blocks = [f"Chair: {chairs}"] if chairs else []
+        blocks += ["In this session:\n" + "\n".join(on)] if on else []
+        blocks += ["Cancelled:\n" + "\n".join(off)] if off else []
+        note = "\n\n".join(blocks)
         papers.append(Paper(id=session.id, category="", title=session.name, authors=(), note=note))
         events.append(
             Event(
                 paper=session.id,
                 kind=SESSION_KIND,
                 session=session.name,
-                start=session.start or min(e.start for e in items),
-                end=session.end or max(e.end for e in items),
+                start=start,
+                end=end,
                 room=session.room,
                 level=session.level,
                 room_id=session.room_id,
                 venue=session.venue,
-                status="cancelled" if all(e.status == "cancelled" for e in items) else "confirmed",
+                status="confirmed" if on else "cancelled",
                 streamed=(
                     session.streamed
                     if session.streamed is not None
@@ -364,3 +365,16 @@ def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[
             )
         )
     return tuple(papers), tuple(sorted(events, key=event_sort_key))
+
+
+def _session_line(paper: Paper, event: Event, span: tuple[datetime, datetime]) -> str:
+    """An item as its session's event lists it: its start (an oral, a talk) or its board, with
+    its own hours when a poster keeps other hours than the session's; then title and people."""
+    people = ", ".join(paper.authors or tuple(str(p) for p in paper.speakers))
+    if not event.board:
+        where = f"{event.start:%H:%M} "
+    elif (event.start, event.end) != span:
+        where = f"Board {event.board}, {event.start:%H:%M}–{event.end:%H:%M}: "
+    else:
+        where = f"Board {event.board}: "
+    return f"{where}{paper.title}" + (f" ({people})" if people else "")

@@ -49,7 +49,8 @@ class Revised:
     state: State
     changes: tuple[Change, ...]
     stale_stamp: bool
-    """Some slot changed but the stamp is not later than its last LAST-MODIFIED."""
+    """Some slot changed but the stamp is not later than its last LAST-MODIFIED, or than the
+    last release (whose changes.atom entry then takes this build's changes unseen)."""
     releases: tuple[Release, ...] = ()
     """The published releases, with this build's if it changes anything (``releases.record``)."""
     blocks: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
@@ -116,6 +117,9 @@ def revise(
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
     sorted_changes = tuple(sorted(changes, key=change_order))
+    if sorted_changes and any(stamp <= release.stamp for release in releases):
+        # Recorded into a release feed readers may have seen already, under its id and time.
+        stale_stamp = True
     recorded = record(releases, sorted_changes, stamp=stamp, first_build=not previous)
     notes = notices(recorded, published.conference.timezone)
     noted = {
@@ -175,7 +179,9 @@ def _same_content(
 def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
     """The programme plus, as cancelled events, the published slots the events file dropped.
 
-    A slot whose category no longer exists has no feed to stay in and is dropped.
+    A slot whose paper's category was removed too stays in all.ics and its paper's own feed, as
+    an item without a category (the category's feed is gone). A slot whose kind is no longer
+    declared is dropped: nothing says how to name it.
     """
     present = {event.id for event in programme.events}
     papers = {paper.id: paper for paper in programme.papers}
@@ -191,7 +197,7 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
             continue
         paper = papers.get(entry.paper.id) or kept_papers.get(entry.paper.id) or entry.paper
         if paper.category and paper.category not in categories:
-            continue  # its category's feed is gone; an item without one lives in all.ics
+            paper = dataclasses.replace(paper, category="", subcategory="")
         if entry.event.kind not in kinds:
             continue  # a session's own event (its items are kept), or a kind no longer declared
         if paper.id not in papers:
