@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from confcal.build import build
 from tests.conftest import OUTPUT
 from tests.helpers import parse_events
+from tests.small_programme import HEAD, paper, slot
 
 
 def utc(text: str) -> datetime:
@@ -121,3 +123,31 @@ def test_libical_checker_catches_what_icalendar_lets_through(icalcheck: Path, tm
     assert result.returncode == 1
     assert "COMMENT property. Expected 0 instances" in result.stdout
     assert "UID property. Expected 1 instances" in result.stdout
+
+
+def calendar_properties(data: bytes) -> dict[str, str]:
+    """The calendar's own properties (before its first component), lines unfolded."""
+    head = data.replace(b"\r\n ", b"").decode().split("\r\nBEGIN:V", 1)[0]
+    return dict(line.split(":", 1) for line in head.split("\r\n")[1:] if ":" in line)
+
+
+def test_a_programme_across_a_new_year_names_both_years(tmp_path: Path) -> None:
+    """'29 Dec 2026 – 2 Jan 2027' in every feed and on the page; within one year the year once,
+    as the shipped feeds say '10 Dec – 16 Dec 2023' (and output/ stays a fresh build)."""
+    text = HEAD.replace("2024-06-03", "2026-12-29").replace("2024-06-05", "2027-01-02")
+    text = text.replace('name = "Conf"', 'name = "Conf"\nfull_name = "The Conference"')
+    text += paper("a", slot("talk", "2026-12-31T10:00:00", "2026-12-31T11:00:00"))
+    text += '\n[[feeds]]\nid = "talks"\nname = "Talks"\nkind = "talk"\n'
+    (tmp_path / "events.toml").write_text(text, encoding="utf-8")
+    build(tmp_path / "events.toml", tmp_path / "out")
+    described = {}
+    for path in sorted((tmp_path / "out").rglob("*.ics")):
+        properties = calendar_properties(path.read_bytes())
+        assert properties["DESCRIPTION"] == properties["X-WR-CALDESC"]
+        described[path.name] = properties["DESCRIPTION"]
+    for name in ("all.ics", "main.ics", "talks.ics"):
+        assert r"The Conference\, 29 Dec 2026 – 2 Jan 2027\, Hall\, Berlin" in described[name], name
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="muted">29 December 2026 – 2 January 2027 · Hall, Berlin</p>' in page
+    shipped = calendar_properties((OUTPUT / "all.ics").read_bytes())["DESCRIPTION"]
+    assert r"(NeurIPS 2023)\, 10 Dec – 16 Dec 2023\, Ernest" in shipped

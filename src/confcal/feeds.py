@@ -31,7 +31,7 @@ def feeds(programme: Programme) -> tuple[Feed, ...]:
     """The overall feed, one feed per category, then the ``[[feeds]]`` tables, in file order."""
     conference = programme.conference
     where = f"{conference.venue}, {conference.city}"
-    dates = f"{conference.start:%-d %b} – {conference.end:%-d %b %Y}"
+    dates = zones.date_range(conference.start, conference.end)
     overall = Feed(
         id=OVERALL_FEED_ID,
         name=conference.name,

@@ -248,6 +248,13 @@ def span(start: datetime, end: datetime, place: tzinfo | None, *, dates: bool = 
     return f"{begin} {start:%Z}–{until} {end:%Z}{later}"
 
 
+def date_range(first: date, last: date, *, month: str = "%b") -> str:
+    """'10 Dec – 16 Dec 2023', and the first date's year too when the range crosses a new year:
+    '29 Dec 2026 – 2 Jan 2027'. ``month``: the strftime code of the month ("%B": December)."""
+    head = f"%-d {month} %Y" if first.year != last.year else f"%-d {month}"
+    return f"{first.strftime(head)} – {last.strftime(f'%-d {month} %Y')}"
+
+
 def times_note(name: str) -> str:
     """The sentence every feed's description ends with."""
     return f"Times are set in {name}; your calendar shows them in your own time zone."
