@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from ical.calendar_stream import IcsCalendarStream
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -28,14 +29,19 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
 from benchmarks.page import CHROMIUM_FLAGS
-from confcal.feeds import feeds
+from benchmarks.synth import programme as synthetic_programme
+from confcal.budget import megabytes
+from confcal.cli import cli
+from confcal.feeds import Feed, feeds
 from confcal.load import load
-from confcal.picks import pick_key
+from confcal.picks import MAX_PICKS, pick_key, picks_calendar, split_feed
+from confcal.site import feed_links
 from tests.gunicorn import request
 from tests.test_serve import Serve
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
+WORKSHOP = ROOT / "tests" / "programmes" / "workshop.toml"
 BASE_URL = "https://example.org/neurips-2023/"
 CHROME_ARGS = [*CHROMIUM_FLAGS, "--hide-scrollbars"]
 PICKED = ("climsim.oral", "word2vec.talk", "decodingtrust.poster")
@@ -110,6 +116,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, bytes]
         yield url, published.body
     finally:
         process.stop()
+
+
+def with_publish(source: Path, folder: Path, lines: str) -> Path:
+    """A copy of ``source`` in ``folder`` with ``lines`` added to its [publish] table."""
+    events = folder / "events.toml"
+    text = source.read_text(encoding="utf-8")
+    events.write_text(text.replace("\n[publish]\n", f"\n[publish]\n{lines}\n", 1), "utf-8")
+    return events
+
+
+def built(events: Path, output: Path, *options: str) -> Path:
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output), *options])
+    assert result.exit_code == 0, result.output
+    return output
 
 
 def vevents(data: bytes) -> dict[str, bytes]:
@@ -317,3 +337,156 @@ def test_page_fits_a_phone_screen(browser: Browser, site: tuple[str, bytes], tmp
     driver.save_screenshot(str(tmp_path / "index-phone.png"))
     if target := os.environ.get("CONFCAL_SCREENSHOT_PHONE"):
         driver.save_screenshot(target)
+
+
+def download_text(driver: webdriver.Chrome) -> str:
+    """The calendar behind "Download my picks", once the page has built it."""
+    download = driver.find_element(By.ID, "picks-download")
+    wait(driver, lambda d: (download.get_attribute("href") or "").startswith("blob:"))
+    reply = driver.execute_async_script(FETCH, download.get_attribute("href"))
+    assert "error" not in reply, reply
+    return str(reply["text"])
+
+
+def test_download_my_picks_holds_items_and_papers(browser: Browser, tmp_path: Path) -> None:
+    """A keynote, a break or a social has its calendar in items/, a paper in papers/: each pick's
+    block comes from its own calendar, and one that cannot be fetched leaves only itself out."""
+    process = Serve(with_publish(WORKSHOP, tmp_path, f'base_url = "{BASE_URL}"'), tmp_path / "output")
+    try:
+        url = process.url.rstrip("/")
+        picked = ("sparse-routing.oral", "opening-keynote.keynote", "hack-night.social")
+        keys = "-".join(sorted(pick_key(event_id) for event_id in picked))
+        served = request(url, f"/picks/{keys}.ics")
+        assert served.status == 200
+        driver = browser()
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+        open_page(driver, f"{url}/#picks={keys}")
+        calendar = download_text(driver)
+        assert calendar.encode("utf-8") == served.body, "the service's calendar, byte for byte"
+        assert sorted(vevents(served.body)) == sorted(f"learnsys-2026.{e}@confcal" for e in picked)
+        assert driver.find_element(By.ID, "picks-status").text.startswith("3 events picked.")
+
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/items/hack-night.ics"]})
+        driver.get("about:blank")  # the same address again would only scroll
+        open_page(driver, f"{url}/#picks={keys}")
+        calendar = download_text(driver)
+        assert sorted(vevents(calendar.encode("utf-8"))) == sorted(
+            f"learnsys-2026.{e}@confcal" for e in picked[:2]
+        )
+        status = driver.find_element(By.ID, "picks-status")
+        wait(driver, lambda d: status.text.startswith("Download my picks holds 2 of your 3 picks, not: "))
+        assert "items/hack-night.ics" in status.text
+    finally:
+        process.stop()
+
+
+SUBSCRIBE = ["picks-webcal", "picks-google", "picks-outlook", "picks-url"]
+
+
+def subscribe_links(driver: webdriver.Chrome) -> list[str]:
+    """The picks panel's subscribe links and address field that are on screen."""
+    nodes = driver.find_elements(By.CSS_SELECTOR, ", ".join(f"#{node_id}" for node_id in SUBSCRIBE))
+    return [node.get_attribute("id") or "" for node in nodes if node.is_displayed()]
+
+
+@pytest.mark.parametrize("over", ["bytes", "events"])
+def test_picks_over_the_budget_are_offered_for_download_only(
+    browser: Browser, tmp_path: Path, over: str
+) -> None:
+    """The budget is the size of a personal feed of two picks (or two events): a third pick goes
+    over it, to the byte; the panel then says so and offers the download only."""
+    two, third = ("climsim.oral", "word2vec.talk"), "decodingtrust.poster"
+    probe = built(with_publish(EVENTS, tmp_path, f'base_url = "{BASE_URL}"'), tmp_path / "probe")
+    feed = split_feed((probe / "all.ics").read_bytes())
+    size_two = len(picks_calendar(feed, [pick_key(e) for e in two]))
+    size_three = len(picks_calendar(feed, [pick_key(e) for e in (*two, third)]))
+    budget = f"feed_max_bytes = {size_two}" if over == "bytes" else "feed_max_events = 2"
+    (tmp_path / "site").mkdir()
+    events = with_publish(EVENTS, tmp_path / "site", f'base_url = "{BASE_URL}"\n{budget}')
+    process = Serve(events, tmp_path / "site" / "output")
+    try:
+        url = process.url.rstrip("/")
+        driver = browser()
+        open_page(driver, f"{url}/#picks={'-'.join(pick_key(e) for e in two)}")
+        download_text(driver)
+        note = driver.find_element(By.ID, "picks-too-big")
+        assert not note.is_displayed()
+        assert subscribe_links(driver) == SUBSCRIBE
+
+        star(driver, third).click()
+        wait(driver, lambda d: note.is_displayed())
+        limit = f"{megabytes(size_two)} or 1,000" if over == "bytes" else f"{megabytes(1_000_000)} or 2"
+        assert note.text == (
+            f"Download only: at {(size_three + 500) // 1000} kB and 3 events, your picks are too large "
+            "for a calendar subscription (Google Calendar and other apps silently drop events from "
+            f"subscriptions over {limit} events). Remove some picks to subscribe, or download them."
+        )
+        assert subscribe_links(driver) == []
+        assert len(download_text(driver).encode("utf-8")) == size_three
+        driver.execute_script("document.getElementById('picks').scrollIntoView({block: 'start'})")
+        driver.save_screenshot(str(tmp_path / "picks-too-big.png"))
+        if target := os.environ.get("CONFCAL_SCREENSHOT_TOO_BIG"):
+            driver.save_screenshot(target)
+
+        star(driver, "climsim.oral").click()
+        wait(driver, lambda d: not note.is_displayed())
+        assert subscribe_links(driver) == SUBSCRIBE
+    finally:
+        process.stop()
+
+
+def test_more_picks_than_a_personal_feed_holds_are_offered_for_download_only(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """The service answers 414 past MAX_PICKS: the page offers no subscription there."""
+    events = tmp_path / "events.toml"
+    events.write_text(synthetic_programme(MAX_PICKS + 20, 1), encoding="utf-8")
+    output = built(events, tmp_path / "output", "--base-url", BASE_URL)
+    ids = re.findall(r'<li class="event" id="([^"]+)"', (output / "index.html").read_text(encoding="utf-8"))
+    driver = browser()
+    for count, shown in ((MAX_PICKS, SUBSCRIBE), (MAX_PICKS + 1, [])):
+        keys = "-".join(sorted(pick_key(event_id) for event_id in ids[:count]))
+        driver.get("about:blank")  # the same page with another fragment would only scroll
+        open_page(driver, f"{output.as_uri()}/index.html#picks={keys}")
+        assert driver.find_element(By.ID, "picks-count").text == str(count)
+        assert subscribe_links(driver) == shown
+    assert driver.find_element(By.ID, "picks-too-big").text == (
+        f"Download only: a personal feed holds at most {MAX_PICKS} picks, and you have {MAX_PICKS + 1}. "
+        "Remove some picks to subscribe, or download them."
+    )
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "https://example.org/conf%20x/",
+        "https://example.org:8443/a&b/",
+        "https://example.org/a%23b/",
+        "https://example.org/a%3Fb=c/",
+        "https://example.org/(x)!*;=+,$/",
+        "https://example.org/ü/",
+    ],
+)
+def test_picks_links_encode_the_address_as_the_feed_links_do(
+    browser: Browser, tmp_path: Path, base_url: str
+) -> None:
+    """%, &, # and ? (and the rest) are percent-encoded in the Google and Outlook links exactly as
+    in the page's own feed links (site.feed_links)."""
+    events = tmp_path / "events.toml"
+    name = "NeurIPS 2023 & O'Brien (test)"
+    events.write_text(EVENTS.read_text(encoding="utf-8").replace('"NeurIPS 2023"', f'"{name}"', 1), "utf-8")
+    output = built(events, tmp_path / "output", "--base-url", base_url)
+    keys = "-".join(sorted(pick_key(e) for e in PICKED))
+    driver = browser()
+    open_page(driver, f"{output.as_uri()}/index.html#picks={keys}")
+    links = driver.execute_script(
+        "return Object.fromEntries(['webcal', 'google', 'outlook'].map("
+        "(id) => [id, document.getElementById(`picks-${id}`).getAttribute('href')]))"
+    )
+    expected = feed_links(
+        Feed(id=keys, name=f"{name}: my picks", description="", events=(), folder="picks"),
+        base_url=base_url,
+    )
+    assert links == {"webcal": expected.subscribe, "google": expected.google, "outlook": expected.outlook}
+    assert driver.find_element(By.ID, "picks-url").get_attribute("value") == f"{base_url}picks/{keys}.ics"

@@ -12,7 +12,7 @@ import segno
 from click.testing import CliRunner
 
 from confcal.cli import cli
-from confcal.picks import pick_key, split_feed
+from confcal.picks import MAX_PICKS, pick_key, split_feed
 from confcal.site import INDEX
 from tests.test_site import Page
 
@@ -48,6 +48,8 @@ def test_every_event_carries_its_uid_key_and_anchor() -> None:
         assert event["id"] == event_id
         assert event["data-key"] == pick_key(event_id)
         assert event["data-kind"] == event_id.rsplit(".", 1)[1]
+        assert event["data-ics"] == f"papers/{event_id.rsplit('.', 1)[0]}.ics"
+        assert (OUTPUT / event["data-ics"]).is_file()
         assert event["data-feeds"]
     assert len({event["data-key"] for event in events}) == len(events)
     stars = re.findall(
@@ -65,6 +67,7 @@ def test_picks_panel_and_its_calendar_head(published: Path) -> None:
     for link in ("picks-webcal", "picks-google", "picks-outlook", "picks-share"):
         assert ids[link][0] == "a"
     assert ids["picks-url"][1]["readonly"] == ""
+    assert ids["picks-too-big"][1]["hidden"] == "", "shown by the script when the picks are too large"
     script = re.search(r'<script type="application/json" id="picks-data">(.*?)</script>', html)
     assert script is not None
     data = json.loads(script[1])
@@ -76,6 +79,10 @@ def test_picks_panel_and_its_calendar_head(published: Path) -> None:
         "id": "neurips-2023",
         "name": "NeurIPS 2023: my picks",
         "zone": "America/Chicago",
+        "maxBytes": 1_000_000,
+        "maxEvents": 1000,
+        "maxPicks": MAX_PICKS,
+        "budget": "1.0 MB or 1,000 events",
     }
 
 
@@ -83,7 +90,7 @@ def test_without_a_public_address_the_panel_offers_download_only() -> None:
     page = Page((OUTPUT / INDEX).read_text(encoding="utf-8"))
     ids = {attrs["id"] for _, attrs in page.tags if "id" in attrs}
     assert {"picks", "picks-download", "picks-share"} <= ids
-    assert not {"picks-webcal", "picks-google", "picks-outlook", "picks-url"} & ids
+    assert not {"picks-webcal", "picks-google", "picks-outlook", "picks-url", "picks-too-big"} & ids
     assert not any(tag == "svg" for tag, _ in page.tags), "no QR code without an address"
 
 

@@ -1,6 +1,7 @@
 // The page's one script, inlined by site.py: search and filters, the time-zone switch, and picks.
-// The page reads fully without it; it only adds. No requests but the page's own per-paper
-// calendars (fetched when you pick, to build "Download my picks" from the published bytes).
+// The page reads fully without it; it only adds. No requests but the page's own calendars of
+// each paper or item (each event's data-ics, fetched when you pick, to build "Download my picks"
+// from the published bytes, which also tell whether the picks fit a subscription).
 (() => {
   "use strict";
   const data = JSON.parse(document.getElementById("picks-data").textContent);
@@ -44,23 +45,54 @@
     }
   }
 
-  const papers = new Map();
-  function paperCalendar(li) {
-    const paper = li.id.split(".")[0];
-    if (!papers.has(paper)) {
-      papers.set(paper, fetch(`papers/${paper}.ics`).then((response) => {
-        if (!response.ok) throw new Error(`papers/${paper}.ics: ${response.status}`);
+  const calendars = new Map();  // a paper's or item's calendar (data-ics) → its text, once
+  function calendarOf(li) {
+    const file = li.dataset.ics;
+    if (!calendars.has(file)) {
+      calendars.set(file, fetch(file).then((response) => {
+        if (!response.ok) throw new Error(String(response.status));
         return response.text();
-      }).catch((error) => { papers.delete(paper); throw error; }));
+      }).catch((error) => {
+        calendars.delete(file);
+        throw new Error(`${file}: ${error.message}`);
+      }));
     }
-    return papers.get(paper);
+    return calendars.get(file);
   }
 
-  function eventBlock(text, uid) {
+  function eventBlock(text, uid, file) {
     for (const block of text.match(/BEGIN:VEVENT\r\n[\s\S]*?END:VEVENT\r\n/g) || []) {
       if (block.replace(/\r\n[ \t]/g, "").includes(`\r\nUID:${uid}\r\n`)) return block;
     }
-    throw new Error(`${uid} is not in its paper's calendar`);
+    throw new Error(`${uid} is not in ${file}`);
+  }
+
+  // ---- the budget of a subscription ------------------------------------------------------------
+  // The personal feed is the head and the picked VEVENT blocks, byte for byte those the page
+  // fetches for the download: its size is known exactly once they are here (bytes by key).
+  const utf8 = new TextEncoder();
+  const blockBytes = new Map();
+  const headBytes = utf8.encode(data.head).length + "END:VCALENDAR\r\n".length;
+  const megabytes = (size) => (size >= 1e6 ? `${(size / 1e6).toFixed(2)} MB` : `${Math.round(size / 1000)} kB`);
+  function tooBig(keys) {
+    if (keys.length > data.maxPicks) {
+      return `a personal feed holds at most ${data.maxPicks} picks, and you have ${keys.length}`;
+    }
+    const known = keys.filter((key) => blockBytes.has(key));
+    const size = known.reduce((sum, key) => sum + blockBytes.get(key), headBytes);
+    if (size <= data.maxBytes && keys.length <= data.maxEvents) return "";  // as far as is known yet
+    const bytes = known.length === keys.length ? megabytes(size) : `more than ${megabytes(size)}`;
+    return `at ${bytes} and ${keys.length} event${keys.length === 1 ? "" : "s"}, your picks are too large `
+      + "for a calendar subscription (Google Calendar and other apps silently drop events from "
+      + `subscriptions over ${data.budget})`;
+  }
+  function offerSubscription(keys) {
+    const note = $("picks-too-big");
+    if (!note) return;  // no public address: no subscribe links
+    const reason = keys.length ? tooBig(keys) : "";
+    note.hidden = !reason;
+    note.textContent = reason ? `Download only: ${reason}. Remove some picks to subscribe, or download them.` : "";
+    for (const node of document.querySelectorAll(".picks-subscribe")) node.hidden = Boolean(reason);
   }
 
   let generation = 0;
@@ -71,20 +103,38 @@
     link.removeAttribute("href");
     link.setAttribute("aria-disabled", "true");
     if (!keys.length) return;
-    try {
-      const blocks = await Promise.all(keys.map(async (key) => {
-        const li = byKey.get(key);
-        return eventBlock(await paperCalendar(li), li.dataset.uid);
-      }));
-      if (mine !== generation) return;
-      if (blobUrl) URL.revokeObjectURL(blobUrl);
-      const text = data.head + blocks.join("") + "END:VCALENDAR\r\n";
-      blobUrl = URL.createObjectURL(new Blob([text], { type: "text/calendar;charset=utf-8" }));
-      link.href = blobUrl;
-      link.removeAttribute("aria-disabled");
-    } catch (error) {
-      if (mine === generation) $("picks-status").textContent = `Download unavailable: ${error.message}`;
+    const settled = await Promise.allSettled(keys.map(async (key) => {
+      const li = byKey.get(key);
+      const block = eventBlock(await calendarOf(li), li.dataset.uid, li.dataset.ics);
+      if (!blockBytes.has(key)) blockBytes.set(key, utf8.encode(block).length);
+      return block;
+    }));
+    if (mine !== generation) return;
+    offerSubscription(keys);
+    const blocks = settled.filter((result) => result.status === "fulfilled").map((result) => result.value);
+    const failed = settled.filter((result) => result.status === "rejected").map((result) => result.reason.message);
+    if (failed.length) {
+      $("picks-status").textContent = blocks.length
+        ? `Download my picks holds ${blocks.length} of your ${keys.length} picks, not: ${failed.join("; ")}`
+        : `Download unavailable: ${failed.join("; ")}`;
     }
+    if (!blocks.length) return;
+    if (blobUrl) URL.revokeObjectURL(blobUrl);
+    const text = data.head + blocks.join("") + "END:VCALENDAR\r\n";
+    blobUrl = URL.createObjectURL(new Blob([text], { type: "text/calendar;charset=utf-8" }));
+    link.href = blobUrl;
+    link.removeAttribute("aria-disabled");
+  }
+
+  // Percent-encoding as Python's urllib.parse.quote does it, which writes the page's own feed
+  // links (site.py): the UTF-8 bytes of all but letters, digits, "_.-~" and the ASCII of `safe`.
+  function quote(text, safe = "") {
+    return encodeURIComponent(text)
+      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+      .replace(/%([0-7][0-9A-F])/g, (escape, hex) => {
+        const c = String.fromCharCode(parseInt(hex, 16));
+        return safe.includes(c) ? c : escape;
+      });
   }
 
   function showPicks() {
@@ -131,13 +181,14 @@
     $("picks-share").href = share.href;
     if (data.base) {
       const feed = `${data.base}picks/${sorted.join("-")}.ics`;
-      const webcal = `webcal://${feed.replace(/^https?:\/\//, "")}`;
+      const webcal = `webcal://${feed.replace(/^https:\/\//, "")}`;
       $("picks-webcal").href = webcal;
-      $("picks-google").href = `https://calendar.google.com/calendar/render?cid=${webcal}`;
-      $("picks-outlook").href = "https://outlook.live.com/calendar/0/addfromweb?url="
-        + `${encodeURIComponent(feed)}&name=${encodeURIComponent(data.name)}`;
+      $("picks-google").href = `https://calendar.google.com/calendar/render?cid=${quote(webcal, ":/")}`;
+      $("picks-outlook").href = "https://outlook.live.com/calendar/0/addfromweb?"
+        + `url=${quote(feed)}&name=${quote(data.name)}`;
       $("picks-url").value = feed;
     }
+    offerSubscription(keys);
     updateDownload(keys);
   }
 

@@ -27,7 +27,7 @@ from confcal.pages import CHANGES_FEED as CHANGES_FEED
 from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
 from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
-from confcal.picks import pick_key, picks_head
+from confcal.picks import MAX_PICKS, pick_key, picks_head
 from confcal.render import CalendarHeads, award, location, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML
 
@@ -173,8 +173,9 @@ def _qr_code(address: str) -> Markup:
 
 
 def _picks_data(programme: Programme, feeds: Sequence[Feed], heads: CalendarHeads) -> Markup:
-    """What the script needs: the personal calendar's head (as ``confcal.web`` serves it), as
-    JSON that cannot end its script element."""
+    """What the script needs: the personal calendar's head (as ``confcal.web`` serves it) and
+    the budget a subscription must keep (the published feeds', and the service's most picks),
+    as JSON that cannot end its script element."""
     conference = programme.conference
     overall = feeds[0]
     data = {
@@ -183,6 +184,10 @@ def _picks_data(programme: Programme, feeds: Sequence[Feed], heads: CalendarHead
         "zone": conference.timezone,
         "base": conference.base_url,
         "head": picks_head(heads(overall)).decode("utf-8"),
+        "maxBytes": conference.feed_max_bytes,
+        "maxEvents": conference.feed_max_events,
+        "maxPicks": MAX_PICKS,
+        "budget": f"{megabytes(conference.feed_max_bytes)} or {conference.feed_max_events:,} events",
     }
     return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"))
 
