@@ -132,8 +132,11 @@ def test_a_bad_published_folder_is_named_by_its_documented_spelling(tmp_path: Pa
     a_file = tmp_path / "notes.txt"
     a_file.write_text("not a folder\n")
     result = CliRunner().invoke(cli, ["diff", str(EVENTS), "-o", str(a_file)])
-    assert result.exit_code == 2
-    assert f"Invalid value for '--published': Directory '{a_file}' is a file." in result.output
+    assert result.exit_code == 2, "diff's 1 means 'something to publish'"
+    assert result.output == (
+        f"Error: {a_file}: is a file, not a folder; "
+        "expected the folder of the published feeds (--published)\n"
+    )
 
 
 def test_build_imports_only_the_pipeline_it_uses(tmp_path: Path) -> None:

@@ -21,7 +21,9 @@ from confcal.options import (
     ALARM,
     BASE_URL,
     EVENTS,
+    FILE_OR_DASH,
     FILTERS,
+    FOLDER,
     KEEP_CANCELLED,
     OUTPUT,
     PUBLISHED,
@@ -313,14 +315,14 @@ def agenda(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    type=FILE_OR_DASH,
     default="-",
     show_default=True,
     help="File to write, or - for stdout, e.g. -o my.ics.",
 )
 @click.option(
     "--published",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=FOLDER,
     help="Folder of the published feeds, whose SEQUENCE and LAST-MODIFIED the export keeps "
     "[default: output, beside EVENTS], e.g. --published site.",
 )
@@ -363,11 +365,11 @@ def export(
 
 
 @cli.command("import")
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.argument("source", type=FILE_OR_DASH)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    type=FILE_OR_DASH,
     default="events.toml",
     show_default=True,
     help="events.toml to write, or - for stdout, e.g. -o imported.toml.",
@@ -396,7 +398,7 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
 
     raw, name = read_source(source)
     to_stdout = str(output) == "-"
-    if not to_stdout and output.exists() and not force:
+    if not to_stdout and output.exists() and not output.is_dir() and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
     text = events_toml(read_schedule(raw, name=name), timezone=timezone)
     if to_stdout:

@@ -19,6 +19,15 @@ class Problem:
         return f"{head}: {self.message}" if head else self.message
 
 
+def cannot_read(error: OSError, name: str) -> str:
+    """Why the file ``name`` cannot be read, and what to do, for a message that names it."""
+    if isinstance(error, IsADirectoryError):
+        return "is a folder, not a file; give the path of the file"
+    if isinstance(error, PermissionError):
+        return f"cannot read: {error.strerror}; make it readable (chmod u+r {name}) or give another file"
+    return f"cannot read: {error.strerror or error}"
+
+
 class EventsFileError(ValueError):
     """The events file cannot be turned into a programme; ``problems`` says why."""
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from confcal import zones
 from confcal.checked import ID_MAX_LENGTH, ID_PATTERN
-from confcal.errors import ScheduleFileError
+from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.model import KINDS
 
@@ -121,7 +121,7 @@ def read_source(source: Path) -> tuple[bytes, str]:
     try:
         raw = sys.stdin.buffer.read() if str(source) == "-" else source.read_bytes()
     except OSError as error:
-        raise ScheduleFileError(name, f"cannot read: {error.strerror}") from None
+        raise ScheduleFileError(name, cannot_read(error, name)) from None
     return raw, name
 
 

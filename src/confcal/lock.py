@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from confcal.faults import fault
-from confcal.write import WriteError
+from confcal.write import WriteError, blocking_file
 
 LOCK_TIMEOUT = 600.0
 _POLL = 0.05
@@ -34,11 +34,25 @@ def hold(folder: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT) -> Ite
     read: a shared hold then holds nothing (``build`` creates its folder first)."""
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         if exclusive:
             raise
         yield
         return
+    except NotADirectoryError:
+        blocker = blocking_file(folder) or folder
+        what = "the output folder" if exclusive else "the folder of the published feeds (--published)"
+        where = "is a file, not a folder" if blocker == folder else f"{blocker} is a file"
+        raise WriteError(f"{folder}: {where}; expected {what}") from None
+    except PermissionError as error:
+        access = (
+            f"readable and writable (chmod u+rwx {folder})"
+            if exclusive
+            else f"readable (chmod u+rx {folder})"
+        )
+        raise WriteError(
+            f"{folder}: cannot open the folder: {error.strerror}; make it {access} or choose another folder"
+        ) from None
     try:
         _acquire(descriptor, folder, exclusive=exclusive, timeout=timeout)
         fault("lock")

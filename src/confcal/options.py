@@ -84,9 +84,25 @@ class IanaZone(click.ParamType[str, Any]):
         return str(value)
 
 
-EVENTS = click.argument(
-    "events", type=click.Path(path_type=Path, dir_okay=False), default="events.toml", required=False
-)
+class PathName(click.Path):
+    """A file or folder name, taken as typed: what is at that path (nothing, a file where a folder
+    should be, no permission) is the command's to find out and report as it reads or writes (exit
+    1, naming the path), not a usage error. ``file_okay``/``dir_okay`` only choose the metavar and
+    what shell completion offers."""
+
+    def __init__(self, *, file_okay: bool = True, dir_okay: bool = True, allow_dash: bool = False) -> None:
+        super().__init__(path_type=Path, file_okay=file_okay, dir_okay=dir_okay, allow_dash=allow_dash)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value if isinstance(value, Path) else Path(value)
+
+
+FILE = PathName(dir_okay=False)
+FOLDER = PathName(file_okay=False)
+FILE_OR_DASH = PathName(dir_okay=False, allow_dash=True)
+"""Path types for a file, a folder, a file or - (stdin or stdout)."""
+
+EVENTS = click.argument("events", type=FILE, default="events.toml", required=False)
 
 
 class QuietAliases(click.Option):
@@ -113,7 +129,7 @@ class QuietAliases(click.Option):
 OUTPUT = click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=FOLDER,
     default="output",
     show_default=True,
     help="Folder to write the feeds into, e.g. -o site.",
@@ -125,7 +141,7 @@ PUBLISHED = click.option(
     "published",
     cls=QuietAliases,
     aliases=("-o", "--output"),
-    type=click.Path(path_type=Path, file_okay=False),
+    type=FOLDER,
     default="output",
     show_default=True,
     help="Folder holding the published feeds (the last build), e.g. --published site.",

@@ -18,6 +18,7 @@ or the new version; the next build computes the same revisions again and finishe
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -67,9 +68,28 @@ def _checked_target(root: Path, relative: str) -> Path:
     return root.joinpath(*path.parts)
 
 
-def describe(error: OSError, path: Path | str) -> str:
-    """One line for an OSError: the path, then what the system said."""
-    return f"{path}: {error.strerror or error}"
+def remedy(error: OSError, folder: Path | str) -> str:
+    """What to do when the system refused to write in ``folder`` ('' when there is nothing to say)."""
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"; make {folder} writable (chmod u+w {folder}) or choose another folder"
+    if error.errno == errno.EROFS:
+        return "; choose a folder on a writable file system"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "; free some space and run again"
+    return ""
+
+
+def unwritable(error: OSError, root: Path) -> str:
+    """One line for an OSError while writing into the output folder ``root``: the folder the
+    system refused to write in (never the hidden name of a staged file), why, and what to do."""
+    path = os.fspath(error.filename or root)
+    if os.path.isdir(path):
+        folder = path
+    elif _TEMPORARY.fullmatch(os.path.basename(path)) or not os.path.lexists(path):
+        folder = os.path.dirname(path) or "."
+    else:  # an existing file of the folder
+        return f"{path}: {error.strerror or error}{remedy(error, os.path.dirname(path) or '.')}"
+    return f"{folder}: cannot write in this folder: {error.strerror or error}{remedy(error, folder)}"
 
 
 def blocking_file(path: Path) -> Path | None:
@@ -81,7 +101,7 @@ def why_not(error: OSError, target: Path) -> str:
     """Why ``target`` cannot be written, in a few words: a file in the way, or the system's reason."""
     if isinstance(error, (NotADirectoryError, FileExistsError)) and (blocker := blocking_file(target.parent)):
         return f"{blocker} is a file"
-    return error.strerror or str(error)
+    return f"{error.strerror or error}{remedy(error, target.parent)}"
 
 
 def make_folder(folder: Path) -> None:
@@ -124,6 +144,10 @@ def write_atomic(target: Path, data: bytes, *, durable: bool = False) -> None:
 def write_file(target: Path, data: bytes) -> None:
     """``write_atomic`` for the one file a command writes (export, import); WriteError says, in a
     line, why it cannot be written."""
+    if target.is_dir():
+        raise WriteError(
+            f"cannot write {target}: it is a folder; give the name of a file (in it, or elsewhere)"
+        )
     try:
         write_atomic(target, data)
     except OSError as error:
@@ -304,7 +328,7 @@ def write_stream(
     except WriteError:
         raise
     except OSError as error:
-        raise WriteError(describe(error, error.filename or root)) from None
+        raise WriteError(unwritable(error, root)) from None
 
 
 def _write_files(

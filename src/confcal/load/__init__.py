@@ -14,7 +14,7 @@ from typing import Any
 import tomli
 
 from confcal import zones
-from confcal.errors import EventsFileError, Problem
+from confcal.errors import EventsFileError, Problem, cannot_read
 from confcal.load.conference import (
     RESERVED_CATEGORY_IDS,
     normalise_base_url,
@@ -53,7 +53,7 @@ def load(path: Path) -> Programme:
     except FileNotFoundError:
         raise EventsFileError([Problem(name, "", "file not found")]) from None
     except OSError as error:
-        raise EventsFileError([Problem(name, "", f"cannot read: {error.strerror}")]) from None
+        raise EventsFileError([Problem(name, "", cannot_read(error, name))]) from None
     return parse(raw, name=name)
 
 
