@@ -92,4 +92,37 @@ def test_colour_only_on_a_terminal_without_no_color() -> None:
 def test_unknown_zone_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["agenda", SHIPPED, "--tz", "Mars/Olympus"])
     assert result.exit_code == 2
-    assert "'Mars/Olympus' is not an IANA time zone" in result.output
+    assert result.output.endswith(
+        "Error: Invalid value for '--tz': unknown time zone 'Mars/Olympus' (expected an IANA name like "
+        "'America/Chicago'); or 'local' for this machine's zone\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "meant"),
+    [
+        ("CST", "America/Chicago"),
+        ("EST", "America/New_York"),
+        ("CET", "Europe/Paris"),
+        ("PST", "America/Los_Angeles"),
+        ("IST", "Asia/Kolkata"),
+    ],
+)
+def test_a_zone_abbreviation_suggests_the_zones_using_it_as_the_events_file_does(
+    abbreviation: str, meant: str
+) -> None:
+    from confcal import zones
+
+    result = CliRunner().invoke(cli, ["agenda", SHIPPED, "--tz", abbreviation])
+    assert result.exit_code == 2
+    message = result.output.splitlines()[-1]
+    same_as_the_events_file = zones.unknown_zone(abbreviation)
+    assert (
+        message
+        == f"Error: Invalid value for '--tz': {same_as_the_events_file}; or 'local' for this machine's zone"
+    )
+    assert message.startswith(
+        f"Error: Invalid value for '--tz': {abbreviation!r} is an abbreviation, not a time zone"
+    )
+    assert repr(meant) in message
+    assert "did you mean" not in message, "no single guess: not the abbreviation itself, not UCT for CST"
