@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from benchmarks.synth import programme as synthetic
 from confcal.build import render_all
+from confcal.feeds import feeds as all_feeds
+from confcal.feeds import paper_feeds
 from confcal.load import load, parse
 from confcal.model import Programme, Revision
 from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
@@ -190,3 +192,29 @@ def test_a_change_under_the_last_releases_stamp_warns() -> None:
     assert later.changes
     assert not later.stale_stamp
     assert len(later.releases) == 2
+
+
+def test_a_kept_cancellation_outlives_its_removed_category() -> None:
+    """With keep_cancelled, a paper withdrawn together with its award category stays in all.ics
+    and its own feed as cancelled (the category's feed is gone), instead of vanishing."""
+    first = revise(workshop(0), {})
+    text = WORKSHOP.replace(
+        '[[categories]]\nid = "best-student-paper"\nname = "Best Student Paper Award"\n\n', ""
+    )
+    start = text.index('[[papers]]\nid = "cache-aware-training"')
+    text = text[:start] + text[text.index("\n[[", start + 1) + 1 :]
+    withdrawn = parse(text.encode(), name="workshop.toml")
+    conference = dataclasses.replace(
+        withdrawn.conference, updated=START + timedelta(hours=1), keep_cancelled=True
+    )
+    revised = revise(dataclasses.replace(withdrawn, conference=conference), first.state)
+    kept = [e for e in revised.programme.events if e.paper == "cache-aware-training"]
+    assert [(e.kind, e.status) for e in kept] == [("oral", "cancelled"), ("poster", "cancelled")]
+    assert {(c.kind, c.id) for c in revised.changes} >= {("cancelled", e.id) for e in kept}
+    assert revised.programme.paper("cache-aware-training").category == ""
+    feeds = {f.filename: f for f in (*all_feeds(revised.programme), *paper_feeds(revised.programme))}
+    assert {e.id for e in kept} <= {e.id for e in feeds["all.ics"].events}
+    assert {e.id for e in feeds["papers/cache-aware-training.ics"].events} == {e.id for e in kept}
+    assert not any(name.startswith("best-student-paper") for name in feeds)
+    for event in kept:
+        assert b"\r\nSTATUS:CANCELLED\r\n" in revised.blocks[event.id]

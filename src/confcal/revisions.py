@@ -179,7 +179,9 @@ def _same_content(
 def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
     """The programme plus, as cancelled events, the published slots the events file dropped.
 
-    A slot whose category no longer exists has no feed to stay in and is dropped.
+    A slot whose paper's category was removed too stays in all.ics and its paper's own feed, as
+    an item without a category (the category's feed is gone). A slot whose kind is no longer
+    declared is dropped: nothing says how to name it.
     """
     present = {event.id for event in programme.events}
     papers = {paper.id: paper for paper in programme.papers}
@@ -195,7 +197,7 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
             continue
         paper = papers.get(entry.paper.id) or kept_papers.get(entry.paper.id) or entry.paper
         if paper.category and paper.category not in categories:
-            continue  # its category's feed is gone; an item without one lives in all.ics
+            paper = dataclasses.replace(paper, category="", subcategory="")
         if entry.event.kind not in kinds:
             continue  # a session's own event (its items are kept), or a kind no longer declared
         if paper.id not in papers:
