@@ -389,6 +389,45 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "refresh interval under a minute",
+        edit('refresh_interval = "PT12H"', 'refresh_interval = "PT30S"'),
+        [
+            (
+                ('refresh_interval = "PT30S"', 0),
+                "publish.refresh_interval: 'PT30S' is shorter than a minute; expected at least one minute, "
+                "like 'PT1M' or 'PT12H'",
+            )
+        ],
+    ),
+    (
+        "refresh interval that is not a duration",
+        edit('refresh_interval = "PT12H"', 'refresh_interval = "12h"'),
+        [
+            (
+                ('refresh_interval = "12h"', 0),
+                "publish.refresh_interval: '12h' is not a duration; expected ISO 8601 like 'PT12H'",
+            )
+        ],
+    ),
+    (
+        "non-ASCII URLs",
+        edit(
+            'url = "https://leap-stc.github.io/ClimSim"', 'url = "https://leap-stc.github.io/ClimSim/ω"'
+        ).replace(b'url = "https://decodingtrust.github.io/"', 'url = "https://bücher.de/"'.encode()),
+        [
+            (
+                ("links = [", 1),
+                "papers[4].links[1].url: 'https://leap-stc.github.io/ClimSim/ω' holds 'ω' (U+03C9) "
+                "at position 35; a link in a calendar is ASCII only: write it as 'https://leap-stc.github.io/ClimSim/%CF%89'",
+            ),
+            (
+                ("links = [", 2),
+                "papers[5].links[0].url: 'https://bücher.de/' holds 'ü' (U+00FC) at position 9; a link in a "
+                "calendar is ASCII only: write it as 'https://xn--bcher-kva.de/'",
+            ),
+        ],
+    ),
+    (
         "years 1 and 9999",
         edit("start = 2023-12-12T15:40:00", "start = 0001-12-12T15:40:00")
         .replace(b"end = 2023-12-12T19:15:00", b"end = 9999-12-12T19:15:00", 1)
