@@ -449,3 +449,51 @@ def test_releases_are_byte_identical_whatever_the_hash_seed_and_zone(tmp_path: P
         results.append(project.files())
     assert results[0] == results[1]
     assert b"Cancelled on Tue 12 Dec 2023." in results[0]["all.ics"].replace(b"\r\n ", b"")
+
+
+# -- each event named as the calendar names it ------------------------------------------
+
+WORD2VEC = "Distributed Representations of Words and Phrases and their Compositionality"
+TALK = (
+    '[papers.talk]\nsession = "Test of Time"\nstart = 2023-12-12T15:05:00\nend = 2023-12-12T15:25:00\n'
+    'speakers = ["Greg Corrado", "Jeffrey Dean"]\n'
+)
+
+
+def summaries(data: bytes) -> dict[str, str]:
+    calendar = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    return {event.uid: event.summary or "" for event in calendar.events}
+
+
+def test_a_talk_is_named_by_its_session_as_in_its_summary(project: Project) -> None:
+    project.edit(
+        "start = 2023-12-12T15:05:00\nend = 2023-12-12T15:25:00",
+        "start = 2023-12-12T15:35:00\nend = 2023-12-12T15:55:00",
+    )
+    project.build(stamp=SECOND)
+    summary = summaries((project.output / "all.ics").read_bytes())["neurips-2023.word2vec.talk@confcal"]
+    assert summary == f"Test of Time: {WORD2VEC}"
+    line = f"Moved: {summary}, from Tue 12 Dec 2023, 15:05–15:25 CST to 15:35–15:55 CST."
+    assert Page(project.text("changes.html")).items == [line]
+    feed = feedparser.parse((project.output / "changes.atom").read_bytes())
+    assert feed.entries[0].title == line
+    text = project.events.read_text(encoding="utf-8")
+    project.events.write_text(text[: text.index('[[papers]]\nid = "word2vec"')], encoding="utf-8")
+    project.build(stamp=THIRD)
+    assert Page(project.text("changes.html")).items[0] == (
+        f"Removed: Test of Time: {WORD2VEC} (was Tue 12 Dec 2023, 15:35–15:55 CST)."
+    ), "a removed talk is named as it was last published"
+
+
+def test_the_parts_of_a_two_part_talk_are_told_apart(project: Project) -> None:
+    second = TALK.replace("15:05", "16:05").replace("15:25", "16:25")
+    project.edit(TALK, "[" + TALK.replace("\n", "]\n", 1) + "\n[" + second.replace("\n", "]\n", 1))
+    project.build(stamp=SECOND)
+    project.edit(f'title = "{WORD2VEC}"', 'title = "word2vec"')
+    project.build(stamp=THIRD)
+    items = Page(project.text("changes.html")).items
+    assert items == [
+        f"Renamed: Test of Time: word2vec (part 1) (was “{WORD2VEC}”).",
+        f"Renamed: Test of Time: word2vec (part 2) (was “{WORD2VEC}”).",
+        f"Added: Test of Time: {WORD2VEC} (part 2), Tue 12 Dec 2023, 16:05–16:25 CST.",
+    ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -328,3 +329,94 @@ def test_an_event_across_a_clock_change_lasts_its_real_length(
     hours, minutes = map(int, json_event["duration"].split(":"))
     assert datetime.fromisoformat(json_event["date"]) + timedelta(hours=hours, minutes=minutes) == end
     assert datetime.fromisoformat(json_event["end"]) == end
+
+
+def day_spans(folder: Path) -> list[tuple[str, datetime, datetime, list[datetime]]]:
+    """Each day of schedule.xml: its date, start, end and the starts of its events."""
+    root = ET.parse(folder / "schedule.xml").getroot()
+    return [
+        (
+            day.attrib["date"],
+            datetime.fromisoformat(day.attrib["start"]),
+            datetime.fromisoformat(day.attrib["end"]),
+            [datetime.fromisoformat(event.findtext("date", "")) for event in day.iter("event")],
+        )
+        for day in root.iter("day")
+    ]
+
+
+def test_the_nights_at_both_ends_stay_on_the_conference_days(schemas: Path, tmp_path: Path) -> None:
+    """03–05 June: a poster at 02:00 on the 3rd is on the first day (there is no night before
+    it); a talk at 02:00 on the 6th is the last day's night. Three dates, three days, each day's
+    events within its start and end, days end to end."""
+    text = HEAD + paper(
+        "early",
+        slot("poster", "2024-06-03T02:00:00", "2024-06-03T03:00:00", place='board = "B1"')
+        + slot("talk", "2024-06-06T02:00:00", "2024-06-06T03:00:00"),
+    )
+    (tmp_path / "events.toml").write_text(text, encoding="utf-8")
+    build(tmp_path / "events.toml", tmp_path / "out")
+    validate(tmp_path / "out", schemas)
+    root = ET.parse(tmp_path / "out" / "schedule.xml").getroot()
+    assert (root.findtext("conference/start"), root.findtext("conference/end")) == (
+        "2024-06-03",
+        "2024-06-05",
+    )
+    assert root.findtext("conference/days") == "3"
+    days = day_spans(tmp_path / "out")
+    assert [date for date, *_ in days] == ["2024-06-03", "2024-06-04", "2024-06-05"]
+    berlin = timezone(timedelta(hours=2))
+    assert days[0][1:] == (
+        datetime(2024, 6, 3, 2, 0, tzinfo=berlin),  # begins with its first event, before 04:00
+        datetime(2024, 6, 4, 4, 0, tzinfo=berlin),
+        [datetime(2024, 6, 3, 2, 0, tzinfo=berlin)],
+    )
+    assert days[2][1:] == (
+        datetime(2024, 6, 5, 4, 0, tzinfo=berlin),
+        datetime(2024, 6, 6, 4, 0, tzinfo=berlin),
+        [datetime(2024, 6, 6, 2, 0, tzinfo=berlin)],
+    )
+    for (_, _, end, _), (_, start, _, _) in itertools.pairwise(days):
+        assert end == start
+    document = json.loads((tmp_path / "out" / "schedule.json").read_bytes())["schedule"]["conference"]
+    assert document["daysCount"] == 3
+    assert [(d["date"], d["day_start"], d["day_end"]) for d in document["days"]] == [
+        (date, start.isoformat(), end.isoformat()) for date, start, end, _ in days
+    ]
+    assert {e["slug"]: e["day"] for e in json_events(tmp_path / "out").values()} == {
+        "conf-early-poster": "2024-06-03",
+        "conf-early-talk": "2024-06-05",
+    }
+
+
+OUTSIDE = HEAD + paper(
+    "around",
+    slot("talk", "2024-06-02T15:00:00", "2024-06-02T16:00:00")  # the day before: a day of its own
+    + slot("poster", "2024-06-03T00:30:00", "2024-06-03T01:30:00", place='board = "B1"')
+    + slot("oral", "2024-06-07T10:00:00", "2024-06-07T11:00:00"),  # two days after
+)
+
+
+@pytest.mark.parametrize("source", ["award", "edge", "outside"])
+def test_every_event_is_within_its_day(source: str, edge_build: Path, tmp_path: Path) -> None:
+    """Days follow each other end to end, and each holds its events' starts."""
+    folder = edge_build
+    if source != "edge":
+        events = tmp_path / "events.toml"
+        events.write_text(OUTSIDE, encoding="utf-8")
+        build(EVENTS if source == "award" else events, tmp_path / source)
+        folder = tmp_path / source
+    days = day_spans(folder)
+    for _, start, end, starts in days:
+        assert all(start <= moment < end for moment in starts)
+    for (_, _, end, _), (_, start, _, _) in itertools.pairwise(days):
+        assert end == start
+    if source == "outside":
+        assert [(date, len(starts)) for date, _, _, starts in days] == [
+            ("2024-06-02", 1),
+            ("2024-06-03", 1),
+            ("2024-06-04", 0),
+            ("2024-06-05", 0),
+            ("2024-06-06", 0),
+            ("2024-06-07", 1),
+        ]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 
 from confcal.build import build
+from confcal.http_headers import last_modified
 from confcal.picks import MAX_PICKS, pick_key
 from confcal.settings import BuildOptions
 from tests.gunicorn import Reply, gunicorn, request
@@ -22,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "output"
 CONFERENCE = "neurips-2023"
 PICKED = ("climsim.oral", "word2vec.talk", "decodingtrust.poster")
+UPLOADED = 1_702_371_600
+"""12 Dec 2023 09:00 UTC: when the served copies' files were written, as on a host that got them then."""
 
 
 def vevents(data: bytes) -> dict[str, bytes]:
@@ -53,6 +59,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     """The committed output folder (a copy) under gunicorn with 2 workers."""
     output = tmp_path_factory.mktemp("web") / "output"
     shutil.copytree(OUTPUT, output)
+    for path in output.rglob("*"):
+        os.utime(path, (UPLOADED, UPLOADED))
     with gunicorn(output) as url:
         yield url, output
 
@@ -66,7 +74,7 @@ def test_personal_feed_holds_the_picked_events_byte_for_byte(served: tuple[str, 
     assert "content-encoding" not in reply.headers
     assert int(reply.headers["content-length"]) == len(reply.body)
     assert re.fullmatch(r'"[0-9a-f]{32}"', reply.headers["etag"])
-    assert reply.headers["last-modified"] == "Mon, 11 Dec 2023 00:00:00 GMT"
+    assert reply.headers["last-modified"] == "Tue, 12 Dec 2023 09:00:00 GMT"  # UPLOADED
     served_events = vevents(reply.body)
     assert set(served_events) == {uid(event_id) for event_id in PICKED}
     for key, block in served_events.items():
@@ -296,3 +304,92 @@ def test_confcal_serve_previews_the_personal_feeds(tmp_path: Path, events_copy: 
     assert (head.status, head.body, head.headers["content-length"]) == (200, b"", str(len(reply.body)))
     assert (bad.status, bad.body) == (400, b"malformed pick 'abc': a pick is 8 characters a-z and 2-7\n")
     assert unknown.status == 404
+
+
+# -- Last-Modified: moves with every change a personal feed can see -------------------------
+
+
+def written_at(output: Path, when: int) -> None:
+    """Date all.ics as written at ``when``, as if its build had run then (not this second)."""
+    os.utime(output / "all.ics", (when, when))
+
+
+def test_if_modified_since_gets_the_new_feed_after_a_removal_or_a_rebuild(
+    tmp_path: Path, events_copy: Path
+) -> None:
+    """A removed pick, and a move built without a new publish.updated, change the feed's bytes:
+    a client revalidating with the Last-Modified it holds gets them. An unchanged folder: 304."""
+    output = tmp_path / "output"
+    build(events_copy, output)
+    path = path_of(*PICKED)
+    text = events_copy.read_text(encoding="utf-8")
+    without_word2vec = text[: text.index('[[papers]]\nid = "word2vec"')]
+    moved = without_word2vec.replace("start = 2023-12-13T15:30:00", "start = 2023-12-13T15:20:00")
+    assert moved != without_word2vec
+    with gunicorn(output, workers=1) as url:
+        written_at(output, UPLOADED + 3600)
+        first = request(url, path)
+        held = first.headers["last-modified"]
+        build(events_copy, output)  # the same events: all.ics is left alone
+        unchanged = request(url, path, headers={"If-Modified-Since": held})
+        assert (unchanged.status, unchanged.body) == (304, b"")
+
+        events_copy.write_text(without_word2vec, encoding="utf-8")
+        build(events_copy, output)
+        removed = request(url, path, headers={"If-Modified-Since": held})
+        assert removed.status == 200
+        assert set(vevents(removed.body)) == {uid("climsim.oral"), uid("decodingtrust.poster")}
+        assert removed.body == request(url, path).body
+
+        written_at(output, UPLOADED + 7200)
+        held = request(url, path).headers["last-modified"]
+        assert request(url, path, headers={"If-Modified-Since": held}).status == 304
+        events_copy.write_text(moved, encoding="utf-8")
+        build(events_copy, output)
+        rebuilt = request(url, path, headers={"If-Modified-Since": held})
+        assert rebuilt.status == 200
+        assert (
+            b"DTSTART;TZID=America/Chicago:20231213T152000\r\n" in vevents(rebuilt.body)[uid("climsim.oral")]
+        )
+        assert b"\r\nDTSTAMP:20231211T000000Z\r\n" in rebuilt.body  # no new stamp
+        later = rebuilt.headers.get("last-modified")
+        assert later is None or parsedate_to_datetime(later) > parsedate_to_datetime(held)
+
+
+def test_no_last_modified_while_a_second_write_could_carry_the_same_date(tmp_path: Path) -> None:
+    """During the second all.ics was written (or at a time still to come) a date could stand for
+    two versions: none is given, and If-Modified-Since gets the feed; the ETag still validates."""
+    output = tmp_path / "output"
+    shutil.copytree(OUTPUT, output)
+    ahead = int(time.time()) + 3600
+    os.utime(output / "all.ics", (ahead, ahead))
+    with gunicorn(output, workers=1) as url:
+        reply = request(url, path_of(*PICKED))
+        assert reply.status == 200
+        assert "last-modified" not in reply.headers
+        since = request(url, path_of(*PICKED), headers={"If-Modified-Since": "Fri, 31 Dec 9999 23:59:59 GMT"})
+        assert (since.status, since.body) == (200, reply.body)
+        assert request(url, path_of(*PICKED), headers={"If-None-Match": reply.headers["etag"]}).status == 304
+
+
+@pytest.mark.parametrize(
+    ("written", "now", "expected"),
+    [
+        (1_702_252_800_000_000_000, 1_702_252_801_000_000_000, datetime(2023, 12, 11, tzinfo=UTC)),
+        (1_702_252_800_999_999_999, 1_702_252_801_000_000_000, datetime(2023, 12, 11, tzinfo=UTC)),
+        (1_702_252_800_000_000_000, 1_702_252_800_999_999_999, None),
+        (1_702_252_800_500_000_000, 1_702_252_800_400_000_000, None),
+        (1_702_252_900_000_000_000, 1_702_252_800_000_000_000, None),
+    ],
+)
+def test_last_modified_is_the_second_of_the_write_once_it_is_over(
+    written: int, now: int, expected: datetime | None
+) -> None:
+    assert last_modified(written, now) == expected
+
+
+def test_last_modified_of_a_personal_feed_is_when_all_ics_was_written(served: tuple[str, Path]) -> None:
+    url, _ = served
+    when = format_datetime(datetime.fromtimestamp(UPLOADED, tz=UTC), usegmt=True)
+    assert request(url, path_of(*PICKED)).headers["last-modified"] == when
+    assert request(url, path_of(*PICKED[:1])).headers["last-modified"] == when

@@ -1,10 +1,11 @@
 """What the preview server (``confcal.server``) and the personal-feed service (``confcal.web``)
-say alike about a file: its content type, and whether a conditional GET gets 304."""
+say alike about a file: its content type, and whether a conditional GET gets 304; and when the
+service may give a Last-Modified at all."""
 
 from __future__ import annotations
 
 import mimetypes
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -25,14 +26,32 @@ def content_type(path: Path) -> str:
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
+def last_modified(written_ns: int, now_ns: int) -> datetime | None:
+    """The Last-Modified of bytes written at ``written_ns`` (a file's st_mtime_ns), in a response
+    made at ``now_ns``: the second they were written, once that second is over; None before.
+
+    HTTP dates count whole seconds. Given during the second of the write, the date would also
+    be that of a second write within the same second, and a client revalidating with
+    If-Modified-Since would get 304 for changed bytes; so until the second has passed there is
+    no Last-Modified (the ETag still validates), and a later write always carries a later date
+    than any date already given. A time in the future (a clock set wrong) is never given
+    either: RFC 9110 §8.8.2.1.
+    """
+    second = written_ns // 10**9
+    if second >= now_ns // 10**9:
+        return None
+    return datetime.fromtimestamp(second, tz=UTC)
+
+
 def not_modified(
-    if_none_match: str | None, if_modified_since: str | None, etag: str, modified: datetime
+    if_none_match: str | None, if_modified_since: str | None, etag: str, modified: datetime | None
 ) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since (never
+    without a ``modified`` to compare it with)."""
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return "*" in tags or etag in tags
-    if if_modified_since is not None:
+    if if_modified_since is not None and modified is not None:
         try:
             when = parsedate_to_datetime(if_modified_since)
         except (TypeError, ValueError):

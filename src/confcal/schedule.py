@@ -7,7 +7,8 @@ Decisions (README, "schedule.xml and schedule.json"):
 - ``guid`` is uuid5(NAMESPACE_URL, the event's iCalendar UID): the same in both files and in
   every build. ``id`` (the older apps' key) comes from the same UID, see ``numeric_ids``.
 - A conference day runs from 04:00 to 04:00 local time, so an evening poster session that
-  runs past midnight stays on its conference day.
+  runs past midnight stays on its conference day. The first day has no night before it: an
+  event before 04:00 on it is on it, and the day starts with it (``conference_day``).
 - ``duration`` is the real length (across a change of the clocks, not the clock's): apps take
   end = start + duration.
 - Posters share one room, "Posters", with the board in the subtitle: apps draw one column
@@ -29,7 +30,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, cast
 
 from confcal import zones
-from confcal.model import Event, Programme
+from confcal.model import Conference, Event, Programme
 from confcal.render import uid
 from confcal.xmltext import escape, quoteattr
 
@@ -76,10 +77,16 @@ def acronym(conference_id: str, year: int) -> str:
     return candidate
 
 
-def conference_day(event: Event) -> date:
-    """The conference day an event belongs to: days change at DAY_CHANGE local time."""
+def conference_day(event: Event, conference: Conference) -> date:
+    """The conference day an event belongs to: days change at DAY_CHANGE local time, so an
+    event after midnight is on the day before, the last day's night included. On the first day
+    there is no night before: an event early on it is on it. An event outside the conference's
+    dates is on a day of its own (the day change still applies)."""
     wall = event.start.replace(tzinfo=None)
-    return (wall - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
+    night = (wall - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
+    if night < conference.start == wall.date():
+        return wall.date()
+    return night
 
 
 def room_name(programme: Programme, event: Event) -> str:
@@ -106,9 +113,9 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _day_bounds(zone: tzinfo, day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, DAY_CHANGE, tzinfo=zone)
-    return start, datetime.combine(day + timedelta(days=1), DAY_CHANGE, tzinfo=zone)
+def _day_starts(zone: tzinfo, first: date, count: int) -> list[datetime]:
+    """When each of ``count`` days from ``first`` starts (DAY_CHANGE), and then when the last one ends."""
+    return [datetime.combine(first + timedelta(days=n), DAY_CHANGE, tzinfo=zone) for n in range(count + 1)]
 
 
 ScheduleCacheEntry = tuple[int, str, str, str, str]
@@ -126,6 +133,7 @@ class Item:
     room: str
     json: str
     xml: str
+    start: datetime
 
 
 def _event_json(
@@ -184,14 +192,14 @@ def _items(
             values = _event_json(programme, event, guid=guid, number=number, slug_prefix=short)
             entry = (
                 number,
-                conference_day(event).isoformat(),
+                conference_day(event, conference).isoformat(),
                 values["room"],
                 _json(values),
                 _event_xml(values),
             )
         if key:
             kept[key] = entry
-        items.append(Item(guid, *entry))
+        items.append(Item(guid, *entry, start=event.start))
     if cache is not None:
         cache.clear()
         cache.update(kept)
@@ -219,10 +227,15 @@ def _document(programme: Programme, items: list[Item]) -> Document:
         by_day.setdefault(item.day, {}).setdefault(item.room, []).append(item)
     first = min([conference.start, *map(date.fromisoformat, by_day)])
     last = max([conference.end, *map(date.fromisoformat, by_day)])
+    count = (last - first).days + 1
+    starts = _day_starts(zone, first, count)
+    opening = (conference.start - first).days  # its early events (conference_day) start it sooner
+    early = by_day.get(conference.start.isoformat(), {}).values()
+    starts[opening] = min([starts[opening], *(item.start for items in early for item in items)])
     days = []
-    for index in range((last - first).days + 1):
+    for index in range(count):
         day = first + timedelta(days=index)
-        start, end = _day_bounds(zone, day)
+        start, end = starts[index], starts[index + 1]
         rooms = by_day.get(day.isoformat(), {})
         fields = {"index": index + 1, "date": day.isoformat(), "day_start": _iso(start), "day_end": _iso(end)}
         days.append((fields, {name: rooms[name] for name in sorted(rooms)}))

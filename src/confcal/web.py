@@ -15,22 +15,32 @@ Last-Modified, and a matching conditional GET gets 304; no compression. Bad requ
 notices a new ``all.ics`` or state file by their inode, size and modification time (one stat
 each per request) and reads them once per change, so it serves the old calendar or the new
 one, never a mixture or a part.
+
+A file's Last-Modified is when it was written (its modification time). A personal feed's is
+when the ``all.ics`` it is cut from was written: its bytes are a function of that file's bytes
+and the keys, and a build rewrites ``all.ics`` whenever its bytes change and leaves it alone
+otherwise, so the date moves forward with every change a feed can see and stays put while
+nothing changes. The events' own LAST-MODIFIED would not do: the latest of the picked events
+goes back when a pick is removed, and stays put when a build without a new ``publish.updated``
+moves one, so If-Modified-Since would get 304 for changed bytes. The dates depend on when the
+folder was written, as any static host's do; the bytes, and the ETags made from them, stay
+deterministic. ``http_headers.last_modified`` says why no date is given during the second of
+a write.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from confcal.http_headers import CONTENT_TYPES, content_type, not_modified
+from confcal.http_headers import CONTENT_TYPES, content_type, last_modified, not_modified
 from confcal.picks import (
     KEY_PATTERN,
     MAX_PICKS,
@@ -48,7 +58,6 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Signature = tuple[int, int, int] | None
 
 MAX_PATH = len(PICKS_FOLDER) + 6 + MAX_PICKS * (len(SEPARATOR) + 8)
-_LAST_MODIFIED = re.compile(rb"\r\nLAST-MODIFIED:(\d{8}T\d{6})Z\r\n")
 _STATUS = {
     200: "200 OK",
     304: "304 Not Modified",
@@ -74,7 +83,8 @@ class Resource:
     body: bytes
     content_type: str
     etag: str
-    modified: datetime
+    written_ns: int
+    """When the file the body comes from was written (its st_mtime_ns)."""
 
 
 @dataclass(frozen=True)
@@ -85,20 +95,31 @@ class Snapshot:
     digest: str
     """Of the overall feed's bytes."""
     feed: PublishedFeed
-    modified: dict[str, datetime]
+    written_ns: int
+    """When the overall feed was written: every personal feed's Last-Modified."""
     published: frozenset[str]
 
 
 def signature(path: Path) -> Signature:
     try:
-        info = path.stat()
+        return signature_of(path.stat())
     except FileNotFoundError:
         return None
+
+
+def signature_of(info: os.stat_result) -> tuple[int, int, int]:
     return (info.st_ino, info.st_mtime_ns, info.st_size)
 
 
-def resource(body: bytes, content_type: str, modified: datetime) -> Resource:
-    return Resource(body, content_type, f'"{hashlib.sha256(body).hexdigest()[:32]}"', modified)
+def read(path: Path) -> tuple[bytes, os.stat_result]:
+    """A file's bytes and the status of that very file (one open: a build may rename a new one
+    over it meanwhile, and the date must be that of the bytes)."""
+    with path.open("rb") as stream:
+        return stream.read(), os.fstat(stream.fileno())
+
+
+def resource(body: bytes, content_type: str, written_ns: int) -> Resource:
+    return Resource(body, content_type, f'"{hashlib.sha256(body).hexdigest()[:32]}"', written_ns)
 
 
 class App:
@@ -119,13 +140,13 @@ class App:
             found = self.find(environ.get("PATH_INFO", "/"))
         except Refused as refused:
             return self.refuse(start_response, refused)
-        headers = [
-            ("ETag", found.etag),
-            ("Last-Modified", format_datetime(found.modified, usegmt=True)),
-            ("Cache-Control", self.cache_control),
-        ]
+        modified = last_modified(found.written_ns, time.time_ns())
+        headers = [("ETag", found.etag)]
+        if modified is not None:
+            headers.append(("Last-Modified", format_datetime(modified, usegmt=True)))
+        headers.append(("Cache-Control", self.cache_control))
         conditions = environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
-        if not_modified(*conditions, found.etag, found.modified):
+        if not_modified(*conditions, found.etag, modified):
             start_response(_STATUS[304], headers)
             return []
         start_response(
@@ -166,9 +187,7 @@ class App:
         found = sorted({key for key in keys if key in snapshot.feed.position})
         # The bytes are a function of the feed and the keys it holds: hash those, not the bytes.
         etag = hashlib.sha256(f"{snapshot.digest} {' '.join(found)}".encode()).hexdigest()[:32]
-        stamps = [snapshot.modified[key] for key in found if key in snapshot.modified]
-        modified = max(stamps, default=datetime(1970, 1, 1, tzinfo=UTC))
-        return Resource(body, CONTENT_TYPES[".ics"], f'"{etag}"', modified)
+        return Resource(body, CONTENT_TYPES[".ics"], f'"{etag}"', snapshot.written_ns)
 
     def current(self) -> Snapshot:
         """The snapshot of the output folder as it is now, read again only when it changed."""
@@ -181,34 +200,28 @@ class App:
             if self.snapshot is not None and self.snapshot.signature == now:
                 return self.snapshot
             try:
-                data = feed_path.read_bytes()
+                data, info = read(feed_path)
                 feed = split_feed(data)
                 state = parse_state(state_path.read_bytes(), name=str(state_path)).events if now[1] else {}
             except (OSError, ValueError):
                 raise Refused(503, "no complete programme is published yet; try again shortly") from None
-            modified = {
-                key: datetime.strptime(match[1].decode(), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-                for key, block in feed.blocks.items()
-                if (match := _LAST_MODIFIED.search(block))
-            }
             published = frozenset(feed.blocks) | {pick_key(event_id) for event_id in state}
-            self.snapshot = Snapshot(now, hashlib.sha256(data).hexdigest(), feed, modified, published)
+            digest = hashlib.sha256(data).hexdigest()
+            read_now = (signature_of(info), now[1])
+            self.snapshot = Snapshot(read_now, digest, feed, info.st_mtime_ns, published)
             return self.snapshot
 
     def file(self, path: str) -> Resource:
         try:
             target = self.resolve(path)
-            info = target.stat()
-            now = (info.st_ino, info.st_mtime_ns, info.st_size)
             cached = self.files.get(target)
-            if cached is not None and cached[0] == now:
+            if cached is not None and cached[0] == signature(target):
                 return cached[1]
-            body = target.read_bytes()
+            body, info = read(target)
         except OSError:
             raise Refused(404, f"not found: {printable(path)}") from None
-        modified = datetime.fromtimestamp(info.st_mtime_ns // 10**9, tz=UTC)
-        found = resource(body, content_type(target), modified)
-        self.files[target] = (now, found)
+        found = resource(body, content_type(target), info.st_mtime_ns)
+        self.files[target] = (signature_of(info), found)
         return found
 
     def resolve(self, path: str) -> Path:
