@@ -92,4 +92,84 @@ def test_colour_only_on_a_terminal_without_no_color() -> None:
 def test_unknown_zone_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["agenda", SHIPPED, "--tz", "Mars/Olympus"])
     assert result.exit_code == 2
-    assert "'Mars/Olympus' is not an IANA time zone" in result.output
+    assert result.output.endswith(
+        "Error: Invalid value for '--tz': unknown time zone 'Mars/Olympus' (expected an IANA name like "
+        "'America/Chicago'); or 'local' for this machine's zone\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "meant"),
+    [
+        ("CST", "America/Chicago"),
+        ("EST", "America/New_York"),
+        ("CET", "Europe/Paris"),
+        ("PST", "America/Los_Angeles"),
+        ("IST", "Asia/Kolkata"),
+    ],
+)
+def test_a_zone_abbreviation_suggests_the_zones_using_it_as_the_events_file_does(
+    abbreviation: str, meant: str
+) -> None:
+    from confcal import zones
+
+    result = CliRunner().invoke(cli, ["agenda", SHIPPED, "--tz", abbreviation])
+    assert result.exit_code == 2
+    message = result.output.splitlines()[-1]
+    same_as_the_events_file = zones.unknown_zone(abbreviation)
+    assert (
+        message
+        == f"Error: Invalid value for '--tz': {same_as_the_events_file}; or 'local' for this machine's zone"
+    )
+    assert message.startswith(
+        f"Error: Invalid value for '--tz': {abbreviation!r} is an abbreviation, not a time zone"
+    )
+    assert repr(meant) in message
+    assert "did you mean" not in message, "no single guess: not the abbreviation itself, not UCT for CST"
+
+
+WIDE = """
+[[papers]]
+id = "{id}"
+category = "main"
+title = "{title}"
+authors = ["A"]
+
+[papers.talk]
+start = 2024-06-03T{hour}:00:00
+end = 2024-06-03T{hour}:30:00
+room = "R{hour}"
+"""
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        pytest.param("日本語のトークナイザ", id="CJK: two columns a character"),
+        pytest.param("Cafe\u0301 Re\u0301sume\u0301 Ta\u0300lks!!!", id="combining accents: none"),
+        pytest.param("नेपाली भाषा मॉडल बातें!", id="Devanagari vowel signs"),
+    ],
+)
+def test_rows_align_by_terminal_columns_not_characters(tmp_path: Path, title: str) -> None:
+    """Each title below takes as many terminal columns as 'Twenty columns long.' (20, by hand:
+    a CJK character takes two, a combining mark none), so both rows end their title at the
+    same column and the place starts two spaces later."""
+    from tests.small_programme import HEAD
+
+    events = tmp_path / "events.toml"
+    twenty = "Twenty columns long."
+    events.write_text(
+        HEAD
+        + WIDE.format(id="wide", title=title, hour="10")
+        + WIDE.format(id="plain", title=twenty, hour="11"),
+        encoding="utf-8",
+    )
+    rows = [line for line in agenda_at(events).splitlines() if line.startswith("  ")]
+    assert rows[0].endswith(f"  {title}  R10")
+    assert rows[1].endswith(f"  {twenty}  R11")
+
+
+def agenda_at(events: Path) -> str:
+    result = CliRunner().invoke(cli, ["agenda", str(events)])
+    assert result.exit_code == 0, result.output
+    return result.output

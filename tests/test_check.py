@@ -15,6 +15,10 @@ from tests.small_programme import HEAD, events_file, paper, slot
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "events.toml"
 
+NOT_FOUND = (
+    "file not found; give the path of the events file (without one: events.toml in the current folder)"
+)
+
 
 def run_check(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["check", *args])
@@ -218,7 +222,7 @@ def test_missing_file_is_an_error_finding(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.toml"
     code, output = run_check(str(missing))
     assert code == 2
-    assert f"  invalid: {missing}: file not found" in output
+    assert f"  invalid: {missing}: {NOT_FOUND}" in output
 
 
 def test_check_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -287,3 +291,77 @@ def test_check_at_scale_reports_each_slot_once() -> None:
     slots = {(e.start, e.end) for e in loaded.events}
     overlaps = [f for f in findings if f.code == "overlap"]
     assert 0 < len(overlaps) <= len(slots)
+
+
+DECLARED_KINDS = """
+[kinds]
+keynote = { label = "Keynote", plural = "Keynotes" }
+social = { label = "Social event", plural = "Social events" }
+
+[[items]]
+id = "reception"
+title = "Welcome reception"
+
+[items.social]
+start = 2024-06-02T19:00:00
+end = 2024-06-02T21:00:00
+room = "Bar"
+
+[[items]]
+id = "closing"
+title = "Closing keynote"
+
+[items.keynote]
+start = 2024-06-06T09:00:00
+end = 2024-06-06T10:00:00
+room = "R1"
+"""
+
+
+def test_a_declared_kind_outside_the_dates_is_a_warning_like_a_talk(tmp_path: Path) -> None:
+    """A welcome reception the evening before, a keynote the day after: satellite events, not
+    mistakes; only a paper's oral or poster outside the dates is an error."""
+    events = tmp_path / "events.toml"
+    events.write_text(
+        events_file(ORAL_A, slot("poster", "2024-06-04T10:00:00", "2024-06-04T11:00:00")) + DECLARED_KINDS
+    )
+    code, report = json_report(str(events))
+    outside = [
+        (f["severity"], f["events"][0]["id"]) for f in report["findings"] if f["code"] == "outside-dates"
+    ]
+    assert outside == [("warning", "reception.social"), ("warning", "closing.keynote")]
+    assert code == 0
+    assert json_report("--strict", str(events))[0] == 1
+
+
+def test_a_double_booking_names_the_file_line_and_path_of_the_later_slot(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    text = events_file(ORAL_A, slot("oral", "2024-06-03T10:30:00", "2024-06-03T11:30:00"))
+    events.write_text(text)
+    line = text.splitlines().index("[papers.oral]", text.splitlines().index('id = "b"')) + 1
+    code, output = run_check(str(events))
+    assert code == 1
+    assert output.splitlines()[1] == (
+        f"  room-double-booked: {events}:{line}: papers[1].oral: "
+        'R1 (L1) holds two events at once: a.oral "Paper A" '
+        '(Mon 3 Jun 2024, 10:00–11:00 CEST) and b.oral "Paper B" (Mon 3 Jun 2024, 10:30–11:30 CEST)'
+    )
+    _, report = json_report(str(events))
+    (finding,) = report["findings"]
+    assert (finding["file"], finding["line"], finding["path"]) == (str(events), line, "papers[1].oral")
+
+
+def test_a_slot_of_an_array_is_named_with_its_index(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    two_talks = (
+        '\n[[papers.talk]]\nstart = 2024-06-04T09:00:00\nend = 2024-06-04T09:30:00\nroom = "R9"\n'
+        "\n[[papers.talk]]\nstart = 2024-06-03T10:15:00\nend = 2024-06-03T10:45:00\n"
+        'room = "R1"\nlevel = "L1"\n'
+    )
+    text = events_file(ORAL_A, two_talks)
+    events.write_text(text)
+    _, report = json_report(str(events))
+    (finding,) = [f for f in report["findings"] if f["code"] == "room-double-booked"]
+    assert finding["path"] == "papers[1].talk[1]"
+    assert text.splitlines()[finding["line"] - 1] == "[[papers.talk]]"
+    assert finding["line"] > text.splitlines().index("[[papers.talk]]") + 1

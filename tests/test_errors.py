@@ -21,6 +21,10 @@ SHIPPED = EVENTS.read_text(encoding="utf-8")
 Where = tuple[str, int] | None
 Expected = list[tuple[Where, str]]
 
+NOT_FOUND = (
+    "file not found; give the path of the events file (without one: events.toml in the current folder)"
+)
+
 
 def edit(old: str, new: str) -> bytes:
     assert old in SHIPPED, old
@@ -389,6 +393,45 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "refresh interval under a minute",
+        edit('refresh_interval = "PT12H"', 'refresh_interval = "PT30S"'),
+        [
+            (
+                ('refresh_interval = "PT30S"', 0),
+                "publish.refresh_interval: 'PT30S' is shorter than a minute; expected at least one minute, "
+                "like 'PT1M' or 'PT12H'",
+            )
+        ],
+    ),
+    (
+        "refresh interval that is not a duration",
+        edit('refresh_interval = "PT12H"', 'refresh_interval = "12h"'),
+        [
+            (
+                ('refresh_interval = "12h"', 0),
+                "publish.refresh_interval: '12h' is not a duration; expected ISO 8601 like 'PT12H'",
+            )
+        ],
+    ),
+    (
+        "non-ASCII URLs",
+        edit(
+            'url = "https://leap-stc.github.io/ClimSim"', 'url = "https://leap-stc.github.io/ClimSim/ω"'
+        ).replace(b'url = "https://decodingtrust.github.io/"', 'url = "https://bücher.de/"'.encode()),
+        [
+            (
+                ("links = [", 1),
+                "papers[4].links[1].url: 'https://leap-stc.github.io/ClimSim/ω' holds 'ω' (U+03C9) "
+                "at position 35; a link in a calendar is ASCII only: write it as 'https://leap-stc.github.io/ClimSim/%CF%89'",
+            ),
+            (
+                ("links = [", 2),
+                "papers[5].links[0].url: 'https://bücher.de/' holds 'ü' (U+00FC) at position 9; a link in a "
+                "calendar is ASCII only: write it as 'https://xn--bcher-kva.de/'",
+            ),
+        ],
+    ),
+    (
         "years 1 and 9999",
         edit("start = 2023-12-12T15:40:00", "start = 0001-12-12T15:40:00")
         .replace(b"end = 2023-12-12T19:15:00", b"end = 9999-12-12T19:15:00", 1)
@@ -521,9 +564,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_missing_events_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope.toml"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert (
-        result.output == f"Error: 1 problem in the events file:\n  {tmp_path / 'nope.toml'}: file not found\n"
-    )
+    assert result.output == f"Error: 1 problem in the events file:\n  {tmp_path / 'nope.toml'}: {NOT_FOUND}\n"
     assert not (tmp_path / "out").exists()
 
 

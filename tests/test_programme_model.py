@@ -436,3 +436,35 @@ def test_an_item_retimed_or_moved_out_of_its_session_changes_the_sessions_event(
     assert "Board P3, 13:00–14:00: Federated Evaluation Without Shared Test Sets (Jonas Berg)" in listed
     assert not [line for line in listed if "P5" in line]
     assert "Board P1: Sparse Routing for Streaming Inference (Lena Vogt, Tomás Ruiz)" in listed
+
+
+def test_the_pages_feed_filter_counts_items_held_by_a_feed_of_sessions(built: Path) -> None:
+    """ "At a glance" carries every item in a session through the session's event, so the page's
+    feed filter shows them under it, with the items outside sessions it carries itself."""
+    page = (built / "index.html").read_text()
+    feeds = dict(re.findall(r'<li class="event[^"]*" id="([^"]+)"[^>]* data-feeds="([^"]*)"', page))
+    programme = load(WORKSHOP)
+    assert set(feeds) == {event.id for event in programme.events}
+    shown = {event_id for event_id, ids in feeds.items() if "at-a-glance" in ids.split()}
+    assert shown == {event.id for event in programme.events}  # in a session, or outside all of them
+
+
+def test_add_this_names_each_kind_of_slot_once(tmp_path: Path) -> None:
+    """A two-part talk is "its 2 talks", not "its talk and its talk"."""
+    text = WORKSHOP_TEXT + (
+        '\n[[papers]]\nid = "tutorial"\ncategory = "best-paper"\ntitle = "Profiling Learning Systems"\n'
+        'authors = ["Jonas Berg"]\n'
+        '\n[[papers.talk]]\nsession = "Tutorial"\nstart = 2026-10-24T14:00:00\n'
+        'end = 2026-10-24T15:30:00\nroom = "hs2"\n'
+        '\n[[papers.talk]]\nsession = "Tutorial"\nstart = 2026-10-24T16:00:00\n'
+        'end = 2026-10-24T17:30:00\nroom = "hs2"\n'
+        '\n[papers.poster]\nsession = "posters"\nboard = "P6"\n'
+    )
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    page = (out / "index.html").read_text()
+    adds = set(re.findall(r'href="papers/tutorial.ics">Add this ([^<]*) to your calendar', page))
+    assert adds == {"paper (its 2 talks and its poster)"}
+    assert "Add this paper (its oral and its poster) to your calendar" in page

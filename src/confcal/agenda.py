@@ -9,6 +9,7 @@ also starts with "Cancelled: "); the default leaves text plain.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -29,6 +30,22 @@ def plain(text: str, role: str) -> str:
 def _local(moment: datetime, zone: tzinfo | None) -> datetime:
     """``moment`` in ``zone``; None is the machine's own zone."""
     return moment.astimezone(zone)
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide and fullwidth characters take two,
+    combining marks and format characters none (as wcwidth counts them)."""
+    return sum(_columns(character) for character in text)
+
+
+def _columns(character: str) -> int:
+    if unicodedata.category(character) in ("Mn", "Me", "Cf") and character != "\u00ad":
+        return 0
+    return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+
+
+def _pad(text: str, columns: int) -> str:
+    return text + " " * (columns - width(text))
 
 
 def _title(programme: Programme, event: Event) -> str:
@@ -58,7 +75,7 @@ def agenda(
         )
         for event in ordered
     ]
-    widths = [max((len(row[column]) for row in rows), default=0) for column in range(3)]
+    widths = [max((width(row[column]) for row in rows), default=0) for column in range(3)]
     roles = ("time", "kind", "title", "place")
     cancelled = ("time", "kind", "cancelled", "place")
     lines: list[str] = []
@@ -70,7 +87,7 @@ def agenda(
             lines.append("")
         lines.append(style(f"{day:%A %-d %B %Y}", "day"))
         for event, row in group:
-            cells = [cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)]
+            cells = [_pad(cell, widths[i]) if i < 3 else cell for i, cell in enumerate(row)]
             row_roles = cancelled if event.status == "cancelled" else roles
             lines.append(
                 "  " + "  ".join(style(cell, role) for cell, role in zip(cells, row_roles, strict=True))

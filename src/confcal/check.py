@@ -3,8 +3,9 @@ which reads the events file: no other I/O, no clock.
 
 Errors: an events file the build rejects, two events in the same room (the same declared room,
 or the same room name and level; posters in one room only at the same board) or at the same
-poster board at overlapping times, an oral or poster outside the conference dates. Warnings: a
-talk outside the conference dates, an event with no place, an event that spans a change of the
+poster board at overlapping times, an oral or poster outside the conference dates. Warnings: any
+other event outside the conference dates (a talk, a keynote, a reception the evening before: it
+may be a satellite event), an event with no place, an event that spans a change of the
 clocks (its length on the clock is not its real length), a person (author or speaker) in two
 items' events at once, a declared session with no item or an item outside its session's time.
 Information: items without a category;
@@ -165,7 +166,9 @@ def _outside_dates(programme: Programme) -> Iterator[Finding]:
         if conference.start <= event.start.date() and event.end.date() <= conference.end:
             continue
         ref = EventRef.of(programme, event)
-        severity: Severity = "warning" if event.kind == "talk" else "error"
+        # A paper's oral or poster belongs in the programme's days; anything else (a talk, a
+        # keynote, a welcome reception the evening before) may be a satellite event.
+        severity: Severity = "error" if event.kind in ("oral", "poster") else "warning"
         yield Finding(severity, "outside-dates", f"{ref} is outside the conference dates ({dates})", (ref,))
 
 
@@ -359,6 +362,57 @@ def strict(findings: Iterable[Finding]) -> list[Finding]:
     return [replace(f, severity="error") if f.severity == "warning" else f for f in findings]
 
 
+LOCATED = frozenset({"room-double-booked", "board-double-booked", "outside-dates"})
+"""Findings about one slot (a double-booking: the later of the two) that name its place in the
+file, as the build's own problems do: file, line, TOML path."""
+
+
+def located(findings: list[Finding], programme: Programme, *, name: str, text: str) -> list[Finding]:
+    """``findings`` with the LOCATED ones carrying the file, line and TOML path of their last
+    event's slot (``papers[1].oral``, ``items[0].talk[1]``), in the message too."""
+    import tomli
+
+    from confcal.load.locate import Locator
+
+    text = text.removeprefix("\ufeff")
+    document = tomli.loads(text)
+    locator = Locator(text)
+    paths = _slot_paths(programme, document)
+    out = []
+    for finding in findings:
+        path = paths.get(finding.events[-1].id, "") if finding.code in LOCATED and finding.events else ""
+        if not path:
+            out.append(finding)
+            continue
+        line = locator.line(path)
+        where = f"{name}:{line}: {path}" if line else f"{name}: {path}"
+        out.append(replace(finding, message=f"{where}: {finding.message}", file=name, path=path, line=line))
+    return out
+
+
+def _slot_paths(programme: Programme, document: dict[str, Any]) -> dict[str, str]:
+    """Each event's TOML path: its item's table, then its slot (an index when the item has an
+    array of them); a session's own event, its ``[[sessions]]`` table."""
+    items: dict[str, str] = {}
+    tables: dict[str, Any] = {}
+    counts = {"papers": 0, "items": 0}
+    for paper in programme.papers:
+        table = "papers" if paper.is_paper else "items"
+        items[paper.id] = f"{table}[{counts[table]}]"
+        tables[paper.id] = document[table][counts[table]]
+        counts[table] += 1
+    sessions = {session.id: f"sessions[{index}]" for index, session in enumerate(programme.sessions)}
+    paths = {}
+    for event in programme.events:
+        if event.paper not in items:
+            paths[event.id] = sessions.get(event.paper, "")
+            continue
+        slots = tables[event.paper].get(event.kind)
+        index = f"[{event.number - 1}]" if isinstance(slots, list) else ""
+        paths[event.id] = f"{items[event.paper]}.{event.kind}{index}"
+    return paths
+
+
 UNLOADABLE = 2
 """Exit status when the file cannot be loaded at all (1: the programme has errors)."""
 
@@ -367,9 +421,13 @@ def check_file(events: Path, *, strict_warnings: bool = False) -> tuple[list[Fin
     """The findings for the events file and ``confcal check``'s exit status. A file that cannot
     be loaded is reported the same way: its problems as findings, status UNLOADABLE."""
     try:
-        findings, status = check(load(events)), None
+        programme = load(events)
+        findings, status = check(programme), None
     except EventsFileError as error:
         findings, status = invalid_file(error), UNLOADABLE
+    else:
+        if any(f.code in LOCATED for f in findings):
+            findings = located(findings, programme, name=str(events), text=events.read_text(encoding="utf-8"))
     if strict_warnings:
         findings = strict(findings)
     return findings, status or exit_code(findings)

@@ -39,6 +39,47 @@ def url_problem(value: str) -> str | None:
     return None
 
 
+def ascii_url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an iCalendar URI (RFC 5545 URI values are ASCII: RFC 3986), with
+    the ASCII form to write instead, or None."""
+    position, character = next(((i, c) for i, c in enumerate(value) if not c.isascii()), (-1, ""))
+    if position < 0:
+        return None
+    suggestion = ascii_url(value)
+    fix = (
+        f"write it as {suggestion!r}" if suggestion else "percent-encode it, and write its host in xn-- form"
+    )
+    return (
+        f"{show(value)} holds {character!r} (U+{ord(character):04X}) at position {position}; a link in a "
+        f"calendar is ASCII only: {fix}"
+    )
+
+
+def ascii_url(value: str) -> str | None:
+    """The URI of an IRI (RFC 3987, 3.1): the host in IDNA (xn--), the rest percent-encoded as
+    UTF-8; what is already ASCII is kept as it is. None when the host is not a name IDNA encodes."""
+    import urllib.parse  # only for a URL that needs it
+
+    try:
+        parts = urllib.parse.urlsplit(value)
+        host = parts.hostname or ""
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+        port = parts.port
+    except (UnicodeError, ValueError):
+        return None
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"[{host}]" if ":" in host else host
+    netloc = (f"{urllib.parse.quote(userinfo, safe=_SUB_DELIMS + ':')}@" if userinfo else "") + netloc
+    netloc += f":{port}" if port is not None else ""
+    path = urllib.parse.quote(parts.path, safe=_SUB_DELIMS + ":@/")
+    query = urllib.parse.quote(parts.query, safe=_SUB_DELIMS + ":@/?")
+    fragment = urllib.parse.quote(parts.fragment, safe=_SUB_DELIMS + ":@/?")
+    return urllib.parse.urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+# RFC 3986's sub-delims, and "%" so that what is already percent-encoded stays as it is.
+_SUB_DELIMS = "!$&'()*+,;=%"
+
 T = TypeVar("T")
 
 _TYPE_NAMES: dict[type, str] = {
@@ -211,7 +252,7 @@ class CheckedReader:
 
     def url(self, table: Mapping[str, Any], key: str, path: str) -> str:
         value = self.text(table, key, path)
-        if value and (problem := url_problem(value)):
+        if value and (problem := url_problem(value) or ascii_url_problem(value)):
             self.problem(f"{path}.{key}", problem)
             return ""
         if value and not _URL.fullmatch(value):

@@ -244,7 +244,8 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     Checks EVENTS (default: events.toml) before publishing.
     Runs the build's validation, then the programme checks: a room or poster board
     holding two events at once and an oral or poster outside the conference dates
-    (errors); a talk outside the dates or an event with no place (warnings); events
+    (errors); another event outside the dates (a talk, a keynote, a reception) or an event
+    with no place (warnings); events
     that overlap, so attendees must choose (info). Exit 0 without errors, 1 with, 2 when
     EVENTS cannot be read as a programme at all (its problems are reported the same way).
 

@@ -63,9 +63,8 @@ class TimeZone(click.ParamType[str, Any]):
 
         try:
             zones.zone(value)
-        except zones.UnknownZoneError:
-            hint = zones.did_you_mean(value)
-            self.fail(f"{value!r} is not an IANA time zone like Europe/Berlin, or 'local'{hint}", param, ctx)
+        except zones.UnknownZoneError as error:  # the events file's message: abbreviations name their zones
+            self.fail(f"{error}; or 'local' for this machine's zone", param, ctx)
         return str(value)
 
 

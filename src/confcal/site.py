@@ -14,6 +14,7 @@ import functools
 import importlib.resources
 import itertools
 import json
+from collections import Counter
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -294,9 +295,13 @@ def _days(
     programme: Programme, feeds: Sequence[Feed], paper_files: dict[str, Feed], items: _Items
 ) -> list[Day]:
     in_feeds: dict[str, list[str]] = {}
+    held = {event.session_id: event.id for event in programme.session_events}
     for feed in feeds[1:]:
         for event in feed.events:
             in_feeds.setdefault(event.id, []).append(feed.id)
+    for event in programme.events:  # a feed of sessions holds a session's items in its event
+        if event.session_id in held:
+            in_feeds.setdefault(event.id, []).extend(in_feeds.get(held[event.session_id], ()))
     days = []
     for day, events in itertools.groupby(programme.events, key=lambda e: e.start.date()):
         groups = [
@@ -344,11 +349,23 @@ def _context(
     it, its item's calendar, and what "Add this … to your calendar" adds (the paper and its
     sessions, or the item)."""
     paper = programme.paper(event.paper)
-    happening = [e for e in paper_file.events if e.status != "cancelled"]
-    kinds = " and ".join(f"its {programme.kind(e.kind).label.lower()}" for e in happening)
+    happening = Counter(e.kind for e in paper_file.events if e.status != "cancelled")
+    kinds = _and(
+        [
+            f"its {programme.kind(kind).label.lower()}"
+            if count == 1
+            else f"its {count} {programme.kind(kind).plural.lower()}"
+            for kind, count in happening.items()
+        ]
+    )
     what = "paper" if paper.authors else programme.kind(event.kind).label.lower()
-    add = f"{what} ({kinds})" if paper.authors or len(happening) > 1 else what
+    add = f"{what} ({kinds})" if paper.authors or happening.total() > 1 else what
     return " ".join(in_feeds), paper_file.filename, add
+
+
+def _and(parts: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c' ("" for none)."""
+    return f"{', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
 
 def _event(programme: Programme, event: Event, feeds: str, paper_file: str, add: str) -> EventView:

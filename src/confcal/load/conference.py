@@ -150,6 +150,11 @@ def _duration(reader: EventsReader, table: Mapping[str, Any], key: str, path: st
         result = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
         if result >= timedelta(minutes=1):
             return result
+        reader.problem(
+            f"{path}.{key}",
+            f"{show(value)} is shorter than a minute; expected at least one minute, like 'PT1M' or 'PT12H'",
+        )
+        return DEFAULT_REFRESH_INTERVAL
     reader.problem(f"{path}.{key}", f"{show(value)} is not a duration; expected ISO 8601 like 'PT12H'")
     return DEFAULT_REFRESH_INTERVAL
 
