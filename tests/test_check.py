@@ -15,6 +15,10 @@ from tests.small_programme import HEAD, events_file, paper, slot
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "events.toml"
 
+NOT_FOUND = (
+    "file not found; give the path of the events file (without one: events.toml in the current folder)"
+)
+
 
 def run_check(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["check", *args])
@@ -218,7 +222,7 @@ def test_missing_file_is_an_error_finding(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.toml"
     code, output = run_check(str(missing))
     assert code == 2
-    assert f"  invalid: {missing}: file not found" in output
+    assert f"  invalid: {missing}: {NOT_FOUND}" in output
 
 
 def test_check_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,10 @@ from confcal import __version__
 from confcal.cli import cli
 from tests.conftest import EVENTS, ROOT
 
+NOT_FOUND = (
+    "file not found; give the path of the events file (without one: events.toml in the current folder)"
+)
+
 
 def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
@@ -70,7 +74,7 @@ def test_every_command_reports_a_bad_events_file_through_the_one_boundary(
     missing = tmp_path / "nowhere.toml"
     result = CliRunner().invoke(cli, [command, str(missing)])
     assert result.exit_code == (2 if command == "diff" else 1), "diff's 1 means 'something to publish'"
-    assert result.output == f"Error: 1 problem in the events file:\n  {missing}: file not found\n"
+    assert result.output == f"Error: 1 problem in the events file:\n  {missing}: {NOT_FOUND}\n"
 
 
 def test_the_cli_translates_the_domain_error_in_one_place() -> None:

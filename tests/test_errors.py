@@ -21,6 +21,10 @@ SHIPPED = EVENTS.read_text(encoding="utf-8")
 Where = tuple[str, int] | None
 Expected = list[tuple[Where, str]]
 
+NOT_FOUND = (
+    "file not found; give the path of the events file (without one: events.toml in the current folder)"
+)
+
 
 def edit(old: str, new: str) -> bytes:
     assert old in SHIPPED, old
@@ -560,9 +564,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_missing_events_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope.toml"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert (
-        result.output == f"Error: 1 problem in the events file:\n  {tmp_path / 'nope.toml'}: file not found\n"
-    )
+    assert result.output == f"Error: 1 problem in the events file:\n  {tmp_path / 'nope.toml'}: {NOT_FOUND}\n"
     assert not (tmp_path / "out").exists()
 
 

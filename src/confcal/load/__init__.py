@@ -45,13 +45,18 @@ from confcal.model import (
 __all__ = ["RESERVED_CATEGORY_IDS", "SCHEMA", "load", "normalise_base_url", "parse"]
 
 
+NOT_FOUND = (
+    "file not found; give the path of the events file (without one: events.toml in the current folder)"
+)
+
+
 def load(path: Path) -> Programme:
     """Read and validate an events file; raise EventsFileError listing every problem."""
     name = str(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise EventsFileError([Problem(name, "", "file not found")]) from None
+        raise EventsFileError([Problem(name, "", NOT_FOUND)]) from None
     except OSError as error:
         raise EventsFileError([Problem(name, "", cannot_read(error, name))]) from None
     return parse(raw, name=name)
