@@ -132,6 +132,111 @@ def test_round_trip_across_a_clock_change(change: str, name: str, tmp_path: Path
     assert [instant[:2] for instant in instants(target).values()] == [(start, end)]
 
 
+def berlin_xml(when: str, duration: str) -> str:
+    """A one-event schedule.xml in Europe/Berlin; ``when`` is a <date> with an offset, or a day
+    and a clock time without one ("2026-03-29 02:30")."""
+    day, _, clock = when.partition(" ")
+    timing = f"<start>{clock}</start>" if clock else f"<date>{when}</date>"
+    return f"""<schedule>
+  <conference><title>Clocks</title><acronym>clocks</acronym>
+    <time_zone_name>Europe/Berlin</time_zone_name></conference>
+  <day date="{day[:10]}">
+    <room name="Saal">
+      <event guid="at-the-change">
+        {timing}
+        <duration>{duration}</duration>
+        <title>At the change</title>
+      </event>
+    </room>
+  </day>
+</schedule>
+"""
+
+
+REPEATED = (
+    "2026-10-25 02:00 happens twice in Europe/Berlin: clocks go back from 03:00 to 02:00 "
+    "(CEST → CET), so 02:00–02:59 comes twice; expected a time up to 01:59 or from 03:00"
+)
+NO_OFFSET = "An events.toml time has no offset to say which is meant; change the event's start or duration in the schedule"
+CLOCK_PROBLEMS = [
+    (
+        "end in the repeated hour",
+        berlin_xml("2026-10-25T01:30:00+02:00", "01:30"),
+        "'At the change' (start 2026-10-25T01:30:00+02:00, duration 01:30) would end at a local time "
+        f"events.toml cannot hold: {REPEATED}. {NO_OFFSET}, "
+        "or import with --timezone UTC to write every time in UTC",
+    ),
+    (
+        "start in the repeated hour",
+        berlin_xml("2026-10-25T02:30:00+01:00", "00:15"),
+        "'At the change' (start 2026-10-25T02:30:00+01:00, duration 00:15) would start at a local time "
+        f"events.toml cannot hold: {REPEATED.replace('2026-10-25 02:00', '2026-10-25 02:30')}. {NO_OFFSET}, "
+        "or import with --timezone UTC to write every time in UTC",
+    ),
+    (
+        "start in the repeated hour, no offset",
+        berlin_xml("2026-10-25 02:30", "00:45"),
+        "'At the change' (start 2026-10-25T02:30:00 (no offset), duration 00:45) would start at a local "
+        f"time events.toml cannot hold: {REPEATED.replace('2026-10-25 02:00', '2026-10-25 02:30')}. {NO_OFFSET}",
+    ),
+    (
+        "start in the skipped hour, no offset",
+        berlin_xml("2026-03-29 02:30", "01:00"),
+        "'At the change' (start 2026-03-29T02:30:00 (no offset), duration 01:00) would start at a local "
+        "time events.toml cannot hold: 2026-03-29 02:30 does not exist in Europe/Berlin: clocks go "
+        "forward from 02:00 to 03:00 (CET → CEST), skipping 02:00–02:59; expected a time up to 01:59 "
+        f"or from 03:00. {NO_OFFSET}",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"), [c[1:] for c in CLOCK_PROBLEMS], ids=[c[0] for c in CLOCK_PROBLEMS]
+)
+def test_a_time_the_clocks_skip_or_repeat_stops_the_import(tmp_path: Path, data: str, expected: str) -> None:
+    """events.toml holds local times only and the loader refuses these, so the import would write
+    a file that does not build: it stops instead, naming the event, its start and duration."""
+    status, output, target = run_import(tmp_path, data)
+    assert status == 1, output
+    assert output == f"Error: {tmp_path}/schedule.xml:6: {expected}\n"
+    assert not target.exists()
+
+
+def test_the_first_such_event_is_named_and_the_others_counted(tmp_path: Path) -> None:
+    one = berlin_xml("2026-10-25T01:30:00+02:00", "01:30")
+    event = one[one.index("      <event") : one.index("    </room>")]
+    two = event.replace("at-the-change", "second").replace("01:30:00+02:00", "02:15:00+01:00")
+    status, output, target = run_import(tmp_path, one.replace("    </room>", two + "    </room>"))
+    assert status == 1, output
+    assert output.startswith(
+        f"Error: {tmp_path}/schedule.xml:6: 'At the change' (start 2026-10-25T01:30:00+02:00,"
+    )
+    assert output.endswith("or import with --timezone UTC to write every time in UTC (1 more event too)\n")
+    assert not target.exists()
+
+
+def test_utc_holds_what_the_zone_repeats(tmp_path: Path) -> None:
+    """The way out the message names: --timezone UTC writes the same instants, and they build."""
+    status, output, target = run_import(
+        tmp_path, berlin_xml("2026-10-25T01:30:00+02:00", "01:30"), "--timezone", "UTC"
+    )
+    assert status == 0, output
+    assert instants(target)["At the change"][:2] == (
+        datetime(2026, 10, 24, 23, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 0, tzinfo=UTC),
+    )
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_end_the_clock_would_put_in_the_skipped_hour_is_written_after_it(tmp_path: Path) -> None:
+    """01:30 CET + 45 minutes is 03:15 CEST (02:15 on a clock that did not change): a time that exists."""
+    status, output, target = run_import(tmp_path, berlin_xml("2026-03-29T01:30:00+01:00", "00:45"))
+    assert status == 0, output
+    assert "end = 2026-03-29T03:15:00" in target.read_text(encoding="utf-8")
+    assert instants(target)["At the change"][1] == datetime(2026, 3, 29, 1, 15, tzinfo=UTC)
+
+
 def test_real_world_quirks_from_xml(tmp_path: Path) -> None:
     status, output, target = run_import(tmp_path, QUIRKS_XML)
     assert status == 0, output

@@ -5,7 +5,8 @@ Two steps: ``read_schedule`` turns either file into ``Source`` values (every pro
 ``events_toml`` writes the events file. Lenient about what real exports do (guids that are not
 UUIDs, events past midnight listed under the previous day, empty fields, HTML entities,
 durations over 24 hours, rooms named only by the day), strict about what would change an
-instant: a time zone that the file does not settle is refused, never guessed.
+instant: a time zone that the file does not settle is refused, never guessed, and so is a start
+or end that events.toml cannot say (a local time the clocks skip or show twice).
 
 Untrusted XML is parsed with defusedxml (the ``confcal[import]`` extra), which refuses entity
 declarations (entity expansion attacks) and external entities.
@@ -522,6 +523,45 @@ def _local_end(event: SourceEvent, zone: tzinfo) -> datetime:
     return _local(start.astimezone(UTC) + event.duration, zone)
 
 
+def _hours_minutes(duration: timedelta) -> str:
+    minutes, seconds = divmod(int(duration.total_seconds()), 60)
+    text = f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return f"{text}:{seconds:02d}" if seconds else text
+
+
+def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzinfo, zone_given: bool) -> None:
+    """Stop when a slot's start or end is a local time the zone skips or shows twice.
+
+    events.toml holds local times without an offset, and the loader refuses those two kinds
+    (it cannot tell which 02:30 is meant), so the file would not build. The import names the
+    first such event, with its start and duration as the schedule gives them, and how to fix it.
+    """
+    problems = []
+    for paper in papers:
+        for edge, local in (("start", paper.start), ("end", paper.end)):
+            try:
+                zones.localize(local, zone)
+            except zones.LocalTimeError as error:
+                problems.append((paper.event, edge, str(error)))
+                break
+    if not problems:
+        return
+    event, edge, why = problems[0]
+    start = event.start.isoformat() + ("" if event.start.tzinfo is not None else " (no offset)")
+    fixes = "change the event's start or duration in the schedule"
+    if not zone_given and all(e.start.tzinfo is not None for e in source.events):
+        fixes += ", or import with --timezone UTC to write every time in UTC"
+    more = len(problems) - 1
+    others = f" ({more} more event{'s' if more > 1 else ''} too)" if more else ""
+    raise ScheduleFileError(
+        source.name,
+        f"{event.title!r} (start {start}, duration {_hours_minutes(event.duration)}) would {edge} at "
+        f"a local time events.toml cannot hold: {why}. An events.toml time has no offset to say "
+        f"which is meant; {fixes}{others}",
+        where=event.where,
+    )
+
+
 def events_toml(source: Source, *, timezone: str | None = None) -> str:
     """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file."""
     if not source.events:
@@ -547,6 +587,7 @@ def events_toml(source: Source, *, timezone: str | None = None) -> str:
         seen.add(identifier)
         start, end = _local(event.start, zone), _local_end(event, zone)
         papers.append(_Paper(identifier, tracks[event.track or _DEFAULT_TRACK], event, start, end))
+    _refuse_unwritable_times(source, papers, zone=zone, zone_given=timezone is not None)
     first = min(p.start.date() for p in papers)
     last = max(p.end.date() for p in papers)
     name = source.title or source.acronym or "Imported conference"
