@@ -143,8 +143,14 @@ def read_state(output: Path) -> StateFile | None:
         raw = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         return None
+    except PermissionError as error:
+        message = f"cannot read: {error.strerror}; make it readable (chmod u+r {path})"
+        raise StateFileError([Problem(str(path), "", message)]) from None
+    except IsADirectoryError:
+        message = f"is a folder, not the state file; move it out of {output} (a build writes the file there)"
+        raise StateFileError([Problem(str(path), "", message)]) from None
     except OSError as error:
-        raise StateFileError([Problem(str(path), "", f"cannot read: {error.strerror}")]) from None
+        raise StateFileError([Problem(str(path), "", f"cannot read: {error.strerror or error}")]) from None
     return parse_state(raw, name=str(path))
 
 
