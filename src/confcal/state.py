@@ -68,7 +68,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         ),
         True,
     )
-    | {"venue": False},  # absent in state files written before the venue was recorded
+    | {"venue": False, "session_id": False},  # absent in state files written before they were recorded
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True),
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -204,6 +204,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         "level": event.level,
         "board": event.board,
         "venue": event.venue,
+        "session_id": event.session_id,
         "speakers": list(event.speakers),
         "paper": {
             "title": paper.title,
@@ -502,6 +503,7 @@ def _entry_event(
         speakers=reader.strings(table, "speakers", path),
         status="cancelled" if cancelled else "confirmed",
         venue=reader.identifier(table, "venue", path) if table.get("venue", "") != "" else "",
+        session_id=reader.identifier(table, "session_id", path) if table.get("session_id", "") != "" else "",
     )
 
 
