@@ -218,3 +218,42 @@ def test_a_kept_cancellation_outlives_its_removed_category() -> None:
     assert not any(name.startswith("best-student-paper") for name in feeds)
     for event in kept:
         assert b"\r\nSTATUS:CANCELLED\r\n" in revised.blocks[event.id]
+
+
+def test_any_change_under_a_published_stamp_warns() -> None:
+    """Right after a first build, with the stamp not bumped: a text edit (LAST-MODIFIED cannot
+    move) and a removal both warn; the same edits under a later stamp do not."""
+    first = revise(PROGRAMME, {})
+    paper = PROGRAMME.papers[0]
+    edited = dataclasses.replace(paper, abstract=paper.abstract + " More.")
+    text_edit = dataclasses.replace(PROGRAMME, papers=(edited, *PROGRAMME.papers[1:]))
+    removal = dataclasses.replace(PROGRAMME, events=PROGRAMME.events[1:])
+    for changed in (text_edit, removal):
+        revised = revise(changed, first.state)
+        assert revised.changes
+        assert revised.stale_stamp
+        later = dataclasses.replace(
+            changed.conference, updated=changed.conference.updated + timedelta(hours=1)
+        )
+        assert not revise(dataclasses.replace(changed, conference=later), first.state).stale_stamp
+    assert not revise(PROGRAMME, first.state).stale_stamp
+
+
+def test_a_kept_cancellation_whose_venue_is_deleted_did_not_change_place() -> None:
+    """The hack night, kept as cancelled, then its unused venue deleted: no place change, no new
+    SEQUENCE; only its text (it can no longer name the venue) moves LAST-MODIFIED."""
+    state = revise(workshop(0), {}).state
+    gone = revise(workshop(1, social=False), state)
+    assert gone.revisions["hack-night.social"].sequence == 1
+    brauhaus = '[[venues]]\nid = "brauhaus"\nname = "Brauhaus am Markt"\n'
+    brauhaus += 'address = "Marktplatz 5, 72070 Tübingen"\n\n'
+    without = workshop(2, social=False)
+    text = WORKSHOP.replace(brauhaus, "")
+    start = text.index('[[items]]\nid = "hack-night"')
+    text = text[:start] + text[text.index("\n[[", start + 1) + 1 :]
+    parsed = parse(text.encode(), name="workshop.toml")
+    unused = dataclasses.replace(parsed, conference=without.conference)
+    revised = revise(unused, gone.state, releases=gone.releases)
+    assert revised.revisions["hack-night.social"].sequence == 1
+    assert [(c.kind, c.id) for c in revised.changes] == [("updated", "hack-night.social")]
+    assert "Cancelled on" in revised.revisions["hack-night.social"].notice

@@ -49,8 +49,8 @@ class Revised:
     state: State
     changes: tuple[Change, ...]
     stale_stamp: bool
-    """Some slot changed but the stamp is not later than its last LAST-MODIFIED, or than the
-    last release (whose changes.atom entry then takes this build's changes unseen)."""
+    """Something changed, but the stamp is not later than one already published (a LAST-MODIFIED
+    or a release): importers and changes.atom readers could miss the change."""
     releases: tuple[Release, ...] = ()
     """The published releases, with this build's if it changes anything (``releases.record``)."""
     blocks: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
@@ -85,11 +85,15 @@ def revise(
     revisions: dict[str, Revision] = {}
     state: dict[str, Entry] = {}
     changes: list[Change] = []
-    stale_stamp = False
+    in_file = {event.id for event in (*programme.events, *programme.session_events)}
     for event in (*published.events, *published.session_events):
         paper = published.paper(event.paper)
         content = content_digest(bodies[event.id])
         entry = previous.get(event.id)
+        if entry is not None and event.id not in in_file and entry.event.venue != event.venue:
+            # Kept as cancelled, its venue no longer declared: its place did not change, it
+            # can no longer be named (a state file keeps the venue's id, not its address).
+            entry = dataclasses.replace(entry, venue_known=False)
         rewritten = entry is not None and not _same_content(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
@@ -103,8 +107,6 @@ def revise(
             revision = Revision(entry.revision.sequence, stamp)
         else:
             revision = entry.revision
-        if entry is not None and revision != entry.revision:
-            stale_stamp = stale_stamp or stamp <= entry.revision.last_modified
         revisions[event.id] = revision
         state[event.id] = Entry(revision=revision, event=_in_utc(event), paper=_slim(paper), content=content)
         event_changes = _changes(published, entry, event, paper)
@@ -117,9 +119,13 @@ def revise(
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
     sorted_changes = tuple(sorted(changes, key=change_order))
-    if sorted_changes and any(stamp <= release.stamp for release in releases):
-        # Recorded into a release feed readers may have seen already, under its id and time.
-        stale_stamp = True
+    # A change under a stamp already published keeps LAST-MODIFIED where importers saw it, or
+    # joins a release changes.atom already announced under that id and time.
+    published_stamps = (
+        *(entry.revision.last_modified for entry in previous.values()),
+        *(release.stamp for release in releases),
+    )
+    stale_stamp = bool(sorted_changes) and any(stamp <= seen for seen in published_stamps)
     recorded = record(releases, sorted_changes, stamp=stamp, first_build=not previous)
     notes = notices(recorded, published.conference.timezone)
     noted = {

@@ -495,7 +495,7 @@ def _entry_event(
         board=reader.optional_text(table, "board", path),
         speakers=reader.strings(table, "speakers", path),
         status="cancelled" if cancelled else "confirmed",
-        venue=reader.identifier(table, "venue", path) if table.get("venue") else "",
+        venue=reader.identifier(table, "venue", path) if table.get("venue", "") != "" else "",
     )
 
 
