@@ -3,7 +3,9 @@
 Charset-labelled content types, a strong ETag (SHA-256 of the bytes) and Last-Modified, both
 taken from one open file (one read, one fstat, so they describe the same version even while a
 rebuild renames a new file over it), 304 on a matching conditional GET, no compression, GET and
-HEAD only, nothing outside the folder and no dot files (a build's temporary files).
+HEAD only, nothing outside the folder and no dot files (a build's temporary files). A rebuild
+can rewrite a file within the second it was written, so there is no Last-Modified until that
+second is over (``http_headers.last_modified``, the rule ``confcal.web`` follows too).
 
 It listens on a socket, so it is built to stay up under what a browser, a calendar app or a
 hostile neighbour on the network can do to it:
@@ -39,14 +41,13 @@ import sys
 import threading
 import time
 import urllib.parse
-from datetime import UTC, datetime
 from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from confcal.http_headers import content_type, not_modified
+from confcal.http_headers import content_type, last_modified, not_modified
 from confcal.picks import PICKS_FOLDER
 
 WORKERS = 16
@@ -422,17 +423,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
         try:
             with target.open("rb") as stream:
                 data = stream.read()
-                mtime = os.fstat(stream.fileno()).st_mtime
+                written_ns = os.fstat(stream.fileno()).st_mtime_ns
         except OSError:  # renamed away between resolve and open, or unreadable
             self.send_error(HTTPStatus.NOT_FOUND)
             return
         etag = f'"{hashlib.sha256(data).hexdigest()}"'
-        modified = datetime.fromtimestamp(int(mtime), tz=UTC)
-        headers = {
-            "ETag": etag,
-            "Last-Modified": format_datetime(modified, usegmt=True),
-            "Cache-Control": "no-cache",
-        }
+        modified = last_modified(written_ns, time.time_ns())
+        headers = {"ETag": etag}
+        if modified is not None:
+            headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+        headers["Cache-Control"] = "no-cache"
         if not_modified(
             self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"), etag, modified
         ):
