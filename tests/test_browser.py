@@ -353,7 +353,7 @@ def shown_below_the_bar(driver: webdriver.Chrome, target: str, *, exactly: bool 
     def placed(driver: webdriver.Chrome) -> bool:
         top, bar, height, bottom = driver.execute_script(PLACED, target)
         return bool(
-            bar - 0.5 <= top <= bar + 1 if exactly and not bottom else bar - 0.5 <= top < bar + height / 3
+            bar - 1 <= top <= bar + 1 if exactly and not bottom else bar - 1 <= top < bar + height / 3
         )
 
     try:

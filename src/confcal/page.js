@@ -246,7 +246,7 @@
     if (event.target.closest("#picks-list a") && !$("results").hidden) clearFilters();
     const link = event.target.closest('a[href^="#"]');
     const target = link && targetOf(link.getAttribute("href"));
-    if (target) drawAbove(target);  // before the browser's jump
+    if (target) prepareJump(target);  // before the browser's jump
   });
   window.addEventListener("storage", (event) => {
     if (event.key !== storeKey) return;
@@ -297,12 +297,19 @@
   // What search finds: what each event shows but its time (which the zone switch rewrites), and
   // the heading of its declared session but its time: its name, place and chairs.
   const SEARCHED = "h4, .kind, .where, .authors, .speakers, .award";
-  const SESSION_SEARCHED = ":scope > h4, :scope > p > .about";
+  const headings = new Map();  // each declared session's, once
+  function headingOf(li) {
+    const session = li.closest("li.session");
+    if (!session) return "";
+    if (!headings.has(session)) {
+      const parts = [session.querySelector(":scope > h4"), session.querySelector(":scope > p > .about")];
+      headings.set(session, parts.map((node) => node?.textContent || "").join(" "));
+    }
+    return headings.get(session);
+  }
   function index() {
     texts ||= events.map((li) => fold(
-      Array.from(li.querySelectorAll(SEARCHED), (node) => node.textContent)
-        .concat(Array.from(li.closest("li.session")?.querySelectorAll(SESSION_SEARCHED) || [], (node) => node.textContent))
-        .join(" "),
+      `${Array.from(li.querySelectorAll(SEARCHED), (node) => node.textContent).join(" ")} ${headingOf(li)}`,
     ));
   }
   function applyFilters() {
@@ -349,25 +356,24 @@
   $("results-more").addEventListener("click", () => showResults(matches.length));
 
   // ---- links to events and days -----------------------------------------------------------
-  // The sticky bar's height, for the programme's anchors to land below it (page.css). Events off
-  // screen are laid out at an estimated height until drawn (content-visibility): those drawn
-  // between the bar and a jump's target would push the target down, so they are drawn before
-  // the jump.
+  // Before a jump, the target's scroll margin is set to the sticky bar's height (which wraps to
+  // more lines in a narrower window), so the target lands right below the bar; only on the
+  // target: a style on the whole programme would make the browser restyle 3,700 events. Events
+  // off screen are laid out at an estimated height until drawn (content-visibility): those
+  // drawn between the bar and the target would push it down, so they are drawn first.
   const bar = $("filters");
-  const measureBar = () => document.documentElement.style.setProperty("--bar", `${bar.offsetHeight}px`);
-  measureBar();
-  new ResizeObserver(measureBar).observe(bar);
-  function drawAbove(target) {
+  function prepareJump(target) {
+    const margin = getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0;
+    target.style.scrollMarginTop = `${margin}px`;
     let first = events.length;  // the first event not before the target (events are in page order)
     for (let low = 0; low < first;) {
       const middle = (low + first) >> 1;
       if (events[middle].compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) low = middle + 1;
       else first = middle;
     }
-    const reach = parseFloat(getComputedStyle(target).scrollMarginTop);
     for (let index = first - 1; index >= 0; index -= 1) {
       events[index].style.contentVisibility = "visible";
-      if (target.getBoundingClientRect().top - events[index].getBoundingClientRect().top >= reach) break;
+      if (target.getBoundingClientRect().top - events[index].getBoundingClientRect().top >= margin) break;
     }
   }
   function targetOf(hash) {  // an event, session or day a link leads to
@@ -380,7 +386,7 @@
   window.addEventListener("hashchange", () => {
     const target = targetOf(location.hash);
     if (!target) return;
-    drawAbove(target);
+    prepareJump(target);
     target.scrollIntoView();
   });
 
@@ -424,7 +430,7 @@
   if (picks.size && location.hash.startsWith("#picks=")) save();
   const anchored = targetOf(location.hash);
   if (anchored) {
-    drawAbove(anchored);
+    prepareJump(anchored);
     anchored.scrollIntoView();
   }
   document.documentElement.dataset.ready = "true";
