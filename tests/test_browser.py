@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 from ical.calendar_stream import IcsCalendarStream
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -251,11 +252,145 @@ def test_search_pick_download_subscribe_reload(
 
 
 def test_a_shared_link_opens_its_picks(browser: Browser, site: tuple[str, bytes]) -> None:
+    """A visitor with no picks of their own takes a shared link's picks as theirs."""
     url, _ = site
     driver = browser()
     open_page(driver, f"{url}/#picks={pick_key('word2vec.talk')}-{pick_key('climsim.poster')}")
     assert sorted(pressed(driver)) == ["climsim.poster", "word2vec.talk"]
     assert len(picks_panel(driver)) == 2
+    assert not driver.find_element(By.ID, "shared").is_displayed()
+    assert stored_picks(driver) == sorted([pick_key("word2vec.talk"), pick_key("climsim.poster")])
+
+
+def stored_picks(driver: webdriver.Chrome) -> list[str]:
+    """The picks this browser keeps (localStorage), as pick keys."""
+    return list(
+        driver.execute_script("return JSON.parse(localStorage.getItem('confcal:neurips-2023:picks'))")
+    )
+
+
+def reopen(driver: webdriver.Chrome, address: str) -> None:
+    driver.get("about:blank")  # the same page with another fragment would only scroll
+    open_page(driver, address)
+
+
+def test_a_shared_link_leaves_your_own_picks_until_you_choose(
+    browser: Browser, site: tuple[str, bytes], tmp_path: Path
+) -> None:
+    """A colleague's link shows their picks as a view; yours stay saved until you keep theirs
+    instead, add theirs to yours, or go back to yours (keyboard only, here)."""
+    url, _ = site
+    mine, theirs = sorted(PICKED), ["climsim.poster", "word2vec.talk"]
+    driver = browser(width=1280, height=900)
+    open_page(driver, url + "/")
+    for event_id in PICKED:
+        star(driver, event_id).click()
+    wait(driver, lambda d: len(picks_panel(d)) == 3)
+    own = stored_picks(driver)
+    shared = f"{url}/#picks={'-'.join(sorted(pick_key(e) for e in theirs))}"
+
+    reopen(driver, shared)
+    banner = driver.find_element(By.ID, "shared")
+    assert banner.is_displayed()
+    assert banner.text.startswith("Picks from a link\nThis link shows 2 picks")
+    assert "Your own 3 picks are still saved in this browser" in banner.text
+    assert banner.get_attribute("aria-labelledby") == "shared-title", "a region named by its heading"
+    assert sorted(pressed(driver)) == theirs
+    assert driver.find_element(By.ID, "picks-title").text == "Picks from a link"
+    assert stored_picks(driver) == own, "your picks untouched by opening the link"
+    driver.save_screenshot(str(tmp_path / "shared-picks.png"))
+    if target := os.environ.get("CONFCAL_SCREENSHOT_SHARED"):
+        driver.save_screenshot(target)
+
+    reopen(driver, url + "/")  # leaving without a choice keeps yours
+    assert sorted(pressed(driver)) == mine
+    assert not driver.find_element(By.ID, "shared").is_displayed()
+
+    reopen(driver, shared)
+    driver.find_element(By.ID, "shared-add").send_keys(Keys.ENTER)
+    wait(driver, lambda d: not d.find_element(By.ID, "shared").is_displayed())
+    both = sorted({*mine, *theirs})
+    assert sorted(pressed(driver)) == both
+    assert stored_picks(driver) == sorted(pick_key(e) for e in both)
+    assert driver.switch_to.active_element.get_attribute("id") == "picks-title", "focus to the result"
+    assert driver.find_element(By.ID, "picks-title").text == "My picks"
+
+    reopen(driver, f"{url}/#picks={pick_key('climsim.oral')}")
+    driver.find_element(By.ID, "shared-back").send_keys(Keys.ENTER)
+    wait(driver, lambda d: not d.find_element(By.ID, "shared").is_displayed())
+    assert sorted(pressed(driver)) == both
+    assert driver.current_url.endswith("#picks=" + "-".join(stored_picks(driver)))
+
+    reopen(driver, shared)
+    star(driver, "decodingtrust.poster").send_keys(Keys.SPACE)  # a star edits the view, not yours
+    wait(driver, lambda d: len(picks_panel(d)) == 3)
+    assert len(stored_picks(driver)) == 4
+    driver.find_element(By.ID, "shared-keep").send_keys(Keys.ENTER)
+    wait(driver, lambda d: not d.find_element(By.ID, "shared").is_displayed())
+    kept = sorted([*theirs, "decodingtrust.poster"])
+    assert stored_picks(driver) == sorted(pick_key(e) for e in kept)
+    reopen(driver, url + "/")
+    assert sorted(pressed(driver)) == kept
+
+    reopen(driver, f"{url}/#picks={'-'.join(stored_picks(driver))}")  # your own link: no question
+    assert not driver.find_element(By.ID, "shared").is_displayed()
+
+
+PLACED = """
+const target = document.getElementById(arguments[0]).getBoundingClientRect();
+const bar = document.getElementById("filters");
+const stuck = bar.getClientRects().length > 0 && getComputedStyle(bar).position === "sticky";
+const bottom = scrollY >= document.documentElement.scrollHeight - innerHeight - 1;
+return [target.top, stuck ? bar.getBoundingClientRect().bottom : 0, innerHeight, bottom];
+"""
+
+
+def shown_below_the_bar(driver: webdriver.Chrome, target: str, *, exactly: bool = True) -> None:
+    """The target of a jump is on screen below the controls bar when the bar sticks to the top
+    of the window: right below it unless the page ends first; only on screen, without the
+    script (no bar, and events off screen laid out at an estimated height)."""
+
+    def placed(driver: webdriver.Chrome) -> bool:
+        top, bar, height, bottom = driver.execute_script(PLACED, target)
+        return bool(
+            bar - 0.5 <= top <= bar + 1 if exactly and not bottom else bar - 0.5 <= top < bar + height / 3
+        )
+
+    try:
+        wait(driver, placed)
+    except TimeoutException:
+        top, bar, *_ = driver.execute_script(PLACED, target)
+        pytest.fail(f"#{target} at {top:.1f} px, the controls end at {bar:.1f} px")
+
+
+@pytest.mark.parametrize(("width", "javascript"), [(1280, True), (700, True), (390, True), (1280, False)])
+def test_a_link_to_an_event_or_day_shows_it_below_the_controls(
+    browser: Browser, site: tuple[str, bytes], tmp_path: Path, width: int, javascript: bool
+) -> None:
+    """The sticky controls bar (its height changes with the window's width) never covers the
+    target of a link: an event from changes.html or the picks panel, a day from the day links."""
+    url, _ = site
+    driver = browser(width=width, height=900, javascript=javascript)
+    for target in ("climsim.oral", "day-2023-12-13", "emergent-abilities-mirage.oral"):
+        driver.get("about:blank")
+        driver.get(f"{url}/#{target}")
+        if javascript:
+            wait(
+                driver, lambda d: d.execute_script("return document.documentElement.dataset.ready") == "true"
+            )
+        shown_below_the_bar(driver, target, exactly=javascript)
+    driver.save_screenshot(str(tmp_path / f"anchor-{width}.png"))
+    day = driver.find_element(By.CSS_SELECTOR, 'nav.days a[href="#day-2023-12-12"]')
+    driver.execute_script("window.scrollTo(0, 0)")
+    day.click()
+    shown_below_the_bar(driver, "day-2023-12-12", exactly=javascript)
+    if not javascript:
+        return
+    driver.set_window_size(700 if width > 700 else 1100, 900)  # the bar wraps otherwise
+    star(driver, "direct-preference-optimization.poster").send_keys(Keys.ENTER)
+    wait(driver, lambda d: len(picks_panel(d)) == 1)
+    driver.find_element(By.CSS_SELECTOR, "#picks-list a").send_keys(Keys.ENTER)
+    shown_below_the_bar(driver, "direct-preference-optimization.poster")
 
 
 def test_the_viewer_zone_switch(browser: Browser, site: tuple[str, bytes]) -> None:
@@ -270,6 +405,68 @@ def test_the_viewer_zone_switch(browser: Browser, site: tuple[str, bytes]) -> No
     assert when.text == "Thu, Dec 14, 06:30–07:30 GMT+9"
     driver.find_element(By.ID, "zone-conference").click()
     assert when.text == "15:30–16:30 CST"
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The workshop programme (speakers, chairs, awards, a night across a change of the clocks)
+    built with a public address: its page's file:// address."""
+    output = built(WORKSHOP, tmp_path_factory.mktemp("workshop") / "output", "--base-url", BASE_URL)
+    return f"{output.as_uri()}/index.html"
+
+
+def search(driver: webdriver.Chrome, text: str) -> list[str]:
+    """The ids of the events a search finds (the search results' copies carry no id)."""
+    field = driver.find_element(By.ID, "q")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(text, Keys.ENTER)
+    wait(driver, lambda d: d.find_element(By.ID, "f-status").text.endswith("match"))
+    return list(
+        driver.execute_script(
+            "return [...document.querySelectorAll('#results-list li.event')]"
+            ".map(e => e.dataset.uid.replace(/^learnsys-2026[.]|@confcal$/g, ''))"
+        )
+    )
+
+
+def test_search_finds_everything_an_event_shows_but_its_time(browser: Browser, workshop: str) -> None:
+    """Speakers (and their affiliation), awards, kinds, and a session's heading: its chairs."""
+    driver = browser()
+    open_page(driver, workshop)
+    assert search(driver, "haddad") == ["opening-keynote.keynote"]
+    assert search(driver, "Amira Haddad eth zurich") == ["opening-keynote.keynote"]
+    assert search(driver, "best student") == ["cache-aware-training.oral", "cache-aware-training.poster"]
+    assert search(driver, "social") == ["hack-night.social"]
+    assert search(driver, "chair jonas") == ["sparse-routing.oral", "federated-eval.oral"]
+    assert search(driver, "jonas berg") == [
+        "sparse-routing.oral",
+        "federated-eval.oral",
+        "federated-eval.poster",
+    ]
+    assert search(driver, "cest") == [], "not the times, which the zone switch rewrites"
+    label = driver.find_element(By.CSS_SELECTOR, 'label[for="q"]').text
+    assert label == "Search titles, people, sessions, rooms, boards"
+
+
+def test_the_viewer_zone_names_each_end_across_a_change_of_the_clocks(
+    browser: Browser, workshop: str
+) -> None:
+    """The hack night runs from 21:00 CEST to 04:00 CET: in London, 20:00 BST to 03:00 GMT."""
+    driver = browser()
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/London"})
+    open_page(driver, workshop)
+    night = driver.find_element(By.CSS_SELECTOR, 'li.event[id="hack-night.social"] time')
+    keynote = driver.find_element(By.CSS_SELECTOR, 'li.event[id="opening-keynote.keynote"] time')
+    assert night.text == "21:00 CEST–04:00 CET (+1d)"
+    driver.find_element(By.ID, "zone-viewer").click()
+    assert night.text == "Sat, Oct 24, 20:00 GMT+1–Sun, Oct 25, 03:00 GMT"
+    assert keynote.text == "Sat, Oct 24, 08:00–09:00 GMT+1", "one zone named once"
+
+
+def test_a_link_to_a_session_shows_it_below_the_controls(browser: Browser, workshop: str) -> None:
+    driver = browser(width=1280, height=600)
+    open_page(driver, f"{workshop}#session-oral-c")
+    shown_below_the_bar(driver, "session-oral-c")
 
 
 def test_without_javascript_the_whole_programme_reads(browser: Browser, site: tuple[str, bytes]) -> None:
@@ -423,6 +620,8 @@ def test_picks_over_the_budget_are_offered_for_download_only(
             f"subscriptions over {limit} events). Remove some picks to subscribe, or download them."
         )
         assert subscribe_links(driver) == []
+        shown = driver.find_element(By.ID, "picks").text
+        assert "Subscribe and your calendar follows" not in shown, "no word of subscribing when you cannot"
         assert len(download_text(driver).encode("utf-8")) == size_three
         driver.execute_script("document.getElementById('picks').scrollIntoView({block: 'start'})")
         driver.save_screenshot(str(tmp_path / "picks-too-big.png"))

@@ -192,3 +192,26 @@ def test_check_of_an_unreadable_file_says_so_with_exit_2(place: Path) -> None:
         "or give another file\n"
         "secret.toml: 1 error, 0 warnings, 0 info\n"
     )
+
+
+def test_an_unreadable_state_file_is_named_with_its_fix(place: Path) -> None:
+    """The state file of a published folder that cannot be read: exit 1 (2 for diff), nothing
+    written, and how to make it readable."""
+    state = place / "site" / "confcal-state.json"
+    state.chmod(0o000)
+    try:
+        before = stamps(place)
+        for args, status in (
+            (["build", "edited.toml", "-o", "site"], 1),
+            (["diff", "edited.toml", "--published", "site"], 2),
+        ):
+            result = confcal(place, *args)
+            assert (result.returncode, result.stderr) == (
+                status,
+                "Error: 1 problem in the state file:\n"
+                "  site/confcal-state.json: cannot read: Permission denied; "
+                "make it readable (chmod u+r site/confcal-state.json)\n",
+            )
+        assert stamps(place) == before, "nothing written"
+    finally:
+        state.chmod(0o644)

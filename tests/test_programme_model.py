@@ -47,7 +47,7 @@ def test_a_keynote_is_a_keynote_with_its_speaker(built: Path) -> None:
     )
     assert "Streamed and available virtually." in text
     page = (built / "index.html").read_text()
-    assert "<p>Speakers: Amira Haddad (ETH Zürich)</p>" in page
+    assert '<p class="speakers">Speakers: Amira Haddad (ETH Zürich)</p>' in page
     assert 'href="items/opening-keynote.ics">Add this keynote to your calendar' in page
     assert not (built / "papers" / "opening-keynote.ics").exists()
 
@@ -152,7 +152,7 @@ def test_the_page_lists_items_under_their_sessions(built: Path) -> None:
     start = page.index('<li class="session" id="session-posters"')
     block = page[start : page.index("</ol></li>", start)]
     assert '<h4 class="session-name">Poster session</h4>' in block
-    assert "13:00–15:00 CET · Foyer, Ground floor" in block
+    assert '13:00–15:00 CET · <span class="about">Foyer, Ground floor</span>' in block
     assert block.count('<li class="event"') == 5
     oral_b = page[page.index('id="session-oral-b"') :]
     assert "Chair: Mei Chen (TU München)" in oral_b[: oral_b.index("</p>")]
@@ -164,9 +164,8 @@ def test_the_page_reads_right_for_items_without_authors(built: Path) -> None:
     coffee = coffee[: coffee.index("</li>")]
     assert '<p class="muted"></p>' not in coffee
     assert "Add this break to your calendar" in coffee
-    assert (
-        "· Break</p>" in page[page.index("<h4>Coffee break</h4>") - 200 : page.index("<h4>Coffee break</h4>")]
-    )
+    heading = page.index("<h4>Coffee break</h4>")
+    assert '· <span class="kind">Break</span></p>' in page[heading - 200 : heading]
 
 
 WORKSHOP_TEXT = WORKSHOP.read_text(encoding="utf-8")

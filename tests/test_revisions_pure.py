@@ -257,3 +257,22 @@ def test_a_kept_cancellation_whose_venue_is_deleted_did_not_change_place() -> No
     assert revised.revisions["hack-night.social"].sequence == 1
     assert [(c.kind, c.id) for c in revised.changes] == [("updated", "hack-night.social")]
     assert "Cancelled on" in revised.revisions["hack-night.social"].notice
+
+
+def test_a_kept_item_stays_in_its_session() -> None:
+    """A session's item dropped from the file and kept as cancelled: a feed of sessions holds it
+    only through the session's event, which lists it as cancelled, never as an event of its own."""
+    state = revise(workshop(0), {}).state
+    assert state["sparse-routing.oral"].event.session_id == "oral-a"
+    text = WORKSHOP
+    start = text.index('[[papers]]\nid = "sparse-routing"')
+    text = text[:start] + text[text.index("\n[[papers]]", start + 1) + 1 :]
+    parsed = parse(text.encode(), name="workshop.toml")
+    kept = dataclasses.replace(parsed, conference=workshop(1).conference)
+    revised = revise(kept, parse_state(dump_state(StateFile(state)), name="s.json").events)
+    glance = next(f for f in all_feeds(revised.programme) if f.filename == "at-a-glance.ics")
+    ids = {e.id for e in glance.events}
+    assert not ids & {"sparse-routing.oral", "sparse-routing.poster"}
+    session = revised.programme.paper("oral-a")
+    assert "Cancelled:" in session.note
+    assert "Sparse Routing for Streaming Inference" in session.note.split("Cancelled:")[1]

@@ -22,28 +22,63 @@
   };
 
   // ---- picks -------------------------------------------------------------------------------
-  function initialPicks() {
-    if (location.hash.startsWith("#picks=")) {
-      return location.hash.slice(7).split("-");
-    }
+  // Your picks stay in localStorage and in the address. A link to other picks than yours (a
+  // colleague's) opens as a view of its picks: yours stay saved until you choose to keep the
+  // link's instead, add them to yours, or go back to yours.
+  const known = (keys) => keys.filter((key) => byKey.has(key));
+  function storedPicks() {
     try {
-      return JSON.parse(storage.get(storeKey) || "[]");
+      return known(JSON.parse(storage.get(storeKey) || "[]"));
     } catch {
       return [];
     }
   }
-  const picks = new Set(initialPicks().filter((key) => byKey.has(key)));
+  const linked = location.hash.startsWith("#picks=") ? known(location.hash.slice(7).split("-")) : [];
+  const saved = storedPicks();
+  let viewing = linked.length > 0 && saved.length > 0
+    && (linked.length !== saved.length || linked.some((key) => !saved.includes(key)));
+  const picks = new Set(linked.length ? linked : saved);
   const sortedKeys = () => Array.from(picks).sort();
   const inOrder = () => Array.from(picks).sort((a, b) => order.get(a) - order.get(b));
+  const counted = (count, what) => `${count} ${what}${count === 1 ? "" : "s"}`;
 
   function save() {
     const keys = sortedKeys();
-    storage.set(storeKey, JSON.stringify(keys));
+    if (!viewing) storage.set(storeKey, JSON.stringify(keys));
     if (!location.hash || location.hash.startsWith("#picks=")) {
       const fragment = keys.length ? `#picks=${keys.join("-")}` : location.pathname + location.search;
       history.replaceState(null, "", fragment);
     }
   }
+
+  function showShared() {
+    $("shared").hidden = !viewing;
+    $("picks-title").textContent = viewing ? "Picks from a link" : "My picks";
+    if (!viewing) return;
+    const own = storedPicks().length;
+    const panel = document.createElement("a");
+    panel.href = "#picks";
+    panel.textContent = "Picks from a link";
+    $("shared-text").replaceChildren(
+      `This link shows ${counted(picks.size, "pick")}, starred in the programme and listed under `,
+      panel,
+      `. ${own === 1 ? "Your own pick is" : `Your own ${own} picks are`} still saved in this browser, `
+        + "unchanged until you choose:",
+    );
+  }
+
+  function choose(keys) {
+    viewing = false;
+    picks.clear();
+    for (const key of keys) picks.add(key);
+    save();
+    showShared();
+    showPicks();
+    $("picks-title").focus();
+  }
+  $("shared-keep").addEventListener("click", () => choose(Array.from(picks)));
+  $("shared-add").addEventListener("click", () => choose([...storedPicks(), ...picks]));
+  $("shared-back").addEventListener("click", () => choose(storedPicks()));
 
   const calendars = new Map();  // a paper's or item's calendar (data-ics) → its text, once
   function calendarOf(li) {
@@ -171,9 +206,11 @@
     }));
     const count = keys.length;
     $("picks-count").textContent = String(count);
-    $("picks-status").textContent = count
-      ? `${count} event${count === 1 ? "" : "s"} picked. They stay in this browser and in this page's address.`
-      : "No picks yet: press ☆ Pick beside any event. Your picks stay in this browser and in this page's address.";
+    $("picks-status").textContent = viewing
+      ? `${counted(count, "event")} from the link, kept in this page's address only until you choose above.`
+      : count
+        ? `${counted(count, "event")} picked. They stay in this browser and in this page's address.`
+        : "No picks yet: press ☆ Pick beside any event. Your picks stay in this browser and in this page's address.";
     $("picks-actions").hidden = count === 0;
     const sorted = sortedKeys();
     const share = new URL(location.href);
@@ -207,11 +244,18 @@
     const remove = event.target.closest("button.unpick");
     if (remove) toggle(remove.dataset.key);
     if (event.target.closest("#picks-list a") && !$("results").hidden) clearFilters();
+    const link = event.target.closest('a[href^="#"]');
+    const target = link && targetOf(link.getAttribute("href"));
+    if (target) drawAbove(target);  // before the browser's jump
   });
   window.addEventListener("storage", (event) => {
     if (event.key !== storeKey) return;
+    if (viewing) {  // yours changed in another tab: the view stays
+      showShared();
+      return;
+    }
     picks.clear();
-    for (const key of JSON.parse(event.newValue || "[]")) if (byKey.has(key)) picks.add(key);
+    for (const key of storedPicks()) picks.add(key);
     showPicks();
   });
 
@@ -250,9 +294,15 @@
     more.hidden = matches.length <= limit;
     more.textContent = `Show all ${matches.length} matching events`;
   }
+  // What search finds: what each event shows but its time (which the zone switch rewrites), and
+  // the heading of its declared session but its time: its name, place and chairs.
+  const SEARCHED = "h4, .kind, .where, .authors, .speakers, .award";
+  const SESSION_SEARCHED = ":scope > h4, :scope > p > .about";
   function index() {
     texts ||= events.map((li) => fold(
-      Array.from(li.querySelectorAll("h4, .where, .authors"), (node) => node.textContent).join(" "),
+      Array.from(li.querySelectorAll(SEARCHED), (node) => node.textContent)
+        .concat(Array.from(li.closest("li.session")?.querySelectorAll(SESSION_SEARCHED) || [], (node) => node.textContent))
+        .join(" "),
     ));
   }
   function applyFilters() {
@@ -298,6 +348,42 @@
   $("filters").addEventListener("submit", (event) => { event.preventDefault(); applyFilters(); });
   $("results-more").addEventListener("click", () => showResults(matches.length));
 
+  // ---- links to events and days -----------------------------------------------------------
+  // The sticky bar's height, for the programme's anchors to land below it (page.css). Events off
+  // screen are laid out at an estimated height until drawn (content-visibility): those drawn
+  // between the bar and a jump's target would push the target down, so they are drawn before
+  // the jump.
+  const bar = $("filters");
+  const measureBar = () => document.documentElement.style.setProperty("--bar", `${bar.offsetHeight}px`);
+  measureBar();
+  new ResizeObserver(measureBar).observe(bar);
+  function drawAbove(target) {
+    let first = events.length;  // the first event not before the target (events are in page order)
+    for (let low = 0; low < first;) {
+      const middle = (low + first) >> 1;
+      if (events[middle].compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) low = middle + 1;
+      else first = middle;
+    }
+    const reach = parseFloat(getComputedStyle(target).scrollMarginTop);
+    for (let index = first - 1; index >= 0; index -= 1) {
+      events[index].style.contentVisibility = "visible";
+      if (target.getBoundingClientRect().top - events[index].getBoundingClientRect().top >= reach) break;
+    }
+  }
+  function targetOf(hash) {  // an event, session or day a link leads to
+    let target = null;
+    try {
+      target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    } catch { /* not an address of this page's anchors */ }
+    return target?.closest(".dayblock") ? target : null;
+  }
+  window.addEventListener("hashchange", () => {
+    const target = targetOf(location.hash);
+    if (!target) return;
+    drawAbove(target);
+    target.scrollIntoView();
+  });
+
   // ---- time zones ---------------------------------------------------------------------------
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   $("zone-viewer-name").textContent = viewerZone;
@@ -306,13 +392,14 @@
   const day = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
   const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   const zoneName = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" });
+  const zoneAt = (moment) => zoneName.formatToParts(moment).find((part) => part.type === "timeZoneName")?.value || "";
   function viewerSpan(node) {
     const start = new Date(node.dateTime);
     const end = new Date(node.dataset.end);
     const sameDay = day.format(start) === day.format(end);
-    const zone = zoneName.formatToParts(end).find((part) => part.type === "timeZoneName")?.value || "";
     const until = sameDay ? clock.format(end) : `${day.format(end)}, ${clock.format(end)}`;
-    return `${day.format(start)}, ${clock.format(start)}–${until} ${zone}`;
+    const [from, to] = [zoneAt(start), zoneAt(end)];  // each end its own across a change of the clocks
+    return `${day.format(start)}, ${clock.format(start)}${from === to ? "" : ` ${from}`}–${until} ${to}`;
   }
   function applyZone(choice) {
     const viewer = choice === "viewer";
@@ -332,8 +419,14 @@
   }
 
   if (storage.get(zoneKey) === "viewer") applyZone("viewer");
+  showShared();
   showPicks();
   if (picks.size && location.hash.startsWith("#picks=")) save();
+  const anchored = targetOf(location.hash);
+  if (anchored) {
+    drawAbove(anchored);
+    anchored.scrollIntoView();
+  }
   document.documentElement.dataset.ready = "true";
   (window.requestIdleCallback || setTimeout)(index);  // the first search need not build it
 })();

@@ -195,6 +195,7 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
     kinds = {kind.id for kind in programme.kinds}
     venues = {venue.id for venue in programme.venues}
     rooms = {room.id for room in programme.rooms}
+    sessions = {session.id for session in programme.sessions}
     zone = zones.zone(programme.conference.timezone)
     kept_events: list[Event] = []
     kept_papers: dict[str, Paper] = {}
@@ -215,7 +216,9 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
                 entry.event,
                 venue=venue,
                 room_id=room_id,
-                session_id="",
+                # In its session still, so a feed of sessions holds it through the session's
+                # event, which lists it as cancelled (never as an event of its own).
+                session_id=entry.event.session_id if entry.event.session_id in sessions else "",
                 start=entry.event.start.astimezone(zone),
                 end=entry.event.end.astimezone(zone),
                 status="cancelled",

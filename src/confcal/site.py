@@ -200,11 +200,13 @@ def _script() -> str:
 
 @dataclass(frozen=True)
 class SessionView:
-    """A declared session, as a heading over its items: name, then time, place and chairs."""
+    """A declared session, as a heading over its items: name, then time, and place and chairs."""
 
     id: str
     name: str
-    details: str
+    when: str
+    about: str
+    """Its place and chairs, which the page's search finds in each of its items."""
 
 
 class EventView(NamedTuple):
@@ -336,8 +338,8 @@ def _session(programme: Programme, group: list[Event]) -> SessionView:
     when = zones.span(published.start, published.end, published.start.tzinfo, dates=False)
     place = ", ".join(part for part in (session.room, session.level) if part)
     chairs = ", ".join(str(person) for person in session.chairs)
-    details = " · ".join(part for part in (when, place, f"Chair: {chairs}" if chairs else "") if part)
-    return SessionView(session.id, session.name, details)
+    about = " · ".join(part for part in (place, f"Chair: {chairs}" if chairs else "") if part)
+    return SessionView(session.id, session.name, when, about)
 
 
 def _context(

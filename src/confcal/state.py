@@ -68,7 +68,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         ),
         True,
     )
-    | {"venue": False},  # absent in state files written before the venue was recorded
+    | {"venue": False, "session_id": False},  # absent in state files written before they were recorded
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True),
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -143,8 +143,14 @@ def read_state(output: Path) -> StateFile | None:
         raw = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         return None
+    except PermissionError as error:
+        message = f"cannot read: {error.strerror}; make it readable (chmod u+r {path})"
+        raise StateFileError([Problem(str(path), "", message)]) from None
+    except IsADirectoryError:
+        message = f"is a folder, not the state file; move it out of {output} (a build writes the file there)"
+        raise StateFileError([Problem(str(path), "", message)]) from None
     except OSError as error:
-        raise StateFileError([Problem(str(path), "", f"cannot read: {error.strerror}")]) from None
+        raise StateFileError([Problem(str(path), "", f"cannot read: {error.strerror or error}")]) from None
     return parse_state(raw, name=str(path))
 
 
@@ -198,6 +204,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         "level": event.level,
         "board": event.board,
         "venue": event.venue,
+        "session_id": event.session_id,
         "speakers": list(event.speakers),
         "paper": {
             "title": paper.title,
@@ -496,6 +503,7 @@ def _entry_event(
         speakers=reader.strings(table, "speakers", path),
         status="cancelled" if cancelled else "confirmed",
         venue=reader.identifier(table, "venue", path) if table.get("venue", "") != "" else "",
+        session_id=reader.identifier(table, "session_id", path) if table.get("session_id", "") != "" else "",
     )
 
 
