@@ -411,33 +411,33 @@ def test_last_modified_never_goes_back_when_new_bytes_have_an_earlier_time(tmp_p
     the date given for them, not an earlier one."""
     output = tmp_path / "output"
     shutil.copytree(OUTPUT, output)
-    for path in output.rglob("*"):
-        os.utime(path, (UPLOADED, UPLOADED))
+    for file in output.rglob("*"):
+        os.utime(file, (UPLOADED, UPLOADED))
     original = (output / "all.ics").read_bytes()
     edited = original.replace(b"Distributed Representations", b"Distributed representations")
     assert edited != original
-    path = path_of(*PICKED)
+    picked = path_of(*PICKED)
     with gunicorn(output, workers=1) as url:
-        first, whole = request(url, path), request(url, "/all.ics")
+        first, whole = request(url, picked), request(url, "/all.ics")
         held = first.headers["last-modified"]
         assert held == whole.headers["last-modified"] == "Tue, 12 Dec 2023 09:00:00 GMT"  # UPLOADED
 
         replace_with(output / "all.ics", edited, UPLOADED - 600)
-        for served, before in ((path, first), ("/all.ics", whole)):
+        for served, before in ((picked, first), ("/all.ics", whole)):
             changed = request(url, served, headers={"If-Modified-Since": held})
             assert changed.status == 200
             assert changed.body != before.body
             assert changed.headers["etag"] != before.headers["etag"]
             assert "last-modified" not in changed.headers
-        assert b"Distributed representations" in request(url, path).body
+        assert b"Distributed representations" in request(url, picked).body
 
         replace_with(output / "all.ics", original, UPLOADED - 1200)
-        for served in (path, "/all.ics"):
+        for served in (picked, "/all.ics"):
             assert request(url, served).headers["last-modified"] == held
             assert request(url, served, headers={"If-Modified-Since": held}).status == 304
 
         replace_with(output / "all.ics", edited, UPLOADED + 600)
-        for served in (path, "/all.ics"):
+        for served in (picked, "/all.ics"):
             later = request(url, served, headers={"If-Modified-Since": held})
             assert (later.status, later.headers["last-modified"]) == (200, "Tue, 12 Dec 2023 09:10:00 GMT")
 
