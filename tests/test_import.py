@@ -216,7 +216,12 @@ def test_the_first_such_event_is_named_and_the_others_counted(tmp_path: Path) ->
 
 
 def test_utc_holds_what_the_zone_repeats(tmp_path: Path) -> None:
-    """The way out the message names: --timezone UTC writes the same instants, and they build."""
+    """The way out the message names: --timezone UTC writes the same instants, and they build
+    (named also when the zone came from --timezone)."""
+    schedule = berlin_xml("2026-10-25T01:30:00+02:00", "01:30")
+    status, output, target = run_import(tmp_path, schedule, "--timezone", "Europe/Berlin")
+    assert status == 1
+    assert output.endswith("or import with --timezone UTC to write every time in UTC\n")
     status, output, target = run_import(
         tmp_path, berlin_xml("2026-10-25T01:30:00+02:00", "01:30"), "--timezone", "UTC"
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from confcal.build import build
-from confcal.http_headers import last_modified
+from confcal.http_headers import GivenDates, last_modified
 from confcal.picks import MAX_PICKS, pick_key
 from confcal.settings import BuildOptions
 from tests.gunicorn import Reply, gunicorn, request
@@ -393,3 +393,75 @@ def test_last_modified_of_a_personal_feed_is_when_all_ics_was_written(served: tu
     when = format_datetime(datetime.fromtimestamp(UPLOADED, tz=UTC), usegmt=True)
     assert request(url, path_of(*PICKED)).headers["last-modified"] == when
     assert request(url, path_of(*PICKED[:1])).headers["last-modified"] == when
+
+
+def replace_with(path: Path, data: bytes, when: int) -> None:
+    """Put ``data`` at ``path`` as a copy keeping another host's times does: a new file renamed
+    over it, dated ``when``."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.utime(temporary, (when, when))
+    os.replace(temporary, path)
+
+
+def test_last_modified_never_goes_back_when_new_bytes_have_an_earlier_time(tmp_path: Path) -> None:
+    """all.ics replaced by new bytes dated 10 minutes earlier (copied with the times of a host
+    whose clock is behind, restored from a backup): a client holding the date given before must
+    get the new feed, so no date is given until a write later than it; the old bytes again get
+    the date given for them, not an earlier one."""
+    output = tmp_path / "output"
+    shutil.copytree(OUTPUT, output)
+    for file in output.rglob("*"):
+        os.utime(file, (UPLOADED, UPLOADED))
+    original = (output / "all.ics").read_bytes()
+    edited = original.replace(b"Distributed Representations", b"Distributed representations")
+    assert edited != original
+    picked = path_of(*PICKED)
+    with gunicorn(output, workers=1) as url:
+        first, whole = request(url, picked), request(url, "/all.ics")
+        held = first.headers["last-modified"]
+        assert held == whole.headers["last-modified"] == "Tue, 12 Dec 2023 09:00:00 GMT"  # UPLOADED
+
+        replace_with(output / "all.ics", edited, UPLOADED - 600)
+        for served, before in ((picked, first), ("/all.ics", whole)):
+            changed = request(url, served, headers={"If-Modified-Since": held})
+            assert changed.status == 200
+            assert changed.body != before.body
+            assert changed.headers["etag"] != before.headers["etag"]
+            assert "last-modified" not in changed.headers
+        assert b"Distributed representations" in request(url, picked).body
+
+        replace_with(output / "all.ics", original, UPLOADED - 1200)
+        for served in (picked, "/all.ics"):
+            assert request(url, served).headers["last-modified"] == held
+            assert request(url, served, headers={"If-Modified-Since": held}).status == 304
+
+        replace_with(output / "all.ics", edited, UPLOADED + 600)
+        for served in (picked, "/all.ics"):
+            later = request(url, served, headers={"If-Modified-Since": held})
+            assert (later.status, later.headers["last-modified"]) == (200, "Tue, 12 Dec 2023 09:10:00 GMT")
+
+
+EARLIER, GIVEN, LATER = (datetime(2023, 12, 12, 9, minute, tzinfo=UTC) for minute in (0, 10, 20))
+
+
+@pytest.mark.parametrize(
+    ("digest", "modified", "expected"),
+    [
+        ("same", GIVEN, GIVEN),
+        ("same", EARLIER, GIVEN),  # the same bytes, touched back: the date given stays
+        ("same", LATER, LATER),
+        ("same", None, None),  # during the second of a write
+        ("new", LATER, LATER),
+        ("new", GIVEN, None),  # the date given already stands for other bytes
+        ("new", EARLIER, None),
+        ("new", None, None),
+    ],
+)
+def test_given_dates_never_go_back_nor_stay_for_new_bytes(
+    digest: str, modified: datetime | None, expected: datetime | None
+) -> None:
+    dates = GivenDates()
+    assert dates.date("all.ics", "same", GIVEN) == GIVEN
+    assert dates.date("other.ics", "new", EARLIER) == EARLIER  # each resource on its own
+    assert dates.date("all.ics", digest, modified) == expected

@@ -1,10 +1,11 @@
 """What the preview server (``confcal.server``) and the personal-feed service (``confcal.web``)
-say alike about a file: its content type, and whether a conditional GET gets 304; and when the
-service may give a Last-Modified at all."""
+say alike about a file: its content type, and whether a conditional GET gets 304; and when they
+may give a Last-Modified at all."""
 
 from __future__ import annotations
 
 import mimetypes
+import threading
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -58,3 +59,36 @@ def not_modified(
             return False
         return when.tzinfo is not None and modified <= when
     return False
+
+
+class GivenDates:
+    """The Last-Modified given for each resource in this process, so it never goes back.
+
+    A file's time can go back while its bytes change: a copy that keeps the times of a host whose
+    clock is behind (``cp -p``, ``rsync -a``), a restore from a backup. A client holding the
+    later date would then get 304 on If-Modified-Since for the new bytes. So, per resource, the
+    last date given and the digest of the bytes it was given for are kept: bytes with that digest
+    get a date no earlier than it, other bytes only a later date, or none (the ETag still
+    validates). The memory is this process's own: a worker that never served the older bytes
+    cannot know their date.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.given: dict[str, tuple[str, datetime]] = {}
+
+    def date(self, resource: str, digest: str, modified: datetime | None) -> datetime | None:
+        """The Last-Modified for ``resource``, whose bytes have ``digest`` and were written at
+        ``modified`` (``last_modified``'s answer); None when none may be given."""
+        if modified is None:
+            return None
+        with self.lock:
+            given = self.given.get(resource)
+            if given is not None:
+                given_digest, given_date = given
+                if digest == given_digest:
+                    modified = max(modified, given_date)
+                elif modified <= given_date:
+                    return None
+            self.given[resource] = (digest, modified)
+            return modified

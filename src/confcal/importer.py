@@ -529,7 +529,7 @@ def _hours_minutes(duration: timedelta) -> str:
     return f"{text}:{seconds:02d}" if seconds else text
 
 
-def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzinfo, zone_given: bool) -> None:
+def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzinfo) -> None:
     """Stop when a slot's start or end is a local time the zone skips or shows twice.
 
     events.toml holds local times without an offset, and the loader refuses those two kinds
@@ -549,7 +549,7 @@ def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzin
     event, edge, why = problems[0]
     start = event.start.isoformat() + ("" if event.start.tzinfo is not None else " (no offset)")
     fixes = "change the event's start or duration in the schedule"
-    if not zone_given and all(e.start.tzinfo is not None for e in source.events):
+    if all(e.start.tzinfo is not None for e in source.events):  # UTC keeps their instants
         fixes += ", or import with --timezone UTC to write every time in UTC"
     more = len(problems) - 1
     others = f" ({more} more event{'s' if more > 1 else ''} too)" if more else ""
@@ -587,7 +587,7 @@ def events_toml(source: Source, *, timezone: str | None = None) -> str:
         seen.add(identifier)
         start, end = _local(event.start, zone), _local_end(event, zone)
         papers.append(_Paper(identifier, tracks[event.track or _DEFAULT_TRACK], event, start, end))
-    _refuse_unwritable_times(source, papers, zone=zone, zone_given=timezone is not None)
+    _refuse_unwritable_times(source, papers, zone=zone)
     first = min(p.start.date() for p in papers)
     last = max(p.end.date() for p in papers)
     name = source.title or source.acronym or "Imported conference"

@@ -5,7 +5,8 @@ taken from one open file (one read, one fstat, so they describe the same version
 rebuild renames a new file over it), 304 on a matching conditional GET, no compression, GET and
 HEAD only, nothing outside the folder and no dot files (a build's temporary files). A rebuild
 can rewrite a file within the second it was written, so there is no Last-Modified until that
-second is over (``http_headers.last_modified``, the rule ``confcal.web`` follows too).
+second is over, and none for new bytes whose file time went back (``http_headers.last_modified``
+and ``GivenDates``, the rules ``confcal.web`` follows too).
 
 It listens on a socket, so it is built to stay up under what a browser, a calendar app or a
 hostile neighbour on the network can do to it:
@@ -47,7 +48,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from confcal.http_headers import content_type, last_modified, not_modified
+from confcal.http_headers import GivenDates, content_type, last_modified, not_modified
 from confcal.picks import PICKS_FOLDER
 
 WORKERS = 16
@@ -230,6 +231,7 @@ class PreviewServer:
 
         self.root = root.resolve()
         self.personal_feeds = App(self.root, max_age=0)
+        self.dates = GivenDates()
         """Answers ``/picks/…``: the personal feeds, by the production service's own code."""
         self.socket = listening_socket(address)
         self.socket.setblocking(False)
@@ -428,7 +430,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND)
             return
         etag = f'"{hashlib.sha256(data).hexdigest()}"'
-        modified = last_modified(written_ns, time.time_ns())
+        modified = self.server.dates.date(str(target), etag, last_modified(written_ns, time.time_ns()))
         headers = {"ETag": etag}
         if modified is not None:
             headers["Last-Modified"] = format_datetime(modified, usegmt=True)

@@ -25,7 +25,9 @@ goes back when a pick is removed, and stays put when a build without a new ``pub
 moves one, so If-Modified-Since would get 304 for changed bytes. The dates depend on when the
 folder was written, as any static host's do; the bytes, and the ETags made from them, stay
 deterministic. ``http_headers.last_modified`` says why no date is given during the second of
-a write.
+a write, and ``http_headers.GivenDates`` why none is given to new bytes whose file time went
+back (a copy keeping a skewed host's times, a restore from a backup): a Last-Modified never
+goes back, in each process.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from confcal.http_headers import CONTENT_TYPES, content_type, last_modified, not_modified
+from confcal.http_headers import CONTENT_TYPES, GivenDates, content_type, last_modified, not_modified
 from confcal.picks import (
     KEY_PATTERN,
     MAX_PICKS,
@@ -85,6 +87,10 @@ class Resource:
     etag: str
     written_ns: int
     """When the file the body comes from was written (its st_mtime_ns)."""
+    source: str
+    """What the Last-Modified is the date of: the file, or every personal feed's all.ics."""
+    source_digest: str
+    """Of the bytes of that version of ``source``."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,9 @@ def read(path: Path) -> tuple[bytes, os.stat_result]:
         return stream.read(), os.fstat(stream.fileno())
 
 
-def resource(body: bytes, content_type: str, written_ns: int) -> Resource:
-    return Resource(body, content_type, f'"{hashlib.sha256(body).hexdigest()[:32]}"', written_ns)
+def resource(body: bytes, content_type: str, written_ns: int, *, source: str) -> Resource:
+    digest = hashlib.sha256(body).hexdigest()
+    return Resource(body, content_type, f'"{digest[:32]}"', written_ns, source, digest)
 
 
 class App:
@@ -131,6 +138,7 @@ class App:
         self.lock = threading.Lock()
         self.snapshot: Snapshot | None = None
         self.files: dict[Path, tuple[Signature, Resource]] = {}
+        self.dates = GivenDates()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -140,7 +148,8 @@ class App:
             found = self.find(environ.get("PATH_INFO", "/"))
         except Refused as refused:
             return self.refuse(start_response, refused)
-        modified = last_modified(found.written_ns, time.time_ns())
+        written = last_modified(found.written_ns, time.time_ns())
+        modified = self.dates.date(found.source, found.source_digest, written)
         headers = [("ETag", found.etag)]
         if modified is not None:
             headers.append(("Last-Modified", format_datetime(modified, usegmt=True)))
@@ -187,7 +196,9 @@ class App:
         found = sorted({key for key in keys if key in snapshot.feed.position})
         # The bytes are a function of the feed and the keys it holds: hash those, not the bytes.
         etag = hashlib.sha256(f"{snapshot.digest} {' '.join(found)}".encode()).hexdigest()[:32]
-        return Resource(body, CONTENT_TYPES[".ics"], f'"{etag}"', snapshot.written_ns)
+        return Resource(
+            body, CONTENT_TYPES[".ics"], f'"{etag}"', snapshot.written_ns, PICKS_FOLDER, snapshot.digest
+        )
 
     def current(self) -> Snapshot:
         """The snapshot of the output folder as it is now, read again only when it changed."""
@@ -220,7 +231,7 @@ class App:
             body, info = read(target)
         except OSError:
             raise Refused(404, f"not found: {printable(path)}") from None
-        found = resource(body, content_type(target), info.st_mtime_ns)
+        found = resource(body, content_type(target), info.st_mtime_ns, source=str(target))
         self.files[target] = (signature_of(info), found)
         return found
 
