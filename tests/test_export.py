@@ -209,3 +209,29 @@ def test_export_without_a_published_state_says_so(tmp_path: Path) -> None:
         "exported at SEQUENCE 0, as a first build would publish it, and an importer keeps a newer copy "
         "it has; if the feeds were published, give their folder with --published\n"
     )
+
+
+def test_a_cancellation_the_feeds_keep_can_be_exported(tmp_path: Path) -> None:
+    """With keep_cancelled, a paper deleted from the file stays in the feeds as cancelled: export
+    selects it as the feeds hold it, byte for byte, instead of calling it an unknown paper."""
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        "updated = 2023-12-11T00:00:00Z", "updated = 2023-12-11T00:00:00Z\nkeep_cancelled = true", 1
+    )
+    events.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(events), "-o", str(output)]).exit_code == 0
+    start = text.index('id = "word2vec"')
+    start = text.rindex("[[papers]]", 0, start)
+    end = text.index("[[papers]]", start + 1) if "[[papers]]" in text[start + 1 :] else len(text)
+    gone = text[:start] + text[end:]
+    events.write_text(
+        gone.replace("updated = 2023-12-11T00:00:00Z", "updated = 2023-12-12T08:00:00Z"), "utf-8"
+    )
+    assert runner.invoke(cli, ["build", str(events), "-o", str(output)]).exit_code == 0
+    result = runner.invoke(cli, ["export", str(events), "--paper", "word2vec"])
+    assert result.exit_code == 0, result.output
+    assert b"STATUS:CANCELLED\r\n" in result.stdout_bytes
+    kept = (output / "papers" / "word2vec.ics").read_bytes()
+    vevent = kept[kept.index(b"BEGIN:VEVENT") : kept.index(b"END:VEVENT")]
+    assert vevent in result.stdout_bytes

@@ -33,16 +33,18 @@ class Exported:
 def export(events: Path, *, filters: Filters, published: Path | None, options: BuildOptions) -> Exported:
     """The selected events of ``events`` as one feed, with the SEQUENCE and LAST-MODIFIED of the
     feeds published in ``published`` (default: ``output`` beside ``events``; read under the
-    shared lock). Of ``options``, the stamp and the reminders (``alarm``) apply. Raises
+    shared lock), and the cancelled events they keep (``keep_cancelled``). Of ``options``, the
+    stamp and the reminders (``alarm``) apply. Raises
     UnknownIdError or NoMatchError (filters.py) for a selection that names or holds nothing."""
     programme = with_overrides(load(events), BuildOptions(stamp=options.stamp))
-    feed = selection_feed(programme, filters)
     published = published or events.parent / "output"
     with hold(published, exclusive=False):
         previous = read_state(published)
     warnings = () if previous is not None else (NO_STATE.format(state=published / STATE_FILE),)
     state_name = str(published / STATE_FILE)
-    blocks = revise_published(programme, previous, state_name=state_name).blocks
+    revised = revise_published(programme, previous, state_name=state_name)
+    programme, blocks = revised.programme, revised.blocks  # with the cancellations the feeds keep
+    feed = selection_feed(programme, filters)
     if options.alarm is not None:
         from confcal.reminders import with_alarms
 
