@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from confcal.cli import cli
-from confcal.load import load
+from confcal.feeds import feeds, paper_feeds
+from confcal.load import load, parse
+from confcal.site import render_index
 from tests.conftest import ROOT
 from tests.helpers import parse_events
 
@@ -467,3 +469,15 @@ def test_add_this_names_each_kind_of_slot_once(tmp_path: Path) -> None:
     adds = set(re.findall(r'href="papers/tutorial.ics">Add this ([^<]*) to your calendar', page))
     assert adds == {"paper (its 2 talks and its poster)"}
     assert "Add this paper (its oral and its poster) to your calendar" in page
+
+
+def test_sessions_that_start_together_are_listed_as_declared() -> None:
+    """Oral sessions A and B run in parallel: the page lists A first, as the file declares them,
+    whatever their items' ids."""
+    programme = parse(WORKSHOP_TEXT.encode(), name="workshop.toml")
+    page = render_index(programme, feeds=feeds(programme), papers=paper_feeds(programme)).decode()
+    assert (
+        page.index('id="session-oral-a"')
+        < page.index('id="session-oral-b"')
+        < page.index('id="session-oral-c"')
+    )

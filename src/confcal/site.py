@@ -302,6 +302,7 @@ def _days(
     for event in programme.events:  # a feed of sessions holds a session's items in its event
         if event.session_id in held:
             in_feeds.setdefault(event.id, []).extend(in_feeds.get(held[event.session_id], ()))
+    order = {session.id: index for index, session in enumerate(programme.sessions)}
     days = []
     for day, events in itertools.groupby(programme.events, key=lambda e: e.start.date()):
         groups = [
@@ -309,7 +310,7 @@ def _days(
                 _session(programme, group) if group[0].session_id else None,
                 [items(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group],
             )
-            for group in _by_session(list(events))
+            for group in _by_session(list(events), order)
         ]
         days.append(
             Day(day.isoformat(), f"day-{day.isoformat()}", f"{day:%a %-d %b}", f"{day:%A %-d %B %Y}", groups)
@@ -317,8 +318,9 @@ def _days(
     return days
 
 
-def _by_session(events: list[Event]) -> list[list[Event]]:
-    """A day's events, those of one declared session together under it, at its first event's time."""
+def _by_session(events: list[Event], order: Mapping[str, int]) -> list[list[Event]]:
+    """A day's events, those of one declared session together under it, at its first event's
+    time; sessions that start together in the order they are declared (``order``)."""
     groups: list[list[Event]] = []
     held: dict[str, list[Event]] = {}
     for event in events:
@@ -329,7 +331,7 @@ def _by_session(events: list[Event]) -> list[list[Event]]:
         else:
             held[event.session_id] = [event]
             groups.append(held[event.session_id])
-    return groups
+    return sorted(groups, key=lambda group: (group[0].start, order.get(group[0].session_id, -1)))
 
 
 def _session(programme: Programme, group: list[Event]) -> SessionView:
