@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from confcal.load import load, parse
 from confcal.model import Programme, Revision
 from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
 from confcal.revisions import revise
+from confcal.site import render_index
 from confcal.state import State, StateFile, dump_state, parse_state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,3 +278,48 @@ def test_a_kept_item_stays_in_its_session() -> None:
     session = revised.programme.paper("oral-a")
     assert "Cancelled:" in session.note
     assert "Sparse Routing for Streaming Inference" in session.note.split("Cancelled:")[1]
+
+
+def _kept(text: str, build: int) -> Programme:
+    parsed = parse(text.encode(), name="workshop.toml")
+    return dataclasses.replace(parsed, conference=workshop(build).conference)  # keep_cancelled
+
+
+def test_a_kept_item_neither_stretches_its_session_nor_doubles_its_anchor() -> None:
+    """Oral session A (no times of its own): one talk moves to the next day, the other is deleted
+    and kept as cancelled. The session spans its live talk only, lists the kept one as
+    cancelled, and the page gives each of its two headings its own anchor."""
+    state = revise(workshop(0), {}).state
+    text = WORKSHOP.replace(
+        "start = 2026-10-24T10:30:00\nend = 2026-10-24T10:50:00",
+        "start = 2026-10-25T11:00:00\nend = 2026-10-25T11:20:00",
+        1,
+    )
+    dropped = '\n[items.oral]\nsession = "oral-a"\nstart = 2026-10-24T10:50:00\nend = 2026-10-24T11:10:00\n'
+    assert text.count(dropped) == 1
+    revised = revise(_kept(text.replace(dropped, ""), 1), state)
+    session = next(e for e in revised.programme.session_events if e.session_id == "oral-a")
+    assert (session.start.isoformat(), session.end.isoformat()) == (
+        "2026-10-25T11:00:00+01:00",
+        "2026-10-25T11:20:00+01:00",
+    )
+    assert "Federated Evaluation" in revised.programme.paper("oral-a").note.split("Cancelled:")[1]
+    programme = revised.programme
+    page = render_index(programme, feeds=all_feeds(programme), papers=paper_feeds(programme))
+    ids = re.findall(rb'<li class="session" id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert b"session-oral-a" in ids
+
+
+def test_a_kept_item_of_a_deleted_session_stays_out_of_feeds_of_sessions() -> None:
+    """Oral session C deleted with its one talk: the talk, kept as cancelled, is in all.ics, but
+    never in a feed of sessions, whose subscribers only ever had the session's event."""
+    state = revise(workshop(0), {}).state
+    session = '[[sessions]]\nid = "oral-c"\nname = "Oral session C"\nkind = "oral"\nroom = "hs1"\n\n'
+    talk = '\n[items.oral]\nsession = "oral-c"\nstart = 2026-10-25T10:00:00\nend = 2026-10-25T10:20:00\n'
+    assert WORKSHOP.count(session) == WORKSHOP.count(talk) == 1
+    revised = revise(_kept(WORKSHOP.replace(session, "").replace(talk, ""), 1), state)
+    feeds = {f.filename: {e.id for e in f.events} for f in all_feeds(revised.programme)}
+    assert "energy-budgets.oral" in feeds["all.ics"]
+    assert "energy-budgets.oral" not in feeds["at-a-glance.ics"]
+    assert "oral-c.session" not in feeds["at-a-glance.ics"]

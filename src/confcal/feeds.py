@@ -93,5 +93,6 @@ def _selected(programme: Programme, spec: DeclaredFeed) -> tuple[Event, ...]:
         return tuple(events)
     sessions = {e.session_id: e for e in programme.session_events}
     chosen = {e.session_id for e in events if e.session_id in sessions}
-    kept = [e for e in events if e.session_id not in sessions]
+    # A kept cancellation of a session no longer declared was only ever in its session's event.
+    kept = [e for e in events if not e.session_id]
     return tuple(sorted((*kept, *(sessions[s] for s in chosen)), key=event_sort_key))

@@ -333,8 +333,9 @@ def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[
         items = sorted(held.get(session.id, ()), key=lambda e: (e.start, e.board, e.paper))
         if not items:
             continue
-        start = session.start or min(e.start for e in items)
-        end = session.end or max(e.end for e in items)
+        live = [e for e in items if e.status != "cancelled"] or items  # what still spans it
+        start = session.start or min(e.start for e in live)
+        end = session.end or max(e.end for e in live)
         on = [_session_line(titles[e.paper], e, (start, end)) for e in items if e.status != "cancelled"]
         off = [_session_line(titles[e.paper], e, (start, end)) for e in items if e.status == "cancelled"]
         chairs = ", ".join(str(person) for person in session.chairs)

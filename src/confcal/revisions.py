@@ -195,7 +195,6 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
     kinds = {kind.id for kind in programme.kinds}
     venues = {venue.id for venue in programme.venues}
     rooms = {room.id for room in programme.rooms}
-    sessions = {session.id for session in programme.sessions}
     zone = zones.zone(programme.conference.timezone)
     kept_events: list[Event] = []
     kept_papers: dict[str, Paper] = {}
@@ -216,9 +215,10 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
                 entry.event,
                 venue=venue,
                 room_id=room_id,
-                # In its session still, so a feed of sessions holds it through the session's
-                # event, which lists it as cancelled (never as an event of its own).
-                session_id=entry.event.session_id if entry.event.session_id in sessions else "",
+                # In its session still, so a feed of sessions holds it only through the
+                # session's event, which lists it as cancelled (or not at all once the session
+                # is gone): never as an event its subscribers never had.
+                session_id=entry.event.session_id,
                 start=entry.event.start.astimezone(zone),
                 end=entry.event.end.astimezone(zone),
                 status="cancelled",

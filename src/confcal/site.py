@@ -203,6 +203,7 @@ class SessionView:
     """A declared session, as a heading over its items: name, then time, and place and chairs."""
 
     id: str
+    """Its anchor's: the session's id, or with the date where it appears on a second day."""
     name: str
     when: str
     about: str
@@ -303,11 +304,12 @@ def _days(
         if event.session_id in held:
             in_feeds.setdefault(event.id, []).extend(in_feeds.get(held[event.session_id], ()))
     order = {session.id: index for index, session in enumerate(programme.sessions)}
+    shown: set[str] = set()  # sessions with a heading already: a later one gets another anchor
     days = []
     for day, events in itertools.groupby(programme.events, key=lambda e: e.start.date()):
         groups = [
             Group(
-                _session(programme, group) if group[0].session_id else None,
+                _session(programme, group, shown) if group[0].session_id in order else None,
                 [items(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group],
             )
             for group in _by_session(list(events), order)
@@ -324,7 +326,7 @@ def _by_session(events: list[Event], order: Mapping[str, int]) -> list[list[Even
     groups: list[list[Event]] = []
     held: dict[str, list[Event]] = {}
     for event in events:
-        if not event.session_id:
+        if event.session_id not in order:  # none, or a kept cancellation's session now gone
             groups.append([event])
         elif event.session_id in held:
             held[event.session_id].append(event)
@@ -334,14 +336,18 @@ def _by_session(events: list[Event], order: Mapping[str, int]) -> list[list[Even
     return sorted(groups, key=lambda group: (group[0].start, order.get(group[0].session_id, -1)))
 
 
-def _session(programme: Programme, group: list[Event]) -> SessionView:
+def _session(programme: Programme, group: list[Event], shown: set[str]) -> SessionView:
+    """The heading of ``group``, a session's events on one day; its anchor is ``session-<id>``
+    where the session first appears (``shown``), ``session-<id>-<date>`` on another day."""
     session = next(s for s in programme.sessions if s.id == group[0].session_id)
     published = next(e for e in programme.session_events if e.session_id == session.id)  # its span
     when = zones.span(published.start, published.end, published.start.tzinfo, dates=False)
     place = ", ".join(part for part in (session.room, session.level) if part)
     chairs = ", ".join(str(person) for person in session.chairs)
     about = " · ".join(part for part in (place, f"Chair: {chairs}" if chairs else "") if part)
-    return SessionView(session.id, session.name, when, about)
+    anchor = f"{session.id}-{group[0].start.date().isoformat()}" if session.id in shown else session.id
+    shown.add(session.id)
+    return SessionView(anchor, session.name, when, about)
 
 
 def _context(
