@@ -24,6 +24,7 @@ from ical.calendar_stream import IcsCalendarStream
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -467,6 +468,61 @@ def test_a_link_to_a_session_shows_it_below_the_controls(browser: Browser, works
     driver = browser(width=1280, height=600)
     open_page(driver, f"{workshop}#session-oral-c")
     shown_below_the_bar(driver, "session-oral-c")
+
+
+SETTLED = f"""
+const done = arguments[arguments.length - 1];
+let frames = 10;  // the events the jump brought on screen are drawn within two or three
+const next = () => (--frames ? requestAnimationFrame(next) : done((() => {{ {PLACED} }})()));
+requestAnimationFrame(next);
+"""
+
+
+FOCUSED = """
+const done = arguments[arguments.length - 1];
+requestAnimationFrame(() => requestAnimationFrame(() => {
+  const focused = document.activeElement;
+  done([focused.outerHTML.slice(0, 80), focused.getBoundingClientRect().top,
+        document.getElementById("filters").getBoundingClientRect().bottom]);
+}));
+"""
+
+
+@pytest.fixture(scope="module")
+def neurips_size(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A synthetic programme of NeurIPS's size (3,540 papers): its page's file:// address."""
+    folder = tmp_path_factory.mktemp("neurips-size")
+    events = folder / "events.toml"
+    events.write_text(synthetic_programme(3540, 1), encoding="utf-8")
+    return f"{built(events, folder / 'output').as_uri()}/index.html"
+
+
+@pytest.mark.parametrize("width", [375, 1100])
+def test_a_link_lands_on_its_session_once_the_events_above_are_drawn(
+    browser: Browser, neurips_size: str, width: int
+) -> None:
+    """Events off screen have an estimated height until drawn: those the browser draws above the
+    target once it is on screen (right above it where the bar does not stick, on a phone) must
+    not push it down onto the previous session's place, frames after the jump."""
+    driver = browser(width=width, height=800)
+    for target in ("session-oral-2b", "session-oral-2d", "session-oral-3c", "day-2023-12-14"):
+        driver.get("about:blank")
+        open_page(driver, f"{neurips_size}#{target}")
+        top, bar, _, bottom = driver.execute_async_script(SETTLED, target)
+        assert not bottom
+        assert bar - 1 <= top <= bar + 1, f"#{target} at {top:.1f} px, the controls end at {bar:.1f} px"
+
+
+def test_the_keyboard_focus_is_never_under_the_controls(browser: Browser, site: tuple[str, bytes]) -> None:
+    """Shift+Tab up the programme scrolls each focused control below the sticky bar, not under it."""
+    url, _ = site
+    driver = browser(width=1100, height=900)
+    open_page(driver, f"{url}/#emergent-abilities-mirage.oral")
+    driver.execute_script("arguments[0].focus()", star(driver, "emergent-abilities-mirage.oral"))
+    for _ in range(12):
+        ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        focused, top, bar = driver.execute_async_script(FOCUSED)
+        assert top >= bar - 0.5, f"{focused} at {top:.1f} px, under the controls ending at {bar:.1f} px"
 
 
 def test_without_javascript_the_whole_programme_reads(browser: Browser, site: tuple[str, bytes]) -> None:

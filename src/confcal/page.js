@@ -246,7 +246,10 @@
     if (event.target.closest("#picks-list a") && !$("results").hidden) clearFilters();
     const link = event.target.closest('a[href^="#"]');
     const target = link && targetOf(link.getAttribute("href"));
-    if (target) prepareJump(target);  // before the browser's jump
+    if (target) {
+      prepareJump(target);  // before the browser's jump
+      requestAnimationFrame(() => keepPlaced(target));  // after it
+    }
   });
   window.addEventListener("storage", (event) => {
     if (event.key !== storeKey) return;
@@ -356,25 +359,58 @@
   $("results-more").addEventListener("click", () => showResults(matches.length));
 
   // ---- links to events and days -----------------------------------------------------------
-  // Before a jump, the target's scroll margin is set to the sticky bar's height (which wraps to
-  // more lines in a narrower window), so the target lands right below the bar; only on the
-  // target: a style on the whole programme would make the browser restyle 3,700 events. Events
-  // off screen are laid out at an estimated height until drawn (content-visibility): those
-  // drawn between the bar and the target would push it down, so they are drawn first.
+  // The root's scroll padding is the sticky bar's height (it wraps to more lines in a narrower
+  // window; 0 where the bar does not stick): the browser then keeps whatever it scrolls to, the
+  // target of a link or the element the keyboard focuses, below the bar. Only on the root: a
+  // style the programme inherits would make the browser restyle 3,700 events.
   const bar = $("filters");
+  const root = document.documentElement;
+  let barHeight = -1;
+  function fitBar() {
+    const height = getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0;
+    if (height === barHeight) return;
+    barHeight = height;
+    root.style.scrollPaddingTop = `${height}px`;
+  }
+  new ResizeObserver(fitBar).observe(bar);
+  window.addEventListener("resize", fitBar);
+  // Events off screen are laid out at an estimated height until drawn (content-visibility), and
+  // the browser draws those above the window's top edge too (half a window in Chromium): drawn
+  // at their real height after the jump, they would push the target down. So those within a
+  // window's height above the target are drawn first; and for a few frames after the jump, while
+  // the window stays where it left it, a target that moved all the same is brought back.
   function prepareJump(target) {
-    const margin = getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0;
-    target.style.scrollMarginTop = `${margin}px`;
+    fitBar();
     let first = events.length;  // the first event not before the target (events are in page order)
     for (let low = 0; low < first;) {
       const middle = (low + first) >> 1;
       if (events[middle].compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) low = middle + 1;
       else first = middle;
     }
+    const reach = barHeight + innerHeight;
     for (let index = first - 1; index >= 0; index -= 1) {
       events[index].style.contentVisibility = "visible";
-      if (target.getBoundingClientRect().top - events[index].getBoundingClientRect().top >= margin) break;
+      if (target.getBoundingClientRect().top - events[index].getBoundingClientRect().top >= reach) break;
     }
+  }
+  function keepPlaced(target, frames = 4) {
+    let top = target.getBoundingClientRect().top;
+    let y = scrollY;
+    const check = (left) => requestAnimationFrame(() => {
+      if (scrollY !== y) return;  // scrolled since: by the reader, or by the browser's scroll anchoring
+      if (Math.abs(target.getBoundingClientRect().top - top) > 1) {
+        target.scrollIntoView();
+        top = target.getBoundingClientRect().top;
+        y = scrollY;
+      }
+      if (left > 1) check(left - 1);
+    });
+    check(frames);
+  }
+  function jump(target) {
+    prepareJump(target);
+    target.scrollIntoView();
+    keepPlaced(target);
   }
   function targetOf(hash) {  // an event, session or day a link leads to
     let target = null;
@@ -386,8 +422,7 @@
   window.addEventListener("hashchange", () => {
     const target = targetOf(location.hash);
     if (!target) return;
-    prepareJump(target);
-    target.scrollIntoView();
+    jump(target);
   });
 
   // ---- time zones ---------------------------------------------------------------------------
@@ -429,10 +464,7 @@
   showPicks();
   if (picks.size && location.hash.startsWith("#picks=")) save();
   const anchored = targetOf(location.hash);
-  if (anchored) {
-    prepareJump(anchored);
-    anchored.scrollIntoView();
-  }
+  if (anchored) jump(anchored);
   document.documentElement.dataset.ready = "true";
   (window.requestIdleCallback || setTimeout)(index);  // the first search need not build it
 })();
