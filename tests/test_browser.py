@@ -497,7 +497,7 @@ def neurips_size(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"{built(events, folder / 'output').as_uri()}/index.html"
 
 
-@pytest.mark.parametrize("width", [375, 1100])
+@pytest.mark.parametrize("width", [375, 390, 1100])
 def test_a_link_lands_on_its_session_once_the_events_above_are_drawn(
     browser: Browser, neurips_size: str, width: int
 ) -> None:
@@ -505,7 +505,13 @@ def test_a_link_lands_on_its_session_once_the_events_above_are_drawn(
     target once it is on screen (right above it where the bar does not stick, on a phone) must
     not push it down onto the previous session's place, frames after the jump."""
     driver = browser(width=width, height=800)
-    for target in ("session-oral-2b", "session-oral-2d", "session-oral-3c", "day-2023-12-14"):
+    for target in (
+        "session-oral-2b",
+        "session-oral-2d",
+        "session-oral-3c",
+        "session-oral-3d",
+        "day-2023-12-14",
+    ):
         driver.get("about:blank")
         open_page(driver, f"{neurips_size}#{target}")
         top, bar, _, bottom = driver.execute_async_script(SETTLED, target)

@@ -377,8 +377,9 @@
   // Events off screen are laid out at an estimated height until drawn (content-visibility), and
   // the browser draws those above the window's top edge too (half a window in Chromium): drawn
   // at their real height after the jump, they would push the target down. So those within a
-  // window's height above the target are drawn first; and for a few frames after the jump, while
-  // the window stays where it left it, a target that moved all the same is brought back.
+  // window's height above the target are drawn first; and for a few frames after the jump, unless
+  // the reader scrolls, types or clicks, a target that moved all the same is brought back (the
+  // browser's scroll anchoring follows such a move only in part).
   function prepareJump(target) {
     fitBar();
     let first = events.length;  // the first event not before the target (events are in page order)
@@ -393,17 +394,17 @@
       if (target.getBoundingClientRect().top - events[index].getBoundingClientRect().top >= reach) break;
     }
   }
-  function keepPlaced(target, frames = 4) {
-    let top = target.getBoundingClientRect().top;
-    let y = scrollY;
+  let placing = null;  // the target of the last jump, kept in place until the reader takes over
+  for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) {
+    window.addEventListener(type, () => { placing = null; }, { capture: true, passive: true });
+  }
+  function keepPlaced(target, frames = 8) {
+    placing = target;
     const check = (left) => requestAnimationFrame(() => {
-      if (scrollY !== y) return;  // scrolled since: by the reader, or by the browser's scroll anchoring
-      if (Math.abs(target.getBoundingClientRect().top - top) > 1) {
-        target.scrollIntoView();
-        top = target.getBoundingClientRect().top;
-        y = scrollY;
-      }
-      if (left > 1) check(left - 1);
+      if (placing !== target) return;
+      const end = scrollY >= root.scrollHeight - innerHeight - 1;  // the page ends before the target's place
+      if (!end && Math.abs(target.getBoundingClientRect().top - barHeight) > 1) target.scrollIntoView();
+      if (left > 1) check(left - 1); else placing = null;
     });
     check(frames);
   }
