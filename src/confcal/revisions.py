@@ -270,14 +270,17 @@ def _significant(entry: Entry, event: Event, paper: Paper) -> bool:
     old = entry.event
     return (
         (old.start, old.end) != (event.start.astimezone(UTC), event.end.astimezone(UTC))
-        or (old.place, _venue(entry)) != (event.place, event.venue if entry.venue_known else None)
+        or _moved_place(entry, event)
         or (entry.paper.title, old.status) != (paper.title, event.status)
     )
 
 
-def _venue(entry: Entry) -> str | None:
-    """The venue ``entry`` published the slot at; None when the state file did not record it."""
-    return entry.event.venue if entry.venue_known else None
+def _moved_place(entry: Entry, event: Event) -> bool:
+    """Whether the slot's room, board or venue differs from what ``entry`` published (its venue
+    only when the state file recorded it)."""
+    if entry.venue_known:
+        return (entry.event.place, entry.event.venue) != (event.place, event.venue)
+    return entry.event.place != event.place
 
 
 def _where(programme: Programme, event: Event) -> str:
@@ -331,7 +334,7 @@ def _changes(programme: Programme, entry: Entry | None, event: Event, paper: Pap
                 now=_span(event),
             )
         )
-    if (old.place, _venue(entry)) != (event.place, event.venue if entry.venue_known else None):
+    if _moved_place(entry, event):
         was, now = _where(programme, old), _where(programme, event)
         changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE))
     if entry.paper.title != paper.title:
