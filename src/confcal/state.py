@@ -330,6 +330,10 @@ class _StateReader(CheckedReader):
     def optional_text(self, table: Mapping[str, Any], key: str, path: str) -> str:
         return self.string(table[key], f"{path}.{key}", empty=True) if key in table else ""
 
+    def optional_identifier(self, table: Mapping[str, Any], key: str, path: str) -> str:
+        """An id, or "" for none (absent or empty); anything else is checked as an id."""
+        return self.identifier(table, key, path) if table.get(key, "") != "" else ""
+
     def strings(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
         values = self.get(table, key, path, list) or []
         return tuple(self.string(value, f"{path}.{key}[{i}]") for i, value in enumerate(values))
@@ -502,8 +506,8 @@ def _entry_event(
         board=reader.optional_text(table, "board", path),
         speakers=reader.strings(table, "speakers", path),
         status="cancelled" if cancelled else "confirmed",
-        venue=reader.identifier(table, "venue", path) if table.get("venue", "") != "" else "",
-        session_id=reader.identifier(table, "session_id", path) if table.get("session_id", "") != "" else "",
+        venue=reader.optional_identifier(table, "venue", path),
+        session_id=reader.optional_identifier(table, "session_id", path),
     )
 
 
@@ -511,7 +515,7 @@ def _entry_paper(reader: _StateReader, paper_id: str, table: Mapping[str, Any], 
     """What the slot's feeds showed of its item (the entry's "paper" object): no abstract, note or links."""
     return Paper(
         id=paper_id,
-        category=reader.identifier(table, "category", path) if table.get("category") != "" else "",
+        category=reader.optional_identifier(table, "category", path),
         title=reader.text(table, "title", path),
         authors=reader.strings(table, "authors", path),
         subcategory=reader.optional_text(table, "subcategory", path),
