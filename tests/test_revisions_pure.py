@@ -132,8 +132,9 @@ def workshop(
 
 
 def test_a_slot_moved_to_another_venue_is_a_place_change() -> None:
-    """Another building is another place: SEQUENCE goes up and the change names both venues. A
-    venue's corrected address is other text; a cancelled slot kept in the feeds keeps its venue."""
+    """Another building is another place: SEQUENCE goes up and the change names both venues. So
+    is a venue whose address changed under the same id (what LOCATION says moved); a cancelled
+    slot kept in the feeds keeps its venue."""
     first = revise(workshop(0), {})
     assert first.state["hack-night.social"].event.venue == "brauhaus"
     state = parse_state(dump_state(StateFile(first.state)), name="state.json").events
@@ -149,9 +150,16 @@ def test_a_slot_moved_to_another_venue_is_a_place_change() -> None:
             "Kneipe am Fluss, Ufer 1, 72070 Tübingen",
         )
     ]
-    corrected = revise(workshop(2, address="Marktplatz 6"), first.state)
-    assert corrected.revisions["hack-night.social"] == Revision(0, START + timedelta(hours=2))
-    assert [(c.kind, c.id) for c in corrected.changes] == [("updated", "hack-night.social")]
+    readdressed = revise(workshop(2, address="Marktplatz 6"), state)
+    assert readdressed.revisions["hack-night.social"].sequence == 1
+    assert [(c.kind, c.id, c.old, c.new) for c in readdressed.changes] == [
+        (
+            "re-roomed",
+            "hack-night.social",
+            "Brauhaus am Markt, Marktplatz 5, 72070 Tübingen",
+            "Brauhaus am Markt, Marktplatz 6, 72070 Tübingen",
+        )
+    ]
     gone = revise(workshop(3, social=False), state)
     kept = next(e for e in gone.programme.events if e.id == "hack-night.social")
     assert (kept.status, kept.venue) == ("cancelled", "brauhaus")
@@ -164,8 +172,9 @@ def test_a_state_file_without_venues_moves_no_sequence_on_upgrade() -> None:
     (SEQUENCE stays, as it did then), and the state the build writes records the venue."""
     first = revise(workshop(0), {})
     written = dump_state(StateFile(first.state)).decode()
-    legacy = written.replace(', "venue": "brauhaus"', "").replace(', "venue": ""', "")
+    legacy = re.sub(r', "(venue|where)": "[^"]*"', "", written)
     assert '"venue"' not in legacy
+    assert '"where"' not in legacy
     state = parse_state(legacy.encode(), name="state.json").events
     assert not state["hack-night.social"].venue_known
     same = revise(workshop(1), state)
@@ -175,6 +184,48 @@ def test_a_state_file_without_venues_moves_no_sequence_on_upgrade() -> None:
     assert moved.revisions["hack-night.social"].sequence == 0
     assert [(c.kind, c.id) for c in moved.changes] == [("updated", "hack-night.social")]
     assert moved.state["hack-night.social"].venue_known
+
+
+def test_a_state_file_without_places_moves_no_sequence_on_upgrade() -> None:
+    """A state file from before places were recorded (venue ids only): a venue's new address
+    shows as changed text once, as it did then, and the state the build writes records it."""
+    first = revise(workshop(0), {})
+    legacy = re.sub(r', "where": "[^"]*"', "", dump_state(StateFile(first.state)).decode())
+    assert '"where"' not in legacy
+    state = parse_state(legacy.encode(), name="state.json").events
+    assert state["hack-night.social"].where is None
+    readdressed = revise(workshop(1, address="Marktplatz 6"), state)
+    assert {r.sequence for r in readdressed.revisions.values()} == {0}
+    assert [(c.kind, c.id) for c in readdressed.changes] == [("updated", "hack-night.social")]
+    where = readdressed.state["hack-night.social"].where
+    assert where == "Brauhaus am Markt, Marktplatz 6, 72070 Tübingen"
+
+
+def test_a_rooms_building_is_its_place_and_the_conference_venue_is_text() -> None:
+    """A room given its own building (``address``) moves every slot in it: SEQUENCE goes up and
+    the change names both. The conference's own venue is every slot's: a new wording of it is
+    other text (LAST-MODIFIED moves, SEQUENCE stays), not thousands of moves."""
+    first = revise(workshop(0), {})
+    state = parse_state(dump_state(StateFile(first.state)), name="state.json").events
+    assert state["hack-night.social"].where == "Brauhaus am Markt, Marktplatz 5, 72070 Tübingen"
+    annex = _stamped(WORKSHOP.replace('name = "Foyer"\n', 'name = "Foyer"\naddress = "Wilhelmstraße 5"\n', 1))
+    rehoused = revise(annex, state)
+    in_foyer = sorted(e.id for e in (*annex.events, *annex.session_events) if e.room_id == "foyer")
+    assert in_foyer
+    assert sorted(c.id for c in rehoused.changes if c.kind == "re-roomed") == in_foyer
+    change = next(c for c in rehoused.changes if c.id == "posters.session")
+    assert (change.old, change.new) == ("Foyer (Ground floor)", "Foyer (Ground floor), Wilhelmstraße 5")
+    assert all(rehoused.revisions[event_id].sequence == 1 for event_id in in_foyer)
+    reworded = revise(_stamped(WORKSHOP.replace("Neue Aula, University", "Neue Aula, Universität")), state)
+    assert {c.kind for c in reworded.changes} == {"updated"}
+    assert {r.sequence for r in reworded.revisions.values()} == {0}
+
+
+def _stamped(text: str) -> Programme:
+    """The workshop's events file ``text``, stamped an hour after the first build."""
+    programme = parse(text.encode(), name="workshop.toml")
+    conference = dataclasses.replace(programme.conference, updated=START + timedelta(hours=1))
+    return dataclasses.replace(programme, conference=conference)
 
 
 def test_a_change_under_the_last_releases_stamp_warns() -> None:

@@ -4,12 +4,13 @@ Pure: the previous state + the programme → each event's revision, the new stat
 list of changes. ``build`` reads the state from ``output/confcal-state.json`` (``state.py``)
 and writes the new one after the feeds, so the committed ``output/`` is the published state.
 
-A slot is one event id (``<paper>.<kind>``). When its start, end, place (room, level, board,
-or its off-site venue), paper title or status differs from the last build, SEQUENCE goes up by
-one and LAST-MODIFIED (and DTSTAMP) become the build's stamp (``publish.updated`` or
-SOURCE_DATE_EPOCH). When only other text changed (abstract, authors, links, a venue's
-address...), LAST-MODIFIED moves to the stamp and SEQUENCE stays. An unchanged slot keeps
-both, so its bytes stay the same.
+A slot is one event id (``<paper>.<kind>``). When its start, end, place (what its LOCATION
+names but the conference's own venue: room, level, board, the room's building, or its off-site
+venue by name and address: ``where``), paper title or status differs from the last build,
+SEQUENCE goes up by one and LAST-MODIFIED (and DTSTAMP) become the build's stamp
+(``publish.updated`` or SOURCE_DATE_EPOCH). When only other text changed (abstract, authors,
+links, the conference's venue...), LAST-MODIFIED moves to the stamp and SEQUENCE stays. An
+unchanged slot keeps both, so its bytes stay the same.
 
 "Other text" is whatever the event's bytes hold besides its revision: the state file keeps a
 digest of each event's body (``render.content_digest``), rendered once and completed with its
@@ -90,16 +91,16 @@ def revise(
         paper = published.paper(event.paper)
         content = content_digest(bodies[event.id])
         entry = previous.get(event.id)
-        if entry is not None and event.id not in in_file and entry.event.venue != event.venue:
-            # Kept as cancelled, its venue no longer declared: its place did not change, it
-            # can no longer be named (a state file keeps the venue's id, not its address).
-            entry = dataclasses.replace(entry, venue_known=False)
+        if entry is not None and event.id not in in_file:
+            # Kept as cancelled: the slot as published, so its place did not move, even where
+            # its venue or room is no longer declared and can no longer be named.
+            entry = dataclasses.replace(entry, venue_known=False, where=None)
         rewritten = entry is not None and not _same_content(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
         if entry is None:
             revision = Revision(0, stamp)
-        elif entry.removed or _significant(entry, event, paper):
+        elif entry.removed or _significant(published, entry, event, paper):
             if entry.revision.sequence >= MAX_SEQUENCE:
                 raise sequence_limit_error(event.id, name=state_name)
             revision = Revision(entry.revision.sequence + 1, stamp)
@@ -108,7 +109,13 @@ def revise(
         else:
             revision = entry.revision
         revisions[event.id] = revision
-        state[event.id] = Entry(revision=revision, event=_in_utc(event), paper=_slim(paper), content=content)
+        state[event.id] = Entry(
+            revision=revision,
+            event=_in_utc(event),
+            paper=_slim(paper),
+            content=content,
+            where=where(published, event),
+        )
         event_changes = _changes(published, entry, event, paper)
         if not event_changes and rewritten:
             event_changes = [Change("updated", event.id, paper.title)]
@@ -264,33 +271,40 @@ def legacy_content(programme: Programme, event: Event, paper: Paper) -> str:
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
-def _significant(entry: Entry, event: Event, paper: Paper) -> bool:
-    """Whether the slot's time, place (its room and board, or its venue), title or status
-    changed since ``entry`` published it: what raises SEQUENCE."""
+def _significant(programme: Programme, entry: Entry, event: Event, paper: Paper) -> bool:
+    """Whether the slot's time, place (``where``), title or status changed since ``entry``
+    published it: what raises SEQUENCE."""
     old = entry.event
     return (
         (old.start, old.end) != (event.start.astimezone(UTC), event.end.astimezone(UTC))
-        or _moved_place(entry, event)
+        or _moved_place(programme, entry, event)
         or (entry.paper.title, old.status) != (paper.title, event.status)
     )
 
 
-def _moved_place(entry: Entry, event: Event) -> bool:
-    """Whether the slot's room, board or venue differs from what ``entry`` published (its venue
-    only when the state file recorded it)."""
+def _moved_place(programme: Programme, entry: Entry, event: Event) -> bool:
+    """Whether the slot's place differs from what ``entry`` published. A state file written
+    before places were recorded (``Entry.where``) is compared by room, level and board, and by
+    venue id where it recorded one."""
+    if entry.where is not None:
+        return entry.where != where(programme, event)
     if entry.venue_known:
         return (entry.event.place, entry.event.venue) != (event.place, event.venue)
     return entry.event.place != event.place
 
 
-def _where(programme: Programme, event: Event) -> str:
-    """The slot's place as a change names it: its room and board, then its off-site venue (by
-    name and address while the programme still declares it, else by id)."""
-    if not event.venue:
-        return event.place
-    venues = {venue.id: venue for venue in programme.venues}
-    venue = str(venues[event.venue]) if event.venue in venues else event.venue
-    return f"{event.place}, {venue}" if event.place else venue
+def where(programme: Programme, event: Event) -> str:
+    """The slot's place as its LOCATION names it, but for the conference's own venue, which is
+    every slot's (``render.location``): its room, level and board, then its off-site venue by
+    name and address (by id once the programme no longer declares it) or its room's building.
+    "" when the source gives no place."""
+    building = ""
+    if event.venue:
+        venue = next((venue for venue in programme.venues if venue.id == event.venue), None)
+        building = str(venue) if venue else event.venue
+    elif event.room_id:
+        building = next((room.address for room in programme.rooms if room.id == event.room_id), "")
+    return f"{event.place}, {building}" if event.place and building else event.place or building
 
 
 def _in_utc(event: Event) -> Event:
@@ -334,8 +348,9 @@ def _changes(programme: Programme, entry: Entry | None, event: Event, paper: Pap
                 now=_span(event),
             )
         )
-    if _moved_place(entry, event):
-        was, now = _where(programme, old), _where(programme, event)
+    if _moved_place(programme, entry, event):
+        was = entry.where if entry.where is not None else where(programme, old)
+        now = where(programme, event)
         changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE))
     if entry.paper.title != paper.title:
         changes.append(Change("renamed", event.id, paper.title, entry.paper.title, paper.title))

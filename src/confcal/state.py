@@ -68,7 +68,8 @@ SCHEMA: dict[str, dict[str, bool]] = {
         ),
         True,
     )
-    | {"venue": False, "session_id": False},  # absent in state files written before they were recorded
+    # absent in state files written before they were recorded
+    | {"venue": False, "session_id": False, "where": False},
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True),
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -99,6 +100,9 @@ class Entry:
     venue_known: bool = True
     """Whether the state file recorded the slot's venue (``event.venue``); files written before
     it was recorded leave it out, and then a change of venue shows only as changed text."""
+    where: str | None = None
+    """The slot's place as its LOCATION named it, but for the conference's own venue
+    (``revisions.where``); None when the state file did not record it."""
 
     @property
     def status(self) -> Status | Literal["removed"]:
@@ -205,6 +209,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         "board": event.board,
         "venue": event.venue,
         "session_id": event.session_id,
+        **({"where": entry.where} if entry.where is not None else {}),
         "speakers": list(event.speakers),
         "paper": {
             "title": paper.title,
@@ -476,11 +481,12 @@ def _entry(reader: _StateReader, event_id: str, table: object, path: str) -> Ent
         reader.keys(paper_table, "paper", f"{path}.paper")
     event = _entry_event(reader, match, table, path, times=(start, end), cancelled=status == "cancelled")
     paper = _entry_paper(reader, match.group(1), paper_table, f"{path}.paper")
+    where = reader.optional_text(table, "where", path) if "where" in table else None
     if len(reader.problems) > count or sequence is None or last_modified is None or content is None:
         return None
     revision = Revision(sequence=sequence, last_modified=last_modified)
     removed, venue_known = status == "removed", "venue" in table
-    return Entry(revision, event, paper, content, removed=removed, venue_known=venue_known)
+    return Entry(revision, event, paper, content, removed=removed, venue_known=venue_known, where=where)
 
 
 def _entry_event(
