@@ -108,6 +108,11 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
         (setter("events", ORAL, "venue", value=None), f"events.{ORAL}.venue: expected a string, found"),
         (setter("events", ORAL, "venue", value=0), f"events.{ORAL}.venue: expected a string, found"),
         (setter("events", ORAL, "venue", value="Hall A"), f"events.{ORAL}.venue: 'Hall A' is not a safe id"),
+        (setter("events", ORAL, "where", value=0), f"events.{ORAL}.where: expected a string, found"),
+        (
+            setter("events", ORAL, "where", value="Hall A\nHall B"),
+            f"events.{ORAL}.where: expected a single line, found a line break",
+        ),
         (setter("published", value=["../../etc/passwd"]), "published[0]: '../../etc/passwd' is not a file"),
         (setter("published", value=["/etc/passwd"]), "published[0]: '/etc/passwd' is not a file"),
         (setter("published", value=[".git/config"]), "published[0]: '.git/config' is not a file"),
