@@ -228,6 +228,24 @@ def _stamped(text: str) -> Programme:
     return dataclasses.replace(programme, conference=conference)
 
 
+def test_a_sessions_span_is_news_only_where_a_feed_publishes_it() -> None:
+    """An oral moved later stretches its session's own event. Without a feed of sessions no
+    subscriber has that event: the oral's move is the one change told. With one, both are."""
+    without_feed = re.sub(r'\[\[feeds\]\]\nid = "at-a-glance"\n[^\[]*', "", WORKSHOP)
+    assert 'events = "sessions"' not in without_feed
+    slot = "start = 2026-10-24T10:50:00\nend = 2026-10-24T11:10:00"
+    for text, told in (
+        (without_feed, [("moved", "federated-eval.oral")]),
+        (WORKSHOP, [("moved", "federated-eval.oral"), ("moved", "oral-a.session")]),
+    ):
+        first = revise(parse(text.encode(), name="workshop.toml"), {})
+        later = text.replace(slot, "start = 2026-10-24T11:10:00\nend = 2026-10-24T11:30:00", 1)
+        assert later != text
+        moved = revise(_stamped(later), first.state)
+        assert sorted((c.kind, c.id) for c in moved.changes) == told
+        assert moved.revisions["oral-a.session"].sequence == 1  # kept right for a feed added later
+
+
 def test_a_change_under_the_last_releases_stamp_warns() -> None:
     """Two builds with one stamp, each changing another slot: the second adds its change to the
     release changes.atom already announced under that id and time, so it warns; a later stamp

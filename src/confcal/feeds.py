@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from confcal import zones
-from confcal.model import DeclaredFeed, Event, Programme, event_sort_key
+from confcal.model import SESSION_KIND, DeclaredFeed, Event, Programme, event_sort_key
 
 OVERALL_FEED_ID = "all"
 PAPERS_FOLDER = "papers"
@@ -82,6 +82,18 @@ def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
             folder=PAPERS_FOLDER if paper.is_paper else ITEMS_FOLDER,
         )
         for paper in programme.papers
+    )
+
+
+def published_sessions(programme: Programme) -> frozenset[str]:
+    """The ids of the sessions' own events that some feed holds (feeds of ``events = "sessions"``):
+    the only ones a subscriber ever receives."""
+    return frozenset(
+        event.id
+        for spec in programme.declared_feeds
+        if spec.sessions
+        for event in _selected(programme, spec)
+        if event.kind == SESSION_KIND
     )
 
 

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from confcal import zones
-from confcal.model import KIND_LABELS, Event, Paper, Programme, Revision, event_sort_key
+from confcal.feeds import published_sessions
+from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
 from confcal.render import RenderCacheEntry, content_digest, event_keys, finish, render_bodies
 from confcal.state import (
@@ -125,7 +126,7 @@ def revise(
             state[event_id] = dataclasses.replace(entry, removed=True)
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
-    sorted_changes = tuple(sorted(changes, key=change_order))
+    sorted_changes = tuple(sorted(_announced(published, changes), key=change_order))
     # A change under a stamp already published keeps LAST-MODIFIED where importers saw it, or
     # joins a release changes.atom already announced under that id and time.
     published_stamps = (
@@ -175,6 +176,21 @@ def revise_published(
         cache=cache,
         workers=workers,
     )
+
+
+def _announced(programme: Programme, changes: list[Change]) -> list[Change]:
+    """The changes a subscriber can receive: a session's own event is in feeds of sessions only,
+    so without one its span growing with an item's move is no news (the item's own change is).
+    A session removed is told while some feed publishes sessions."""
+    sessions = published_sessions(programme)
+    of_sessions = any(spec.sessions for spec in programme.declared_feeds)
+    return [
+        change
+        for change in changes
+        if change.id.rpartition(".")[2] != SESSION_KIND
+        or change.id in sessions
+        or (change.kind == "removed" and of_sessions)
+    ]
 
 
 def _same_content(
