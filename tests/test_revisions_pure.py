@@ -246,6 +246,33 @@ def test_a_sessions_span_is_news_only_where_a_feed_publishes_it() -> None:
         assert moved.revisions["oral-a.session"].sequence == 1  # kept right for a feed added later
 
 
+def test_a_talks_new_session_name_renames_it() -> None:
+    """A talk's SUMMARY is "<session>: <title>": a new session name is a new name, so SEQUENCE
+    goes up and the change says what it was called; the title alone is told as before."""
+    award = (ROOT / "events.toml").read_text(encoding="utf-8")
+    first = revise(parse(award.encode(), name="events.toml"), {})
+    renamed = revise(
+        _stamped(award.replace('session = "Test of Time"', 'session = "Test of Time Award"')), first.state
+    )
+    assert renamed.revisions["word2vec.talk"].sequence == 1
+    assert [str(c) for c in renamed.changes] == [
+        'renamed: word2vec.talk "Test of Time: Distributed Representations of Words and Phrases and their '
+        'Compositionality" → "Test of Time Award: Distributed Representations of Words and Phrases and their '
+        'Compositionality"'
+    ]
+    assert renamed.revisions["word2vec.talk"].notice.startswith("Renamed: was “Test of Time: Distributed")
+    retitled = revise(
+        _stamped(award.replace("and their Compositionality", "and Their Compositionality")), first.state
+    )
+    assert [(c.kind, c.old, c.new) for c in retitled.changes] == [
+        (
+            "renamed",
+            "Distributed Representations of Words and Phrases and their Compositionality",
+            "Distributed Representations of Words and Phrases and Their Compositionality",
+        )
+    ]
+
+
 def test_a_change_under_the_last_releases_stamp_warns() -> None:
     """Two builds with one stamp, each changing another slot: the second adds its change to the
     release changes.atom already announced under that id and time, so it warns; a later stamp

@@ -6,7 +6,8 @@ and writes the new one after the feeds, so the committed ``output/`` is the publ
 
 A slot is one event id (``<paper>.<kind>``). When its start, end, place (what its LOCATION
 names but the conference's own venue: room, level, board, the room's building, or its off-site
-venue by name and address: ``where``), paper title or status differs from the last build,
+venue by name and address: ``where``), name (its title, led by its session's for a talk:
+``_name``) or status differs from the last build,
 SEQUENCE goes up by one and LAST-MODIFIED (and DTSTAMP) become the build's stamp
 (``publish.updated`` or SOURCE_DATE_EPOCH). When only other text changed (abstract, authors,
 links, the conference's venue...), LAST-MODIFIED moves to the stamp and SEQUENCE stays. An
@@ -288,14 +289,20 @@ def legacy_content(programme: Programme, event: Event, paper: Paper) -> str:
 
 
 def _significant(programme: Programme, entry: Entry, event: Event, paper: Paper) -> bool:
-    """Whether the slot's time, place (``where``), title or status changed since ``entry``
-    published it: what raises SEQUENCE."""
+    """Whether the slot's time, place (``where``), name (``_name``) or status changed since
+    ``entry`` published it: what raises SEQUENCE."""
     old = entry.event
     return (
         (old.start, old.end) != (event.start.astimezone(UTC), event.end.astimezone(UTC))
         or _moved_place(programme, entry, event)
-        or (entry.paper.title, old.status) != (paper.title, event.status)
+        or (_name(old, entry.paper.title), old.status) != (_name(event, paper.title), event.status)
     )
+
+
+def _name(event: Event, title: str) -> str:
+    """The slot's name in its SUMMARY after its kind (``render.summary``): its title, led by its
+    session's name for a talk ("Session A: <title>"), so renaming the session renames its talks."""
+    return f"{event.session}: {title}" if event.kind == "talk" else title
 
 
 def _moved_place(programme: Programme, entry: Entry, event: Event) -> bool:
@@ -368,6 +375,10 @@ def _changes(programme: Programme, entry: Entry | None, event: Event, paper: Pap
         was = entry.where if entry.where is not None else where(programme, old)
         now = where(programme, event)
         changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE))
-    if entry.paper.title != paper.title:
-        changes.append(Change("renamed", event.id, paper.title, entry.paper.title, paper.title))
+    if _name(old, entry.paper.title) != _name(event, paper.title):
+        if event.kind == "talk" and old.session != event.session:
+            old_name, new_name = _name(old, entry.paper.title), _name(event, paper.title)
+        else:
+            old_name, new_name = entry.paper.title, paper.title
+        changes.append(Change("renamed", event.id, paper.title, old_name, new_name))
     return changes
