@@ -414,6 +414,33 @@ def test_damaged_state_file_is_an_error_and_nothing_is_written(
     assert project.files() == before
 
 
+@pytest.mark.parametrize("command", ["build", "diff", "export"])
+def test_a_new_conference_id_over_published_feeds_is_refused(project: Project, command: str) -> None:
+    """The conference id is part of every UID: built over feeds published under another id,
+    every event would arrive twice in calendars that imported them. Refused, nothing written;
+    a state file from before the id was recorded takes it on at the next build."""
+    project.build(stamp=FIRST)
+    path = project.output / "confcal-state.json"
+    assert json.loads(path.read_text(encoding="utf-8"))["conference"] == "neurips-2023"
+    project.edit('id = "neurips-2023"', 'id = "neurips-23"')
+    before = project.files()
+    result = project.run(command, stamp=SECOND)
+    assert result.exit_code == (2 if command == "diff" else 1), result.output
+    assert result.output.endswith(
+        "1 problem in the state file:\n"
+        f"  {path}: conference: the feeds here were published for the conference id 'neurips-2023', "
+        "and the events file's conference.id is 'neurips-23': every UID would change, so calendars "
+        "that imported the feeds would show each event twice; set conference.id back to "
+        "'neurips-2023', or build into another folder to publish a new conference\n"
+    )
+    assert project.files() == before
+    document = json.loads(path.read_text(encoding="utf-8"))
+    del document["conference"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    project.build(stamp=SECOND)
+    assert json.loads(path.read_text(encoding="utf-8"))["conference"] == "neurips-23"
+
+
 def test_unknown_status_is_an_error(project: Project) -> None:
     project.edit(ORAL_TIMES, f'{ORAL_TIMES}\nstatus = "postponed"')
     result = project.run("build", stamp=FIRST)

@@ -113,6 +113,11 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
             setter("events", ORAL, "where", value="Hall A\nHall B"),
             f"events.{ORAL}.where: expected a single line, found a line break",
         ),
+        (setter("conference", value=7), "conference: expected a string, found an integer (7)"),
+        (
+            setter("conference", value="NeurIPS 2023"),
+            "conference: expected a conference id like 'neurips-2023', found 'NeurIPS 2023'",
+        ),
         (setter("published", value=["../../etc/passwd"]), "published[0]: '../../etc/passwd' is not a file"),
         (setter("published", value=["/etc/passwd"]), "published[0]: '/etc/passwd' is not a file"),
         (setter("published", value=[".git/config"]), "published[0]: '.git/config' is not a file"),
@@ -170,7 +175,7 @@ def test_a_state_file_from_before_the_published_list_still_reads() -> None:
     del document["published"]
     state = parse_state(json.dumps(document).encode(), name=STATE_FILE)
     assert state.published is None
-    assert dump_state(StateFile(state.events)) == dump_state(state)
+    assert dump_state(StateFile(state.events, conference=state.conference)) == dump_state(state)
 
 
 def test_sequence_at_the_limit_is_an_error_when_the_slot_changes(tmp_path: Path) -> None:

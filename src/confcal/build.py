@@ -267,6 +267,7 @@ class Rendering:
         minutes = None if self.alarm is None else int(self.alarm.total_seconds() // 60)
         state = StateFile(
             events=revised.state,
+            conference=programme.conference.id,
             published=tuple(sorted(self.published)),
             reminders_minutes=minutes,
             releases=revised.releases,

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from confcal import zones
+from confcal.errors import Problem
 from confcal.feeds import published_sessions
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
@@ -39,6 +40,7 @@ from confcal.state import (
     Entry,
     State,
     StateFile,
+    StateFileError,
     sequence_limit_error,
 )
 
@@ -165,7 +167,17 @@ def revise_published(
     cache: MutableMapping[str, RenderCacheEntry] | None = None,
     workers: int = 1,
 ) -> Revised:
-    """``revise`` against a state file (``state.read_state``; None: a first build)."""
+    """``revise`` against a state file (``state.read_state``; None: a first build). Raises
+    StateFileError when the file was written for another conference id: every UID would change."""
+    if previous is not None and previous.conference not in (None, programme.conference.id):
+        published, now = previous.conference, programme.conference.id
+        message = (
+            f"the feeds here were published for the conference id {published!r}, and the events file's "
+            f"conference.id is {now!r}: every UID would change, so calendars that imported the feeds "
+            f"would show each event twice; set conference.id back to {published!r}, or build into "
+            "another folder to publish a new conference"
+        )
+        raise StateFileError([Problem(state_name, "conference", message)])
     if previous is None:
         return revise(programme, {}, state_name=state_name, cache=cache, workers=workers)
     return revise(

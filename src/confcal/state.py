@@ -44,6 +44,7 @@ _FIX = "restore it from version control, or delete it to start again from SEQUEN
 SCHEMA: dict[str, dict[str, bool]] = {
     "": {
         "about": False,
+        "conference": False,
         "content_scheme": False,
         "events": True,
         "format": True,
@@ -118,6 +119,9 @@ class StateFile:
     """The whole state file."""
 
     events: State = field(default_factory=dict)
+    conference: str | None = None
+    """The id of the conference whose feeds these are: part of every UID (None in a state file
+    from before confcal recorded it)."""
     published: tuple[str, ...] | None = None
     """Files the build wrote, relative to the output folder (the state file aside); None in a
     state file from before confcal recorded them."""
@@ -174,8 +178,10 @@ def dump_state(state: StateFile) -> bytes:
         f"{json.dumps(_entry_json(state.events[event_id]), sort_keys=True, ensure_ascii=False)}"
         for event_id in sorted(state.events)
     )
-    lines = [
-        f'  "about": {json.dumps(about)}',
+    lines = [f'  "about": {json.dumps(about)}']
+    if state.conference is not None:
+        lines.append(f'  "conference": {json.dumps(state.conference)}')
+    lines += [
         f'  "content_scheme": {state.content_scheme}',
         f'  "events": {{{_block(entries)}}}',
         f'  "format": {STATE_FORMAT}',
@@ -360,11 +366,20 @@ def _state(reader: _StateReader, document: object) -> StateFile:
             state[event_id] = entry
     return StateFile(
         events=state,
+        conference=_conference(reader, document),
         published=_published(reader, document),
         reminders_minutes=_reminders(reader, document),
         releases=_releases(reader, document),
         content_scheme=_content_scheme(reader, document),
     )
+
+
+def _conference(reader: _StateReader, document: Mapping[str, Any]) -> str | None:
+    value = reader.get(document, "conference", "", str)
+    if value is not None and not ID_PATTERN.fullmatch(value):
+        reader.problem("conference", f"expected a conference id like 'neurips-2023', found {show(value)}")
+        return None
+    return value
 
 
 def _content_scheme(reader: _StateReader, document: Mapping[str, Any]) -> int:
