@@ -342,6 +342,31 @@ def test_an_items_calendar_stays_where_it_is_when_it_gains_authors(tmp_path: Pat
     assert (tmp_path / "out" / "items" / "federated-eval.ics").exists()
 
 
+@pytest.mark.parametrize("recorded", [True, False], ids=["table-recorded", "state-before-tables"])
+def test_a_removed_item_with_authors_is_kept_at_its_address(tmp_path: Path, recorded: bool) -> None:
+    """An ``[[items]]`` entry with authors publishes under items/; removed and kept as cancelled,
+    its cancellation must reach that calendar's subscribers, not a new papers/ address. A state
+    file from before tables were recorded is read by the calendars it published."""
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP_TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    state = out / "confcal-state.json"
+    if not recorded:
+        text = re.sub(r', "table": "(papers|items)"', "", state.read_text(encoding="utf-8"))
+        assert '"table"' not in text
+        state.write_text(text, encoding="utf-8")
+    start = WORKSHOP_TEXT.index('[[items]]\nid = "federated-eval"')
+    end = WORKSHOP_TEXT.index("\n[[", start + 1) + 1
+    events.write_text(WORKSHOP_TEXT[:start] + WORKSHOP_TEXT[end:], encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(out), "--keep-cancelled"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "papers" / "federated-eval.ics").exists()
+    assert "STATUS:CANCELLED" in vevent(
+        (out / "items" / "federated-eval.ics").read_bytes(), "learnsys-2026.federated-eval.oral@confcal"
+    )
+
+
 def test_every_missing_conference_key_is_reported_with_a_missing_table(tmp_path: Path) -> None:
     events = tmp_path / "events.toml"
     events.write_text('[conference]\nid = "x"\n', encoding="utf-8")

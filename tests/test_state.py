@@ -113,6 +113,10 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
             setter("events", ORAL, "where", value="Hall A\nHall B"),
             f"events.{ORAL}.where: expected a single line, found a line break",
         ),
+        (
+            setter("events", ORAL, "paper", "table", value="talks"),
+            f"events.{ORAL}.paper.table: expected 'papers' or 'items', found 'talks'",
+        ),
         (setter("conference", value=7), "conference: expected a string, found an integer (7)"),
         (
             setter("conference", value="NeurIPS 2023"),

@@ -29,7 +29,7 @@ from datetime import UTC
 
 from confcal import zones
 from confcal.errors import Problem
-from confcal.feeds import published_sessions
+from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
 from confcal.render import RenderCacheEntry, content_digest, event_keys, finish, render_bodies
@@ -182,13 +182,29 @@ def revise_published(
         return revise(programme, {}, state_name=state_name, cache=cache, workers=workers)
     return revise(
         programme,
-        previous.events,
+        _with_tables(previous),
         releases=previous.releases,
         state_name=state_name,
         content_scheme=previous.content_scheme,
         cache=cache,
         workers=workers,
     )
+
+
+def _with_tables(previous: StateFile) -> State:
+    """The entries, each item's table (``Paper.table``) taken from where its calendar was
+    published when the state file did not record it, so a kept cancellation stays at its address."""
+    published = set(previous.published or ())
+    state = dict(previous.events)
+    for event_id, entry in previous.events.items():
+        if entry.paper.table:
+            continue
+        for folder, table in ((ITEMS_FOLDER, "items"), (PAPERS_FOLDER, "papers")):
+            if f"{folder}/{entry.paper.id}.ics" in published:
+                paper = dataclasses.replace(entry.paper, table=table)
+                state[event_id] = dataclasses.replace(entry, paper=paper)
+                break
+    return state
 
 
 def _announced(programme: Programme, changes: list[Change]) -> list[Change]:
@@ -354,6 +370,7 @@ def _slim(paper: Paper) -> Paper:
         authors=paper.authors,
         subcategory=paper.subcategory,
         url=paper.url,
+        table=paper.table,
     )
 
 

@@ -71,7 +71,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
     )
     # absent in state files written before they were recorded
     | {"venue": False, "session_id": False, "where": False},
-    "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True),
+    "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True) | {"table": False},
     "release": {"stamp": True, "changes": True},
     "change": {
         "change": True,
@@ -223,6 +223,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
             "subcategory": paper.subcategory,
             "authors": list(paper.authors),
             "url": paper.url,
+            **({"table": paper.table} if paper.table else {}),
         },
     }
 
@@ -541,4 +542,14 @@ def _entry_paper(reader: _StateReader, paper_id: str, table: Mapping[str, Any], 
         authors=reader.strings(table, "authors", path),
         subcategory=reader.optional_text(table, "subcategory", path),
         url=reader.optional_text(table, "url", path),
+        table=_table(reader, table, path),
     )
+
+
+def _table(reader: _StateReader, table: Mapping[str, Any], path: str) -> str:
+    """Where the events file listed the item, "papers" or "items" ("": not recorded)."""
+    value = reader.get(table, "table", path, str) or ""
+    if value not in ("", "papers", "items"):
+        reader.problem(f"{path}.table", f"expected 'papers' or 'items', found {show(value)}")
+        return ""
+    return value
