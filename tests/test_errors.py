@@ -31,6 +31,16 @@ def edit(old: str, new: str) -> bytes:
     return SHIPPED.replace(old, new, 1).encode()
 
 
+# The two-day workshop, which declares [[sessions]]; its first oral session is "session-a" here.
+SESSIONS = (EVENTS.parent / "tests" / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+SESSIONS = SESSIONS.replace('"oral-a"', '"session-a"')
+
+
+def edit_sessions(old: str, new: str) -> bytes:
+    assert old in SESSIONS, old
+    return SESSIONS.replace(old, new, 1).encode()
+
+
 def feed(body: str, base: bytes | None = None) -> bytes:
     """The shipped file (or ``base``) with a [[feeds]] table appended."""
     return (SHIPPED.encode() if base is None else base) + f"\n[[feeds]]\n{body}\n".encode()
@@ -507,6 +517,29 @@ CASES: list[tuple[str, bytes, Expected]] = [
                 ("extra = ", 0),
                 "categories[3].extra: unknown table [categories.extra]: [categories] holds no tables "
                 "(its keys: id, name, subcategories)",
+            )
+        ],
+    ),
+    (
+        "an unknown time zone, with posters that take their session's times",
+        edit_sessions('timezone = "Europe/Berlin"', 'timezone = "Europe/Berln"'),
+        [
+            (
+                ("timezone = ", 0),
+                "conference.timezone: unknown time zone 'Europe/Berln'; did you mean 'Europe/Berlin'? "
+                "(expected an IANA name like 'America/Chicago')",
+            )
+        ],
+    ),
+    (
+        "a session's start that happens twice, with posters that take their session's times",
+        edit_sessions("start = 2026-10-25T13:00:00", "start = 2026-10-25T02:30:00"),
+        [
+            (
+                ("start = 2026-10-25T02:30:00", 0),
+                "sessions[3].start: 2026-10-25 02:30 happens twice in Europe/Berlin: clocks go back "
+                "from 03:00 to 02:00 (CEST → CET), so 02:00–02:59 comes twice; expected a time up to "
+                "01:59 or from 03:00",
             )
         ],
     ),

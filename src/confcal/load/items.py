@@ -133,9 +133,10 @@ def _slot(
     places: Places,
 ) -> Iterator[Event]:
     reader.keys(slot, "slot", where)
-    held = places.sessions.get(slot.get("session", "")) if isinstance(slot.get("session"), str) else None
+    named = slot.get("session")
+    held = places.sessions.get(named) if isinstance(named, str) else None
     for key in ("start", "end"):
-        if key not in slot and (held is None or held.start is None):
+        if key not in slot and (held is None or held.id not in places.timed_sessions):
             reader.problem(where, f"missing key {key!r}")
     start, end = times(reader, slot, where, places.local)
     room, level, room_id = room_of(reader, slot, where, places)
