@@ -521,6 +521,30 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "a mistyped session id",
+        edit_sessions('session = "session-a"', 'session = "sesion-a"'),
+        [
+            (
+                ('session = "sesion-a"', 0),
+                "papers[0].oral.session: unknown session 'sesion-a'; did you mean 'session-a'? Use a "
+                "declared session's id, declare 'sesion-a' in [[sessions]], or write a session name "
+                "as text (like 'Sesion a')",
+            )
+        ],
+    ),
+    (
+        "a mistyped session id, on a poster that takes its session's times",
+        edit_sessions('session = "posters"', 'session = "poster"'),
+        [
+            (
+                ('session = "poster"', 0),
+                "papers[0].poster.session: unknown session 'poster'; did you mean 'posters'? Use a "
+                "declared session's id, declare 'poster' in [[sessions]], or write a session name "
+                "as text (like 'Poster')",
+            )
+        ],
+    ),
+    (
         "an unknown time zone, with posters that take their session's times",
         edit_sessions('timezone = "Europe/Berlin"', 'timezone = "Europe/Berln"'),
         [
