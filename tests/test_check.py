@@ -173,6 +173,25 @@ def test_broken_programme_exits_with_the_finding(tmp_path: Path, text: str, code
 
 
 @pytest.mark.parametrize(
+    ("text", "code", "message"), [param for param in BROKEN if param.values[1] != "invalid"]
+)
+def test_build_publishes_what_check_finds_wrong_with_a_warning(
+    tmp_path: Path, text: str, code: str, message: str
+) -> None:
+    """Organizers often publish without `confcal check`: each kind of error it reports in a
+    programme that builds is a warning line of `build`, which still writes every feed."""
+    events = tmp_path / "events.toml"
+    events.write_text(text)
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (warning,) = result.stderr.splitlines()
+    assert warning.startswith(f"warning: {code}: ")
+    assert message in warning
+    assert warning.endswith("; `confcal check` says where in the file")
+    assert (tmp_path / "out" / "all.ics").read_bytes().count(b"BEGIN:VEVENT") == 2
+
+
+@pytest.mark.parametrize(
     "b_slot",
     [
         pytest.param(slot("oral", "2024-06-03T11:00:00", "2024-06-03T12:00:00"), id="back to back"),

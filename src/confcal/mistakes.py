@@ -1,5 +1,6 @@
 """The programme's scheduling errors, found without rendering anything: what `confcal check`
-reports as errors, beside its warnings and information (``check.py``). Pure.
+reports as errors (beside its warnings and information: ``check.py``), and what `confcal build`
+warns of (``build_warnings``), since organizers often publish without checking. Pure.
 
 Errors: two events in the same room (the same declared room, or the same room name and level;
 posters in one room only at the same board) or at the same poster board at overlapping times, an
@@ -125,3 +126,28 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
         # keynote, a welcome reception the evening before) may be a satellite event.
         severity: Severity = "error" if event.kind in ("oral", "poster") else "warning"
         yield Finding(severity, "outside-dates", f"{ref} is outside the conference dates ({dates})", (ref,))
+
+
+def build_warnings(programme: Programme) -> tuple[str, ...]:
+    """``confcal build``'s warnings about the errors ``confcal check`` would report (organizers
+    often publish without it; ``build`` publishes the programme as it is): one line per kind of
+    error, its first finding, how many more, and where to see them all. Only the checks that can
+    find an error run (a sweep over the events by place, and the dates): a few
+    milliseconds at NeurIPS size."""
+    live = [event for event in programme.events if event.status != "cancelled"]
+    found = (
+        *double_bookings(live, Refs(programme)),
+        *outside_dates(programme),
+    )
+    errors: dict[str, list[Finding]] = {}
+    for finding in found:
+        if finding.severity == "error":
+            errors.setdefault(finding.code, []).append(finding)
+    lines = []
+    for first, *more in errors.values():
+        if more:
+            where = f"{len(more)} more like it: `confcal check` lists them all with their lines in the file"
+        else:
+            where = "`confcal check` says where in the file"
+        lines.append(f"warning: {first}; {where}")
+    return tuple(lines)
