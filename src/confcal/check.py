@@ -2,7 +2,8 @@
 which reads the events file: no other I/O, no clock.
 
 Errors: an events file the build rejects, and the scheduling errors of ``mistakes.py`` (a room
-or poster board holding two events at once, an oral or poster outside the conference dates).
+or poster board holding two events at once, an oral or poster outside the conference dates, a
+session without its own time across days), which ``confcal build`` warns of too.
 Warnings: any other event outside the conference dates (a talk, a keynote, a reception the
 evening before: it may be a satellite event), an event with no place, an event that spans a
 change of the clocks (its length on the clock is not its real length), a person (author or
@@ -18,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import UTC, timedelta
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,9 @@ from confcal.mistakes import (
     Refs,
     Severity,
     double_bookings,
+    length,
     outside_dates,
+    sessions_across_days,
 )
 from confcal.model import SESSION_KIND, Event, Programme, event_sort_key
 
@@ -64,6 +67,7 @@ def check(programme: Programme) -> list[Finding]:
         *_clock_changes(programme),
         *_people(programme, live, refs),
         *_sessions(programme),
+        *sessions_across_days(programme),
         *_no_category(programme),
         *_feed_budget(programme),
     ]
@@ -162,15 +166,10 @@ def _clock_changes(programme: Programme) -> Iterator[Finding]:
             real = zones.duration(event.start, event.end)
             on_the_clock = event.end.replace(tzinfo=None) - event.start.replace(tzinfo=None)
             message = (
-                f"{ref} spans a change of the clocks: it lasts {_length(real)}, though the clock "
-                f"shows {_length(on_the_clock)}; check the end time"
+                f"{ref} spans a change of the clocks: it lasts {length(real)}, though the clock "
+                f"shows {length(on_the_clock)}; check the end time"
             )
             yield Finding("warning", "spans-clock-change", message, (ref,))
-
-
-def _length(length: timedelta) -> str:
-    hours, minutes = divmod(int(length.total_seconds()) // 60, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def _feed_budget(programme: Programme) -> Iterator[Finding]:
@@ -262,9 +261,9 @@ def strict(findings: Iterable[Finding]) -> list[Finding]:
     return [replace(f, severity="error") if f.severity == "warning" else f for f in findings]
 
 
-LOCATED = frozenset({"room-double-booked", "board-double-booked", "outside-dates"})
-"""Findings about one slot (a double-booking: the later of the two) that name its place in the
-file, as the build's own problems do: file, line, TOML path."""
+LOCATED = frozenset({"room-double-booked", "board-double-booked", "outside-dates", "session-spans-days"})
+"""Findings about one slot (a double-booking: the later of the two; a session: its table) that
+name its place in the file, as the build's own problems do: file, line, TOML path."""
 
 
 def located(findings: list[Finding], programme: Programme, *, name: str, text: str) -> list[Finding]:
@@ -303,7 +302,7 @@ def _slot_paths(programme: Programme, document: dict[str, Any]) -> dict[str, str
         counts[table] += 1
     sessions = {session.id: f"sessions[{index}]" for index, session in enumerate(programme.sessions)}
     paths = {}
-    for event in programme.events:
+    for event in (*programme.events, *programme.session_events):
         if event.paper not in items:
             paths[event.id] = sessions.get(event.paper, "")
             continue

@@ -4,9 +4,10 @@ warns of (``build_warnings``), since organizers often publish without checking. 
 
 Errors: two events in the same room (the same declared room, or the same room name and level;
 posters in one room only at the same board) or at the same poster board at overlapping times, an
-oral or poster outside the conference dates (any other event outside them is a warning).
-Cancelled events hold no place. Times are half-open: an event ending at 10:45 does not overlap
-one starting at 10:45.
+oral or poster outside the conference dates (any other event outside them is a warning), a
+declared session without its own start and end whose items begin on several days. Cancelled
+events hold no place. Times are half-open: an event ending at 10:45 does not overlap one
+starting at 10:45.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal
 
 from confcal import zones
-from confcal.model import Event, Programme, event_sort_key
+from confcal.model import Event, Programme, event_sort_key, session_days
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -128,16 +130,47 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
         yield Finding(severity, "outside-dates", f"{ref} is outside the conference dates ({dates})", (ref,))
 
 
+def sessions_across_days(programme: Programme) -> Iterator[Finding]:
+    """A declared session without its own start and end whose items begin on several days: its
+    one event (a feed of sessions, the page's heading) runs from the first item to the last,
+    through the night, e.g. Sat 10:30 to Sun 09:20."""
+    held: dict[str, list[Event]] = {}
+    for event in programme.events:
+        if event.session_id:
+            held.setdefault(event.session_id, []).append(event)
+    published = {event.session_id: event for event in programme.session_events}
+    for session in programme.sessions:
+        days = session_days(session, held.get(session.id, ()))
+        if not days:
+            continue
+        event = published[session.id]
+        ref = EventRef.of(programme, event)
+        listed = ", ".join(f"{day:%a %-d %b}" for day in days)
+        message = (
+            f"{ref} lasts {length(zones.duration(event.start, event.end))}, from its first item to its "
+            f"last: the session has no start and end, and its items begin on {len(days)} days ({listed}); "
+            "give the session its own start and end, or split it into one session per day"
+        )
+        yield Finding("error", "session-spans-days", message, (ref,))
+
+
+def length(duration: timedelta) -> str:
+    """'23 h 50 min', '20 min'."""
+    hours, minutes = divmod(int(duration.total_seconds()) // 60, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
 def build_warnings(programme: Programme) -> tuple[str, ...]:
     """``confcal build``'s warnings about the errors ``confcal check`` would report (organizers
     often publish without it; ``build`` publishes the programme as it is): one line per kind of
     error, its first finding, how many more, and where to see them all. Only the checks that can
-    find an error run (a sweep over the events by place, and the dates): a few
+    find an error run (a sweep over the events by place, the dates, the sessions): a few
     milliseconds at NeurIPS size."""
     live = [event for event in programme.events if event.status != "cancelled"]
     found = (
         *double_bookings(live, Refs(programme)),
         *outside_dates(programme),
+        *sessions_across_days(programme),
     )
     errors: dict[str, list[Finding]] = {}
     for finding in found:
