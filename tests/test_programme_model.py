@@ -530,3 +530,15 @@ def test_a_session_without_times_whose_items_fall_on_two_days(tmp_path: Path) ->
     )
     assert own_time != text
     assert "session-spans-days" not in codes(check_findings(tmp_path, own_time))
+
+
+@pytest.mark.parametrize("name", ["Oral 6A LLMs", "Test of Time", "Oral session A", "test-of-time", "lunch"])
+def test_a_session_name_that_is_no_declared_id_stays_free_text(tmp_path: Path, name: str) -> None:
+    """In a file with [[sessions]], only a value written like an id and close to a declared one
+    is taken for a typo; names, and ids far from any declared one, are the slot's own text."""
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP_TEXT.replace('session = "oral-c"', f'session = "{name}"', 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (oral,) = [e for e in load(events).events if e.paper == "energy-budgets" and e.kind == "oral"]
+    assert (oral.session, oral.session_id, oral.room) == (name, "", "")
