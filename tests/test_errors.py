@@ -552,6 +552,62 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "a slot's time with seconds",
+        edit("start = 2023-12-12T15:40:00", "start = 2023-12-12T15:40:30"),
+        [
+            (
+                ("start = 2023-12-12T15:40:30", 0),
+                "papers[0].oral.start: expected a time in whole minutes like 2023-12-12T15:40:00 "
+                "(calendars and the state file keep no seconds), found 15:40:30",
+            )
+        ],
+    ),
+    (
+        "a slot's time with a fraction of a second",
+        edit("end = 2023-12-12T16:40:00", "end = 2023-12-12T16:40:00.5"),
+        [
+            (
+                ("end = 2023-12-12T16:40:00.5", 0),
+                "papers[0].oral.end: expected a time in whole minutes like 2023-12-12T16:40:00 "
+                "(calendars and the state file keep no seconds), found 16:40:00.5",
+            )
+        ],
+    ),
+    (
+        "a session's time with seconds, and posters that take it",
+        edit_sessions("end = 2026-10-25T15:00:00", "end = 2026-10-25T14:59:59.999"),
+        [
+            (
+                ("end = 2026-10-25T14:59:59.999", 0),
+                "sessions[3].end: expected a time in whole minutes like 2026-10-25T14:59:00 "
+                "(calendars and the state file keep no seconds), found 14:59:59.999",
+            )
+        ],
+    ),
+    (
+        "publish.updated with a fraction of a second",
+        edit("updated = 2023-12-11T00:00:00Z", "updated = 2023-12-11T00:00:00.5Z"),
+        [
+            (
+                ("updated = ", 0),
+                "publish.updated: expected a stamp in whole seconds like 2023-12-11T00:00:00Z (no "
+                "fraction: DTSTAMP and the state file keep whole seconds), found 2023-12-11T00:00:00.5Z",
+            )
+        ],
+    ),
+    (
+        "publish.updated with a fraction of a second and an offset",
+        edit("updated = 2023-12-11T00:00:00Z", "updated = 2023-12-11T06:00:59.000001-06:00"),
+        [
+            (
+                ("updated = ", 0),
+                "publish.updated: expected a stamp in whole seconds like 2023-12-11T06:00:59-06:00 (no "
+                "fraction: DTSTAMP and the state file keep whole seconds), found "
+                "2023-12-11T06:00:59.000001-06:00",
+            )
+        ],
+    ),
+    (
         "an unknown time zone, with posters that take their session's times",
         edit_sessions('timezone = "Europe/Berlin"', 'timezone = "Europe/Berln"'),
         [
@@ -738,3 +794,25 @@ def test_authors_written_as_a_string_is_one_problem(tmp_path: Path) -> None:
 )
 def test_a_date_or_time_that_does_not_exist_is_explained(line: str, column: int, hint: str) -> None:
     assert date_time_hint(line, column) == hint
+
+
+# check loads with the build's loader: the same problems, as its findings.
+CHECKED_TOO = [c for c in CASES if "session" in c[0] or "second" in c[0]]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [c[1:] for c in CHECKED_TOO],
+    ids=[c[0] for c in CHECKED_TOO],
+)
+def test_check_reports_the_problems_build_refuses(data: bytes, expected: Expected, tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    events.write_bytes(data)
+
+    result = CliRunner().invoke(cli, ["check", str(events)])
+
+    assert result.exit_code == 2, result.output
+    problems = rendered(data, expected, events)
+    count = "1 error" if len(problems) == 1 else f"{len(problems)} errors"
+    listed = "".join(f"  invalid: {p}\n" for p in problems)
+    assert result.output == f"errors:\n{listed}{events}: {count}, 0 warnings, 0 info\n"

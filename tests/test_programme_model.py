@@ -567,3 +567,32 @@ def test_a_session_name_that_is_no_declared_id_stays_free_text(tmp_path: Path, n
     assert result.exit_code == 0, result.output
     (oral,) = [e for e in load(events).events if e.paper == "energy-budgets" and e.kind == "oral"]
     assert (oral.session, oral.session_id, oral.room) == (name, "", "")
+
+
+def test_publish_updated_may_hold_seconds(tmp_path: Path) -> None:
+    """A stamp, unlike an event's times, counts seconds: DTSTAMP keeps them."""
+    events = tmp_path / "events.toml"
+    events.write_text(
+        WORKSHOP_TEXT.replace("updated = 2026-10-01T12:00:00Z", "updated = 2026-10-01T14:00:30+02:00"),
+        encoding="utf-8",
+    )
+    assert load(events).conference.updated == datetime(2026, 10, 1, 12, 0, 30, tzinfo=UTC)
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    calendar = (tmp_path / "out" / "all.ics").read_text(encoding="utf-8")
+    assert calendar.count("DTSTAMP:20261001T120030Z") == calendar.count("BEGIN:VEVENT") > 0
+
+
+@pytest.mark.parametrize("fraction", [".0", ".000000"])
+def test_whole_minutes_with_a_zero_fraction_rebuild_unchanged(tmp_path: Path, fraction: str) -> None:
+    """Whole minutes, however many zeros follow them, are the times the state file and the
+    VEVENTs keep: after a build, diff has nothing to publish."""
+    events = tmp_path / "events.toml"
+    start = "start = 2026-10-24T10:00:00"
+    text = WORKSHOP_TEXT.replace(f"{start}\n", f"{start}{fraction}\n", 1)
+    assert text != WORKSHOP_TEXT
+    events.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["diff", str(events), "-o", str(out)])
+    assert (result.exit_code, result.output) == (0, f"{out}: nothing to publish\n")

@@ -9,7 +9,7 @@ from typing import Any
 
 from confcal import zones
 from confcal.checked import show, type_name, url_problem
-from confcal.load.reader import EventsReader
+from confcal.load.reader import EventsReader, fraction
 from confcal.load.schema import KIND_PATTERN, SCHEMA
 from confcal.model import (
     ABSTRACTS,
@@ -130,6 +130,14 @@ def _updated(reader: EventsReader, publish: Mapping[str, Any]) -> datetime:
     value = publish.get("updated")
     if isinstance(value, datetime) and value.tzinfo is not None:
         if not reader.in_years(value, "publish.updated"):
+            return datetime.min.replace(tzinfo=UTC)
+        if value.microsecond:
+            whole = value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+            reader.problem(
+                "publish.updated",
+                f"expected a stamp in whole seconds like {whole} (no fraction: DTSTAMP and the state "
+                f"file keep whole seconds), found {whole[:19]}{fraction(value)}{whole[19:]}",
+            )
             return datetime.min.replace(tzinfo=UTC)
         return value.astimezone(UTC)
     if value is not None:

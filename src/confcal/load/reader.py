@@ -90,7 +90,16 @@ class EventsReader(CheckedReader):
                 f"conference.timezone), found {found(value)}",
             )
             return None
-        return value if self.in_years(value, f"{path}.{key}") else None
+        if not self.in_years(value, f"{path}.{key}"):
+            return None
+        if value.second or value.microsecond:
+            self.problem(
+                f"{path}.{key}",
+                f"expected a time in whole minutes like {value:%Y-%m-%dT%H:%M}:00 (calendars and the "
+                f"state file keep no seconds), found {value:%H:%M:%S}{fraction(value)}",
+            )
+            return None
+        return value
 
     def people(self, table: Mapping[str, Any], key: str, path: str) -> Iterator[Person]:
         """Speakers: names, or tables { name, affiliation }."""
@@ -103,3 +112,8 @@ class EventsReader(CheckedReader):
                     yield Person(name=name, affiliation=self.text(value, "affiliation", where))
             elif name := self.string(value, where):
                 yield Person(name=name)
+
+
+def fraction(value: datetime) -> str:
+    """The fraction of a second as TOML writes it (".5"), or ""."""
+    return f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
