@@ -552,6 +552,40 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "a declared session's name, on a poster that takes its session's times",
+        edit_sessions('session = "posters"', 'session = "Poster session"'),
+        [
+            (
+                ('session = "Poster session"', 0),
+                "papers[0].poster.session: 'Poster session' is the name of session 'posters'; write "
+                'session = "posters" to put this slot in it (a slot names its session by id)',
+            )
+        ],
+    ),
+    (
+        "a declared session's name in other letter case",
+        edit_sessions('session = "oral-b"', 'session = "oral session b"'),
+        [
+            (
+                ('session = "oral session b"', 0),
+                "papers[1].oral.session: 'oral session b' is the name of session 'oral-b' "
+                "('Oral session B') in other letter case; "
+                'write session = "oral-b" to put this slot in it (a slot names its session by id)',
+            )
+        ],
+    ),
+    (
+        "a declared session's id in capitals",
+        edit_sessions('session = "session-a"', 'session = "Session-A"'),
+        [
+            (
+                ('session = "Session-A"', 0),
+                "papers[0].oral.session: unknown session 'Session-A'; did you mean 'session-a'? "
+                'Session ids are lowercase: write session = "session-a" to put this slot in it',
+            )
+        ],
+    ),
+    (
         "a slot's time with seconds",
         edit("start = 2023-12-12T15:40:00", "start = 2023-12-12T15:40:30"),
         [

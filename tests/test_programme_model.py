@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from confcal.cli import cli
+from confcal.errors import EventsFileError
 from confcal.feeds import feeds, paper_feeds
 from confcal.load import load, parse
 from confcal.site import render_index
@@ -557,16 +558,29 @@ def test_a_session_without_times_whose_items_fall_on_two_days(tmp_path: Path) ->
     assert "session-spans-days" not in codes(check_findings(tmp_path, own_time))
 
 
-@pytest.mark.parametrize("name", ["Oral 6A LLMs", "Test of Time", "Oral session A", "test-of-time", "lunch"])
+@pytest.mark.parametrize("name", ["Oral 6A LLMs", "Test of Time", "Oral session D", "test-of-time", "lunch"])
 def test_a_session_name_that_is_no_declared_id_stays_free_text(tmp_path: Path, name: str) -> None:
-    """In a file with [[sessions]], only a value written like an id and close to a declared one
-    is taken for a typo; names, and ids far from any declared one, are the slot's own text."""
+    """In a file with [[sessions]], a value written like an id and close to a declared one is
+    taken for a typo, and a declared session's name, or its id with capitals, for a mistake;
+    other names, and ids far from any declared one, are the slot's own text."""
     events = tmp_path / "events.toml"
     events.write_text(WORKSHOP_TEXT.replace('session = "oral-c"', f'session = "{name}"', 1), encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     (oral,) = [e for e in load(events).events if e.paper == "energy-budgets" and e.kind == "oral"]
     assert (oral.session, oral.session_id, oral.room) == (name, "", "")
+
+
+@pytest.mark.parametrize("written", ["Oral session A", "oral session a", "ORAL-A"])
+def test_a_slot_that_names_a_declared_session_otherwise_than_by_its_id_is_refused(written: str) -> None:
+    """It would take nothing from the session (no time, no room, not listed in it): its id is asked for."""
+    text = WORKSHOP_TEXT.replace('session = "oral-c"', f'session = "{written}"', 1)
+    with pytest.raises(EventsFileError) as caught:
+        parse(text.encode(), name="events.toml")
+    (problem,) = caught.value.problems
+    line = text[: text.index(f'session = "{written}"')].count("\n") + 1
+    assert (problem.path, problem.line) == ("items[5].oral.session", line)
+    assert 'write session = "oral-a" to put this slot in it' in problem.message
 
 
 def test_publish_updated_may_hold_seconds(tmp_path: Path) -> None:

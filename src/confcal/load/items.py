@@ -170,9 +170,30 @@ def _slot(
 
 
 def _mistyped_session(reader: EventsReader, value: str, where: str, places: Places) -> bool:
-    """A ``session`` written like an id and close to a declared session's id, but none of them,
-    is a typo (reported here), not a session name of its own: names are free text, and the ones
-    people write (``Oral 2D Privacy``, ``Poster session 2``) hold a capital or a space."""
+    """A ``session`` that means a declared session but is not its id is a mistake (reported here),
+    not a session name of its own: the session's name or its id in any letter case (the slot
+    would take nothing from the session), or a value written like an id and close to a declared
+    id (a typo). Other names are free text, and the ones people write (``Oral 2D Privacy``,
+    ``Poster session 2``) hold a capital or a space."""
+    where = f"{where}.session"
+    named = [s for s in places.sessions.values() if s.name.casefold() == value.strip().casefold()]
+    if named:
+        written = " or ".join(f'session = "{s.id}"' for s in named)
+        sessions = " and ".join(repr(s.id) for s in named)
+        cased = "" if all(s.name == value for s in named) else f" ({named[0].name!r}) in other letter case"
+        reader.problem(
+            where,
+            f"{value!r} is the name of session{'s' if len(named) > 1 else ''} {sessions}{cased}; "
+            f"write {written} to put this slot in it (a slot names its session by id)",
+        )
+        return True
+    if (lowercase := value.strip().lower()) in places.sessions:
+        reader.problem(
+            where,
+            f"unknown session {value!r}; did you mean {lowercase!r}? Session ids are lowercase: "
+            f'write session = "{lowercase}" to put this slot in it',
+        )
+        return True
     if not ID_PATTERN.fullmatch(value):
         return False
     hint = close_match(value, places.sessions)
@@ -180,7 +201,7 @@ def _mistyped_session(reader: EventsReader, value: str, where: str, places: Plac
         return False
     name = value.replace("-", " ").capitalize()
     reader.problem(
-        f"{where}.session",
+        where,
         f"unknown session {value!r}; did you mean {hint[0]!r}? Use a declared session's id, "
         f"declare {value!r} in [[sessions]], or write a session name as text (like {name!r})",
     )
