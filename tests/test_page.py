@@ -14,10 +14,12 @@ from click.testing import CliRunner
 from confcal.cli import cli
 from confcal.picks import MAX_PICKS, pick_key, split_feed
 from confcal.site import INDEX
+from tests.helpers import parse_events
 from tests.test_site import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
+WORKSHOP = ROOT / "tests" / "programmes" / "workshop.toml"
 OUTPUT = ROOT / "output"
 BASE_URL = "https://example.org/neurips-2023/"
 
@@ -132,3 +134,59 @@ def test_qr_codes_beside_each_subscribable_feed(published: Path) -> None:
             expected, kind="svg", xmldecl=False, svgns=False, svgclass=None, lineclass=None, scale=3, border=2
         )
         assert svg == expected.getvalue().decode().strip().replace("<svg ", '<svg aria-hidden="true" ', 1)
+
+
+def workshop_page(tmp_path: Path, text: str) -> Path:
+    """The workshop programme edited to ``text``, built (without a public address)."""
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    output = tmp_path / "output"
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+ONLINE = """
+[[items]]
+id = "online-only"
+title = "Panel: Learning Systems in Practice"
+
+[items.talk]
+start = 2026-10-25T16:00:00
+end = 2026-10-25T17:00:00
+url = "https://meet.example.org/panel"
+"""
+
+
+def test_an_online_slot_reads_as_its_calendar_event_does(tmp_path: Path) -> None:
+    """A slot with its own url, no room or venue and not streamed is a video call: its event says
+    "Place: online" and where to join, so its line on the page says "Online" and links the call
+    (never "Place not announced"), as a streamed slot's line links its stream."""
+    output = workshop_page(tmp_path, WORKSHOP.read_text(encoding="utf-8") + ONLINE)
+    (event,) = parse_events((output / "items" / "online-only.ics").read_bytes())
+    described = event.description.splitlines()
+    assert "Place: online" in described
+    assert "Watch or join: https://meet.example.org/panel" in described
+    html = (output / INDEX).read_text(encoding="utf-8")
+    lines = dict(zip((attrs["id"] for attrs in events_of(html)), Page(html).events, strict=True))
+    online = lines.pop("online-only.talk")
+    assert "Talk · Online" in online.text
+    assert "not announced" not in online.text
+    assert [(link.href, link.text) for link in online.links] == [
+        ("https://meet.example.org/panel", "Join online: Panel: Learning Systems in Practice"),
+        ("items/online-only.ics", "Add this talk to your calendar: Panel: Learning Systems in Practice"),
+    ]
+    keynote = lines.pop("opening-keynote.keynote")  # streamed, with its stream's url
+    assert [(link.href, link.text) for link in keynote.links] == [
+        (
+            "https://stream.example.org/learnsys-2026/keynote",
+            "Watch the stream: Learning Systems That Explain Themselves",
+        ),
+        (
+            "items/opening-keynote.ics",
+            "Add this keynote to your calendar: Learning Systems That Explain Themselves",
+        ),
+    ]
+    assert "Hörsaal 1" in keynote.text
+    for other in lines.values():  # no url of their own: only their calendar
+        assert [link.href.split("/")[0] for link in other.links] in ([], ["items"], ["papers"])

@@ -29,7 +29,7 @@ from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
 from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
 from confcal.picks import MAX_PICKS, pick_key, picks_head
-from confcal.render import CalendarHeads, award, location, uid
+from confcal.render import CalendarHeads, award, location, online, streamed, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML
 
 PAGE_SCRIPT = "page.js"
@@ -229,6 +229,10 @@ class EventView(NamedTuple):
     title: str
     session: str
     place: str
+    join: str
+    """Where to watch or join the slot (its ``url``), "" for none."""
+    join_label: str
+    """What the link to it says: a stream to watch, or an online slot (a video call) to join."""
     authors: str
     speakers: str
     category: str
@@ -380,6 +384,10 @@ def _event(programme: Programme, event: Event, feeds: str, paper_file: str, add:
     """One event of the programme; a cancelled one is struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
     label = programme.kind(event.kind).label
+    place = location(programme, event) or ("Online" if online(programme, event) else "Place not announced")
+    join_label = (
+        ("Watch the stream" if streamed(programme, event) else "Join online") if event.stream_url else ""
+    )
     return EventView(
         id=event.id,
         uid=uid(programme, event),
@@ -393,7 +401,9 @@ def _event(programme: Programme, event: Event, feeds: str, paper_file: str, add:
         label=label,
         title=paper.title,
         session=event.session,
-        place=location(programme, event) or "Place not announced",
+        place=place,
+        join=event.stream_url,
+        join_label=join_label,
         authors=", ".join(paper.authors),
         speakers=", ".join(str(person) for person in paper.speakers),
         category=award(programme, paper),
