@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -190,3 +192,92 @@ def test_an_online_slot_reads_as_its_calendar_event_does(tmp_path: Path) -> None
     assert "Hörsaal 1" in keynote.text
     for other in lines.values():  # no url of their own: only their calendar
         assert [link.href.split("/")[0] for link in other.links] in ([], ["items"], ["papers"])
+
+
+@dataclasses.dataclass
+class SessionHeading:
+    day: str
+    id: str
+    name: str = ""
+    line: str = ""
+    links: list[str] = dataclasses.field(default_factory=list)
+    events: list[str] = dataclasses.field(default_factory=list)
+
+
+class SessionHeadings(HTMLParser):
+    """Each declared session's heading on index.html: its day, anchor, name and time line (with
+    the links in it), and the ids of the events under it."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[SessionHeading] = []
+        self._day = ""
+        self._part = ""  # of the heading being read: "name", "line", "events", "" (none)
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        classes = attributes.get("class", "").split()
+        if tag == "section" and "dayblock" in classes:
+            self._day = attributes["data-day"]
+        elif tag == "li" and "session" in classes:
+            self.headings.append(SessionHeading(self._day, attributes["id"]))
+            self._part = "name"
+        elif not self._part:
+            return
+        elif tag == "p" and self._part == "name":
+            self._part = "line"
+        elif tag == "a" and self._part == "line":
+            self.headings[-1].links.append(attributes["href"])
+        elif tag == "ol":
+            self._part = "events"
+        elif tag == "li" and "event" in classes:
+            self.headings[-1].events.append(attributes["id"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "ol" and self._part == "events":
+            self._part = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._part == "name":
+            self.headings[-1].name += data
+        elif self._part == "line":
+            self.headings[-1].line += data
+
+
+SATURDAY_ORAL = 'session = "oral-a"\nstart = 2026-10-24T10:50:00\nend = 2026-10-24T11:10:00\n'
+SUNDAY_ORAL = 'session = "oral-a"\nstart = 2026-10-25T09:00:00\nend = 2026-10-25T09:20:00\n'
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_a_session_on_two_days_has_each_days_part_under_that_day(tmp_path: Path, cancelled: bool) -> None:
+    """Oral session A has no times of its own, and its second oral moves to Sunday 09:00: its one
+    event runs from Saturday 10:30 to Sunday 09:20 (check's session-spans-days), which its
+    heading read as "10:30–09:20 CET (+1d)". Each day's heading has that day's orals, their
+    times, and a link to the other day's. A cancelled Sunday oral (kept on the page) leaves the
+    session on Saturday, but Sunday's heading still gives Sunday's time, not Saturday's."""
+    text = WORKSHOP.read_text(encoding="utf-8")
+    assert text.count(SATURDAY_ORAL) == 1
+    moved = SUNDAY_ORAL + ('status = "cancelled"\n' if cancelled else "")
+    output = workshop_page(tmp_path, text.replace(SATURDAY_ORAL, moved))
+    headings = SessionHeadings((output / INDEX).read_text(encoding="utf-8")).headings
+    assert [(h.day, h.id, h.name) for h in headings] == [
+        ("2026-10-24", "session-oral-a", "Oral session A"),
+        ("2026-10-24", "session-oral-b", "Oral session B"),
+        ("2026-10-25", "session-oral-a-2026-10-25", "Oral session A"),
+        ("2026-10-25", "session-oral-c", "Oral session C"),
+        ("2026-10-25", "session-posters", "Poster session"),
+    ]
+    saturday, oral_b, sunday, oral_c, posters = headings
+    assert saturday.line == "10:30–10:50 CEST · Hörsaal 1 · Chair: Jonas Berg · also on Sun 25 Oct"
+    assert saturday.links == ["#session-oral-a-2026-10-25"]
+    assert saturday.events == ["sparse-routing.oral"]
+    assert sunday.line == "09:00–09:20 CET · Hörsaal 1 · Chair: Jonas Berg · also on Sat 24 Oct"
+    assert sunday.links == ["#session-oral-a"]
+    assert sunday.events == ["federated-eval.oral"]
+    assert (oral_b.line, oral_b.links) == ("10:30–11:10 CEST · Hörsaal 2 · Chair: Mei Chen (TU München)", [])
+    assert (oral_c.line, posters.line) == (
+        "10:00–10:20 CET · Hörsaal 1",
+        "13:00–15:00 CET · Foyer, Ground floor",
+    )
