@@ -181,3 +181,46 @@ def test_a_build_never_holds_every_file_it_writes(tmp_path: Path) -> None:
     assert written > 1_000_000
     ratio = (build_peak - revised_peak) / written
     assert ratio < 0.9
+
+
+def test_a_build_warns_of_double_bookings_once_per_kind_and_publishes_them(
+    events_copy: Path, tmp_path: Path
+) -> None:
+    """Organizers often publish without `confcal check`: `build` names the first double-booking
+    of each kind (a room, a poster board), says how many more, and writes the feeds as they are;
+    an up-to-date rebuild says it again."""
+    from click.testing import CliRunner
+
+    from confcal.check import check
+    from confcal.cli import cli
+    from confcal.load import load
+
+    text = events_copy.read_text(encoding="utf-8")
+    edits = [  # into Hall C2 (Level 1) with the scaling oral, and with the emergent-abilities oral
+        ('room = "RO6-RO9"\nlevel = "Level 2"', 'room = "Hall C2"\nlevel = "Level 1"'),  # privacy
+        ('room = "Ballroom A-C"\nlevel = "Level 2"', 'room = "Hall C2"\nlevel = "Level 1"'),  # DPO
+        ('board = "#813"', 'board = "#1523"'),  # the scaling poster, at the privacy poster's board
+    ]
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    events_copy.write_text(text, encoding="utf-8")
+    findings = check(load(events_copy))
+    rooms = [f for f in findings if f.code == "room-double-booked"]
+    (board,) = [f for f in findings if f.code == "board-double-booked"]
+    assert len(rooms) == 2
+
+    output = tmp_path / "output"
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["build", str(events_copy), "-o", str(output)])
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines() == [  # in the order check lists them
+            f"warning: {board}; `confcal check` says where in the file",
+            f"warning: {rooms[0]}; 1 more like it: "
+            "`confcal check` lists them all with their lines in the file",
+        ]
+    assert str(rooms[0]).startswith("room-double-booked: Hall C2 (Level 1) holds two events at once: ")
+    assert str(board).startswith("board-double-booked: Poster board #1523 holds two events at once: ")
+    all_ics = (output / "all.ics").read_bytes()
+    assert all_ics.count(b"BEGIN:VEVENT") == 13
+    assert all_ics.count(b"LOCATION:Hall C2 (Level 1)\\, Ernest N. Morial Convention Center") == 4

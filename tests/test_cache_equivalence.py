@@ -34,6 +34,7 @@ from confcal.errors import EventsFileError
 from confcal.load import parse
 from confcal.publish import publish
 from confcal.settings import BuildOptions
+from confcal.state import STATE_FILE
 from tests.conftest import ROOT
 
 Document = dict[str, Any]
@@ -321,9 +322,17 @@ class Twins:
         self.cached = root / "cached"
         self.plain = root / "plain"
         self.memory = RenderCache()
+        self.conference: str | None = None
 
     def build(self, document: Document, options: BuildOptions) -> None:
         self.events.write_text(toml_text(document), encoding="utf-8")
+        if self.conference not in (None, document["conference"]["id"]):
+            # A new conference id over published feeds is refused: its organizer starts again
+            # (the state file deleted, --force), and the render cache must not mix the two ids.
+            for folder in (self.cached, self.plain):
+                (folder / STATE_FILE).unlink()
+            options = dataclasses.replace(options, force=True)
+        self.conference = document["conference"]["id"]
         previewed = preview(self.events, self.plain, options, cache=self.memory).files
         # As `confcal build` does: a build whose files are all there already is skipped (uptodate.py).
         with_cache = publish(self.events, self.cached, dataclasses.replace(options, cache_folder=self.cache))

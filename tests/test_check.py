@@ -137,6 +137,21 @@ BROKEN = [
         id="poster running past the last day",
     ),
     pytest.param(
+        events_file(
+            ORAL_A.replace('session = "Session"', 'session = "orals"'),
+            slot("oral", "2024-06-04T09:00:00", "2024-06-04T10:00:00").replace(
+                'session = "Session"', 'session = "orals"'
+            ),
+        )
+        + '\n[[sessions]]\nid = "orals"\nname = "Orals"\nkind = "oral"\n',
+        "session-spans-days",
+        'sessions[0]: orals.session "Orals" (Mon 3 Jun 2024, 10:00–Tue 4 Jun 2024, 10:00 CEST) lasts '
+        "24 h 00 min, from its first item to its last: the session has no start and end, and its items "
+        "begin on 2 days (Mon 3 Jun, Tue 4 Jun); give the session its own start and end, or split it "
+        "into one session per day",
+        id="session without a time across two days",
+    ),
+    pytest.param(
         events_file(ORAL_A, slot("oral", "2024-06-04T11:00:00", "2024-06-04T10:00:00")),
         "invalid",
         "papers[1].oral.end: 2024-06-04 10:00 is not after the start 2024-06-04 11:00",
@@ -170,6 +185,25 @@ def test_broken_programme_exits_with_the_finding(tmp_path: Path, text: str, code
     assert message in output
     assert any(f["code"] == code and message in f["message"] for f in report["findings"])
     assert report["ok"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"), [param for param in BROKEN if param.values[1] != "invalid"]
+)
+def test_build_publishes_what_check_finds_wrong_with_a_warning(
+    tmp_path: Path, text: str, code: str, message: str
+) -> None:
+    """Organizers often publish without `confcal check`: each kind of error it reports in a
+    programme that builds is a warning line of `build`, which still writes every feed."""
+    events = tmp_path / "events.toml"
+    events.write_text(text)
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (warning,) = result.stderr.splitlines()
+    assert warning.startswith(f"warning: {code}: ")
+    assert message.removeprefix("sessions[0]: ") in warning
+    assert warning.endswith("; `confcal check` says where in the file")
+    assert (tmp_path / "out" / "all.ics").read_bytes().count(b"BEGIN:VEVENT") == 2
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,10 @@ from click.testing import CliRunner
 
 from confcal import __version__
 from confcal.cli import cli
-from tests.conftest import EVENTS, ROOT
+from confcal.load.reader import YEARS
+from confcal.options import LAST_YEAR
+from tests.conftest import EVENTS, OUTPUT, ROOT
+from tests.helpers import snapshot
 
 NOT_FOUND = (
     "file not found; give the path of the events file (without one: events.toml in the current folder)"
@@ -58,13 +62,75 @@ def test_every_command_has_help_with_an_example() -> None:
                 assert parameter.help, f"{name} {parameter.name} has no help"
 
 
-def test_bad_source_date_epoch(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        cli, ["build", str(EVENTS), "-o", str(tmp_path)], env={"SOURCE_DATE_EPOCH": "yesterday"}
+def stamp_error(shown: str, what: str) -> str:
+    return (
+        f"Error: SOURCE_DATE_EPOCH is {shown}, {what}; expected the seconds since 1970-01-01 00:00:00 UTC "
+        "up to 32503679999 (the end of 2999, as for publish.updated); "
+        "unset it, or set it to e.g. $(git log -1 --format=%ct)\n"
     )
-    assert result.exit_code == 1
-    assert result.output == "Error: SOURCE_DATE_EPOCH must be whole seconds since 1970, not 'yesterday'\n"
-    assert list(tmp_path.iterdir()) == []
+
+
+BAD_STAMPS = [
+    ("yesterday", "'yesterday'", "not ASCII digits"),
+    ("-5", "'-5'", "not ASCII digits"),
+    ("1702252800.5", "'1702252800.5'", "not ASCII digits"),
+    ("²", "'²'", "not ASCII digits"),  # str.isdigit() takes it
+    ("١٧٠٢٢٥٢٨٠٠", "'١٧٠٢٢٥٢٨٠٠'", "not ASCII digits"),  # Arabic-Indic digits: int() reads 1702252800
+    ("17\n02", "'17\\n02'", "not ASCII digits"),
+    ("95617584000", "'95617584000'", "a time after 2999"),  # 5000-01-01
+    ("32503680000", "'32503680000'", "a time after 2999"),  # 3000-01-01
+    ("99999999999999", "'99999999999999'", "a time after 2999"),  # beyond datetime's year 9999
+    ("9" * 5000, f"'{'9' * 20}…'", "a time after 2999"),  # beyond int()'s 4300 digits
+]
+
+
+@pytest.mark.parametrize(("command", "status"), [("build", 1), ("diff", 2), ("export", 1), ("agenda", 1)])
+@pytest.mark.parametrize(("value", "shown", "what"), BAD_STAMPS, ids=[case[0][:16] for case in BAD_STAMPS])
+def test_a_bad_source_date_epoch_is_one_line_and_nothing_is_written(
+    tmp_path: Path, command: str, status: int, value: str, shown: str, what: str
+) -> None:
+    published = tmp_path / "published"
+    shutil.copytree(OUTPUT, published)
+    before = snapshot(published)
+    exported = tmp_path / "mine.ics"
+    args = {
+        "build": ["-o", str(published)],
+        "diff": ["--published", str(published)],
+        "export": ["--published", str(published), "-o", str(exported)],
+        "agenda": [],
+    }[command]
+    result = CliRunner().invoke(cli, [command, str(EVENTS), *args], env={"SOURCE_DATE_EPOCH": value})
+    assert result.exit_code == status, "diff's 1 means 'something to publish'"
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.output == stamp_error(shown, what)
+    assert snapshot(published) == before
+    assert sorted(tmp_path.iterdir()) == [published]
+
+
+@pytest.mark.parametrize(
+    ("value", "stamp"),
+    [
+        ("", "20231211T000000Z"),  # set but empty: unset, so publish.updated
+        (" ", "20231211T000000Z"),
+        ("0", "19700101T000000Z"),
+        ("1702252800", "20231211T000000Z"),
+        (" 1702339200\n", "20231212T000000Z"),  # blanks around the digits are ignored
+        ("0" * 5000 + "1702339200", "20231212T000000Z"),
+        ("32503679999", "29991231T235959Z"),  # the last second publish.updated may have
+    ],
+    ids=["empty", "blank", "zero", "updated", "spaces", "leading-zeros", "last"],
+)
+def test_source_date_epoch_stamps_a_first_build(tmp_path: Path, value: str, stamp: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", str(EVENTS), "-o", str(tmp_path), "--no-cache"], env={"SOURCE_DATE_EPOCH": value}
+    )
+    assert result.exit_code == 0, result.output
+    stamps = {line for line in (tmp_path / "all.ics").read_text().splitlines() if line.startswith("DTSTAMP:")}
+    assert stamps == {f"DTSTAMP:{stamp}"}
+
+
+def test_source_date_epoch_ends_in_publish_updated_s_last_year() -> None:
+    assert YEARS[1] == LAST_YEAR
 
 
 @pytest.mark.parametrize("command", ["build", "diff", "agenda", "export"])

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from confcal.cli import cli
 from confcal.errors import EventsFileError
 from confcal.load import load
+from confcal.load.locate import date_time_hint
 from tests.conftest import EVENTS
 from tests.helpers import snapshot
 
@@ -29,6 +30,22 @@ NOT_FOUND = (
 def edit(old: str, new: str) -> bytes:
     assert old in SHIPPED, old
     return SHIPPED.replace(old, new, 1).encode()
+
+
+# The two-day workshop, which declares [[sessions]]; its first oral session is "session-a" here.
+SESSIONS = (EVENTS.parent / "tests" / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+SESSIONS = SESSIONS.replace('"oral-a"', '"session-a"')
+
+
+def edit_sessions(old: str, new: str) -> bytes:
+    assert old in SESSIONS, old
+    return SESSIONS.replace(old, new, 1).encode()
+
+
+WRITE_DATES = (
+    "write dates as YYYY-MM-DD, like 2023-12-10, and date-times as YYYY-MM-DDTHH:MM:SS, "
+    "like 2023-12-12T15:40:00"
+)
 
 
 def feed(body: str, base: bytes | None = None) -> bytes:
@@ -510,6 +527,75 @@ CASES: list[tuple[str, bytes, Expected]] = [
             )
         ],
     ),
+    (
+        "a mistyped session id",
+        edit_sessions('session = "session-a"', 'session = "sesion-a"'),
+        [
+            (
+                ('session = "sesion-a"', 0),
+                "papers[0].oral.session: unknown session 'sesion-a'; did you mean 'session-a'? Use a "
+                "declared session's id, declare 'sesion-a' in [[sessions]], or write a session name "
+                "as text (like 'Sesion a')",
+            )
+        ],
+    ),
+    (
+        "a mistyped session id, on a poster that takes its session's times",
+        edit_sessions('session = "posters"', 'session = "poster"'),
+        [
+            (
+                ('session = "poster"', 0),
+                "papers[0].poster.session: unknown session 'poster'; did you mean 'posters'? Use a "
+                "declared session's id, declare 'poster' in [[sessions]], or write a session name "
+                "as text (like 'Poster')",
+            )
+        ],
+    ),
+    (
+        "an unknown time zone, with posters that take their session's times",
+        edit_sessions('timezone = "Europe/Berlin"', 'timezone = "Europe/Berln"'),
+        [
+            (
+                ("timezone = ", 0),
+                "conference.timezone: unknown time zone 'Europe/Berln'; did you mean 'Europe/Berlin'? "
+                "(expected an IANA name like 'America/Chicago')",
+            )
+        ],
+    ),
+    (
+        "a session's start that happens twice, with posters that take their session's times",
+        edit_sessions("start = 2026-10-25T13:00:00", "start = 2026-10-25T02:30:00"),
+        [
+            (
+                ("start = 2026-10-25T02:30:00", 0),
+                "sessions[3].start: 2026-10-25 02:30 happens twice in Europe/Berlin: clocks go back "
+                "from 03:00 to 02:00 (CEST → CET), so 02:00–02:59 comes twice; expected a time up to "
+                "01:59 or from 03:00",
+            )
+        ],
+    ),
+    (
+        "a day the month does not have",
+        edit("end = 2023-12-12T16:40:00", "end = 2023-12-32T16:40:00"),
+        [
+            (
+                ("end = 2023-12-32T16:40:00", 0),
+                "not valid TOML: Expected newline or end of document after a statement (column 11); "
+                f"2023-12-32T16:40:00 is not a date-time: December 2023 has 31 days; {WRITE_DATES}",
+            )
+        ],
+    ),
+    (
+        "a day the month does not have, in a valid pattern",
+        edit("end = 2023-12-16", "end = 2023-11-31"),
+        [
+            (
+                ("end = 2023-11-31", 0),
+                "not valid TOML: Invalid date or datetime (column 7); "
+                f"2023-11-31 is not a date: November 2023 has 30 days; {WRITE_DATES}",
+            )
+        ],
+    ),
 ]
 
 
@@ -603,3 +689,52 @@ def test_authors_written_as_a_string_is_one_problem(tmp_path: Path) -> None:
     messages = [problem.message for problem in error.value.problems]
     assert len(messages) == 1, messages
     assert "expected an array" in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "hint"),
+    [
+        ("end = 2026-10-32", 11, f"; 2026-10-32 is not a date: October 2026 has 31 days; {WRITE_DATES}"),
+        ("end = 2028-02-30", 7, f"; 2028-02-30 is not a date: February 2028 has 29 days; {WRITE_DATES}"),
+        (
+            "start = 2026-13-01T09:00:00",
+            13,
+            f"; 2026-13-01T09:00:00 is not a date-time: there is no month 13 (months run from 01 to 12); "
+            f"{WRITE_DATES}",
+        ),
+        (
+            "start = 2026-10-24T25:00:00  # late",
+            19,
+            f"; 2026-10-24T25:00:00 is not a date-time: hour 25 is out of range (00 to 23); {WRITE_DATES}",
+        ),
+        (
+            "start = 2026-10-24 9:00:00",
+            19,
+            f"; 2026-10-24 9:00:00 is not a date-time: the hour takes two digits (09); {WRITE_DATES}",
+        ),
+        (
+            "day = 2026-10-00",
+            7,
+            f"; 2026-10-00 is not a date: there is no day 00 (days run from 01 to 31); {WRITE_DATES}",
+        ),
+        ("day = 0000-02-29", 7, ""),  # a day of a leap year (year 0000 is the parser's to refuse)
+        ("day = 26-10-24", 9, f"; 26-10-24 is not a date: the year takes four digits; {WRITE_DATES}"),
+        (
+            "updated = 2026-10-01T12:00:00+24:00",
+            30,
+            f"; 2026-10-01T12:00:00+24:00 is not a date-time: offset hour 24 is out of range (00 to 23); "
+            f"{WRITE_DATES}",
+        ),
+        (
+            "days = [2026-10-24, 2026-10-32]",
+            28,
+            f"; 2026-10-32 is not a date: October 2026 has 31 days; {WRITE_DATES}",
+        ),
+        ("end = 2026-10-24T10:30:00x", 26, ""),  # a valid date-time: the problem is after it
+        ('title = "2026-10-32" x', 22, ""),  # in a string
+        ('days = [2026-10-32, "a" "b"]', 25, ""),  # the parser stopped elsewhere on the line
+        ("n = 1-2-3", 6, ""),  # not written like a date
+    ],
+)
+def test_a_date_or_time_that_does_not_exist_is_explained(line: str, column: int, hint: str) -> None:
+    assert date_time_hint(line, column) == hint

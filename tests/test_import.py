@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from confcal.cli import cli
 from confcal.load import load
 from tests.conftest import EVENTS
-from tests.test_schedule import CLOCK_CHANGES, xml_events
+from tests.helpers import parse_events
+from tests.test_schedule import CLOCK_CHANGES, JOIN, ONLINE, STREAM, xml_events
 
 # Written by hand from the format's documentation: an old frab export with the usual quirks.
 QUIRKS_XML = """<?xml version="1.0" encoding="utf-8"?>
@@ -419,3 +420,67 @@ def test_unknown_timezone_is_a_usage_error(tmp_path: Path) -> None:
     assert status == 2
     assert "did you mean 'Europe/Berlin'?" in output
     assert not target.exists()
+
+
+@pytest.mark.parametrize("name", ["schedule.xml", "schedule.json"])
+def test_round_trip_keeps_a_slots_url_session_and_streaming(name: str, tmp_path: Path) -> None:
+    """A confcal schedule gives back each slot's own url (its "Watch or join" link, no longer
+    listed among the paper's links), its session (the subtitle; a poster's is its board), an
+    online slot without a room, and, from schedule.json, whether it is streamed (the XML cannot
+    say: the import leaves `streamed` out, so the streamed talk reads as not streamed)."""
+    from confcal.render import streamed
+
+    (tmp_path / "online.toml").write_text(ONLINE, encoding="utf-8")
+    CliRunner().invoke(cli, ["build", str(tmp_path / "online.toml"), "-o", str(tmp_path / "first")])
+    status, output, target = run_import(tmp_path, (tmp_path / "first" / name).read_bytes(), name=name)
+    assert status == 0, output
+
+    def slots(path: Path) -> dict[str, tuple[object, ...]]:
+        programme = load(path)
+        return {
+            f"{programme.paper(e.paper).title} {e.kind}": (
+                e.session,
+                e.place,
+                e.stream_url,
+                streamed(programme, e),
+                tuple((link.label, link.url) for link in programme.paper(e.paper).links),
+            )
+            for e in programme.events
+        }
+
+    slides = (("Slides", "https://example.org/slides"),)
+    assert slots(tmp_path / "online.toml") == {
+        "Online panel talk": ("Session B: Theory", "", JOIN, False, ()),
+        "Paper THEORY talk": ("Session B: Theory", "R1", STREAM, True, slides),
+        "Paper THEORY poster": ("Evening posters", "Poster board B7", "", False, slides),
+    }
+    assert slots(target) == {
+        "Online panel talk": ("Session B: Theory", "", JOIN, False, ()),
+        "Paper THEORY talk": ("Session B: Theory", "R1", STREAM, name == "schedule.json", slides),
+        "Paper THEORY poster": ("Poster", "Poster board B7", "", False, slides),
+    }
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "second")])
+    assert result.exit_code == 0, result.output
+    online = [
+        e for e in parse_events((tmp_path / "second" / "all.ics").read_bytes()) if "Online" in e.summary
+    ]
+    assert [e.summary for e in online] == ["Session B: Theory: Online panel"]
+    assert f"Place: online\nWatch or join: {JOIN}\n" in online[0].description
+
+
+def test_another_tools_subtitle_and_links_are_not_read_as_confcals(tmp_path: Path) -> None:
+    """Only in a schedule confcal wrote is the subtitle the session and the "Watch or join" link
+    the slot's url: a pretalx subtitle is a subtitle, and its links stay the paper's links."""
+    (tmp_path / "online.toml").write_text(ONLINE, encoding="utf-8")
+    CliRunner().invoke(cli, ["build", str(tmp_path / "online.toml"), "-o", str(tmp_path / "first")])
+    xml = (tmp_path / "first" / "schedule.xml").read_text(encoding="utf-8")
+    foreign = xml.replace('<generator name="confcal"/>', '<generator name="pretalx" version="2024.1"/>')
+    assert foreign != xml
+    status, output, target = run_import(tmp_path, foreign)
+    assert status == 0, output
+    programme = load(target)
+    for event in programme.events:
+        assert event.session in {"Talk", "Poster"}
+        assert event.stream_url == ""
+    online = next(p for p in programme.papers if p.title == "Online panel")
+    assert [(link.label, link.url) for link in online.links] == [("Watch or join", JOIN)]

@@ -506,3 +506,64 @@ def test_sessions_that_start_together_are_listed_as_declared() -> None:
         < page.index('id="session-oral-b"')
         < page.index('id="session-oral-c"')
     )
+
+
+def test_a_session_without_times_whose_items_fall_on_two_days(tmp_path: Path) -> None:
+    """Oral session A has no start and end; with its second oral moved to Sunday 09:00 its one
+    event ran from Saturday 10:30 to Sunday 09:20, through the night, without a word. `check`
+    reports it as an error at the session's table, `build` warns and publishes it, and its
+    event says on which day each item is."""
+    oral = 'session = "oral-a"\nstart = 2026-10-24T10:50:00\nend = 2026-10-24T11:10:00'
+    assert WORKSHOP_TEXT.count(oral) == 1
+    text = WORKSHOP_TEXT.replace(
+        oral, 'session = "oral-a"\nstart = 2026-10-25T09:00:00\nend = 2026-10-25T09:20:00'
+    )
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    message = (
+        'oral-a.session "Oral session A" (Sat 24 Oct 2026, 10:30 CEST–Sun 25 Oct 2026, 09:20 CET) lasts '
+        "23 h 50 min, from its first item to its last: the session has no start and end, and its items "
+        "begin on 2 days (Sat 24 Oct, Sun 25 Oct); give the session its own start and end, or split it "
+        "into one session per day"
+    )
+    line = text.splitlines().index('id = "oral-a"')  # the line of its [[sessions]] (1-based)
+    assert text.splitlines()[line - 1] == "[[sessions]]"
+
+    checked = CliRunner().invoke(cli, ["check", str(events), "--format", "json"])
+    assert checked.exit_code == 1
+    (finding,) = [f for f in json.loads(checked.output)["findings"] if f["code"] == "session-spans-days"]
+    assert finding["severity"] == "error"
+    assert (finding["file"], finding["line"], finding["path"]) == (str(events), line, "sessions[0]")
+    assert finding["message"] == f"{events}:{line}: sessions[0]: {message}"
+
+    out = tmp_path / "out"
+    built = CliRunner().invoke(cli, ["build", str(events), "-o", str(out)])
+    assert built.exit_code == 0, built.output
+    assert built.stderr.splitlines() == [
+        f"warning: session-spans-days: {message}; `confcal check` says where in the file"
+    ]
+    glance = parse_events((out / "at-a-glance.ics").read_bytes())
+    (oral_a,) = [e for e in glance if e.uid == "learnsys-2026.oral-a.session@confcal"]
+    assert session_items(oral_a.description)[0] == [
+        "Sat 24 Oct 10:30 Sparse Routing for Streaming Inference (Lena Vogt, Tomás Ruiz)",
+        "Sun 25 Oct 09:00 Federated Evaluation Without Shared Test Sets (Jonas Berg)",
+    ]
+
+    own_time = text.replace(
+        'name = "Oral session A"\n',
+        'name = "Oral session A"\nstart = 2026-10-24T10:30:00\nend = 2026-10-25T09:20:00\n',
+    )
+    assert own_time != text
+    assert "session-spans-days" not in codes(check_findings(tmp_path, own_time))
+
+
+@pytest.mark.parametrize("name", ["Oral 6A LLMs", "Test of Time", "Oral session A", "test-of-time", "lunch"])
+def test_a_session_name_that_is_no_declared_id_stays_free_text(tmp_path: Path, name: str) -> None:
+    """In a file with [[sessions]], only a value written like an id and close to a declared one
+    is taken for a typo; names, and ids far from any declared one, are the slot's own text."""
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP_TEXT.replace('session = "oral-c"', f'session = "{name}"', 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (oral,) = [e for e in load(events).events if e.paper == "energy-budgets" and e.kind == "oral"]
+    assert (oral.session, oral.session_id, oral.room) == (name, "", "")

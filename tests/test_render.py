@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 from icalendar.parser.string import _foldline as _icalendar_fold
 
 from confcal.feeds import feeds
-from confcal.load import load
+from confcal.load import load, parse
 from confcal.render import render_event, timezone_component
 from confcal.vevent import fold
 from tests.conftest import EVENTS, OUTPUT
 from tests.helpers import plan
+from tests.small_programme import HEAD
 
 FEEDS = sorted(path.name for path in OUTPUT.glob("*.ics"))
 
@@ -164,6 +165,53 @@ def test_event_details() -> None:
         in climsim
     )
     assert "Björn Lütjens" in climsim
+
+
+JOIN = "https://meet.example.org/panel"
+ONLINE_SLOTS = {
+    # A slot with its own url, no place and no `streamed`: a video call, so its place is online.
+    "online": ("", f'url = "{JOIN}"', "Place: online\nWatch or join: " + JOIN + "\n\n", "Join"),
+    # In a room, not streamed, with a link to join: the room, then the link, never "Not streamed."
+    "hybrid": (
+        'room = "R1"',
+        f'url = "{JOIN}"',
+        "Place: R1, Hall\nWatch or join: " + JOIN + "\n\n",
+        "Join",
+    ),
+    # Streamed: the url is its stream, which says nothing of where it happens.
+    "streamed": (
+        "",
+        f'url = "{JOIN}"\nstreamed = true',
+        "Place: not announced\nStreamed and available virtually.\nWatch or join: " + JOIN + "\n\n",
+        "Stream",
+    ),
+    "no url": ("", "", "Place: not announced\nNot streamed.\n\n", None),
+}
+
+
+@pytest.mark.parametrize("case", ONLINE_SLOTS)
+def test_a_slot_with_its_own_url_never_reads_not_streamed(case: str) -> None:
+    place, link, lines, label = ONLINE_SLOTS[case]
+    text = (
+        HEAD
+        + '\n[[items]]\nid = "online-only"\ntitle = "Online panel"\n\n[items.talk]\n'
+        + 'session = "Session B: Theory"\nstart = 2024-06-03T10:00:00\nend = 2024-06-03T11:00:00\n'
+        + f"{place}\n{link}\n"
+    )
+    programme = parse(text.encode(), name="online.toml")
+    (event,) = programme.events
+    component = icalendar.Event.from_ical(render_event(programme, event))
+    description = str(component["DESCRIPTION"])
+    assert description.startswith(
+        "Session B: Theory: Mon 3 Jun 2024, 10:00–11:00 CEST (Europe/Berlin)\n" + lines
+    )
+    assert ("LOCATION" in component) == bool(place), "no place is invented for an online slot"
+    if label is None:
+        assert "CONFERENCE" not in component
+    else:
+        assert "Not streamed." not in description
+        assert str(component["CONFERENCE"]) == JOIN
+        assert component["CONFERENCE"].params["LABEL"] == label
 
 
 def test_no_organizer_attendee_or_alarm_in_published_feeds() -> None:

@@ -420,3 +420,63 @@ def test_every_event_is_within_its_day(source: str, edge_build: Path, tmp_path: 
             ("2024-06-06", 0),
             ("2024-06-07", 1),
         ]
+
+
+JOIN = "https://meet.example.org/panel"
+STREAM = "https://stream.example.org/theory"
+ONLINE = (
+    HEAD
+    + '\n[[items]]\nid = "online-only"\ntitle = "Online panel"\n\n[items.talk]\n'
+    + 'session = "Session B: Theory"\nstart = 2024-06-03T10:00:00\nend = 2024-06-03T11:00:00\n'
+    + f'url = "{JOIN}"\n'
+    + paper(
+        "theory",
+        slot("talk", "2024-06-03T11:00:00", "2024-06-03T12:00:00", place='room = "R1"\nstreamed = true')
+        .replace('session = "Session"', 'session = "Session B: Theory"')
+        .replace("streamed = true", f'streamed = true\nurl = "{STREAM}"')
+        + '\n[papers.poster]\nsession = "Evening posters"\nstart = 2024-06-03T18:00:00\n'
+        'end = 2024-06-03T20:00:00\nboard = "B7"\n',
+    )
+    + '\n[[papers.links]]\nlabel = "Slides"\nurl = "https://example.org/slides"\n'
+)
+
+
+def test_a_slots_own_url_and_whether_it_is_streamed_are_in_both_files(schemas: Path, tmp_path: Path) -> None:
+    """The join link is the slot's first link, in both files; a slot with no place that is
+    joined online is in the room Online, not in the venue; the JSON says whether it is streamed."""
+    (tmp_path / "online.toml").write_text(ONLINE, encoding="utf-8")
+    build(tmp_path / "online.toml", tmp_path / "out")
+    validate(tmp_path / "out", schemas)
+    by_slug = {e["slug"]: e for e in json_events(tmp_path / "out").values()}
+    online, talk, poster = (
+        by_slug[f"conf-{k}"] for k in ("online-only-talk", "theory-talk", "theory-poster")
+    )
+    slides = {"url": "https://example.org/slides", "title": "Slides"}
+    assert (online["room"], online["links"], online["do_not_stream"]) == (
+        "Online",
+        [{"url": JOIN, "title": "Watch or join"}],
+        True,
+    )
+    assert (talk["room"], talk["links"], talk["do_not_stream"]) == (
+        "R1",
+        [{"url": STREAM, "title": "Watch or join"}, slides],
+        False,
+    )
+    assert (poster["room"], poster["links"], poster["do_not_stream"]) == ("Posters", [slides], True)
+    root = ET.parse(tmp_path / "out" / "schedule.xml").getroot()
+    links = {
+        event.findtext("slug"): [(link.get("href"), link.text) for link in event.iter("link")]
+        for event in root.iter("event")
+    }
+    assert links == {
+        slug: [(link["url"], link["title"]) for link in event["links"]] for slug, event in by_slug.items()
+    }
+    rooms = {event.findtext("slug"): room.get("name") for room in root.iter("room") for event in room}
+    assert rooms["conf-online-only-talk"] == "Online"
+
+
+def test_the_award_programme_says_which_events_are_streamed(tmp_path: Path) -> None:
+    """conference.streamed is ["oral", "talk"]: the posters are not streamed."""
+    build(EVENTS, tmp_path)
+    streamed = {(e["type"], not e["do_not_stream"]) for e in json_events(tmp_path).values()}
+    assert streamed == {("oral", True), ("talk", True), ("poster", False)}

@@ -21,6 +21,7 @@ from confcal.errors import STALE_STAMP
 from confcal.feeds import PAPERS_FOLDER, Feed, feeds, paper_feeds
 from confcal.load import load
 from confcal.lock import hold
+from confcal.mistakes import build_warnings
 from confcal.render import CalendarHeads, assemble
 from confcal.revisions import Revised, revise_published
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, schedule_files
@@ -43,23 +44,25 @@ LEGACY_OWNED = ("*.ics", f"{PAPERS_FOLDER}/*.ics")
 @dataclass(frozen=True)
 class Built:
     """What a build wrote (``report``), the revised programme it published (without its events'
-    bytes: ``Rendering``), and the feeds too big for some calendar apps that index.html offers
-    for download only (``oversize``)."""
+    bytes: ``Rendering``), the mistakes in the programme it published as they are (``mistakes``:
+    a double-booked room, an oral outside the dates: ``mistakes.build_warnings``), and the feeds too
+    big for some calendar apps that index.html offers for download only (``oversize``)."""
 
     report: WriteReport
     revised: Revised
     oversize: tuple[str, ...] = ()
+    mistakes: tuple[str, ...] = ()
 
     @property
     def lasting_warnings(self) -> tuple[str, ...]:
-        """The warnings about what was published: a stale stamp, oversize feeds (what a skipped
-        build prints again; ``report.warnings`` are about this run's render cache)."""
-        return (*self._stale, *self.oversize)
+        """The warnings about what was published: mistakes, a stale stamp, oversize feeds (what a
+        skipped build prints again; ``report.warnings`` are about this run's render cache)."""
+        return (*self.mistakes, *self._stale, *self.oversize)
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """Every warning of this build, in the order ``confcal build`` prints them."""
-        return (*self._stale, *self.report.warnings, *self.oversize)
+        return (*self.mistakes, *self._stale, *self.report.warnings, *self.oversize)
 
     @property
     def _stale(self) -> tuple[str, ...]:
@@ -94,6 +97,7 @@ def build(
     (``publish`` records such a build for the up-to-date check).
     """
     programme = with_overrides(load(events), options)
+    mistakes = build_warnings(programme)
     make_folder(output)
     with hold(output, exclusive=True):
         previous = read_state(output)
@@ -125,7 +129,9 @@ def build(
             removable=owned,
             interim_state=_interim_state(previous, owned, rendering.names),
         )
-        built = Built(report=report, revised=rendering.revised, oversize=rendering.oversize())
+        built = Built(
+            report=report, revised=rendering.revised, oversize=rendering.oversize(), mistakes=mistakes
+        )
         if unchanged is not None and not report.written and not report.removed:
             unchanged(built)
     if cache is not None and cache_folder is not None:

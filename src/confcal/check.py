@@ -1,89 +1,46 @@
 """Programme checks for organizers: what `confcal check` reports. Pure but for ``check_file``,
 which reads the events file: no other I/O, no clock.
 
-Errors: an events file the build rejects, two events in the same room (the same declared room,
-or the same room name and level; posters in one room only at the same board) or at the same
-poster board at overlapping times, an oral or poster outside the conference dates. Warnings: any
-other event outside the conference dates (a talk, a keynote, a reception the evening before: it
-may be a satellite event), an event with no place, an event that spans a change of the
-clocks (its length on the clock is not its real length), a person (author or speaker) in two
-items' events at once, a declared session with no item or an item outside its session's time.
-Information: items without a category;
-each time slot in which events overlap (attendees must choose), with the feeds that hold
-two or more of them. Cancelled events hold no place and overlap nothing.
-Times are half-open: an event ending at 10:45 does not overlap one starting at 10:45.
+Errors: an events file the build rejects, and the scheduling errors of ``mistakes.py`` (a room
+or poster board holding two events at once, an oral or poster outside the conference dates, a
+session without its own time across days), which ``confcal build`` warns of too.
+Warnings: any other event outside the conference dates (a talk, a keynote, a reception the
+evening before: it may be a satellite event), an event with no place, an event that spans a
+change of the clocks (its length on the clock is not its real length), a person (author or
+speaker) in two items' events at once, a declared session with no item or an item outside its
+session's time. Information: items without a category; each time slot in which events overlap
+(attendees must choose), with the feeds that hold two or more of them. Cancelled events hold no
+place and overlap nothing. Times are half-open: an event ending at 10:45 does not overlap one
+starting at 10:45.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import UTC, timedelta
+from dataclasses import replace
+from datetime import UTC
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from confcal import zones
 from confcal.errors import EventsFileError
 from confcal.feeds import feeds
 from confcal.load import load
+from confcal.mistakes import (
+    SEVERITIES,
+    EventRef,
+    Finding,
+    Refs,
+    Severity,
+    double_bookings,
+    length,
+    outside_dates,
+    sessions_across_days,
+)
 from confcal.model import SESSION_KIND, Event, Programme, event_sort_key
 
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 _HEADINGS: dict[Severity, str] = {"error": "errors", "warning": "warnings", "info": "info"}
-
-
-@dataclass(frozen=True)
-class EventRef:
-    """An event as a finding names it: id, title, local times (conference zone), place."""
-
-    id: str
-    title: str
-    start: str
-    end: str
-    span: str
-    place: str
-
-    @classmethod
-    def of(cls, programme: Programme, event: Event) -> EventRef:
-        return cls(
-            id=event.id,
-            title=programme.paper(event.paper).title,
-            start=event.start.isoformat(),
-            end=event.end.isoformat(),
-            span=zones.span(event.start, event.end, zones.zone(programme.conference.timezone)),
-            place=event.place,
-        )
-
-    def __str__(self) -> str:
-        return f'{self.id} "{self.title}" ({self.span})'
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: Severity
-    code: str
-    message: str
-    events: tuple[EventRef, ...] = ()
-    feeds: tuple[str, ...] = ()
-    file: str = ""
-    path: str = ""
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"severity": self.severity, "code": self.code, "message": self.message}
-        if self.events:
-            data["events"] = [vars(ref) for ref in self.events]
-        if self.feeds:
-            data["feeds"] = list(self.feeds)
-        if self.file:
-            data.update(file=self.file, path=self.path, line=self.line)
-        return data
 
 
 def invalid_file(error: EventsFileError) -> list[Finding]:
@@ -100,76 +57,23 @@ def check(programme: Programme) -> list[Finding]:
     found by a sweep over the events sorted by time (and by place), so the cost grows with the
     number of events and of findings, never with the number of pairs of events.
     """
-    refs = _Refs(programme)
+    refs = Refs(programme)
     live = [event for event in programme.events if event.status != "cancelled"]
-    bookings = list(_double_bookings(live, refs))
+    bookings = list(double_bookings(live, refs))
     findings = [
         *bookings,
-        *_outside_dates(programme),
+        *outside_dates(programme),
         *_no_place(programme),
         *_clock_changes(programme),
         *_people(programme, live, refs),
         *_sessions(programme),
+        *sessions_across_days(programme),
         *_no_category(programme),
         *_feed_budget(programme),
     ]
     booked = {frozenset(ref.id for ref in f.events) for f in bookings}
     findings += _overlaps(programme, live, refs, booked)
     return sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
-
-
-class _Refs(dict[str, EventRef]):
-    """Each event's EventRef, made once: an event can be named by several findings."""
-
-    def __init__(self, programme: Programme) -> None:
-        super().__init__()
-        self.programme = programme
-
-    def of(self, event: Event) -> EventRef:
-        if event.id not in self:
-            self[event.id] = EventRef.of(self.programme, event)
-        return self[event.id]
-
-
-def _place_key(event: Event) -> tuple[str, ...] | None:
-    """What two events must share to be double-booked: a room (by its id when rooms are
-    declared, else by name and level) and, in a room holding posters, the board; or a board."""
-    if event.room_id:
-        return ("room-double-booked", "id", event.room_id, event.board)
-    if event.room:
-        return ("room-double-booked", "name", event.room, event.level, event.board)
-    if event.board:
-        return ("board-double-booked", event.board)
-    return None
-
-
-def _double_bookings(events: Iterable[Event], refs: _Refs) -> Iterator[Finding]:
-    """Events sorted by place, then time: each overlaps only the events of its place still running."""
-    placed = sorted(
-        ((key, e) for e in events if (key := _place_key(e))), key=lambda p: (p[0], *event_sort_key(p[1]))
-    )
-    for key, group in itertools.groupby(placed, key=lambda pair: pair[0]):
-        running: list[Event] = []
-        for _, event in group:
-            running = [other for other in running if other.end > event.start]
-            for other in running:
-                pair = (refs.of(other), refs.of(event))
-                message = f"{event.place} holds two events at once: {pair[0]} and {pair[1]}"
-                yield Finding("error", key[0], message, pair)
-            running.append(event)
-
-
-def _outside_dates(programme: Programme) -> Iterator[Finding]:
-    conference = programme.conference
-    dates = f"{conference.start:%a %-d %b %Y} – {conference.end:%a %-d %b %Y}"
-    for event in sorted(programme.events, key=event_sort_key):
-        if conference.start <= event.start.date() and event.end.date() <= conference.end:
-            continue
-        ref = EventRef.of(programme, event)
-        # A paper's oral or poster belongs in the programme's days; anything else (a talk, a
-        # keynote, a welcome reception the evening before) may be a satellite event.
-        severity: Severity = "error" if event.kind in ("oral", "poster") else "warning"
-        yield Finding(severity, "outside-dates", f"{ref} is outside the conference dates ({dates})", (ref,))
 
 
 def _no_place(programme: Programme) -> Iterator[Finding]:
@@ -180,7 +84,7 @@ def _no_place(programme: Programme) -> Iterator[Finding]:
             yield Finding("warning", "no-place", message, (ref,))
 
 
-def _people(programme: Programme, events: Iterable[Event], refs: _Refs) -> Iterator[Finding]:
+def _people(programme: Programme, events: Iterable[Event], refs: Refs) -> Iterator[Finding]:
     """A person (author, speaker or session chair, by name) in events of different items at once:
     at poster-heavy conferences an author's oral and their other paper's poster overlap. One
     finding per person and run of overlapping events, naming them all."""
@@ -262,15 +166,10 @@ def _clock_changes(programme: Programme) -> Iterator[Finding]:
             real = zones.duration(event.start, event.end)
             on_the_clock = event.end.replace(tzinfo=None) - event.start.replace(tzinfo=None)
             message = (
-                f"{ref} spans a change of the clocks: it lasts {_length(real)}, though the clock "
-                f"shows {_length(on_the_clock)}; check the end time"
+                f"{ref} spans a change of the clocks: it lasts {length(real)}, though the clock "
+                f"shows {length(on_the_clock)}; check the end time"
             )
             yield Finding("warning", "spans-clock-change", message, (ref,))
-
-
-def _length(length: timedelta) -> str:
-    hours, minutes = divmod(int(length.total_seconds()) // 60, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def _feed_budget(programme: Programme) -> Iterator[Finding]:
@@ -305,7 +204,7 @@ def _feed_budget(programme: Programme) -> Iterator[Finding]:
 
 
 def _overlaps(
-    programme: Programme, events: list[Event], refs: _Refs, booked: set[frozenset[str]]
+    programme: Programme, events: list[Event], refs: Refs, booked: set[frozenset[str]]
 ) -> list[Finding]:
     """One finding per time slot in which attendees must choose: each largest set of events that
     all run at one moment, with the feeds that hold two or more of them. A double-booked pair
@@ -362,9 +261,9 @@ def strict(findings: Iterable[Finding]) -> list[Finding]:
     return [replace(f, severity="error") if f.severity == "warning" else f for f in findings]
 
 
-LOCATED = frozenset({"room-double-booked", "board-double-booked", "outside-dates"})
-"""Findings about one slot (a double-booking: the later of the two) that name its place in the
-file, as the build's own problems do: file, line, TOML path."""
+LOCATED = frozenset({"room-double-booked", "board-double-booked", "outside-dates", "session-spans-days"})
+"""Findings about one slot (a double-booking: the later of the two; a session: its table) that
+name its place in the file, as the build's own problems do: file, line, TOML path."""
 
 
 def located(findings: list[Finding], programme: Programme, *, name: str, text: str) -> list[Finding]:
@@ -403,7 +302,7 @@ def _slot_paths(programme: Programme, document: dict[str, Any]) -> dict[str, str
         counts[table] += 1
     sessions = {session.id: f"sessions[{index}]" for index, session in enumerate(programme.sessions)}
     paths = {}
-    for event in programme.events:
+    for event in (*programme.events, *programme.session_events):
         if event.paper not in items:
             paths[event.id] = sessions.get(event.paper, "")
             continue

@@ -16,7 +16,14 @@ from typing import Any
 import click
 
 from confcal import __version__
-from confcal.errors import EventsFileError, NoMatchError, ScheduleFileError, UnknownIdError, WriteError
+from confcal.errors import (
+    EventsFileError,
+    NoMatchError,
+    ScheduleFileError,
+    StampError,
+    UnknownIdError,
+    WriteError,
+)
 from confcal.options import (
     ALARM,
     BASE_URL,
@@ -57,6 +64,8 @@ class ConfcalCommand(click.Command):
         except ScheduleFileError as error:  # confcal import: its one message, with the position
             raise click.ClickException(str(error)) from None
         except WriteError as error:  # a folder or file: read-only, full, not ours, locked
+            raise bad_input(str(error)) from None
+        except StampError as error:  # SOURCE_DATE_EPOCH
             raise bad_input(str(error)) from None
         except UnknownIdError as error:  # export, agenda: --category, --paper or --kind
             raise click.UsageError(str(error), ctx) from None
@@ -173,7 +182,7 @@ def diff(events: Path, published: Path, keep_cancelled: bool, output_format: str
     One line per added, removed, moved, re-roomed, renamed, cancelled, restored or
     updated (other text) event, then the files that would be written. Exits 0 when there
     is nothing to publish, 1 when there is something to publish, 2 on bad input (events
-    file, state file) or usage.
+    file, state file, SOURCE_DATE_EPOCH) or usage.
 
     \b
     Example:

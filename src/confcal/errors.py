@@ -58,6 +58,11 @@ class NoMatchError(ValueError):
     on its own."""
 
 
+class StampError(ValueError):
+    """SOURCE_DATE_EPOCH holds no time confcal can stamp events with; ``str()`` is one line that
+    says what it holds, what was expected and how to fix it."""
+
+
 class WriteError(OSError):
     """The output folder cannot be written; ``str()`` is one line that says where and why."""
 

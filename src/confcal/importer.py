@@ -30,6 +30,7 @@ from confcal.checked import ID_MAX_LENGTH, ID_PATTERN
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.model import KINDS
+from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -61,6 +62,8 @@ class SourceEvent:
     persons: tuple[str, ...] = ()
     url: str = ""
     links: tuple[tuple[str, str], ...] = ()
+    do_not_stream: bool | None = None
+    """schedule.json's ``do_not_stream`` when it is a boolean; the XML has none."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Source:
     time_zone_name: str
     url: str
     events: tuple[SourceEvent, ...] = field(default=())
+    generator: str = ""
+    """The ``generator`` name the file gives (``confcal``, ``pretalx``, ``frab``), else ""."""
 
 
 # -- text -------------------------------------------------------------------------------
@@ -259,6 +264,7 @@ class _Events:
                 for label, url in ((clean(t), clean(u)) for t, u in fields.get("links", ()))
                 if _URL.fullmatch(url)
             ),
+            do_not_stream=flag if isinstance(flag := fields.get("do_not_stream"), bool) else None,
         )
 
 
@@ -303,6 +309,9 @@ class _XmlReader(_Events):
             time_zone_name=clean(conference.findtext("time_zone_name")),
             url=clean(conference.findtext("url")),
             events=tuple(events),
+            generator=clean(generator.get("name"))
+            if (generator := root.find("generator")) is not None
+            else "",
         )
 
     def parse(self, raw: bytes) -> tuple[Element, dict[int, int]]:
@@ -406,6 +415,9 @@ class _JsonReader(_Events):
             time_zone_name=clean(conference.get("time_zone_name")),
             url=clean(conference.get("url")),
             events=tuple(events),
+            generator=clean(generator.get("name"))
+            if isinstance(generator := document.get("generator"), dict)
+            else "",
         )
 
     def table(self, parent: dict[str, Any], key: str, path: str) -> dict[str, Any]:
@@ -419,6 +431,7 @@ class _JsonReader(_Events):
         fields: dict[str, Any] = {
             k: v for k, v in item.items() if isinstance(v, str | int) and not isinstance(v, bool)
         }
+        fields["do_not_stream"] = item.get("do_not_stream")
         persons = item.get("persons") or []
         fields["persons"] = [
             (p.get("name") or p.get("public_name") or "") if isinstance(p, dict) else str(p) for p in persons
@@ -612,14 +625,49 @@ def events_toml(source: Source, *, timezone: str | None = None) -> str:
     ]
     for track, identifier in tracks.items():
         lines += ["", "[[categories]]", f"id = {toml_string(identifier)}", f"name = {toml_string(track)}"]
+    own = source.generator == GENERATOR
     for paper in papers:
-        lines += ["", *_paper_lines(paper, conference=name)]
+        lines += ["", *_paper_lines(paper, conference=name, own=own)]
     return "\n".join(lines) + "\n"
 
 
-def _paper_lines(paper: _Paper, *, conference: str) -> Iterator[str]:
+@dataclass(frozen=True)
+class _Slot:
+    """What a slot's table says beyond its kind and times."""
+
+    session: str
+    room: str
+    board: str = ""
+    url: str = ""
+    streamed: bool | None = None
+
+
+def _slot(event: SourceEvent, *, kind: str, own: bool) -> _Slot:
+    """The slot as the schedule says it. In a schedule confcal wrote (``own``), the subtitle is
+    the session (a poster's is its board, when it has one), the link titled JOIN_LINK is the
+    slot's own url, the room ONLINE_ROOM of such a slot is no room, and ``do_not_stream`` says
+    whether it is streamed; elsewhere a subtitle is a subtitle, so the session is the type (or
+    the track)."""
+    board = _BOARD.fullmatch(event.subtitle) if kind == "poster" else None
+    default = event.type or event.track or "Talk"
+    default = default[:1].upper() + default[1:]
+    if not own:
+        return _Slot(session=default, room=event.room, board=board.group(1) if board else "")
+    url = next((link for label, link in event.links if label == JOIN_LINK), "")
+    return _Slot(
+        session=event.subtitle if event.subtitle and not board else default,
+        room="" if url and event.room == ONLINE_ROOM else event.room,
+        board=board.group(1) if board else "",
+        url=url,
+        streamed=None if event.do_not_stream is None else not event.do_not_stream,
+    )
+
+
+def _paper_lines(paper: _Paper, *, conference: str, own: bool) -> Iterator[str]:
     event = paper.event
     kind = event.type.lower() if event.type.lower() in KINDS else "talk"
+    slot = _slot(event, kind=kind, own=own)
+    links = [(label, url) for label, url in event.links if (label, url) != (JOIN_LINK, slot.url)]
     authors = event.persons or (conference,)
     yield "[[papers]]"
     yield f"id = {toml_string(paper.id)}"
@@ -630,19 +678,21 @@ def _paper_lines(paper: _Paper, *, conference: str) -> Iterator[str]:
         yield f"abstract = {toml_string(event.abstract)}"
     if event.url:
         yield f"url = {toml_string(event.url)}"
-    if event.links:
-        links = ", ".join(
-            f"{{ label = {toml_string(label)}, url = {toml_string(url)} }}" for label, url in event.links
+    if links:
+        listed = ", ".join(
+            f"{{ label = {toml_string(label)}, url = {toml_string(url)} }}" for label, url in links
         )
-        yield f"links = [{links}]"
+        yield f"links = [{listed}]"
     yield ""
     yield f"[papers.{kind}]"
-    session = event.type or event.track or "Talk"
-    yield f"session = {toml_string(session[:1].upper() + session[1:])}"
+    yield f"session = {toml_string(slot.session)}"
     yield f"start = {paper.start:%Y-%m-%dT%H:%M:%S}"
     yield f"end = {paper.end:%Y-%m-%dT%H:%M:%S}"
-    board = _BOARD.fullmatch(event.subtitle) if kind == "poster" else None
-    if board:
-        yield f"board = {toml_string(board.group(1))}"
-    elif event.room:
-        yield f"room = {toml_string(event.room)}"
+    if slot.board:
+        yield f"board = {toml_string(slot.board)}"
+    elif slot.room:
+        yield f"room = {toml_string(slot.room)}"
+    if slot.url:
+        yield f"url = {toml_string(slot.url)}"
+    if slot.streamed is not None:
+        yield f"streamed = {'true' if slot.streamed else 'false'}"

@@ -7,6 +7,7 @@ conference's zone (``zones.zone``: zoneinfo); ``Conference.updated`` is UTC.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -333,11 +334,13 @@ def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[
         items = sorted(held.get(session.id, ()), key=lambda e: (e.start, e.board, e.paper))
         if not items:
             continue
-        live = [e for e in items if e.status != "cancelled"] or items  # what still spans it
+        live = _spanning(items)
         start = session.start or min(e.start for e in live)
         end = session.end or max(e.end for e in live)
-        on = [_session_line(titles[e.paper], e, (start, end)) for e in items if e.status != "cancelled"]
-        off = [_session_line(titles[e.paper], e, (start, end)) for e in items if e.status == "cancelled"]
+        days = len({e.start.date() for e in items}) > 1
+        lines = [(e.status, _session_line(titles[e.paper], e, (start, end), days=days)) for e in items]
+        on = [line for status, line in lines if status != "cancelled"]
+        off = [line for status, line in lines if status == "cancelled"]
         chairs = ", ".join(str(person) for person in session.chairs)
         blocks = [f"Chair: {chairs}"] if chairs else []
         blocks += ["In this session:\n" + "\n".join(on)] if on else []
@@ -368,14 +371,37 @@ def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[
     return tuple(papers), tuple(sorted(events, key=event_sort_key))
 
 
-def _session_line(paper: Paper, event: Event, span: tuple[datetime, datetime]) -> str:
+def _spanning(items: list[Event]) -> list[Event]:
+    """The items that give a session without its own start and end its span: those not
+    cancelled (all of them when every one is)."""
+    return [e for e in items if e.status != "cancelled"] or items
+
+
+def session_days(session: Session, items: Iterable[Event]) -> tuple[date, ...]:
+    """The days on which the items of a session without its own start and end begin, when
+    they are several: the session's one event then spans the nights between them, which is
+    almost never meant (``confcal check``'s ``session-spans-days``). () for a session with its
+    own time, or whose items begin on one day (a social running past midnight is one day)."""
+    if session.start and session.end:
+        return ()
+    days = sorted({e.start.date() for e in _spanning(list(items))})
+    return tuple(days) if len(days) > 1 else ()
+
+
+def _session_line(paper: Paper, event: Event, span: tuple[datetime, datetime], *, days: bool) -> str:
     """An item as its session's event lists it: its start (an oral, a talk) or its board, with
-    its own hours when a poster keeps other hours than the session's; then title and people."""
+    its own hours when a poster keeps other hours than the session's; then title and people.
+    With ``days`` (the session's items begin on several days), every time has its day."""
     people = ", ".join(paper.authors or tuple(str(p) for p in paper.speakers))
     if not event.board:
-        where = f"{event.start:%H:%M} "
+        where = f"{_clock(event.start, day=days)} "
     elif (event.start, event.end) != span:
-        where = f"Board {event.board}, {event.start:%H:%M}–{event.end:%H:%M}: "
+        later = days and event.end.date() != event.start.date()
+        where = f"Board {event.board}, {_clock(event.start, day=days)}–{_clock(event.end, day=later)}: "
     else:
         where = f"Board {event.board}: "
     return f"{where}{paper.title}" + (f" ({people})" if people else "")
+
+
+def _clock(moment: datetime, *, day: bool) -> str:
+    return f"{moment:%a %-d %b %H:%M}" if day else f"{moment:%H:%M}"

@@ -256,11 +256,32 @@ def filters_of(
     )
 
 
+LAST_YEAR = 2999
+"""The last year SOURCE_DATE_EPOCH may fall in: publish.updated's (``confcal.load.reader.YEARS``),
+not imported from there so that a build with nothing to write never loads the pipeline."""
+
+
 def source_date_epoch() -> datetime | None:
-    """SOURCE_DATE_EPOCH, when set, overrides publish.updated as every event's DTSTAMP."""
+    """SOURCE_DATE_EPOCH, when set and not empty, overrides publish.updated as every event's DTSTAMP.
+
+    Its value is what ``date +%s`` prints: ASCII digits, the seconds since 1970-01-01 00:00:00 UTC,
+    up to the end of LAST_YEAR. Anything else stops the command (StampError): a reproducible build
+    never stamps with a guess.
+    """
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise click.ClickException(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
-    return datetime.fromtimestamp(int(value), tz=UTC)
+    last = int(datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC).timestamp()) - 1
+    digits = value.isascii() and value.isdigit()
+    seconds = value.lstrip("0") or "0"  # int() refuses more than 4300 digits, leading zeros too
+    if digits and len(seconds) <= len(str(last)) and int(seconds) <= last:
+        return datetime.fromtimestamp(int(seconds), tz=UTC)
+    from confcal.errors import StampError
+
+    shown = value if len(value) <= 24 else f"{value[:20]}…"
+    what = f"a time after {LAST_YEAR}" if digits else "not ASCII digits"
+    raise StampError(
+        f"SOURCE_DATE_EPOCH is {shown!r}, {what}; expected the seconds since 1970-01-01 00:00:00 UTC "
+        f"up to {last} (the end of {LAST_YEAR}, as for publish.updated); "
+        "unset it, or set it to e.g. $(git log -1 --format=%ct)"
+    )

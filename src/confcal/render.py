@@ -79,11 +79,20 @@ def streamed(programme: Programme, event: Event) -> bool:
     return event.streamed if event.streamed is not None else event.kind in programme.conference.streamed
 
 
+def online(programme: Programme, event: Event) -> bool:
+    """Whether the slot takes place online: no place, and a ``url`` that is not a stream (the
+    slot is not streamed), so the url is where one joins it (a video call)."""
+    return bool(event.stream_url) and not location(programme, event) and not streamed(programme, event)
+
+
 def description(programme: Programme, event: Event, notice: str = "") -> str:
-    """Plain text; ``notice`` (what changed in the latest release) comes first, on its own."""
+    """Plain text; ``notice`` (what changed in the latest release) comes first, on its own.
+
+    A slot with a ``url`` never reads "Not streamed.": the url line says how to watch or join it,
+    and an online slot (``online``) says so as its place."""
     paper = programme.paper(event.paper)
     conference = programme.conference
-    where = location(programme, event) or "not announced"
+    where = location(programme, event) or ("online" if online(programme, event) else "not announced")
     details = [
         *([category] if (category := award(programme, paper)) else []),
         f"{event.session}: {_span(event.start, event.end, conference.timezone)} ({conference.timezone})",
@@ -91,7 +100,10 @@ def description(programme: Programme, event: Event, notice: str = "") -> str:
     ]
     if speakers := [*event.speakers, *(str(person) for person in paper.speakers)]:
         details.append(f"Speakers: {', '.join(speakers)}")
-    details.append("Streamed and available virtually." if streamed(programme, event) else "Not streamed.")
+    if streamed(programme, event):
+        details.append("Streamed and available virtually.")
+    elif not event.stream_url:
+        details.append("Not streamed.")
     if event.stream_url:
         details.append(f"Watch or join: {event.stream_url}")
     blocks = [notice] if notice else []
@@ -212,7 +224,8 @@ def body_properties(programme: Programme, event: Event, notice: str = "") -> lis
     if paper.url:
         properties.append(("url", paper.url))
     if event.stream_url:
-        properties.append(("conference", conference_uri(event.stream_url)))
+        label = "Stream" if streamed(programme, event) else "Join"
+        properties.append(("conference", conference_uri(event.stream_url, label=label)))
     category = programme.category_name(paper)
     properties += [
         ("categories", [*([category] if category else []), programme.kind(event.kind).label]),
@@ -221,9 +234,10 @@ def body_properties(programme: Programme, event: Event, notice: str = "") -> lis
     return properties
 
 
-def conference_uri(url: str) -> Uri:
-    """RFC 7986 CONFERENCE: where to watch or join, read by Google Calendar, Apple and Outlook."""
-    return Uri(url, (("VALUE", "URI"), ("FEATURE", "VIDEO"), ("LABEL", "Stream")))
+def conference_uri(url: str, *, label: str = "Stream") -> Uri:
+    """RFC 7986 CONFERENCE: where to watch or join, read by Google Calendar, Apple and Outlook;
+    ``label``: "Stream" for a streamed slot, "Join" for a video call."""
+    return Uri(url, (("VALUE", "URI"), ("FEATURE", "VIDEO"), ("LABEL", label)))
 
 
 def event_component(programme: Programme, event: Event, revision: Revision | None = None) -> icalendar.Event:

@@ -14,6 +14,9 @@ Decisions (README, "schedule.xml and schedule.json"):
 - Posters share one room, "Posters", with the board in the subtitle: apps draw one column
   per room, and a column per poster board is unreadable at conference size.
 - The format has no cancellation: cancelled events are left out, so apps drop them on refresh.
+- A slot's own ``url`` (a stream or a video call) is its first link, "Watch or join"; an online
+  slot (``render.online``) is in the room "Online", not in the venue. Whether a slot is streamed
+  is the JSON's ``do_not_stream`` (the XML has no place for it).
 - ``version`` is a digest of everything else in the document: it changes exactly when the
   programme an app would show changes.
 """
@@ -31,7 +34,7 @@ from typing import Any, cast
 
 from confcal import zones
 from confcal.model import Conference, Event, Programme
-from confcal.render import uid
+from confcal.render import online, streamed, uid
 from confcal.xmltext import escape, quoteattr
 
 SCHEDULE_XML = "schedule.xml"
@@ -39,6 +42,9 @@ SCHEDULE_JSON = "schedule.json"
 GENERATOR = "confcal"
 DAY_CHANGE = time(4, 0)
 POSTERS_ROOM = "Posters"
+ONLINE_ROOM = "Online"
+JOIN_LINK = "Watch or join"
+"""The title of the link to a slot's own ``url``, where to watch or join it."""
 TIMESLOT = "00:05"
 _ID_SPACE = 2**31 - 1  # ids are 1 … 2^31 - 1: positive and within a signed 32-bit integer
 _ACRONYM = re.compile(r"[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?")
@@ -95,7 +101,9 @@ def room_name(programme: Programme, event: Event) -> str:
         return POSTERS_ROOM
     if event.place:
         return event.place
-    return str(programme.venue(event.venue)) if event.venue else programme.conference.venue
+    if event.venue:
+        return str(programme.venue(event.venue))
+    return ONLINE_ROOM if online(programme, event) else programme.conference.venue
 
 
 def subtitle(event: Event) -> str:
@@ -159,8 +167,12 @@ def _event_json(
         "language": None,
         "abstract": paper.abstract,
         "description": paper.note or None,
+        "do_not_stream": not streamed(programme, event),
         "persons": [{"name": name, "public_name": name} for name in persons],
-        "links": [{"url": link.url, "title": link.label} for link in paper.links],
+        "links": [
+            *([{"url": event.stream_url, "title": JOIN_LINK}] if event.stream_url else []),
+            *({"url": link.url, "title": link.label} for link in paper.links),
+        ],
     }
 
 

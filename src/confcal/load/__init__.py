@@ -100,11 +100,15 @@ def _programme(reader: EventsReader, document: dict[str, Any]) -> Programme:
     categories = [read_category(reader, path, table) for path, table in reader.tables(document, "categories")]
     reader.unique([(f"categories[{i}]", c.id) for i, c in enumerate(categories)], "category")
     places, venues, rooms = _places(reader, document, kinds, conference)
-    sessions = [
-        read_session(reader, path, table, places) for path, table in reader.tables(document, "sessions")
-    ]
+    session_tables = list(reader.tables(document, "sessions"))
+    sessions = [read_session(reader, path, table, places) for path, table in session_tables]
     reader.unique([(f"sessions[{i}]", s.id) for i, s in enumerate(sessions)], "session")
     places.sessions.update((session.id, session) for session in sessions if session.id)
+    places.timed_sessions.update(
+        session.id
+        for session, (_, table) in zip(sessions, session_tables, strict=True)
+        if session.id and ("start" in table or "end" in table)
+    )
     papers, events = _items(reader, document, {c.id: c for c in categories if c.id}, places)
     _distinct_from_items(reader, sessions, papers)
     events.sort(key=event_sort_key)

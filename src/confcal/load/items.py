@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from confcal.checked import close_match, show, type_name
+from confcal.checked import ID_PATTERN, close_match, show, type_name
 from confcal.load.places import Places, room_of, times, venue_id
 from confcal.load.reader import EventsReader
 from confcal.load.schema import SCHEMA, header, slot_shaped
@@ -133,9 +133,11 @@ def _slot(
     places: Places,
 ) -> Iterator[Event]:
     reader.keys(slot, "slot", where)
-    held = places.sessions.get(slot.get("session", "")) if isinstance(slot.get("session"), str) else None
+    named = slot.get("session")
+    held = places.sessions.get(named) if isinstance(named, str) else None
+    mistyped = held is None and isinstance(named, str) and _mistyped_session(reader, named, where, places)
     for key in ("start", "end"):
-        if key not in slot and (held is None or held.start is None):
+        if key not in slot and not mistyped and (held is None or held.id not in places.timed_sessions):
             reader.problem(where, f"missing key {key!r}")
     start, end = times(reader, slot, where, places.local)
     room, level, room_id = room_of(reader, slot, where, places)
@@ -165,6 +167,24 @@ def _slot(
     )
     if start and end and paper_id:
         yield event
+
+
+def _mistyped_session(reader: EventsReader, value: str, where: str, places: Places) -> bool:
+    """A ``session`` written like an id and close to a declared session's id, but none of them,
+    is a typo (reported here), not a session name of its own: names are free text, and the ones
+    people write (``Oral 2D Privacy``, ``Poster session 2``) hold a capital or a space."""
+    if not ID_PATTERN.fullmatch(value):
+        return False
+    hint = close_match(value, places.sessions)
+    if not hint:
+        return False
+    name = value.replace("-", " ").capitalize()
+    reader.problem(
+        f"{where}.session",
+        f"unknown session {value!r}; did you mean {hint[0]!r}? Use a declared session's id, "
+        f"declare {value!r} in [[sessions]], or write a session name as text (like {name!r})",
+    )
+    return True
 
 
 def _status(reader: EventsReader, slot: Mapping[str, Any], path: str) -> Status:

@@ -1,4 +1,5 @@
-"""Lines of the events file for error messages: where a TOML path is, where the parser stopped.
+"""Lines of the events file for error messages: where a TOML path is, where the parser stopped
+(and, when it stopped in a date or a time that does not exist, what is wrong with it).
 
 Only asked when there is a problem to report: a valid file never builds the index.
 """
@@ -24,19 +25,104 @@ def deep_line(text: str, depth: int = 100) -> int | None:
 
 def toml_error(message: str, text: str) -> tuple[str, int | None]:
     """The parser's message without its position, and the line it names; a key the parser
-    shows as a Python tuple, ``('papers', 'oral')``, is shown as TOML writes it, ``papers.oral``."""
+    shows as a Python tuple, ``('papers', 'oral')``, is shown as TOML writes it, ``papers.oral``;
+    a date or time there that does not exist is explained (``date_time_hint``)."""
     message = re.sub(
         r"\(((?:'[^']*', ?)*'[^']*'),?\)",
         lambda match: ".".join(re.findall(r"'([^']*)'", match.group(1))),
         message,
     )
     if match := re.search(r" \(at line (\d+), column (\d+)\)$", message):
-        return f"{message[: match.start()]} (column {match.group(2)})", int(match.group(1))
+        line, column = int(match.group(1)), int(match.group(2))
+        lines = text.split("\n")
+        hint = date_time_hint(lines[line - 1], column) if line <= len(lines) else ""
+        return f"{message[: match.start()]} (column {column}){hint}", line
     if message.endswith(" (at end of document)"):
         return message.removesuffix(" (at end of document)") + " at the end of the file", text.count("\n") + (
             not text.endswith("\n")
         )
     return message, None
+
+
+# A value written like a date, a date-time or a time (fields of one or two digits, the year of two
+# to four), as the value of a key or an item of an array or inline table: delimiters on either side.
+_DATE_TIME_VALUE = re.compile(
+    r"(?<=[=\[,{])\s*(?P<value>"
+    r"(?:(?P<year>\d{2,4})-(?P<month>\d{1,2})-(?P<day>\d{1,2}))?"
+    r"(?:(?(year)[Tt ])(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2})(?:\.\d+)?)?)?"
+    r"(?:[Zz]|[+-](?P<offset_hour>\d{1,2}):(?P<offset_minute>\d{1,2}))?"
+    r")\s*(?=[#,\]}]|$)"
+)
+_MONTHS = (
+    ("January", 31),
+    ("February", 28),
+    ("March", 31),
+    ("April", 30),
+    ("May", 31),
+    ("June", 30),
+    ("July", 31),
+    ("August", 31),
+    ("September", 30),
+    ("October", 31),
+    ("November", 30),
+    ("December", 31),
+)
+_WRITE_DATES = (
+    "write dates as YYYY-MM-DD, like 2023-12-10, and date-times as YYYY-MM-DDTHH:MM:SS, "
+    "like 2023-12-12T15:40:00"
+)
+
+
+def date_time_hint(line: str, column: int) -> str:
+    """Why the date or time value the parser stopped in does not exist ("; 2026-10-32 is not a
+    date: October 2026 has 31 days; write dates as …"), or "" when the line holds none there or
+    nothing in it can be named as wrong (the parser's own message is then all there is)."""
+    for match in _DATE_TIME_VALUE.finditer(line):
+        value = match.group("value")
+        if not (match.group("year") or match.group("hour")) or not (
+            match.start("value") < column <= match.end("value") + 1
+        ):
+            continue
+        if reason := _date_time_problem(match):
+            return f"; {value} is not {_what(match)}: {reason}; {_WRITE_DATES}"
+    return ""
+
+
+def _what(match: re.Match[str]) -> str:
+    if not match.group("hour"):
+        return "a date"
+    return "a date-time" if match.group("year") else "a time"
+
+
+def _date_time_problem(match: re.Match[str]) -> str | None:
+    """What is wrong with the fields of a date or time value, or None if nothing is."""
+    import calendar  # only for a file that does not parse
+
+    fields = {
+        name: match.group(name)
+        for name in ("year", "month", "day", "hour", "minute", "second", "offset_hour", "offset_minute")
+        if match.group(name) is not None
+    }
+    if "year" in fields and len(fields["year"]) != 4:
+        return "the year takes four digits"
+    for name, text in fields.items():
+        if name != "year" and len(text) != 2:
+            return f"the {name.replace('_', ' ')} takes two digits ({int(text):02d})"
+    if "year" in fields:
+        year, month, day = int(fields["year"]), int(fields["month"]), int(fields["day"])
+        if not 1 <= month <= 12:
+            return f"there is no month {month:02d} (months run from 01 to 12)"
+        name, days = _MONTHS[month - 1]
+        days += month == 2 and calendar.isleap(year)
+        if day == 0:
+            return f"there is no day 00 (days run from 01 to {days})"
+        if day > days:
+            return f"{name} {year} has {days} days"
+    limits = {"hour": 23, "minute": 59, "second": 59, "offset_hour": 23, "offset_minute": 59}
+    for name, text in fields.items():
+        if name in limits and int(text) > limits[name]:
+            return f"{name.replace('_', ' ')} {text} is out of range (00 to {limits[name]})"
+    return None
 
 
 def _key_parts(key: str) -> list[str]:

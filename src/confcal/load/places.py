@@ -24,6 +24,9 @@ class Places:
     rooms: dict[str, Room] | None = None
     """The declared rooms by id; None when the file declares none (rooms are then free text)."""
     sessions: dict[str, Session] = field(default_factory=dict)
+    timed_sessions: set[str] = field(default_factory=set)
+    """Ids of the sessions that set a start or an end, read or not: an unknown zone, or a time
+    the session's own problems name, leaves a session without times its slots would take."""
 
 
 def read_venue(reader: EventsReader, path: str, table: Mapping[str, Any]) -> Venue:
