@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from confcal import zones
@@ -70,10 +71,11 @@ def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
     """One small calendar per item with all of its events: ``papers/<paper-id>.ics`` for papers,
     ``items/<item-id>.ics`` for the others."""
     conference = programme.conference
+    names = _item_names(programme)
     return tuple(
         Feed(
             id=paper.id,
-            name=f"{conference.name}: {paper.title}",
+            name=f"{conference.name}: {names[paper.id]}",
             description=(
                 f"{paper.title}{f' ({category})' if (category := programme.category_name(paper)) else ''} "
                 f"at {conference.full_name}. " + zones.times_note(conference.timezone)
@@ -83,6 +85,24 @@ def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
         )
         for paper in programme.papers
     )
+
+
+def _item_names(programme: Programme) -> dict[str, str]:
+    """Each item's calendar name after the conference's: its title, told apart from the other
+    items of that title (two coffee breaks) by when it first starts, else by its id, so that no
+    two calendars a subscriber holds have one name."""
+    shared = Counter(paper.title for paper in programme.papers)
+    names = {paper.id: paper.title for paper in programme.papers}
+    when: dict[str, str] = {}
+    for paper in programme.papers:
+        if shared[paper.title] > 1:
+            events = programme.events_of(paper.id)
+            start = events[0].start if events else None
+            when[paper.id] = f"{paper.title} ({start:%a %-d %b, %H:%M})" if start else paper.title
+    repeated = Counter(when.values())
+    for paper_id, name in when.items():
+        names[paper_id] = name if repeated[name] == 1 else f"{names[paper_id]} ({paper_id})"
+    return names
 
 
 def published_sessions(programme: Programme) -> frozenset[str]:
