@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from confcal import zones
@@ -85,6 +86,34 @@ def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
         )
         for paper in programme.papers
     )
+
+
+def stranded(removed: Iterable[str], programme: Programme) -> tuple[str, ...]:
+    """A warning for each calendar a build stops publishing while its subscribers still follow
+    it: a feed whose category or ``[[feeds]]`` id is gone, an item's calendar that moved to the
+    other folder. Their calendar apps keep the last copy and never see a later change. A removed
+    item's own calendar goes with the item (a keep_cancelled build keeps it), and the reminders
+    variant follows its feed, so neither is warned of."""
+    folders = {paper.id: PAPERS_FOLDER if paper.is_paper else ITEMS_FOLDER for paper in programme.papers}
+    warnings = []
+    for name in removed:
+        folder, _, file = name.rpartition("/")
+        if not file.endswith(".ics") or folder not in ("", PAPERS_FOLDER, ITEMS_FOLDER):
+            continue
+        item = file.removesuffix(".ics")
+        if folder and item not in folders:
+            continue
+        if folder:
+            why = f"the item moved to [[{folders[item]}]], so its calendar is {folders[item]}/{file}"
+            fix = f"list it under [[{folder}]] again to keep its address"
+        else:
+            why = "its category or [[feeds]] id was removed or renamed"
+            fix = "keep the old id if it was renamed"
+        warnings.append(
+            f"warning: {name} is no longer published ({why}): calendars subscribed to it keep their "
+            f"last copy and never see a later change; {fix}"
+        )
+    return tuple(warnings)
 
 
 def _item_names(programme: Programme) -> dict[str, str]:
