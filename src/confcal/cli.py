@@ -395,7 +395,7 @@ def export(
     "--venue",
     metavar="TEXT",
     help="The conference's venue, which the format cannot hold; in a schedule confcal wrote, the room "
-    "of that name holds the slots without a place. E.g. --venue 'Ernest N. Morial Convention Center'.",
+    "of that name holds the slots without a place, e.g. --venue 'Ernest N. Morial Convention Center'.",
 )
 def import_schedule(source: Path, output: Path, force: bool, timezone: str | None, venue: str | None) -> None:
     """Write an events.toml from a frab/pretalx schedule.xml or a c3voc schedule.json.
