@@ -224,3 +224,45 @@ def test_a_build_warns_of_double_bookings_once_per_kind_and_publishes_them(
     all_ics = (output / "all.ics").read_bytes()
     assert all_ics.count(b"BEGIN:VEVENT") == 13
     assert all_ics.count(b"LOCATION:Hall C2 (Level 1)\\, Ernest N. Morial Convention Center") == 4
+
+
+def test_a_calendar_that_stops_being_published_with_subscribers_is_warned_of(tmp_path: Path) -> None:
+    """A category renamed, or an item moved from [[papers]] to [[items]], takes its calendar's
+    address away: subscribers keep their last copy and never see a later change. `diff` warns
+    before, `build` when it deletes it. A removed item's own calendar goes with it, unwarned."""
+    from click.testing import CliRunner
+
+    from confcal.cli import cli
+
+    workshop = (ROOT / "tests" / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    events.write_text(workshop, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", str(events), "-o", str(output)]).exit_code == 0
+    renamed = workshop.replace('"best-paper"', '"best-papers"')
+    assert renamed.count('"best-papers"') == 2
+    start = renamed.index('[[papers]]\nid = "sparse-routing"')
+    end = renamed.index("\n[[", start + 1)
+    block = renamed[start:end].replace("[[papers]]", "[[items]]").replace("[papers.", "[items.")
+    moved = renamed[:start] + block + renamed[end:]
+    events.write_text(moved, encoding="utf-8")
+    warnings = [
+        "warning: best-paper.ics is no longer published (its category or [[feeds]] id was removed or "
+        "renamed): calendars subscribed to it keep their last copy and never see a later change; "
+        "keep the old id if it was renamed",
+        "warning: papers/sparse-routing.ics is no longer published (the item moved to [[items]], so "
+        "its calendar is items/sparse-routing.ics): calendars subscribed to it keep their last copy "
+        "and never see a later change; list it under [[papers]] again to keep its address",
+    ]
+    diff = CliRunner().invoke(cli, ["diff", str(events), "--published", str(output)])
+    assert diff.exit_code == 1, diff.output
+    assert diff.stderr.splitlines() == warnings
+    built = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+    assert built.exit_code == 0, built.output
+    assert built.stderr.splitlines() == warnings
+    assert (output / "items" / "sparse-routing.ics").exists()
+    start = moved.index('[[items]]\nid = "federated-eval"')
+    events.write_text(moved[:start] + moved[moved.index("\n[[", start + 1) + 1 :], encoding="utf-8")
+    removed = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+    assert removed.exit_code == 0, removed.output
+    assert "items/federated-eval.ics" not in removed.stderr
+    assert not (output / "items" / "federated-eval.ics").exists()

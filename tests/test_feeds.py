@@ -151,3 +151,30 @@ def test_a_programme_across_a_new_year_names_both_years(tmp_path: Path) -> None:
     assert '<p class="muted">29 December 2026 – 2 January 2027 · Hall, Berlin</p>' in page
     shipped = calendar_properties((OUTPUT / "all.ics").read_bytes())["DESCRIPTION"]
     assert r"(NeurIPS 2023)\, 10 Dec – 16 Dec 2023\, Ernest" in shipped
+
+
+def test_items_of_one_title_have_calendars_of_their_own_names(tmp_path: Path) -> None:
+    """Two coffee breaks are two calendars: each is named by when it starts, and two at once by
+    their ids, so no two calendars in a subscriber's list read alike. A title of its own is
+    the name as before."""
+    text = HEAD + '\n[kinds]\nbreak = { label = "Break", plural = "Breaks" }\n'
+    for item_id, start in (("coffee-mon", "2024-06-03T10:00:00"), ("coffee-tue", "2024-06-04T10:00:00")):
+        text += f'\n[[items]]\nid = "{item_id}"\ntitle = "Coffee break"\n[items.break]\n'
+        text += f'start = {start}\nend = {start[:-5]}30:00\nroom = "Foyer"\n'
+    for item_id in ("lunch-a", "lunch-b"):
+        text += f'\n[[items]]\nid = "{item_id}"\ntitle = "Lunch"\n[items.break]\n'
+        text += 'start = 2024-06-03T12:00:00\nend = 2024-06-03T13:00:00\nroom = "Foyer"\n'
+    text += paper("a", slot("talk", "2024-06-03T11:00:00", "2024-06-03T12:00:00"))
+    (tmp_path / "events.toml").write_text(text, encoding="utf-8")
+    build(tmp_path / "events.toml", tmp_path / "out")
+    names = {
+        path.name: calendar_properties(path.read_bytes())["X-WR-CALNAME"]
+        for path in sorted((tmp_path / "out").glob("*/*.ics"))
+    }
+    assert names == {
+        "a.ics": "Conf: Paper A",
+        "coffee-mon.ics": "Conf: Coffee break (Mon 3 Jun\\, 10:00)",
+        "coffee-tue.ics": "Conf: Coffee break (Tue 4 Jun\\, 10:00)",
+        "lunch-a.ics": "Conf: Lunch (lunch-a)",
+        "lunch-b.ics": "Conf: Lunch (lunch-b)",
+    }

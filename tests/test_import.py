@@ -484,3 +484,132 @@ def test_another_tools_subtitle_and_links_are_not_read_as_confcals(tmp_path: Pat
         assert event.stream_url == ""
     online = next(p for p in programme.papers if p.title == "Online panel")
     assert [(link.label, link.url) for link in online.links] == [("Watch or join", JOIN)]
+
+
+def day_xml(clock: str, *, zone: str = "Europe/Berlin") -> str:
+    """A one-event schedule.xml whose event has no <date>: its <start> is a clock time under a
+    day that starts at 04:00 CET on the eve of the spring change of the clocks."""
+    named = f"<time_zone_name>{zone}</time_zone_name>" if zone else ""
+    return f"""<schedule>
+  <conference><title>Clocks</title><acronym>clocks</acronym>{named}</conference>
+  <day date="2024-03-30" start="2024-03-30T04:00:00+01:00" end="2024-03-31T04:00:00+02:00">
+    <room name="Saal">
+      <event guid="night">
+        <start>{clock}</start>
+        <duration>00:30</duration>
+        <title>Night</title>
+      </event>
+    </room>
+  </day>
+</schedule>
+"""
+
+
+def test_a_clock_time_under_its_day_is_read_in_the_zone_not_at_the_days_offset(tmp_path: Path) -> None:
+    """03:30 after the night the clocks go forward is 03:30 CEST (01:30 UTC): the day's start
+    (04:00+01:00) gives the day's offset, not the event's."""
+    status, output, target = run_import(tmp_path, day_xml("03:30"))
+    assert status == 0, output
+    assert "start = 2024-03-31T03:30:00\nend = 2024-03-31T04:00:00\n" in target.read_text(encoding="utf-8")
+    assert instants(target)["Night"][:2] == (
+        datetime(2024, 3, 31, 1, 30, tzinfo=UTC),
+        datetime(2024, 3, 31, 2, 0, tzinfo=UTC),
+    )
+
+
+def test_a_clock_time_under_its_day_that_the_clocks_skip_stops_the_import(tmp_path: Path) -> None:
+    status, output, target = run_import(tmp_path, day_xml("02:30"))
+    assert status == 1, output
+    assert output == (
+        f"Error: {tmp_path}/schedule.xml:5: 'Night' (start 2024-03-31T02:30:00 (no offset), duration "
+        "00:30) would start at a local time events.toml cannot hold: 2024-03-31 02:30 does not exist "
+        "in Europe/Berlin: clocks go forward from 02:00 to 03:00 (CET → CEST), skipping 02:00–02:59; "
+        f"expected a time up to 01:59 or from 03:00. {NO_OFFSET}\n"
+    )
+    assert not target.exists()
+
+
+def test_without_a_zone_name_the_days_offset_still_settles_the_zone(tmp_path: Path) -> None:
+    status, output, target = run_import(tmp_path, day_xml("03:30", zone=""))
+    assert status == 0, output
+    assert load(target).conference.timezone == "Etc/GMT-1"
+
+
+def test_an_unknown_zone_name_is_refused_with_a_suggestion(tmp_path: Path) -> None:
+    """A misspelt time_zone_name is not replaced by a fixed offset that fits the file's times."""
+    status, output, target = run_import(
+        tmp_path,
+        QUIRKS_JSON.replace('"title": "Tiny",', '"title": "Tiny", "time_zone_name": "Europe/Berln",'),
+        name="schedule.json",
+    )
+    assert status == 1, output
+    assert output == (
+        f"Error: {tmp_path}/schedule.json: time_zone_name: unknown time zone 'Europe/Berln'; did you "
+        "mean 'Europe/Berlin'? (expected an IANA name like 'America/Chicago'); correct it in the file, "
+        "or pass the conference's zone, e.g. --timezone Europe/Berlin\n"
+    )
+    assert not target.exists()
+    status, output, target = run_import(
+        tmp_path,
+        QUIRKS_JSON.replace('"title": "Tiny",', '"title": "Tiny", "time_zone_name": "Europe/Berln",'),
+        "--timezone",
+        "Europe/Berlin",
+        name="schedule.json",
+    )
+    assert status == 0, output
+
+
+YEAR_ONE = "0001-01-01T10:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("date", "duration", "year"),
+    [
+        (YEAR_ONE, "01:00", 1),
+        ("2999-12-31T23:00:00+01:00", "02:00", 3000),
+        ("1899-12-31T23:30:00+01:00", "01:00", 1899),
+    ],
+)
+def test_a_year_events_toml_does_not_take_stops_the_import(
+    tmp_path: Path, date: str, duration: str, year: int
+) -> None:
+    """Year 1 was written as `start = 1-01-01T10:53:28` (not TOML); 3000 and 1899 as files the
+    loader refuses. The import names the event instead."""
+    data = berlin_xml(date, duration)
+    status, output, target = run_import(tmp_path, data)
+    assert status == 1, output
+    assert output == (
+        f"Error: {tmp_path}/schedule.xml:6: 'At the change' (start {date}, duration {duration}) is in "
+        f"the year {year}; events.toml takes years 1900 to 2999: correct the event's date in the schedule\n"
+    )
+    assert not target.exists()
+
+
+def test_a_conference_date_out_of_range_stops_the_import(tmp_path: Path) -> None:
+    data = berlin_xml("2026-10-24T10:00:00+02:00", "01:00").replace(
+        "<acronym>clocks</acronym>", "<acronym>clocks</acronym><start>0001-01-01</start>"
+    )
+    status, output, _ = run_import(tmp_path, data)
+    assert status == 1, output
+    assert output == (
+        f"Error: {tmp_path}/schedule.xml: the conference's start 0001-01-01 is in the year 1; events.toml "
+        "takes years 1900 to 2999: correct it in the schedule\n"
+    )
+
+
+def test_windows_device_names_do_not_become_ids(tmp_path: Path) -> None:
+    """`con`, `nul` and `AUX` are ids the build refuses (no file may be called con.ics on
+    Windows): they get a suffix, and the imported file builds."""
+    data = (
+        berlin_xml("2026-10-24T10:00:00+02:00", "01:00")
+        .replace("<acronym>clocks</acronym>", "<acronym>con</acronym>")
+        .replace('guid="at-the-change"', 'guid="nul"')
+        .replace("<title>At the change</title>", "<title>At the change</title><track>AUX</track>")
+    )
+    status, output, target = run_import(tmp_path, data)
+    assert status == 0, output
+    programme = load(target)
+    assert programme.conference.id == "con-1"
+    assert [(p.id, p.category) for p in programme.papers] == [("nul-1", "aux-1")]
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output

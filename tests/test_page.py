@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,12 @@ from click.testing import CliRunner
 from confcal.cli import cli
 from confcal.picks import MAX_PICKS, pick_key, split_feed
 from confcal.site import INDEX
+from tests.helpers import parse_events
 from tests.test_site import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
+WORKSHOP = ROOT / "tests" / "programmes" / "workshop.toml"
 OUTPUT = ROOT / "output"
 BASE_URL = "https://example.org/neurips-2023/"
 
@@ -132,3 +136,148 @@ def test_qr_codes_beside_each_subscribable_feed(published: Path) -> None:
             expected, kind="svg", xmldecl=False, svgns=False, svgclass=None, lineclass=None, scale=3, border=2
         )
         assert svg == expected.getvalue().decode().strip().replace("<svg ", '<svg aria-hidden="true" ', 1)
+
+
+def workshop_page(tmp_path: Path, text: str) -> Path:
+    """The workshop programme edited to ``text``, built (without a public address)."""
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    output = tmp_path / "output"
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+ONLINE = """
+[[items]]
+id = "online-only"
+title = "Panel: Learning Systems in Practice"
+
+[items.talk]
+start = 2026-10-25T16:00:00
+end = 2026-10-25T17:00:00
+url = "https://meet.example.org/panel"
+"""
+
+
+def test_an_online_slot_reads_as_its_calendar_event_does(tmp_path: Path) -> None:
+    """A slot with its own url, no room or venue and not streamed is a video call: its event says
+    "Place: online" and where to join, so its line on the page says "Online" and links the call
+    (never "Place not announced"), as a streamed slot's line links its stream."""
+    output = workshop_page(tmp_path, WORKSHOP.read_text(encoding="utf-8") + ONLINE)
+    (event,) = parse_events((output / "items" / "online-only.ics").read_bytes())
+    described = event.description.splitlines()
+    assert "Place: online" in described
+    assert "Watch or join: https://meet.example.org/panel" in described
+    html = (output / INDEX).read_text(encoding="utf-8")
+    lines = dict(zip((attrs["id"] for attrs in events_of(html)), Page(html).events, strict=True))
+    online = lines.pop("online-only.talk")
+    assert "Talk · Online" in online.text
+    assert "not announced" not in online.text
+    assert [(link.href, link.text) for link in online.links] == [
+        ("https://meet.example.org/panel", "Join online: Panel: Learning Systems in Practice"),
+        ("items/online-only.ics", "Add this talk to your calendar: Panel: Learning Systems in Practice"),
+    ]
+    keynote = lines.pop("opening-keynote.keynote")  # streamed, with its stream's url
+    assert [(link.href, link.text) for link in keynote.links] == [
+        (
+            "https://stream.example.org/learnsys-2026/keynote",
+            "Watch the stream: Learning Systems That Explain Themselves",
+        ),
+        (
+            "items/opening-keynote.ics",
+            "Add this keynote to your calendar: Learning Systems That Explain Themselves",
+        ),
+    ]
+    assert "Hörsaal 1" in keynote.text
+    for other in lines.values():  # no url of their own: only their calendar
+        assert [link.href.split("/")[0] for link in other.links] in ([], ["items"], ["papers"])
+
+
+@dataclasses.dataclass
+class SessionHeading:
+    day: str
+    id: str
+    name: str = ""
+    line: str = ""
+    links: list[str] = dataclasses.field(default_factory=list)
+    events: list[str] = dataclasses.field(default_factory=list)
+
+
+class SessionHeadings(HTMLParser):
+    """Each declared session's heading on index.html: its day, anchor, name and time line (with
+    the links in it), and the ids of the events under it."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[SessionHeading] = []
+        self._day = ""
+        self._part = ""  # of the heading being read: "name", "line", "events", "" (none)
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        classes = attributes.get("class", "").split()
+        if tag == "section" and "dayblock" in classes:
+            self._day = attributes["data-day"]
+        elif tag == "li" and "session" in classes:
+            self.headings.append(SessionHeading(self._day, attributes["id"]))
+            self._part = "name"
+        elif not self._part:
+            return
+        elif tag == "p" and self._part == "name":
+            self._part = "line"
+        elif tag == "a" and self._part == "line":
+            self.headings[-1].links.append(attributes["href"])
+        elif tag == "ol":
+            self._part = "events"
+        elif tag == "li" and "event" in classes:
+            self.headings[-1].events.append(attributes["id"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "ol" and self._part == "events":
+            self._part = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._part == "name":
+            self.headings[-1].name += data
+        elif self._part == "line":
+            self.headings[-1].line += data
+
+
+SATURDAY_ORAL = 'session = "oral-a"\nstart = 2026-10-24T10:50:00\nend = 2026-10-24T11:10:00\n'
+SUNDAY_ORAL = 'session = "oral-a"\nstart = 2026-10-25T09:00:00\nend = 2026-10-25T09:20:00\n'
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_a_session_on_two_days_has_each_days_part_under_that_day(tmp_path: Path, cancelled: bool) -> None:
+    """Oral session A has no times of its own, and its second oral moves to Sunday 09:00: its one
+    event runs from Saturday 10:30 to Sunday 09:20 (check's session-spans-days), which its
+    heading read as "10:30–09:20 CET (+1d)". Each day's heading has that day's orals, their
+    times, and a link to the other day's. A cancelled Sunday oral (kept on the page) leaves the
+    session on Saturday, but Sunday's heading still gives Sunday's time, not Saturday's."""
+    text = WORKSHOP.read_text(encoding="utf-8")
+    assert text.count(SATURDAY_ORAL) == 1
+    moved = SUNDAY_ORAL + ('status = "cancelled"\n' if cancelled else "")
+    output = workshop_page(tmp_path, text.replace(SATURDAY_ORAL, moved))
+    headings = SessionHeadings((output / INDEX).read_text(encoding="utf-8")).headings
+    assert [(h.day, h.id, h.name) for h in headings] == [
+        ("2026-10-24", "session-oral-a", "Oral session A"),
+        ("2026-10-24", "session-oral-b", "Oral session B"),
+        ("2026-10-25", "session-oral-a-2026-10-25", "Oral session A"),
+        ("2026-10-25", "session-oral-c", "Oral session C"),
+        ("2026-10-25", "session-posters", "Poster session"),
+    ]
+    saturday, oral_b, sunday, oral_c, posters = headings
+    assert saturday.line == "10:30–10:50 CEST · Hörsaal 1 · Chair: Jonas Berg · also on Sun 25 Oct"
+    assert saturday.links == ["#session-oral-a-2026-10-25"]
+    assert saturday.events == ["sparse-routing.oral"]
+    assert sunday.line == "09:00–09:20 CET · Hörsaal 1 · Chair: Jonas Berg · also on Sat 24 Oct"
+    assert sunday.links == ["#session-oral-a"]
+    assert sunday.events == ["federated-eval.oral"]
+    assert (oral_b.line, oral_b.links) == ("10:30–11:10 CEST · Hörsaal 2 · Chair: Mei Chen (TU München)", [])
+    assert (oral_c.line, posters.line) == (
+        "10:00–10:20 CET · Hörsaal 1",
+        "13:00–15:00 CET · Foyer, Ground floor",
+    )

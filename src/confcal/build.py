@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from confcal.budget import Oversize, over_budget, uncovered
 from confcal.changes import render_changes_feed, render_changes_page
 from confcal.errors import STALE_STAMP
-from confcal.feeds import PAPERS_FOLDER, Feed, feeds, paper_feeds
+from confcal.feeds import OVERALL_FEED_ID, PAPERS_FOLDER, Feed, feeds, paper_feeds, stranded
 from confcal.load import load
 from confcal.lock import hold
 from confcal.mistakes import build_warnings
@@ -46,12 +46,14 @@ class Built:
     """What a build wrote (``report``), the revised programme it published (without its events'
     bytes: ``Rendering``), the mistakes in the programme it published as they are (``mistakes``:
     a double-booked room, an oral outside the dates: ``mistakes.build_warnings``), and the feeds too
-    big for some calendar apps that index.html offers for download only (``oversize``)."""
+    big for some calendar apps that index.html offers for download only (``oversize``), and the
+    calendars it stopped publishing while they have subscribers (``stranded``: ``feeds.stranded``)."""
 
     report: WriteReport
     revised: Revised
     oversize: tuple[str, ...] = ()
     mistakes: tuple[str, ...] = ()
+    stranded: tuple[str, ...] = ()
 
     @property
     def lasting_warnings(self) -> tuple[str, ...]:
@@ -62,7 +64,7 @@ class Built:
     @property
     def warnings(self) -> tuple[str, ...]:
         """Every warning of this build, in the order ``confcal build`` prints them."""
-        return (*self.mistakes, *self._stale, *self.report.warnings, *self.oversize)
+        return (*self.mistakes, *self._stale, *self.report.warnings, *self.oversize, *self.stranded)
 
     @property
     def _stale(self) -> tuple[str, ...]:
@@ -130,7 +132,11 @@ def build(
             interim_state=_interim_state(previous, owned, rendering.names),
         )
         built = Built(
-            report=report, revised=rendering.revised, oversize=rendering.oversize(), mistakes=mistakes
+            report=report,
+            revised=rendering.revised,
+            oversize=rendering.oversize(),
+            mistakes=mistakes,
+            stranded=stranded(report.removed, rendering.revised.programme),
         )
         if unchanged is not None and not report.written and not report.removed:
             unchanged(built)
@@ -339,6 +345,13 @@ def _check_new_folder(output: Path) -> None:
     if not entries:
         return
     shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
+    if f"{OVERALL_FEED_ID}.ics" in entries:  # feeds whose record is lost: --force would renumber them
+        raise WriteError(
+            f"{output}: holds published feeds ({shown}) but not {STATE_FILE}, the record of what "
+            "they published: restore it (from version control or a backup) to keep every event's "
+            "SEQUENCE and the history of changes; --force builds here anyway, starting every event "
+            "again at SEQUENCE 0, and calendars that imported the feeds may keep their old copies"
+        )
     raise WriteError(
         f"{output}: not built by confcal (no {STATE_FILE}) and not empty: {shown}; "
         "build into an empty folder, or add --force to build here (only files confcal "

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from confcal.build import preview
+from confcal.feeds import stranded
 from confcal.releases import Change
 from confcal.settings import DEFAULTS, BuildOptions
 from confcal.state import STATE_FILE
@@ -38,12 +39,13 @@ def diff(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Diff:
     reminders variant included. Holds the folder's lock (shared) while it reads."""
     planned = preview(events, output, options)
     state = output / STATE_FILE
+    warnings = stranded(planned.removed, planned.revised.programme)
     return Diff(
         changes=planned.revised.changes,
         files=planned.changed,
         stale_stamp=planned.revised.stale_stamp,
         removed=planned.removed,
-        warnings=() if state.is_file() else (NO_STATE.format(state=state),),
+        warnings=warnings if state.is_file() else (NO_STATE.format(state=state), *warnings),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from confcal import zones
@@ -70,10 +72,11 @@ def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
     """One small calendar per item with all of its events: ``papers/<paper-id>.ics`` for papers,
     ``items/<item-id>.ics`` for the others."""
     conference = programme.conference
+    names = _item_names(programme)
     return tuple(
         Feed(
             id=paper.id,
-            name=f"{conference.name}: {paper.title}",
+            name=f"{conference.name}: {names[paper.id]}",
             description=(
                 f"{paper.title}{f' ({category})' if (category := programme.category_name(paper)) else ''} "
                 f"at {conference.full_name}. " + zones.times_note(conference.timezone)
@@ -83,6 +86,52 @@ def paper_feeds(programme: Programme) -> tuple[Feed, ...]:
         )
         for paper in programme.papers
     )
+
+
+def stranded(removed: Iterable[str], programme: Programme) -> tuple[str, ...]:
+    """A warning for each calendar a build stops publishing while its subscribers still follow
+    it: a feed whose category or ``[[feeds]]`` id is gone, an item's calendar that moved to the
+    other folder. Their calendar apps keep the last copy and never see a later change. A removed
+    item's own calendar goes with the item (a keep_cancelled build keeps it), and the reminders
+    variant follows its feed, so neither is warned of."""
+    folders = {paper.id: PAPERS_FOLDER if paper.is_paper else ITEMS_FOLDER for paper in programme.papers}
+    warnings = []
+    for name in removed:
+        folder, _, file = name.rpartition("/")
+        if not file.endswith(".ics") or folder not in ("", PAPERS_FOLDER, ITEMS_FOLDER):
+            continue
+        item = file.removesuffix(".ics")
+        if folder and item not in folders:
+            continue
+        if folder:
+            why = f"the item moved to [[{folders[item]}]], so its calendar is {folders[item]}/{file}"
+            fix = f"list it under [[{folder}]] again to keep its address"
+        else:
+            why = "its category or [[feeds]] id was removed or renamed"
+            fix = "keep the old id if it was renamed"
+        warnings.append(
+            f"warning: {name} is no longer published ({why}): calendars subscribed to it keep their "
+            f"last copy and never see a later change; {fix}"
+        )
+    return tuple(warnings)
+
+
+def _item_names(programme: Programme) -> dict[str, str]:
+    """Each item's calendar name after the conference's: its title, told apart from the other
+    items of that title (two coffee breaks) by when it first starts, else by its id, so that no
+    two calendars a subscriber holds have one name."""
+    shared = Counter(paper.title for paper in programme.papers)
+    names = {paper.id: paper.title for paper in programme.papers}
+    when: dict[str, str] = {}
+    for paper in programme.papers:
+        if shared[paper.title] > 1:
+            events = programme.events_of(paper.id)
+            start = events[0].start if events else None
+            when[paper.id] = f"{paper.title} ({start:%a %-d %b, %H:%M})" if start else paper.title
+    repeated = Counter(when.values())
+    for paper_id, name in when.items():
+        names[paper_id] = name if repeated[name] == 1 else f"{names[paper_id]} ({paper_id})"
+    return names
 
 
 def published_sessions(programme: Programme) -> frozenset[str]:

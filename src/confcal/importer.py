@@ -21,14 +21,15 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from confcal import zones
-from confcal.checked import ID_MAX_LENGTH, ID_PATTERN
+from confcal.checked import ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
+from confcal.load.reader import YEARS
 from confcal.model import KINDS
 from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM
 
@@ -52,7 +53,9 @@ class SourceEvent:
     """The source's guid, else its id: becomes the paper id, so a re-import keeps the UIDs."""
     title: str
     start: datetime
-    """Aware when the source gives an offset, naive (local time) when it does not."""
+    """Aware when the source gives an offset, naive (the clock in the conference's zone) when it
+    does not: a clock time read under its day is naive even when the day's start has an offset,
+    which is the day's and may not be the event's (the clocks change in the night)."""
     duration: timedelta
     room: str
     type: str
@@ -64,6 +67,9 @@ class SourceEvent:
     links: tuple[tuple[str, str], ...] = ()
     do_not_stream: bool | None = None
     """schedule.json's ``do_not_stream`` when it is a boolean; the XML has none."""
+    day_offset: timedelta | None = None
+    """The UTC offset of the day's start, for a start read under its day: a hint to the zone
+    when the file names none."""
 
 
 @dataclass(frozen=True)
@@ -102,13 +108,16 @@ def slug(text: str) -> str:
 
 
 def safe_id(text: str, *, prefix: str) -> str:
-    """An events.toml id from any text: a readable slug, or a digest when nothing readable is left."""
+    """An events.toml id from any text: a readable slug, or a digest when nothing readable is left.
+    A Windows device name (``con``, ``aux``), which the loader refuses as an id, gets ``-1``."""
     candidate = slug(text)
     if not candidate:
         candidate = f"{prefix}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
     if len(candidate) > ID_MAX_LENGTH:
         digest = hashlib.sha256(text.encode()).hexdigest()[:10]
         candidate = f"{candidate[: ID_MAX_LENGTH - 11].rstrip('-')}-{digest}"
+    if candidate in WINDOWS_DEVICES:
+        candidate += "-1"
     assert ID_PATTERN.fullmatch(candidate), candidate
     return candidate
 
@@ -171,8 +180,10 @@ def parse_day(text: str) -> date | None:
 
 
 def _start_from_day(day: date | None, day_start: datetime | None, clock: str) -> datetime | None:
-    """An event given only as a day and an 'HH:MM' start: an event earlier in the day than the
-    day's own start is after midnight, so on the next date (frab lists 01:00 under the day before)."""
+    """An event given only as a day and an 'HH:MM' start: the clock time (naive), read in the
+    conference's zone. An event earlier in the day than the day's own start is after midnight, so
+    on the next date (frab lists 01:00 under the day before). The day start's offset is not the
+    event's when the clocks change in between: it is never copied."""
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", clock.strip())
     if day is None or not match:
         return None
@@ -182,8 +193,6 @@ def _start_from_day(day: date | None, day_start: datetime | None, clock: str) ->
     moment = datetime(day.year, day.month, day.day, hour, minute)
     if day_start is not None and (hour, minute) < (day_start.hour, day_start.minute):
         moment += timedelta(days=1)
-    if day_start is not None and day_start.tzinfo is not None:
-        return moment.replace(tzinfo=day_start.tzinfo)
     return moment
 
 
@@ -217,9 +226,11 @@ class _Events:
             raise self.fail(
                 where, f"date {date_text!r} is not a date-time; expected one like 2023-12-27T11:00:00+01:00"
             )
+        day_offset = None
         if start is None:
             clock = clean(fields.get("start"))
             start = _start_from_day(day, day_start, clock)
+            day_offset = day_start.utcoffset() if day_start is not None else None
             if start is None:
                 raise self.fail(
                     where,
@@ -265,6 +276,7 @@ class _Events:
                 if _URL.fullmatch(url)
             ),
             do_not_stream=flag if isinstance(flag := fields.get("do_not_stream"), bool) else None,
+            day_offset=day_offset,
         )
 
 
@@ -458,14 +470,29 @@ def _zone(name: str) -> tzinfo | None:
         return None
 
 
+def _hinted(event: SourceEvent) -> datetime | None:
+    """The event's start with its offset, or its day's start's offset, when either is known."""
+    if event.start.tzinfo is not None:
+        return event.start
+    if event.day_offset is not None:
+        return event.start.replace(tzinfo=timezone(event.day_offset))
+    return None
+
+
 def resolve_zone(source: Source, override: str | None) -> str:
     """The conference's IANA zone: ``--timezone``, else the file's time_zone_name, else the one
     zone that gives every event its offset. Refuses what the file does not settle."""
     if override:
         return override
-    if source.time_zone_name and _zone(source.time_zone_name) is not None:
+    if source.time_zone_name:
+        if _zone(source.time_zone_name) is None:
+            raise ScheduleFileError(
+                source.name,
+                f"time_zone_name: {zones.unknown_zone(source.time_zone_name)}; correct it in the file, "
+                "or pass the conference's zone, e.g. --timezone Europe/Berlin",
+            )
         return source.time_zone_name
-    aware = [e.start for e in source.events if e.start.tzinfo is not None]
+    aware = [moment for e in source.events if (moment := _hinted(e)) is not None]
     if not aware:
         raise ScheduleFileError(
             source.name,
@@ -542,6 +569,25 @@ def _hours_minutes(duration: timedelta) -> str:
     return f"{text}:{seconds:02d}" if seconds else text
 
 
+def _refuse_years_out_of_range(source: Source, *, zone: tzinfo) -> None:
+    """Stop at the first event whose start or end falls outside the years events.toml takes
+    (``load.reader.YEARS``): the file would not build (and year 1 cannot even be written)."""
+    for event in source.events:
+        year = event.start.year
+        if YEARS[0] <= year <= YEARS[1]:
+            start = _local(event.start, zone)
+            year = start.year if not YEARS[0] <= start.year <= YEARS[1] else _local_end(event, zone).year
+        if not YEARS[0] <= year <= YEARS[1]:
+            length = _hours_minutes(event.duration)
+            raise ScheduleFileError(
+                source.name,
+                f"{event.title!r} (start {event.start.isoformat()}, duration {length}) is in the year "
+                f"{year}; events.toml takes years {YEARS[0]} to {YEARS[1]}: correct the event's date in "
+                "the schedule",
+                where=event.where,
+            )
+
+
 def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzinfo) -> None:
     """Stop when a slot's start or end is a local time the zone skips or shows twice.
 
@@ -581,6 +627,14 @@ def events_toml(source: Source, *, timezone: str | None = None) -> str:
         raise ScheduleFileError(source.name, "the schedule holds no events; expected at least one <event>")
     zone_name = resolve_zone(source, timezone)
     zone = zones.zone(zone_name)
+    _refuse_years_out_of_range(source, zone=zone)
+    for label, day in (("start", source.start), ("end", source.end)):
+        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
+            raise ScheduleFileError(
+                source.name,
+                f"the conference's {label} {day.isoformat()} is in the year {day.year}; events.toml "
+                f"takes years {YEARS[0]} to {YEARS[1]}: correct it in the schedule",
+            )
     tracks: dict[str, str] = {}
     for event in source.events:
         name = event.track or _DEFAULT_TRACK

@@ -17,19 +17,19 @@ import json
 from collections import Counter
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from confcal import zones
 from confcal.budget import Oversize, megabytes
 from confcal.feeds import Feed
-from confcal.model import Event, Programme
+from confcal.model import Event, Programme, Session
 from confcal.pages import CHANGES_FEED as CHANGES_FEED
 from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
 from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
 from confcal.picks import MAX_PICKS, pick_key, picks_head
-from confcal.render import CalendarHeads, award, location, uid
+from confcal.render import CalendarHeads, award, location, online, streamed, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML
 
 PAGE_SCRIPT = "page.js"
@@ -199,6 +199,14 @@ def _script() -> str:
 
 
 @dataclass(frozen=True)
+class OtherDay:
+    """Another day a session's heading appears on: the day, and its heading's anchor."""
+
+    short: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class SessionView:
     """A declared session, as a heading over its items: name, then time, and place and chairs."""
 
@@ -208,6 +216,8 @@ class SessionView:
     when: str
     about: str
     """Its place and chairs, which the page's search finds in each of its items."""
+    also: tuple[OtherDay, ...] = ()
+    """The other days its items are on, each with its own heading there."""
 
 
 class EventView(NamedTuple):
@@ -229,6 +239,10 @@ class EventView(NamedTuple):
     title: str
     session: str
     place: str
+    join: str
+    """Where to watch or join the slot (its ``url``), "" for none."""
+    join_label: str
+    """What the link to it says: a stream to watch, or an online slot (a video call) to join."""
     authors: str
     speakers: str
     category: str
@@ -304,12 +318,17 @@ def _days(
         if event.session_id in held:
             in_feeds.setdefault(event.id, []).extend(in_feeds.get(held[event.session_id], ()))
     order = {session.id: index for index, session in enumerate(programme.sessions)}
-    shown: set[str] = set()  # sessions with a heading already: a later one gets another anchor
+    on_days: dict[str, dict[date, None]] = {}  # the days each session has a heading on, in order
+    for event in programme.events:
+        if event.session_id in order:
+            on_days.setdefault(event.session_id, {})[event.start.date()] = None
     days = []
     for day, events in itertools.groupby(programme.events, key=lambda e: e.start.date()):
         groups = [
             Group(
-                _session(programme, group, shown) if group[0].session_id in order else None,
+                _session(programme, group, list(on_days[group[0].session_id]))
+                if group[0].session_id in order
+                else None,
                 [items(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group],
             )
             for group in _by_session(list(events), order)
@@ -336,18 +355,42 @@ def _by_session(events: list[Event], order: Mapping[str, int]) -> list[list[Even
     return sorted(groups, key=lambda group: (group[0].start, order.get(group[0].session_id, -1)))
 
 
-def _session(programme: Programme, group: list[Event], shown: set[str]) -> SessionView:
+def _session(programme: Programme, group: list[Event], days: list[date]) -> SessionView:
     """The heading of ``group``, a session's events on one day; its anchor is ``session-<id>``
-    where the session first appears (``shown``), ``session-<id>-<date>`` on another day."""
+    on the first of the ``days`` the session has a heading on, ``session-<id>-<date>`` on the
+    others. On several days, each heading gives its own day's part and links the others."""
     session = next(s for s in programme.sessions if s.id == group[0].session_id)
-    published = next(e for e in programme.session_events if e.session_id == session.id)  # its span
-    when = zones.span(published.start, published.end, published.start.tzinfo, dates=False)
+    day = group[0].start.date()
+    start, end = _part(programme, session, group, several=len(days) > 1)
+    when = zones.span(start, end, start.tzinfo, dates=False)
     place = ", ".join(part for part in (session.room, session.level) if part)
     chairs = ", ".join(str(person) for person in session.chairs)
     about = " · ".join(part for part in (place, f"Chair: {chairs}" if chairs else "") if part)
-    anchor = f"{session.id}-{group[0].start.date().isoformat()}" if session.id in shown else session.id
-    shown.add(session.id)
-    return SessionView(anchor, session.name, when, about)
+    also = tuple(
+        OtherDay(f"{other:%a %-d %b}", _session_anchor(session, other, days))
+        for other in days
+        if other != day
+    )
+    return SessionView(_session_anchor(session, day, days), session.name, when, about, also)
+
+
+def _session_anchor(session: Session, day: date, days: list[date]) -> str:
+    return session.id if day == days[0] else f"{session.id}-{day.isoformat()}"
+
+
+def _part(
+    programme: Programme, session: Session, group: list[Event], *, several: bool
+) -> tuple[datetime, datetime]:
+    """When a session's heading over ``group`` (its events on one day) says it runs: its
+    published span, unless its events are on ``several`` days, where that span would run
+    through the night (Sat 10:30 to Sun 09:20). Then each day's heading has that day's part:
+    the session's own times on their day, elsewhere the span of the day's events that are not
+    cancelled (all of them when every one is)."""
+    if several and not (session.start and session.end and session.start.date() == group[0].start.date()):
+        spanning = [e for e in group if e.status != "cancelled"] or group
+        return min(e.start for e in spanning), max(e.end for e in spanning)
+    published = next(e for e in programme.session_events if e.session_id == session.id)
+    return published.start, published.end
 
 
 def _context(
@@ -380,6 +423,10 @@ def _event(programme: Programme, event: Event, feeds: str, paper_file: str, add:
     """One event of the programme; a cancelled one is struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
     label = programme.kind(event.kind).label
+    place = location(programme, event) or ("Online" if online(programme, event) else "Place not announced")
+    join_label = (
+        ("Watch the stream" if streamed(programme, event) else "Join online") if event.stream_url else ""
+    )
     return EventView(
         id=event.id,
         uid=uid(programme, event),
@@ -393,7 +440,9 @@ def _event(programme: Programme, event: Event, feeds: str, paper_file: str, add:
         label=label,
         title=paper.title,
         session=event.session,
-        place=location(programme, event) or "Place not announced",
+        place=place,
+        join=event.stream_url,
+        join_label=join_label,
         authors=", ".join(paper.authors),
         speakers=", ".join(str(person) for person in paper.speakers),
         category=award(programme, paper),
