@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,7 @@ def test_no_double_booking_without_a_shared_room_and_time(tmp_path: Path, b_slot
     code, report = json_report(str(events))
     assert code == 0
     assert not [f for f in report["findings"] if f["code"].endswith("double-booked")]
+    assert not [f for f in report["findings"] if f["code"] == "room-name-variants"]
 
 
 def test_double_booked_pair_is_not_also_listed_as_an_overlap(tmp_path: Path) -> None:
@@ -399,3 +401,101 @@ def test_a_slot_of_an_array_is_named_with_its_index(tmp_path: Path) -> None:
     assert finding["path"] == "papers[1].talk[1]"
     assert text.splitlines()[finding["line"] - 1] == "[[papers.talk]]"
     assert finding["line"] > text.splitlines().index("[[papers.talk]]") + 1
+
+
+HALL_C2 = 'room = "Hall C2"\nlevel = "Level 1"'
+A_IN_HALL_C2 = slot("oral", "2024-06-03T10:00:00", "2024-06-03T11:00:00", place=HALL_C2)
+A_ORAL = 'a.oral "Paper A" (Mon 3 Jun 2024, 10:00–11:00 CEST)'
+B_ORAL = 'b.oral "Paper B" (Mon 3 Jun 2024, 10:30–11:30 CEST)'
+
+
+@pytest.mark.parametrize(
+    ("place", "written"),
+    [
+        pytest.param('room = "hall c2"\nlevel = "Level 1"', "hall c2 (Level 1)", id="case"),
+        pytest.param('room = "Hall  C2"\nlevel = "Level 1"', "Hall  C2 (Level 1)", id="doubled space"),
+        pytest.param('room = "Hall C2"\nlevel = "level 1"', "Hall C2 (level 1)", id="level's case"),
+        pytest.param('room = "Hall C2"', "Hall C2", id="without the level"),
+    ],
+)
+def test_one_room_written_two_ways_is_a_warning_and_still_double_booked(
+    tmp_path: Path, place: str, written: str
+) -> None:
+    """Hall C2 (Level 1) written another way for paper B's oral, at the time of paper A's there:
+    one room, double-booked, and a warning at B's slot to write it one way."""
+    events = tmp_path / "events.toml"
+    text = events_file(A_IN_HALL_C2, slot("oral", "2024-06-03T10:30:00", "2024-06-03T11:30:00", place=place))
+    events.write_text(text)
+    lines = text.splitlines()
+    line = lines.index("[papers.oral]", lines.index('id = "b"')) + 1
+    where = f"{events}:{line}: papers[1].oral: "
+    code, report = json_report(str(events))
+    assert code == 1
+    assert [
+        (f["severity"], f["code"], f["message"], f["file"], f["line"], f["path"]) for f in report["findings"]
+    ] == [
+        (
+            "error",
+            "room-double-booked",
+            f"{where}Hall C2 (Level 1) and {written}, one place written two ways, hold two events at once: "
+            f"{A_ORAL} and {B_ORAL}",
+            str(events),
+            line,
+            "papers[1].oral",
+        ),
+        (
+            "warning",
+            "room-name-variants",
+            f"{where}{written!r} and 'Hall C2 (Level 1)' look like one room written two ways; "
+            "write it one way (or declare it in [[rooms]] and use its id)",
+            str(events),
+            line,
+            "papers[1].oral",
+        ),
+    ]
+
+
+def test_a_room_written_two_ways_at_different_times_is_a_warning_alone(tmp_path: Path) -> None:
+    events = tmp_path / "events.toml"
+    b_slot = slot("oral", "2024-06-04T10:00:00", "2024-06-04T11:00:00", place='room = "hall c2"')
+    events.write_text(events_file(A_IN_HALL_C2, b_slot))
+    code, report = json_report(str(events))
+    assert code == 0
+    assert [(f["severity"], f["code"]) for f in report["findings"]] == [("warning", "room-name-variants")]
+
+
+@pytest.mark.parametrize(
+    ("a_name", "b_name"),
+    [
+        pytest.param("Mei Chen", "mei chen", id="case"),
+        pytest.param("Mei Chen", "Mei  Chen", id="spaces"),
+        pytest.param("Tomás Ruiz", "Toma\u0301s Ruiz", id="composed and decomposed accent"),
+    ],
+)
+def test_one_person_written_two_ways_is_in_two_places_at_once(
+    tmp_path: Path, a_name: str, b_name: str
+) -> None:
+    """Paper A's author and paper B's, written two ways, one person: their orals overlap in two
+    rooms. The finding names the file, line and TOML path of the later one's slot."""
+    events = tmp_path / "events.toml"
+    b_slot = slot("oral", "2024-06-03T10:30:00", "2024-06-03T11:30:00", place='room = "R2"')
+    text = (
+        events_file(ORAL_A, b_slot)
+        .replace('authors = ["Author of A"]', f'authors = ["{a_name}"]')
+        .replace('authors = ["Author of B"]', f'authors = ["{b_name}"]')
+    )
+    events.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    line = lines.index("[papers.oral]", lines.index('id = "b"')) + 1
+    _, report = json_report(str(events))
+    (person,) = [f for f in report["findings"] if f["code"] == "person-double-booked"]
+    assert (person["severity"], person["file"], person["line"], person["path"]) == (
+        "warning",
+        str(events),
+        line,
+        "papers[1].oral",
+    )
+    also = "" if unicodedata.normalize("NFC", b_name) == a_name else f" (also written {b_name!r})"
+    assert person["message"] == (
+        f"{events}:{line}: papers[1].oral: {a_name}{also} is in two places at once: {A_ORAL}, {B_ORAL}"
+    )

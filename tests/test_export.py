@@ -235,3 +235,28 @@ def test_a_cancellation_the_feeds_keep_can_be_exported(tmp_path: Path) -> None:
     kept = (output / "papers" / "word2vec.ics").read_bytes()
     vevent = kept[kept.index(b"BEGIN:VEVENT") : kept.index(b"END:VEVENT")]
     assert vevent in result.stdout_bytes
+
+
+def test_an_export_of_an_edit_not_yet_built_says_so(tmp_path: Path) -> None:
+    """An export reads the events file, so an edit not built yet is in it before the feeds have
+    it: the export says which events, and warns of the stamp as build would. Events as
+    published export without a word."""
+    events = tmp_path / "events.toml"
+    text = SHIPPED.read_text(encoding="utf-8")
+    events.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(events), "-o", str(tmp_path / "output")]).exit_code == 0
+    events.write_text(text.replace('room = "RO6-RO9"', 'room = "Hall Z"', 1), encoding="utf-8")
+    edited = runner.invoke(cli, ["export", str(events), "--paper", "privacy-auditing-one-training-run"])
+    assert edited.exit_code == 0, edited.output
+    assert b"LOCATION:Hall Z (Level 2)" in edited.stdout_bytes
+    assert edited.stderr.splitlines() == [
+        "warning: 1 exported event is not yet as published (privacy-auditing-one-training-run.oral): "
+        "the file holds it as the next build will publish it; `confcal diff` lists what that build changes",
+        "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
+        "than that of the last build that changed them, so calendar apps and changes.atom readers may "
+        "miss the change; bump publish.updated before publishing",
+    ]
+    untouched = runner.invoke(cli, ["export", str(events), "--paper", "word2vec"])
+    assert untouched.exit_code == 0, untouched.output
+    assert untouched.stderr == ""

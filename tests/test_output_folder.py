@@ -52,6 +52,25 @@ def test_first_build_refuses_a_folder_holding_other_files(tmp_path: Path) -> Non
     assert snapshot(site) == before
 
 
+def test_feeds_whose_state_file_is_lost_are_not_renumbered_without_force(tmp_path: Path) -> None:
+    """Published feeds without their state file: a build would start every SEQUENCE again, so
+    it says to restore the file first, and what --force costs; nothing is written."""
+    site = tmp_path / "site"
+    assert run("build", EVENTS, "-o", site).exit_code == 0
+    (site / "confcal-state.json").unlink()
+    before = snapshot(site)
+    result = run("build", EVENTS, "-o", site)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {site}: holds published feeds (all.ics, changes.atom, changes.html, index.html, "
+        "outstanding-datasets-and-benchmarks.ics and 6 more) but not confcal-state.json, the record of "
+        "what they published: restore it (from version control or a backup) to keep every event's "
+        "SEQUENCE and the history of changes; --force builds here anyway, starting every event again "
+        "at SEQUENCE 0, and calendars that imported the feeds may keep their old copies\n"
+    )
+    assert snapshot(site) == before
+
+
 def test_forced_build_keeps_other_files_and_deletes_only_its_own(tmp_path: Path) -> None:
     site, events = tmp_path / "site", tmp_path / "events.toml"
     shutil.copyfile(EVENTS, events)

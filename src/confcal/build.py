@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from confcal.budget import Oversize, over_budget, uncovered
 from confcal.changes import render_changes_feed, render_changes_page
 from confcal.errors import STALE_STAMP
-from confcal.feeds import PAPERS_FOLDER, Feed, feeds, paper_feeds, stranded
+from confcal.feeds import OVERALL_FEED_ID, PAPERS_FOLDER, Feed, feeds, paper_feeds, stranded
 from confcal.load import load
 from confcal.lock import hold
 from confcal.mistakes import build_warnings
@@ -345,6 +345,13 @@ def _check_new_folder(output: Path) -> None:
     if not entries:
         return
     shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
+    if f"{OVERALL_FEED_ID}.ics" in entries:  # feeds whose record is lost: --force would renumber them
+        raise WriteError(
+            f"{output}: holds published feeds ({shown}) but not {STATE_FILE}, the record of what "
+            "they published: restore it (from version control or a backup) to keep every event's "
+            "SEQUENCE and the history of changes; --force builds here anyway, starting every event "
+            "again at SEQUENCE 0, and calendars that imported the feeds may keep their old copies"
+        )
     raise WriteError(
         f"{output}: not built by confcal (no {STATE_FILE}) and not empty: {shown}; "
         "build into an empty folder, or add --force to build here (only files confcal "

@@ -2,21 +2,24 @@
 which reads the events file: no other I/O, no clock.
 
 Errors: an events file the build rejects, and the scheduling errors of ``mistakes.py`` (a room
-or poster board holding two events at once, an oral or poster outside the conference dates, a
-session without its own time across days), which ``confcal build`` warns of too.
+or poster board holding two events at once, a session's own event counting as one in its room;
+an oral or poster outside the conference dates; a session without its own time across days),
+which ``confcal build`` warns of too.
 Warnings: any other event outside the conference dates (a talk, a keynote, a reception the
-evening before: it may be a satellite event), an event with no place, an event that spans a
-change of the clocks (its length on the clock is not its real length), a person (author or
-speaker) in two items' events at once, a declared session with no item or an item outside its
-session's time. Information: items without a category; each time slot in which events overlap
-(attendees must choose), with the feeds that hold two or more of them. Cancelled events hold no
-place and overlap nothing. Times are half-open: an event ending at 10:45 does not overlap one
-starting at 10:45.
+evening before: it may be a satellite event), an event with no place, a room written two ways
+that are one room (case, spaces, a level given once), an event that spans a change of the
+clocks (its length on the clock is not its real length), a person (author, speaker or chair,
+their name compared without case and extra spaces) in two items' events at once, a declared
+session with no item or an item outside its session's time. Information: items without a
+category; each time slot in which events overlap (attendees must choose), with the feeds that
+hold two or more of them. Cancelled events hold no place and overlap nothing. Times are
+half-open: an event ending at 10:45 does not overlap one starting at 10:45.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC
@@ -34,7 +37,9 @@ from confcal.mistakes import (
     Refs,
     Severity,
     double_bookings,
+    folded,
     length,
+    one_room,
     outside_dates,
     sessions_across_days,
 )
@@ -59,11 +64,12 @@ def check(programme: Programme) -> list[Finding]:
     """
     refs = Refs(programme)
     live = [event for event in programme.events if event.status != "cancelled"]
-    bookings = list(double_bookings(live, refs))
+    bookings = list(double_bookings(programme, refs))
     findings = [
         *bookings,
         *outside_dates(programme),
         *_no_place(programme),
+        *_room_spellings(programme, refs),
         *_clock_changes(programme),
         *_people(programme, live, refs),
         *_sessions(programme),
@@ -84,27 +90,80 @@ def _no_place(programme: Programme) -> Iterator[Finding]:
             yield Finding("warning", "no-place", message, (ref,))
 
 
+def _room_spellings(programme: Programme, refs: Refs) -> Iterator[Finding]:
+    """A room written as text (no ``[[rooms]]``) in two ways that compare as one (``folded``:
+    case, spaces), or with a level once and without one elsewhere: double bookings count them as
+    one room, feeds and the page show two. Each spelling but the most used one is named with the
+    most used one it matches, at its first slot (a session's table before its items)."""
+    spellings: dict[str, dict[tuple[str, str], list[Event]]] = {}
+    for event in (*programme.session_events, *programme.events):
+        if event.room and not event.room_id:
+            spellings.setdefault(folded(event.room), {}).setdefault((event.room, event.level), []).append(
+                event
+            )
+    for written in spellings.values():
+        ranked = sorted(written.items(), key=lambda spelling: -len(spelling[1]))
+        for index, ((room, level), uses) in enumerate(ranked):
+            match = next((s for s in ranked[:index] if one_room(s[0][1], level)), None)
+            if match is None:
+                continue
+            (other_room, other_level), other_uses = match
+            message = (
+                f"{_room_text(room, level)!r} and {_room_text(other_room, other_level)!r} look like one room "
+                "written two ways; write it one way (or declare it in [[rooms]] and use its id)"
+            )
+            yield Finding(
+                "warning", "room-name-variants", message, (refs.of(other_uses[0]), refs.of(uses[0]))
+            )
+
+
+def _room_text(room: str, level: str) -> str:
+    return f"{room} ({level})" if level else room
+
+
 def _people(programme: Programme, events: Iterable[Event], refs: Refs) -> Iterator[Finding]:
-    """A person (author, speaker or session chair, by name) in events of different items at once:
-    at poster-heavy conferences an author's oral and their other paper's poster overlap. One
-    finding per person and run of overlapping events, naming them all."""
-    live = list(events)
-    by_person: dict[str, list[Event]] = {}
-    for event in live:
+    """A person (author, speaker or session chair, by name as compared: ``folded``) in events of
+    different items at once: at poster-heavy conferences an author's oral and their other paper's
+    poster overlap. One finding per person and run of overlapping events, naming them all, under
+    the name as most often written (and any other way it is written)."""
+    by_person: dict[str, dict[str, Event]] = {}
+    spellings: dict[str, dict[str, int]] = {}
+
+    def add(name: str, event: Event) -> None:
+        key = folded(name)
+        written = spellings.setdefault(key, {})
+        written[name] = written.get(name, 0) + 1
+        by_person.setdefault(key, {})[event.id] = event
+
+    for event in events:
         paper = programme.paper(event.paper)
-        for name in dict.fromkeys((*paper.authors, *(p.name for p in paper.speakers), *event.speakers)):
-            by_person.setdefault(name, []).append(event)
+        for name in (*paper.authors, *(p.name for p in paper.speakers), *event.speakers):
+            add(name, event)
     chaired = {s.id: s for s in programme.sessions if s.chairs}
     for event in programme.session_events:
         if event.session_id in chaired and event.status != "cancelled":
             for person in chaired[event.session_id].chairs:
-                by_person.setdefault(person.name, []).append(event)
-    for name in sorted(by_person):
-        for run in _runs(sorted(by_person[name], key=event_sort_key)):
+                add(person.name, event)
+    for key in sorted(by_person):
+        for run in _runs(sorted(by_person[key].values(), key=event_sort_key)):
             if _apart(run):
+                name, also = _spelling(spellings[key])
                 named = tuple(refs.of(e) for e in run)
-                message = f"{name} is in two places at once: {', '.join(str(ref) for ref in named)}"
+                message = f"{name}{also} is in two places at once: {', '.join(str(ref) for ref in named)}"
                 yield Finding("warning", "person-double-booked", message, named)
+
+
+def _spelling(written: dict[str, int]) -> tuple[str, str]:
+    """The name as most often written (a tidy one, ``folded`` but for case, first), and the other
+    ways it is written that a reader can see: " (also written 'mei chen')"."""
+
+    def tidy(name: str) -> bool:
+        return name == unicodedata.normalize("NFC", " ".join(name.split()))
+
+    name, *others = sorted(written, key=lambda n: (-written[n], not tidy(n), n))
+    shown = unicodedata.normalize("NFC", name)
+    seen = [other for other in others if unicodedata.normalize("NFC", other) != shown]
+    return name, f" (also written {', '.join(repr(other) for other in seen)})" if seen else ""
 
 
 def _runs(events: list[Event]) -> Iterator[list[Event]]:
@@ -261,9 +320,19 @@ def strict(findings: Iterable[Finding]) -> list[Finding]:
     return [replace(f, severity="error") if f.severity == "warning" else f for f in findings]
 
 
-LOCATED = frozenset({"room-double-booked", "board-double-booked", "outside-dates", "session-spans-days"})
-"""Findings about one slot (a double-booking: the later of the two; a session: its table) that
-name its place in the file, as the build's own problems do: file, line, TOML path."""
+LOCATED = frozenset(
+    {
+        "room-double-booked",
+        "board-double-booked",
+        "room-name-variants",
+        "person-double-booked",
+        "outside-dates",
+        "session-spans-days",
+    }
+)
+"""Findings about one slot (a double booking: the later of the two; a person in two places: the
+last of the run; a room written two ways: the first slot of the less used spelling; a session:
+its table) that name its place in the file, as the build's own problems do: file, line, TOML path."""
 
 
 def located(findings: list[Finding], programme: Programme, *, name: str, text: str) -> list[Finding]:

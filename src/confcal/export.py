@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from confcal.errors import STALE_STAMP
 from confcal.feeds import Feed
 from confcal.filters import Filters, selection_feed
 from confcal.load import load
 from confcal.lock import hold
 from confcal.render import render_feeds
-from confcal.revisions import revise_published
+from confcal.revisions import Revised, revise_published
 from confcal.settings import BuildOptions, with_overrides
 from confcal.state import STATE_FILE, read_state
 
@@ -40,7 +41,9 @@ def export(events: Path, *, filters: Filters, published: Path | None, options: B
     published = published or events.parent / "output"
     with hold(published, exclusive=False):
         previous = read_state(published)
-    warnings = () if previous is not None else (NO_STATE.format(state=published / STATE_FILE),)
+    warnings: tuple[str, ...] = (
+        () if previous is not None else (NO_STATE.format(state=published / STATE_FILE),)
+    )
     state_name = str(published / STATE_FILE)
     revised = revise_published(programme, previous, state_name=state_name)
     programme, blocks = revised.programme, revised.blocks  # with the cancellations the feeds keep
@@ -50,7 +53,29 @@ def export(events: Path, *, filters: Filters, published: Path | None, options: B
 
         blocks = with_alarms(programme, blocks, options.alarm)
     data = render_feeds(programme, [feed], blocks=blocks)[feed.filename]
+    if previous is not None:
+        warnings += _unpublished(revised, {event.id for event in feed.events})
     return Exported(feed=feed, data=data, warnings=warnings)
+
+
+def _unpublished(revised: Revised, selected: set[str]) -> tuple[str, ...]:
+    """A warning when the export holds events not yet as published (an edit not built yet): the
+    file shows them as the next build will, before the feeds do; and the stamp's warning when
+    that build would need a later one."""
+    changed = sorted({change.id for change in revised.changes} & selected)
+    if not changed:
+        return ()
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    count, them = (
+        ("1 exported event is", "it")
+        if len(changed) == 1
+        else (f"{len(changed)} exported events are", "them")
+    )
+    unpublished = (
+        f"warning: {count} not yet as published ({shown}): the file holds {them} as the next build "
+        f"will publish {them}; `confcal diff` lists what that build changes"
+    )
+    return (unpublished, STALE_STAMP) if revised.stale_stamp else (unpublished,)
 
 
 def summary(output: Path, exported: Exported) -> str:

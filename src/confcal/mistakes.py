@@ -2,24 +2,26 @@
 reports as errors (beside its warnings and information: ``check.py``), and what `confcal build`
 warns of (``build_warnings``), since organizers often publish without checking. Pure.
 
-Errors: two events in the same room (the same declared room, or the same room name and level;
-posters in one room only at the same board) or at the same poster board at overlapping times, an
-oral or poster outside the conference dates (any other event outside them is a warning), a
-declared session without its own start and end whose items begin on several days. Cancelled
-events hold no place. Times are half-open: an event ending at 10:45 does not overlap one
-starting at 10:45.
+Errors: two events in the same room (the same declared room, or the same room name, compared
+without case and extra spaces, on the same level or with no level on one side; posters in one
+room only at the same board) or at the same poster board at overlapping times, a declared
+session's own event counting as an event in its room; an oral or poster outside the conference
+dates (any other event outside them is a warning); a declared session without its own start and
+end whose items begin on several days. Cancelled events hold no place. Times are half-open: an
+event ending at 10:45 does not overlap one starting at 10:45.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
 from confcal import zones
-from confcal.model import Event, Programme, event_sort_key, session_days
+from confcal.model import SESSION_KIND, Event, Programme, event_sort_key, session_days
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -89,32 +91,100 @@ class Refs(dict[str, EventRef]):
         return self[event.id]
 
 
+def folded(text: str) -> str:
+    """Text as compared, not as shown: Unicode NFC, case folded, each run of white space one
+    space, trimmed. ``Hall  C2``, ``hall c2`` and ``Hall C2`` are one room; ``mei chen`` and
+    ``Mei Chen`` one person."""
+    folded_case = unicodedata.normalize("NFC", text).casefold()
+    return " ".join(unicodedata.normalize("NFC", folded_case).split())
+
+
+def one_room(level: str, other: str) -> bool:
+    """Whether two levels of one room name can be one room: the same level, or one not given
+    (``Hall C2`` and ``Hall C2 (Level 1)``). Two different levels are two rooms."""
+    return not level or not other or folded(level) == folded(other)
+
+
 def _place_key(event: Event) -> tuple[str, ...] | None:
     """What two events must share to be double-booked: a room (by its id when rooms are
-    declared, else by name and level) and, in a room holding posters, the board; or a board."""
+    declared, else by its name as compared, ``folded``) and, in a room holding posters, the
+    board; or a board. Levels are compared in the sweep (``one_room``)."""
     if event.room_id:
-        return ("room-double-booked", "id", event.room_id, event.board)
+        return ("room-double-booked", "id", event.room_id, folded(event.board))
     if event.room:
-        return ("room-double-booked", "name", event.room, event.level, event.board)
+        return ("room-double-booked", "name", folded(event.room), folded(event.board))
     if event.board:
-        return ("board-double-booked", event.board)
+        return ("board-double-booked", folded(event.board))
     return None
 
 
-def double_bookings(events: Iterable[Event], refs: Refs) -> Iterator[Finding]:
-    """Events sorted by place, then time: each overlaps only the events of its place still running."""
+def _bookings(programme: Programme) -> tuple[list[Event], dict[str, str]]:
+    """The events that hold a place, and who holds it for each. Every slot not cancelled; and
+    each declared session's own event (its time, as feeds of sessions publish it) unless it is
+    cancelled or its items are all posters at their boards (which hold the room only at their
+    boards, as posters do). An item's place is held by its session when the session holds the
+    same place, else by the item itself."""
+    live = [event for event in programme.events if event.status != "cancelled"]
+    boarded: dict[str, bool] = {}
+    for event in live:
+        if event.session_id:
+            boarded[event.session_id] = boarded.get(event.session_id, True) and bool(event.board)
+    sessions = {
+        event.session_id: event
+        for event in programme.session_events
+        if event.status != "cancelled" and not boarded.get(event.session_id, True)
+    }
+    holder = {event.id: event.session_id for event in sessions.values()}
+    for event in live:
+        session = sessions.get(event.session_id)
+        same = session is not None and _place_key(session) == _place_key(event)
+        holder[event.id] = event.session_id if same else event.id
+    return [*live, *sessions.values()], holder
+
+
+def double_bookings(programme: Programme, refs: Refs) -> Iterator[Finding]:
+    """Events sorted by place, then time: each overlaps only the events of its place still running.
+
+    Two items at once are each a finding. A session's own event clashes with what another holder
+    (``_bookings``) has there, never with its own items; each such clash is one finding: the two
+    sessions when their times overlap, else an item and the session, and none when items of the
+    two holders already clash there (those name it)."""
+    events, holder = _bookings(programme)
     placed = sorted(
         ((key, e) for e in events if (key := _place_key(e))), key=lambda p: (p[0], *event_sort_key(p[1]))
     )
     for key, group in itertools.groupby(placed, key=lambda pair: pair[0]):
+        items: list[tuple[Event, Event]] = []
+        sessions: dict[frozenset[str], tuple[Event, Event]] = {}
         running: list[Event] = []
         for _, event in group:
             running = [other for other in running if other.end > event.start]
             for other in running:
-                pair = (refs.of(other), refs.of(event))
-                message = f"{event.place} holds two events at once: {pair[0]} and {pair[1]}"
-                yield Finding("error", key[0], message, pair)
+                if not one_room(other.level, event.level):
+                    continue
+                holders = frozenset((holder[other.id], holder[event.id]))
+                with_sessions = _sessions(other, event)
+                if not with_sessions:
+                    items.append((other, event))
+                elif len(holders) == 2:
+                    kept = sessions.get(holders)
+                    if kept is None or with_sessions > _sessions(*kept):
+                        sessions[holders] = (other, event)
             running.append(event)
+        covered = {frozenset((holder[a.id], holder[b.id])) for a, b in items}
+        clashes = items + [pair for holders, pair in sessions.items() if holders not in covered]
+        for other, event in sorted(clashes, key=lambda p: (event_sort_key(p[1]), event_sort_key(p[0]))):
+            pair = (refs.of(other), refs.of(event))
+            if other.place == event.place:
+                where = f"{event.place} holds"
+            else:
+                where = f"{other.place} and {event.place}, one place written two ways, hold"
+            yield Finding("error", key[0], f"{where} two events at once: {pair[0]} and {pair[1]}", pair)
+
+
+def _sessions(*events: Event) -> int:
+    """How many of the events are sessions' own events."""
+    return sum(event.kind == SESSION_KIND for event in events)
 
 
 def outside_dates(programme: Programme) -> Iterator[Finding]:
@@ -166,9 +236,8 @@ def build_warnings(programme: Programme) -> tuple[str, ...]:
     error, its first finding, how many more, and where to see them all. Only the checks that can
     find an error run (a sweep over the events by place, the dates, the sessions): a few
     milliseconds at NeurIPS size."""
-    live = [event for event in programme.events if event.status != "cancelled"]
     found = (
-        *double_bookings(live, Refs(programme)),
+        *double_bookings(programme, Refs(programme)),
         *outside_dates(programme),
         *sessions_across_days(programme),
     )
