@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from confcal.cli import cli
 from confcal.load import load
-from tests.conftest import EVENTS
-from tests.helpers import parse_events
+from tests.conftest import EVENTS, ROOT
+from tests.helpers import ParsedEvent, parse_events
 from tests.test_schedule import CLOCK_CHANGES, JOIN, ONLINE, STREAM, xml_events
 
 # Written by hand from the format's documentation: an old frab export with the usual quirks.
@@ -276,7 +276,7 @@ def test_real_world_quirks_from_xml(tmp_path: Path) -> None:
     assert by_id["ds21-101"].authors == ("Jörg Müller", "Ana Şahin")
     assert by_id["ds21-102"].authors == ("Datenspuren & Freunde",)  # no persons: the conference
     assert programme.category_name(by_id["ds21-102"]) == "Other"  # no track
-    assert by_id["ds21-101"].abstract == "Ein Vortrag über <b>Daten</b>."
+    assert by_id["ds21-101"].abstract == "Ein Vortrag über Daten."  # HTML's tags out, escaped or not
     assert CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "out")]).exit_code == 0
 
 
@@ -613,3 +613,220 @@ def test_windows_device_names_do_not_become_ids(tmp_path: Path) -> None:
     assert [(p.id, p.category) for p in programme.papers] == [("nul-1", "aux-1")]
     result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
+
+
+AWARD_VENUE = "Ernest N. Morial Convention Center"
+WORKSHOP_VENUE = "Neue Aula, University of Tübingen"
+WORKSHOP_LOST = {
+    # The schedule puts every poster in the room "Posters": the poster session's room is lost.
+    **{
+        f"learnsys-2026.{paper}.poster@confcal": (
+            f"Foyer (Ground floor), poster board {board}, {WORKSHOP_VENUE}",
+            f"Poster board {board}, {WORKSHOP_VENUE}",
+        )
+        for paper, board in [
+            ("sparse-routing", "P1"),
+            ("cache-aware-training", "P2"),
+            ("federated-eval", "P3"),
+            ("quantised-retrieval", "P4"),
+            ("energy-budgets", "P5"),
+        ]
+    },
+    # An off-site venue is a room of the schedule like any other: it comes back as a room.
+    "learnsys-2026.hack-night.social@confcal": (
+        "Brauhaus am Markt, Marktplatz 5, 72070 Tübingen",
+        f"Brauhaus am Markt, Marktplatz 5, 72070 Tübingen, {WORKSHOP_VENUE}",
+    ),
+}
+ROUND_TRIPS = [
+    ("award", EVENTS, AWARD_VENUE, {}, set()),
+    # [[feeds]] are not in the format: the workshop's feed of sessions is lost.
+    (
+        "workshop",
+        ROOT / "tests" / "programmes" / "workshop.toml",
+        WORKSHOP_VENUE,
+        WORKSHOP_LOST,
+        {"at-a-glance.ics"},
+    ),
+]
+
+
+def feed_files(folder: Path) -> set[str]:
+    return {str(path.relative_to(folder)) for path in folder.rglob("*.ics")}
+
+
+def shown_events(folder: Path) -> dict[str, tuple[str, datetime, datetime, str | None]]:
+    def shown(event: ParsedEvent) -> tuple[str, datetime, datetime, str | None]:
+        return (event.summary, event.start, event.end, event.location)
+
+    return {e.uid: shown(e) for e in parse_events((folder / "all.ics").read_bytes())}
+
+
+@pytest.mark.parametrize("name", ["schedule.xml", "schedule.json"])
+@pytest.mark.parametrize(
+    ("events", "venue", "lost", "lost_feeds"), [r[1:] for r in ROUND_TRIPS], ids=[r[0] for r in ROUND_TRIPS]
+)
+def test_a_confcal_schedule_gives_back_the_same_feeds(
+    tmp_path: Path,
+    name: str,
+    events: Path,
+    venue: str,
+    lost: dict[str, tuple[str, str]],
+    lost_feeds: set[str],
+) -> None:
+    """build → import → build: every event keeps its UID (item id, kind and number read back from
+    the slug, proven by the guid), SUMMARY (custom kinds are declared with their label),
+    DTSTART/DTEND and LOCATION (with --venue: the room confcal names after the venue is no room),
+    and every feed file keeps its name (items grouped again, categories by their ids). What the
+    format cannot carry is listed: ``lost``, ``lost_feeds``."""
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "first")])
+    assert result.exit_code == 0, result.output
+    status, output, target = run_import(
+        tmp_path, (tmp_path / "first" / name).read_bytes(), "--venue", venue, name=name
+    )
+    assert status == 0, output
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "second")])
+    assert result.exit_code == 0, result.output
+    first, second = shown_events(tmp_path / "first"), shown_events(tmp_path / "second")
+    assert len(first) == 13
+    for uid, (was, now) in lost.items():
+        assert (first[uid][3], second[uid][3]) == (was, now)
+        first[uid] = (*first[uid][:3], now)
+    assert second == first
+    assert feed_files(tmp_path / "second") == feed_files(tmp_path / "first") - lost_feeds
+
+
+def test_without_venue_the_venue_named_room_stays_a_room(tmp_path: Path) -> None:
+    """The format names no venue: without --venue, the Test of Time talk (no place) is in the room
+    confcal named after the venue, and the file says to fill in the venue."""
+    CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(tmp_path / "first")])
+    status, output, target = run_import(tmp_path, (tmp_path / "first" / "schedule.xml").read_bytes())
+    assert status == 0, output
+    talk = next(e for e in load(target).events if e.paper == "word2vec")
+    assert talk.place == AWARD_VENUE
+    assert load(target).conference.venue == "Venue not given in the schedule"
+
+
+def test_an_event_whose_guid_does_not_prove_its_slug_is_imported_on_its_own(tmp_path: Path) -> None:
+    """The slug is read back only where the guid confirms it: an edited event keeps its guid as
+    its id (another tool's reading), the others are still grouped into their items."""
+    CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(tmp_path / "first")])
+    xml = (tmp_path / "first" / "schedule.xml").read_text(encoding="utf-8")
+    edited = xml.replace("<slug>neurips_2023-word2vec-talk</slug>", "<slug>neurips_2023-w2v-talk</slug>")
+    assert edited != xml
+    status, output, target = run_import(tmp_path, edited)
+    assert status == 0, output
+    programme = load(target)
+    assert len(programme.papers) == 7
+    word2vec = next(p for p in programme.papers if p.title.startswith("Distributed Representations"))
+    assert word2vec.id != "word2vec"
+    assert [e.id for e in programme.events_of("climsim")] == ["climsim.oral", "climsim.poster"]
+
+
+SHORT = """[conference]
+id = "a-b"
+name = "AB"
+start = 2026-06-01
+end = 2026-06-02
+venue = "V"
+city = "C"
+timezone = "Europe/Berlin"
+
+[publish]
+updated = 2026-05-01T00:00:00Z
+
+[[items]]
+id = "x"
+title = "X"
+
+[[items.talk]]
+start = 2026-06-01T10:00:00
+end = 2026-06-01T11:00:00
+
+[[items.talk]]
+start = 2026-06-01T09:00:00
+end = 2026-06-01T09:30:00
+"""
+
+
+def test_a_short_conference_id_and_a_second_slot_of_a_kind_come_back(tmp_path: Path) -> None:
+    """An id shorter than four characters has the year in its acronym (a_b_2026), and the
+    second talk (talk-2) is earlier than the first: both come back, in the order that keeps
+    their UIDs."""
+    (tmp_path / "short.toml").write_text(SHORT, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "short.toml"), "-o", str(tmp_path / "first")])
+    assert result.exit_code == 0, result.output
+    status, output, target = run_import(
+        tmp_path, (tmp_path / "first" / "schedule.xml").read_bytes(), "--venue", "V"
+    )
+    assert status == 0, output
+    programme = load(target)
+    assert programme.conference.id == "a-b"
+    assert sorted((e.id, e.start.hour, e.place) for e in programme.events_of("x")) == [
+        ("x.talk", 10, ""),
+        ("x.talk-2", 9, ""),
+    ]
+
+
+def one_event_xml(inside: str) -> str:
+    return berlin_xml("2026-10-24T10:00:00+02:00", "01:00").replace("<title>At the change</title>", inside)
+
+
+def test_markup_in_xml_text_is_read_as_text(tmp_path: Path) -> None:
+    """All of an element's text counts, not only the text before its first child, and HTML's own
+    tags are taken out (a block's tag is a line break); other angle brackets stay."""
+    status, output, target = run_import(
+        tmp_path,
+        one_event_xml(
+            "<title><i>Ital</i> &amp; co</title>"
+            "<abstract><p>Intro</p> and more<br/>on <b>List&lt;String&gt;</b></abstract>"
+            "<description>&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;</description>"
+        ),
+    )
+    assert status == 0, output
+    (paper,) = load(target).papers
+    assert paper.title == "Ital & co"
+    assert paper.abstract == "Intro\n and more\non List<String>\n\nOne\n\nTwo"
+
+
+def test_markup_in_json_text_is_read_as_text(tmp_path: Path) -> None:
+    data = QUIRKS_JSON.replace(
+        '"abstract": null', '"abstract": "<p>Intro</p><ul><li>one</li><li>two</li></ul>"'
+    )
+    status, output, target = run_import(tmp_path, data, "--timezone", "Europe/Berlin", name="schedule.json")
+    assert status == 0, output
+    assert load(target).paper("5b4a4b46-7b4e-4d0e-9b0a-6f0c3b7d1a11").abstract == "Intro\n\none\n\ntwo"
+
+
+@pytest.mark.parametrize(
+    ("persons", "expected"),
+    [
+        (
+            '["Ann", 5, null]',
+            "persons[1]: expected a person's name or an object with its name, found a number",
+        ),
+        ('["Ann", null]', "persons[1]: expected a person's name or an object with its name, found null"),
+        ('"Ann"', "persons: expected an array of persons, found a string"),
+    ],
+)
+def test_persons_that_are_no_names_are_refused(tmp_path: Path, persons: str, expected: str) -> None:
+    """They were written as authors "5" and "None" (and "A", "n", "n")."""
+    data = QUIRKS_JSON.replace('"persons": [{"name": "Ada"}]', f'"persons": {persons}')
+    status, output, target = run_import(tmp_path, data, "--timezone", "Europe/Berlin", name="schedule.json")
+    assert status == 1, output
+    assert output == (
+        f'Error: {tmp_path}/schedule.json: schedule.conference.days[0].rooms["Aula"][0].{expected}\n'
+    )
+    assert not target.exists()
+
+
+def test_a_bidirectional_override_is_refused(tmp_path: Path) -> None:
+    """U+202E shows the title in another order than it is stored: the import names it and stops."""
+    status, output, target = run_import(tmp_path, one_event_xml("<title>Talk \u202egnp.exe</title>"))
+    assert status == 1, output
+    assert output == (
+        f"Error: {tmp_path}/schedule.xml:6: the title of 'Talk \\u202egnp.exe' holds U+202E, a "
+        "bidirectional control character that shows text in another order than it is stored; remove "
+        "it from the schedule\n"
+    )
+    assert not target.exists()

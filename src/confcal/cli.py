@@ -391,12 +391,20 @@ def export(
     metavar="ZONE",
     help="The conference's IANA time zone, when the file does not name one, e.g. --timezone Europe/Berlin.",
 )
-def import_schedule(source: Path, output: Path, force: bool, timezone: str | None) -> None:
+@click.option(
+    "--venue",
+    metavar="TEXT",
+    help="The conference's venue, which the format cannot hold; in a schedule confcal wrote, the room "
+    "of that name holds the slots without a place, e.g. --venue 'Ernest N. Morial Convention Center'.",
+)
+def import_schedule(source: Path, output: Path, force: bool, timezone: str | None, venue: str | None) -> None:
     """Write an events.toml from a frab/pretalx schedule.xml or a c3voc schedule.json.
 
     Each event becomes a paper with one talk (or oral, or poster, by its type) in a category
     named after its track; its guid (or id) becomes the paper id, so importing a newer export
-    again keeps the UIDs. The schedule format names no venue or city: fill them in. Nothing is
+    again keeps the UIDs; a schedule confcal wrote gives back its items, each with all its slots,
+    and its categories. The schedule format names no venue or city: fill them in (or pass
+    --venue). Nothing is
     written when SOURCE has a problem; an existing OUTPUT needs --force.
 
     \b
@@ -410,14 +418,19 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
     to_stdout = str(output) == "-"
     if not to_stdout and output.exists() and not output.is_dir() and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
-    text = events_toml(read_schedule(raw, name=name), timezone=timezone)
+    text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue)
     if to_stdout:
         click.echo(text, nl=False)
         return
     from confcal.write import write_file
 
     write_file(output, text.encode())
+    import re
+
+    events = len(re.findall(r"^\[\[?(?:papers|items)\.", text, flags=re.MULTILINE))
+    entries = len(re.findall(r"^\[\[(?:papers|items)\]\]$", text, flags=re.MULTILINE))
     click.echo(
-        f"{output}: {text.count('[[papers]]')} events from {name}; fill in conference.venue and .city",
+        f"{output}: {events} events ({entries} items) from {name}; fill in "
+        + ("conference.city" if venue else "conference.venue and .city"),
         err=True,
     )

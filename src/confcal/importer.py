@@ -31,12 +31,21 @@ from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
 from confcal.model import KINDS
-from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM
+from confcal.render import UID_DOMAIN
+from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embeddings, overrides and isolates: they show text in another order than it is
+stored (a title that reads as another), and a schedule needs none."""
+_BLOCK_TAGS = "p|div|br|li|ul|ol|h[1-6]|blockquote|pre|hr|table|tr"
+_INLINE_TAGS = (
+    "a|b|i|em|strong|u|s|strike|del|ins|span|code|kbd|sub|sup|small|big|mark|abbr|cite|q|tt|font|img|td|th"
+)
+_TAG = re.compile(rf"</?(?:({_BLOCK_TAGS})|(?:{_INLINE_TAGS}))(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 _HOURS_MINUTES = re.compile(r"(\d{1,3}):([0-5]\d)(?::([0-5]\d))?")
 _BOARD = re.compile(r"Poster board (.+)")
@@ -62,6 +71,7 @@ class SourceEvent:
     track: str
     subtitle: str = ""
     abstract: str = ""
+    description: str = ""
     persons: tuple[str, ...] = ()
     url: str = ""
     links: tuple[tuple[str, str], ...] = ()
@@ -70,6 +80,7 @@ class SourceEvent:
     day_offset: timedelta | None = None
     """The UTC offset of the day's start, for a start read under its day: a hint to the zone
     when the file names none."""
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,22 +95,29 @@ class Source:
     events: tuple[SourceEvent, ...] = field(default=())
     generator: str = ""
     """The ``generator`` name the file gives (``confcal``, ``pretalx``, ``frab``), else ""."""
+    tracks: tuple[tuple[str, str], ...] = ()
+    """The conference's tracks as it lists them: (name, slug), slug "" when it gives none."""
 
 
 # -- text -------------------------------------------------------------------------------
 
 
 def clean(value: object, *, multiline: bool = False) -> str:
-    """Text as events.toml accepts it: HTML entities decoded (also when escaped twice), no
-    control characters, single-line unless ``multiline``."""
+    """Text as events.toml accepts it: HTML entities decoded (also when escaped twice), HTML's
+    own tags taken out with their text kept (pretalx and frab export abstracts, and sometimes
+    titles, as HTML: ``<p>Intro</p>``, ``<i>Ital</i> &amp; co``; a block's tag is a line break,
+    at most one blank line in a row), no control characters, single-line unless ``multiline``.
+    Other text in angle brackets (``List<String>``) is kept."""
     if value is None:
         return ""
     text = str(value)
     for _ in range(2):
         text = html.unescape(text)
+    text = _TAG.sub(lambda tag: "\n" if tag.group(1) else "", text)
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     if multiline:
-        return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+        lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", lines)
     return " ".join(text.split())
 
 
@@ -217,6 +235,17 @@ class _Events:
         title = clean(fields.get("title"))
         if not title:
             raise self.fail(where, 'the event has no title; expected a <title> (or "title") with text')
+        for name in ("title", "subtitle", "room", "track", "abstract", "description", "persons"):
+            value = fields.get(name)
+            if match := _BIDI.search(
+                " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
+            ):
+                raise self.fail(
+                    where,
+                    f"the {name} of {title!r} holds U+{ord(match.group()):04X}, a bidirectional control "
+                    "character that shows text in another order than it is stored; remove it from the "
+                    "schedule",
+                )
         key = clean(fields.get("guid")) or clean(fields.get("id"))
         if not key:
             raise self.fail(where, f"{title!r} has neither a guid nor an id; expected one to identify it")
@@ -260,14 +289,8 @@ class _Events:
             type=clean(fields.get("type")),
             track=clean(fields.get("track")),
             subtitle=clean(fields.get("subtitle")),
-            abstract="\n\n".join(
-                text
-                for text in (
-                    clean(fields.get("abstract"), multiline=True),
-                    clean(fields.get("description"), multiline=True),
-                )
-                if text
-            ),
+            abstract=clean(fields.get("abstract"), multiline=True),
+            description=clean(fields.get("description"), multiline=True),
             persons=tuple(p for p in (clean(p) for p in fields.get("persons", ())) if p),
             url=url if _URL.fullmatch(url := clean(fields.get("url"))) else "",
             links=tuple(
@@ -277,6 +300,7 @@ class _Events:
             ),
             do_not_stream=flag if isinstance(flag := fields.get("do_not_stream"), bool) else None,
             day_offset=day_offset,
+            slug=clean(fields.get("slug")),
         )
 
 
@@ -298,11 +322,11 @@ class _XmlReader(_Events):
             for room in day.iter("room"):
                 room_name = clean(room.get("name"))
                 for event in room.iter("event"):
-                    fields: dict[str, Any] = {child.tag: child.text or "" for child in event}
+                    fields: dict[str, Any] = {child.tag: _inner(child) for child in event}
                     fields["guid"] = event.get("guid", "")
                     fields["id"] = event.get("id", "")
-                    fields["persons"] = [p.text or "" for p in event.iter("person")]
-                    fields["links"] = [(link.text or "", link.get("href", "")) for link in event.iter("link")]
+                    fields["persons"] = [_inner(p) for p in event.iter("person")]
+                    fields["links"] = [(_inner(link), link.get("href", "")) for link in event.iter("link")]
                     events.append(
                         self.event(
                             where=lines.get(id(event), 0) if lines.get(id(event)) else where_day,
@@ -324,6 +348,11 @@ class _XmlReader(_Events):
             generator=clean(generator.get("name"))
             if (generator := root.find("generator")) is not None
             else "",
+            tracks=tuple(
+                (name, clean(track.get("slug")))
+                for track in conference.findall("track")
+                if (name := clean(track.get("name")))
+            ),
         )
 
     def parse(self, raw: bytes) -> tuple[Element, dict[int, int]]:
@@ -369,6 +398,18 @@ class _XmlReader(_Events):
         return root, lines
 
 
+def _inner(element: Element) -> str:
+    """An element's content as markup: its text and its children's (``<abstract><p>Intro</p> and
+    more</abstract>``), for ``clean`` to take the HTML tags out of."""
+    if not len(element):
+        return element.text or ""
+    from xml.etree.ElementTree import tostring
+
+    from confcal.xmltext import escape
+
+    return escape(element.text or "") + "".join(tostring(child, encoding="unicode") for child in element)
+
+
 class _JsonReader(_Events):
     def read(self, raw: bytes) -> Source:
         try:
@@ -412,7 +453,7 @@ class _JsonReader(_Events):
                     events.append(
                         self.event(
                             where=event_where,
-                            fields=self.fields(item),
+                            fields=self.fields(item, where=event_where),
                             room=clean(room_name),
                             day=day_date,
                             day_start=day_start,
@@ -430,6 +471,11 @@ class _JsonReader(_Events):
             generator=clean(generator.get("name"))
             if isinstance(generator := document.get("generator"), dict)
             else "",
+            tracks=tuple(
+                (name, clean(track.get("slug")))
+                for track in _array(conference.get("tracks"))
+                if isinstance(track, dict) and (name := clean(track.get("name")))
+            ),
         )
 
     def table(self, parent: dict[str, Any], key: str, path: str) -> dict[str, Any]:
@@ -438,21 +484,32 @@ class _JsonReader(_Events):
             raise self.fail(f"{path}.{key}", f"expected an object, found {_json_type(value)}")
         return value
 
-    @staticmethod
-    def fields(item: dict[str, Any]) -> dict[str, Any]:
+    def fields(self, item: dict[str, Any], *, where: str) -> dict[str, Any]:
         fields: dict[str, Any] = {
             k: v for k, v in item.items() if isinstance(v, str | int) and not isinstance(v, bool)
         }
         fields["do_not_stream"] = item.get("do_not_stream")
         persons = item.get("persons") or []
+        if not isinstance(persons, list):
+            raise self.fail(f"{where}.persons", f"expected an array of persons, found {_json_type(persons)}")
+        for number, person in enumerate(persons):
+            if not isinstance(person, str | dict):
+                raise self.fail(
+                    f"{where}.persons[{number}]",
+                    f"expected a person's name or an object with its name, found {_json_type(person)}",
+                )
         fields["persons"] = [
-            (p.get("name") or p.get("public_name") or "") if isinstance(p, dict) else str(p) for p in persons
+            (p.get("name") or p.get("public_name") or "") if isinstance(p, dict) else p for p in persons
         ]
         links = item.get("links") or []
         fields["links"] = [
             (link.get("title", ""), link.get("url", "")) for link in links if isinstance(link, dict)
         ]
         return fields
+
+
+def _array(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _json_type(value: object) -> str:
@@ -542,12 +599,70 @@ def resolve_zone(source: Source, override: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class _Paper:
-    id: str
-    category: str
+class _Timed:
+    """One event of the schedule as a slot: its kind, and its start and end on the zone's clock."""
+
     event: SourceEvent
+    kind: str
     start: datetime
     end: datetime
+
+
+@dataclass(frozen=True)
+class _Paper:
+    """One ``[[papers]]`` or ``[[items]]`` entry: one event of another tool's schedule, every
+    event of one item of a confcal schedule."""
+
+    id: str
+    category: str
+    """Its category's id; "" for an item without one."""
+    table: str
+    slots: tuple[_Timed, ...]
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """What confcal wrote an event from: its item's id, its kind and its number among the
+    item's slots of that kind (``Event.id``), read back from the slug and proven by the guid."""
+
+    paper: str
+    kind: str
+    number: int
+
+
+def _origins(source: Source) -> tuple[str, dict[int, _Origin]]:
+    """The conference id and each event's origin (by its index in ``source.events``), for a
+    schedule confcal wrote. confcal's slug is ``<acronym>-<item id>-<kind>[-<n>]`` and its guid
+    the uuid5 of the event's UID, ``<conference id>.<item id>.<kind>[-<n>]@confcal``: a reading
+    of the slug counts only when it gives back the guid. An event read no other way is left out
+    (it is imported as another tool's would be); so is every event when no conference id fits."""
+    acronym_text = source.acronym
+    candidates = [acronym_text.replace("_", "-")]
+    if short := re.fullmatch(r"([a-z0-9_]{1,3})_\d{4}", acronym_text):
+        candidates.insert(0, short.group(1).replace("_", "-"))
+    for conference_id in candidates:
+        origins = {
+            index: origin
+            for index, event in enumerate(source.events)
+            if (origin := _origin(event, acronym_text=acronym_text, conference_id=conference_id))
+        }
+        if origins:
+            return conference_id, origins
+    return "", {}
+
+
+def _origin(event: SourceEvent, *, acronym_text: str, conference_id: str) -> _Origin | None:
+    if not event.slug.startswith(f"{acronym_text}-") or not event.type:
+        return None
+    rest = event.slug[len(acronym_text) + 1 :]
+    match = re.fullmatch(rf"(.+)-{re.escape(event.type)}(?:-([2-9]|[1-9]\d+))?", rest)
+    if not match:
+        return None
+    paper, number = match.group(1), int(match.group(2) or 1)
+    suffix = f"-{number}" if number > 1 else ""
+    if event_guid(f"{conference_id}.{paper}.{event.type}{suffix}@{UID_DOMAIN}") != event.key:
+        return None
+    return _Origin(paper, event.type, number) if ID_PATTERN.fullmatch(paper) else None
 
 
 def _local(moment: datetime, zone: tzinfo) -> datetime:
@@ -596,12 +711,12 @@ def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzin
     first such event, with its start and duration as the schedule gives them, and how to fix it.
     """
     problems = []
-    for paper in papers:
-        for edge, local in (("start", paper.start), ("end", paper.end)):
+    for timed in sorted((t for paper in papers for t in paper.slots), key=lambda t: (t.start, t.event.key)):
+        for edge, local in (("start", timed.start), ("end", timed.end)):
             try:
                 zones.localize(local, zone)
             except zones.LocalTimeError as error:
-                problems.append((paper.event, edge, str(error)))
+                problems.append((timed.event, edge, str(error)))
                 break
     if not problems:
         return
@@ -621,8 +736,85 @@ def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzin
     )
 
 
-def events_toml(source: Source, *, timezone: str | None = None) -> str:
-    """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file."""
+def _categories(source: Source, *, own: bool, origins: Mapping[int, _Origin]) -> dict[str, str]:
+    """Each track's category id, in the file's order: a confcal schedule lists its categories
+    (with their ids as slugs, when they are ones), empty ones too; elsewhere a track is named by
+    its events, and an event without one is in "Other" (an item of a confcal schedule is in none)."""
+    names = [(name, track_slug) for name, track_slug in source.tracks] if own else []
+    names += [
+        (event.track or _DEFAULT_TRACK, "")
+        for index, event in enumerate(source.events)
+        if event.track or index not in origins
+    ]
+    tracks: dict[str, str] = {}
+    for name, track_slug in names:
+        if name in tracks:
+            continue
+        identifier = track_slug if ID_PATTERN.fullmatch(track_slug) else safe_id(name, prefix="track")
+        if identifier in RESERVED_CATEGORY_IDS or identifier in WINDOWS_DEVICES:
+            identifier += "-track"
+        while identifier in tracks.values():
+            identifier += "-2"
+        tracks[name] = identifier
+    return tracks
+
+
+def _papers(
+    source: Source, *, zone: tzinfo, tracks: Mapping[str, str], origins: Mapping[int, _Origin]
+) -> list[_Paper]:
+    """The entries to write, by when each first happens: an event whose origin is known joins
+    its item's other events; any other is an entry of its own, keyed by its guid (or id)."""
+    ordered = sorted(enumerate(source.events), key=lambda pair: (_local(pair[1].start, zone), pair[1].key))
+    seen = {origin.paper for origin in origins.values()}
+    slots: dict[str, list[tuple[int, _Timed]]] = {}
+    items = set()
+    for index, event in ordered:
+        origin = origins.get(index)
+        if origin is not None:
+            items.add(origin.paper)
+            identifier, kind, number = origin.paper, origin.kind, origin.number
+        else:
+            identifier, kind, number = safe_id(event.key, prefix="event"), event.type.lower(), 1
+            kind = kind if kind in KINDS else "talk"
+            while identifier in seen:
+                identifier = f"{identifier}-2"
+            seen.add(identifier)
+        timed = _Timed(event, kind, _local(event.start, zone), _local_end(event, zone))
+        slots.setdefault(identifier, []).append((number, timed))
+    papers = []
+    for identifier, numbered in slots.items():
+        kinds = list(dict.fromkeys(timed.kind for _, timed in numbered))
+        in_order = sorted(numbered, key=lambda pair: (kinds.index(pair[1].kind), pair[0]))
+        first = in_order[0][1].event
+        track = first.track or ("" if identifier in items else _DEFAULT_TRACK)
+        papers.append(
+            _Paper(
+                identifier,
+                tracks[track] if track else "",
+                "papers" if track else "items",
+                tuple(timed for _, timed in in_order),
+            )
+        )
+    return papers
+
+
+def _kind_labels(papers: list[_Paper]) -> dict[str, str]:
+    """The declared kinds a confcal schedule uses beyond oral, poster and talk, with a label:
+    the session most of their slots name (a slot without a session is in its kind's label)."""
+    sessions: dict[str, list[str]] = {}
+    for paper in papers:
+        for timed in paper.slots:
+            if timed.kind not in KINDS:
+                sessions.setdefault(timed.kind, []).append(timed.event.subtitle)
+    return {
+        kind: max(dict.fromkeys(named), key=named.count) or kind.capitalize()
+        for kind, named in sessions.items()
+    }
+
+
+def events_toml(source: Source, *, timezone: str | None = None, venue: str | None = None) -> str:
+    """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file,
+    ``venue`` is the conference's venue (the format has none)."""
     if not source.events:
         raise ScheduleFileError(source.name, "the schedule holds no events; expected at least one <event>")
     zone_name = resolve_zone(source, timezone)
@@ -635,30 +827,15 @@ def events_toml(source: Source, *, timezone: str | None = None) -> str:
                 f"the conference's {label} {day.isoformat()} is in the year {day.year}; events.toml "
                 f"takes years {YEARS[0]} to {YEARS[1]}: correct it in the schedule",
             )
-    tracks: dict[str, str] = {}
-    for event in source.events:
-        name = event.track or _DEFAULT_TRACK
-        if name not in tracks:
-            identifier = safe_id(name, prefix="track")
-            if identifier in RESERVED_CATEGORY_IDS:
-                identifier += "-track"
-            while identifier in tracks.values():
-                identifier += "-2"
-            tracks[name] = identifier
-    papers: list[_Paper] = []
-    seen: set[str] = set()
-    for event in sorted(source.events, key=lambda e: (_local(e.start, zone), e.key)):
-        identifier = safe_id(event.key, prefix="event")
-        while identifier in seen:
-            identifier = f"{identifier}-2"
-        seen.add(identifier)
-        start, end = _local(event.start, zone), _local_end(event, zone)
-        papers.append(_Paper(identifier, tracks[event.track or _DEFAULT_TRACK], event, start, end))
+    own = source.generator == GENERATOR
+    own_id, origins = _origins(source) if own else ("", {})
+    tracks = _categories(source, own=own, origins=origins)
+    papers = _papers(source, zone=zone, tracks=tracks, origins=origins)
     _refuse_unwritable_times(source, papers, zone=zone)
-    first = min(p.start.date() for p in papers)
-    last = max(p.end.date() for p in papers)
+    first = min(t.start.date() for p in papers for t in p.slots)
+    last = max(t.end.date() for p in papers for t in p.slots)
     name = source.title or source.acronym or "Imported conference"
-    conference_id = safe_id(source.acronym or name, prefix="conference")
+    conference_id = own_id or safe_id(source.acronym or name, prefix="conference")
     lines = [
         f"# Imported by `confcal import` from {source.name}.",
         "# The schedule format names no venue or city: fill them in before publishing.",
@@ -668,7 +845,7 @@ def events_toml(source: Source, *, timezone: str | None = None) -> str:
         f"name = {toml_string(name)}",
         f"start = {min(source.start or first, first)}",
         f"end = {max(source.end or last, last)}",
-        f"venue = {toml_string(PLACEHOLDER_VENUE)}",
+        f"venue = {toml_string(clean(venue) or PLACEHOLDER_VENUE)}",
         f"city = {toml_string(PLACEHOLDER_CITY)}",
         *([f"website = {toml_string(source.url)}"] if _URL.fullmatch(source.url) else []),
         f"timezone = {toml_string(zone_name)}",
@@ -677,11 +854,17 @@ def events_toml(source: Source, *, timezone: str | None = None) -> str:
         "# Bump when you publish an edit.",
         f"updated = {min(source.start or first, first)}T00:00:00Z",
     ]
+    if kinds := _kind_labels(papers):
+        lines += [
+            "",
+            "[kinds]",
+            *(f"{kind} = {{ label = {toml_string(label)} }}" for kind, label in kinds.items()),
+        ]
     for track, identifier in tracks.items():
         lines += ["", "[[categories]]", f"id = {toml_string(identifier)}", f"name = {toml_string(track)}"]
-    own = source.generator == GENERATOR
+    context = _Context(conference=name, website=source.url, venue=clean(venue), own=own)
     for paper in papers:
-        lines += ["", *_paper_lines(paper, conference=name, own=own)]
+        lines += ["", *_paper_lines(paper, context)]
     return "\n".join(lines) + "\n"
 
 
@@ -696,57 +879,86 @@ class _Slot:
     streamed: bool | None = None
 
 
-def _slot(event: SourceEvent, *, kind: str, own: bool) -> _Slot:
+def _slot(event: SourceEvent, *, kind: str, context: _Context) -> _Slot:
     """The slot as the schedule says it. In a schedule confcal wrote (``own``), the subtitle is
     the session (a poster's is its board, when it has one), the link titled JOIN_LINK is the
     slot's own url, the room ONLINE_ROOM of such a slot is no room, and ``do_not_stream`` says
-    whether it is streamed; elsewhere a subtitle is a subtitle, so the session is the type (or
-    the track)."""
+    whether it is streamed, and the room named as the conference's venue (``--venue``) is where
+    confcal puts a slot without a place, so no room; elsewhere a subtitle is a subtitle, so the
+    session is the type (or the track)."""
     board = _BOARD.fullmatch(event.subtitle) if kind == "poster" else None
     default = event.type or event.track or "Talk"
     default = default[:1].upper() + default[1:]
-    if not own:
+    if not context.own:
         return _Slot(session=default, room=event.room, board=board.group(1) if board else "")
     url = next((link for label, link in event.links if label == JOIN_LINK), "")
+    placeless = (url and event.room == ONLINE_ROOM) or (context.venue and event.room == context.venue)
     return _Slot(
         session=event.subtitle if event.subtitle and not board else default,
-        room="" if url and event.room == ONLINE_ROOM else event.room,
+        room="" if placeless else event.room,
         board=board.group(1) if board else "",
         url=url,
         streamed=None if event.do_not_stream is None else not event.do_not_stream,
     )
 
 
-def _paper_lines(paper: _Paper, *, conference: str, own: bool) -> Iterator[str]:
-    event = paper.event
-    kind = event.type.lower() if event.type.lower() in KINDS else "talk"
-    slot = _slot(event, kind=kind, own=own)
-    links = [(label, url) for label, url in event.links if (label, url) != (JOIN_LINK, slot.url)]
-    authors = event.persons or (conference,)
-    yield "[[papers]]"
+@dataclass(frozen=True)
+class _Context:
+    """What writing an entry needs to know of the conference and the file."""
+
+    conference: str
+    website: str
+    venue: str
+    own: bool
+    """Whether confcal wrote the schedule (its ``generator``)."""
+
+
+def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
+    """The entry's table and its slots' tables. From a confcal schedule, ``description`` is the
+    item's note, and a url that is the conference's website (what confcal gives an item without
+    one) is left out; elsewhere the description follows the abstract."""
+    event = paper.slots[0].event
+    own, conference, website = context.own, context.conference, context.website
+    slots = [(timed, _slot(timed.event, kind=timed.kind, context=context)) for timed in paper.slots]
+    joins = {(JOIN_LINK, slot.url) for _, slot in slots if slot.url}
+    links = [(label, url) for label, url in event.links if (label, url) not in joins]
+    persons = tuple(dict.fromkeys(person for timed in paper.slots for person in timed.event.persons))
+    authors = persons or ((conference,) if paper.table == "papers" else ())
+    texts = (
+        (event.abstract, event.description)
+        if own
+        else ("\n\n".join(t for t in (event.abstract, event.description) if t), "")
+    )
+    url = "" if own and event.url == website else event.url
+    yield f"[[{paper.table}]]"
     yield f"id = {toml_string(paper.id)}"
-    yield f"category = {toml_string(paper.category)}"
+    if paper.category:
+        yield f"category = {toml_string(paper.category)}"
     yield f"title = {toml_string(event.title)}"
-    yield f"authors = [{', '.join(toml_string(a) for a in authors)}]"
-    if event.abstract:
-        yield f"abstract = {toml_string(event.abstract)}"
-    if event.url:
-        yield f"url = {toml_string(event.url)}"
+    if authors:
+        yield f"authors = [{', '.join(toml_string(a) for a in authors)}]"
+    for key, text in zip(("abstract", "note"), texts, strict=True):
+        if text:
+            yield f"{key} = {toml_string(text)}"
+    if url:
+        yield f"url = {toml_string(url)}"
     if links:
         listed = ", ".join(
             f"{{ label = {toml_string(label)}, url = {toml_string(url)} }}" for label, url in links
         )
         yield f"links = [{listed}]"
-    yield ""
-    yield f"[papers.{kind}]"
-    yield f"session = {toml_string(slot.session)}"
-    yield f"start = {paper.start:%Y-%m-%dT%H:%M:%S}"
-    yield f"end = {paper.end:%Y-%m-%dT%H:%M:%S}"
-    if slot.board:
-        yield f"board = {toml_string(slot.board)}"
-    elif slot.room:
-        yield f"room = {toml_string(slot.room)}"
-    if slot.url:
-        yield f"url = {toml_string(slot.url)}"
-    if slot.streamed is not None:
-        yield f"streamed = {'true' if slot.streamed else 'false'}"
+    for timed, slot in slots:
+        several = sum(other.kind == timed.kind for other in paper.slots) > 1
+        yield ""
+        yield f"[[{paper.table}.{timed.kind}]]" if several else f"[{paper.table}.{timed.kind}]"
+        yield f"session = {toml_string(slot.session)}"
+        yield f"start = {timed.start:%Y-%m-%dT%H:%M:%S}"
+        yield f"end = {timed.end:%Y-%m-%dT%H:%M:%S}"
+        if slot.board:
+            yield f"board = {toml_string(slot.board)}"
+        elif slot.room:
+            yield f"room = {toml_string(slot.room)}"
+        if slot.url:
+            yield f"url = {toml_string(slot.url)}"
+        if slot.streamed is not None:
+            yield f"streamed = {'true' if slot.streamed else 'false'}"
