@@ -276,7 +276,7 @@ def test_real_world_quirks_from_xml(tmp_path: Path) -> None:
     assert by_id["ds21-101"].authors == ("Jörg Müller", "Ana Şahin")
     assert by_id["ds21-102"].authors == ("Datenspuren & Freunde",)  # no persons: the conference
     assert programme.category_name(by_id["ds21-102"]) == "Other"  # no track
-    assert by_id["ds21-101"].abstract == "Ein Vortrag über <b>Daten</b>."
+    assert by_id["ds21-101"].abstract == "Ein Vortrag über Daten."  # HTML's tags out, escaped or not
     assert CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "out")]).exit_code == 0
 
 
@@ -766,3 +766,67 @@ def test_a_short_conference_id_and_a_second_slot_of_a_kind_come_back(tmp_path: P
         ("x.talk", 10, ""),
         ("x.talk-2", 9, ""),
     ]
+
+
+def one_event_xml(inside: str) -> str:
+    return berlin_xml("2026-10-24T10:00:00+02:00", "01:00").replace("<title>At the change</title>", inside)
+
+
+def test_markup_in_xml_text_is_read_as_text(tmp_path: Path) -> None:
+    """All of an element's text counts, not only the text before its first child, and HTML's own
+    tags are taken out (a block's tag is a line break); other angle brackets stay."""
+    status, output, target = run_import(
+        tmp_path,
+        one_event_xml(
+            "<title><i>Ital</i> &amp; co</title>"
+            "<abstract><p>Intro</p> and more<br/>on <b>List&lt;String&gt;</b></abstract>"
+            "<description>&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;</description>"
+        ),
+    )
+    assert status == 0, output
+    (paper,) = load(target).papers
+    assert paper.title == "Ital & co"
+    assert paper.abstract == "Intro\n and more\non List<String>\n\nOne\n\nTwo"
+
+
+def test_markup_in_json_text_is_read_as_text(tmp_path: Path) -> None:
+    data = QUIRKS_JSON.replace(
+        '"abstract": null', '"abstract": "<p>Intro</p><ul><li>one</li><li>two</li></ul>"'
+    )
+    status, output, target = run_import(tmp_path, data, "--timezone", "Europe/Berlin", name="schedule.json")
+    assert status == 0, output
+    assert load(target).paper("5b4a4b46-7b4e-4d0e-9b0a-6f0c3b7d1a11").abstract == "Intro\n\none\n\ntwo"
+
+
+@pytest.mark.parametrize(
+    ("persons", "expected"),
+    [
+        (
+            '["Ann", 5, null]',
+            "persons[1]: expected a person's name or an object with its name, found a number",
+        ),
+        ('["Ann", null]', "persons[1]: expected a person's name or an object with its name, found null"),
+        ('"Ann"', "persons: expected an array of persons, found a string"),
+    ],
+)
+def test_persons_that_are_no_names_are_refused(tmp_path: Path, persons: str, expected: str) -> None:
+    """They were written as authors "5" and "None" (and "A", "n", "n")."""
+    data = QUIRKS_JSON.replace('"persons": [{"name": "Ada"}]', f'"persons": {persons}')
+    status, output, target = run_import(tmp_path, data, "--timezone", "Europe/Berlin", name="schedule.json")
+    assert status == 1, output
+    assert output == (
+        f'Error: {tmp_path}/schedule.json: schedule.conference.days[0].rooms["Aula"][0].{expected}\n'
+    )
+    assert not target.exists()
+
+
+def test_a_bidirectional_override_is_refused(tmp_path: Path) -> None:
+    """U+202E shows the title in another order than it is stored: the import names it and stops."""
+    status, output, target = run_import(tmp_path, one_event_xml("<title>Talk \u202egnp.exe</title>"))
+    assert status == 1, output
+    assert output == (
+        f"Error: {tmp_path}/schedule.xml:6: the title of 'Talk \\u202egnp.exe' holds U+202E, a "
+        "bidirectional control character that shows text in another order than it is stored; remove "
+        "it from the schedule\n"
+    )
+    assert not target.exists()

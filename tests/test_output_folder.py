@@ -68,6 +68,21 @@ def test_feeds_whose_state_file_is_lost_are_not_renumbered_without_force(tmp_pat
         "SEQUENCE and the history of changes; --force builds here anyway, starting every event again "
         "at SEQUENCE 0, and calendars that imported the feeds may keep their old copies\n"
     )
+    state = site / "confcal-state.json"
+    diff = run("diff", EVENTS, "--published", site)
+    assert diff.exit_code == 1
+    assert diff.stderr == (
+        f"warning: {site} holds published feeds but not their state ({state}): every event is listed "
+        "as added, and `confcal build` refuses the folder until you restore the state file (from version "
+        "control or a backup), or add --force to start every SEQUENCE again from 0\n"
+    )
+    export = run("export", EVENTS, "--published", site, "--paper", "word2vec")
+    assert export.exit_code == 0
+    assert export.stderr == (
+        f"warning: {site} holds published feeds but not their state ({state}): every event is exported "
+        "at SEQUENCE 0, and an importer keeps a newer copy it has; restore the state file (from version "
+        "control or a backup)\n"
+    )
     assert snapshot(site) == before
 
 

@@ -142,7 +142,8 @@ def test_damaged_value_is_a_located_problem(change: Any, message: str) -> None:
     found = problems(damaged(change))
     assert any(message in problem for problem in found), found
     assert found[-1].endswith(
-        "the file is damaged; restore it from version control, or delete it to start again from SEQUENCE 0"
+        "the file is damaged; restore it from version control, or delete it and build with --force to start "
+        "again from SEQUENCE 0"
     )
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from confcal.budget import Oversize, over_budget, uncovered
 from confcal.changes import render_changes_feed, render_changes_page
 from confcal.errors import STALE_STAMP
-from confcal.feeds import OVERALL_FEED_ID, PAPERS_FOLDER, Feed, feeds, paper_feeds, stranded
+from confcal.feeds import PAPERS_FOLDER, Feed, feeds, paper_feeds, stranded
 from confcal.load import load
 from confcal.lock import hold
 from confcal.mistakes import build_warnings
@@ -27,7 +27,7 @@ from confcal.revisions import Revised, revise_published
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, schedule_files
 from confcal.settings import DEFAULTS, BuildOptions, with_overrides
 from confcal.site import CHANGES_FEED, CHANGES_PAGE, INDEX, render_index
-from confcal.state import STATE_FILE, StateFile, dump_state, read_state
+from confcal.state import STATE_FILE, StateFile, dump_state, lost, read_state
 from confcal.write import WriteError, WriteReport, changed_files, make_folder, stale_files, write_stream
 
 if TYPE_CHECKING:
@@ -345,7 +345,7 @@ def _check_new_folder(output: Path) -> None:
     if not entries:
         return
     shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
-    if f"{OVERALL_FEED_ID}.ics" in entries:  # feeds whose record is lost: --force would renumber them
+    if lost(output):  # feeds whose record is gone: --force would number them again from 0
         raise WriteError(
             f"{output}: holds published feeds ({shown}) but not {STATE_FILE}, the record of what "
             "they published: restore it (from version control or a backup) to keep every event's "

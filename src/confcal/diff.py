@@ -11,11 +11,16 @@ from confcal.build import preview
 from confcal.feeds import stranded
 from confcal.releases import Change
 from confcal.settings import DEFAULTS, BuildOptions
-from confcal.state import STATE_FILE
+from confcal.state import STATE_FILE, lost
 
 NO_STATE = (
     "warning: no published state ({state}): every event is listed as added, as for a first build; "
     "if the feeds were published, give their folder with --published"
+)
+LOST = (
+    "warning: {output} holds published feeds but not their state ({state}): every event is listed "
+    "as added, and `confcal build` refuses the folder until you restore the state file (from version "
+    "control or a backup), or add --force to start every SEQUENCE again from 0"
 )
 
 
@@ -40,12 +45,14 @@ def diff(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Diff:
     planned = preview(events, output, options)
     state = output / STATE_FILE
     warnings = stranded(planned.removed, planned.revised.programme)
+    if not state.is_file():
+        warnings = ((LOST if lost(output) else NO_STATE).format(state=state, output=output), *warnings)
     return Diff(
         changes=planned.revised.changes,
         files=planned.changed,
         stale_stamp=planned.revised.stale_stamp,
         removed=planned.removed,
-        warnings=warnings if state.is_file() else (NO_STATE.format(state=state), *warnings),
+        warnings=warnings,
     )
 
 

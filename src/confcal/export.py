@@ -14,12 +14,17 @@ from confcal.lock import hold
 from confcal.render import render_feeds
 from confcal.revisions import Revised, revise_published
 from confcal.settings import BuildOptions, with_overrides
-from confcal.state import STATE_FILE, read_state
+from confcal.state import STATE_FILE, lost, read_state
 
 NO_STATE = (
     "warning: no published state ({state}): every event is exported at SEQUENCE 0, as a first build "
     "would publish it, and an importer keeps a newer copy it has; if the feeds were published, "
     "give their folder with --published"
+)
+LOST = (
+    "warning: {output} holds published feeds but not their state ({state}): every event is exported "
+    "at SEQUENCE 0, and an importer keeps a newer copy it has; restore the state file (from version "
+    "control or a backup)"
 )
 
 
@@ -41,10 +46,11 @@ def export(events: Path, *, filters: Filters, published: Path | None, options: B
     published = published or events.parent / "output"
     with hold(published, exclusive=False):
         previous = read_state(published)
-    warnings: tuple[str, ...] = (
-        () if previous is not None else (NO_STATE.format(state=published / STATE_FILE),)
-    )
-    state_name = str(published / STATE_FILE)
+    state = published / STATE_FILE
+    warnings: tuple[str, ...] = ()
+    if previous is None:
+        warnings = ((LOST if lost(published) else NO_STATE).format(state=state, output=published),)
+    state_name = str(state)
     revised = revise_published(programme, previous, state_name=state_name)
     programme, blocks = revised.programme, revised.blocks  # with the cancellations the feeds keep
     feed = selection_feed(programme, filters)

@@ -38,6 +38,14 @@ if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embeddings, overrides and isolates: they show text in another order than it is
+stored (a title that reads as another), and a schedule needs none."""
+_BLOCK_TAGS = "p|div|br|li|ul|ol|h[1-6]|blockquote|pre|hr|table|tr"
+_INLINE_TAGS = (
+    "a|b|i|em|strong|u|s|strike|del|ins|span|code|kbd|sub|sup|small|big|mark|abbr|cite|q|tt|font|img|td|th"
+)
+_TAG = re.compile(rf"</?(?:({_BLOCK_TAGS})|(?:{_INLINE_TAGS}))(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 _HOURS_MINUTES = re.compile(r"(\d{1,3}):([0-5]\d)(?::([0-5]\d))?")
 _BOARD = re.compile(r"Poster board (.+)")
@@ -95,16 +103,21 @@ class Source:
 
 
 def clean(value: object, *, multiline: bool = False) -> str:
-    """Text as events.toml accepts it: HTML entities decoded (also when escaped twice), no
-    control characters, single-line unless ``multiline``."""
+    """Text as events.toml accepts it: HTML entities decoded (also when escaped twice), HTML's
+    own tags taken out with their text kept (pretalx and frab export abstracts, and sometimes
+    titles, as HTML: ``<p>Intro</p>``, ``<i>Ital</i> &amp; co``; a block's tag is a line break,
+    at most one blank line in a row), no control characters, single-line unless ``multiline``.
+    Other text in angle brackets (``List<String>``) is kept."""
     if value is None:
         return ""
     text = str(value)
     for _ in range(2):
         text = html.unescape(text)
+    text = _TAG.sub(lambda tag: "\n" if tag.group(1) else "", text)
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     if multiline:
-        return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+        lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", lines)
     return " ".join(text.split())
 
 
@@ -222,6 +235,17 @@ class _Events:
         title = clean(fields.get("title"))
         if not title:
             raise self.fail(where, 'the event has no title; expected a <title> (or "title") with text')
+        for name in ("title", "subtitle", "room", "track", "abstract", "description", "persons"):
+            value = fields.get(name)
+            if match := _BIDI.search(
+                " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
+            ):
+                raise self.fail(
+                    where,
+                    f"the {name} of {title!r} holds U+{ord(match.group()):04X}, a bidirectional control "
+                    "character that shows text in another order than it is stored; remove it from the "
+                    "schedule",
+                )
         key = clean(fields.get("guid")) or clean(fields.get("id"))
         if not key:
             raise self.fail(where, f"{title!r} has neither a guid nor an id; expected one to identify it")
@@ -298,11 +322,11 @@ class _XmlReader(_Events):
             for room in day.iter("room"):
                 room_name = clean(room.get("name"))
                 for event in room.iter("event"):
-                    fields: dict[str, Any] = {child.tag: child.text or "" for child in event}
+                    fields: dict[str, Any] = {child.tag: _inner(child) for child in event}
                     fields["guid"] = event.get("guid", "")
                     fields["id"] = event.get("id", "")
-                    fields["persons"] = [p.text or "" for p in event.iter("person")]
-                    fields["links"] = [(link.text or "", link.get("href", "")) for link in event.iter("link")]
+                    fields["persons"] = [_inner(p) for p in event.iter("person")]
+                    fields["links"] = [(_inner(link), link.get("href", "")) for link in event.iter("link")]
                     events.append(
                         self.event(
                             where=lines.get(id(event), 0) if lines.get(id(event)) else where_day,
@@ -374,6 +398,18 @@ class _XmlReader(_Events):
         return root, lines
 
 
+def _inner(element: Element) -> str:
+    """An element's content as markup: its text and its children's (``<abstract><p>Intro</p> and
+    more</abstract>``), for ``clean`` to take the HTML tags out of."""
+    if not len(element):
+        return element.text or ""
+    from xml.etree.ElementTree import tostring
+
+    from confcal.xmltext import escape
+
+    return escape(element.text or "") + "".join(tostring(child, encoding="unicode") for child in element)
+
+
 class _JsonReader(_Events):
     def read(self, raw: bytes) -> Source:
         try:
@@ -417,7 +453,7 @@ class _JsonReader(_Events):
                     events.append(
                         self.event(
                             where=event_where,
-                            fields=self.fields(item),
+                            fields=self.fields(item, where=event_where),
                             room=clean(room_name),
                             day=day_date,
                             day_start=day_start,
@@ -448,15 +484,22 @@ class _JsonReader(_Events):
             raise self.fail(f"{path}.{key}", f"expected an object, found {_json_type(value)}")
         return value
 
-    @staticmethod
-    def fields(item: dict[str, Any]) -> dict[str, Any]:
+    def fields(self, item: dict[str, Any], *, where: str) -> dict[str, Any]:
         fields: dict[str, Any] = {
             k: v for k, v in item.items() if isinstance(v, str | int) and not isinstance(v, bool)
         }
         fields["do_not_stream"] = item.get("do_not_stream")
         persons = item.get("persons") or []
+        if not isinstance(persons, list):
+            raise self.fail(f"{where}.persons", f"expected an array of persons, found {_json_type(persons)}")
+        for number, person in enumerate(persons):
+            if not isinstance(person, str | dict):
+                raise self.fail(
+                    f"{where}.persons[{number}]",
+                    f"expected a person's name or an object with its name, found {_json_type(person)}",
+                )
         fields["persons"] = [
-            (p.get("name") or p.get("public_name") or "") if isinstance(p, dict) else str(p) for p in persons
+            (p.get("name") or p.get("public_name") or "") if isinstance(p, dict) else p for p in persons
         ]
         links = item.get("links") or []
         fields["links"] = [

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from confcal.checked import ID_PATTERN, CheckedReader, show, type_name
 from confcal.errors import EventsFileError, Problem
+from confcal.feeds import OVERALL_FEED_ID
 from confcal.model import STATUSES, Event, Paper, Revision, Status
 from confcal.releases import CHANGE_KINDS, Change, Release, Span
 
@@ -39,7 +40,7 @@ _YEARS = range(1970, 9999)
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 # item id, kind (letters and single hyphens: see load.KIND_PATTERN), the slot's number from 2 on
 _EVENT_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]+(?:-[a-z]+)*?)(?:-([2-9]|[1-9][0-9]+))?")
-_FIX = "restore it from version control, or delete it to start again from SEQUENCE 0"
+_FIX = "restore it from version control, or delete it and build with --force to start again from SEQUENCE 0"
 
 SCHEMA: dict[str, dict[str, bool]] = {
     "": {
@@ -160,6 +161,12 @@ def read_state(output: Path) -> StateFile | None:
     except OSError as error:
         raise StateFileError([Problem(str(path), "", f"cannot read: {error.strerror or error}")]) from None
     return parse_state(raw, name=str(path))
+
+
+def lost(output: Path) -> bool:
+    """Whether ``output`` holds published feeds but not their state file (deleted, or not copied
+    with them): a build there would start every SEQUENCE again, so it needs --force."""
+    return not (output / STATE_FILE).exists() and (output / f"{OVERALL_FEED_ID}.ics").is_file()
 
 
 def dump_state(state: StateFile) -> bytes:
@@ -285,8 +292,8 @@ def sequence_limit_error(event_id: str, *, name: str = STATE_FILE) -> StateFileE
                 name,
                 f"events.{event_id}.sequence",
                 f"at {MAX_SEQUENCE}, the largest SEQUENCE iCalendar allows, so this change cannot "
-                "raise it; publish the slot under a new paper id, or delete the state file to start "
-                "again from SEQUENCE 0 (subscribers may then keep their older copy)",
+                "raise it; publish the slot under a new paper id, or delete the state file and build "
+                "with --force to start again from SEQUENCE 0 (subscribers may then keep their older copy)",
             )
         ]
     )
