@@ -173,3 +173,21 @@ def agenda_at(events: Path) -> str:
     result = CliRunner().invoke(cli, ["agenda", str(events)])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def test_an_online_slot_is_online_and_a_slot_without_place_a_dash(tmp_path: Path) -> None:
+    """A slot joined by its url reads Online, as its calendar event does; a streamed one without
+    a place has none to show."""
+    from tests.small_programme import HEAD
+
+    slot = '\n[[items]]\nid = "{id}"\ntitle = "{id}"\n[items.talk]\nstart = 2024-06-03T{hour}:00:00\n'
+    slot += 'end = 2024-06-03T{hour}:30:00\nurl = "https://meet.example.org/{id}"\n{more}\n'
+    events = tmp_path / "events.toml"
+    events.write_text(
+        HEAD
+        + slot.format(id="call", hour="10", more="")
+        + slot.format(id="stream", hour="11", more="streamed = true"),
+        encoding="utf-8",
+    )
+    rows = [line for line in agenda_at(events).splitlines() if line.startswith("  ")]
+    assert [row.split()[-2:] for row in rows] == [["call", "Online"], ["stream", "–"]]

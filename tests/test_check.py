@@ -403,6 +403,31 @@ def test_a_slot_of_an_array_is_named_with_its_index(tmp_path: Path) -> None:
     assert finding["line"] > text.splitlines().index("[[papers.talk]]") + 1
 
 
+@pytest.mark.parametrize(
+    "talk",
+    [
+        pytest.param(
+            "\n[[papers.talk]]\nstart = 2024-06-03T10:15:00\nend = 2024-06-03T10:45:00\n"
+            'room = "R1"\nlevel = "L1"\n',
+            id="array of one table",
+        ),
+        pytest.param(
+            "\ntalk = [{ start = 2024-06-03T10:15:00, end = 2024-06-03T10:45:00, "
+            'room = "R1", level = "L1" }]\n',
+            id="inline array of one table",
+        ),
+    ],
+)
+def test_a_slot_in_an_array_of_one_is_named_with_its_index(tmp_path: Path, talk: str) -> None:
+    events = tmp_path / "events.toml"
+    text = HEAD + paper("a", ORAL_A) + paper("b", talk)
+    events.write_text(text)
+    _, report = json_report(str(events))
+    (finding,) = [f for f in report["findings"] if f["code"] == "room-double-booked"]
+    assert finding["path"] == "papers[1].talk[0]"
+    assert finding["line"] == text.splitlines().index(talk.splitlines()[1]) + 1
+
+
 HALL_C2 = 'room = "Hall C2"\nlevel = "Level 1"'
 A_IN_HALL_C2 = slot("oral", "2024-06-03T10:00:00", "2024-06-03T11:00:00", place=HALL_C2)
 A_ORAL = 'a.oral "Paper A" (Mon 3 Jun 2024, 10:00–11:00 CEST)'

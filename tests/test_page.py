@@ -281,3 +281,58 @@ def test_a_session_on_two_days_has_each_days_part_under_that_day(tmp_path: Path,
         "10:00–10:20 CET · Hörsaal 1",
         "13:00–15:00 CET · Foyer, Ground floor",
     )
+
+
+ORAL_C = 'id = "oral-c"\nname = "Oral session C"\nkind = "oral"\nroom = "hs1"\n'
+SATURDAY_ORAL_IN_C = 'session = "oral-c"\nstart = 2026-10-24T22:30:00\nend = 2026-10-24T22:50:00\n'
+
+
+@pytest.mark.parametrize(
+    ("times", "saturday_oral", "expected"),
+    [
+        pytest.param(  # its items on Sunday morning only: the heading under Sunday names both days
+            "start = 2026-10-24T22:00:00\nend = 2026-10-25T11:00:00\n",
+            SATURDAY_ORAL,
+            [("2026-10-25", "session-oral-c", "Sat 24 Oct 22:00 CEST – Sun 25 Oct 11:00 CET · Hörsaal 1")],
+            id="evening-before",
+        ),
+        pytest.param(  # its own times on Saturday, its items on Sunday: Saturday's date and zone
+            "start = 2026-10-24T19:00:00\nend = 2026-10-24T20:00:00\n",
+            SATURDAY_ORAL,
+            [("2026-10-25", "session-oral-c", "Sat 24 Oct 19:00–20:00 CEST · Hörsaal 1")],
+            id="day-before",
+        ),
+        pytest.param(  # an item on each day: Saturday's heading starts on Saturday, Sunday's has its part
+            "start = 2026-10-24T22:00:00\nend = 2026-10-25T11:00:00\n",
+            SATURDAY_ORAL_IN_C,
+            [
+                (
+                    "2026-10-24",
+                    "session-oral-c",
+                    "22:00 CEST–11:00 CET (+1d) · Hörsaal 1 · also on Sun 25 Oct",
+                ),
+                (
+                    "2026-10-25",
+                    "session-oral-c-2026-10-25",
+                    "10:00–10:20 CET · Hörsaal 1 · also on Sat 24 Oct",
+                ),
+            ],
+            id="items-on-both-days",
+        ),
+    ],
+)
+def test_a_session_from_the_day_before_its_items_names_its_days(
+    tmp_path: Path, times: str, saturday_oral: str, expected: list[tuple[str, str, str]]
+) -> None:
+    """Oral session C gets its own times from Saturday evening, its oral is on Sunday morning:
+    under Sunday its heading read "22:00 CEST–11:00 CET (+1d)", Sunday night to Monday. A
+    heading under another day than its start gives its days; one that starts on its own day
+    reads as before."""
+    text = WORKSHOP.read_text(encoding="utf-8")
+    assert text.count(ORAL_C) == 1
+    assert text.count(SATURDAY_ORAL) == 1
+    edited = text.replace(ORAL_C, ORAL_C + times).replace(SATURDAY_ORAL, saturday_oral)
+    output = workshop_page(tmp_path, edited)
+    headings = SessionHeadings((output / INDEX).read_text(encoding="utf-8")).headings
+    assert [(h.day, h.id, h.line) for h in headings if h.name == "Oral session C"] == expected
+    assert [h.events for h in headings if h.name == "Oral session C"][-1] == ["energy-budgets.oral"]

@@ -18,6 +18,7 @@ from confcal import zones
 from confcal.filters import Filters, selection_feed
 from confcal.load import load
 from confcal.model import Event, Programme, event_sort_key
+from confcal.render import online
 from confcal.settings import BuildOptions, with_overrides
 
 Style = Callable[[str, str], str]
@@ -54,11 +55,12 @@ def _title(programme: Programme, event: Event) -> str:
 
 
 def _place(programme: Programme, event: Event) -> str:
-    """The room or board; an off-site venue's name after it (or alone)."""
+    """The room or board; an off-site venue's name after it (or alone); Online for a slot one
+    joins by its url, as its calendar event says (``render.online``)."""
     if event.venue:
         venue = programme.venue(event.venue).name
         return f"{event.place}, {venue}" if event.place else venue
-    return event.place or "–"
+    return event.place or ("Online" if online(programme, event) else "–")
 
 
 def agenda(

@@ -19,12 +19,13 @@ half-open: an event ending at 10:45 does not overlap one starting at 10:45.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from confcal import zones
 from confcal.errors import EventsFileError
@@ -44,6 +45,9 @@ from confcal.mistakes import (
     sessions_across_days,
 )
 from confcal.model import SESSION_KIND, Event, Programme, event_sort_key
+
+if TYPE_CHECKING:
+    from confcal.load.locate import Locator
 
 _HEADINGS: dict[Severity, str] = {"error": "errors", "warning": "warnings", "info": "info"}
 
@@ -337,15 +341,15 @@ its table) that name its place in the file, as the build's own problems do: file
 
 def located(findings: list[Finding], programme: Programme, *, name: str, text: str) -> list[Finding]:
     """``findings`` with the LOCATED ones carrying the file, line and TOML path of their last
-    event's slot (``papers[1].oral``, ``items[0].talk[1]``), in the message too."""
-    import tomli
-
+    event's slot (``papers[1].oral``, ``items[0].talk[1]``), in the message too. The file is not
+    parsed again: the paths come from the programme, the lines and which slots are arrays from
+    the ``Locator``'s index of the text."""
     from confcal.load.locate import Locator
 
     text = text.removeprefix("\ufeff")
-    document = tomli.loads(text)
     locator = Locator(text)
-    paths = _slot_paths(programme, document)
+    wanted = {finding.events[-1].id for finding in findings if finding.code in LOCATED and finding.events}
+    paths = _slot_paths(programme, wanted, locator, text.split("\n"))
     out = []
     for finding in findings:
         path = paths.get(finding.events[-1].id, "") if finding.code in LOCATED and finding.events else ""
@@ -358,26 +362,32 @@ def located(findings: list[Finding], programme: Programme, *, name: str, text: s
     return out
 
 
-def _slot_paths(programme: Programme, document: dict[str, Any]) -> dict[str, str]:
-    """Each event's TOML path: its item's table, then its slot (an index when the item has an
-    array of them); a session's own event, its ``[[sessions]]`` table."""
+def _slot_paths(programme: Programme, wanted: set[str], locator: Locator, lines: list[str]) -> dict[str, str]:
+    """The TOML path of each wanted event: its item's table, then its slot (an index when the
+    item has an array of them: several slots of the kind, an array of tables, or an inline array);
+    a session's own event, its ``[[sessions]]`` table."""
     items: dict[str, str] = {}
-    tables: dict[str, Any] = {}
     counts = {"papers": 0, "items": 0}
     for paper in programme.papers:
         table = "papers" if paper.is_paper else "items"
         items[paper.id] = f"{table}[{counts[table]}]"
-        tables[paper.id] = document[table][counts[table]]
         counts[table] += 1
     sessions = {session.id: f"sessions[{index}]" for index, session in enumerate(programme.sessions)}
     paths = {}
     for event in (*programme.events, *programme.session_events):
+        if event.id not in wanted:
+            continue
         if event.paper not in items:
             paths[event.id] = sessions.get(event.paper, "")
             continue
-        slots = tables[event.paper].get(event.kind)
-        index = f"[{event.number - 1}]" if isinstance(slots, list) else ""
-        paths[event.id] = f"{items[event.paper]}.{event.kind}{index}"
+        slot = f"{items[event.paper]}.{event.kind}"
+        several = any(e.kind == event.kind and e.number > 1 for e in programme.events_of(event.paper))
+        line = locator.lines.get(slot)
+        inline = line is not None and re.match(
+            rf"\s*[\"']?{re.escape(event.kind)}[\"']?\s*=\s*\[", lines[line - 1]
+        )
+        index = f"[{event.number - 1}]" if several or f"{slot}[0]" in locator.lines or inline else ""
+        paths[event.id] = f"{slot}{index}"
     return paths
 
 

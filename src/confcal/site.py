@@ -358,11 +358,13 @@ def _by_session(events: list[Event], order: Mapping[str, int]) -> list[list[Even
 def _session(programme: Programme, group: list[Event], days: list[date]) -> SessionView:
     """The heading of ``group``, a session's events on one day; its anchor is ``session-<id>``
     on the first of the ``days`` the session has a heading on, ``session-<id>-<date>`` on the
-    others. On several days, each heading gives its own day's part and links the others."""
+    others. On several days, each heading gives its own day's part and links the others. A
+    heading under another day than its time's start (the session's own times from the evening
+    before its items) gives the days of its time too."""
     session = next(s for s in programme.sessions if s.id == group[0].session_id)
     day = group[0].start.date()
     start, end = _part(programme, session, group, several=len(days) > 1)
-    when = zones.span(start, end, start.tzinfo, dates=False)
+    when = zones.span(start, end, start.tzinfo, dates=False) if start.date() == day else _dated(start, end)
     place = ", ".join(part for part in (session.room, session.level) if part)
     chairs = ", ".join(str(person) for person in session.chairs)
     about = " · ".join(part for part in (place, f"Chair: {chairs}" if chairs else "") if part)
@@ -372,6 +374,19 @@ def _session(programme: Programme, group: list[Event], days: list[date]) -> Sess
         if other != day
     )
     return SessionView(_session_anchor(session, day, days), session.name, when, about, also)
+
+
+def _dated(start: datetime, end: datetime) -> str:
+    """A session's heading time with its days, for a heading under another day than its own
+    start (its own times from the evening before its items): 'Sat 24 Oct 22:00 CEST – Sun 25 Oct
+    11:00 CET', 'Sat 24 Oct 10:00–11:00 CEST'. Its zone is named at each end when the clock
+    changes between them, as ``zones.span`` does."""
+    begin = f"{start:%a %-d %b %H:%M}"
+    if (start.tzname(), start.utcoffset()) != (end.tzname(), end.utcoffset()):
+        begin += f" {start:%Z}"
+    if start.date() == end.date():
+        return f"{begin}–{end:%H:%M %Z}"
+    return f"{begin} – {end:%a %-d %b %H:%M %Z}"
 
 
 def _session_anchor(session: Session, day: date, days: list[date]) -> str:
