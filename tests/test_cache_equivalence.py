@@ -15,6 +15,7 @@ import copy
 import dataclasses
 import json
 import os
+import shutil
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -34,7 +35,6 @@ from confcal.errors import EventsFileError
 from confcal.load import parse
 from confcal.publish import publish
 from confcal.settings import BuildOptions
-from confcal.state import STATE_FILE
 from tests.conftest import ROOT
 
 Document = dict[str, Any]
@@ -327,11 +327,11 @@ class Twins:
     def build(self, document: Document, options: BuildOptions) -> None:
         self.events.write_text(toml_text(document), encoding="utf-8")
         if self.conference not in (None, document["conference"]["id"]):
-            # A new conference id over published feeds is refused: its organizer starts again
-            # (the state file deleted, --force), and the render cache must not mix the two ids.
+            # A new conference id over published feeds is refused: its organizer publishes it
+            # into an empty folder, here at the same path, whose render cache (kept by the
+            # folder's path) holds the other id's events: they must never be reused.
             for folder in (self.cached, self.plain):
-                (folder / STATE_FILE).unlink()
-            options = dataclasses.replace(options, force=True)
+                shutil.rmtree(folder)
         self.conference = document["conference"]["id"]
         previewed = preview(self.events, self.plain, options, cache=self.memory).files
         # As `confcal build` does: a build whose files are all there already is skipped (uptodate.py).

@@ -830,3 +830,13 @@ def test_a_bidirectional_override_is_refused(tmp_path: Path) -> None:
         "it from the schedule\n"
     )
     assert not target.exists()
+
+
+def test_deeply_nested_markup_is_read_without_recursion(tmp_path: Path) -> None:
+    """An abstract nested 5000 elements deep is read as its text, not a RecursionError traceback."""
+    deep = "<i>" * 5000 + "deep" + "</i>" * 5000
+    status, output, target = run_import(
+        tmp_path, one_event_xml(f"<title>At the change</title><abstract>{deep}</abstract>")
+    )
+    assert status == 0, output
+    assert load(target).papers[0].abstract == "deep"

@@ -400,14 +400,23 @@ class _XmlReader(_Events):
 
 def _inner(element: Element) -> str:
     """An element's content as markup: its text and its children's (``<abstract><p>Intro</p> and
-    more</abstract>``), for ``clean`` to take the HTML tags out of."""
-    if not len(element):
-        return element.text or ""
-    from xml.etree.ElementTree import tostring
-
-    from confcal.xmltext import escape
-
-    return escape(element.text or "") + "".join(tostring(child, encoding="unicode") for child in element)
+    more</abstract>``), for ``clean`` to take the HTML tags out of: the text as the parser gives
+    it, as a leaf's is (``clean`` decodes entities first either way). Written without recursion: a
+    file may nest elements thousands deep."""
+    parts = [element.text or ""]
+    stack: list[tuple[Element, bool]] = [(child, False) for child in reversed(element)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            parts += [f"</{node.tag}>", node.tail or ""]
+            continue
+        if not len(node) and not node.text:
+            parts += [f"<{node.tag}/>", node.tail or ""]
+            continue
+        parts += [f"<{node.tag}>", node.text or ""]
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    return "".join(parts)
 
 
 class _JsonReader(_Events):
