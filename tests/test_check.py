@@ -524,3 +524,16 @@ def test_one_person_written_two_ways_is_in_two_places_at_once(
     assert person["message"] == (
         f"{events}:{line}: papers[1].oral: {a_name}{also} is in two places at once: {A_ORAL}, {B_ORAL}"
     )
+
+
+def test_an_online_slot_has_its_place(tmp_path: Path) -> None:
+    """A slot joined by its url has a place, online, as its calendar event says: no no-place
+    warning, so --strict passes. A streamed slot without a room still has none to go to."""
+    online = 'url = "https://meet.example.org/a"'
+    for place, expected in ((online, []), (f"{online}\nstreamed = true", [("error", "no-place")])):
+        events = tmp_path / "events.toml"
+        talk = slot("talk", "2024-06-03T10:00:00", "2024-06-03T11:00:00", place=place)
+        events.write_text(HEAD + paper("a", talk), encoding="utf-8")
+        code, report = json_report("--strict", str(events))
+        assert [(f["severity"], f["code"]) for f in report["findings"]] == expected
+        assert code == (1 if expected else 0)

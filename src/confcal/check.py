@@ -45,6 +45,7 @@ from confcal.mistakes import (
     sessions_across_days,
 )
 from confcal.model import SESSION_KIND, Event, Programme, event_sort_key
+from confcal.render import online
 
 if TYPE_CHECKING:
     from confcal.load.locate import Locator
@@ -87,8 +88,10 @@ def check(programme: Programme) -> list[Finding]:
 
 
 def _no_place(programme: Programme) -> Iterator[Finding]:
+    """A slot with no room, board or venue; but an online one (joined by its url, so its
+    calendar event says "Place: online": ``render.online``) has its place."""
     for event in sorted(programme.events, key=event_sort_key):
-        if not event.place and not event.venue:
+        if not event.place and not event.venue and not online(programme, event):
             ref = EventRef.of(programme, event)
             message = f"{ref} has no room or poster board: attendees will not know where to go"
             yield Finding("warning", "no-place", message, (ref,))
