@@ -203,6 +203,24 @@ def test_a_time_the_clocks_skip_or_repeat_stops_the_import(tmp_path: Path, data:
     assert not target.exists()
 
 
+@pytest.mark.parametrize(
+    ("when", "duration", "shown"),
+    [
+        ("2026-06-01T10:00:00+02:00", "00:45:30", "start 2026-06-01T10:00:00+02:00, duration 00:45:30"),
+        ("2026-06-01T10:00:20+02:00", "00:45", "start 2026-06-01T10:00:20+02:00, duration 00:45"),
+    ],
+)
+def test_a_time_with_seconds_stops_the_import(tmp_path: Path, when: str, duration: str, shown: str) -> None:
+    """events.toml keeps whole minutes and refuses seconds, so the import names the event."""
+    status, output, target = run_import(tmp_path, berlin_xml(when, duration))
+    assert status == 1, output
+    assert output == (
+        f"Error: {tmp_path}/schedule.xml:6: 'At the change' ({shown}) is not in whole minutes; "
+        "events.toml keeps times in whole minutes: round the event's start and duration in the schedule\n"
+    )
+    assert not target.exists()
+
+
 def test_the_first_such_event_is_named_and_the_others_counted(tmp_path: Path) -> None:
     one = berlin_xml("2026-10-25T01:30:00+02:00", "01:30")
     event = one[one.index("      <event") : one.index("    </room>")]

@@ -712,6 +712,21 @@ def _refuse_years_out_of_range(source: Source, *, zone: tzinfo) -> None:
             )
 
 
+def _refuse_seconds(source: Source) -> None:
+    """Stop at the first event that does not start and last whole minutes: events.toml keeps
+    times in whole minutes (calendars and the state file keep no seconds), so the file would not
+    build."""
+    for event in source.events:
+        if event.start.second or event.start.microsecond or event.duration % timedelta(minutes=1):
+            raise ScheduleFileError(
+                source.name,
+                f"{event.title!r} (start {event.start.isoformat()}, duration "
+                f"{_hours_minutes(event.duration)}) is not in whole minutes; events.toml keeps "
+                "times in whole minutes: round the event's start and duration in the schedule",
+                where=event.where,
+            )
+
+
 def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzinfo) -> None:
     """Stop when a slot's start or end is a local time the zone skips or shows twice.
 
@@ -829,6 +844,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
     zone_name = resolve_zone(source, timezone)
     zone = zones.zone(zone_name)
     _refuse_years_out_of_range(source, zone=zone)
+    _refuse_seconds(source)
     for label, day in (("start", source.start), ("end", source.end)):
         if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
             raise ScheduleFileError(
