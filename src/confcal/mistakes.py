@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from confcal import zones
-from confcal.model import SESSION_KIND, Event, Programme, event_sort_key, session_days
+from confcal.model import SESSION_KIND, Event, Programme, event_sort_key, events_by_session, session_days
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -202,12 +202,9 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
 
 def sessions_across_days(programme: Programme) -> Iterator[Finding]:
     """A declared session without its own start and end whose items begin on several days: its
-    one event (a feed of sessions, the page's heading) runs from the first item to the last,
-    through the night, e.g. Sat 10:30 to Sun 09:20."""
-    held: dict[str, list[Event]] = {}
-    for event in programme.events:
-        if event.session_id:
-            held.setdefault(event.session_id, []).append(event)
+    one event in a feed of sessions runs from the first item to the last, through the night,
+    e.g. Sat 10:30 to Sun 09:20 (the page gives each day its own heading)."""
+    held = events_by_session(programme.events)
     published = {event.session_id: event for event in programme.session_events}
     for session in programme.sessions:
         days = session_days(session, held.get(session.id, ()))

@@ -320,15 +320,21 @@ def event_sort_key(event: Event) -> tuple[datetime, str]:
     return (event.start, event.id)
 
 
+def events_by_session(events: Iterable[Event]) -> dict[str, list[Event]]:
+    """The events that declared sessions hold, by session id, in the order given."""
+    held: dict[str, list[Event]] = {}
+    for event in events:
+        if event.session_id:
+            held.setdefault(event.session_id, []).append(event)
+    return held
+
+
 def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[Event, ...]]:
     """Each session with items as an item of its own (its name, its chairs and a list of its
     items as the text) and one event: the session's time, or the span of its items."""
     papers: list[Paper] = []
     events: list[Event] = []
-    held: dict[str, list[Event]] = {}
-    for event in programme.events:
-        if event.session_id:
-            held.setdefault(event.session_id, []).append(event)
+    held = events_by_session(programme.events)
     titles = {paper.id: paper for paper in programme.papers}
     for session in programme.sessions:
         items = sorted(held.get(session.id, ()), key=lambda e: (e.start, e.board, e.paper))
