@@ -60,13 +60,25 @@ def summary(programme: Programme, event: Event, paper: Paper) -> str:
 
 
 def location(programme: Programme, event: Event) -> str:
-    """The place, then the venue: the conference's, or the slot's own off-site venue."""
-    if event.venue:
-        venue = str(programme.venue(event.venue))
-        return f"{event.place}, {venue}" if event.place else venue
-    if event.room_id and (address := programme.room(event.room_id).address):
-        return f"{event.place}, {address}"  # a room in another building names its own address
+    """The place, then the venue: the conference's, or the slot's own (``where``)."""
+    place = where(programme, event)
+    if place != event.place:  # an off-site venue, or a room in another building
+        return place
     return f"{event.place}, {programme.conference.venue}" if event.place else ""
+
+
+def where(programme: Programme, event: Event) -> str:
+    """The slot's place as its LOCATION names it, but for the conference's own venue, which is
+    every slot's: its room, level and board, then its off-site venue by name and address (by id
+    once the programme no longer declares it, as a slot the state file recorded may be) or its
+    room's own building (address). "" when the source gives no place."""
+    building = ""
+    if event.venue:
+        venue = next((venue for venue in programme.venues if venue.id == event.venue), None)
+        building = str(venue) if venue else event.venue
+    elif event.room_id:
+        building = next((room.address for room in programme.rooms if room.id == event.room_id), "")
+    return f"{event.place}, {building}" if event.place and building else event.place or building
 
 
 def award(programme: Programme, paper: Paper) -> str:

@@ -6,7 +6,7 @@ and writes the new one after the feeds, so the committed ``output/`` is the publ
 
 A slot is one event id (``<paper>.<kind>``). When its start, end, place (what its LOCATION
 names but the conference's own venue: room, level, board, the room's building, or its off-site
-venue by name and address: ``where``), name (its title, led by its session's for a talk:
+venue by name and address: ``render.where``), name (its title, led by its session's for a talk:
 ``_name``) or status differs from the last build,
 SEQUENCE goes up by one and LAST-MODIFIED (and DTSTAMP) become the build's stamp
 (``publish.updated`` or SOURCE_DATE_EPOCH). When only other text changed (abstract, authors,
@@ -32,7 +32,7 @@ from confcal.errors import Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
-from confcal.render import RenderCacheEntry, content_digest, event_keys, finish, render_bodies
+from confcal.render import RenderCacheEntry, content_digest, event_keys, finish, render_bodies, where
 from confcal.state import (
     CONTENT_SCHEME,
     MAX_SEQUENCE,
@@ -99,12 +99,13 @@ def revise(
             # Kept as cancelled: the slot as published, so its place did not move, even where
             # its venue or room is no longer declared and can no longer be named.
             entry = dataclasses.replace(entry, venue_known=False, where=None)
+        place = where(published, event)
         rewritten = entry is not None and not _same_content(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
         if entry is None:
             revision = Revision(0, stamp)
-        elif entry.removed or _significant(published, entry, event, paper):
+        elif entry.removed or _significant(entry, event, paper, place):
             if entry.revision.sequence >= MAX_SEQUENCE:
                 raise sequence_limit_error(event.id, name=state_name)
             revision = Revision(entry.revision.sequence + 1, stamp)
@@ -118,9 +119,9 @@ def revise(
             event=_in_utc(event),
             paper=_slim(paper),
             content=content,
-            where=where(published, event),
+            where=place,
         )
-        event_changes = _changes(published, entry, event, paper)
+        event_changes = _changes(published, entry, event, paper, place)
         if not event_changes and rewritten:
             event_changes = [Change("updated", event.id, paper.title)]
         changes.extend(event_changes)
@@ -316,13 +317,13 @@ def legacy_content(programme: Programme, event: Event, paper: Paper) -> str:
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
-def _significant(programme: Programme, entry: Entry, event: Event, paper: Paper) -> bool:
-    """Whether the slot's time, place (``where``), name (``_name``) or status changed since
-    ``entry`` published it: what raises SEQUENCE."""
+def _significant(entry: Entry, event: Event, paper: Paper, place: str) -> bool:
+    """Whether the slot's time, place (``place``: ``render.where``), name (``_name``) or status
+    changed since ``entry`` published it: what raises SEQUENCE."""
     old = entry.event
     return (
         (old.start, old.end) != (event.start.astimezone(UTC), event.end.astimezone(UTC))
-        or _moved_place(programme, entry, event)
+        or _moved_place(entry, event, place)
         or (_name(old, entry.paper.title), old.status) != (_name(event, paper.title), event.status)
     )
 
@@ -333,29 +334,15 @@ def _name(event: Event, title: str) -> str:
     return f"{event.session}: {title}" if event.kind == "talk" else title
 
 
-def _moved_place(programme: Programme, entry: Entry, event: Event) -> bool:
-    """Whether the slot's place differs from what ``entry`` published. A state file written
-    before places were recorded (``Entry.where``) is compared by room, level and board, and by
-    venue id where it recorded one."""
+def _moved_place(entry: Entry, event: Event, place: str) -> bool:
+    """Whether the slot's place (``render.where``) differs from what ``entry`` published. A
+    state file written before places were recorded (``Entry.where``) is compared by room, level
+    and board, and by venue id where it recorded one."""
     if entry.where is not None:
-        return entry.where != where(programme, event)
+        return entry.where != place
     if entry.venue_known:
         return (entry.event.place, entry.event.venue) != (event.place, event.venue)
     return entry.event.place != event.place
-
-
-def where(programme: Programme, event: Event) -> str:
-    """The slot's place as its LOCATION names it, but for the conference's own venue, which is
-    every slot's (``render.location``): its room, level and board, then its off-site venue by
-    name and address (by id once the programme no longer declares it) or its room's building.
-    "" when the source gives no place."""
-    building = ""
-    if event.venue:
-        venue = next((venue for venue in programme.venues if venue.id == event.venue), None)
-        building = str(venue) if venue else event.venue
-    elif event.room_id:
-        building = next((room.address for room in programme.rooms if room.id == event.room_id), "")
-    return f"{event.place}, {building}" if event.place and building else event.place or building
 
 
 def _in_utc(event: Event) -> Event:
@@ -378,7 +365,10 @@ def _span(event: Event) -> Span:
     return (event.start.astimezone(UTC), event.end.astimezone(UTC))
 
 
-def _changes(programme: Programme, entry: Entry | None, event: Event, paper: Paper) -> list[Change]:
+def _changes(
+    programme: Programme, entry: Entry | None, event: Event, paper: Paper, place: str
+) -> list[Change]:
+    """What changed in the slot since ``entry`` published it; ``place``: its ``render.where``."""
     timezone = programme.conference.timezone
     if entry is None or entry.removed:
         return [Change("added", event.id, paper.title, now=_span(event))]
@@ -400,10 +390,9 @@ def _changes(programme: Programme, entry: Entry | None, event: Event, paper: Pap
                 now=_span(event),
             )
         )
-    if _moved_place(programme, entry, event):
+    if _moved_place(entry, event, place):
         was = entry.where if entry.where is not None else where(programme, old)
-        now = where(programme, event)
-        changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE))
+        changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, place or NO_PLACE))
     if _name(old, entry.paper.title) != _name(event, paper.title):
         if event.kind == "talk" and old.session != event.session:
             old_name, new_name = _name(old, entry.paper.title), _name(event, paper.title)

@@ -104,7 +104,7 @@ class Entry:
     it was recorded leave it out, and then a change of venue shows only as changed text."""
     where: str | None = None
     """The slot's place as its LOCATION named it, but for the conference's own venue
-    (``revisions.where``); None when the state file did not record it."""
+    (``render.where``); None when the state file did not record it."""
 
     @property
     def status(self) -> Status | Literal["removed"]:
