@@ -340,7 +340,7 @@ def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[
         items = sorted(held.get(session.id, ()), key=lambda e: (e.start, e.board, e.paper))
         if not items:
             continue
-        live = _spanning(items)
+        live = spanning(items)
         start = session.start or min(e.start for e in live)
         end = session.end or max(e.end for e in live)
         days = len({e.start.date() for e in items}) > 1
@@ -377,7 +377,7 @@ def _published_sessions(programme: Programme) -> tuple[tuple[Paper, ...], tuple[
     return tuple(papers), tuple(sorted(events, key=event_sort_key))
 
 
-def _spanning(items: list[Event]) -> list[Event]:
+def spanning(items: list[Event]) -> list[Event]:
     """The items that give a session without its own start and end its span: those not
     cancelled (all of them when every one is)."""
     return [e for e in items if e.status != "cancelled"] or items
@@ -390,7 +390,7 @@ def session_days(session: Session, items: Iterable[Event]) -> tuple[date, ...]:
     own time, or whose items begin on one day (a social running past midnight is one day)."""
     if session.start and session.end:
         return ()
-    days = sorted({e.start.date() for e in _spanning(list(items))})
+    days = sorted({e.start.date() for e in spanning(list(items))})
     return tuple(days) if len(days) > 1 else ()
 
 

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from confcal import zones
 from confcal.budget import Oversize, megabytes
 from confcal.feeds import Feed
-from confcal.model import Event, Programme, Session
+from confcal.model import Event, Programme, Session, spanning
 from confcal.pages import CHANGES_FEED as CHANGES_FEED
 from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
 from confcal.pages import EVENT_ITEM, Markup, macro, render
@@ -402,8 +402,8 @@ def _part(
     the session's own times on their day, elsewhere the span of the day's events that are not
     cancelled (all of them when every one is)."""
     if several and not (session.start and session.end and session.start.date() == group[0].start.date()):
-        spanning = [e for e in group if e.status != "cancelled"] or group
-        return min(e.start for e in spanning), max(e.end for e in spanning)
+        live = spanning(group)
+        return min(e.start for e in live), max(e.end for e in live)
     published = next(e for e in programme.session_events if e.session_id == session.id)
     return published.start, published.end
 
