@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from confcal.checked import bidi_problem, show
 from confcal.cli import cli
+from confcal.importer import clean
 from confcal.load import load
+from confcal.load.reader import EventsReader
 from tests.conftest import EVENTS, ROOT
 from tests.helpers import ParsedEvent, parse_events
 from tests.test_schedule import CLOCK_CHANGES, JOIN, ONLINE, STREAM, xml_events
@@ -838,16 +843,81 @@ def test_persons_that_are_no_names_are_refused(tmp_path: Path, persons: str, exp
     assert not target.exists()
 
 
-def test_a_bidirectional_override_is_refused(tmp_path: Path) -> None:
-    """U+202E shows the title in another order than it is stored: the import names it and stops."""
-    status, output, target = run_import(tmp_path, one_event_xml("<title>Talk \u202egnp.exe</title>"))
+BIDI = "a bidirectional control character that shows text in another order than it is stored"
+
+
+@pytest.mark.parametrize(
+    ("inside", "line", "expected"),
+    [
+        (
+            "<title>Talk \u202egnp.exe</title>",
+            6,
+            "the title of 'Talk \\u202egnp.exe' holds U+202E (RIGHT-TO-LEFT OVERRIDE) at position 5",
+        ),
+        # Escaped twice, as real exports do: it is there once the entities are decoded.
+        (
+            "<title>At the change</title><abstract>&amp;#x202E;gnp.exe</abstract>",
+            6,
+            "the abstract of 'At the change' holds U+202E (RIGHT-TO-LEFT OVERRIDE) at position 0",
+        ),
+        (
+            '<title>At the change</title><links><link href="https://example.org/s">Slides \u2066x</link></links>',
+            6,
+            "the title of a link of 'At the change' holds U+2066 (LEFT-TO-RIGHT ISOLATE) at position 7",
+        ),
+        (
+            "<title>At the change</title></event></room><room name='Saal \u2067B'><event guid='b'>"
+            "<date>2026-10-24T12:00:00+02:00</date><duration>01:00</duration><title>B</title>",
+            9,
+            "the room of 'B' holds U+2067 (RIGHT-TO-LEFT ISOLATE) at position 5",
+        ),
+    ],
+    ids=["title", "escaped twice", "link title", "a <room> element's name"],
+)
+def test_a_bidirectional_control_is_refused(tmp_path: Path, inside: str, line: int, expected: str) -> None:
+    """U+202E shows the title in another order than it is stored: the import names the text and
+    stops, wherever it is written (events.toml refuses it everywhere: the file would not build)."""
+    status, output, target = run_import(tmp_path, one_event_xml(inside))
     assert status == 1, output
-    assert output == (
-        f"Error: {tmp_path}/schedule.xml:6: the title of 'Talk \\u202egnp.exe' holds U+202E, a "
-        "bidirectional control character that shows text in another order than it is stored; remove "
-        "it from the schedule\n"
+    assert (
+        output == f"Error: {tmp_path}/schedule.xml:{line}: {expected}, {BIDI}; remove it from the schedule\n"
     )
     assert not target.exists()
+
+
+def test_a_bidirectional_control_in_the_conference_title_is_refused(tmp_path: Path) -> None:
+    data = one_event_xml("<title>At the change</title>").replace(
+        "<title>Clocks</title>", "<title>\u202bC</title>"
+    )
+    status, output, target = run_import(tmp_path, data)
+    assert status == 1, output
+    assert output == (
+        f"Error: {tmp_path}/schedule.xml: the conference's title holds U+202B (RIGHT-TO-LEFT EMBEDDING) "
+        f"at position 0, {BIDI}; remove it from the schedule\n"
+    )
+    assert not target.exists()
+
+
+IMPORTED_TEXT = st.text(st.characters(exclude_categories=["Cs"]) | st.sampled_from("\t\n\r\u202e\u2069<>&;"))
+
+
+@settings(max_examples=300)
+@given(IMPORTED_TEXT, st.booleans())
+def test_the_import_writes_only_text_the_events_file_takes(value: str, multiline: bool) -> None:
+    """One rule for text, read two ways: the import makes a control character a space and
+    stops at a bidirectional one (``checked.bidi_problem``); the events file refuses both. So
+    whatever text the import writes, the events file takes as it is, and what it stops at, the
+    events file refuses too."""
+    written = clean(value, multiline=multiline)
+    reader = EventsReader(name="events.toml", text="")
+    read = reader.string(written, "papers[0].abstract", multiline=multiline, empty=True)
+    if problem := bidi_problem(written):
+        assert read == ""
+        assert [p.message for p in reader.problems] == [
+            f"{show(written)} {problem}; remove it (editors often do not show it)"
+        ]
+    else:
+        assert (read, reader.problems) == (written, [])
 
 
 def test_deeply_nested_markup_is_read_without_recursion(tmp_path: Path) -> None:

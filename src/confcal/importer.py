@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from confcal import zones
-from confcal.checked import ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES
+from confcal.checked import CONTROL, ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES, bidi_problem
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
@@ -37,10 +37,6 @@ from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-"""Bidirectional embeddings, overrides and isolates: they show text in another order than it is
-stored (a title that reads as another), and a schedule needs none."""
 _BLOCK_TAGS = "p|div|br|li|ul|ol|h[1-6]|blockquote|pre|hr|table|tr"
 _INLINE_TAGS = (
     "a|b|i|em|strong|u|s|strike|del|ins|span|code|kbd|sub|sup|small|big|mark|abbr|cite|q|tt|font|img|td|th"
@@ -106,7 +102,8 @@ def clean(value: object, *, multiline: bool = False) -> str:
     """Text as events.toml accepts it: HTML entities decoded (also when escaped twice), HTML's
     own tags taken out with their text kept (pretalx and frab export abstracts, and sometimes
     titles, as HTML: ``<p>Intro</p>``, ``<i>Ital</i> &amp; co``; a block's tag is a line break,
-    at most one blank line in a row), no control characters, single-line unless ``multiline``.
+    at most one blank line in a row), no control characters (``checked.CONTROL``: each becomes a
+    space), single-line unless ``multiline``.
     Other text in angle brackets (``List<String>``) is kept."""
     if value is None:
         return ""
@@ -114,7 +111,7 @@ def clean(value: object, *, multiline: bool = False) -> str:
     for _ in range(2):
         text = html.unescape(text)
     text = _TAG.sub(lambda tag: "\n" if tag.group(1) else "", text)
-    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     if multiline:
         lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
         return re.sub(r"\n{3,}", "\n\n", lines)
@@ -164,13 +161,46 @@ def read_schedule(raw: bytes, *, name: str) -> Source:
     if not stripped:
         raise ScheduleFileError(name, "the file is empty; expected a schedule.xml or schedule.json")
     if stripped.startswith(b"<"):
-        return _XmlReader(name).read(raw)
-    if stripped.startswith((b"{", b"[")):
-        return _JsonReader(name).read(raw)
-    start = stripped[:20].decode("utf-8", errors="replace")
-    raise ScheduleFileError(
-        name, f"neither XML nor JSON (it starts with {start!r}); expected a schedule.xml or schedule.json"
-    )
+        source = _XmlReader(name).read(raw)
+    elif stripped.startswith((b"{", b"[")):
+        source = _JsonReader(name).read(raw)
+    else:
+        start = stripped[:20].decode("utf-8", errors="replace")
+        raise ScheduleFileError(
+            name, f"neither XML nor JSON (it starts with {start!r}); expected a schedule.xml or schedule.json"
+        )
+    _refuse_bidi(source)
+    return source
+
+
+def _refuse_bidi(source: Source) -> None:
+    """Stop at the first text to be written that holds a bidirectional control character
+    (``checked.bidi_problem``): events.toml refuses them, so the file would not build, and only
+    the schedule's author can say what the text should read as."""
+    texts: list[tuple[str, str, int | str | None]] = [
+        ("the conference's title", source.title, None),
+        ("the conference's url", source.url, None),
+    ]
+    texts += [("the name of a track", name, None) for name, _ in source.tracks]
+    for event in source.events:
+        fields = [
+            ("title", event.title),
+            ("subtitle", event.subtitle),
+            ("room", event.room),
+            ("track", event.track),
+            ("type", event.type),
+            ("abstract", event.abstract),
+            ("description", event.description),
+            ("url", event.url),
+            *(("name of a person", person) for person in event.persons),
+            *(("title of a link", label) for label, _ in event.links),
+            *(("url of a link", url) for _, url in event.links),
+        ]
+        texts += [(f"the {field} of {event.title!r}", text, event.where) for field, text in fields]
+    for subject, text, where in texts:
+        if problem := bidi_problem(text):
+            message = f"{subject} {problem}; remove it from the schedule"
+            raise ScheduleFileError(source.name, message, where=where)
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -235,17 +265,6 @@ class _Events:
         title = clean(fields.get("title"))
         if not title:
             raise self.fail(where, 'the event has no title; expected a <title> (or "title") with text')
-        for name in ("title", "subtitle", "room", "track", "abstract", "description", "persons"):
-            value = fields.get(name)
-            if match := _BIDI.search(
-                " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
-            ):
-                raise self.fail(
-                    where,
-                    f"the {name} of {title!r} holds U+{ord(match.group()):04X}, a bidirectional control "
-                    "character that shows text in another order than it is stored; remove it from the "
-                    "schedule",
-                )
         key = clean(fields.get("guid")) or clean(fields.get("id"))
         if not key:
             raise self.fail(where, f"{title!r} has neither a guid nor an id; expected one to identify it")
