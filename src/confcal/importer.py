@@ -98,20 +98,27 @@ class Source:
 # -- text -------------------------------------------------------------------------------
 
 
-def clean(value: object, *, multiline: bool = False) -> str:
-    """Text as events.toml accepts it: HTML entities decoded (also when escaped twice), HTML's
-    own tags taken out with their text kept (pretalx and frab export abstracts, and sometimes
-    titles, as HTML: ``<p>Intro</p>``, ``<i>Ital</i> &amp; co``; a block's tag is a line break,
-    at most one blank line in a row), no control characters (``checked.CONTROL``: each becomes a
+def clean(value: object, *, multiline: bool = False, markup: bool = True) -> str:
+    """Text as events.toml accepts it: no control characters (``checked.CONTROL``: each becomes a
     space), single-line unless ``multiline``.
-    Other text in angle brackets (``List<String>``) is kept."""
+
+    With ``markup`` (another tool's schedule), the text may be HTML: the format does not say (its
+    schemas type every field as a string), and pretalx and frab export abstracts, and sometimes
+    titles, as HTML (``<p>Intro</p>``, ``<i>Ital</i> &amp; co``). So HTML entities are decoded
+    (also when escaped twice), HTML's own tags taken out with their text kept (a block's tag is a
+    line break, at most one blank line in a row), and runs of spaces made one; other text in angle
+    brackets (``List<String>``) is kept. Without ``markup`` (a schedule confcal wrote: plain text,
+    as events.toml holds it), the text is kept as it is: ``a<b and b>c``, ``&amp;``, two spaces."""
     if value is None:
         return ""
     text = str(value)
-    for _ in range(2):
-        text = html.unescape(text)
-    text = _TAG.sub(lambda tag: "\n" if tag.group(1) else "", text)
+    if markup:
+        for _ in range(2):
+            text = html.unescape(text)
+        text = _TAG.sub(lambda tag: "\n" if tag.group(1) else "", text)
     text = CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not markup:
+        return text.strip() if multiline else text.replace("\n", " ").strip()
     if multiline:
         lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
         return re.sub(r"\n{3,}", "\n\n", lines)
@@ -249,6 +256,11 @@ class _Events:
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.markup = True
+        """Whether the text may be HTML: false in a schedule confcal wrote (``clean``)."""
+
+    def text(self, value: object, *, multiline: bool = False) -> str:
+        return clean(value, multiline=multiline, markup=self.markup)
 
     def fail(self, where: int | str, message: str) -> ScheduleFileError:
         return ScheduleFileError(self.name, message, where=where or None)
@@ -262,13 +274,13 @@ class _Events:
         day: date | None,
         day_start: datetime | None,
     ) -> SourceEvent:
-        title = clean(fields.get("title"))
+        title = self.text(fields.get("title"))
         if not title:
             raise self.fail(where, 'the event has no title; expected a <title> (or "title") with text')
-        key = clean(fields.get("guid")) or clean(fields.get("id"))
+        key = self.text(fields.get("guid")) or self.text(fields.get("id"))
         if not key:
             raise self.fail(where, f"{title!r} has neither a guid nor an id; expected one to identify it")
-        date_text = clean(fields.get("date"))
+        date_text = self.text(fields.get("date"))
         start = parse_instant(date_text) if date_text else None
         if date_text and start is None:
             raise self.fail(
@@ -276,7 +288,7 @@ class _Events:
             )
         day_offset = None
         if start is None:
-            clock = clean(fields.get("start"))
+            clock = self.text(fields.get("start"))
             start = _start_from_day(day, day_start, clock)
             day_offset = day_start.utcoffset() if day_start is not None else None
             if start is None:
@@ -285,7 +297,7 @@ class _Events:
                     f"{title!r} has no usable time (date {date_text!r}, start {clock!r}); expected a date "
                     "like 2023-12-27T11:00:00+01:00",
                 )
-        duration_text = clean(fields.get("duration"))
+        duration_text = self.text(fields.get("duration"))
         duration = parse_duration(duration_text)
         if duration is None and isinstance(fields.get("end"), str):
             end = parse_instant(fields["end"])
@@ -304,22 +316,22 @@ class _Events:
             title=title,
             start=start,
             duration=duration,
-            room=clean(fields.get("room")) or room,
-            type=clean(fields.get("type")),
-            track=clean(fields.get("track")),
-            subtitle=clean(fields.get("subtitle")),
-            abstract=clean(fields.get("abstract"), multiline=True),
-            description=clean(fields.get("description"), multiline=True),
-            persons=tuple(p for p in (clean(p) for p in fields.get("persons", ())) if p),
-            url=url if _URL.fullmatch(url := clean(fields.get("url"))) else "",
+            room=self.text(fields.get("room")) or room,
+            type=self.text(fields.get("type")),
+            track=self.text(fields.get("track")),
+            subtitle=self.text(fields.get("subtitle")),
+            abstract=self.text(fields.get("abstract"), multiline=True),
+            description=self.text(fields.get("description"), multiline=True),
+            persons=tuple(p for p in (self.text(p) for p in fields.get("persons", ())) if p),
+            url=url if _URL.fullmatch(url := self.text(fields.get("url"))) else "",
             links=tuple(
                 (label or url, url)
-                for label, url in ((clean(t), clean(u)) for t, u in fields.get("links", ()))
+                for label, url in ((self.text(t), self.text(u)) for t, u in fields.get("links", ()))
                 if _URL.fullmatch(url)
             ),
             do_not_stream=flag if isinstance(flag := fields.get("do_not_stream"), bool) else None,
             day_offset=day_offset,
-            slug=clean(fields.get("slug")),
+            slug=self.text(fields.get("slug")),
         )
 
 
@@ -331,6 +343,8 @@ class _XmlReader(_Events):
         conference = root.find("conference")
         if conference is None:
             raise self.fail(lines.get(id(root), 1), "no <conference> element; expected one in <schedule>")
+        generator = clean(element.get("name")) if (element := root.find("generator")) is not None else ""
+        self.markup = generator != GENERATOR
         events = []
         for day in root.iter("day"):
             where_day = lines.get(id(day), 0)
@@ -339,7 +353,7 @@ class _XmlReader(_Events):
             if day_date is None and day_start is not None:
                 day_date = day_start.date()
             for room in day.iter("room"):
-                room_name = clean(room.get("name"))
+                room_name = self.text(room.get("name"))
                 for event in room.iter("event"):
                     fields: dict[str, Any] = {child.tag: _inner(child) for child in event}
                     fields["guid"] = event.get("guid", "")
@@ -357,20 +371,18 @@ class _XmlReader(_Events):
                     )
         return Source(
             name=self.name,
-            title=clean(conference.findtext("title")),
-            acronym=clean(conference.findtext("acronym")),
+            title=self.text(conference.findtext("title")),
+            acronym=self.text(conference.findtext("acronym")),
             start=parse_day(conference.findtext("start") or ""),
             end=parse_day(conference.findtext("end") or ""),
-            time_zone_name=clean(conference.findtext("time_zone_name")),
-            url=clean(conference.findtext("url")),
+            time_zone_name=self.text(conference.findtext("time_zone_name")),
+            url=self.text(conference.findtext("url")),
             events=tuple(events),
-            generator=clean(generator.get("name"))
-            if (generator := root.find("generator")) is not None
-            else "",
+            generator=generator,
             tracks=tuple(
-                (name, clean(track.get("slug")))
+                (name, self.text(track.get("slug")))
                 for track in conference.findall("track")
-                if (name := clean(track.get("name")))
+                if (name := self.text(track.get("name")))
             ),
         )
 
@@ -455,6 +467,9 @@ class _JsonReader(_Events):
         if not isinstance(schedule, dict):
             raise self.fail("$", 'expected an object with a "schedule" object (a c3voc schedule.json)')
         conference = self.table(schedule, "conference", "schedule")
+        named = document.get("generator")
+        generator = clean(named.get("name")) if isinstance(named, dict) else ""
+        self.markup = generator != GENERATOR
         days = conference.get("days")
         if not isinstance(days, list):
             raise self.fail(
@@ -482,27 +497,25 @@ class _JsonReader(_Events):
                         self.event(
                             where=event_where,
                             fields=self.fields(item, where=event_where),
-                            room=clean(room_name),
+                            room=self.text(room_name),
                             day=day_date,
                             day_start=day_start,
                         )
                     )
         return Source(
             name=self.name,
-            title=clean(conference.get("title")),
-            acronym=clean(conference.get("acronym")),
+            title=self.text(conference.get("title")),
+            acronym=self.text(conference.get("acronym")),
             start=parse_day(str(conference.get("start") or "")),
             end=parse_day(str(conference.get("end") or "")),
-            time_zone_name=clean(conference.get("time_zone_name")),
-            url=clean(conference.get("url")),
+            time_zone_name=self.text(conference.get("time_zone_name")),
+            url=self.text(conference.get("url")),
             events=tuple(events),
-            generator=clean(generator.get("name"))
-            if isinstance(generator := document.get("generator"), dict)
-            else "",
+            generator=generator,
             tracks=tuple(
-                (name, clean(track.get("slug")))
+                (name, self.text(track.get("slug")))
                 for track in _array(conference.get("tracks"))
-                if isinstance(track, dict) and (name := clean(track.get("name")))
+                if isinstance(track, dict) and (name := self.text(track.get("name")))
             ),
         )
 
