@@ -329,6 +329,16 @@ def test_check_at_scale_reports_each_slot_once() -> None:
     assert 0 < len(overlaps) <= len(slots)
 
 
+def test_the_generators_bigger_programme_is_as_well_planned_as_neurips() -> None:
+    """Three times NeurIPS's size: the rooms scale with the programme, so no room is double-booked and
+    nothing is outside the dates, as at 1× (the benchmark's 10× build warned of 2,300 clashes)."""
+    from benchmarks.synth import programme as synthetic
+    from confcal.load import parse
+    from confcal.mistakes import build_warnings
+
+    assert build_warnings(parse(synthetic(3 * 3540, seed=1).encode(), name="synthetic.toml")) == ()
+
+
 DECLARED_KINDS = """
 [kinds]
 keynote = { label = "Keynote", plural = "Keynotes" }
