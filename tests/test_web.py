@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -155,6 +156,9 @@ TOO_MANY = "-".join(["aaaaaaaa"] * (MAX_PICKS + 1))
         ("GET", "/picks/aaaaaaaa.ics", 404, "unknown pick aaaaaaaa: no event of this programme has that key"),
         ("GET", "/picks/aaaaaaaa", 404, "a personal feed is /picks/<key>-<key>….ics"),
         ("GET", f"/picks/{'a' * 3700}.ics", 414, "request too long: a personal feed holds at most 400 picks"),
+        # Past gunicorn's default request line (4094), up to the one confcal.gunicorn_config sets.
+        ("GET", f"/picks/{'a' * 4100}.ics", 414, "request too long: a personal feed holds at most 400 picks"),
+        ("GET", f"/picks/{'a' * 8166}.ics", 414, "request too long: a personal feed holds at most 400 picks"),
         (
             "GET",
             f"/picks/{TOO_MANY[:-9]}-aaaaaaaa.ics",
@@ -177,6 +181,34 @@ def test_bad_requests_get_a_4xx_with_a_one_line_reason(
     assert reply.status == status
     assert reply.headers["content-type"] == "text/plain; charset=utf-8"
     assert reply.body.decode() == reason + "\n"
+
+
+def raw_status_line(url: str, request_line: str) -> tuple[bytes, bytes]:
+    """The status line and body of the answer to ``request_line``, sent as is over a socket."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(f"{request_line}\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0], body
+
+
+def test_links_longer_than_gunicorns_limit_get_gunicorns_own_414(served: tuple[str, Path]) -> None:
+    """A request line of 8190 characters still reaches the service; one more gets gunicorn's page
+    (the README says so)."""
+    url, _ = served
+    longest = "GET /picks/" + "a" * (8190 - len("GET /picks/.ics HTTP/1.1")) + ".ics HTTP/1.1"
+    assert len(longest) == 8190
+    status, body = raw_status_line(url, longest)
+    assert (status, body) == (
+        b"HTTP/1.1 414 URI Too Long",
+        b"request too long: a personal feed holds at most 400 picks\n",
+    )
+    status, body = raw_status_line(url, longest.replace("/picks/", "/picks/a"))
+    assert status == b"HTTP/1.1 414 URI Too Long"
+    assert b"<title>URI Too Long</title>" in body
 
 
 def test_dot_files_are_never_served(served: tuple[str, Path]) -> None:

@@ -11,10 +11,12 @@ this programme ever published gets 404.
 Stateless and read-only, so it runs under any WSGI server with any number of workers and
 behind any cache keyed by URL. Each response carries a strong ETag from its bytes and
 Last-Modified, and a matching conditional GET gets 304; no compression. Bad requests get a
-4xx with a one-line plain-text reason. A build replaces each file atomically; each worker
-notices a new ``all.ics`` or state file by their inode, size and modification time (one stat
-each per request) and reads them once per change, so it serves the old calendar or the new
-one, never a mixture or a part.
+4xx with a one-line plain-text reason (gunicorn answers a request line past its
+``limit_request_line`` with a page of its own, so the service runs with
+``confcal.gunicorn_config``, which lets request lines of up to 8190 characters through). A
+build replaces each file atomically; each worker notices a new ``all.ics`` or state file by
+their inode, size and modification time (one stat each per request) and reads them once per
+change, so it serves the old calendar or the new one, never a mixture or a part.
 
 A file's Last-Modified is when it was written (its modification time). A personal feed's is
 when the ``all.ics`` it is cut from was written: its bytes are a function of that file's bytes
