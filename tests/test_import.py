@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 
 from confcal.checked import bidi_problem, show
 from confcal.cli import cli
-from confcal.importer import clean
+from confcal.importer import PLACEHOLDER_CITY, clean
 from confcal.load import load
 from confcal.load.reader import EventsReader
 from tests.conftest import EVENTS, ROOT
@@ -717,6 +719,105 @@ def test_a_confcal_schedule_gives_back_the_same_feeds(
         first[uid] = (*first[uid][:3], now)
     assert second == first
     assert feed_files(tmp_path / "second") == feed_files(tmp_path / "first") - lost_feeds
+
+
+LATE_NIGHT = """[conference]
+id = "late-2026"
+name = "Late"
+start = 2026-04-04
+end = 2026-04-06
+venue = "Hall"
+city = "Town"
+timezone = "Europe/Berlin"
+
+[publish]
+updated = 2026-04-04T00:00:00Z
+
+[[categories]]
+id = "main"
+name = "Main"
+
+[[papers]]
+id = "opening"
+category = "main"
+title = "Opening"
+authors = ["Ann"]
+
+[papers.talk]
+session = "Plenary"
+start = 2026-04-04T09:00:00
+end = 2026-04-04T10:00:00
+room = "Aula"
+
+[[items]]
+id = "party"
+title = "Closing party"
+
+[items.talk]
+session = "Social"
+start = 2026-04-06T22:00:00
+end = 2026-04-07T00:30:00
+room = "Bar"
+"""
+
+
+def caldesc(feed: Path) -> str:
+    """The feed's X-WR-CALDESC as a calendar app shows it: lines unfolded, TEXT escapes undone."""
+    unfolded = feed.read_bytes().decode("utf-8").replace("\r\n ", "")
+    (escaped,) = re.findall(r"^X-WR-CALDESC:(.*)\r$", unfolded, flags=re.MULTILINE)
+    return re.sub(r"\\([\\;,])", r"\1", escaped)
+
+
+@pytest.mark.parametrize("name", ["schedule.xml", "schedule.json"])
+@pytest.mark.parametrize("end", ["2026-04-07T00:30:00", "2026-04-07T00:00:00"])
+def test_a_last_evening_past_midnight_keeps_the_conference_dates(tmp_path: Path, name: str, end: str) -> None:
+    """An event is on the day it begins (days change at 04:00): the last evening's party running
+    past midnight adds no day. The import keeps the schedule's dates, so building it (city filled
+    in, as the import asks) into the published folder leaves every calendar as it was."""
+    events = tmp_path / "late.toml"
+    events.write_text(LATE_NIGHT.replace("2026-04-07T00:30:00", end), encoding="utf-8")
+    published = tmp_path / "published"
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(published)])
+    assert result.exit_code == 0, result.output
+    before = {path: path.read_bytes() for path in published.rglob("*.ics")}
+    status, output, target = run_import(
+        tmp_path, (published / name).read_bytes(), "--venue", "Hall", name=name
+    )
+    assert status == 0, output
+    conference = load(target).conference
+    assert (conference.start.isoformat(), conference.end.isoformat()) == ("2026-04-04", "2026-04-06")
+    target.write_text(target.read_text(encoding="utf-8").replace(PLACEHOLDER_CITY, "Town"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(published)])
+    assert result.exit_code == 0, result.output
+    assert caldesc(published / "all.ics").startswith("Late, 4 Apr – 6 Apr 2026, Hall, Town: ")
+    assert json.loads((published / "schedule.json").read_bytes())["schedule"]["conference"]["daysCount"] == 3
+    assert {path: path.read_bytes() for path in published.rglob("*.ics")} == before
+    assert len(before) == 4
+
+
+def test_without_conference_dates_an_event_after_midnight_is_on_the_day_before(tmp_path: Path) -> None:
+    """Another tool's schedule without a start or end: the dates are the events' days, and an
+    event from 22:00 to 00:30, or one at 01:30 listed under the day before, is on that day."""
+    data = (
+        berlin_xml("2026-04-06T22:00:00+02:00", "02:30")
+        .replace('<day date="2026-04-06">', '<day date="2026-04-06" start="2026-04-06T10:00:00+02:00">')
+        .replace(
+            "    </room>",
+            '      <event guid="late"><start>01:30</start><duration>00:30</duration><title>Late</title></event>\n'
+            "    </room>",
+        )
+    )
+    status, output, target = run_import(tmp_path, data)
+    assert status == 0, output
+    programme = load(target)
+    assert [e.start.isoformat() for e in programme.events] == [
+        "2026-04-06T22:00:00+02:00",
+        "2026-04-07T01:30:00+02:00",
+    ]
+    assert (programme.conference.start.isoformat(), programme.conference.end.isoformat()) == (
+        "2026-04-06",
+        "2026-04-06",
+    )
 
 
 def test_without_venue_the_venue_named_room_stays_a_room(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
 from confcal.model import KINDS
 from confcal.render import UID_DOMAIN
-from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
+from confcal.schedule import DAY_CHANGE, GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -854,6 +854,15 @@ def _papers(
     return papers
 
 
+def _conference_day(start: datetime, *, first: date) -> date:
+    """The conference day a slot starting at ``start`` (on the zone's clock) is on, as
+    ``schedule.conference_day`` says: days change at DAY_CHANGE, so a slot starting after
+    midnight is on the day before, except before the first day (``first``), which has no night
+    before it. A slot is on the day it begins: one that runs past midnight adds no day."""
+    night = (start - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
+    return start.date() if night < first == start.date() else night
+
+
 def _kind_labels(papers: list[_Paper]) -> dict[str, str]:
     """The declared kinds a confcal schedule uses beyond oral, poster and talk, with a label:
     the session most of their slots name (a slot without a session is in its kind's label)."""
@@ -889,8 +898,9 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
     tracks = _categories(source, own=own, origins=origins)
     papers = _papers(source, zone=zone, tracks=tracks, origins=origins)
     _refuse_unwritable_times(source, papers, zone=zone)
-    first = min(t.start.date() for p in papers for t in p.slots)
-    last = max(t.end.date() for p in papers for t in p.slots)
+    starts = [timed.start for paper in papers for timed in paper.slots]
+    first = min(source.start or date.max, *(start.date() for start in starts))
+    last = max(source.end or date.min, *(_conference_day(start, first=first) for start in starts))
     name = source.title or source.acronym or "Imported conference"
     conference_id = own_id or safe_id(source.acronym or name, prefix="conference")
     lines = [
@@ -900,8 +910,8 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
         "[conference]",
         f"id = {toml_string(conference_id)}",
         f"name = {toml_string(name)}",
-        f"start = {min(source.start or first, first)}",
-        f"end = {max(source.end or last, last)}",
+        f"start = {first}",
+        f"end = {last}",
         f"venue = {toml_string(clean(venue) or PLACEHOLDER_VENUE)}",
         f"city = {toml_string(PLACEHOLDER_CITY)}",
         *([f"website = {toml_string(source.url)}"] if _URL.fullmatch(source.url) else []),
@@ -909,7 +919,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
         "",
         "[publish]",
         "# Bump when you publish an edit.",
-        f"updated = {min(source.start or first, first)}T00:00:00Z",
+        f"updated = {first}T00:00:00Z",
     ]
     if kinds := _kind_labels(papers):
         lines += [
