@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from confcal.checked import CheckedReader
+from confcal.checked import CheckedReader, ascii_url, link_problem
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12) | st.sampled_from(
     [
@@ -56,3 +57,23 @@ def test_a_list_of_strings_keeps_the_good_ones_and_reports_each_bad_one(values: 
         for index, (_, messages) in enumerate(expected)
         for message in messages
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://bücher.de/o'reilly", "https://xn--bcher-kva.de/o%27reilly"),
+        ('https://例え.jp/?q="x"#ü', "https://xn--r8jz45g.jp/?q=%22x%22#%C3%BC"),
+        # IDNA 2003 maps ß to ss and drops a zero-width space: another host than the browser's.
+        ("https://straße.de/", None),
+        ("https://bü\u200bcher.de/", None),
+    ],
+)
+def test_the_ascii_form_of_a_link_is_the_same_address_and_one_the_loader_takes(
+    value: str, expected: str | None
+) -> None:
+    """What the loader suggests (and the import writes) for a link that is not ASCII: an
+    apostrophe, which the loader refuses, is percent-encoded too, and a host IDNA would change is
+    no suggestion."""
+    assert ascii_url(value) == expected
+    assert expected is None or link_problem(expected) is None

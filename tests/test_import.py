@@ -1125,3 +1125,133 @@ def test_deeply_nested_markup_is_read_without_recursion(tmp_path: Path) -> None:
     )
     assert status == 0, output
     assert load(target).papers[0].abstract == "deep"
+
+
+def url_json(url: str, link: str, *, website: str = "https://example.org/") -> str:
+    """QUIRKS_JSON with the conference's url, the first event's url and its link's url."""
+    return (
+        QUIRKS_JSON.replace('"title": "Tiny",', f'"title": "Tiny", "url": {json.dumps(website)},')
+        .replace('"url": "https://example.org/slides"', f'"url": {json.dumps(link)}')
+        .replace('"slug": "tiny-1", "url": ""', f'"slug": "tiny-1", "url": {json.dumps(url)}')
+    )
+
+
+def test_a_url_events_toml_refuses_as_it_is_is_written_as_it_asks(tmp_path: Path) -> None:
+    """A non-ASCII address, or one holding a quote or angle brackets, was written as it was, and
+    the file did not build. It is written as the events file asks, as browsers send it: the host
+    in IDNA, the rest percent-encoded."""
+    data = url_json(
+        "https://bücher.de/straße",
+        'https://example.org/slides?q="a"<x>&x=Conway\'s',
+        website="https://例え.jp/",
+    )
+    status, output, target = run_import(tmp_path, data, "--timezone", "Europe/Berlin", name="schedule.json")
+    assert status == 0, output
+    programme = load(target)
+    paper = programme.paper("5b4a4b46-7b4e-4d0e-9b0a-6f0c3b7d1a11")
+    assert paper.url == "https://xn--bcher-kva.de/stra%C3%9Fe"
+    assert [(link.label, link.url) for link in paper.links] == [
+        ("Slides", "https://example.org/slides?q=%22a%22%3Cx%3E&x=Conway%27s")
+    ]
+    assert programme.conference.website == "https://xn--r8jz45g.jp/"
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+
+
+WHERE = 'schedule.conference.days[0].rooms["Aula"][0]'
+
+
+@pytest.mark.parametrize(
+    ("url", "link", "expected"),
+    [
+        (
+            "",
+            "https://example.org/a\\b",
+            f"{WHERE}: the url of a link of 'Before the change': 'https://example.org/a\\\\b' holds a "
+            "backslash at position 21, which browsers read as a slash and other programs as a backslash; "
+            "write the address it means, with / or %5C, in the schedule",
+        ),
+        (
+            "https://straße.de/",
+            "https://example.org/slides",
+            f"{WHERE}: the url of 'Before the change': 'https://straße.de/' holds 'ß' (U+00DF) at position "
+            "12; a link in a calendar is ASCII only: percent-encode it, and write its host in xn-- form, "
+            "in the schedule",
+        ),
+        (
+            "https://exa<mple.org/",
+            "https://example.org/slides",
+            f"{WHERE}: the url of 'Before the change': 'https://exa<mple.org/' holds U+003C at position 11, "
+            "which a link must not hold as it is; percent-encode it (a space is %20, a quote %22), in the "
+            "schedule",
+        ),
+    ],
+    ids=["backslash", "a host IDNA changes", "angle bracket in the host"],
+)
+def test_a_url_with_no_form_events_toml_takes_stops_the_import(
+    tmp_path: Path, url: str, link: str, expected: str
+) -> None:
+    """No form of these is sure to be the same address (browsers read a backslash as a slash;
+    IDNA 2003 makes straße.de strasse.de): only the schedule's author can say which is meant, so
+    the import stops, as it does at other text the events file refuses."""
+    data = url_json(url, link)
+    status, output, target = run_import(tmp_path, data, "--timezone", "Europe/Berlin", name="schedule.json")
+    assert status == 1, output
+    assert output == f"Error: {tmp_path}/schedule.json: {expected}\n"
+    assert not target.exists()
+
+
+def test_a_conference_url_with_no_such_form_stops_the_import(tmp_path: Path) -> None:
+    data = url_json("", "https://example.org/slides", website="https://example.org\\@evil.example/")
+    status, output, target = run_import(tmp_path, data, "--timezone", "Europe/Berlin", name="schedule.json")
+    assert status == 1, output
+    assert output.startswith(
+        f"Error: {tmp_path}/schedule.json: the conference's url: 'https://example.org\\\\@evil.example/' "
+        "holds a backslash at position 19"
+    )
+    assert not target.exists()
+
+
+URL_TEXT = st.builds(
+    lambda scheme, host, rest: scheme + host + rest,
+    st.sampled_from(["https://", "https://", "https://", "http://", "ftp://", "HTTPS://", ""]),
+    st.text(
+        st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789.-")
+        | st.sampled_from("üßς例:@[]<\"\\'^|%\u200b"),
+        min_size=1,
+        max_size=12,
+    ),
+    st.text(
+        st.sampled_from("abcxyz0129-._~/?#[]@!$&'()*+,;=%:")
+        | st.sampled_from('üß例ς"<>\\^`{|} \u200b\u202e')
+        | st.characters(exclude_categories=["Cs", "Cc", "Zs", "Zl", "Zp"]),
+        max_size=20,
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(URL_TEXT, st.booleans())
+def test_the_import_writes_only_links_the_events_file_takes(value: str, own: bool) -> None:
+    """Whatever url a schedule gives, the import leaves it out (no http(s) URL), writes a link the
+    events file takes as it is, or stops, and it stops only at one the events file refuses. Both
+    readings: another tool's text (HTML) and confcal's own (plain)."""
+    from confcal.checked import link_problem
+    from confcal.errors import ScheduleFileError
+    from confcal.importer import events_toml, read_schedule
+    from confcal.load import parse
+
+    data = url_json(value, value, website=value)
+    if own:
+        data = data.replace('{"schedule":', '{"generator": {"name": "confcal"}, "schedule":')
+    try:
+        text = events_toml(read_schedule(data.encode(), name="schedule.json"), timezone="Europe/Berlin")
+    except ScheduleFileError:
+        assert link_problem(clean(value, markup=not own)) is not None
+        return
+    programme = parse(text.encode(), name="events.toml")  # an EventsFileError if a link is refused
+    paper = programme.paper("5b4a4b46-7b4e-4d0e-9b0a-6f0c3b7d1a11")
+    written = {paper.url, programme.conference.website, *(link.url for link in paper.links)} - {""}
+    assert all(link_problem(url) is None for url in written)
+    if link_problem(shown := clean(value, markup=not own)) is None:
+        assert written <= {shown}  # kept as it is

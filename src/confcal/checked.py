@@ -75,14 +75,20 @@ def ascii_url_problem(value: str) -> str | None:
 
 
 def ascii_url(value: str) -> str | None:
-    """The URI of an IRI (RFC 3987, 3.1): the host in IDNA (xn--), the rest percent-encoded as
-    UTF-8; what is already ASCII is kept as it is. None when the host is not a name IDNA encodes."""
+    """The URI of an IRI (RFC 3987, 3.1): the host in IDNA (xn--), and elsewhere each character
+    that is not ASCII, or that a link must not hold as it is (``url_problem``), percent-encoded as
+    UTF-8; the rest is kept. None when the host is not a name IDNA gives back as it is:
+    ``straße.de`` would become ``strasse.de``, another host than browsers' ``xn--strae-oqa.de``."""
     import urllib.parse  # only for a URL that needs it
 
     try:
         parts = urllib.parse.urlsplit(value)
         host = parts.hostname or ""
-        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+        if not host.isascii():
+            encoded = host.encode("idna")
+            if encoded.decode("idna") != host:
+                return None
+            host = encoded.decode("ascii")
         port = parts.port
     except (UnicodeError, ValueError):
         return None
@@ -96,8 +102,38 @@ def ascii_url(value: str) -> str | None:
     return urllib.parse.urlunsplit((parts.scheme, netloc, path, query, fragment))
 
 
-# RFC 3986's sub-delims, and "%" so that what is already percent-encoded stays as it is.
-_SUB_DELIMS = "!$&'()*+,;=%"
+# RFC 3986's sub-delims but the apostrophe (which ends an attribute: ``url_problem``), and "%" so
+# that what is already percent-encoded stays as it is.
+_SUB_DELIMS = "!$&()*+,;=%"
+
+
+def link_problem(value: str) -> str | None:
+    """Why the events file does not take ``value`` as a link (``CheckedReader.url``), or None."""
+    if problem := url_problem(value) or ascii_url_problem(value):
+        return problem
+    if not _URL.fullmatch(value):
+        return f"{show(value)} is not a URL; expected https://…"
+    return None
+
+
+def as_link(value: str) -> str:
+    """``value`` as a link the events file takes (``link_problem``): as it is, or the same address
+    written as the loader's messages ask, its host in IDNA and what a link must not hold as it is
+    percent-encoded (``ascii_url``). ValueError, saying why, when no such form is sure to be the
+    same address: a backslash (browsers read it as a slash, other programs as a backslash), such
+    a character in the host, a host IDNA does not give back."""
+    if (problem := link_problem(value)) is None:
+        return value
+    if (position := value.find("\\")) >= 0:
+        raise ValueError(
+            f"{show(value)} holds a backslash at position {position}, which browsers read as a slash "
+            "and other programs as a backslash; write the address it means, with / or %5C"
+        )
+    converted = ascii_url(value)
+    if converted is None or link_problem(converted) is not None:
+        raise ValueError(problem)
+    return converted
+
 
 T = TypeVar("T")
 
@@ -271,11 +307,8 @@ class CheckedReader:
 
     def url(self, table: Mapping[str, Any], key: str, path: str) -> str:
         value = self.text(table, key, path)
-        if value and (problem := url_problem(value) or ascii_url_problem(value)):
+        if value and (problem := link_problem(value)):
             self.problem(f"{path}.{key}", problem)
-            return ""
-        if value and not _URL.fullmatch(value):
-            self.problem(f"{path}.{key}", f"{show(value)} is not a URL; expected https://…")
             return ""
         return value
 

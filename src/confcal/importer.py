@@ -20,13 +20,13 @@ import json
 import re
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from confcal import zones
-from confcal.checked import CONTROL, ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES, bidi_problem
+from confcal.checked import CONTROL, ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES, as_link, bidi_problem
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
@@ -759,6 +759,36 @@ def _refuse_seconds(source: Source) -> None:
             )
 
 
+def _links_as_written(source: Source) -> Source:
+    """Every http(s) url of ``source`` as events.toml takes it (``checked.as_link``): a host in
+    IDNA, and what a link must not hold as it is (``https://bücher.de/a"b``) percent-encoded.
+    Stop at the first one that has no such form, naming its event: the file would not build, and
+    only the schedule's author can say which address is meant. What is no http(s) URL is left
+    out, as the readers leave it out of events."""
+
+    def written(url: str, subject: str, where: int | str | None) -> str:
+        if not _URL.fullmatch(url):
+            return ""
+        try:
+            return as_link(url)
+        except ValueError as error:
+            message = f"{subject}: {error}, in the schedule"
+            raise ScheduleFileError(source.name, message, where=where) from None
+
+    events = tuple(
+        replace(
+            event,
+            url=written(event.url, f"the url of {event.title!r}", event.where),
+            links=tuple(
+                (label, written(url, f"the url of a link of {event.title!r}", event.where))
+                for label, url in event.links
+            ),
+        )
+        for event in source.events
+    )
+    return replace(source, url=written(source.url, "the conference's url", None), events=events)
+
+
 def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzinfo) -> None:
     """Stop when a slot's start or end is a local time the zone skips or shows twice.
 
@@ -886,6 +916,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
     zone = zones.zone(zone_name)
     _refuse_years_out_of_range(source, zone=zone)
     _refuse_seconds(source)
+    source = _links_as_written(source)
     for label, day in (("start", source.start), ("end", source.end)):
         if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
             raise ScheduleFileError(
@@ -914,7 +945,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
         f"end = {last}",
         f"venue = {toml_string(clean(venue) or PLACEHOLDER_VENUE)}",
         f"city = {toml_string(PLACEHOLDER_CITY)}",
-        *([f"website = {toml_string(source.url)}"] if _URL.fullmatch(source.url) else []),
+        *([f"website = {toml_string(source.url)}"] if source.url else []),
         f"timezone = {toml_string(zone_name)}",
         "",
         "[publish]",
