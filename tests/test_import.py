@@ -1255,3 +1255,27 @@ def test_the_import_writes_only_links_the_events_file_takes(value: str, own: boo
     assert all(link_problem(url) is None for url in written)
     if link_problem(shown := clean(value, markup=not own)) is None:
         assert written <= {shown}  # kept as it is
+
+
+@pytest.mark.parametrize(
+    ("venue", "expected"),
+    [
+        ("Hall \u202eB", "'Hall \\u202eB' holds U+202E (RIGHT-TO-LEFT OVERRIDE) at position 5"),
+        ("\u2066Hall", "'\\u2066Hall' holds U+2066 (LEFT-TO-RIGHT ISOLATE) at position 0"),
+    ],
+)
+def test_a_bidirectional_control_in_the_venue_is_refused(tmp_path: Path, venue: str, expected: str) -> None:
+    """--venue is written as conference.venue, which the events file refuses with one: the import
+    refuses it as it refuses the schedule's text, as a bad option value (exit 2), writing nothing."""
+    status, output, target = run_import(tmp_path, QUIRKS_XML, "--venue", venue)
+    assert status == 2, output
+    assert output.endswith(f"Error: Invalid value for '--venue': {expected}, {BIDI}; remove it\n")
+    assert not target.exists()
+
+
+def test_the_venue_is_written_as_typed_not_read_as_html(tmp_path: Path) -> None:
+    """An entity on the command line is text: "&#x202E;" is not decoded into the character the
+    events file refuses, and "&amp;" stays as typed."""
+    status, output, target = run_import(tmp_path, QUIRKS_XML, "--venue", "Hall &#x202E; &amp; <b>Annex</b>")
+    assert status == 0, output
+    assert load(target).conference.venue == "Hall &#x202E; &amp; <b>Annex</b>"

@@ -36,6 +36,7 @@ from confcal.options import (
     PUBLISHED,
     TZ,
     IanaZone,
+    PlainText,
     filters_of,
     source_date_epoch,
 )
@@ -402,6 +403,7 @@ def export(
 )
 @click.option(
     "--venue",
+    type=PlainText(),
     metavar="TEXT",
     help="The conference's venue, which the format cannot hold; in a schedule confcal wrote, the room "
     "of that name holds the slots without a place, e.g. --venue 'Ernest N. Morial Convention Center'.",

@@ -909,7 +909,7 @@ def _kind_labels(papers: list[_Paper]) -> dict[str, str]:
 
 def events_toml(source: Source, *, timezone: str | None = None, venue: str | None = None) -> str:
     """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file,
-    ``venue`` is the conference's venue (the format has none)."""
+    ``venue`` is the conference's venue (the format has none), as plain text."""
     if not source.events:
         raise ScheduleFileError(source.name, "the schedule holds no events; expected at least one <event>")
     zone_name = resolve_zone(source, timezone)
@@ -933,6 +933,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
     first = min(source.start or date.max, *(start.date() for start in starts))
     last = max(source.end or date.min, *(_conference_day(start, first=first) for start in starts))
     name = source.title or source.acronym or "Imported conference"
+    venue_text = clean(venue, markup=False)  # typed on the command line: text, not HTML
     conference_id = own_id or safe_id(source.acronym or name, prefix="conference")
     lines = [
         f"# Imported by `confcal import` from {source.name}.",
@@ -943,7 +944,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
         f"name = {toml_string(name)}",
         f"start = {first}",
         f"end = {last}",
-        f"venue = {toml_string(clean(venue) or PLACEHOLDER_VENUE)}",
+        f"venue = {toml_string(venue_text or PLACEHOLDER_VENUE)}",
         f"city = {toml_string(PLACEHOLDER_CITY)}",
         *([f"website = {toml_string(source.url)}"] if source.url else []),
         f"timezone = {toml_string(zone_name)}",
@@ -960,7 +961,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
         ]
     for track, identifier in tracks.items():
         lines += ["", "[[categories]]", f"id = {toml_string(identifier)}", f"name = {toml_string(track)}"]
-    context = _Context(conference=name, website=source.url, venue=clean(venue), own=own)
+    context = _Context(conference=name, website=source.url, venue=venue_text, own=own)
     for paper in papers:
         lines += ["", *_paper_lines(paper, context)]
     return "\n".join(lines) + "\n"

@@ -83,6 +83,21 @@ class IanaZone(click.ParamType[str, Any]):
         return str(value)
 
 
+class PlainText(click.ParamType[str, Any]):
+    """Text written into the events file as it is, such as the conference's venue: no
+    bidirectional control character, which shows it in another order than it is stored and which
+    the events file refuses (``checked.bidi_problem``)."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from confcal.checked import bidi_problem, show
+
+        if problem := bidi_problem(str(value)):
+            self.fail(f"{show(value)} {problem}; remove it", param, ctx)
+        return str(value)
+
+
 class PathName(click.Path):
     """A file or folder name, taken as typed: what is at that path (nothing, a file where a folder
     should be, no permission) is the command's to find out and report as it reads or writes (exit
