@@ -320,13 +320,14 @@ def test_diff_exit_codes(project: Project) -> None:
 # -- the rules, on their own --------------------------------------------------------------
 
 
-def moved(event_id: str, hour: int) -> Change:
+def moved(event_id: str, hour: int, *, name: str = "") -> Change:
     return Change(
         "moved",
         event_id,
         "T",
         was=(datetime(2023, 12, 12, 15, tzinfo=UTC), datetime(2023, 12, 12, 16, tzinfo=UTC)),
         now=(datetime(2023, 12, 12, hour, tzinfo=UTC), datetime(2023, 12, 12, hour + 1, tzinfo=UTC)),
+        name=name,
     )
 
 
@@ -340,6 +341,14 @@ def test_record_merges_a_second_build_with_the_same_stamp() -> None:
     assert again == (Release(SECOND, (moved("a.oral", 16), Change("updated", "b.oral", "U"))),)
     later = record(again, [Change("cancelled", "a.oral", "T")], stamp=THIRD, first_build=False)
     assert [release.stamp for release in later] == [SECOND, THIRD]
+
+
+def test_a_change_recorded_again_under_its_stamp_keeps_one_line_and_takes_the_new_name() -> None:
+    first = record((), [moved("a.oral", 16, name="Oral: T")], stamp=SECOND, first_build=False)
+    again = record(first, [moved("a.oral", 16, name="Oral presentation: T")], stamp=SECOND, first_build=False)
+    assert again == (Release(SECOND, (moved("a.oral", 16, name="Oral presentation: T"),)),)
+    later = record(again, [moved("a.oral", 16, name="Talk: T")], stamp=THIRD, first_build=False)
+    assert later[0] == again[0], "a release under an earlier stamp keeps its words"
 
 
 def test_restoring_or_re_adding_an_event_clears_its_notice() -> None:
@@ -598,3 +607,23 @@ def test_a_state_file_without_names_keeps_the_words_its_changelog_showed(project
     project.build(stamp=THIRD)
     assert published_release(project, SECOND) == before
     assert Page(project.text("changes.html")).items[-1] == MOVED_TALK
+
+
+def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_words(
+    project: Project,
+) -> None:
+    """A build under the stamp of the last release joins that release: a change it already
+    holds, worded differently since (a kind relabelled), is not listed twice."""
+    project.edit("DP-SGD, where", "DP-SGD (differentially private SGD), where")
+    project.build(stamp=SECOND)
+    text = project.events.read_text(encoding="utf-8")
+    project.events.write_text(text + '\n[kinds]\noral = { label = "Oral presentation" }\n', encoding="utf-8")
+    project.build(stamp=SECOND)
+    items = Page(project.text("changes.html")).items
+    privacy = [item for item in items if "Privacy Auditing" in item]
+    assert privacy == [
+        "Details updated: Oral presentation: Privacy Auditing with One (1) Training Run.",
+        "Details updated: Poster: Privacy Auditing with One (1) Training Run.",
+    ]
+    (release,) = json.loads(project.text("confcal-state.json"))["releases"]
+    assert len(release["changes"]) == len({change["id"] + change["change"] for change in release["changes"]})
