@@ -178,16 +178,8 @@ def revise_published(
     workers: int = 1,
 ) -> Revised:
     """``revise`` against a state file (``state.read_state``; None: a first build). Raises
-    StateFileError when the file was written for another conference id: every UID would change."""
-    if previous is not None and previous.conference not in (None, programme.conference.id):
-        published, now = previous.conference, programme.conference.id
-        message = (
-            f"the feeds here were published for the conference id {published!r}, and the events file's "
-            f"conference.id is {now!r}: every UID would change, so calendars that imported the feeds "
-            f"would show each event twice; set conference.id back to {published!r}, or build into "
-            "another folder to publish a new conference"
-        )
-        raise StateFileError([Problem(state_name, "conference", message)])
+    StateFileError when the file was written for another conference id (``same_conference``)."""
+    same_conference(programme, previous, state_name=state_name)
     if previous is None:
         return revise(programme, {}, state_name=state_name, cache=cache, workers=workers)
     return revise(
@@ -199,6 +191,20 @@ def revise_published(
         cache=cache,
         workers=workers,
     )
+
+
+def same_conference(programme: Programme, previous: StateFile | None, *, state_name: str) -> None:
+    """Raise StateFileError when ``previous`` was written for another conference id: its events
+    are not this programme's, and publishing over them would change every UID."""
+    if previous is not None and previous.conference not in (None, programme.conference.id):
+        published, now = previous.conference, programme.conference.id
+        message = (
+            f"the feeds here were published for the conference id {published!r}, and the events file's "
+            f"conference.id is {now!r}: every UID would change, so calendars that imported the feeds "
+            f"would show each event twice; set conference.id back to {published!r}, or build into "
+            "another folder to publish a new conference"
+        )
+        raise StateFileError([Problem(state_name, "conference", message)])
 
 
 def _with_tables(previous: StateFile) -> State:
