@@ -22,6 +22,7 @@ import feedparser
 import pytest
 from ical.calendar_stream import IcsCalendarStream
 
+from confcal.changes import named_as_shown
 from confcal.releases import Change, Release, notices, record
 from tests.helpers import Project
 
@@ -597,16 +598,58 @@ def test_a_state_file_without_names_is_upgraded_without_changing_a_page(project:
 
 
 def test_a_state_file_without_names_keeps_the_words_its_changelog_showed(project: Project) -> None:
-    """Upgraded by a build that also renames: the earlier release is named as the state file
-    recorded its events (as its changelog last showed them), not with the new names."""
+    """Upgraded by a build that also renames a talk's session and relabels a kind: the earlier
+    release keeps the words its changes.html showed, the kind's old label too (the state file
+    recorded no labels: the names come from that page)."""
     move_talk(project)
+    move_oral(project)
     project.build(stamp=SECOND)
     before = published_release(project, SECOND)
     without_names(project)
     rename_session_and_kind(project)
     project.build(stamp=THIRD)
     assert published_release(project, SECOND) == before
-    assert Page(project.text("changes.html")).items[-1] == MOVED_TALK
+    assert Page(project.text("changes.html")).items[-2:] == [MOVED_LINE, MOVED_TALK]
+    (release, _) = json.loads(project.text("confcal-state.json"))["releases"]
+    assert [change["name"] for change in release["changes"]] == [
+        "Oral: Privacy Auditing with One (1) Training Run",
+        f"Test of Time: {WORD2VEC}",
+    ]
+
+
+def test_without_its_changelog_a_state_file_without_names_takes_the_labels_of_now(
+    project: Project,
+) -> None:
+    """What the README says of a line the published changes.html does not show: named from the
+    state file's record of its event (the talk's session as published), the kind as labelled now."""
+    move_talk(project)
+    move_oral(project)
+    project.build(stamp=SECOND)
+    without_names(project)
+    (project.output / "changes.html").unlink()
+    rename_session_and_kind(project)
+    project.build(stamp=THIRD)
+    assert Page(project.text("changes.html")).items[-2:] == [
+        MOVED_LINE.replace("Oral:", "Oral presentation:"),
+        MOVED_TALK,
+    ]
+
+
+def test_names_are_read_from_the_lines_of_the_published_changelog() -> None:
+    unnamed = moved("a.oral", 16)
+    release = Release(SECOND, (unnamed, Change("updated", "b.oral", "U")))
+    line = (
+        "Moved: <a href='index.html#a.oral'>Oral &amp; more: T</a>, "
+        "from Tue 12 Dec 2023, 09:00–10:00 CST to 10:00–11:00 CST."
+    )
+    page = f'<h2 id="{release.anchor}">x</h2><ul><li>{line}</li><li>Details updated: Talk: U.</li></ul>'
+    (named,) = named_as_shown(page.encode(), [release], timezone="America/Chicago")
+    assert [change.name for change in named.changes] == ["Oral & more: T", "Talk: U"]
+    edited = page.replace("Details updated: Talk: U.", "Details changed: Talk: U.")
+    (named,) = named_as_shown(edited.encode(), [release], timezone="America/Chicago")
+    assert [change.name for change in named.changes] == ["Oral & more: T", ""], "a line it cannot read"
+    (named,) = named_as_shown(page.encode(), [Release(THIRD, release.changes)], timezone="America/Chicago")
+    assert named.changes == release.changes, "a release the page does not show"
 
 
 def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_words(

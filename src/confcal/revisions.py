@@ -133,7 +133,8 @@ def revise(
     announced = sorted(_announced(published, changes), key=change_order)
     sorted_changes = Names(published, _slots(state)).named(announced)
     if any(not change.name for release in releases for change in release.changes):
-        # From a state file written before names were recorded: named as its changelog showed them.
+        # From a state file written before names were recorded, and not named from the changelog
+        # published with it (build.py): as the state file recorded its events, with today's labels.
         as_shown = Names(published, _slots(previous))
         releases = [Release(release.stamp, as_shown.named(release.changes)) for release in releases]
     # A change under a stamp already published keeps LAST-MODIFIED where importers saw it, or
