@@ -10,10 +10,13 @@ README picture).
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -76,14 +79,18 @@ Browser = Callable[..., webdriver.Chrome]
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    """Starts Chromium sessions (``javascript=False`` for one with scripts off); quits them all."""
+    """Starts Chromium sessions (``javascript=False`` for one with scripts off; ``page_load="none"``
+    for one whose ``get`` does not wait for the page); quits them all."""
     chromium, driver = find_browser()
     sessions: list[webdriver.Chrome] = []
     with tempfile.TemporaryDirectory(prefix="confcal-chromium-") as profiles:
 
-        def start(*, width: int = 1100, height: int = 1400, javascript: bool = True) -> webdriver.Chrome:
+        def start(
+            *, width: int = 1100, height: int = 1400, javascript: bool = True, page_load: str = "normal"
+        ) -> webdriver.Chrome:
             options = webdriver.ChromeOptions()
             options.binary_location = chromium
+            options.page_load_strategy = page_load
             for argument in CHROME_ARGS:
                 options.add_argument(argument)
             options.add_argument(f"--user-data-dir={profiles}/{len(sessions)}")
@@ -250,6 +257,84 @@ def test_search_pick_download_subscribe_reload(
     open_page(driver, url + "/")  # no fragment: the picks come from localStorage
     assert sorted(pressed(driver)) == sorted(PICKED)
     assert len(picks_panel(driver)) == 3
+
+
+class _HeldBack(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder, but sends index.html only up to its scripts at the end until ``release``
+    is set: a page whose programme is all drawn while its script is still on its way."""
+
+    release: threading.Event
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] not in ("/", "/index.html"):
+            super().do_GET()
+            return
+        page = Path(self.directory, "index.html").read_bytes()
+        cut = page.index(b'<script type="application/json" id="picks-data">')
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page[:cut])
+        self.wfile.flush()
+        self.release.wait(30)
+        self.wfile.write(page[cut:])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def held_back(tmp_path: Path) -> Iterator[tuple[str, threading.Event]]:
+    """The award programme with a public address, its page's script held back: (its URL, the
+    event that lets the script through)."""
+    output = built(with_publish(EVENTS, tmp_path, f'base_url = "{BASE_URL}"'), tmp_path / "output")
+    release = threading.Event()
+    handler = type("Handler", (_HeldBack,), {"release": release})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(output))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", release
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_what_is_done_before_the_script_is_ready_is_not_lost(
+    browser: Browser, held_back: tuple[str, threading.Event]
+) -> None:
+    """The controls show from the first paint, long before the script at the end of a large page
+    is ready: a search typed (and Enter pressed), a ☆ Pick and a choice of zone made meanwhile
+    all take effect once it is."""
+    url, release = held_back
+    driver = browser(page_load="none")
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    driver.get(url)
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'li.event[id="word2vec.talk"] button.star'))
+    search = driver.find_element(By.ID, "q")
+    assert search.is_displayed()
+    assert driver.find_element(By.ID, "f-status").text.startswith("The programme is loading")
+    star(driver, "word2vec.talk").click()
+    assert star(driver, "word2vec.talk").get_attribute("aria-pressed") == "true", "shown picked at once"
+    driver.find_element(By.ID, "zone-viewer").click()
+    search.send_keys("ClimSim", Keys.ENTER)
+    assert driver.execute_script("return document.documentElement.dataset.ready") is None
+
+    release.set()
+    wait(driver, lambda d: d.execute_script("return document.documentElement.dataset.ready") == "true")
+    assert driver.current_url.startswith(f"{url}#picks="), "Enter did not reload the page with ?q="
+    assert driver.find_element(By.ID, "f-status").text == "2 of 13 events match"
+    assert visible_events(driver) == [uid("climsim.oral"), uid("climsim.poster")]
+    assert [text.split(" · ")[0] for text in picks_panel(driver)] == [
+        "Distributed Representations of Words and Phrases and their Compositionality"
+    ]
+    assert stored_picks(driver) == [pick_key("word2vec.talk")]
+    when = driver.find_element(By.CSS_SELECTOR, "#results-list li.event time")
+    assert when.text == "Thu, Dec 14, 06:30–07:30 GMT+9", "the zone chosen applies"
 
 
 def test_a_shared_link_opens_its_picks(browser: Browser, site: tuple[str, bytes]) -> None:

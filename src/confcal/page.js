@@ -316,8 +316,8 @@
     ));
   }
   function applyFilters() {
-    index();
     const words = fold($("q").value).split(/\s+/).filter(Boolean);
+    if (words.length) index();
     const day = $("f-day").value;
     const kind = $("f-kind").value;
     const feed = $("f-feed").value;
@@ -460,10 +460,17 @@
     });
   }
 
-  if (storage.get(zoneKey) === "viewer") applyZone("viewer");
+  // What the reader did before this script was ready (early.js): picks, a zone, the controls.
+  const early = window.confcalEarly || { picks: new Map(), zone: "" };
+  if (early.zone) storage.set(zoneKey, early.zone);
+  if ((early.zone || storage.get(zoneKey)) === "viewer") applyZone("viewer");
+  for (const [key, picked] of early.picks) {
+    if (picked) picks.add(key); else picks.delete(key);
+  }
   showShared();
   showPicks();
-  if (picks.size && location.hash.startsWith("#picks=")) save();
+  if (early.picks.size || (picks.size && location.hash.startsWith("#picks="))) save();
+  applyFilters();
   const anchored = targetOf(location.hash);
   if (anchored) jump(anchored);
   document.documentElement.dataset.ready = "true";
