@@ -604,6 +604,40 @@ def test_a_link_lands_on_its_session_once_the_events_above_are_drawn(
         assert bar - 1 <= top <= bar + 1, f"#{target} at {top:.1f} px, the controls end at {bar:.1f} px"
 
 
+IN_SIGHT = """
+const bar = document.getElementById("filters").getBoundingClientRect().bottom;
+const shown = [...document.querySelectorAll(arguments[0])].filter((e) => e.getClientRects().length);
+const first = shown.find((e) => e.getBoundingClientRect().top >= bar - 1);
+return [first ? first.id || first.dataset.uid : null, first ? first.getBoundingClientRect().top : null, bar];
+"""
+
+
+def test_a_search_shows_its_first_match_and_ending_it_goes_back(browser: Browser, neurips_size: str) -> None:
+    """Searching far down the programme shows the results from the first, just below the controls
+    (not their end, where the window would be left); clearing the search goes back to the place
+    in the programme the reader was at."""
+    driver = browser(width=1100, height=800)
+    open_page(driver, f"{neurips_size}#session-poster-session-9")
+    driver.execute_script("window.scrollBy(0, 1500)")
+    search = driver.find_element(By.ID, "q")
+    search.click()  # typing as a reader does: WebDriver's send_keys would scroll the box into view
+    reading, _, bar = driver.execute_script(IN_SIGHT, "li.event")
+    ActionChains(driver).send_keys("lutjens").perform()
+    wait(driver, lambda d: d.find_element(By.ID, "f-status").text.endswith("match"))
+    first = driver.execute_script("return document.querySelector('#results-list li.event').dataset.uid")
+    shown, top, bar = driver.execute_script(IN_SIGHT, "#results-list li.event")
+    assert shown == first, f"the first result in sight is {shown}, not the first match {first}"
+    assert bar <= top < bar + 100, f"the first match at {top:.1f} px, the controls end at {bar:.1f} px"
+    more = driver.execute_script("return document.getElementById('results-more').getBoundingClientRect().top")
+    assert more > 800, "Show all is after the results, out of sight"
+
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(
+        Keys.BACKSPACE
+    ).perform()
+    wait(driver, lambda d: d.find_element(By.ID, "f-status").text.startswith("All "))
+    shown_below_the_bar(driver, reading)
+
+
 def test_the_keyboard_focus_is_never_under_the_controls(browser: Browser, site: tuple[str, bytes]) -> None:
     """Shift+Tab up the programme scrolls each focused control below the sticky bar, not under it."""
     url, _ = site

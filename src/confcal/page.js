@@ -243,7 +243,10 @@
     }
     const remove = event.target.closest("button.unpick");
     if (remove) toggle(remove.dataset.key);
-    if (event.target.closest("#picks-list a") && !$("results").hidden) clearFilters();
+    if (event.target.closest("#picks-list a") && !$("results").hidden) {
+      placeBefore = null;  // the link's target is where the reader goes
+      clearFilters();
+    }
     const link = event.target.closest('a[href^="#"]');
     const target = link && targetOf(link.getAttribute("href"));
     if (target) {
@@ -315,6 +318,32 @@
       `${Array.from(li.querySelectorAll(SEARCHED), (node) => node.textContent).join(" ")} ${headingOf(li)}`,
     ));
   }
+  // A new search or filter shows its results from the first match, just below the controls
+  // (were the window left where it was, in a programme now hidden, it would show their end);
+  // ending it goes back to the place in the programme it began at.
+  let asked = "";  // the search and filters the results are for
+  let placeBefore = null;  // where the reader was in the programme: an event, or a scroll offset
+  function placeInProgramme() {
+    fitBar();
+    let first = 0;  // the first event whose top is in sight below the bar
+    for (let high = events.length; first < high;) {
+      const middle = (first + high) >> 1;
+      if (events[middle].getBoundingClientRect().top < barHeight) first = middle + 1;
+      else high = middle;
+    }
+    const event = events[first];
+    return event && event.getBoundingClientRect().top < innerHeight ? event : scrollY;
+  }
+  function showPlace(filtering, question) {
+    if (filtering && question !== asked) {
+      fitBar();
+      if ($("results").getBoundingClientRect().top < barHeight - 1) placeBelowBar($("results"));
+    } else if (!filtering && placeBefore !== null) {
+      if (typeof placeBefore === "number") scrollTo(0, placeBefore); else jump(placeBefore);
+      placeBefore = null;
+    }
+    asked = filtering ? question : "";
+  }
   function applyFilters() {
     const words = fold($("q").value).split(/\s+/).filter(Boolean);
     if (words.length) index();
@@ -323,6 +352,7 @@
     const feed = $("f-feed").value;
     const onlyPicked = $("f-picked").checked;
     const filtering = words.length || day || kind || feed || onlyPicked;
+    if (filtering && $("results").hidden) placeBefore = placeInProgramme();
     matches = [];
     if (filtering) {
       events.forEach((li, index) => {
@@ -341,6 +371,7 @@
     $("f-status").textContent = filtering
       ? `${matches.length} of ${events.length} events match`
       : `All ${events.length} events`;
+    showPlace(filtering, JSON.stringify([words, day, kind, feed, onlyPicked]));
   }
   function clearFilters() {
     $("q").value = "";
@@ -362,18 +393,26 @@
   // The root's scroll padding is the sticky bar's height (it wraps to more lines in a narrower
   // window; 0 where the bar does not stick): the browser then keeps whatever it scrolls to, the
   // target of a link or the element the keyboard focuses, below the bar. Only on the root: a
-  // style the programme inherits would make the browser restyle 3,700 events.
+  // style the programme inherits would make the browser restyle 3,700 events. None while the
+  // focus is in the bar itself: the browser would scroll at every keystroke in the search box,
+  // to bring it out from under its own bar.
   const bar = $("filters");
   const root = document.documentElement;
   let barHeight = -1;
+  function padRoot(focused = document.activeElement) {
+    root.style.scrollPaddingTop = `${bar.contains(focused) ? 0 : barHeight}px`;
+  }
   function fitBar() {
     const height = getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0;
     if (height === barHeight) return;
     barHeight = height;
-    root.style.scrollPaddingTop = `${height}px`;
+    padRoot();
   }
   new ResizeObserver(fitBar).observe(bar);
   window.addEventListener("resize", fitBar);
+  bar.addEventListener("focusin", (event) => padRoot(event.target));
+  bar.addEventListener("focusout", (event) => padRoot(event.relatedTarget));
+  const placeBelowBar = (target) => scrollBy(0, target.getBoundingClientRect().top - barHeight);
   // Events off screen are laid out at an estimated height until drawn (content-visibility), and
   // the browser draws those above the window's top edge too (half a window in Chromium): drawn
   // at their real height after the jump, they would push the target down. So those within a
@@ -403,14 +442,14 @@
     const check = (left) => requestAnimationFrame(() => {
       if (placing !== target) return;
       const end = scrollY >= root.scrollHeight - innerHeight - 1;  // the page ends before the target's place
-      if (!end && Math.abs(target.getBoundingClientRect().top - barHeight) > 1) target.scrollIntoView();
+      if (!end && Math.abs(target.getBoundingClientRect().top - barHeight) > 1) placeBelowBar(target);
       if (left > 1) check(left - 1); else placing = null;
     });
     check(frames);
   }
   function jump(target) {
     prepareJump(target);
-    target.scrollIntoView();
+    placeBelowBar(target);
     keepPlaced(target);
   }
   function targetOf(hash) {  // an event, session or day a link leads to
