@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -636,6 +637,49 @@ def test_a_search_shows_its_first_match_and_ending_it_goes_back(browser: Browser
     ).perform()
     wait(driver, lambda d: d.find_element(By.ID, "f-status").text.startswith("All "))
     shown_below_the_bar(driver, reading)
+
+
+RESULTS = """
+return [...document.querySelectorAll('#results-list li.event, #results-list .apart')]
+  .map((e) => (e.matches('.apart') ? e.textContent : e.querySelector('.where').textContent));
+"""
+
+
+def test_a_number_searched_matches_whole_numbers_and_the_words_together_come_first(
+    browser: Browser, neurips_size: str
+) -> None:
+    """ "Poster session 9" finds the posters of session 9 first, then board #9 of the other poster
+    sessions, and nothing on board #19 or #279; a name typed without its accent still matches."""
+    wheres = re.findall(
+        r'<p class="where">([^<]*)</p>', Path(urllib.parse.urlparse(neurips_size).path).read_text("utf-8")
+    )
+    session = [where for where in wheres if where.startswith("Poster session 9 ·")]
+    boards = [where for where in wheres if ", poster board #9," in where and where not in session]
+    assert len(session) > 100
+    assert boards
+    driver = browser()
+    open_page(driver, neurips_size)
+    search = driver.find_element(By.ID, "q")
+    search.send_keys("Poster session 9", Keys.ENTER)
+    status = driver.find_element(By.ID, "f-status")
+    wait(driver, lambda d: status.text.endswith("match"))
+    assert status.text == f"{len(session) + len(boards)} of {len(wheres)} events match"
+    assert driver.execute_script(RESULTS) == session[:100]
+    driver.find_element(By.ID, "results-more").click()
+    assert driver.execute_script(RESULTS) == [
+        *session,
+        "More matches, with the words apart or inside longer words:",
+        *boards,
+    ]
+
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys(Keys.BACKSPACE)
+    wait(driver, lambda d: status.text.startswith("All "))
+    search.send_keys("lutjens", Keys.ENTER)
+    authors = "return [...document.querySelectorAll('#results-list .authors')].map((e) => e.textContent)"
+    wait(driver, lambda d: d.execute_script("return document.getElementById('q').value") == "lutjens")
+    wait(driver, lambda d: len(d.execute_script(authors)) == 100)
+    assert all("Lütjens" in text for text in driver.execute_script(authors))
 
 
 def test_the_keyboard_focus_is_never_under_the_controls(browser: Browser, site: tuple[str, bytes]) -> None:

@@ -270,6 +270,18 @@
   // copies of the first matches are shown instead: a keystroke never lays out 3,700 events.
   const RESULTS_SHOWN = 100;
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  // A word of a search matches inside longer words ("transform" finds "transformers"), but a
+  // number only whole: "9" finds poster session 9 and board #9, not board #19 or #279. Events
+  // with all the words together, each whole ("poster session 9"), are shown first.
+  const literal = (word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const wordPattern = (word) => new RegExp(
+    `${/^\d/.test(word) ? "(?<!\\d)" : ""}${literal(word)}${/\d$/.test(word) ? "(?!\\d)" : ""}`,
+  );
+  const phrasePattern = (words) => new RegExp(
+    `(?<![\\p{L}\\p{N}])${words.map(literal).join("[^\\p{L}\\p{N}]+")}(?![\\p{L}\\p{N}])`, "u",
+  );
+  let apartFrom = -1;  // the first of the matches without the words together, when some have them
+  let apartNote = "";
   let texts = null;
   const days = Array.from(document.querySelectorAll("section.dayblock"));
   const dayOf = events.map((li) => li.closest("section.dayblock"));
@@ -284,7 +296,14 @@
     const groups = [];
     let list = null;
     let lastDay = null;
-    for (const index of matches.slice(0, limit)) {
+    for (const [at, index] of matches.slice(0, limit).entries()) {
+      if (at === apartFrom) {
+        const note = document.createElement("p");
+        note.className = "apart";
+        note.textContent = apartNote;
+        groups.push(note);
+        lastDay = null;
+      }
       if (dayOf[index] !== lastDay) {
         lastDay = dayOf[index];
         const heading = document.createElement("h3");
@@ -355,13 +374,23 @@
     if (filtering && $("results").hidden) placeBefore = placeInProgramme();
     matches = [];
     if (filtering) {
+      const patterns = words.map(wordPattern);
+      const phrase = words.length ? phrasePattern(words) : null;
+      const apart = [];
       events.forEach((li, index) => {
         if ((!day || dayOf[index].dataset.day === day)
           && (!kind || li.dataset.kind === kind)
           && (!feed || ` ${li.dataset.feeds} `.includes(` ${feed} `))
           && (!onlyPicked || picks.has(li.dataset.key))
-          && words.every((word) => texts[index].includes(word))) matches.push(index);
+          && patterns.every((pattern) => pattern.test(texts[index]))) {
+          (!phrase || phrase.test(texts[index]) ? matches : apart).push(index);
+        }
       });
+      apartFrom = matches.length && apart.length ? matches.length : -1;
+      apartNote = words.length > 1
+        ? "More matches, with the words apart or inside longer words:"
+        : "More matches, inside longer words:";
+      matches.push(...apart);
       showResults(RESULTS_SHOWN);
     } else {
       $("results-list").replaceChildren();
