@@ -550,6 +550,41 @@ def test_the_viewer_zone_names_each_end_across_a_change_of_the_clocks(
     assert keynote.text == "Sat, Oct 24, 08:00–09:00 GMT+1", "one zone named once"
 
 
+@pytest.mark.parametrize(
+    ("zone", "session", "day_note"),
+    [
+        ("Europe/London", "Sat, Oct 24, 09:30–10:10 GMT+1", ""),
+        ("Asia/Tokyo", "Sat, Oct 24, 17:30–18:10 GMT+9", " · the day in Tübingen"),
+    ],
+)
+def test_in_your_time_session_headings_convert_and_days_say_whose_they_are(
+    browser: Browser, workshop: str, zone: str, session: str, day_note: str
+) -> None:
+    """A session's heading switches zone with its events. In Tokyo the hack night (Sat 21:00 in
+    Tübingen) is on Sunday: its day's heading says it is Tübingen's Saturday; in London every
+    event keeps its date, and the days need no word."""
+    driver = browser()
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": zone})
+    open_page(driver, workshop)
+    heading = driver.find_element(By.CSS_SELECTOR, "#session-oral-a > p > time")
+    saturday = driver.find_element(By.ID, "day-2026-10-24")
+    assert heading.text == "10:30–11:10 CEST"
+    driver.find_element(By.ID, "zone-viewer").click()
+    assert heading.text == session
+    assert saturday.text == f"Saturday 24 October 2026{day_note}"
+    note = driver.find_element(By.ID, "zone-note").text
+    assert ("under the conference's days in Tübingen" in note) == bool(day_note)
+    assert search(driver, "oral session a")[0] == "sparse-routing.oral"
+    results_day = "return document.querySelector('#results-list h3').innerText"
+    assert driver.execute_script(results_day) == f"Saturday 24 October 2026{day_note}"
+    driver.find_element(By.ID, "zone-conference").click()
+    assert driver.execute_script(results_day) == "Saturday 24 October 2026"
+    driver.find_element(By.ID, "q").send_keys(Keys.CONTROL, "a", Keys.BACKSPACE)
+    wait(driver, lambda d: d.find_element(By.ID, "f-status").text.startswith("All "))
+    assert heading.text == "10:30–11:10 CEST"
+    assert saturday.text == "Saturday 24 October 2026"
+
+
 def test_a_link_to_a_session_shows_it_below_the_controls(browser: Browser, workshop: str) -> None:
     driver = browser(width=1280, height=600)
     open_page(driver, f"{workshop}#session-oral-c")

@@ -306,8 +306,8 @@
       }
       if (dayOf[index] !== lastDay) {
         lastDay = dayOf[index];
-        const heading = document.createElement("h3");
-        heading.textContent = lastDay.querySelector("h3").textContent;
+        const heading = lastDay.querySelector("h3").cloneNode(true);
+        heading.removeAttribute("id");
         list = document.createElement("ol");
         list.className = "day";
         groups.push(heading, list);
@@ -497,7 +497,7 @@
   // ---- time zones ---------------------------------------------------------------------------
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   $("zone-viewer-name").textContent = viewerZone;
-  const times = Array.from(document.querySelectorAll("li.event time[data-end]"));
+  const times = Array.from(document.querySelectorAll("li.event time[data-end], li.session > p > time"));
   const conferenceText = new Map(times.map((node) => [node, node.textContent]));
   const day = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
   const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
@@ -511,13 +511,34 @@
     const [from, to] = [zoneAt(start), zoneAt(end)];  // each end its own across a change of the clocks
     return `${day.format(start)}, ${clock.format(start)}${from === to ? "" : ` ${from}`}–${until} ${to}`;
   }
+  // The programme's days are the conference's: in your time an event can fall on another date
+  // than the day it is listed under, and the heading of such a day says whose day it is.
+  const isoDate = (moment) => [moment.getFullYear(), moment.getMonth() + 1, moment.getDate()]
+    .map((part) => String(part).padStart(2, "0")).join("-");
+  let dayNotes = null;  // the note of each day with an event on another date in your time
+  function notesOfDays() {
+    dayNotes ||= days.filter((block) => Array.from(block.querySelectorAll("li.event time[data-end]"))
+      .some((node) => isoDate(new Date(node.dateTime)) !== block.dataset.day)).map((block) => {
+      const note = document.createElement("span");
+      note.className = "muted day-zone";
+      note.textContent = ` · the day in ${data.city}`;
+      block.querySelector("h3").append(note);
+      return note;
+    });
+    return dayNotes;
+  }
   function applyZone(choice) {
     const viewer = choice === "viewer";
     $(viewer ? "zone-viewer" : "zone-conference").checked = true;
     for (const node of times) node.textContent = viewer ? viewerSpan(node) : conferenceText.get(node);
-    $("zone-note").textContent = viewer
-      ? `Times are shown in your time zone, ${viewerZone}.`
-      : `Times are shown in the conference's time zone, ${data.zone}.`;
+    const notes = viewer ? notesOfDays() : dayNotes || [];
+    for (const note of notes) note.hidden = !viewer;
+    $("zone-note").textContent = !viewer
+      ? `Times are shown in the conference's time zone, ${data.zone}.`
+      : notes.length
+        ? `Times are shown in your time zone, ${viewerZone}, under the conference's days in ${data.city}: `
+          + "an event can fall on another date in your time."
+        : `Times are shown in your time zone, ${viewerZone}.`;
   }
   for (const id of ["zone-conference", "zone-viewer"]) {
     $(id).addEventListener("change", (event) => {
