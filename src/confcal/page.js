@@ -341,7 +341,7 @@
   // (were the window left where it was, in a programme now hidden, it would show their end);
   // ending it goes back to the place in the programme it began at.
   let asked = "";  // the search and filters the results are for
-  let placeBefore = null;  // where the reader was in the programme: an event, or a scroll offset
+  let placeBefore = null;  // where the reader was: an event and its place in the window, or a scroll offset
   function placeInProgramme() {
     fitBar();
     let first = 0;  // the first event whose top is in sight below the bar
@@ -350,15 +350,16 @@
       if (events[middle].getBoundingClientRect().top < barHeight) first = middle + 1;
       else high = middle;
     }
-    const event = events[first];
-    return event && event.getBoundingClientRect().top < innerHeight ? event : scrollY;
+    const top = events[first]?.getBoundingClientRect().top;
+    return top < innerHeight ? { event: events[first], top } : scrollY;
   }
   function showPlace(filtering, question) {
     if (filtering && question !== asked) {
       fitBar();
-      if ($("results").getBoundingClientRect().top < barHeight - 1) placeBelowBar($("results"));
+      if ($("results").getBoundingClientRect().top < barHeight - 1) placeAt($("results"), barHeight);
     } else if (!filtering && placeBefore !== null) {
-      if (typeof placeBefore === "number") scrollTo(0, placeBefore); else jump(placeBefore);
+      if (typeof placeBefore === "number") scrollTo(0, placeBefore);
+      else jump(placeBefore.event, placeBefore.top);
       placeBefore = null;
     }
     asked = filtering ? question : "";
@@ -441,7 +442,7 @@
   window.addEventListener("resize", fitBar);
   bar.addEventListener("focusin", (event) => padRoot(event.target));
   bar.addEventListener("focusout", (event) => padRoot(event.relatedTarget));
-  const placeBelowBar = (target) => scrollBy(0, target.getBoundingClientRect().top - barHeight);
+  const placeAt = (target, top) => scrollBy(0, target.getBoundingClientRect().top - top);
   // Events off screen are laid out at an estimated height until drawn (content-visibility), and
   // the browser draws those above the window's top edge too (half a window in Chromium): drawn
   // at their real height after the jump, they would push the target down. So those within a
@@ -466,20 +467,20 @@
   for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) {
     window.addEventListener(type, () => { placing = null; }, { capture: true, passive: true });
   }
-  function keepPlaced(target, frames = 8) {
+  function keepPlaced(target, top = barHeight, frames = 8) {
     placing = target;
     const check = (left) => requestAnimationFrame(() => {
       if (placing !== target) return;
       const end = scrollY >= root.scrollHeight - innerHeight - 1;  // the page ends before the target's place
-      if (!end && Math.abs(target.getBoundingClientRect().top - barHeight) > 1) placeBelowBar(target);
+      if (!end && Math.abs(target.getBoundingClientRect().top - top) > 1) placeAt(target, top);
       if (left > 1) check(left - 1); else placing = null;
     });
     check(frames);
   }
-  function jump(target) {
+  function jump(target, top = null) {  // by default, to just below the bar
     prepareJump(target);
-    placeBelowBar(target);
-    keepPlaced(target);
+    placeAt(target, top ?? barHeight);
+    keepPlaced(target, top ?? barHeight);
   }
   function targetOf(hash) {  // an event, session or day a link leads to
     let target = null;
