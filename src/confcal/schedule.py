@@ -14,6 +14,9 @@ Decisions (README, "schedule.xml and schedule.json"):
 - Posters share one room, "Posters", with the board in the subtitle: apps draw one column
   per room, and a column per poster board is unreadable at conference size.
 - The format has no cancellation: cancelled events are left out, so apps drop them on refresh.
+- A room is the event's place as its LOCATION names it, but for the conference's venue: a room
+  with its own address, and a room at an off-site venue, are named with their building (the
+  format has no field for a room's address in the XML, and apps show only the room's name).
 - A slot's own ``url`` (a stream or a video call) is its first link, "Watch or join"; an online
   slot (``render.online``) is in the room "Online", not in the venue. Whether a slot is streamed
   is the JSON's ``do_not_stream`` (the XML has no place for it).
@@ -34,7 +37,7 @@ from typing import Any, cast
 
 from confcal import zones
 from confcal.model import Conference, Event, Programme
-from confcal.render import online, streamed, uid
+from confcal.render import online, streamed, uid, where
 from confcal.xmltext import escape, quoteattr
 
 SCHEDULE_XML = "schedule.xml"
@@ -96,13 +99,13 @@ def conference_day(event: Event, conference: Conference) -> date:
 
 
 def room_name(programme: Programme, event: Event) -> str:
-    """The room column an app shows the event in."""
+    """The room column an app shows the event in: its place as its LOCATION names it, but for
+    the conference's venue (``render.where``), so a room with its own address and a room at an
+    off-site venue are named with their building, as the venue alone is."""
     if event.kind == "poster":
         return POSTERS_ROOM
-    if event.place:
-        return event.place
-    if event.venue:
-        return str(programme.venue(event.venue))
+    if place := where(programme, event):
+        return place
     return ONLINE_ROOM if online(programme, event) else programme.conference.venue
 
 
