@@ -32,7 +32,15 @@ from confcal.errors import Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
-from confcal.render import RenderCacheEntry, content_digest, event_keys, finish, render_bodies, where
+from confcal.render import (
+    RenderCacheEntry,
+    content_digest,
+    event_keys,
+    finish,
+    render_bodies,
+    streamed,
+    where,
+)
 from confcal.state import (
     CONTENT_SCHEME,
     MAX_SEQUENCE,
@@ -97,7 +105,7 @@ def revise(
         entry = previous.get(event.id)
         if entry is not None and event.id not in in_file:
             # Kept as cancelled: the slot as published, so its place did not move, even where
-            # its venue or room is no longer declared and can no longer be named.
+            # the state file did not record it and its venue or room can no longer be named.
             entry = dataclasses.replace(entry, venue_known=False, where=None)
         place = where(published, event)
         rewritten = entry is not None and not _same_content(
@@ -116,7 +124,7 @@ def revise(
         revisions[event.id] = revision
         state[event.id] = Entry(
             revision=revision,
-            event=_in_utc(event),
+            event=_as_published(published, event),
             paper=_slim(paper),
             content=content,
             where=place,
@@ -236,7 +244,10 @@ def _same_content(
 
 
 def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
-    """The programme plus, as cancelled events, the published slots the events file dropped.
+    """The programme plus, as cancelled events, the published slots the events file dropped: each
+    at its last time and place, as its LOCATION named it (``Entry.where``; worked out from its room
+    and venue again when the state file did not record it), and streamed or joined as it was
+    (``Event.streaming_unknown`` when the state file did not record that).
 
     A slot whose paper's category was removed too stays in all.ics and its paper's own feed, as
     an item without a category (the category's feed is gone). A slot whose kind is no longer
@@ -275,6 +286,12 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
                 start=entry.event.start.astimezone(zone),
                 end=entry.event.end.astimezone(zone),
                 status="cancelled",
+                published_place=entry.where,
+                # Not recorded: a slot cancelled now says nothing of streaming; one already
+                # published as cancelled keeps what it said (by the conference's rule for its
+                # kind, as confcal then wrote it), so an upgrade changes no bytes.
+                streaming_unknown=entry.event.streaming_unknown
+                or (not entry.streaming_known and entry.event.status != "cancelled"),
             )
         )
     if not kept_events:
@@ -345,8 +362,15 @@ def _moved_place(entry: Entry, event: Event, place: str) -> bool:
     return entry.event.place != event.place
 
 
-def _in_utc(event: Event) -> Event:
-    return dataclasses.replace(event, start=event.start.astimezone(UTC), end=event.end.astimezone(UTC))
+def _as_published(programme: Programme, event: Event) -> Event:
+    """The slot as the state file records it: in UTC, and whether it is streamed as its feeds
+    say (``render.streamed``), so a kept cancellation says so whatever the conference later says."""
+    return dataclasses.replace(
+        event,
+        start=event.start.astimezone(UTC),
+        end=event.end.astimezone(UTC),
+        streamed=None if event.streaming_unknown else streamed(programme, event),
+    )
 
 
 def _slim(paper: Paper) -> Paper:
