@@ -71,7 +71,8 @@ SCHEMA: dict[str, dict[str, bool]] = {
         True,
     )
     # absent in state files written before they were recorded
-    | {"venue": False, "session_id": False, "where": False, "streamed": False, "url": False},
+    | {"venue": False, "session_id": False, "where": False, "streamed": False, "url": False}
+    | {"kept": False, "position": False},
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True) | {"table": False},
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -110,6 +111,11 @@ class Entry:
     streaming_known: bool = True
     """Whether the state file said if the slot was streamed (``event.streamed``, or
     ``event.streaming_unknown``); files written before it was recorded leave it out."""
+    kept: bool = False
+    """Kept as a cancelled event though the events file no longer had it (``keep_cancelled``)."""
+    position: int | None = None
+    """The slot's place among its item's slots of its kind in the events file, when it is not its
+    number (``revisions.follow_parts``); None: its number."""
 
     @property
     def status(self) -> Status | Literal["removed"]:
@@ -229,6 +235,8 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         "session_id": event.session_id,
         **({"where": entry.where} if entry.where is not None else {}),
         **_streaming_json(event),
+        **({"kept": True} if entry.kept else {}),
+        **({"position": entry.position} if entry.position is not None else {}),
         "speakers": list(event.speakers),
         "paper": {
             "title": paper.title,
@@ -532,7 +540,17 @@ def _entry(reader: _StateReader, event_id: str, table: object, path: str) -> Ent
         venue_known=venue_known,
         where=where,
         streaming_known="streamed" in table,
+        kept=reader.get(table, "kept", path, bool) or False,
+        position=_position(reader, table, path),
     )
+
+
+def _position(reader: _StateReader, table: Mapping[str, Any], path: str) -> int | None:
+    position = reader.get(table, "position", path, int)
+    if position is not None and position < 1:
+        reader.problem(f"{path}.position", f"expected a whole number from 1, found {show(position)}")
+        return None
+    return position
 
 
 def _entry_event(
