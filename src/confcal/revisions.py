@@ -32,7 +32,7 @@ from confcal import zones
 from confcal.errors import Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
-from confcal.releases import NO_PLACE, Change, Release, Span, change_order, notices, record
+from confcal.releases import NO_PLACE, Change, Names, Release, Span, change_order, notices, record
 from confcal.render import (
     RenderCacheEntry,
     content_digest,
@@ -145,7 +145,12 @@ def revise(
             state[event_id] = dataclasses.replace(entry, removed=True)
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
-    sorted_changes = tuple(sorted(_announced(published, changes), key=change_order))
+    announced = sorted(_announced(published, changes), key=change_order)
+    sorted_changes = Names(published, _slots(state)).named(announced)
+    if any(not change.name for release in releases for change in release.changes):
+        # From a state file written before names were recorded: named as its changelog showed them.
+        as_shown = Names(published, _slots(previous))
+        releases = [Release(release.stamp, as_shown.named(release.changes)) for release in releases]
     # A change under a stamp already published keeps LAST-MODIFIED where importers saw it, or
     # joins a release changes.atom already announced under that id and time.
     published_stamps = (
@@ -174,6 +179,10 @@ def revise(
         keys=keys,
         warnings=followed.warnings,
     )
+
+
+def _slots(state: State) -> dict[str, Event]:
+    return {event_id: entry.event for event_id, entry in state.items()}
 
 
 def revise_published(

@@ -83,6 +83,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "new": False,
         "was": False,
         "now": False,
+        "name": False,  # absent in state files written before it was recorded
     },
 }
 
@@ -267,7 +268,12 @@ def _format_span(span: Span | None) -> str:
 
 
 def _change_json(change: Change) -> dict[str, str]:
-    return {**change.as_json(), "was": _format_span(change.was), "now": _format_span(change.now)}
+    return {
+        **change.as_json(),
+        "was": _format_span(change.was),
+        "now": _format_span(change.now),
+        "name": change.name,
+    }
 
 
 def _dump_releases(releases: Sequence[Release]) -> str:
@@ -460,9 +466,10 @@ def _change(reader: _StateReader, table: object, path: str) -> Change | None:
     title = reader.text(table, "title", path)
     old, new = reader.optional_text(table, "old", path), reader.optional_text(table, "new", path)
     was, now = reader.span(table, "was", path), reader.span(table, "now", path)
+    name = reader.optional_text(table, "name", path)
     if kind is None or event_id is None or len(reader.problems) > count:
         return None
-    return Change(kind, event_id, title, old, new, was=was, now=now)
+    return Change(kind, event_id, title, old, new, was=was, now=now, name=name)
 
 
 def _published(reader: _StateReader, document: Mapping[str, Any]) -> tuple[str, ...] | None:
