@@ -7,13 +7,17 @@ board in one of twelve declared poster sessions (which give the posters their ti
 77 of them also have an oral in a declared oral session (four parallel oral rooms, declared in
 [[rooms]]); 14 tutorials and 58 workshops as talks; 7 invited talks as keynotes with a speaker;
 two coffee breaks a day. Abstracts of 1–2 KB, 2–12 authors, five categories. ``--papers`` scales
-everything proportionally (``--papers 35400`` is 10×).
+everything proportionally (``--papers 35400`` is 10×), and above 1× the rooms too (four more
+oral rooms per NeurIPS size, a room for each tutorial and workshop): a bigger conference is
+planned as well as NeurIPS was, with no room double-booked (``confcal check`` finds no error at
+1× or 10×). Up to 1× the programme is the same as before the rooms scaled.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import sys
 from collections.abc import Iterator, Mapping
@@ -96,6 +100,15 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     )
 
 
+def _oral_session(day: int, room: int) -> str:
+    """Day 1's session in the first oral room is ``oral-1a``; rooms past the fourth are numbered."""
+    return f"oral-{day + 1}{'abcd'[room]}" if room < 4 else f"oral-{day + 1}-{room + 1}"
+
+
+def _oral_name(day: int, room: int) -> str:
+    return f"Oral {day + 1}{'ABCD'[room]}" if room < 4 else f"Oral {day + 1} room {room + 1}"
+
+
 def programme(papers: int, seed: int) -> str:
     rng = random.Random(seed)
     scale = papers / 3540
@@ -129,19 +142,24 @@ def programme(papers: int, seed: int) -> str:
 
     poster_sessions = 12
     orals = max(1, round(77 * scale))
+    halls = max(1, math.ceil(scale))  # NeurIPS's rooms once per NeurIPS size
     oral_rooms = [
         ("hall-c2", "Hall C2"),
         ("ballroom-a-c", "Ballroom A-C"),
         ("ro6-ro9", "RO6-RO9"),
         ("hall-e", "Hall E"),
+        *((f"oral-room-{number}", f"Oral room {number}") for number in range(5, 4 * halls + 1)),
     ]
+    # Up to NeurIPS size, tutorials and workshops share forty rooms on different days; above it,
+    # each has a room of its own.
+    talk_rooms = 40 if scale <= 1 else round(58 * scale)
     for index, (room_id, name) in enumerate(oral_rooms):
         lines += table("[[rooms]]", {"id": room_id, "name": name, "level": f"Level {1 + index % 2}"})
     lines += table("[[rooms]]", {"id": "exhibit-hall", "name": "Great Hall and Exhibit Hall A-B"})
     lines += table("[[rooms]]", {"id": "foyer", "name": "Foyer"})
     lines += table("[[rooms]]", {"id": "hall-f", "name": "Hall F", "level": "Level 1"})
     for label, count in (("Tutorial", 14), ("Workshop", 58)):
-        for number in range(1, min(40, max(1, round(count * scale))) + 1):
+        for number in range(1, min(talk_rooms, max(1, round(count * scale))) + 1):
             lines += table(
                 "[[rooms]]", {"id": f"{label.lower()}-room-{number}", "name": f"{label} room {number}"}
             )
@@ -164,7 +182,7 @@ def programme(papers: int, seed: int) -> str:
         slot, room = divmod(index, len(oral_rooms))
         oral_day = slot // 8
         oral_sessions.setdefault(
-            f"oral-{oral_day + 1}{'abcd'[room]}", (f"Oral {oral_day + 1}{'ABCD'[room]}", oral_rooms[room][0])
+            _oral_session(oral_day, room), (_oral_name(oral_day, room), oral_rooms[room][0])
         )
     for session_id, (name, room_id) in oral_sessions.items():
         lines += table("[[sessions]]", {"id": session_id, "name": name, "kind": "oral", "room": room_id})
@@ -188,7 +206,7 @@ def programme(papers: int, seed: int) -> str:
             lines += table(
                 "[papers.oral]",
                 {
-                    "session": f"oral-{oral_day + 1}{'abcd'[room]}",
+                    "session": _oral_session(oral_day, room),
                     "start": oral_start,
                     "end": oral_start + timedelta(minutes=15),
                 },
@@ -217,7 +235,7 @@ def programme(papers: int, seed: int) -> str:
                     "session": label,
                     "start": start,
                     "end": start + timedelta(minutes=minutes),
-                    "room": f"{label.lower()}-room-{index % 40 + 1}",  # rooms of their own: no double booking
+                    "room": f"{label.lower()}-room-{index % talk_rooms + 1}",  # no double booking
                 },
             )
     for index in range(max(1, round(7 * scale))):

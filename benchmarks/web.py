@@ -93,6 +93,7 @@ def gunicorn_command(*, workers: int, threads: int = 1) -> list[str]:
         f"--threads={threads}",
         "--no-control-socket",
         "--backlog=2048",
+        "--config=python:confcal.gunicorn_config",
         "confcal.web:app",
     ]
 

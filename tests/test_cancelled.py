@@ -4,16 +4,19 @@ agenda, left out of the counts, never offered as something to add to a calendar.
 from __future__ import annotations
 
 import re
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from confcal.cli import cli
 from confcal.load import parse
-from tests.helpers import plan
+from tests.helpers import Project, plan
 from tests.small_programme import events_file, slot
 
 CANCELLED = 'room = "R1"\nstatus = "cancelled"'
+ROOT = Path(__file__).resolve().parent.parent
 TEXT = events_file(
     slot("oral", "2024-06-04T10:00:00", "2024-06-04T11:00:00", place=CANCELLED)
     + slot("poster", "2024-06-04T17:00:00", "2024-06-04T19:00:00", place='board = "A4"'),
@@ -62,3 +65,51 @@ def test_the_agenda_marks_a_cancelled_event(tmp_path: Path) -> None:
     assert "Cancelled: Paper A" in rows[0]
     coloured = CliRunner().invoke(cli, ["agenda", str(events)], color=True).output
     assert "\x1b[9m" in coloured  # struck through on a terminal
+
+
+# -- kept cancellations: published events the events file dropped ------------------------
+
+WORD2VEC = "Distributed Representations of Words and Phrases and their Compositionality"
+
+
+def kept_cancellation(tmp_path: Path, *, output: str = "output") -> Project:
+    """The award programme published with keep_cancelled, then built without the word2vec item."""
+    shutil.copy(ROOT / "events.toml", tmp_path / "events.toml")
+    project = Project(events=tmp_path / "events.toml", output=tmp_path / output)
+    project.edit('refresh_interval = "PT12H"\n', 'refresh_interval = "PT12H"\nkeep_cancelled = true\n')
+    project.build()
+    text = project.events.read_text(encoding="utf-8")
+    project.events.write_text(text[: text.index('[[papers]]\nid = "word2vec"')], encoding="utf-8")
+    project.build(stamp=datetime(2023, 12, 12, 8, tzinfo=UTC))
+    return project
+
+
+def agenda_rows(*args: str) -> list[str]:
+    result = CliRunner().invoke(cli, ["agenda", *args])
+    assert result.exit_code == 0, result.output
+    return [line for line in result.output.splitlines() if line.startswith("  ")]
+
+
+def test_the_agenda_shows_a_kept_cancellation_as_the_page_and_feeds_do(tmp_path: Path) -> None:
+    project = kept_cancellation(tmp_path)
+    assert "STATUS:CANCELLED" in project.text("papers/word2vec.ics")
+    (item,) = (i for i in items(project.text("index.html")) if 'id="word2vec.talk"' in i)
+    assert "<strong>Cancelled</strong>" in item
+    rows = agenda_rows(str(project.events), "--day", "2023-12-12")
+    (talk,) = (row for row in rows if WORD2VEC in row)
+    assert talk.split()[:3] == ["15:05–15:25", "CST", "Talk"]
+    assert f"Cancelled: {WORD2VEC}" in talk
+    assert [WORD2VEC in row for row in agenda_rows(str(project.events), "--paper", "word2vec")] == [True]
+
+
+def test_the_agenda_reads_kept_cancellations_from_the_published_folder(tmp_path: Path) -> None:
+    project = kept_cancellation(tmp_path, output="site")
+    assert not any(WORD2VEC in row for row in agenda_rows(str(project.events)))  # no output/ here
+    rows = agenda_rows(str(project.events), "--published", str(project.output))
+    assert [row for row in rows if WORD2VEC in row] != []
+
+
+def test_without_keep_cancelled_the_agenda_leaves_a_dropped_event_out(tmp_path: Path) -> None:
+    project = kept_cancellation(tmp_path)
+    project.edit("keep_cancelled = true\n", "")
+    assert not any(WORD2VEC in row for row in agenda_rows(str(project.events)))

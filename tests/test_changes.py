@@ -298,6 +298,7 @@ def test_releases_are_kept_in_the_state_file(three_releases: Project) -> None:
             "new": "Tue 12 Dec 2023, 16:10–17:10 CST",
             "was": "2023-12-12T21:40:00Z/2023-12-12T22:40:00Z",
             "now": "2023-12-12T22:10:00Z/2023-12-12T23:10:00Z",
+            "name": "Oral: Privacy Auditing with One (1) Training Run",
         }
     ]
 
@@ -497,3 +498,103 @@ def test_the_parts_of_a_two_part_talk_are_told_apart(project: Project) -> None:
         f"Renamed: Test of Time: word2vec (part 2) (was “{WORD2VEC}”).",
         f"Added: Test of Time: {WORD2VEC} (part 2), Tue 12 Dec 2023, 16:05–16:25 CST.",
     ]
+
+
+# -- a published release keeps its words ------------------------------------------------
+
+MOVED_TALK = f"Moved: Test of Time: {WORD2VEC}, from Tue 12 Dec 2023, 15:05–15:25 CST to 15:35–15:55 CST."
+
+
+def move_talk(project: Project) -> None:
+    project.edit(
+        "start = 2023-12-12T15:05:00\nend = 2023-12-12T15:25:00",
+        "start = 2023-12-12T15:35:00\nend = 2023-12-12T15:55:00",
+    )
+
+
+def rename_session_and_kind(project: Project) -> None:
+    """The talk's session renamed, and the oral kind relabelled."""
+    project.edit('session = "Test of Time"', 'session = "Test of Time Award"')
+    text = project.events.read_text(encoding="utf-8")
+    project.events.write_text(text + '\n[kinds]\noral = { label = "Oral presentation" }\n', encoding="utf-8")
+
+
+def published_release(project: Project, stamp: datetime) -> tuple[str, bytes]:
+    """The release of ``stamp``: its section of changes.html, and its changes.atom entry."""
+    anchor = f"release-{stamp:%Y%m%dT%H%M%SZ}"
+    page = project.text("changes.html")
+    start = page.index(f'<h2 id="{anchor}">')
+    section = page[start : page.find("<h2", start + 1)]
+    root = ET.fromstring((project.output / "changes.atom").read_bytes())
+    (entry,) = (
+        entry
+        for entry in root.iter(f"{ATOM}entry")
+        if entry.find(f"{ATOM}link") is not None
+        and str(entry.find(f"{ATOM}link").get("href", "")).endswith(f"#{anchor}")
+    )
+    return section, ET.tostring(entry)
+
+
+def test_a_published_release_keeps_its_words_after_a_rename(project: Project) -> None:
+    """A release says what it said when it was published: renaming a talk's session or
+    relabelling a kind later words only the releases after it with the new names."""
+    move_talk(project)
+    move_oral(project)
+    project.build(stamp=SECOND)
+    before = published_release(project, SECOND)
+    rename_session_and_kind(project)
+    project.build(stamp=THIRD)
+    assert published_release(project, SECOND) == before
+    items = Page(project.text("changes.html")).items
+    assert items[-2:] == [MOVED_LINE, MOVED_TALK]
+    assert f"Renamed: Test of Time Award: {WORD2VEC} (was “Test of Time: {WORD2VEC}”)." in items
+    assert "Details updated: Oral presentation: Privacy Auditing with One (1) Training Run." in items
+
+
+def test_each_change_keeps_its_name_in_the_state_file(project: Project) -> None:
+    move_talk(project)
+    project.build(stamp=SECOND)
+    rename_session_and_kind(project)
+    project.build(stamp=THIRD)
+    releases = json.loads(project.text("confcal-state.json"))["releases"]
+    assert releases[0]["changes"][0]["name"] == f"Test of Time: {WORD2VEC}"
+    assert {change["name"] for change in releases[1]["changes"] if change["id"] == "word2vec.talk"} == {
+        f"Test of Time Award: {WORD2VEC}"
+    }
+
+
+def without_names(project: Project) -> None:
+    """The state file as confcal wrote it before it recorded each change's name."""
+    path = project.output / "confcal-state.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for release in document["releases"]:
+        for change in release["changes"]:
+            del change["name"]
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_state_file_without_names_is_upgraded_without_changing_a_page(project: Project) -> None:
+    move_talk(project)
+    project.build(stamp=SECOND)
+    before = project.files()
+    without_names(project)
+    result = project.build(stamp=THIRD)
+    assert result.output.endswith(": 1 written, 17 unchanged (18 files)\n"), "only the state file"
+    after = project.files()
+    assert {name for name in after if after[name] != before[name]} == set()
+    assert json.loads(project.text("confcal-state.json"))["releases"][0]["changes"][0]["name"] == (
+        f"Test of Time: {WORD2VEC}"
+    )
+
+
+def test_a_state_file_without_names_keeps_the_words_its_changelog_showed(project: Project) -> None:
+    """Upgraded by a build that also renames: the earlier release is named as the state file
+    recorded its events (as its changelog last showed them), not with the new names."""
+    move_talk(project)
+    project.build(stamp=SECOND)
+    before = published_release(project, SECOND)
+    without_names(project)
+    rename_session_and_kind(project)
+    project.build(stamp=THIRD)
+    assert published_release(project, SECOND) == before
+    assert Page(project.text("changes.html")).items[-1] == MOVED_TALK

@@ -42,6 +42,11 @@ def edit_sessions(old: str, new: str) -> bytes:
     return SESSIONS.replace(old, new, 1).encode()
 
 
+BIDI = (
+    "a bidirectional control character that shows text in another order than it is stored; remove it "
+    "(editors often do not show it)"
+)
+
 WRITE_DATES = (
     "write dates as YYYY-MM-DD, like 2023-12-10, and date-times as YYYY-MM-DDTHH:MM:SS, "
     "like 2023-12-12T15:40:00"
@@ -226,6 +231,39 @@ CASES: list[tuple[str, bytes, Expected]] = [
                 ('session = "Oral 2D\\u0007', 0),
                 "papers[0].oral.session: control character U+0007 at position 7; remove it",
             )
+        ],
+    ),
+    (
+        "bidirectional override in a title",
+        edit(
+            'title = "Privacy Auditing with One (1) Training Run"',
+            'title = "Privacy Auditing with \u202eOne (1) Training Run"',
+        ),
+        [
+            (
+                ('title = "Privacy Auditing with', 0),
+                "papers[0].title: 'Privacy Auditing with \\u202eOne (1) ... holds U+202E "
+                f"(RIGHT-TO-LEFT OVERRIDE) at position 22, {BIDI}",
+            )
+        ],
+    ),
+    (
+        # The abstract holds the character itself (what an organizer pastes), the session a TOML escape.
+        "bidirectional isolate in a session name and an abstract",
+        edit('session = "Oral 2D Privacy"', 'session = "Oral 2D \u2067Privacy\u2069"').replace(
+            b"training run. This exploits", "training run. \u2066This exploits".encode()
+        ),
+        [
+            (
+                ("abstract = ", 0),
+                "papers[0].abstract: 'We propose a scheme for auditing dif... holds U+2066 "
+                f"(LEFT-TO-RIGHT ISOLATE) at position 109, {BIDI}",
+            ),
+            (
+                ('session = "Oral 2D', 0),
+                "papers[0].oral.session: 'Oral 2D \\u2067Privacy\\u2069' holds U+2067 (RIGHT-TO-LEFT "
+                f"ISOLATE) at position 8, {BIDI}",
+            ),
         ],
     ),
     (

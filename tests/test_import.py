@@ -7,12 +7,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from confcal.checked import bidi_problem, show
 from confcal.cli import cli
+from confcal.importer import clean
 from confcal.load import load
+from confcal.load.reader import EventsReader
 from tests.conftest import EVENTS, ROOT
 from tests.helpers import ParsedEvent, parse_events
-from tests.test_schedule import CLOCK_CHANGES, JOIN, ONLINE, STREAM, xml_events
+from tests.test_schedule import CLOCK_CHANGES, JOIN, ONLINE, STREAM, json_events, xml_events
 
 # Written by hand from the format's documentation: an old frab export with the usual quirks.
 QUIRKS_XML = """<?xml version="1.0" encoding="utf-8"?>
@@ -786,6 +791,102 @@ def test_a_short_conference_id_and_a_second_slot_of_a_kind_come_back(tmp_path: P
     ]
 
 
+# Plain text that looks like markup, entities or loose whitespace: what an abstract on NLP, a
+# comparison or code says. confcal writes it as it is; HTML would read it as tags.
+PLAIN_TEXT = r'''[conference]
+id = "plain-text"
+name = "Plain <text> & co"
+start = 2026-06-01
+end = 2026-06-01
+venue = "Hall"
+city = "Town"
+timezone = "Europe/Berlin"
+
+[publish]
+updated = 2026-05-01T00:00:00Z
+
+[[categories]]
+id = "nlp"
+name = "NLP <&> Vision"
+
+[[papers]]
+id = "tokens"
+category = "nlp"
+title = "The <s> token: a<b and b>c"
+authors = ["Ann <b> Lee", "Bo  Chen"]
+abstract = """We compare a<b and b>c, the <CLS> token, and the <s> and </s> tokens.
+<p> is a paragraph variable; <br> is kept; x <i>y</i> z.
+AT&amp;T writes &lt; as &amp;lt;, and &copy is not ©; R&D.
+Two  spaces,\ta tab, trailing spaces\u0020\u0020\u0020
+
+
+after two blank lines."""
+note = "<i>Best paper</i> &amp; runner-up"
+links = [{ label = "<code> & data", url = "https://example.org/code" }]
+
+[papers.talk]
+session = "Session <b>1</b>"
+start = 2026-06-01T10:00:00
+end = 2026-06-01T11:00:00
+room = "Room <br> 1"
+
+[papers.poster]
+start = 2026-06-01T14:00:00
+end = 2026-06-01T15:00:00
+board = "<A&1>"
+'''
+
+
+@pytest.mark.parametrize("name", ["schedule.json", "schedule.xml"])
+def test_plain_text_from_a_confcal_schedule_round_trips_unchanged(tmp_path: Path, name: str) -> None:
+    """A schedule confcal wrote holds plain text (the format types every field as a string, and
+    confcal writes events.toml's text as it is): build → schedule → import → build gives back
+    every text as it was, angle brackets, entities and spaces included."""
+    (tmp_path / "plain.toml").write_text(PLAIN_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "plain.toml"), "-o", str(tmp_path / "first")])
+    assert result.exit_code == 0, result.output
+    status, output, target = run_import(
+        tmp_path, (tmp_path / "first" / name).read_bytes(), "--venue", "Hall", name=name
+    )
+    assert status == 0, output
+    original, imported = load(tmp_path / "plain.toml"), load(target)
+    paper, back = original.paper("tokens"), imported.paper("tokens")
+    assert (back.title, back.abstract, back.note, back.links) == (
+        paper.title,
+        paper.abstract,
+        paper.note,
+        paper.links,
+    )
+    assert [(e.session, e.room, e.board) for e in imported.events] == [
+        (e.session, e.room, e.board) for e in original.events
+    ]
+    assert (imported.conference.name, imported.categories[0].name) == ("Plain <text> & co", "NLP <&> Vision")
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "second")])
+    assert result.exit_code == 0, result.output
+    shown = ("title", "subtitle", "abstract", "description", "persons", "room", "links", "track")
+
+    def texts(folder: Path) -> dict[str, tuple[object, ...]]:
+        return {guid: tuple(event[key] for key in shown) for guid, event in json_events(folder).items()}
+
+    assert texts(tmp_path / "second") == texts(tmp_path / "first")
+    assert shown_events(tmp_path / "second") == shown_events(tmp_path / "first")
+
+
+def test_the_same_text_from_another_tool_is_read_as_html(tmp_path: Path) -> None:
+    """Without confcal's generator, the text may be HTML (pretalx, frab): tags are taken out and
+    entities decoded, as the README says; only a schedule confcal wrote is known to be plain."""
+    (tmp_path / "plain.toml").write_text(PLAIN_TEXT, encoding="utf-8")
+    CliRunner().invoke(cli, ["build", str(tmp_path / "plain.toml"), "-o", str(tmp_path / "first")])
+    data = (tmp_path / "first" / "schedule.json").read_text(encoding="utf-8")
+    other = data.replace('"generator":{"name":"confcal"}', '"generator":{"name":"pretalx"}')
+    assert other != data
+    status, output, target = run_import(tmp_path, other, name="schedule.json")
+    assert status == 0, output
+    papers = load(target).papers
+    assert [paper.title for paper in papers] == ["The token: ac"] * 2  # the talk and the poster
+    assert papers[0].abstract.startswith("We compare ac, the <CLS> token, and the  and  tokens.\n")
+
+
 def one_event_xml(inside: str) -> str:
     return berlin_xml("2026-10-24T10:00:00+02:00", "01:00").replace("<title>At the change</title>", inside)
 
@@ -838,16 +939,81 @@ def test_persons_that_are_no_names_are_refused(tmp_path: Path, persons: str, exp
     assert not target.exists()
 
 
-def test_a_bidirectional_override_is_refused(tmp_path: Path) -> None:
-    """U+202E shows the title in another order than it is stored: the import names it and stops."""
-    status, output, target = run_import(tmp_path, one_event_xml("<title>Talk \u202egnp.exe</title>"))
+BIDI = "a bidirectional control character that shows text in another order than it is stored"
+
+
+@pytest.mark.parametrize(
+    ("inside", "line", "expected"),
+    [
+        (
+            "<title>Talk \u202egnp.exe</title>",
+            6,
+            "the title of 'Talk \\u202egnp.exe' holds U+202E (RIGHT-TO-LEFT OVERRIDE) at position 5",
+        ),
+        # Escaped twice, as real exports do: it is there once the entities are decoded.
+        (
+            "<title>At the change</title><abstract>&amp;#x202E;gnp.exe</abstract>",
+            6,
+            "the abstract of 'At the change' holds U+202E (RIGHT-TO-LEFT OVERRIDE) at position 0",
+        ),
+        (
+            '<title>At the change</title><links><link href="https://example.org/s">Slides \u2066x</link></links>',
+            6,
+            "the title of a link of 'At the change' holds U+2066 (LEFT-TO-RIGHT ISOLATE) at position 7",
+        ),
+        (
+            "<title>At the change</title></event></room><room name='Saal \u2067B'><event guid='b'>"
+            "<date>2026-10-24T12:00:00+02:00</date><duration>01:00</duration><title>B</title>",
+            9,
+            "the room of 'B' holds U+2067 (RIGHT-TO-LEFT ISOLATE) at position 5",
+        ),
+    ],
+    ids=["title", "escaped twice", "link title", "a <room> element's name"],
+)
+def test_a_bidirectional_control_is_refused(tmp_path: Path, inside: str, line: int, expected: str) -> None:
+    """U+202E shows the title in another order than it is stored: the import names the text and
+    stops, wherever it is written (events.toml refuses it everywhere: the file would not build)."""
+    status, output, target = run_import(tmp_path, one_event_xml(inside))
     assert status == 1, output
-    assert output == (
-        f"Error: {tmp_path}/schedule.xml:6: the title of 'Talk \\u202egnp.exe' holds U+202E, a "
-        "bidirectional control character that shows text in another order than it is stored; remove "
-        "it from the schedule\n"
+    assert (
+        output == f"Error: {tmp_path}/schedule.xml:{line}: {expected}, {BIDI}; remove it from the schedule\n"
     )
     assert not target.exists()
+
+
+def test_a_bidirectional_control_in_the_conference_title_is_refused(tmp_path: Path) -> None:
+    data = one_event_xml("<title>At the change</title>").replace(
+        "<title>Clocks</title>", "<title>\u202bC</title>"
+    )
+    status, output, target = run_import(tmp_path, data)
+    assert status == 1, output
+    assert output == (
+        f"Error: {tmp_path}/schedule.xml: the conference's title holds U+202B (RIGHT-TO-LEFT EMBEDDING) "
+        f"at position 0, {BIDI}; remove it from the schedule\n"
+    )
+    assert not target.exists()
+
+
+IMPORTED_TEXT = st.text(st.characters(exclude_categories=["Cs"]) | st.sampled_from("\t\n\r\u202e\u2069<>&;"))
+
+
+@settings(max_examples=300)
+@given(IMPORTED_TEXT, st.booleans(), st.booleans())
+def test_the_import_writes_only_text_the_events_file_takes(value: str, multiline: bool, markup: bool) -> None:
+    """One rule for text, read two ways: the import makes a control character a space and
+    stops at a bidirectional one (``checked.bidi_problem``); the events file refuses both. So
+    whatever text the import writes, the events file takes as it is, and what it stops at, the
+    events file refuses too."""
+    written = clean(value, multiline=multiline, markup=markup)
+    reader = EventsReader(name="events.toml", text="")
+    read = reader.string(written, "papers[0].abstract", multiline=multiline, empty=True)
+    if problem := bidi_problem(written):
+        assert read == ""
+        assert [p.message for p in reader.problems] == [
+            f"{show(written)} {problem}; remove it (editors often do not show it)"
+        ]
+    else:
+        assert (read, reader.problems) == (written, [])
 
 
 def test_deeply_nested_markup_is_read_without_recursion(tmp_path: Path) -> None:

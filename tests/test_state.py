@@ -114,6 +114,16 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
             f"events.{ORAL}.where: expected a single line, found a line break",
         ),
         (
+            setter("events", ORAL, "streamed", value="yes"),
+            f"events.{ORAL}.streamed: expected a boolean, found",
+        ),
+        (setter("events", ORAL, "url", value=0), f"events.{ORAL}.url: expected a string, found"),
+        (setter("events", ORAL, "kept", value=1), f"events.{ORAL}.kept: expected a boolean, found"),
+        (
+            setter("events", ORAL, "position", value=0),
+            f"events.{ORAL}.position: expected a whole number from 1, found 0",
+        ),
+        (
             setter("events", ORAL, "paper", "table", value="talks"),
             f"events.{ORAL}.paper.table: expected 'papers' or 'items', found 'talks'",
         ),
@@ -201,3 +211,16 @@ def test_sequence_at_the_limit_is_an_error_when_the_slot_changes(tmp_path: Path)
     assert "Traceback" not in result.output
     after = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
     assert after.keys() == before.keys()
+
+
+def test_text_published_before_the_bidi_rule_still_reads(tmp_path: Path) -> None:
+    """events.toml refuses bidirectional control characters, the state file does not: it holds
+    what an earlier build published, so the organizer who removes one from the title can build."""
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    shutil.copyfile(EVENTS, events)
+    shutil.copytree(OUTPUT, output)
+    published = "Privacy Auditing with \u202eOne (1) Training Run"
+    (output / STATE_FILE).write_bytes(damaged(setter("events", ORAL, "paper", "title", value=published)))
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Privacy Auditing with One (1) Training Run" in (output / "all.ics").read_text(encoding="utf-8")

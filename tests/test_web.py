@@ -1,10 +1,14 @@
-"""confcal.web:app under gunicorn itself: personal feeds, files, conditional GET, bad input, rebuilds."""
+"""confcal.web:app under gunicorn itself: personal feeds, files, compression, conditional GET, bad
+input, rebuilds."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import os
 import re
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from confcal import web
 from confcal.build import build
-from confcal.http_headers import GivenDates, last_modified
+from confcal.http_headers import GivenDates, accepts_gzip, compressible, last_modified
 from confcal.picks import MAX_PICKS, pick_key
 from confcal.settings import BuildOptions
 from tests.gunicorn import Reply, gunicorn, request
@@ -155,6 +160,9 @@ TOO_MANY = "-".join(["aaaaaaaa"] * (MAX_PICKS + 1))
         ("GET", "/picks/aaaaaaaa.ics", 404, "unknown pick aaaaaaaa: no event of this programme has that key"),
         ("GET", "/picks/aaaaaaaa", 404, "a personal feed is /picks/<key>-<key>….ics"),
         ("GET", f"/picks/{'a' * 3700}.ics", 414, "request too long: a personal feed holds at most 400 picks"),
+        # Past gunicorn's default request line (4094), up to the one confcal.gunicorn_config sets.
+        ("GET", f"/picks/{'a' * 4100}.ics", 414, "request too long: a personal feed holds at most 400 picks"),
+        ("GET", f"/picks/{'a' * 8166}.ics", 414, "request too long: a personal feed holds at most 400 picks"),
         (
             "GET",
             f"/picks/{TOO_MANY[:-9]}-aaaaaaaa.ics",
@@ -177,6 +185,34 @@ def test_bad_requests_get_a_4xx_with_a_one_line_reason(
     assert reply.status == status
     assert reply.headers["content-type"] == "text/plain; charset=utf-8"
     assert reply.body.decode() == reason + "\n"
+
+
+def raw_status_line(url: str, request_line: str) -> tuple[bytes, bytes]:
+    """The status line and body of the answer to ``request_line``, sent as is over a socket."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(f"{request_line}\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0], body
+
+
+def test_links_longer_than_gunicorns_limit_get_gunicorns_own_414(served: tuple[str, Path]) -> None:
+    """A request line of 8190 characters still reaches the service; one more gets gunicorn's page
+    (the README says so)."""
+    url, _ = served
+    longest = "GET /picks/" + "a" * (8190 - len("GET /picks/.ics HTTP/1.1")) + ".ics HTTP/1.1"
+    assert len(longest) == 8190
+    status, body = raw_status_line(url, longest)
+    assert (status, body) == (
+        b"HTTP/1.1 414 URI Too Long",
+        b"request too long: a personal feed holds at most 400 picks\n",
+    )
+    status, body = raw_status_line(url, longest.replace("/picks/", "/picks/a"))
+    assert status == b"HTTP/1.1 414 URI Too Long"
+    assert b"<title>URI Too Long</title>" in body
 
 
 def test_dot_files_are_never_served(served: tuple[str, Path]) -> None:
@@ -465,3 +501,192 @@ def test_given_dates_never_go_back_nor_stay_for_new_bytes(
     assert dates.date("all.ics", "same", GIVEN) == GIVEN
     assert dates.date("other.ics", "new", EARLIER) == EARLIER  # each resource on its own
     assert dates.date("all.ics", digest, modified) == expected
+
+
+# -- Compression: HTML, JSON, XML and Atom gzipped for clients that take it; calendars never -----
+
+COMPRESSED = ["/", "/changes.html", "/schedule.json", "/schedule.xml", "/changes.atom", "/confcal-state.json"]
+
+
+def file_of(output: Path, path: str) -> bytes:
+    return (output / (path.lstrip("/") or "index.html")).read_bytes()
+
+
+def quoted_digest(data: bytes) -> str:
+    return f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+
+
+@pytest.mark.parametrize("path", COMPRESSED)
+def test_text_files_are_gzipped_for_clients_that_accept_it(served: tuple[str, Path], path: str) -> None:
+    url, output = served
+    data = file_of(output, path)
+    packed = request(url, path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    plain = request(url, path)
+    assert packed.status == plain.status == 200
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+    assert packed.headers["content-type"] == plain.headers["content-type"]
+    assert int(packed.headers["content-length"]) == len(packed.body) < len(data)
+    assert int(plain.headers["content-length"]) == len(plain.body)
+    assert gzip.decompress(packed.body) == plain.body == data
+    # Compressed once per version, deterministically (no file name, mtime 0): every worker and
+    # every request sends the same bytes, so a strong ETag of them holds.
+    assert packed.body == gzip.compress(data, mtime=0)
+    assert packed.body[4:8] == b"\0\0\0\0"
+    assert request(url, path, headers={"Accept-Encoding": "gzip"}).body == packed.body
+    assert packed.headers["etag"] == quoted_digest(packed.body)
+    assert plain.headers["etag"] == quoted_digest(data)
+    assert packed.headers["last-modified"] == plain.headers["last-modified"]
+    for method in ("GET", "HEAD"):
+        again = request(url, path, method=method, headers={"Accept-Encoding": "gzip"})
+        assert {k: v for k, v in again.headers.items() if k != "date"} == {
+            k: v for k, v in packed.headers.items() if k != "date"
+        }
+
+
+@pytest.mark.parametrize("path", ["/", "/changes.atom"])
+def test_each_encoding_revalidates_with_its_own_etag(served: tuple[str, Path], path: str) -> None:
+    url, _ = served
+    gzipped = request(url, path, headers={"Accept-Encoding": "gzip"}).headers["etag"]
+    identity = request(url, path).headers["etag"]
+    assert gzipped != identity
+    for accept, etag, other in (("gzip", gzipped, identity), ("identity", identity, gzipped)):
+        for given in (etag, f"W/{etag}", f'"stale", {etag}'):
+            cached = request(url, path, headers={"Accept-Encoding": accept, "If-None-Match": given})
+            assert (cached.status, cached.body) == (304, b"")
+            assert cached.headers["etag"] == etag
+            assert cached.headers["vary"] == "Accept-Encoding"
+            assert "content-encoding" not in cached.headers
+        # The other encoding's tag is another representation: the full response, in this one.
+        fresh = request(url, path, headers={"Accept-Encoding": accept, "If-None-Match": other})
+        assert fresh.status == 200
+        assert fresh.headers["etag"] == etag
+        assert (fresh.headers.get("content-encoding") == "gzip") == (accept == "gzip")
+
+
+@pytest.mark.parametrize("path", ["/all.ics", "/papers/climsim.ics", path_of(*PICKED)])
+def test_calendars_are_never_compressed(served: tuple[str, Path], path: str) -> None:
+    url, _ = served
+    plain = request(url, path)
+    for accept in ("gzip", "*", "gzip;q=1, identity;q=0", "x-gzip"):
+        reply = request(url, path, headers={"Accept-Encoding": accept})
+        assert reply.status == 200
+        assert "content-encoding" not in reply.headers
+        assert "vary" not in reply.headers
+        assert (reply.body, reply.headers["etag"]) == (plain.body, plain.headers["etag"])
+
+
+@pytest.mark.parametrize(
+    ("accept", "gzipped"),
+    [
+        ("gzip", True),
+        ("*", True),
+        ("GZip;Q=0.5", True),
+        ("gzip;q=0.5, Identity;q=0.8", False),
+        ("x-gzip", True),
+        ("identity;q=0.5, gzip;q=0.5", True),
+        ("br, *;q=0.1", True),
+        ("", False),
+        ("identity", False),
+        ("br, zstd", False),
+        ("gzip;q=0", False),
+        ("*;q=0, identity;q=0.1", False),
+        ("gzip;q=0.5, identity", False),
+        ("gzip;q=oops", False),
+    ],
+)
+def test_the_encoding_follows_accept_encoding_over_the_socket(
+    served: tuple[str, Path], accept: str, gzipped: bool
+) -> None:
+    url, output = served
+    reply = request(url, "/schedule.json", headers={"Accept-Encoding": accept})
+    assert reply.status == 200
+    assert (reply.headers.get("content-encoding") == "gzip") == gzipped
+    assert (gzip.decompress(reply.body) if gzipped else reply.body) == file_of(output, "/schedule.json")
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, False),  # no header: identity, which every client can read
+        ("", False),
+        ("gzip", True),
+        (" gzip , deflate ", True),
+        ("GZIP", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("deflate, *", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000", False),
+        ("gzip;q=0.001", True),
+        ("gzip;q=1.000", True),
+        ("gzip;q=1.5", False),  # malformed: the entry is left out
+        ("gzip;q=", False),
+        ("gzip;level=1", True),
+        ("gzip;q=0.5, identity", False),
+        ("gzip;q=0.5, identity;q=0.5", True),
+        ("gzip, identity;q=0", True),
+        ("identity;q=0", False),  # nothing acceptable: identity all the same (RFC 9110 §12.5.3)
+        ("*;q=0", False),
+        ("*;q=0.3", True),  # identity, unnamed, has the quality of *
+        ("gzip;q=0.5, *;q=0.8", False),
+        ("identity, *;q=0.3", False),
+        ("gzip;q=0, *", False),  # named gzip: * does not cover it
+        ("gzip, gzip;q=0", False),  # a repeated coding keeps its lowest quality
+        ("br;q=1, gzip;q=0.8", True),
+    ],
+)
+def test_accepts_gzip(accept: str | None, expected: bool) -> None:
+    assert accepts_gzip(accept) is expected
+
+
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [
+        ("text/html; charset=utf-8", True),
+        ("application/json", True),
+        ("application/xml", True),
+        ("text/xml", True),
+        ("application/atom+xml", True),
+        ("image/svg+xml", True),
+        ("text/css; charset=utf-8", True),
+        ("text/calendar; charset=utf-8", False),
+        ("image/png", False),
+        ("application/octet-stream", False),
+    ],
+)
+def test_compressible(content_type: str, expected: bool) -> None:
+    assert compressible(content_type) is expected
+
+
+def test_a_file_is_compressed_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "output"
+    shutil.copytree(OUTPUT, output)
+    calls: list[int] = []
+    compress = gzip.compress
+
+    def counted(data: bytes, **options: int) -> bytes:
+        calls.append(len(data))
+        return compress(data, **options)
+
+    monkeypatch.setattr(gzip, "compress", counted)
+    app = web.App(output)
+
+    def get(accept: str) -> bytes:
+        replies: list[str] = []
+        body = b"".join(
+            app(
+                {"REQUEST_METHOD": "GET", "PATH_INFO": "/schedule.json", "HTTP_ACCEPT_ENCODING": accept},
+                lambda status, headers: replies.append(status),
+            )
+        )
+        assert replies == ["200 OK"]
+        return body
+
+    first = get("gzip")
+    assert [get(accept) for accept in ("gzip", "gzip", "identity")][:2] == [first, first]
+    assert len(calls) == 1
+    (output / "schedule.json").write_bytes(b'{"edited": true}' + b" " * 1000)
+    assert gzip.decompress(get("gzip")) == b'{"edited": true}' + b" " * 1000
+    assert len(calls) == 2

@@ -1,5 +1,5 @@
 """The programme as text for a terminal: grouped by day, aligned columns. Pure formatting, but
-for ``agenda_of``, which reads the events file (``confcal agenda``).
+for ``agenda_of``, which reads the events file and the published state (``confcal agenda``).
 
 Colour is the caller's choice: ``style(text, role)`` is applied to each cell after padding
 (roles: day, time, kind, title, place, and cancelled for the title of a cancelled event, which
@@ -17,9 +17,12 @@ from pathlib import Path
 from confcal import zones
 from confcal.filters import Filters, selection_feed
 from confcal.load import load
+from confcal.lock import hold
 from confcal.model import Event, Programme, event_sort_key
 from confcal.render import online
+from confcal.revisions import with_kept_cancellations
 from confcal.settings import BuildOptions, with_overrides
+from confcal.state import read_state
 
 Style = Callable[[str, str], str]
 
@@ -98,12 +101,26 @@ def agenda(
 
 
 def agenda_of(
-    events: Path, *, filters: Filters, zone: str | None, options: BuildOptions, style: Style = plain
+    events: Path,
+    *,
+    filters: Filters,
+    zone: str | None,
+    published: Path | None,
+    options: BuildOptions,
+    style: Style = plain,
 ) -> str:
     """The agenda of the events of ``events`` that pass ``filters``, in ``zone`` (an IANA name,
-    'local' for this machine's zone, None for the conference's). Raises UnknownIdError or
-    NoMatchError (filters.py) for a selection that names or holds nothing."""
+    'local' for this machine's zone, None for the conference's). With ``keep_cancelled``, the
+    events the feeds in ``published`` (default: ``output`` beside ``events``; read under the
+    shared lock) keep as cancelled are shown as cancelled, as the page and the feeds show them.
+    Raises UnknownIdError or NoMatchError (filters.py) for a selection that names or holds nothing."""
     programme = with_overrides(load(events), BuildOptions(stamp=options.stamp))
+    if programme.conference.keep_cancelled:
+        folder = published or events.parent / "output"
+        with hold(folder, exclusive=False):
+            previous = read_state(folder)
+        if previous is not None:
+            programme = with_kept_cancellations(programme, previous.events)
     feed = selection_feed(programme, filters)
     shown = None if zone == "local" else zones.zone(zone or programme.conference.timezone)
     return agenda(programme, feed.events, zone=shown, style=style)

@@ -64,7 +64,14 @@ class Built:
     @property
     def warnings(self) -> tuple[str, ...]:
         """Every warning of this build, in the order ``confcal build`` prints them."""
-        return (*self.mistakes, *self._stale, *self.report.warnings, *self.oversize, *self.stranded)
+        return (
+            *self.mistakes,
+            *self.revised.warnings,
+            *self._stale,
+            *self.report.warnings,
+            *self.oversize,
+            *self.stranded,
+        )
 
     @property
     def _stale(self) -> tuple[str, ...]:
@@ -267,14 +274,13 @@ class Rendering:
         published = min(
             (r.last_modified for r in revised.revisions.values()), default=programme.conference.updated
         )
-        earlier = {event_id: entry.event for event_id, entry in revised.state.items() if entry.removed}
         yield (
             CHANGES_PAGE,
-            render_changes_page(programme, revised.releases, published=published, earlier=earlier),
+            render_changes_page(programme, revised.releases, published=published),
         )
         yield (
             CHANGES_FEED,
-            render_changes_feed(programme, revised.releases, published=published, earlier=earlier),
+            render_changes_feed(programme, revised.releases, published=published),
         )
         minutes = None if self.alarm is None else int(self.alarm.total_seconds() // 60)
         state = StateFile(

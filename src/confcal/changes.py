@@ -8,15 +8,13 @@ event on index.html. Pure and deterministic: every date comes from the releases.
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from confcal import zones
-from confcal.model import SESSION_KIND, Event, Programme
+from confcal.model import Programme
 from confcal.pages import CHANGES_FEED, CHANGES_PAGE, INDEX, render
 from confcal.releases import NO_PLACE, Change, Release, Span
 
@@ -37,43 +35,11 @@ class Line:
         return f"{self.before}{self.event}{self.after}"
 
 
-class Names:
-    """Each event as the calendar names it (``render.summary`` without its "Cancelled: "): the
-    programme's events, and the events it no longer has as they were last published. A slot whose
-    name another slot of its item shares (two parts of a talk in one session) gets its part."""
-
-    def __init__(self, programme: Programme, earlier: Mapping[str, Event]) -> None:
-        self.programme = programme
-        slots = {**earlier, **{e.id: e for e in (*programme.events, *programme.session_events)}}
-        self.prefixes = {event_id: self._prefix(event) for event_id, event in slots.items()}
-        shared = Counter((slot.paper, self.prefixes[event_id]) for event_id, slot in slots.items())
-        self.parts = {
-            event_id: slot.number
-            for event_id, slot in slots.items()
-            if shared[slot.paper, self.prefixes[event_id]] > 1
-        }
-
-    def _prefix(self, event: Event) -> str:
-        if event.kind == SESSION_KIND:
-            return ""
-        return event.session if event.kind == "talk" else self.programme.kind_label(event.kind)
-
-    def __call__(self, change: Change) -> str:
-        """The event of ``change`` as its SUMMARY names it, with the title ``change`` holds."""
-        if change.id in self.prefixes:
-            prefix = self.prefixes[change.id]
-        else:  # not in the state file's record: its kind, from its id ('tutorial.talk-2' is a talk)
-            prefix = self.programme.kind_label(re.sub(r"-[0-9]+$", "", change.id.rpartition(".")[2]))
-        name = f"{prefix}: {change.title}" if prefix else change.title
-        return f"{name} (part {self.parts[change.id]})" if change.id in self.parts else name
-
-
-def lines(programme: Programme, release: Release, names: Names | None = None) -> list[Line]:
-    """``release`` in words; ``names``: the events' names (by default, those the programme has)."""
+def lines(programme: Programme, release: Release) -> list[Line]:
+    """``release`` in words, each event named as it was when the release was published."""
     zone = zones.zone(programme.conference.timezone)
     on_page = {event.id for event in programme.events}
-    name = names or Names(programme, {})
-    return [_line(name(change), change, zone, on_page) for change in release.changes]
+    return [_line(change.name, change, zone, on_page) for change in release.changes]
 
 
 def _line(label: str, change: Change, zone: tzinfo, on_page: set[str]) -> Line:
@@ -130,17 +96,14 @@ def render_changes_page(
     releases: Sequence[Release],
     *,
     published: datetime,
-    earlier: Mapping[str, Event] | None = None,
 ) -> bytes:
     """changes.html (templates/changes.html): the releases newest first. ``published``: when
-    the programme was first published (shown while there is no release); ``earlier``: the
-    events the programme no longer has, as last published (the state file's), by id."""
-    names = Names(programme, earlier or {})
+    the programme was first published (shown while there is no release)."""
     return render(
         CHANGES_PAGE,
         name=programme.conference.name,
         published=_when(published),
-        releases=[_release(programme, release, names) for release in reversed(releases)],
+        releases=[_release(programme, release) for release in reversed(releases)],
     )
 
 
@@ -152,9 +115,9 @@ class _ReleaseView:
     lines: list[Line]
 
 
-def _release(programme: Programme, release: Release, names: Names) -> _ReleaseView:
+def _release(programme: Programme, release: Release) -> _ReleaseView:
     return _ReleaseView(
-        release.anchor, _when(release.stamp), _count(release.changes), lines(programme, release, names)
+        release.anchor, _when(release.stamp), _count(release.changes), lines(programme, release)
     )
 
 
@@ -172,12 +135,10 @@ def render_changes_feed(
     releases: Sequence[Release],
     *,
     published: datetime,
-    earlier: Mapping[str, Event] | None = None,
 ) -> bytes:
     """changes.atom (templates/changes.atom): one entry per release (RFC 4287), its lines as
     ``render_changes_page`` words them. Addresses are relative without a ``base_url``, and the
     feed then has no ``rel="self"`` link (it must be absolute)."""
-    names = Names(programme, earlier or {})
     conference = programme.conference
     base = conference.base_url
     return render(
@@ -189,7 +150,7 @@ def render_changes_feed(
         base=base,
         page=base + CHANGES_PAGE,
         feed=base + CHANGES_FEED if base else "",
-        entries=[_entry(programme, release, names) for release in reversed(releases)],
+        entries=[_entry(programme, release) for release in reversed(releases)],
     )
 
 
@@ -203,9 +164,9 @@ class _Entry:
     lines: list[Line]
 
 
-def _entry(programme: Programme, release: Release, names: Names) -> _Entry:
+def _entry(programme: Programme, release: Release) -> _Entry:
     """A release as a feed entry, titled by its one change or by how many there are."""
-    release_lines = lines(programme, release, names)
+    release_lines = lines(programme, release)
     title = (
         release_lines[0].text
         if len(release_lines) == 1

@@ -17,6 +17,10 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MAX_LENGTH = 80
 # C0 controls except TAB and LF, DEL and the C1 range: RFC 5545 allows none of them in a value.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they show text
+# in another order than it is stored (a title that reads as another), and a programme needs none.
+# The events file (load/reader.py) and the import refuse them: ``bidi_problem``.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 # Characters a URL must not hold as they are: they end an attribute or a property, or mean
 # something else to some parsers (a backslash is a slash to browsers); percent-encode them.
@@ -26,6 +30,21 @@ _URL_UNSAFE = frozenset("\"'<>\\^`{|}")
 WINDOWS_DEVICES = frozenset(
     ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
 )
+
+
+def bidi_problem(value: str) -> str | None:
+    """What a message says of the first bidirectional control character in ``value`` (the
+    subject and the fix are the caller's), or None."""
+    match = _BIDI.search(value)
+    if match is None:
+        return None
+    import unicodedata  # only when there is a problem to explain
+
+    character = match.group()
+    return (
+        f"holds U+{ord(character):04X} ({unicodedata.name(character)}) at position {match.start()}, a "
+        "bidirectional control character that shows text in another order than it is stored"
+    )
 
 
 def url_problem(value: str) -> str | None:

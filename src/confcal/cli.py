@@ -289,6 +289,12 @@ def _style(text: str, role: str) -> str:
 @EVENTS
 @FILTERS
 @TZ
+@click.option(
+    "--published",
+    type=FOLDER,
+    help="Folder of the published feeds, whose kept cancellations (keep_cancelled) the agenda "
+    "shows as cancelled [default: output, beside EVENTS], e.g. --published site.",
+)
 def agenda(
     events: Path,
     categories: tuple[str, ...],
@@ -297,11 +303,13 @@ def agenda(
     days: tuple[datetime, ...],
     sessions: tuple[str, ...],
     zone: str | None,
+    published: Path | None,
 ) -> None:
     """Print the programme by day, in any time zone.
 
     Reads EVENTS (default: events.toml); takes the same filters as export; a day is a
-    day in the conference's time zone.
+    day in the conference's time zone. With keep_cancelled, the events the published
+    feeds keep as cancelled are shown as cancelled.
     Colour on a terminal; none when piped or when NO_COLOR is set.
 
     \b
@@ -315,7 +323,8 @@ def agenda(
     filters = filters_of(categories, kinds, papers, days, sessions)
     style = plain if os.environ.get("NO_COLOR") else _style
     options = BuildOptions(stamp=source_date_epoch())
-    click.echo(agenda_of(events, filters=filters, zone=zone, options=options, style=style))
+    shown = agenda_of(events, filters=filters, zone=zone, published=published, options=options, style=style)
+    click.echo(shown)
 
 
 @cli.command()

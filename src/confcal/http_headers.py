@@ -1,10 +1,11 @@
 """What the preview server (``confcal.server``) and the personal-feed service (``confcal.web``)
 say alike about a file: its content type, and whether a conditional GET gets 304; and when they
-may give a Last-Modified at all."""
+may give a Last-Modified at all. Also what the service alone compresses, and for which requests."""
 
 from __future__ import annotations
 
 import mimetypes
+import re
 import threading
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -25,6 +26,52 @@ def content_type(path: Path) -> str:
     if path.suffix in CONTENT_TYPES:
         return CONTENT_TYPES[path.suffix]
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def compressible(content_type: str) -> bool:
+    """Whether bytes of this type are worth gzip: text, HTML, JSON, XML, Atom, SVG, but never a
+    calendar, however large (FEEDS.md: a gzipped ``.ics`` broke Outlook subscriptions)."""
+    media = content_type.partition(";")[0].strip().lower()
+    if media == "text/calendar":
+        return False
+    return (
+        media.startswith("text/")
+        or media in ("application/json", "application/xml", "application/javascript")
+        or media.endswith(("+xml", "+json"))
+    )
+
+
+_QUALITY = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether a request with this Accept-Encoding gets gzip (RFC 9110 §12.5.3): gzip (or
+    ``x-gzip``, or ``*`` when gzip is not named) has a quality above 0 and at least that of
+    ``identity``. Unnamed, identity has the quality of ``*``, else it is only the fallback that is
+    always acceptable. No header at all gets identity: a client that sends none may not decode
+    gzip. A repeated coding keeps its lowest quality; an entry with a malformed quality is left out.
+    """
+    if accept_encoding is None:
+        return False
+    qualities: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        coding, *parameters = (part.strip() for part in item.split(";"))
+        coding = coding.lower()
+        if not coding:
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                quality = float(value) if _QUALITY.fullmatch(value.strip()) else -1.0
+        if quality < 0:
+            continue
+        coding = "gzip" if coding == "x-gzip" else coding
+        qualities[coding] = min(quality, qualities.get(coding, quality))
+    anything = qualities.get("*")
+    gzip = qualities.get("gzip", anything or 0.0)
+    identity = qualities.get("identity", anything or 0.0)
+    return gzip > 0 and gzip >= identity
 
 
 def last_modified(written_ns: int, now_ns: int) -> datetime | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from confcal import zones
-from confcal.checked import ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES
+from confcal.checked import CONTROL, ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES, bidi_problem
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
@@ -37,10 +37,6 @@ from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-"""Bidirectional embeddings, overrides and isolates: they show text in another order than it is
-stored (a title that reads as another), and a schedule needs none."""
 _BLOCK_TAGS = "p|div|br|li|ul|ol|h[1-6]|blockquote|pre|hr|table|tr"
 _INLINE_TAGS = (
     "a|b|i|em|strong|u|s|strike|del|ins|span|code|kbd|sub|sup|small|big|mark|abbr|cite|q|tt|font|img|td|th"
@@ -102,19 +98,27 @@ class Source:
 # -- text -------------------------------------------------------------------------------
 
 
-def clean(value: object, *, multiline: bool = False) -> str:
-    """Text as events.toml accepts it: HTML entities decoded (also when escaped twice), HTML's
-    own tags taken out with their text kept (pretalx and frab export abstracts, and sometimes
-    titles, as HTML: ``<p>Intro</p>``, ``<i>Ital</i> &amp; co``; a block's tag is a line break,
-    at most one blank line in a row), no control characters, single-line unless ``multiline``.
-    Other text in angle brackets (``List<String>``) is kept."""
+def clean(value: object, *, multiline: bool = False, markup: bool = True) -> str:
+    """Text as events.toml accepts it: no control characters (``checked.CONTROL``: each becomes a
+    space), single-line unless ``multiline``.
+
+    With ``markup`` (another tool's schedule), the text may be HTML: the format does not say (its
+    schemas type every field as a string), and pretalx and frab export abstracts, and sometimes
+    titles, as HTML (``<p>Intro</p>``, ``<i>Ital</i> &amp; co``). So HTML entities are decoded
+    (also when escaped twice), HTML's own tags taken out with their text kept (a block's tag is a
+    line break, at most one blank line in a row), and runs of spaces made one; other text in angle
+    brackets (``List<String>``) is kept. Without ``markup`` (a schedule confcal wrote: plain text,
+    as events.toml holds it), the text is kept as it is: ``a<b and b>c``, ``&amp;``, two spaces."""
     if value is None:
         return ""
     text = str(value)
-    for _ in range(2):
-        text = html.unescape(text)
-    text = _TAG.sub(lambda tag: "\n" if tag.group(1) else "", text)
-    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if markup:
+        for _ in range(2):
+            text = html.unescape(text)
+        text = _TAG.sub(lambda tag: "\n" if tag.group(1) else "", text)
+    text = CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not markup:
+        return text.strip() if multiline else text.replace("\n", " ").strip()
     if multiline:
         lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
         return re.sub(r"\n{3,}", "\n\n", lines)
@@ -164,13 +168,46 @@ def read_schedule(raw: bytes, *, name: str) -> Source:
     if not stripped:
         raise ScheduleFileError(name, "the file is empty; expected a schedule.xml or schedule.json")
     if stripped.startswith(b"<"):
-        return _XmlReader(name).read(raw)
-    if stripped.startswith((b"{", b"[")):
-        return _JsonReader(name).read(raw)
-    start = stripped[:20].decode("utf-8", errors="replace")
-    raise ScheduleFileError(
-        name, f"neither XML nor JSON (it starts with {start!r}); expected a schedule.xml or schedule.json"
-    )
+        source = _XmlReader(name).read(raw)
+    elif stripped.startswith((b"{", b"[")):
+        source = _JsonReader(name).read(raw)
+    else:
+        start = stripped[:20].decode("utf-8", errors="replace")
+        raise ScheduleFileError(
+            name, f"neither XML nor JSON (it starts with {start!r}); expected a schedule.xml or schedule.json"
+        )
+    _refuse_bidi(source)
+    return source
+
+
+def _refuse_bidi(source: Source) -> None:
+    """Stop at the first text to be written that holds a bidirectional control character
+    (``checked.bidi_problem``): events.toml refuses them, so the file would not build, and only
+    the schedule's author can say what the text should read as."""
+    texts: list[tuple[str, str, int | str | None]] = [
+        ("the conference's title", source.title, None),
+        ("the conference's url", source.url, None),
+    ]
+    texts += [("the name of a track", name, None) for name, _ in source.tracks]
+    for event in source.events:
+        fields = [
+            ("title", event.title),
+            ("subtitle", event.subtitle),
+            ("room", event.room),
+            ("track", event.track),
+            ("type", event.type),
+            ("abstract", event.abstract),
+            ("description", event.description),
+            ("url", event.url),
+            *(("name of a person", person) for person in event.persons),
+            *(("title of a link", label) for label, _ in event.links),
+            *(("url of a link", url) for _, url in event.links),
+        ]
+        texts += [(f"the {field} of {event.title!r}", text, event.where) for field, text in fields]
+    for subject, text, where in texts:
+        if problem := bidi_problem(text):
+            message = f"{subject} {problem}; remove it from the schedule"
+            raise ScheduleFileError(source.name, message, where=where)
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -219,6 +256,11 @@ class _Events:
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.markup = True
+        """Whether the text may be HTML: false in a schedule confcal wrote (``clean``)."""
+
+    def text(self, value: object, *, multiline: bool = False) -> str:
+        return clean(value, multiline=multiline, markup=self.markup)
 
     def fail(self, where: int | str, message: str) -> ScheduleFileError:
         return ScheduleFileError(self.name, message, where=where or None)
@@ -232,24 +274,13 @@ class _Events:
         day: date | None,
         day_start: datetime | None,
     ) -> SourceEvent:
-        title = clean(fields.get("title"))
+        title = self.text(fields.get("title"))
         if not title:
             raise self.fail(where, 'the event has no title; expected a <title> (or "title") with text')
-        for name in ("title", "subtitle", "room", "track", "abstract", "description", "persons"):
-            value = fields.get(name)
-            if match := _BIDI.search(
-                " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
-            ):
-                raise self.fail(
-                    where,
-                    f"the {name} of {title!r} holds U+{ord(match.group()):04X}, a bidirectional control "
-                    "character that shows text in another order than it is stored; remove it from the "
-                    "schedule",
-                )
-        key = clean(fields.get("guid")) or clean(fields.get("id"))
+        key = self.text(fields.get("guid")) or self.text(fields.get("id"))
         if not key:
             raise self.fail(where, f"{title!r} has neither a guid nor an id; expected one to identify it")
-        date_text = clean(fields.get("date"))
+        date_text = self.text(fields.get("date"))
         start = parse_instant(date_text) if date_text else None
         if date_text and start is None:
             raise self.fail(
@@ -257,7 +288,7 @@ class _Events:
             )
         day_offset = None
         if start is None:
-            clock = clean(fields.get("start"))
+            clock = self.text(fields.get("start"))
             start = _start_from_day(day, day_start, clock)
             day_offset = day_start.utcoffset() if day_start is not None else None
             if start is None:
@@ -266,7 +297,7 @@ class _Events:
                     f"{title!r} has no usable time (date {date_text!r}, start {clock!r}); expected a date "
                     "like 2023-12-27T11:00:00+01:00",
                 )
-        duration_text = clean(fields.get("duration"))
+        duration_text = self.text(fields.get("duration"))
         duration = parse_duration(duration_text)
         if duration is None and isinstance(fields.get("end"), str):
             end = parse_instant(fields["end"])
@@ -285,22 +316,22 @@ class _Events:
             title=title,
             start=start,
             duration=duration,
-            room=clean(fields.get("room")) or room,
-            type=clean(fields.get("type")),
-            track=clean(fields.get("track")),
-            subtitle=clean(fields.get("subtitle")),
-            abstract=clean(fields.get("abstract"), multiline=True),
-            description=clean(fields.get("description"), multiline=True),
-            persons=tuple(p for p in (clean(p) for p in fields.get("persons", ())) if p),
-            url=url if _URL.fullmatch(url := clean(fields.get("url"))) else "",
+            room=self.text(fields.get("room")) or room,
+            type=self.text(fields.get("type")),
+            track=self.text(fields.get("track")),
+            subtitle=self.text(fields.get("subtitle")),
+            abstract=self.text(fields.get("abstract"), multiline=True),
+            description=self.text(fields.get("description"), multiline=True),
+            persons=tuple(p for p in (self.text(p) for p in fields.get("persons", ())) if p),
+            url=url if _URL.fullmatch(url := self.text(fields.get("url"))) else "",
             links=tuple(
                 (label or url, url)
-                for label, url in ((clean(t), clean(u)) for t, u in fields.get("links", ()))
+                for label, url in ((self.text(t), self.text(u)) for t, u in fields.get("links", ()))
                 if _URL.fullmatch(url)
             ),
             do_not_stream=flag if isinstance(flag := fields.get("do_not_stream"), bool) else None,
             day_offset=day_offset,
-            slug=clean(fields.get("slug")),
+            slug=self.text(fields.get("slug")),
         )
 
 
@@ -312,6 +343,8 @@ class _XmlReader(_Events):
         conference = root.find("conference")
         if conference is None:
             raise self.fail(lines.get(id(root), 1), "no <conference> element; expected one in <schedule>")
+        generator = clean(element.get("name")) if (element := root.find("generator")) is not None else ""
+        self.markup = generator != GENERATOR
         events = []
         for day in root.iter("day"):
             where_day = lines.get(id(day), 0)
@@ -320,7 +353,7 @@ class _XmlReader(_Events):
             if day_date is None and day_start is not None:
                 day_date = day_start.date()
             for room in day.iter("room"):
-                room_name = clean(room.get("name"))
+                room_name = self.text(room.get("name"))
                 for event in room.iter("event"):
                     fields: dict[str, Any] = {child.tag: _inner(child) for child in event}
                     fields["guid"] = event.get("guid", "")
@@ -338,20 +371,18 @@ class _XmlReader(_Events):
                     )
         return Source(
             name=self.name,
-            title=clean(conference.findtext("title")),
-            acronym=clean(conference.findtext("acronym")),
+            title=self.text(conference.findtext("title")),
+            acronym=self.text(conference.findtext("acronym")),
             start=parse_day(conference.findtext("start") or ""),
             end=parse_day(conference.findtext("end") or ""),
-            time_zone_name=clean(conference.findtext("time_zone_name")),
-            url=clean(conference.findtext("url")),
+            time_zone_name=self.text(conference.findtext("time_zone_name")),
+            url=self.text(conference.findtext("url")),
             events=tuple(events),
-            generator=clean(generator.get("name"))
-            if (generator := root.find("generator")) is not None
-            else "",
+            generator=generator,
             tracks=tuple(
-                (name, clean(track.get("slug")))
+                (name, self.text(track.get("slug")))
                 for track in conference.findall("track")
-                if (name := clean(track.get("name")))
+                if (name := self.text(track.get("name")))
             ),
         )
 
@@ -436,6 +467,9 @@ class _JsonReader(_Events):
         if not isinstance(schedule, dict):
             raise self.fail("$", 'expected an object with a "schedule" object (a c3voc schedule.json)')
         conference = self.table(schedule, "conference", "schedule")
+        named = document.get("generator")
+        generator = clean(named.get("name")) if isinstance(named, dict) else ""
+        self.markup = generator != GENERATOR
         days = conference.get("days")
         if not isinstance(days, list):
             raise self.fail(
@@ -463,27 +497,25 @@ class _JsonReader(_Events):
                         self.event(
                             where=event_where,
                             fields=self.fields(item, where=event_where),
-                            room=clean(room_name),
+                            room=self.text(room_name),
                             day=day_date,
                             day_start=day_start,
                         )
                     )
         return Source(
             name=self.name,
-            title=clean(conference.get("title")),
-            acronym=clean(conference.get("acronym")),
+            title=self.text(conference.get("title")),
+            acronym=self.text(conference.get("acronym")),
             start=parse_day(str(conference.get("start") or "")),
             end=parse_day(str(conference.get("end") or "")),
-            time_zone_name=clean(conference.get("time_zone_name")),
-            url=clean(conference.get("url")),
+            time_zone_name=self.text(conference.get("time_zone_name")),
+            url=self.text(conference.get("url")),
             events=tuple(events),
-            generator=clean(generator.get("name"))
-            if isinstance(generator := document.get("generator"), dict)
-            else "",
+            generator=generator,
             tracks=tuple(
-                (name, clean(track.get("slug")))
+                (name, self.text(track.get("slug")))
                 for track in _array(conference.get("tracks"))
-                if isinstance(track, dict) and (name := clean(track.get("name")))
+                if isinstance(track, dict) and (name := self.text(track.get("name")))
             ),
         )
 

@@ -5,8 +5,8 @@ warns of (``build_warnings``), since organizers often publish without checking. 
 Errors: two events in the same room (the same declared room, or the same room name, compared
 without case and extra spaces, on the same level or with no level on one side; posters in one
 room only at the same board) or at the same poster board at overlapping times, a declared
-session's own event counting as an event in its room; an oral or poster outside the conference
-dates (any other event outside them is a warning); a declared session without its own start and
+session's own event counting as an event in its room; an oral or poster beginning outside the
+conference dates (any other event outside them is a warning); a declared session without its own start and
 end whose items begin on several days. Cancelled events hold no place. Times are half-open: an
 event ending at 10:45 does not overlap one starting at 10:45.
 """
@@ -191,7 +191,9 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
     conference = programme.conference
     dates = f"{conference.start:%a %-d %b %Y} – {conference.end:%a %-d %b %Y}"
     for event in sorted(programme.events, key=event_sort_key):
-        if conference.start <= event.start.date() and event.end.date() <= conference.end:
+        # An event's day is the day it begins: a poster session until 01:00 or a keynote until
+        # midnight on the last day is inside the dates.
+        if conference.start <= event.start.date() <= conference.end:
             continue
         ref = EventRef.of(programme, event)
         # A paper's oral or poster belongs in the programme's days; anything else (a talk, a

@@ -5,18 +5,25 @@ history survives rebuilds and is reviewed in git with the feeds. A first build (
 yet) and a build that changes nothing record none. A second build with the same stamp adds its
 changes to that stamp's release.
 
+Each change keeps the name its event had when the release was published (``Names``), so a
+release, once read, keeps its words when a session, a kind or an item is renamed later.
+
 Pure: the changelog page and feed (``changes.py``) and the notices at the top of a changed
 event's DESCRIPTION are made from these values, never from the clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Literal
 
 from confcal import zones
+from confcal.model import SESSION_KIND, Event, Programme
 
 ChangeKind = Literal["added", "removed", "moved", "re-roomed", "renamed", "cancelled", "restored", "updated"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = (
@@ -45,6 +52,7 @@ class Change:
     titles (renamed). ``was`` and ``now`` are the event's times before and after, where the
     change has them: ``was`` for removed, cancelled and moved; ``now`` for added, restored and
     moved. They are not printed by ``diff``; the changelog phrases its lines with them.
+    ``name`` is the event as the changelog named it when the change was released (``Names``).
     """
 
     kind: ChangeKind
@@ -54,6 +62,7 @@ class Change:
     new: str = ""
     was: Span | None = None
     now: Span | None = None
+    name: str = ""
 
     def __str__(self) -> str:
         line = f'{self.kind}: {self.id} "{self.title}"'
@@ -94,6 +103,43 @@ def record(
     merged = (*earlier, *(change for change in changes if change not in earlier))
     by_stamp[stamp] = tuple(sorted(merged, key=change_order))
     return tuple(Release(key, by_stamp[key]) for key in sorted(by_stamp))
+
+
+class Names:
+    """Each event as the calendar names it (``render.summary`` without its "Cancelled: "), from
+    ``slots``: every event the state file records, by id (the removed ones as last published);
+    ``programme`` gives the kinds' labels. A slot whose name another slot of its item shares
+    (two parts of a talk in one session) gets its part."""
+
+    def __init__(self, programme: Programme, slots: Mapping[str, Event]) -> None:
+        self.programme = programme
+        self.prefixes = {event_id: self._prefix(event) for event_id, event in slots.items()}
+        shared = Counter((slot.paper, self.prefixes[event_id]) for event_id, slot in slots.items())
+        self.parts = {
+            event_id: slot.number
+            for event_id, slot in slots.items()
+            if shared[slot.paper, self.prefixes[event_id]] > 1
+        }
+
+    def _prefix(self, event: Event) -> str:
+        if event.kind == SESSION_KIND:
+            return ""
+        return event.session if event.kind == "talk" else self.programme.kind_label(event.kind)
+
+    def __call__(self, change: Change) -> str:
+        """The event of ``change`` as its SUMMARY names it, with the title ``change`` holds."""
+        if change.id in self.prefixes:
+            prefix = self.prefixes[change.id]
+        else:  # not in the state file's record: its kind, from its id ('tutorial.talk-2' is a talk)
+            prefix = self.programme.kind_label(re.sub(r"-[0-9]+$", "", change.id.rpartition(".")[2]))
+        name = f"{prefix}: {change.title}" if prefix else change.title
+        return f"{name} (part {self.parts[change.id]})" if change.id in self.parts else name
+
+    def named(self, changes: Iterable[Change]) -> tuple[Change, ...]:
+        """``changes``, each named as it is now unless it already has a name."""
+        return tuple(
+            change if change.name else dataclasses.replace(change, name=self(change)) for change in changes
+        )
 
 
 def notices(releases: Iterable[Release], timezone: str) -> dict[str, str]:

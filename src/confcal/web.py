@@ -9,12 +9,17 @@ A pick whose event was removed from the programme simply leaves the feed; a key 
 this programme ever published gets 404.
 
 Stateless and read-only, so it runs under any WSGI server with any number of workers and
-behind any cache keyed by URL. Each response carries a strong ETag from its bytes and
-Last-Modified, and a matching conditional GET gets 304; no compression. Bad requests get a
-4xx with a one-line plain-text reason. A build replaces each file atomically; each worker
-notices a new ``all.ics`` or state file by their inode, size and modification time (one stat
-each per request) and reads them once per change, so it serves the old calendar or the new
-one, never a mixture or a part.
+behind any cache keyed by URL and Accept-Encoding. Each response carries a strong ETag from its
+bytes and Last-Modified, and a matching conditional GET gets 304. HTML, JSON, XML and the Atom
+feed go gzipped to a client that accepts it (``http_headers.accepts_gzip``), with
+``Vary: Accept-Encoding`` and an ETag of the gzipped bytes, compressed once per version of the
+file (``mtime`` 0, so the same file always gives the same bytes); calendars never are
+(FEEDS.md). Bad requests get a 4xx with a one-line plain-text reason (gunicorn answers a
+request line past its ``limit_request_line`` with a page of its own, so the service runs with
+``confcal.gunicorn_config``, which lets request lines of up to 8190 characters through). A
+build replaces each file atomically; each worker notices a new ``all.ics`` or state file by
+their inode, size and modification time (one stat each per request) and reads them once per
+change, so it serves the old calendar or the new one, never a mixture or a part.
 
 A file's Last-Modified is when it was written (its modification time). A personal feed's is
 when the ``all.ics`` it is cut from was written: its bytes are a function of that file's bytes
@@ -32,6 +37,7 @@ goes back, in each process.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import threading
@@ -42,7 +48,15 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from confcal.http_headers import CONTENT_TYPES, GivenDates, content_type, last_modified, not_modified
+from confcal.http_headers import (
+    CONTENT_TYPES,
+    GivenDates,
+    accepts_gzip,
+    compressible,
+    content_type,
+    last_modified,
+    not_modified,
+)
 from confcal.picks import (
     KEY_PATTERN,
     MAX_PICKS,
@@ -81,6 +95,12 @@ class Refused(Exception):
 
 
 @dataclass(frozen=True)
+class Gzipped:
+    body: bytes
+    etag: str
+
+
+@dataclass(frozen=True)
 class Resource:
     body: bytes
     content_type: str
@@ -91,6 +111,8 @@ class Resource:
     """What the Last-Modified is the date of: the file, or every personal feed's all.ics."""
     source_digest: str
     """Of the bytes of that version of ``source``."""
+    gzipped: Gzipped | None = None
+    """The body gzipped, for a type worth it (``http_headers.compressible``) when that is smaller."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +148,12 @@ def read(path: Path) -> tuple[bytes, os.stat_result]:
 
 def resource(body: bytes, content_type: str, written_ns: int, *, source: str) -> Resource:
     digest = hashlib.sha256(body).hexdigest()
-    return Resource(body, content_type, f'"{digest[:32]}"', written_ns, source, digest)
+    gzipped = None
+    if compressible(content_type):
+        packed = gzip.compress(body, mtime=0)
+        if len(packed) < len(body):
+            gzipped = Gzipped(packed, f'"{hashlib.sha256(packed).hexdigest()[:32]}"')
+    return Resource(body, content_type, f'"{digest[:32]}"', written_ns, source, digest, gzipped)
 
 
 class App:
@@ -150,19 +177,24 @@ class App:
             return self.refuse(start_response, refused)
         written = last_modified(found.written_ns, time.time_ns())
         modified = self.dates.date(found.source, found.source_digest, written)
-        headers = [("ETag", found.etag)]
+        body, etag, encoding = found.body, found.etag, []
+        if found.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
+            body, etag, encoding = found.gzipped.body, found.gzipped.etag, [("Content-Encoding", "gzip")]
+        headers = [("ETag", etag)]
+        if found.gzipped is not None:
+            headers.append(("Vary", "Accept-Encoding"))
         if modified is not None:
             headers.append(("Last-Modified", format_datetime(modified, usegmt=True)))
         headers.append(("Cache-Control", self.cache_control))
         conditions = environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
-        if not_modified(*conditions, found.etag, modified):
+        if not_modified(*conditions, etag, modified):
             start_response(_STATUS[304], headers)
             return []
         start_response(
             _STATUS[200],
-            [("Content-Type", found.content_type), ("Content-Length", str(len(found.body))), *headers],
+            [("Content-Type", found.content_type), *encoding, ("Content-Length", str(len(body))), *headers],
         )
-        return [] if method == "HEAD" else [found.body]
+        return [] if method == "HEAD" else [body]
 
     def refuse(self, start_response: StartResponse, refused: Refused) -> list[bytes]:
         body = refused.reason.encode("utf-8") + b"\n"
