@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 Kind = str
@@ -39,6 +39,10 @@ PREDECLARED_KINDS: tuple[KindDef, ...] = tuple(
     KindDef(k, KIND_LABELS[k], f"{KIND_LABELS[k]}s") for k in KINDS
 )
 
+
+DAY_CHANGE = time(4, 0)
+"""When one conference day ends and the next begins, local time: an evening poster session that
+runs past midnight is on its day (schedule files, ``check``'s dates)."""
 
 SESSION_KIND: Kind = "session"
 """The kind of a session published as one event (``Programme.session_events``); not declarable."""

@@ -33,18 +33,17 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from confcal import zones
-from confcal.model import Conference, Event, Programme
+from confcal.model import DAY_CHANGE, Conference, Event, Programme
 from confcal.render import online, streamed, uid, where
 from confcal.xmltext import escape, quoteattr
 
 SCHEDULE_XML = "schedule.xml"
 SCHEDULE_JSON = "schedule.json"
 GENERATOR = "confcal"
-DAY_CHANGE = time(4, 0)
 POSTERS_ROOM = "Posters"
 ONLINE_ROOM = "Online"
 JOIN_LINK = "Watch or join"
