@@ -65,7 +65,14 @@ class Built:
     @property
     def warnings(self) -> tuple[str, ...]:
         """Every warning of this build, in the order ``confcal build`` prints them."""
-        return (*self.mistakes, *self._stale, *self.report.warnings, *self.oversize, *self.stranded)
+        return (
+            *self.mistakes,
+            *self.revised.warnings,
+            *self._stale,
+            *self.report.warnings,
+            *self.oversize,
+            *self.stranded,
+        )
 
     @property
     def _stale(self) -> tuple[str, ...]:
