@@ -132,9 +132,9 @@ BROKEN = [
         id="oral before the first day",
     ),
     pytest.param(
-        events_file(ORAL_A, slot("poster", "2024-06-06T00:30:00", "2024-06-06T01:00:00")),
+        events_file(ORAL_A, slot("poster", "2024-06-06T04:30:00", "2024-06-06T05:00:00")),
         "outside-dates",
-        'b.poster "Paper B" (Thu 6 Jun 2024, 00:30–01:00 CEST) is outside',
+        'b.poster "Paper B" (Thu 6 Jun 2024, 04:30–05:00 CEST) is outside',
         id="poster after the last day",
     ),
     pytest.param(
@@ -554,6 +554,7 @@ def test_an_online_slot_has_its_place(tmp_path: Path) -> None:
     [
         pytest.param("2024-06-05T22:00:00", "2024-06-06T00:00:00", id="until midnight"),
         pytest.param("2024-06-05T23:00:00", "2024-06-06T01:00:00", id="past midnight"),
+        pytest.param("2024-06-06T01:00:00", "2024-06-06T04:00:00", id="in the last night"),
     ],
 )
 def test_an_event_beginning_on_the_last_day_is_inside_the_dates(tmp_path: Path, start: str, end: str) -> None:
@@ -564,3 +565,22 @@ def test_an_event_beginning_on_the_last_day_is_inside_the_dates(tmp_path: Path, 
     code, report = json_report(str(events))
     assert [f["code"] for f in report["findings"] if f["code"] == "outside-dates"] == []
     assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        pytest.param("2024-06-05T15:40:00", "2024-06-06T04:01:00", id="past the next day change"),
+        pytest.param("2024-06-05T15:40:00", "2024-06-19T16:40:00", id="two weeks late"),
+        pytest.param("2024-06-05T15:40:00", "2025-06-05T16:40:00", id="a year late"),
+    ],
+)
+def test_an_oral_beginning_inside_the_dates_and_ending_late_is_outside(
+    tmp_path: Path, start: str, end: str
+) -> None:
+    """An end typed a day, two weeks or a year late is still an error (one oral a year long)."""
+    events = tmp_path / "events.toml"
+    events.write_text(events_file(ORAL_A, slot("oral", start, end)))
+    code, report = json_report(str(events))
+    assert [f["code"] for f in report["findings"] if f["severity"] == "error"] == ["outside-dates"]
+    assert code == 1

@@ -337,9 +337,9 @@ def test_any_change_under_a_published_stamp_warns() -> None:
     assert not revise(PROGRAMME, first.state).stale_stamp
 
 
-def test_a_kept_cancellation_whose_venue_is_deleted_did_not_change_place() -> None:
-    """The hack night, kept as cancelled, then its unused venue deleted: no place change, no new
-    SEQUENCE; only its text (it can no longer name the venue) moves LAST-MODIFIED."""
+def test_a_kept_cancellation_whose_venue_is_deleted_stays_at_its_venue() -> None:
+    """The hack night, kept as cancelled, then its unused venue deleted: it still names the venue
+    it was published at (the state file's place), so nothing changes, not even LAST-MODIFIED."""
     state = revise(workshop(0), {}).state
     gone = revise(workshop(1, social=False), state)
     assert gone.revisions["hack-night.social"].sequence == 1
@@ -352,9 +352,12 @@ def test_a_kept_cancellation_whose_venue_is_deleted_did_not_change_place() -> No
     parsed = parse(text.encode(), name="workshop.toml")
     unused = dataclasses.replace(parsed, conference=without.conference)
     revised = revise(unused, gone.state, releases=gone.releases)
-    assert revised.revisions["hack-night.social"].sequence == 1
-    assert [(c.kind, c.id) for c in revised.changes] == [("updated", "hack-night.social")]
+    assert revised.revisions["hack-night.social"] == gone.revisions["hack-night.social"]
+    assert revised.changes == ()
     assert "Cancelled on" in revised.revisions["hack-night.social"].notice
+    location = "\r\nLOCATION:Brauhaus am Markt\\, Marktplatz 5\\, 72070 Tübingen\r\n"
+    assert location.encode() in revised.blocks["hack-night.social"]
+    assert revised.blocks["hack-night.social"] == gone.blocks["hack-night.social"]
 
 
 def test_a_kept_item_stays_in_its_session() -> None:

@@ -114,6 +114,16 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
             f"events.{ORAL}.where: expected a single line, found a line break",
         ),
         (
+            setter("events", ORAL, "streamed", value="yes"),
+            f"events.{ORAL}.streamed: expected a boolean, found",
+        ),
+        (setter("events", ORAL, "url", value=0), f"events.{ORAL}.url: expected a string, found"),
+        (setter("events", ORAL, "kept", value=1), f"events.{ORAL}.kept: expected a boolean, found"),
+        (
+            setter("events", ORAL, "position", value=0),
+            f"events.{ORAL}.position: expected a whole number from 1, found 0",
+        ),
+        (
             setter("events", ORAL, "paper", "table", value="talks"),
             f"events.{ORAL}.paper.table: expected 'papers' or 'items', found 'talks'",
         ),

@@ -44,7 +44,7 @@ def diff(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Diff:
     reminders variant included. Holds the folder's lock (shared) while it reads."""
     planned = preview(events, output, options)
     state = output / STATE_FILE
-    warnings = stranded(planned.removed, planned.revised.programme)
+    warnings = (*planned.revised.warnings, *stranded(planned.removed, planned.revised.programme))
     if not state.is_file():
         warnings = ((LOST if lost(output) else NO_STATE).format(state=state, output=output), *warnings)
     return Diff(

@@ -5,10 +5,11 @@ warns of (``build_warnings``), since organizers often publish without checking. 
 Errors: two events in the same room (the same declared room, or the same room name, compared
 without case and extra spaces, on the same level or with no level on one side; posters in one
 room only at the same board) or at the same poster board at overlapping times, a declared
-session's own event counting as an event in its room; an oral or poster beginning outside the
-conference dates (any other event outside them is a warning); a declared session without its own start and
-end whose items begin on several days. Cancelled events hold no place. Times are half-open: an
-event ending at 10:45 does not overlap one starting at 10:45.
+session's own event counting as an event in its room; an oral or poster outside the conference
+dates, the last day's night until 04:00 included (any other event outside them is a warning); a
+declared session without its own start and end whose items begin on several days. Cancelled
+events hold no place. Times are half-open: an event ending at 10:45 does not overlap one
+starting at 10:45.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ import itertools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from confcal import zones
-from confcal.model import SESSION_KIND, Event, Programme, event_sort_key, events_by_session, session_days
+from confcal.model import (
+    DAY_CHANGE,
+    SESSION_KIND,
+    Event,
+    Programme,
+    event_sort_key,
+    events_by_session,
+    session_days,
+)
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -190,10 +199,11 @@ def _sessions(*events: Event) -> int:
 def outside_dates(programme: Programme) -> Iterator[Finding]:
     conference = programme.conference
     dates = f"{conference.start:%a %-d %b %Y} – {conference.end:%a %-d %b %Y}"
+    # The last day's night is on it, until the day change: a poster session until 01:00 or a
+    # keynote until midnight on the last day is inside the dates; an end a day or a year late is not.
+    close = datetime.combine(conference.end + timedelta(days=1), DAY_CHANGE)
     for event in sorted(programme.events, key=event_sort_key):
-        # An event's day is the day it begins: a poster session until 01:00 or a keynote until
-        # midnight on the last day is inside the dates.
-        if conference.start <= event.start.date() <= conference.end:
+        if conference.start <= event.start.date() and event.end.replace(tzinfo=None) <= close:
             continue
         ref = EventRef.of(programme, event)
         # A paper's oral or poster belongs in the programme's days; anything else (a talk, a

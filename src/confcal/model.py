@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 Kind = str
@@ -39,6 +39,10 @@ PREDECLARED_KINDS: tuple[KindDef, ...] = tuple(
     KindDef(k, KIND_LABELS[k], f"{KIND_LABELS[k]}s") for k in KINDS
 )
 
+
+DAY_CHANGE = time(4, 0)
+"""When one conference day ends and the next begins, local time: an evening poster session that
+runs past midnight is on its day (schedule files, ``check``'s dates)."""
 
 SESSION_KIND: Kind = "session"
 """The kind of a session published as one event (``Programme.session_events``); not declarable."""
@@ -168,6 +172,13 @@ class Event:
     """Id of the declared session (``[[sessions]]``) holding this slot; "" for none."""
     room_id: str = ""
     """Id of the declared room (``[[rooms]]``); its name and level are ``room`` and ``level``."""
+    published_place: str | None = None
+    """A kept cancellation's place as its LOCATION last named it, but for the conference's own
+    venue (``render.where``, as the state file recorded it): its room or venue may no longer be
+    declared, or no longer say the same. None: worked out from its room, venue and room id."""
+    streaming_unknown: bool = False
+    """A kept cancellation whose streaming the state file did not record (``streamed`` and
+    ``stream_url`` then say nothing): its description makes no claim about it."""
 
     @functools.cached_property  # asked for often: kept in the instance's __dict__, not a field
     def id(self) -> str:

@@ -71,7 +71,10 @@ def where(programme: Programme, event: Event) -> str:
     """The slot's place as its LOCATION names it, but for the conference's own venue, which is
     every slot's: its room, level and board, then its off-site venue by name and address (by id
     once the programme no longer declares it, as a slot the state file recorded may be) or its
-    room's own building (address). "" when the source gives no place."""
+    room's own building (address). "" when the source gives no place. A kept cancellation's is
+    the place it was published at (``Event.published_place``)."""
+    if event.published_place is not None:
+        return event.published_place
     building = ""
     if event.venue:
         venue = next((venue for venue in programme.venues if venue.id == event.venue), None)
@@ -101,7 +104,8 @@ def description(programme: Programme, event: Event, notice: str = "") -> str:
     """Plain text; ``notice`` (what changed in the latest release) comes first, on its own.
 
     A slot with a ``url`` never reads "Not streamed.": the url line says how to watch or join it,
-    and an online slot (``online``) says so as its place."""
+    and an online slot (``online``) says so as its place. A kept cancellation whose streaming is
+    not known (``Event.streaming_unknown``) says nothing of it rather than guess."""
     paper = programme.paper(event.paper)
     conference = programme.conference
     where = location(programme, event) or ("online" if online(programme, event) else "not announced")
@@ -112,7 +116,9 @@ def description(programme: Programme, event: Event, notice: str = "") -> str:
     ]
     if speakers := [*event.speakers, *(str(person) for person in paper.speakers)]:
         details.append(f"Speakers: {', '.join(speakers)}")
-    if streamed(programme, event):
+    if event.streaming_unknown:  # a kept cancellation the state file does not say this of
+        pass
+    elif streamed(programme, event):
         details.append("Streamed and available virtually.")
     elif not event.stream_url:
         details.append("Not streamed.")

@@ -4,10 +4,11 @@ Pure: the previous state + the programme → each event's revision, the new stat
 list of changes. ``build`` reads the state from ``output/confcal-state.json`` (``state.py``)
 and writes the new one after the feeds, so the committed ``output/`` is the published state.
 
-A slot is one event id (``<paper>.<kind>``). When its start, end, place (what its LOCATION
-names but the conference's own venue: room, level, board, the room's building, or its off-site
-venue by name and address: ``render.where``), name (its title, led by its session's for a talk:
-``_name``) or status differs from the last build,
+A slot is one event id (``<paper>.<kind>``, ``-2``... for an item's further slots of a kind,
+which keep their numbers when one before them is deleted or inserted: ``follow_parts``). When
+its start, end, place (what its LOCATION names but the conference's own venue: room, level,
+board, the room's building, or its off-site venue by name and address: ``render.where``), name
+(its title, led by its session's for a talk: ``_name``) or status differs from the last build,
 SEQUENCE goes up by one and LAST-MODIFIED (and DTSTAMP) become the build's stamp
 (``publish.updated`` or SOURCE_DATE_EPOCH). When only other text changed (abstract, authors,
 links, the conference's venue...), LAST-MODIFIED moves to the stamp and SEQUENCE stays. An
@@ -32,7 +33,15 @@ from confcal.errors import Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Names, Release, Span, change_order, notices, record
-from confcal.render import RenderCacheEntry, content_digest, event_keys, finish, render_bodies, where
+from confcal.render import (
+    RenderCacheEntry,
+    content_digest,
+    event_keys,
+    finish,
+    render_bodies,
+    streamed,
+    where,
+)
 from confcal.state import (
     CONTENT_SCHEME,
     MAX_SEQUENCE,
@@ -63,6 +72,8 @@ class Revised:
     its digest, completed with its revision (``render.finish``)."""
     keys: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Each event's render cache key (``render.event_keys``), by event id, when a cache was used."""
+    warnings: tuple[str, ...] = ()
+    """Slots that may have taken another slot's UID (``follow_parts``)."""
 
 
 def revise(
@@ -82,6 +93,8 @@ def revise(
     digest. Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
     """
     stamp = programme.conference.updated
+    followed = follow_parts(programme, previous)
+    programme, positions = followed.programme, followed.positions
     published = (
         with_kept_cancellations(programme, previous) if programme.conference.keep_cancelled else programme
     )
@@ -97,7 +110,7 @@ def revise(
         entry = previous.get(event.id)
         if entry is not None and event.id not in in_file:
             # Kept as cancelled: the slot as published, so its place did not move, even where
-            # its venue or room is no longer declared and can no longer be named.
+            # the state file did not record it and its venue or room can no longer be named.
             entry = dataclasses.replace(entry, venue_known=False, where=None)
         place = where(published, event)
         rewritten = entry is not None and not _same_content(
@@ -116,10 +129,12 @@ def revise(
         revisions[event.id] = revision
         state[event.id] = Entry(
             revision=revision,
-            event=_in_utc(event),
+            event=_as_published(published, event),
             paper=_slim(paper),
             content=content,
             where=place,
+            kept=event.id not in in_file,
+            position=positions.get(event.id),
         )
         event_changes = _changes(published, entry, event, paper, place)
         if not event_changes and rewritten:
@@ -133,7 +148,8 @@ def revise(
     announced = sorted(_announced(published, changes), key=change_order)
     sorted_changes = Names(published, _slots(state)).named(announced)
     if any(not change.name for release in releases for change in release.changes):
-        # From a state file written before names were recorded: named as its changelog showed them.
+        # From a state file written before names were recorded, and not named from the changelog
+        # published with it (build.py): as the state file recorded its events, with today's labels.
         as_shown = Names(published, _slots(previous))
         releases = [Release(release.stamp, as_shown.named(release.changes)) for release in releases]
     # A change under a stamp already published keeps LAST-MODIFIED where importers saw it, or
@@ -162,6 +178,7 @@ def revise(
         releases=recorded,
         blocks=blocks,
         keys=keys,
+        warnings=followed.warnings,
     )
 
 
@@ -178,16 +195,8 @@ def revise_published(
     workers: int = 1,
 ) -> Revised:
     """``revise`` against a state file (``state.read_state``; None: a first build). Raises
-    StateFileError when the file was written for another conference id: every UID would change."""
-    if previous is not None and previous.conference not in (None, programme.conference.id):
-        published, now = previous.conference, programme.conference.id
-        message = (
-            f"the feeds here were published for the conference id {published!r}, and the events file's "
-            f"conference.id is {now!r}: every UID would change, so calendars that imported the feeds "
-            f"would show each event twice; set conference.id back to {published!r}, or build into "
-            "another folder to publish a new conference"
-        )
-        raise StateFileError([Problem(state_name, "conference", message)])
+    StateFileError when the file was written for another conference id (``same_conference``)."""
+    same_conference(programme, previous, state_name=state_name)
     if previous is None:
         return revise(programme, {}, state_name=state_name, cache=cache, workers=workers)
     return revise(
@@ -199,6 +208,20 @@ def revise_published(
         cache=cache,
         workers=workers,
     )
+
+
+def same_conference(programme: Programme, previous: StateFile | None, *, state_name: str) -> None:
+    """Raise StateFileError when ``previous`` was written for another conference id: its events
+    are not this programme's, and publishing over them would change every UID."""
+    if previous is not None and previous.conference not in (None, programme.conference.id):
+        published, now = previous.conference, programme.conference.id
+        message = (
+            f"the feeds here were published for the conference id {published!r}, and the events file's "
+            f"conference.id is {now!r}: every UID would change, so calendars that imported the feeds "
+            f"would show each event twice; set conference.id back to {published!r}, or build into "
+            "another folder to publish a new conference"
+        )
+        raise StateFileError([Problem(state_name, "conference", message)])
 
 
 def _with_tables(previous: StateFile) -> State:
@@ -244,8 +267,128 @@ def _same_content(
     return entry.content == content
 
 
+@dataclass(frozen=True)
+class Followed:
+    """``follow_parts``: the programme with its slots renumbered, each renumbered slot's place in
+    its array by its new event id, and a warning for each item whose slots could not all be told."""
+
+    programme: Programme
+    positions: Mapping[str, int]
+    warnings: tuple[str, ...] = ()
+
+
+def follow_parts(programme: Programme, previous: State) -> Followed:
+    """The programme with each slot under the number its item's published slot of that kind had
+    (``Event.number``, so its event id and UID).
+
+    The loader numbers an item's slots of a kind by their place in the file. While an item has as
+    many of them as it had in the events file when last published, each keeps the number at its
+    place then (``Entry.position``). When it has fewer or more (a slot deleted or inserted), a slot
+    with the very time and place of a published one (or of one deleted earlier, now put back) takes
+    its number; the others, in file order,
+    take the published numbers left, in their order, and then numbers no slot of the item and kind
+    was ever published under. So deleting the first part of a tutorial leaves the second part its
+    UID instead of moving part 1 to its time and cancelling part 2. A slot that took a number by
+    its order alone, when the count changed, may have taken another slot's: that is warned of.
+    """
+    there: dict[tuple[str, str], list[Entry]] = {}
+    gone: dict[tuple[str, str], list[Entry]] = {}
+    for entry in previous.values():
+        key = (entry.event.paper, entry.event.kind)
+        (gone if entry.removed or entry.kept else there).setdefault(key, []).append(entry)
+    slots: dict[tuple[str, str], list[Event]] = {}
+    for event in programme.events:
+        if (event.paper, event.kind) in there:
+            slots.setdefault((event.paper, event.kind), []).append(event)
+    renumbered: dict[str, Event] = {}  # by the id the loader gave
+    positions: dict[str, int] = {}
+    warnings: list[str] = []
+    for key, of_kind in slots.items():
+        in_order = sorted(of_kind, key=lambda event: event.number)
+        published = sorted(
+            there[key], key=lambda entry: (entry.position or entry.event.number, entry.event.number)
+        )
+        guessed: list[int] = []
+        if len(published) == len(in_order):
+            numbers = [entry.event.number for entry in published]
+        else:
+            numbers, guessed = _matched(programme, in_order, published, gone=gone.get(key, []))
+        for event, number in zip(in_order, numbers, strict=True):
+            if number != event.number:
+                moved = dataclasses.replace(event, number=number)
+                renumbered[event.id] = moved
+                positions[moved.id] = event.number
+        if guessed:
+            ids = [dataclasses.replace(in_order[index], number=numbers[index]).id for index in guessed]
+            warnings.append(_guessed_warning(programme, key, ids, len(in_order) - len(published)))
+    if not renumbered:
+        return Followed(programme, {}, tuple(warnings))
+    followed = (renumbered.get(event.id, event) for event in programme.events)
+    events = tuple(sorted(followed, key=event_sort_key))
+    return Followed(dataclasses.replace(programme, events=events), positions, tuple(warnings))
+
+
+def _guessed_warning(programme: Programme, key: tuple[str, str], ids: list[str], more: int) -> str:
+    """A warning that ``ids`` kept published UIDs by their order alone, when the item ``key`` (its
+    id and kind) has ``more`` slots of that kind than it published (fewer when negative)."""
+    paper, kind = key
+    label = programme.kind_label(kind).lower()
+    count = f"{abs(more)} {label} slot{'s' if abs(more) > 1 else ''} {'more' if more > 0 else 'fewer'}"
+    named = " and ".join(ids)
+    return (
+        f"warning: {paper} has {count} than published, and {named} "
+        f"{'are' if len(ids) > 1 else 'is'} at no published slot's time and place, so kept "
+        f"{'their UIDs' if len(ids) > 1 else 'its UID'} by order in the file: if that is another "
+        "slot's, its subscribers see that slot moved; add or delete slots in a build of their own, "
+        "without moving the others, so that each slot keeps its UID"
+    )
+
+
+def _matched(
+    programme: Programme, slots: list[Event], published: list[Entry], *, gone: list[Entry]
+) -> tuple[list[int], list[int]]:
+    """The number of each of an item's ``slots`` of a kind (in file order) when it has more or fewer
+    than were ``published`` in the events file (in their order): a slot at the time and place of
+    one of them, or else of one ``gone`` from it (removed, or kept as cancelled: put back), takes
+    its number; the others the published numbers left, then numbers above every number the item's
+    slots of that kind were ever published under. Then the indices of the slots that took a
+    published number by their order alone."""
+    left, back = list(published), list(gone)
+    exact: dict[int, int] = {}
+    for index, slot in enumerate(slots):
+        place = where(programme, slot)
+        for candidates in (left, back):
+            same = next((entry for entry in candidates if _same_slot(entry, slot, place)), None)
+            if same is not None:
+                exact[index] = same.event.number
+                candidates.remove(same)
+                break
+    fresh = max(entry.event.number for entry in (*published, *gone))
+    numbers, guessed = [], []
+    for index in range(len(slots)):
+        if index in exact:
+            numbers.append(exact[index])
+        elif left:
+            numbers.append(left.pop(0).event.number)
+            guessed.append(index)
+        else:
+            fresh += 1
+            numbers.append(fresh)
+    return numbers, guessed
+
+
+def _same_slot(entry: Entry, event: Event, place: str) -> bool:
+    """Whether ``event`` is at the time and place ``entry`` published (``place``: its ``render.where``)."""
+    old = entry.event
+    same_time = (old.start, old.end) == (event.start.astimezone(UTC), event.end.astimezone(UTC))
+    return same_time and not _moved_place(entry, event, place)
+
+
 def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
-    """The programme plus, as cancelled events, the published slots the events file dropped.
+    """The programme plus, as cancelled events, the published slots the events file dropped: each
+    at its last time and place, as its LOCATION named it (``Entry.where``; worked out from its room
+    and venue again when the state file did not record it), and streamed or joined as it was
+    (``Event.streaming_unknown`` when the state file did not record that).
 
     A slot whose paper's category was removed too stays in all.ics and its paper's own feed, as
     an item without a category (the category's feed is gone). A slot whose kind is no longer
@@ -284,6 +427,12 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
                 start=entry.event.start.astimezone(zone),
                 end=entry.event.end.astimezone(zone),
                 status="cancelled",
+                published_place=entry.where,
+                # Not recorded: a slot cancelled now says nothing of streaming; one already
+                # published as cancelled keeps what it said (by the conference's rule for its
+                # kind, as confcal then wrote it), so an upgrade changes no bytes.
+                streaming_unknown=entry.event.streaming_unknown
+                or (not entry.streaming_known and entry.event.status != "cancelled"),
             )
         )
     if not kept_events:
@@ -354,8 +503,15 @@ def _moved_place(entry: Entry, event: Event, place: str) -> bool:
     return entry.event.place != event.place
 
 
-def _in_utc(event: Event) -> Event:
-    return dataclasses.replace(event, start=event.start.astimezone(UTC), end=event.end.astimezone(UTC))
+def _as_published(programme: Programme, event: Event) -> Event:
+    """The slot as the state file records it: in UTC, and whether it is streamed as its feeds
+    say (``render.streamed``), so a kept cancellation says so whatever the conference later says."""
+    return dataclasses.replace(
+        event,
+        start=event.start.astimezone(UTC),
+        end=event.end.astimezone(UTC),
+        streamed=None if event.streaming_unknown else streamed(programme, event),
+    )
 
 
 def _slim(paper: Paper) -> Paper:

@@ -14,6 +14,10 @@ Decisions (README, "schedule.xml and schedule.json"):
 - Posters share one room, "Posters", with the board in the subtitle: apps draw one column
   per room, and a column per poster board is unreadable at conference size.
 - The format has no cancellation: cancelled events are left out, so apps drop them on refresh.
+- A room is the event's place as its LOCATION names it, but for the conference's venue: a room
+  with its own address, and a room at an off-site venue, are named with their building (the
+  format has no field for a room's address in the XML, and apps show only the room's name);
+  schedule.json's list of rooms gives that building as the room's ``description``.
 - A slot's own ``url`` (a stream or a video call) is its first link, "Watch or join"; an online
   slot (``render.online``) is in the room "Online", not in the venue. Whether a slot is streamed
   is the JSON's ``do_not_stream`` (the XML has no place for it).
@@ -29,18 +33,17 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from confcal import zones
-from confcal.model import Conference, Event, Programme
-from confcal.render import online, streamed, uid
+from confcal.model import DAY_CHANGE, Conference, Event, Programme
+from confcal.render import online, streamed, uid, where
 from confcal.xmltext import escape, quoteattr
 
 SCHEDULE_XML = "schedule.xml"
 SCHEDULE_JSON = "schedule.json"
 GENERATOR = "confcal"
-DAY_CHANGE = time(4, 0)
 POSTERS_ROOM = "Posters"
 ONLINE_ROOM = "Online"
 JOIN_LINK = "Watch or join"
@@ -96,14 +99,31 @@ def conference_day(event: Event, conference: Conference) -> date:
 
 
 def room_name(programme: Programme, event: Event) -> str:
-    """The room column an app shows the event in."""
+    """The room column an app shows the event in: its place as its LOCATION names it, but for
+    the conference's venue (``render.where``), so a room with its own address and a room at an
+    off-site venue are named with their building, as the venue alone is."""
     if event.kind == "poster":
         return POSTERS_ROOM
-    if event.place:
-        return event.place
-    if event.venue:
-        return str(programme.venue(event.venue))
+    if place := where(programme, event):
+        return place
     return ONLINE_ROOM if online(programme, event) else programme.conference.venue
+
+
+def room_buildings(programme: Programme) -> dict[str, str]:
+    """Each room of the files that is not at the conference's venue → its building, what its
+    name has after the place: the off-site venue (name and address), else the room's own
+    address. schedule.json's list of rooms gives it as the room's description."""
+    addresses = {room.id: room.address for room in programme.rooms if room.address}
+    found: dict[str, str] = {}
+    if not (programme.venues or addresses):
+        return found
+    for event in programme.events:
+        if event.status == "cancelled" or event.kind == "poster":
+            continue
+        building = str(programme.venue(event.venue)) if event.venue else addresses.get(event.room_id, "")
+        if building:
+            found.setdefault(room_name(programme, event), building)
+    return found
 
 
 def subtitle(event: Event) -> str:
@@ -252,6 +272,7 @@ def _document(programme: Programme, items: list[Item]) -> Document:
         fields = {"index": index + 1, "date": day.isoformat(), "day_start": _iso(start), "day_end": _iso(end)}
         days.append((fields, {name: rooms[name] for name in sorted(rooms)}))
     room_names = sorted({name for rooms in by_day.values() for name in rooms})
+    elsewhere = room_buildings(programme)
     body: dict[str, Any] = {
         "acronym": acronym(conference.id, conference.start.year),
         "title": conference.name,
@@ -267,7 +288,12 @@ def _document(programme: Programme, items: list[Item]) -> Document:
             for c in programme.categories
         ],
         "rooms": [
-            {"name": name, "guid": event_guid(f"{conference.id}.room.{name}@confcal")} for name in room_names
+            {
+                "name": name,
+                "guid": event_guid(f"{conference.id}.room.{name}@confcal"),
+                **({"description": elsewhere[name]} if name in elsewhere else {}),
+            }
+            for name in room_names
         ],
     }
     schedule: dict[str, Any] = {

@@ -71,7 +71,8 @@ SCHEMA: dict[str, dict[str, bool]] = {
         True,
     )
     # absent in state files written before they were recorded
-    | {"venue": False, "session_id": False, "where": False},
+    | {"venue": False, "session_id": False, "where": False, "streamed": False, "url": False}
+    | {"kept": False, "position": False},
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True) | {"table": False},
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -91,8 +92,10 @@ SCHEMA: dict[str, dict[str, bool]] = {
 class Entry:
     """What the last build published for one slot: enough to compare it and to re-render it.
 
-    ``event`` holds UTC times; ``paper`` holds no abstract, note or links; ``content`` is a
-    digest of the event's text (made as the state file's ``content_scheme`` says).
+    ``event`` holds UTC times, whether it was streamed (``streamed``: ``render.streamed``) and
+    where to watch or join it (``stream_url``), or ``streaming_unknown``; ``paper`` holds no
+    abstract, note or links; ``content`` is a digest of the event's text (made as the state
+    file's ``content_scheme`` says).
     """
 
     revision: Revision
@@ -106,6 +109,14 @@ class Entry:
     where: str | None = None
     """The slot's place as its LOCATION named it, but for the conference's own venue
     (``render.where``); None when the state file did not record it."""
+    streaming_known: bool = True
+    """Whether the state file said if the slot was streamed (``event.streamed``, or
+    ``event.streaming_unknown``); files written before it was recorded leave it out."""
+    kept: bool = False
+    """Kept as a cancelled event though the events file no longer had it (``keep_cancelled``)."""
+    position: int | None = None
+    """The slot's place among its item's slots of its kind in the events file, when it is not its
+    number (``revisions.follow_parts``); None: its number."""
 
     @property
     def status(self) -> Status | Literal["removed"]:
@@ -224,6 +235,9 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         "venue": event.venue,
         "session_id": event.session_id,
         **({"where": entry.where} if entry.where is not None else {}),
+        **_streaming_json(event),
+        **({"kept": True} if entry.kept else {}),
+        **({"position": entry.position} if entry.position is not None else {}),
         "speakers": list(event.speakers),
         "paper": {
             "title": paper.title,
@@ -234,6 +248,14 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
             **({"table": paper.table} if paper.table else {}),
         },
     }
+
+
+def _streaming_json(event: Event) -> dict[str, Any]:
+    """Whether the slot was streamed and its url; ``"streamed": null`` when not known (a kept
+    cancellation first published before confcal recorded it), nothing for an entry never rebuilt."""
+    if event.streaming_unknown:
+        return {"streamed": None}
+    return {} if event.streamed is None else {"streamed": event.streamed, "url": event.stream_url}
 
 
 def _format_instant(value: datetime) -> str:
@@ -516,7 +538,26 @@ def _entry(reader: _StateReader, event_id: str, table: object, path: str) -> Ent
         return None
     revision = Revision(sequence=sequence, last_modified=last_modified)
     removed, venue_known = status == "removed", "venue" in table
-    return Entry(revision, event, paper, content, removed=removed, venue_known=venue_known, where=where)
+    return Entry(
+        revision,
+        event,
+        paper,
+        content,
+        removed=removed,
+        venue_known=venue_known,
+        where=where,
+        streaming_known="streamed" in table,
+        kept=reader.get(table, "kept", path, bool) or False,
+        position=_position(reader, table, path),
+    )
+
+
+def _position(reader: _StateReader, table: Mapping[str, Any], path: str) -> int | None:
+    position = reader.get(table, "position", path, int)
+    if position is not None and position < 1:
+        reader.problem(f"{path}.position", f"expected a whole number from 1, found {show(position)}")
+        return None
+    return position
 
 
 def _entry_event(
@@ -530,6 +571,8 @@ def _entry_event(
 ) -> Event:
     """The slot as published; ``match``: its event id against ``_EVENT_ID``, ``times`` in UTC."""
     start, end = times
+    unknown = "streamed" in table and table["streamed"] is None
+    streamed = None if unknown else reader.get(table, "streamed", path, bool)
     return Event(
         paper=match.group(1),
         kind=match.group(2),
@@ -544,6 +587,9 @@ def _entry_event(
         status="cancelled" if cancelled else "confirmed",
         venue=reader.optional_identifier(table, "venue", path),
         session_id=reader.optional_identifier(table, "session_id", path),
+        streamed=streamed,
+        stream_url=reader.optional_text(table, "url", path),
+        streaming_unknown=unknown,
     )
 
 

@@ -1,0 +1,199 @@
+"""A published slot deleted with keep_cancelled: kept at its last time and place, streamed or
+joined as it was, from what the state file recorded, whatever the events file says since."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from confcal.cli import cli
+from tests.helpers import parse_events
+
+HEAD = """\
+[conference]
+id = "conf"
+name = "Conf"
+start = 2026-04-01
+end = 2026-04-05
+venue = "Main Venue"
+city = "Berlin"
+timezone = "Asia/Kathmandu"
+
+[publish]
+updated = 2026-03-01T00:00:00Z
+keep_cancelled = true
+
+[[rooms]]
+id = "main"
+name = "Main"
+"""
+SATELLITE = """
+[[rooms]]
+id = "ktm-hall"
+name = "Satellite Hall"
+address = "Thamel Hub, Kathmandu, Nepal"
+"""
+PUB = """
+[[venues]]
+id = "pub"
+name = "The Pub"
+address = "Street 1"
+"""
+STAYS = """
+[[items]]
+id = "stay"
+title = "Stays"
+[items.talk]
+start = 2026-04-03T10:00:00
+end = 2026-04-03T11:00:00
+room = "main"
+"""
+KATHMANDU = """
+[[items]]
+id = "ktm"
+title = "Kathmandu satellite"
+[items.talk]
+start = 2026-04-04T19:15:00
+end = 2026-04-04T20:15:00
+room = "ktm-hall"
+streamed = true
+url = "https://stream.example.org/ktm"
+"""
+SOCIAL = """
+[[items]]
+id = "social"
+title = "Social"
+[items.talk]
+start = 2026-04-04T21:15:00
+end = 2026-04-04T22:15:00
+venue = "pub"
+"""
+CALL = """
+[[items]]
+id = "call"
+title = "Call"
+[items.talk]
+start = 2026-04-03T21:15:00
+end = 2026-04-03T22:15:00
+url = "https://meet.example.org/call"
+"""
+PLAIN = """
+[[items]]
+id = "plain"
+title = "Plain"
+[items.talk]
+start = 2026-04-02T10:00:00
+end = 2026-04-02T11:00:00
+room = "main"
+"""
+
+
+def run(events: Path, command: str) -> str:
+    """The command's output, the output folder named as ``output``."""
+    output = events.parent / "output"
+    result = CliRunner().invoke(cli, [command, str(events), "-o", str(output)])
+    assert result.exit_code in (0, 1), result.output
+    return result.output.replace(str(output), "output")
+
+
+def write(events: Path, text: str, *, day: int) -> None:
+    events.write_text(text.replace("2026-03-01T00:00:00Z", f"2026-03-{day:02d}T00:00:00Z"), encoding="utf-8")
+
+
+def files(output: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(output)): path.read_bytes()
+        for path in sorted(output.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_kept_cancellation_stays_where_and_how_it_was_published(tmp_path: Path) -> None:
+    """The Kathmandu satellite (a room with its own address, streamed with a url), a social at an
+    off-site venue deleted together with its venue, and a video call: each kept cancellation names
+    the place its LOCATION named, says it was streamed or where to join it, and is told only as
+    cancelled; later builds leave it byte for byte as it is."""
+    events = tmp_path / "events.toml"
+    output = tmp_path / "output"
+    write(events, HEAD + SATELLITE + PUB + STAYS + KATHMANDU + SOCIAL + CALL, day=1)
+    run(events, "build")
+    write(events, HEAD + SATELLITE + STAYS, day=2)
+    assert run(events, "diff").splitlines()[:3] == [
+        'cancelled: call.talk "Call"',
+        'cancelled: ktm.talk "Kathmandu satellite"',
+        'cancelled: social.talk "Social"',
+    ]
+    run(events, "build")
+    feed = (output / "all.ics").read_bytes()
+    parsed = {event.uid.split(".")[1]: event for event in parse_events(feed)}
+    ktm, social, call = parsed["ktm"], parsed["social"], parsed["call"]
+    assert ktm.location == "Satellite Hall, Thamel Hub, Kathmandu, Nepal"
+    assert "Place: Satellite Hall, Thamel Hub, Kathmandu, Nepal\nStreamed and available virtually.\n" in (
+        ktm.description
+    )
+    assert "Watch or join: https://stream.example.org/ktm" in ktm.description
+    unfolded = feed.replace(b"\r\n ", b"")
+    assert b"LABEL=Stream;VALUE=URI:https://stream.example.org/ktm\r\n" in unfolded
+    assert social.location == "The Pub, Street 1"
+    assert "Place: The Pub, Street 1\nNot streamed." in social.description
+    assert call.location is None
+    assert "Place: online\nWatch or join: https://meet.example.org/call" in call.description
+    assert b"LABEL=Join;VALUE=URI:https://meet.example.org/call\r\n" in unfolded
+    assert "Not streamed." not in ktm.description + call.description
+    page = (output / "index.html").read_text(encoding="utf-8")
+    for event_id, place in (
+        ("ktm.talk", "Satellite Hall, Thamel Hub, Kathmandu, Nepal"),
+        ("social.talk", "The Pub, Street 1"),
+        ("call.talk", "Online"),
+    ):
+        item = re.search(rf'<li class="event cancelled" id="{re.escape(event_id)}".*?</li>', page)
+        assert item is not None, event_id
+        assert f'<p class="where">Talk · {place}</p>' in item.group()
+    kept = files(output)
+    write(events, HEAD + STAYS, day=3)  # its room deleted too, and a later stamp
+    assert run(events, "diff") == "output: nothing to publish\n"
+    run(events, "build")
+    assert files(output) == kept, "a kept cancellation must not change on later builds"
+
+
+def _older(state: Path) -> None:
+    """The state file as confcal wrote it before it recorded whether a slot was streamed."""
+    text = state.read_text(encoding="utf-8")
+    older = re.sub(r'"streamed": (true|false|null), |"url": "[^"]*", ', "", text)
+    assert older != text
+    assert '"streamed"' not in older
+    state.write_text(older, encoding="utf-8")
+
+
+def test_a_state_file_from_before_streaming_was_recorded(tmp_path: Path) -> None:
+    """An older state file does not say whether the satellite was streamed: the upgrade changes
+    nothing, and the satellite cancelled then keeps its place and SEQUENCE + 1 but says nothing
+    about streaming rather than guess "Not streamed."; a plain slot already kept as cancelled
+    stays byte for byte as it was published."""
+    events = tmp_path / "events.toml"
+    output = tmp_path / "output"
+    write(events, HEAD + SATELLITE + STAYS + KATHMANDU + PLAIN, day=1)
+    run(events, "build")
+    write(events, HEAD + SATELLITE + STAYS + KATHMANDU, day=2)
+    run(events, "build")
+    kept = (output / "items" / "plain.ics").read_bytes()
+    _older(output / "confcal-state.json")
+    write(events, HEAD + SATELLITE + STAYS + KATHMANDU, day=3)
+    assert run(events, "diff") == "output: 1 file would be written: confcal-state.json\n"
+    write(events, HEAD + SATELLITE + STAYS, day=3)
+    assert run(events, "diff").splitlines()[0] == 'cancelled: ktm.talk "Kathmandu satellite"'
+    run(events, "build")
+    assert (output / "items" / "plain.ics").read_bytes() == kept
+    satellite = (output / "items" / "ktm.ics").read_bytes()
+    (ktm,) = parse_events(satellite)
+    assert ktm.location == "Satellite Hall, Thamel Hub, Kathmandu, Nepal"
+    assert "Streamed" not in ktm.description
+    assert "Not streamed." not in ktm.description
+    assert b"SEQUENCE:1\r\n" in satellite
+    assert '"streamed": null' in (output / "confcal-state.json").read_text(encoding="utf-8")
+    before = files(output)
+    write(events, HEAD + SATELLITE + STAYS, day=4)
+    run(events, "build")
+    assert files(output) == before
