@@ -30,9 +30,9 @@ from confcal.checked import CONTROL, ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES,
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
-from confcal.model import KINDS
+from confcal.model import DAY_CHANGE, KINDS
 from confcal.render import UID_DOMAIN
-from confcal.schedule import DAY_CHANGE, GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
+from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
