@@ -10,10 +10,14 @@ README picture).
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import re
 import shutil
 import tempfile
+import threading
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -76,14 +80,18 @@ Browser = Callable[..., webdriver.Chrome]
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    """Starts Chromium sessions (``javascript=False`` for one with scripts off); quits them all."""
+    """Starts Chromium sessions (``javascript=False`` for one with scripts off; ``page_load="none"``
+    for one whose ``get`` does not wait for the page); quits them all."""
     chromium, driver = find_browser()
     sessions: list[webdriver.Chrome] = []
     with tempfile.TemporaryDirectory(prefix="confcal-chromium-") as profiles:
 
-        def start(*, width: int = 1100, height: int = 1400, javascript: bool = True) -> webdriver.Chrome:
+        def start(
+            *, width: int = 1100, height: int = 1400, javascript: bool = True, page_load: str = "normal"
+        ) -> webdriver.Chrome:
             options = webdriver.ChromeOptions()
             options.binary_location = chromium
+            options.page_load_strategy = page_load
             for argument in CHROME_ARGS:
                 options.add_argument(argument)
             options.add_argument(f"--user-data-dir={profiles}/{len(sessions)}")
@@ -250,6 +258,84 @@ def test_search_pick_download_subscribe_reload(
     open_page(driver, url + "/")  # no fragment: the picks come from localStorage
     assert sorted(pressed(driver)) == sorted(PICKED)
     assert len(picks_panel(driver)) == 3
+
+
+class _HeldBack(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder, but sends index.html only up to its scripts at the end until ``release``
+    is set: a page whose programme is all drawn while its script is still on its way."""
+
+    release: threading.Event
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] not in ("/", "/index.html"):
+            super().do_GET()
+            return
+        page = Path(self.directory, "index.html").read_bytes()
+        cut = page.index(b'<script type="application/json" id="picks-data">')
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page[:cut])
+        self.wfile.flush()
+        self.release.wait(30)
+        self.wfile.write(page[cut:])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def held_back(tmp_path: Path) -> Iterator[tuple[str, threading.Event]]:
+    """The award programme with a public address, its page's script held back: (its URL, the
+    event that lets the script through)."""
+    output = built(with_publish(EVENTS, tmp_path, f'base_url = "{BASE_URL}"'), tmp_path / "output")
+    release = threading.Event()
+    handler = type("Handler", (_HeldBack,), {"release": release})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(output))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", release
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_what_is_done_before_the_script_is_ready_is_not_lost(
+    browser: Browser, held_back: tuple[str, threading.Event]
+) -> None:
+    """The controls show from the first paint, long before the script at the end of a large page
+    is ready: a search typed (and Enter pressed), a ☆ Pick and a choice of zone made meanwhile
+    all take effect once it is."""
+    url, release = held_back
+    driver = browser(page_load="none")
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    driver.get(url)
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'li.event[id="word2vec.talk"] button.star'))
+    search = driver.find_element(By.ID, "q")
+    assert search.is_displayed()
+    assert driver.find_element(By.ID, "f-status").text.startswith("The programme is loading")
+    star(driver, "word2vec.talk").click()
+    assert star(driver, "word2vec.talk").get_attribute("aria-pressed") == "true", "shown picked at once"
+    driver.find_element(By.ID, "zone-viewer").click()
+    search.send_keys("ClimSim", Keys.ENTER)
+    assert driver.execute_script("return document.documentElement.dataset.ready") is None
+
+    release.set()
+    wait(driver, lambda d: d.execute_script("return document.documentElement.dataset.ready") == "true")
+    assert driver.current_url.startswith(f"{url}#picks="), "Enter did not reload the page with ?q="
+    assert driver.find_element(By.ID, "f-status").text == "2 of 13 events match"
+    assert visible_events(driver) == [uid("climsim.oral"), uid("climsim.poster")]
+    assert [text.split(" · ")[0] for text in picks_panel(driver)] == [
+        "Distributed Representations of Words and Phrases and their Compositionality"
+    ]
+    assert stored_picks(driver) == [pick_key("word2vec.talk")]
+    when = driver.find_element(By.CSS_SELECTOR, "#results-list li.event time")
+    assert when.text == "Thu, Dec 14, 06:30–07:30 GMT+9", "the zone chosen applies"
 
 
 def test_a_shared_link_opens_its_picks(browser: Browser, site: tuple[str, bytes]) -> None:
@@ -464,6 +550,41 @@ def test_the_viewer_zone_names_each_end_across_a_change_of_the_clocks(
     assert keynote.text == "Sat, Oct 24, 08:00–09:00 GMT+1", "one zone named once"
 
 
+@pytest.mark.parametrize(
+    ("zone", "session", "day_note"),
+    [
+        ("Europe/London", "Sat, Oct 24, 09:30–10:10 GMT+1", ""),
+        ("Asia/Tokyo", "Sat, Oct 24, 17:30–18:10 GMT+9", " · the day in Tübingen"),
+    ],
+)
+def test_in_your_time_session_headings_convert_and_days_say_whose_they_are(
+    browser: Browser, workshop: str, zone: str, session: str, day_note: str
+) -> None:
+    """A session's heading switches zone with its events. In Tokyo the hack night (Sat 21:00 in
+    Tübingen) is on Sunday: its day's heading says it is Tübingen's Saturday; in London every
+    event keeps its date, and the days need no word."""
+    driver = browser()
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": zone})
+    open_page(driver, workshop)
+    heading = driver.find_element(By.CSS_SELECTOR, "#session-oral-a > p > time")
+    saturday = driver.find_element(By.ID, "day-2026-10-24")
+    assert heading.text == "10:30–11:10 CEST"
+    driver.find_element(By.ID, "zone-viewer").click()
+    assert heading.text == session
+    assert saturday.text == f"Saturday 24 October 2026{day_note}"
+    note = driver.find_element(By.ID, "zone-note").text
+    assert ("under the conference's days in Tübingen" in note) == bool(day_note)
+    assert search(driver, "oral session a")[0] == "sparse-routing.oral"
+    results_day = "return document.querySelector('#results-list h3').innerText"
+    assert driver.execute_script(results_day) == f"Saturday 24 October 2026{day_note}"
+    driver.find_element(By.ID, "zone-conference").click()
+    assert driver.execute_script(results_day) == "Saturday 24 October 2026"
+    driver.find_element(By.ID, "q").send_keys(Keys.CONTROL, "a", Keys.BACKSPACE)
+    wait(driver, lambda d: d.find_element(By.ID, "f-status").text.startswith("All "))
+    assert heading.text == "10:30–11:10 CEST"
+    assert saturday.text == "Saturday 24 October 2026"
+
+
 def test_a_link_to_a_session_shows_it_below_the_controls(browser: Browser, workshop: str) -> None:
     driver = browser(width=1280, height=600)
     open_page(driver, f"{workshop}#session-oral-c")
@@ -517,6 +638,94 @@ def test_a_link_lands_on_its_session_once_the_events_above_are_drawn(
         top, bar, _, bottom = driver.execute_async_script(SETTLED, target)
         assert not bottom
         assert bar - 1 <= top <= bar + 1, f"#{target} at {top:.1f} px, the controls end at {bar:.1f} px"
+
+
+IN_SIGHT = """
+const bar = document.getElementById("filters").getBoundingClientRect().bottom;
+const shown = [...document.querySelectorAll(arguments[0])].filter((e) => e.getClientRects().length);
+const first = shown.find((e) => e.getBoundingClientRect().top >= bar - 1);
+return [first ? first.id || first.dataset.uid : null, first ? first.getBoundingClientRect().top : null, bar];
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1100])
+def test_a_search_shows_its_first_match_and_ending_it_goes_back(
+    browser: Browser, neurips_size: str, width: int
+) -> None:
+    """Searching far down the programme shows the results from the first, just below the controls
+    (not their end, where the window would be left); clearing the search goes back to the place
+    in the programme the reader was at. On a phone the controls do not stick: the reader goes
+    back up to them, and the results are right below them."""
+    driver = browser(width=width, height=800)
+    open_page(driver, f"{neurips_size}#session-poster-session-9")
+    if width < 700:
+        driver.execute_script("document.getElementById('filters').scrollIntoView()")
+    else:
+        driver.execute_script("window.scrollBy(0, 1500)")
+    search = driver.find_element(By.ID, "q")
+    search.click()  # typing as a reader does: WebDriver's send_keys would scroll the box into view
+    reading, place, bar = driver.execute_script(IN_SIGHT, "li.event")
+    ActionChains(driver).send_keys("lutjens").perform()
+    wait(driver, lambda d: d.find_element(By.ID, "f-status").text.endswith("match"))
+    first = driver.execute_script("return document.querySelector('#results-list li.event').dataset.uid")
+    shown, top, bar = driver.execute_script(IN_SIGHT, "#results-list li.event")
+    assert shown == first, f"the first result in sight is {shown}, not the first match {first}"
+    assert bar <= top < bar + 100, f"the first match at {top:.1f} px, the controls end at {bar:.1f} px"
+    more = driver.execute_script("return document.getElementById('results-more').getBoundingClientRect().top")
+    assert more > 800, "Show all is after the results, out of sight"
+
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(
+        Keys.BACKSPACE
+    ).perform()
+    wait(driver, lambda d: d.find_element(By.ID, "f-status").text.startswith("All "))
+    back = f"return document.getElementById('{reading}').getBoundingClientRect().top"
+    try:
+        wait(driver, lambda d: abs(d.execute_script(back) - place) <= 1)
+    except TimeoutException:
+        pytest.fail(f"#{reading} at {driver.execute_script(back):.1f} px, not at {place:.1f} px as before")
+
+
+RESULTS = """
+return [...document.querySelectorAll('#results-list li.event, #results-list .apart')]
+  .map((e) => (e.matches('.apart') ? e.textContent : e.querySelector('.where').textContent));
+"""
+
+
+def test_a_number_searched_matches_whole_numbers_and_the_words_together_come_first(
+    browser: Browser, neurips_size: str
+) -> None:
+    """ "Poster session 9" finds the posters of session 9 first, then board #9 of the other poster
+    sessions, and nothing on board #19 or #279; a name typed without its accent still matches."""
+    wheres = re.findall(
+        r'<p class="where">([^<]*)</p>', Path(urllib.parse.urlparse(neurips_size).path).read_text("utf-8")
+    )
+    session = [where for where in wheres if where.startswith("Poster session 9 ·")]
+    boards = [where for where in wheres if ", poster board #9," in where and where not in session]
+    assert len(session) > 100
+    assert boards
+    driver = browser()
+    open_page(driver, neurips_size)
+    search = driver.find_element(By.ID, "q")
+    search.send_keys("Poster session 9", Keys.ENTER)
+    status = driver.find_element(By.ID, "f-status")
+    wait(driver, lambda d: status.text.endswith("match"))
+    assert status.text == f"{len(session) + len(boards)} of {len(wheres)} events match"
+    assert driver.execute_script(RESULTS) == session[:100]
+    driver.find_element(By.ID, "results-more").click()
+    assert driver.execute_script(RESULTS) == [
+        *session,
+        "More matches, with the words apart or inside longer words:",
+        *boards,
+    ]
+
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys(Keys.BACKSPACE)
+    wait(driver, lambda d: status.text.startswith("All "))
+    search.send_keys("lutjens", Keys.ENTER)
+    authors = "return [...document.querySelectorAll('#results-list .authors')].map((e) => e.textContent)"
+    wait(driver, lambda d: d.execute_script("return document.getElementById('q').value") == "lutjens")
+    wait(driver, lambda d: len(d.execute_script(authors)) == 100)
+    assert all("Lütjens" in text for text in driver.execute_script(authors))
 
 
 def test_the_keyboard_focus_is_never_under_the_controls(browser: Browser, site: tuple[str, bytes]) -> None:

@@ -113,3 +113,62 @@ def test_without_keep_cancelled_the_agenda_leaves_a_dropped_event_out(tmp_path: 
     project = kept_cancellation(tmp_path)
     project.edit("keep_cancelled = true\n", "")
     assert not any(WORD2VEC in row for row in agenda_rows(str(project.events)))
+
+
+def test_the_agenda_refuses_the_state_file_of_another_conference(tmp_path: Path) -> None:
+    """A workshop's events file beside the award's published feeds: their kept cancellations are
+    not the workshop's events. Refused as export refuses it (exit 1), not shown as cancelled."""
+    project = kept_cancellation(tmp_path)
+    workshop = tmp_path / "workshop.toml"
+    workshop.write_text(TEXT.replace("[publish]\n", "[publish]\nkeep_cancelled = true\n"), encoding="utf-8")
+    state = project.output / "confcal-state.json"
+    refusal = (
+        f"Error: 1 problem in the state file:\n  {state}: conference: the feeds here were published for "
+        "the conference id 'neurips-2023', and the events file's conference.id is 'conf'"
+    )
+    for command in ("agenda", "export"):
+        result = CliRunner().invoke(cli, [command, str(workshop)])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(refusal), result.output
+        assert WORD2VEC not in result.output
+    without = CliRunner().invoke(cli, ["agenda", str(workshop), "--published", str(tmp_path / "elsewhere")])
+    assert without.exit_code == 0, without.output
+    assert WORD2VEC not in without.output
+
+
+def test_the_agenda_warns_as_export_does_without_a_published_state(tmp_path: Path) -> None:
+    project = kept_cancellation(tmp_path)
+    missing = tmp_path / "nonexistent"
+    result = CliRunner().invoke(cli, ["agenda", str(project.events), "--published", str(missing)])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"warning: no published state ({missing / 'confcal-state.json'}): with keep_cancelled, the agenda "
+        "shows the events the published feeds keep as cancelled, and none is shown; if the feeds were "
+        "published, give their folder with --published\n"
+    )
+    exported = CliRunner().invoke(cli, ["export", str(project.events), "--published", str(missing)])
+    assert exported.stderr.startswith(f"warning: no published state ({missing / 'confcal-state.json'}): ")
+    (project.output / "confcal-state.json").unlink()
+    lost = CliRunner().invoke(cli, ["agenda", str(project.events)]).stderr
+    assert lost.startswith(f"warning: {project.output} holds published feeds but not their state ")
+
+
+def test_agenda_and_export_take_keep_cancelled_as_build_does(tmp_path: Path) -> None:
+    """Feeds built with `build --keep-cancelled` (not the setting): agenda and export show what
+    they keep when given the option too, as diff does."""
+    project = kept_cancellation(tmp_path)
+    project.edit("keep_cancelled = true\n", "")
+    project.build("--keep-cancelled", stamp=datetime(2023, 12, 12, 8, tzinfo=UTC))
+    assert "STATUS:CANCELLED" in project.text("papers/word2vec.ics")
+    assert not any(WORD2VEC in row for row in agenda_rows(str(project.events)))
+    (row,) = (row for row in agenda_rows(str(project.events), "--keep-cancelled") if WORD2VEC in row)
+    assert f"Cancelled: {WORD2VEC}" in row
+    export = ["export", str(project.events), "--paper", "word2vec"]
+    assert CliRunner().invoke(cli, export).exit_code == 2, "no such paper without the option"
+    mine = tmp_path / "my.ics"
+    exported = CliRunner().invoke(cli, [*export, "--keep-cancelled", "-o", str(mine)])
+    assert exported.exit_code == 0, exported.output
+    published = (project.output / "papers/word2vec.ics").read_bytes()
+    vevent = published[published.index(b"BEGIN:VEVENT") : published.index(b"END:VEVENT")]
+    assert b"STATUS:CANCELLED" in vevent
+    assert vevent in mine.read_bytes(), "the event as the feeds keep it"

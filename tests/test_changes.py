@@ -22,6 +22,7 @@ import feedparser
 import pytest
 from ical.calendar_stream import IcsCalendarStream
 
+from confcal.changes import named_as_shown
 from confcal.releases import Change, Release, notices, record
 from tests.helpers import Project
 
@@ -320,13 +321,14 @@ def test_diff_exit_codes(project: Project) -> None:
 # -- the rules, on their own --------------------------------------------------------------
 
 
-def moved(event_id: str, hour: int) -> Change:
+def moved(event_id: str, hour: int, *, name: str = "") -> Change:
     return Change(
         "moved",
         event_id,
         "T",
         was=(datetime(2023, 12, 12, 15, tzinfo=UTC), datetime(2023, 12, 12, 16, tzinfo=UTC)),
         now=(datetime(2023, 12, 12, hour, tzinfo=UTC), datetime(2023, 12, 12, hour + 1, tzinfo=UTC)),
+        name=name,
     )
 
 
@@ -340,6 +342,14 @@ def test_record_merges_a_second_build_with_the_same_stamp() -> None:
     assert again == (Release(SECOND, (moved("a.oral", 16), Change("updated", "b.oral", "U"))),)
     later = record(again, [Change("cancelled", "a.oral", "T")], stamp=THIRD, first_build=False)
     assert [release.stamp for release in later] == [SECOND, THIRD]
+
+
+def test_a_change_recorded_again_under_its_stamp_keeps_one_line_and_takes_the_new_name() -> None:
+    first = record((), [moved("a.oral", 16, name="Oral: T")], stamp=SECOND, first_build=False)
+    again = record(first, [moved("a.oral", 16, name="Oral presentation: T")], stamp=SECOND, first_build=False)
+    assert again == (Release(SECOND, (moved("a.oral", 16, name="Oral presentation: T"),)),)
+    later = record(again, [moved("a.oral", 16, name="Talk: T")], stamp=THIRD, first_build=False)
+    assert later[0] == again[0], "a release under an earlier stamp keeps its words"
 
 
 def test_restoring_or_re_adding_an_event_clears_its_notice() -> None:
@@ -588,13 +598,75 @@ def test_a_state_file_without_names_is_upgraded_without_changing_a_page(project:
 
 
 def test_a_state_file_without_names_keeps_the_words_its_changelog_showed(project: Project) -> None:
-    """Upgraded by a build that also renames: the earlier release is named as the state file
-    recorded its events (as its changelog last showed them), not with the new names."""
+    """Upgraded by a build that also renames a talk's session and relabels a kind: the earlier
+    release keeps the words its changes.html showed, the kind's old label too (the state file
+    recorded no labels: the names come from that page)."""
     move_talk(project)
+    move_oral(project)
     project.build(stamp=SECOND)
     before = published_release(project, SECOND)
     without_names(project)
     rename_session_and_kind(project)
     project.build(stamp=THIRD)
     assert published_release(project, SECOND) == before
-    assert Page(project.text("changes.html")).items[-1] == MOVED_TALK
+    assert Page(project.text("changes.html")).items[-2:] == [MOVED_LINE, MOVED_TALK]
+    (release, _) = json.loads(project.text("confcal-state.json"))["releases"]
+    assert [change["name"] for change in release["changes"]] == [
+        "Oral: Privacy Auditing with One (1) Training Run",
+        f"Test of Time: {WORD2VEC}",
+    ]
+
+
+def test_without_its_changelog_a_state_file_without_names_takes_the_labels_of_now(
+    project: Project,
+) -> None:
+    """What the README says of a line the published changes.html does not show: named from the
+    state file's record of its event (the talk's session as published), the kind as labelled now."""
+    move_talk(project)
+    move_oral(project)
+    project.build(stamp=SECOND)
+    without_names(project)
+    (project.output / "changes.html").unlink()
+    rename_session_and_kind(project)
+    project.build(stamp=THIRD)
+    assert Page(project.text("changes.html")).items[-2:] == [
+        MOVED_LINE.replace("Oral:", "Oral presentation:"),
+        MOVED_TALK,
+    ]
+
+
+def test_names_are_read_from_the_lines_of_the_published_changelog() -> None:
+    unnamed = moved("a.oral", 16)
+    release = Release(SECOND, (unnamed, Change("updated", "b.oral", "U")))
+    line = (
+        "Moved: <a href='index.html#a.oral'>Oral &amp; more: T</a>, "
+        "from Tue 12 Dec 2023, 09:00–10:00 CST to 10:00–11:00 CST."
+    )
+    page = f'<h2 id="{release.anchor}">x</h2><ul><li>{line}</li><li>Details updated: Talk: U.</li></ul>'
+    (named,) = named_as_shown(page.encode(), [release], timezone="America/Chicago")
+    assert [change.name for change in named.changes] == ["Oral & more: T", "Talk: U"]
+    edited = page.replace("Details updated: Talk: U.", "Details changed: Talk: U.")
+    (named,) = named_as_shown(edited.encode(), [release], timezone="America/Chicago")
+    assert [change.name for change in named.changes] == ["Oral & more: T", ""], "a line it cannot read"
+    (named,) = named_as_shown(page.encode(), [Release(THIRD, release.changes)], timezone="America/Chicago")
+    assert named.changes == release.changes, "a release the page does not show"
+
+
+def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_words(
+    project: Project,
+) -> None:
+    """A build under the stamp of the last release joins that release: a change it already
+    holds, worded differently since (a kind relabelled), is not listed twice."""
+    project.edit("DP-SGD, where", "DP-SGD (differentially private SGD), where")
+    project.build(stamp=SECOND)
+    text = project.events.read_text(encoding="utf-8")
+    project.events.write_text(text + '\n[kinds]\noral = { label = "Oral presentation" }\n', encoding="utf-8")
+    project.build(stamp=SECOND)
+    items = Page(project.text("changes.html")).items
+    privacy = [item for item in items if "Privacy Auditing" in item]
+    assert privacy == [
+        "Details updated: Oral presentation: Privacy Auditing with One (1) Training Run.",
+        "Details updated: Poster: Privacy Auditing with One (1) Training Run.",
+    ]
+    (release,) = json.loads(project.text("confcal-state.json"))["releases"]
+    assert len(release["changes"]) == len({change["id"] + change["change"] for change in release["changes"]})

@@ -79,6 +79,7 @@ def test_picks_panel_and_its_calendar_head(published: Path) -> None:
     assert data["head"].encode() == service.head, "the page builds the same calendar as the service"
     assert data == {
         "base": BASE_URL,
+        "city": "New Orleans, LA",
         "head": data["head"],
         "id": "neurips-2023",
         "name": "NeurIPS 2023: my picks",

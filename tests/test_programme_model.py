@@ -155,7 +155,10 @@ def test_the_page_lists_items_under_their_sessions(built: Path) -> None:
     start = page.index('<li class="session" id="session-posters"')
     block = page[start : page.index("</ol></li>", start)]
     assert '<h4 class="session-name">Poster session</h4>' in block
-    assert '13:00–15:00 CET · <span class="about">Foyer, Ground floor</span>' in block
+    assert (
+        '<p class="muted"><time datetime="2026-10-25T13:00:00+01:00" data-end="2026-10-25T15:00:00+01:00">'
+        '13:00–15:00 CET</time> · <span class="about">Foyer, Ground floor</span>'
+    ) in block
     assert block.count('<li class="event"') == 5
     oral_b = page[page.index('id="session-oral-b"') :]
     assert "Chair: Mei Chen (TU München)" in oral_b[: oral_b.index("</p>")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -20,9 +21,9 @@ from confcal.load import load
 from confcal.lock import hold
 from confcal.model import Event, Programme, event_sort_key
 from confcal.render import online
-from confcal.revisions import with_kept_cancellations
+from confcal.revisions import same_conference, with_kept_cancellations
 from confcal.settings import BuildOptions, with_overrides
-from confcal.state import read_state
+from confcal.state import STATE_FILE, lost, read_state
 
 Style = Callable[[str, str], str]
 
@@ -100,6 +101,23 @@ def agenda(
     return "\n".join(lines)
 
 
+NO_STATE = (
+    "warning: no published state ({state}): with keep_cancelled, the agenda shows the events the "
+    "published feeds keep as cancelled, and none is shown; if the feeds were published, give their "
+    "folder with --published"
+)
+LOST = (
+    "warning: {output} holds published feeds but not their state ({state}): the events they keep as "
+    "cancelled (keep_cancelled) are not shown; restore the state file (from version control or a backup)"
+)
+
+
+@dataclass(frozen=True)
+class Shown:
+    text: str
+    warnings: tuple[str, ...] = ()
+
+
 def agenda_of(
     events: Path,
     *,
@@ -108,19 +126,27 @@ def agenda_of(
     published: Path | None,
     options: BuildOptions,
     style: Style = plain,
-) -> str:
+) -> Shown:
     """The agenda of the events of ``events`` that pass ``filters``, in ``zone`` (an IANA name,
-    'local' for this machine's zone, None for the conference's). With ``keep_cancelled``, the
-    events the feeds in ``published`` (default: ``output`` beside ``events``; read under the
-    shared lock) keep as cancelled are shown as cancelled, as the page and the feeds show them.
-    Raises UnknownIdError or NoMatchError (filters.py) for a selection that names or holds nothing."""
-    programme = with_overrides(load(events), BuildOptions(stamp=options.stamp))
+    'local' for this machine's zone, None for the conference's). With ``keep_cancelled`` (the
+    file's, or ``options``'), the events the feeds in ``published`` (default: ``output`` beside
+    ``events``; read under the shared lock) keep as cancelled are shown as cancelled, as the page
+    and the feeds show them; without a state there, it warns as ``confcal export`` does.
+    Raises UnknownIdError or NoMatchError (filters.py) for a selection that names or holds
+    nothing, StateFileError for a state file of another conference (``same_conference``)."""
+    overrides = BuildOptions(stamp=options.stamp, keep_cancelled=options.keep_cancelled)
+    programme = with_overrides(load(events), overrides)
+    warnings: tuple[str, ...] = ()
     if programme.conference.keep_cancelled:
         folder = published or events.parent / "output"
         with hold(folder, exclusive=False):
             previous = read_state(folder)
-        if previous is not None:
+        state = folder / STATE_FILE
+        same_conference(programme, previous, state_name=str(state))
+        if previous is None:
+            warnings = ((LOST if lost(folder) else NO_STATE).format(state=state, output=folder),)
+        else:
             programme = with_kept_cancellations(programme, previous.events)
     feed = selection_feed(programme, filters)
     shown = None if zone == "local" else zones.zone(zone or programme.conference.timezone)
-    return agenda(programme, feed.events, zone=shown, style=style)
+    return Shown(agenda(programme, feed.events, zone=shown, style=style), warnings)

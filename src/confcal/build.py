@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from confcal.budget import Oversize, over_budget, uncovered
-from confcal.changes import render_changes_feed, render_changes_page
+from confcal.changes import named_as_shown, render_changes_feed, render_changes_page
 from confcal.errors import STALE_STAMP
 from confcal.feeds import PAPERS_FOLDER, Feed, feeds, paper_feeds, stranded
 from confcal.load import load
 from confcal.lock import hold
 from confcal.mistakes import build_warnings
+from confcal.model import Programme
 from confcal.render import CalendarHeads, assemble
 from confcal.revisions import Revised, revise_published
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, schedule_files
@@ -109,7 +110,7 @@ def build(
     mistakes = build_warnings(programme)
     make_folder(output)
     with hold(output, exclusive=True):
-        previous = read_state(output)
+        previous = _read_published(output, programme)
         if previous is None and not options.force:
             _check_new_folder(output)
         cache_folder = options.cache_folder
@@ -153,6 +154,21 @@ def build(
     return built
 
 
+def _read_published(output: Path, programme: Programme) -> StateFile | None:
+    """The state file in ``output`` (``read_state``). Releases recorded before each change kept
+    its name take the names from the changes.html published with them, as it showed them
+    (``changes.named_as_shown``); what the page does not show is named by ``revise``."""
+    previous = read_state(output)
+    if previous is None or all(change.name for release in previous.releases for change in release.changes):
+        return previous
+    try:
+        page = (output / CHANGES_PAGE).read_bytes()
+    except OSError:
+        return previous
+    timezone = programme.conference.timezone
+    return dataclasses.replace(previous, releases=named_as_shown(page, previous.releases, timezone=timezone))
+
+
 def preview(
     events: Path, output: Path, options: BuildOptions = DEFAULTS, *, cache: RenderCache | None = None
 ) -> Preview:
@@ -165,7 +181,7 @@ def preview(
     """
     programme = with_overrides(load(events), options)
     with hold(output, exclusive=False):
-        previous = read_state(output)
+        previous = _read_published(output, programme)
         revised = revise_published(
             programme, previous, state_name=str(output / STATE_FILE), cache=cache.events if cache else None
         )

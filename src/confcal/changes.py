@@ -8,10 +8,12 @@ event on index.html. Pure and deterministic: every date comes from the releases.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from html.parser import HTMLParser
 
 from confcal import zones
 from confcal.model import Programme
@@ -184,3 +186,56 @@ def _entry(programme: Programme, release: Release) -> _Entry:
 
 def _instant(value: datetime) -> str:
     return f"{value.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def named_as_shown(page: bytes, releases: Sequence[Release], *, timezone: str) -> tuple[Release, ...]:
+    """``releases``, each change without a name (a state file written before names were
+    recorded) named as ``page``, the changes.html published with them, words its event: the
+    release's lines are its changes in order, each the words of ``_line`` around the name. A
+    change whose line says something else (the page was edited, the conference's time zone
+    changed) is left without a name."""
+    shown = _ShownLines(page.decode("utf-8", errors="replace")).lines
+    zone = zones.zone(timezone)
+    named = []
+    for release in releases:
+        items = shown.get(release.anchor, [])
+        if len(items) != len(release.changes):
+            named.append(release)
+            continue
+        changes = []
+        for change, item in zip(release.changes, items, strict=True):
+            line = _line("", change, zone, set())
+            fits = item.startswith(line.before) and item.endswith(line.after)
+            name = item[len(line.before) : len(item) - len(line.after)] if fits else ""
+            changes.append(change if change.name or not name else dataclasses.replace(change, name=name))
+        named.append(Release(release.stamp, tuple(changes)))
+    return tuple(named)
+
+
+class _ShownLines(HTMLParser):
+    """The text of each release's lines on changes.html, by the release's anchor."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.lines: dict[str, list[str]] = {}
+        self._anchor = ""
+        self._text: list[str] | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h2":
+            self._anchor = dict(attrs).get("id") or ""
+        elif tag == "li" and self._anchor:
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li" and self._text is not None:
+            self.lines.setdefault(self._anchor, []).append("".join(self._text))
+            self._text = None
+        elif tag == "section":
+            self._anchor = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)

@@ -295,6 +295,7 @@ def _style(text: str, role: str) -> str:
     help="Folder of the published feeds, whose kept cancellations (keep_cancelled) the agenda "
     "shows as cancelled [default: output, beside EVENTS], e.g. --published site.",
 )
+@KEEP_CANCELLED
 def agenda(
     events: Path,
     categories: tuple[str, ...],
@@ -304,12 +305,13 @@ def agenda(
     sessions: tuple[str, ...],
     zone: str | None,
     published: Path | None,
+    keep_cancelled: bool,
 ) -> None:
     """Print the programme by day, in any time zone.
 
     Reads EVENTS (default: events.toml); takes the same filters as export; a day is a
-    day in the conference's time zone. With keep_cancelled, the events the published
-    feeds keep as cancelled are shown as cancelled.
+    day in the conference's time zone. With keep_cancelled (or --keep-cancelled, as the
+    feeds were built), the events the published feeds keep as cancelled are shown as cancelled.
     Colour on a terminal; none when piped or when NO_COLOR is set.
 
     \b
@@ -322,9 +324,11 @@ def agenda(
 
     filters = filters_of(categories, kinds, papers, days, sessions)
     style = plain if os.environ.get("NO_COLOR") else _style
-    options = BuildOptions(stamp=source_date_epoch())
+    options = BuildOptions(stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
     shown = agenda_of(events, filters=filters, zone=zone, published=published, options=options, style=style)
-    click.echo(shown)
+    for warning in shown.warnings:
+        click.echo(warning, err=True)
+    click.echo(shown.text)
 
 
 @cli.command()
@@ -345,6 +349,7 @@ def agenda(
     help="Folder of the published feeds, whose SEQUENCE and LAST-MODIFIED the export keeps "
     "[default: output, beside EVENTS], e.g. --published site.",
 )
+@KEEP_CANCELLED
 def export(
     events: Path,
     categories: tuple[str, ...],
@@ -355,6 +360,7 @@ def export(
     alarm: timedelta | None,
     output: Path,
     published: Path | None,
+    keep_cancelled: bool,
 ) -> None:
     """Write a personal feed of the events that pass the filters.
 
@@ -372,7 +378,7 @@ def export(
     from confcal.write import write_file
 
     filters = filters_of(categories, kinds, papers, days, sessions)
-    options = BuildOptions(stamp=source_date_epoch(), alarm=alarm)
+    options = BuildOptions(stamp=source_date_epoch(), alarm=alarm, keep_cancelled=keep_cancelled)
     exported = exports.export(events, filters=filters, published=published, options=options)
     for warning in exported.warnings:
         click.echo(warning, err=True)

@@ -40,9 +40,10 @@ def export(events: Path, *, filters: Filters, published: Path | None, options: B
     """The selected events of ``events`` as one feed, with the SEQUENCE and LAST-MODIFIED of the
     feeds published in ``published`` (default: ``output`` beside ``events``; read under the
     shared lock), and the cancelled events they keep (``keep_cancelled``). Of ``options``, the
-    stamp and the reminders (``alarm``) apply. Raises
+    stamp, the reminders (``alarm``) and ``keep_cancelled`` apply. Raises
     UnknownIdError or NoMatchError (filters.py) for a selection that names or holds nothing."""
-    programme = with_overrides(load(events), BuildOptions(stamp=options.stamp))
+    overrides = BuildOptions(stamp=options.stamp, keep_cancelled=options.keep_cancelled)
+    programme = with_overrides(load(events), overrides)
     published = published or events.parent / "output"
     with hold(published, exclusive=False):
         previous = read_state(published)

@@ -98,7 +98,7 @@ def not_modified(
     without a ``modified`` to compare it with)."""
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or etag in tags
+        return "*" in tags or etag.removeprefix("W/") in tags  # weak comparison (§8.8.3.2)
     if if_modified_since is not None and modified is not None:
         try:
             when = parsedate_to_datetime(if_modified_since)

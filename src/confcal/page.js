@@ -243,7 +243,10 @@
     }
     const remove = event.target.closest("button.unpick");
     if (remove) toggle(remove.dataset.key);
-    if (event.target.closest("#picks-list a") && !$("results").hidden) clearFilters();
+    if (event.target.closest("#picks-list a") && !$("results").hidden) {
+      placeBefore = null;  // the link's target is where the reader goes
+      clearFilters();
+    }
     const link = event.target.closest('a[href^="#"]');
     const target = link && targetOf(link.getAttribute("href"));
     if (target) {
@@ -267,6 +270,18 @@
   // copies of the first matches are shown instead: a keystroke never lays out 3,700 events.
   const RESULTS_SHOWN = 100;
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  // A word of a search matches inside longer words ("transform" finds "transformers"), but a
+  // number only whole: "9" finds poster session 9 and board #9, not board #19 or #279. Events
+  // with all the words together, each whole ("poster session 9"), are shown first.
+  const literal = (word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const wordPattern = (word) => new RegExp(
+    `${/^\d/.test(word) ? "(?<!\\d)" : ""}${literal(word)}${/\d$/.test(word) ? "(?!\\d)" : ""}`,
+  );
+  const phrasePattern = (words) => new RegExp(
+    `(?<![\\p{L}\\p{N}])${words.map(literal).join("[^\\p{L}\\p{N}]+")}(?![\\p{L}\\p{N}])`, "u",
+  );
+  let apartFrom = -1;  // the first of the matches without the words together, when some have them
+  let apartNote = "";
   let texts = null;
   const days = Array.from(document.querySelectorAll("section.dayblock"));
   const dayOf = events.map((li) => li.closest("section.dayblock"));
@@ -281,11 +296,18 @@
     const groups = [];
     let list = null;
     let lastDay = null;
-    for (const index of matches.slice(0, limit)) {
+    for (const [at, index] of matches.slice(0, limit).entries()) {
+      if (at === apartFrom) {
+        const note = document.createElement("p");
+        note.className = "apart";
+        note.textContent = apartNote;
+        groups.push(note);
+        lastDay = null;
+      }
       if (dayOf[index] !== lastDay) {
         lastDay = dayOf[index];
-        const heading = document.createElement("h3");
-        heading.textContent = lastDay.querySelector("h3").textContent;
+        const heading = lastDay.querySelector("h3").cloneNode(true);
+        heading.removeAttribute("id");
         list = document.createElement("ol");
         list.className = "day";
         groups.push(heading, list);
@@ -315,23 +337,61 @@
       `${Array.from(li.querySelectorAll(SEARCHED), (node) => node.textContent).join(" ")} ${headingOf(li)}`,
     ));
   }
+  // A new search or filter shows its results from the first match, just below the controls
+  // (were the window left where it was, in a programme now hidden, it would show their end);
+  // ending it goes back to the place in the programme it began at.
+  let asked = "";  // the search and filters the results are for
+  let placeBefore = null;  // where the reader was: an event and its place in the window, or a scroll offset
+  function placeInProgramme() {
+    fitBar();
+    let first = 0;  // the first event whose top is in sight below the bar
+    for (let high = events.length; first < high;) {
+      const middle = (first + high) >> 1;
+      if (events[middle].getBoundingClientRect().top < barHeight) first = middle + 1;
+      else high = middle;
+    }
+    const top = events[first]?.getBoundingClientRect().top;
+    return top < innerHeight ? { event: events[first], top } : scrollY;
+  }
+  function showPlace(filtering, question) {
+    if (filtering && question !== asked) {
+      fitBar();
+      if ($("results").getBoundingClientRect().top < barHeight - 1) placeAt($("results"), barHeight);
+    } else if (!filtering && placeBefore !== null) {
+      if (typeof placeBefore === "number") scrollTo(0, placeBefore);
+      else jump(placeBefore.event, placeBefore.top);
+      placeBefore = null;
+    }
+    asked = filtering ? question : "";
+  }
   function applyFilters() {
-    index();
     const words = fold($("q").value).split(/\s+/).filter(Boolean);
+    if (words.length) index();
     const day = $("f-day").value;
     const kind = $("f-kind").value;
     const feed = $("f-feed").value;
     const onlyPicked = $("f-picked").checked;
     const filtering = words.length || day || kind || feed || onlyPicked;
+    if (filtering && $("results").hidden) placeBefore = placeInProgramme();
     matches = [];
     if (filtering) {
+      const patterns = words.map(wordPattern);
+      const phrase = words.length ? phrasePattern(words) : null;
+      const apart = [];
       events.forEach((li, index) => {
         if ((!day || dayOf[index].dataset.day === day)
           && (!kind || li.dataset.kind === kind)
           && (!feed || ` ${li.dataset.feeds} `.includes(` ${feed} `))
           && (!onlyPicked || picks.has(li.dataset.key))
-          && words.every((word) => texts[index].includes(word))) matches.push(index);
+          && patterns.every((pattern) => pattern.test(texts[index]))) {
+          (!phrase || phrase.test(texts[index]) ? matches : apart).push(index);
+        }
       });
+      apartFrom = matches.length && apart.length ? matches.length : -1;
+      apartNote = words.length > 1
+        ? "More matches, with the words apart or inside longer words:"
+        : "More matches, inside longer words:";
+      matches.push(...apart);
       showResults(RESULTS_SHOWN);
     } else {
       $("results-list").replaceChildren();
@@ -341,6 +401,7 @@
     $("f-status").textContent = filtering
       ? `${matches.length} of ${events.length} events match`
       : `All ${events.length} events`;
+    showPlace(filtering, JSON.stringify([words, day, kind, feed, onlyPicked]));
   }
   function clearFilters() {
     $("q").value = "";
@@ -362,18 +423,26 @@
   // The root's scroll padding is the sticky bar's height (it wraps to more lines in a narrower
   // window; 0 where the bar does not stick): the browser then keeps whatever it scrolls to, the
   // target of a link or the element the keyboard focuses, below the bar. Only on the root: a
-  // style the programme inherits would make the browser restyle 3,700 events.
+  // style the programme inherits would make the browser restyle 3,700 events. None while the
+  // focus is in the bar itself: the browser would scroll at every keystroke in the search box,
+  // to bring it out from under its own bar.
   const bar = $("filters");
   const root = document.documentElement;
   let barHeight = -1;
+  function padRoot(focused = document.activeElement) {
+    root.style.scrollPaddingTop = `${bar.contains(focused) ? 0 : barHeight}px`;
+  }
   function fitBar() {
     const height = getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0;
     if (height === barHeight) return;
     barHeight = height;
-    root.style.scrollPaddingTop = `${height}px`;
+    padRoot();
   }
   new ResizeObserver(fitBar).observe(bar);
   window.addEventListener("resize", fitBar);
+  bar.addEventListener("focusin", (event) => padRoot(event.target));
+  bar.addEventListener("focusout", (event) => padRoot(event.relatedTarget));
+  const placeAt = (target, top) => scrollBy(0, target.getBoundingClientRect().top - top);
   // Events off screen are laid out at an estimated height until drawn (content-visibility), and
   // the browser draws those above the window's top edge too (half a window in Chromium): drawn
   // at their real height after the jump, they would push the target down. So those within a
@@ -398,20 +467,20 @@
   for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) {
     window.addEventListener(type, () => { placing = null; }, { capture: true, passive: true });
   }
-  function keepPlaced(target, frames = 8) {
+  function keepPlaced(target, top = barHeight, frames = 8) {
     placing = target;
     const check = (left) => requestAnimationFrame(() => {
       if (placing !== target) return;
       const end = scrollY >= root.scrollHeight - innerHeight - 1;  // the page ends before the target's place
-      if (!end && Math.abs(target.getBoundingClientRect().top - barHeight) > 1) target.scrollIntoView();
+      if (!end && Math.abs(target.getBoundingClientRect().top - top) > 1) placeAt(target, top);
       if (left > 1) check(left - 1); else placing = null;
     });
     check(frames);
   }
-  function jump(target) {
+  function jump(target, top = null) {  // by default, to just below the bar
     prepareJump(target);
-    target.scrollIntoView();
-    keepPlaced(target);
+    placeAt(target, top ?? barHeight);
+    keepPlaced(target, top ?? barHeight);
   }
   function targetOf(hash) {  // an event, session or day a link leads to
     let target = null;
@@ -429,7 +498,7 @@
   // ---- time zones ---------------------------------------------------------------------------
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   $("zone-viewer-name").textContent = viewerZone;
-  const times = Array.from(document.querySelectorAll("li.event time[data-end]"));
+  const times = Array.from(document.querySelectorAll("li.event time[data-end], li.session > p > time"));
   const conferenceText = new Map(times.map((node) => [node, node.textContent]));
   const day = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
   const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
@@ -443,13 +512,34 @@
     const [from, to] = [zoneAt(start), zoneAt(end)];  // each end its own across a change of the clocks
     return `${day.format(start)}, ${clock.format(start)}${from === to ? "" : ` ${from}`}–${until} ${to}`;
   }
+  // The programme's days are the conference's: in your time an event can fall on another date
+  // than the day it is listed under, and the heading of such a day says whose day it is.
+  const isoDate = (moment) => [moment.getFullYear(), moment.getMonth() + 1, moment.getDate()]
+    .map((part) => String(part).padStart(2, "0")).join("-");
+  let dayNotes = null;  // the note of each day with an event on another date in your time
+  function notesOfDays() {
+    dayNotes ||= days.filter((block) => Array.from(block.querySelectorAll("li.event time[data-end]"))
+      .some((node) => isoDate(new Date(node.dateTime)) !== block.dataset.day)).map((block) => {
+      const note = document.createElement("span");
+      note.className = "muted day-zone";
+      note.textContent = ` · the day in ${data.city}`;
+      block.querySelector("h3").append(note);
+      return note;
+    });
+    return dayNotes;
+  }
   function applyZone(choice) {
     const viewer = choice === "viewer";
     $(viewer ? "zone-viewer" : "zone-conference").checked = true;
     for (const node of times) node.textContent = viewer ? viewerSpan(node) : conferenceText.get(node);
-    $("zone-note").textContent = viewer
-      ? `Times are shown in your time zone, ${viewerZone}.`
-      : `Times are shown in the conference's time zone, ${data.zone}.`;
+    const notes = viewer ? notesOfDays() : dayNotes || [];
+    for (const note of notes) note.hidden = !viewer;
+    $("zone-note").textContent = !viewer
+      ? `Times are shown in the conference's time zone, ${data.zone}.`
+      : notes.length
+        ? `Times are shown in your time zone, ${viewerZone}, under the conference's days in ${data.city}: `
+          + "an event can fall on another date in your time."
+        : `Times are shown in your time zone, ${viewerZone}.`;
   }
   for (const id of ["zone-conference", "zone-viewer"]) {
     $(id).addEventListener("change", (event) => {
@@ -460,10 +550,17 @@
     });
   }
 
-  if (storage.get(zoneKey) === "viewer") applyZone("viewer");
+  // What the reader did before this script was ready (early.js): picks, a zone, the controls.
+  const early = window.confcalEarly || { picks: new Map(), zone: "" };
+  if (early.zone) storage.set(zoneKey, early.zone);
+  if ((early.zone || storage.get(zoneKey)) === "viewer") applyZone("viewer");
+  for (const [key, picked] of early.picks) {
+    if (picked) picks.add(key); else picks.delete(key);
+  }
   showShared();
   showPicks();
-  if (picks.size && location.hash.startsWith("#picks=")) save();
+  if (early.picks.size || (picks.size && location.hash.startsWith("#picks="))) save();
+  applyFilters();
   const anchored = targetOf(location.hash);
   if (anchored) jump(anchored);
   document.documentElement.dataset.ready = "true";

@@ -95,14 +95,23 @@ class Release:
 def record(
     releases: Sequence[Release], changes: Sequence[Change], *, stamp: datetime, first_build: bool
 ) -> tuple[Release, ...]:
-    """``releases`` with this build's changes recorded, sorted by stamp."""
+    """``releases`` with this build's changes recorded, sorted by stamp. A change the release of
+    ``stamp`` already holds (a build again under the same stamp) stays one line, worded as this
+    build names its event: the release of a stamp says what the last build under it published
+    (a kind relabelled under the same stamp renames the line, as it renames the SUMMARY)."""
     if first_build or not changes:
         return tuple(releases)
     by_stamp = {release.stamp: release.changes for release in releases}
-    earlier = by_stamp.get(stamp, ())
-    merged = (*earlier, *(change for change in changes if change not in earlier))
-    by_stamp[stamp] = tuple(sorted(merged, key=change_order))
+    merged: dict[Change, Change] = {}
+    for change in (*by_stamp.get(stamp, ()), *changes):
+        merged[_unnamed(change)] = change  # a change seen again keeps its place, takes the new name
+    by_stamp[stamp] = tuple(sorted(merged.values(), key=change_order))
     return tuple(Release(key, by_stamp[key]) for key in sorted(by_stamp))
+
+
+def _unnamed(change: Change) -> Change:
+    """``change`` without its name: the same change, however the changelog words its event."""
+    return dataclasses.replace(change, name="")
 
 
 class Names:

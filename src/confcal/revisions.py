@@ -148,7 +148,8 @@ def revise(
     announced = sorted(_announced(published, changes), key=change_order)
     sorted_changes = Names(published, _slots(state)).named(announced)
     if any(not change.name for release in releases for change in release.changes):
-        # From a state file written before names were recorded: named as its changelog showed them.
+        # From a state file written before names were recorded, and not named from the changelog
+        # published with it (build.py): as the state file recorded its events, with today's labels.
         as_shown = Names(published, _slots(previous))
         releases = [Release(release.stamp, as_shown.named(release.changes)) for release in releases]
     # A change under a stamp already published keeps LAST-MODIFIED where importers saw it, or
@@ -194,16 +195,8 @@ def revise_published(
     workers: int = 1,
 ) -> Revised:
     """``revise`` against a state file (``state.read_state``; None: a first build). Raises
-    StateFileError when the file was written for another conference id: every UID would change."""
-    if previous is not None and previous.conference not in (None, programme.conference.id):
-        published, now = previous.conference, programme.conference.id
-        message = (
-            f"the feeds here were published for the conference id {published!r}, and the events file's "
-            f"conference.id is {now!r}: every UID would change, so calendars that imported the feeds "
-            f"would show each event twice; set conference.id back to {published!r}, or build into "
-            "another folder to publish a new conference"
-        )
-        raise StateFileError([Problem(state_name, "conference", message)])
+    StateFileError when the file was written for another conference id (``same_conference``)."""
+    same_conference(programme, previous, state_name=state_name)
     if previous is None:
         return revise(programme, {}, state_name=state_name, cache=cache, workers=workers)
     return revise(
@@ -215,6 +208,20 @@ def revise_published(
         cache=cache,
         workers=workers,
     )
+
+
+def same_conference(programme: Programme, previous: StateFile | None, *, state_name: str) -> None:
+    """Raise StateFileError when ``previous`` was written for another conference id: its events
+    are not this programme's, and publishing over them would change every UID."""
+    if previous is not None and previous.conference not in (None, programme.conference.id):
+        published, now = previous.conference, programme.conference.id
+        message = (
+            f"the feeds here were published for the conference id {published!r}, and the events file's "
+            f"conference.id is {now!r}: every UID would change, so calendars that imported the feeds "
+            f"would show each event twice; set conference.id back to {published!r}, or build into "
+            "another folder to publish a new conference"
+        )
+        raise StateFileError([Problem(state_name, "conference", message)])
 
 
 def _with_tables(previous: StateFile) -> State:

@@ -184,6 +184,7 @@ def _picks_data(programme: Programme, feeds: Sequence[Feed], heads: CalendarHead
         "name": f"{conference.name}: my picks",
         "zone": conference.timezone,
         "base": conference.base_url,
+        "city": conference.city,
         "head": picks_head(heads(overall)).decode("utf-8"),
         "maxBytes": conference.feed_max_bytes,
         "maxEvents": conference.feed_max_events,
@@ -214,6 +215,9 @@ class SessionView:
     """Its anchor's: the session's id, or with the date where it appears on a second day."""
     name: str
     when: str
+    start: str
+    end: str
+    """When ``when`` says it starts and ends (ISO 8601), for the switch to the viewer's zone."""
     about: str
     """Its place and chairs, which the page's search finds in each of its items."""
     also: tuple[OtherDay, ...] = ()
@@ -373,7 +377,15 @@ def _session(programme: Programme, group: list[Event], days: list[date]) -> Sess
         for other in days
         if other != day
     )
-    return SessionView(_session_anchor(session, day, days), session.name, when, about, also)
+    return SessionView(
+        id=_session_anchor(session, day, days),
+        name=session.name,
+        when=when,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        about=about,
+        also=also,
+    )
 
 
 def _dated(start: datetime, end: datetime) -> str:

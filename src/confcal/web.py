@@ -9,13 +9,15 @@ A pick whose event was removed from the programme simply leaves the feed; a key 
 this programme ever published gets 404.
 
 Stateless and read-only, so it runs under any WSGI server with any number of workers and
-behind any cache keyed by URL and Accept-Encoding. Each response carries a strong ETag from its
-bytes and Last-Modified, and a matching conditional GET gets 304. HTML, JSON, XML and the Atom
-feed go gzipped to a client that accepts it (``http_headers.accepts_gzip``), with
-``Vary: Accept-Encoding`` and an ETag of the gzipped bytes, compressed once per version of the
-file (``mtime`` 0, so the same file always gives the same bytes); calendars never are
-(FEEDS.md). Bad requests get a 4xx with a one-line plain-text reason (gunicorn answers a
-request line past its ``limit_request_line`` with a page of its own, so the service runs with
+behind any cache keyed by URL and Accept-Encoding. Each response carries an ETag and
+Last-Modified, and a matching conditional GET gets 304. HTML, JSON, XML and the Atom feed go
+gzipped to a client that accepts it (``http_headers.accepts_gzip``), with
+``Vary: Accept-Encoding``, compressed once per version of the file (``mtime`` 0); calendars
+never are (FEEDS.md). The plain bytes have a strong ETag of them; the gzipped ones a weak ETag
+of the plain bytes and the coding (``Gzipped.etag``), the same on every instance.
+
+Bad requests get a 4xx with a one-line plain-text reason (gunicorn answers a request line past
+its ``limit_request_line`` with a page of its own, so the service runs with
 ``confcal.gunicorn_config``, which lets request lines of up to 8190 characters through). A
 build replaces each file atomically; each worker notices a new ``all.ics`` or state file by
 their inode, size and modification time (one stat each per request) and reads them once per
@@ -98,6 +100,13 @@ class Refused(Exception):
 class Gzipped:
     body: bytes
     etag: str
+    """Weak, from the digest of the plain bytes and the coding: what gzip makes of the same bytes
+    depends on the zlib it runs with (its version, zlib-ng, the OS byte of its header), so
+    instances serving one folder may send different gzipped bytes of it. A strong ETag of those
+    bytes would differ between them, and one shared by them would be strong for different bytes
+    (RFC 9110 §8.8.1); a weak one says "the same content", which is what they share, and is all
+    If-None-Match compares (§13.1.2: weak comparison). It differs from the plain bytes' ETag,
+    as a content coding's must (§8.8.3.3)."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,7 @@ def resource(body: bytes, content_type: str, written_ns: int, *, source: str) ->
     if compressible(content_type):
         packed = gzip.compress(body, mtime=0)
         if len(packed) < len(body):
-            gzipped = Gzipped(packed, f'"{hashlib.sha256(packed).hexdigest()[:32]}"')
+            gzipped = Gzipped(packed, f'W/"{digest[:32]}-gzip"')
     return Resource(body, content_type, f'"{digest[:32]}"', written_ns, source, digest, gzipped)
 
 
