@@ -286,6 +286,8 @@ class Programme:
     _papers_by_id: dict[str, Paper] = field(init=False, repr=False, compare=False)
     _categories_by_id: dict[str, Category] = field(init=False, repr=False, compare=False)
     _events_by_paper: dict[str, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
+    _rooms_by_id: dict[str, Room] = field(init=False, repr=False, compare=False)
+    _venues_by_id: dict[str, Venue] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         session_papers, session_events = _published_sessions(self)
@@ -296,6 +298,8 @@ class Programme:
         for event in self.events:
             by_paper.setdefault(event.paper, []).append(event)
         object.__setattr__(self, "_events_by_paper", {k: tuple(v) for k, v in by_paper.items()})
+        object.__setattr__(self, "_rooms_by_id", {room.id: room for room in self.rooms})
+        object.__setattr__(self, "_venues_by_id", {venue.id: venue for venue in self.venues})
 
     def paper(self, paper_id: str) -> Paper:
         return self._papers_by_id[paper_id]
@@ -317,10 +321,18 @@ class Programme:
         return known.label if known else kind.replace("-", " ").capitalize()
 
     def room(self, room_id: str) -> Room:
-        return next(r for r in self.rooms if r.id == room_id)
+        return self._rooms_by_id[room_id]
 
     def venue(self, venue_id: str) -> Venue:
-        return next(v for v in self.venues if v.id == venue_id)
+        return self._venues_by_id[venue_id]
+
+    def declared_room(self, room_id: str) -> Room | None:
+        """The room of this id, if the programme declares it (a slot the state file recorded
+        may name one it no longer does)."""
+        return self._rooms_by_id.get(room_id)
+
+    def declared_venue(self, venue_id: str) -> Venue | None:
+        return self._venues_by_id.get(venue_id)
 
     def events_of(self, paper_id: str) -> tuple[Event, ...]:
         """The paper's events, in programme order."""

@@ -77,10 +77,11 @@ def where(programme: Programme, event: Event) -> str:
         return event.published_place
     building = ""
     if event.venue:
-        venue = next((venue for venue in programme.venues if venue.id == event.venue), None)
+        venue = programme.declared_venue(event.venue)
         building = str(venue) if venue else event.venue
     elif event.room_id:
-        building = next((room.address for room in programme.rooms if room.id == event.room_id), "")
+        room = programme.declared_room(event.room_id)
+        building = room.address if room else ""
     return f"{event.place}, {building}" if event.place and building else event.place or building
 
 
