@@ -21,9 +21,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
-from confcal.changes import named_as_shown
+from confcal.changes import named_as_shown, render_changes_feed
 from confcal.load import load
 from confcal.releases import Change, Names, Release, notices, record
 from tests.helpers import Project
@@ -754,6 +756,20 @@ def test_a_hostile_changelog_puts_no_text_into_the_state_file_or_the_feed(projec
     assert [change["name"] for change in release["changes"]] == [f"Test of Time: {WORD2VEC}"]
     assert Page(project.text("changes.html")).items == [MOVED_TALK]
     ET.fromstring((project.output / "changes.atom").read_bytes())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.text(alphabet=st.characters(codec=None, exclude_categories=()), min_size=1))
+def test_changes_atom_is_well_formed_whatever_a_change_is_named(name: str) -> None:
+    """Whatever name a state file holds: each character XML does not allow becomes U+FFFD."""
+    programme = load(ROOT / "events.toml")
+    release = Release(SECOND, (Change("updated", "word2vec.talk", "T", name=name),))
+    feed = render_changes_feed(programme, [release], published=FIRST)
+    root = ET.fromstring(feed)
+    (entry,) = root.iter(f"{ATOM}entry")
+    expected = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "\ufffd", name)
+    title = entry.findtext(f"{ATOM}title")
+    assert title == f"Details updated: {expected}.".replace("\r\n", "\n").replace("\r", "\n")
 
 
 def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_words(

@@ -168,9 +168,20 @@ class _Entry:
     lines: list[Line]
 
 
+# What XML 1.0 allows in no document (its Char production): a feed holding one is not well-formed,
+# and feed readers refuse all of it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _in_xml(line: Line) -> Line:
+    """``line`` with each character XML does not allow as U+FFFD (a state file may hold one)."""
+    before, event, after = (_NOT_XML.sub("\ufffd", text) for text in (line.before, line.event, line.after))
+    return dataclasses.replace(line, before=before, event=event, after=after)
+
+
 def _entry(programme: Programme, release: Release) -> _Entry:
     """A release as a feed entry, titled by its one change or by how many there are."""
-    release_lines = lines(programme, release)
+    release_lines = [_in_xml(line) for line in lines(programme, release)]
     title = (
         release_lines[0].text
         if len(release_lines) == 1
