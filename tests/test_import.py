@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from confcal.checked import bidi_problem, show
@@ -1095,16 +1095,21 @@ def test_a_bidirectional_control_in_the_conference_title_is_refused(tmp_path: Pa
     assert not target.exists()
 
 
-IMPORTED_TEXT = st.text(st.characters(exclude_categories=["Cs"]) | st.sampled_from("\t\n\r\u202e\u2069<>&;"))
+IMPORTED_TEXT = st.text(
+    st.characters(exclude_categories=["Cs"])
+    | st.sampled_from("\t\n\r\u202e\u2069\ufdd0\uffff\U0010ffff\ud800<>&;")
+)
 
 
 @settings(max_examples=300)
 @given(IMPORTED_TEXT, st.booleans(), st.booleans())
+@example("A \uffff noncharacter and a lone \ud800 surrogate", False, False)
+@example("\ufdd0 in a title from another tool", False, True)
 def test_the_import_writes_only_text_the_events_file_takes(value: str, multiline: bool, markup: bool) -> None:
-    """One rule for text, read two ways: the import makes a control character a space and
-    stops at a bidirectional one (``checked.bidi_problem``); the events file refuses both. So
-    whatever text the import writes, the events file takes as it is, and what it stops at, the
-    events file refuses too."""
+    """One rule for text, read two ways: the import makes a control character, a noncharacter
+    or a lone surrogate a space and stops at a bidirectional one (``checked.bidi_problem``); the
+    events file refuses them all. So whatever text the import writes, the events file takes as it
+    is, and what it stops at, the events file refuses too."""
     written = clean(value, multiline=multiline, markup=markup)
     reader = EventsReader(name="events.toml", text="")
     read = reader.string(written, "papers[0].abstract", multiline=multiline, empty=True)

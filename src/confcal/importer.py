@@ -26,7 +26,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from confcal import zones
-from confcal.checked import CONTROL, ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES, as_link, bidi_problem
+from confcal.checked import (
+    CONTROL,
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    NONCHARACTER,
+    WINDOWS_DEVICES,
+    as_link,
+    bidi_problem,
+)
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
@@ -98,9 +106,13 @@ class Source:
 # -- text -------------------------------------------------------------------------------
 
 
+_NOT_TEXT = re.compile(f"{NONCHARACTER.pattern}|[\ud800-\udfff]")
+
+
 def clean(value: object, *, multiline: bool = False, markup: bool = True) -> str:
-    """Text as events.toml accepts it: no control characters (``checked.CONTROL``: each becomes a
-    space), single-line unless ``multiline``.
+    """Text as events.toml accepts it: no control characters (``checked.CONTROL``), noncharacters
+    (``checked.NONCHARACTER``) or lone surrogates (a JSON file may escape one): each becomes a
+    space; single-line unless ``multiline``.
 
     With ``markup`` (another tool's schedule), the text may be HTML: the format does not say (its
     schemas type every field as a string), and pretalx and frab export abstracts, and sometimes
@@ -117,6 +129,7 @@ def clean(value: object, *, multiline: bool = False, markup: bool = True) -> str
             text = html.unescape(text)
         text = _TAG.sub(lambda tag: "\n" if tag.group(1) else "", text)
     text = CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _NOT_TEXT.sub(" ", text)
     if not markup:
         return text.strip() if multiline else text.replace("\n", " ").strip()
     if multiline:
