@@ -30,7 +30,7 @@ from confcal.checked import CONTROL, ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES,
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
-from confcal.model import DAY_CHANGE, KINDS
+from confcal.model import KINDS, conference_day
 from confcal.render import UID_DOMAIN
 from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
 
@@ -895,15 +895,6 @@ def _papers(
     return papers
 
 
-def _conference_day(start: datetime, *, first: date) -> date:
-    """The conference day a slot starting at ``start`` (on the zone's clock) is on, as
-    ``schedule.conference_day`` says: days change at DAY_CHANGE, so a slot starting after
-    midnight is on the day before, except before the first day (``first``), which has no night
-    before it. A slot is on the day it begins: one that runs past midnight adds no day."""
-    night = (start - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
-    return start.date() if night < first == start.date() else night
-
-
 def _buildings(source: Source) -> dict[str, tuple[str, str]]:
     """Each room of a confcal schedule that is not at the conference's venue → its building and
     the id of the ``[[venues]]`` entry that stands for it. confcal names such a room with its
@@ -964,7 +955,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
     _refuse_unwritable_times(source, papers, zone=zone)
     starts = [timed.start for paper in papers for timed in paper.slots]
     first = min(source.start or date.max, *(start.date() for start in starts))
-    last = max(source.end or date.min, *(_conference_day(start, first=first) for start in starts))
+    last = max(source.end or date.min, *(conference_day(start, first=first) for start in starts))
     name = source.title or source.acronym or "Imported conference"
     venue_text = clean(venue, markup=False)  # typed on the command line: text, not HTML
     conference_id = own_id or safe_id(source.acronym or name, prefix="conference")
