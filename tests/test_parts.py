@@ -346,6 +346,23 @@ def test_a_state_file_without_kept_never_gives_a_cancelled_uid_to_another_slot(t
     assert json.loads(path.read_text(encoding="utf-8"))["events"]["tut.tutorial-2"]["kept"] is True
 
 
+def test_the_agenda_shows_the_cancellations_the_feeds_keep(tmp_path: Path) -> None:
+    folder = Folder(tmp_path)
+    folder.write(A, B, C)
+    folder.build()
+    folder.write(B, C, day=2)
+    folder.build()
+    arguments = ["agenda", str(folder.events), "--published", str(folder.output)]
+    result = CliRunner().invoke(cli, arguments, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert [(row[0], row[3]) for row in rows] == [
+        ("10:00–10:45", "Cancelled:"),
+        ("12:00–12:45", "Tutorial"),
+        ("14:00–14:45", "Tutorial"),
+    ]
+
+
 GRID = [(day, hour, room) for day in (2, 3) for hour in (10, 12) for room in ("c31", "darling")]
 """The slots a tutorial part can take: two days, two hours, two rooms."""
 
