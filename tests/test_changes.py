@@ -7,6 +7,7 @@ a poster), each a release; read back with feedparser, the `ical` package and htm
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -20,10 +21,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
-from confcal.changes import named_as_shown
-from confcal.releases import Change, Release, notices, record
+from confcal.changes import named_as_shown, render_changes_feed
+from confcal.load import load
+from confcal.releases import Change, Names, Release, notices, record
 from tests.helpers import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -635,6 +639,19 @@ def test_without_its_changelog_a_state_file_without_names_takes_the_labels_of_no
     ]
 
 
+def state_names() -> Names:
+    """The shipped programme's labels, no event recorded: each kind named by its label."""
+    return Names(load(ROOT / "events.toml"), {})
+
+
+def shown(page: str, release: Release, names: Names | None = None) -> list[str]:
+    """The names ``named_as_shown`` reads for ``release`` from ``page``."""
+    (named,) = named_as_shown(
+        page.encode(), [release], timezone="America/Chicago", names=names or state_names()
+    )
+    return [change.name for change in named.changes]
+
+
 def test_names_are_read_from_the_lines_of_the_published_changelog() -> None:
     unnamed = moved("a.oral", 16)
     release = Release(SECOND, (unnamed, Change("updated", "b.oral", "U")))
@@ -643,13 +660,116 @@ def test_names_are_read_from_the_lines_of_the_published_changelog() -> None:
         "from Tue 12 Dec 2023, 09:00–10:00 CST to 10:00–11:00 CST."
     )
     page = f'<h2 id="{release.anchor}">x</h2><ul><li>{line}</li><li>Details updated: Talk: U.</li></ul>'
-    (named,) = named_as_shown(page.encode(), [release], timezone="America/Chicago")
-    assert [change.name for change in named.changes] == ["Oral & more: T", "Talk: U"]
+    assert shown(page, release) == ["Oral & more: T", "Talk: U"]
     edited = page.replace("Details updated: Talk: U.", "Details changed: Talk: U.")
-    (named,) = named_as_shown(edited.encode(), [release], timezone="America/Chicago")
-    assert [change.name for change in named.changes] == ["Oral & more: T", ""], "a line it cannot read"
-    (named,) = named_as_shown(page.encode(), [Release(THIRD, release.changes)], timezone="America/Chicago")
+    assert shown(edited, release) == ["Oral & more: T", ""], "a line it cannot read"
+    (named,) = named_as_shown(
+        page.encode(), [Release(THIRD, release.changes)], timezone="America/Chicago", names=state_names()
+    )
     assert named.changes == release.changes, "a release the page does not show"
+
+
+def one_line(event: str) -> tuple[str, Release]:
+    """A page whose one line names the event of a change titled "T" as ``event`` (raw HTML)."""
+    release = Release(SECOND, (Change("updated", "a.oral", "T"),))
+    page = f'<h2 id="{release.anchor}">x</h2><ul><li>Details updated: <a href="x">{event}</a>.</li></ul>'
+    return page, release
+
+
+def test_a_wrapped_line_of_the_changelog_reads_as_one() -> None:
+    """White space as HTML shows it: a formatter's wrapped line is the same text."""
+    page, release = one_line("Oral\n      session:\tT")
+    assert shown(page, release) == ["Oral session: T"]
+    page, release = one_line("\n   Oral:\n T")
+    assert shown(page, release) == ["Oral: T"]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        pytest.param(": T", id="blank label"),
+        pytest.param("  : T", id="white space for a label"),
+        pytest.param("Or\x07al: T", id="control character"),
+        pytest.param("Or\x85al: T", id="C1 control character"),
+        pytest.param("\u202eOral: T", id="bidi"),
+        pytest.param("&#x202e;Oral: T", id="bidi as a reference"),
+        pytest.param("Oral\uffff: T", id="U+FFFF"),
+        pytest.param("Oral\ufdd0: T", id="U+FDD0"),
+        pytest.param("x" * 201 + ": T", id="too long a label"),
+        pytest.param("Oral: T, see https://example.com", id="not ending with the title"),
+        pytest.param("Oral: Other", id="another title"),
+        pytest.param("T", id="no label where the kind has one"),
+        pytest.param("OralT", id="no separator"),
+    ],
+)
+def test_a_name_the_events_could_not_have_had_is_not_read(event: str) -> None:
+    """The page's name is taken only as ``Names`` could have made it: its label, one line of
+    text as events.toml takes it, then the recorded title; otherwise it is named as before."""
+    page, release = one_line(event)
+    assert shown(page, release) == [""]
+
+
+def test_only_the_recorded_part_follows_the_title() -> None:
+    programme = load(ROOT / "events.toml")
+    (talk,) = (event for event in programme.events if event.id == "word2vec.talk")
+    parts = {"word2vec.talk": talk, "word2vec.talk-2": dataclasses.replace(talk, number=2)}
+    names = Names(programme, parts)
+    release = Release(SECOND, (Change("updated", "word2vec.talk-2", "T"),))
+    page = f'<h2 id="{release.anchor}">x</h2><ul><li>Details updated: Old session: T{{}}.</li></ul>'
+    assert shown(page.format(" (part 2)"), release, names) == ["Old session: T (part 2)"]
+    assert shown(page.format(" (part 3)"), release, names) == [""]
+    assert shown(page.format(""), release, names) == [""]
+
+
+def test_a_wrapped_changelog_upgrades_a_state_file_the_next_build_reads(project: Project) -> None:
+    """A changes.html whose link text an HTML formatter wrapped: the name is read as one line,
+    and the state file written with it is read by the next build."""
+    second = TALK.replace("15:05", "16:05").replace("15:25", "16:25")
+    project.edit(TALK, "[" + TALK.replace("\n", "]\n", 1) + "\n[" + second.replace("\n", "]\n", 1))
+    project.build(stamp=SECOND)
+    without_names(project)
+    page = project.output / "changes.html"
+    html = page.read_text(encoding="utf-8")
+    assert html.count(f"{WORD2VEC} (part 2)</a>") == 1
+    page.write_text(
+        html.replace(f"{WORD2VEC} (part 2)</a>", f"{WORD2VEC}\n      (part 2)</a>"), encoding="utf-8"
+    )
+    project.build(stamp=SECOND)
+    (release,) = json.loads(project.text("confcal-state.json"))["releases"]
+    assert [change["name"] for change in release["changes"]] == [f"Test of Time: {WORD2VEC} (part 2)"]
+    move_oral(project)
+    project.build(stamp=THIRD)
+
+
+def test_a_hostile_changelog_puts_no_text_into_the_state_file_or_the_feed(project: Project) -> None:
+    """Link text with a bidi override, a noncharacter and a URL: the change is named as before,
+    from the state file's record, and changes.atom stays well-formed."""
+    move_talk(project)
+    project.build(stamp=SECOND)
+    without_names(project)
+    page = project.output / "changes.html"
+    html = page.read_text(encoding="utf-8")
+    hostile = "\u202eVisit https://example.com \uffff"
+    page.write_text(html.replace(f">Test of Time: {WORD2VEC}<", f">{hostile}: {WORD2VEC}<"), encoding="utf-8")
+    project.build(stamp=THIRD)
+    (release,) = json.loads(project.text("confcal-state.json"))["releases"]
+    assert [change["name"] for change in release["changes"]] == [f"Test of Time: {WORD2VEC}"]
+    assert Page(project.text("changes.html")).items == [MOVED_TALK]
+    ET.fromstring((project.output / "changes.atom").read_bytes())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.text(alphabet=st.characters(codec=None, exclude_categories=()), min_size=1))
+def test_changes_atom_is_well_formed_whatever_a_change_is_named(name: str) -> None:
+    """Whatever name a state file holds: each character XML does not allow becomes U+FFFD."""
+    programme = load(ROOT / "events.toml")
+    release = Release(SECOND, (Change("updated", "word2vec.talk", "T", name=name),))
+    feed = render_changes_feed(programme, [release], published=FIRST)
+    root = ET.fromstring(feed)
+    (entry,) = root.iter(f"{ATOM}entry")
+    expected = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "\ufffd", name)
+    title = entry.findtext(f"{ATOM}title")
+    assert title == f"Details updated: {expected}.".replace("\r\n", "\n").replace("\r", "\n")
 
 
 def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_words(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from confcal.cli import cli
+from confcal.releases import Change, Release
 from confcal.state import MAX_SEQUENCE, STATE_FILE, StateFile, StateFileError, dump_state, parse_state
 from tests.conftest import EVENTS, OUTPUT
 
@@ -224,3 +226,15 @@ def test_text_published_before_the_bidi_rule_still_reads(tmp_path: Path) -> None
     result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert "Privacy Auditing with One (1) Training Run" in (output / "all.ics").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["Tutorial: T\n      (part 2)", " ", "Oral\x07: T"])
+def test_a_name_the_reader_would_refuse_is_never_written(name: str) -> None:
+    """A state file the next build would refuse is not written: the change's name is checked
+    with the reader's rule before it is."""
+    stamp = datetime(2023, 12, 12, tzinfo=UTC)
+    state = StateFile(releases=(Release(stamp, (Change("updated", "a.oral", "T", name=name),)),))
+    with pytest.raises(ValueError, match="cannot be recorded"):
+        dump_state(state)
+    fine = StateFile(releases=(Release(stamp, (Change("updated", "a.oral", "T", name="Oral: T"),)),))
+    assert parse_state(dump_state(fine), name=STATE_FILE) == fine

@@ -23,6 +23,7 @@ from confcal.load import load
 from confcal.lock import hold
 from confcal.mistakes import build_warnings
 from confcal.model import Programme
+from confcal.releases import Names
 from confcal.render import CalendarHeads, assemble
 from confcal.revisions import Revised, revise_published
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, schedule_files
@@ -166,7 +167,9 @@ def _read_published(output: Path, programme: Programme) -> StateFile | None:
     except OSError:
         return previous
     timezone = programme.conference.timezone
-    return dataclasses.replace(previous, releases=named_as_shown(page, previous.releases, timezone=timezone))
+    names = Names(programme, {event_id: entry.event for event_id, entry in previous.events.items()})
+    releases = named_as_shown(page, previous.releases, timezone=timezone, names=names)
+    return dataclasses.replace(previous, releases=releases)
 
 
 def preview(

@@ -9,6 +9,7 @@ event on index.html. Pure and deterministic: every date comes from the releases.
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 
 from confcal import zones
+from confcal.checked import line_problem
 from confcal.model import Programme
 from confcal.pages import CHANGES_FEED, CHANGES_PAGE, INDEX, render
-from confcal.releases import NO_PLACE, Change, Release, Span
+from confcal.releases import NO_PLACE, Change, Names, Release, Span
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,20 @@ class _Entry:
     lines: list[Line]
 
 
+# What XML 1.0 allows in no document (its Char production): a feed holding one is not well-formed,
+# and feed readers refuse all of it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _in_xml(line: Line) -> Line:
+    """``line`` with each character XML does not allow as U+FFFD (a state file may hold one)."""
+    before, event, after = (_NOT_XML.sub("\ufffd", text) for text in (line.before, line.event, line.after))
+    return dataclasses.replace(line, before=before, event=event, after=after)
+
+
 def _entry(programme: Programme, release: Release) -> _Entry:
     """A release as a feed entry, titled by its one change or by how many there are."""
-    release_lines = lines(programme, release)
+    release_lines = [_in_xml(line) for line in lines(programme, release)]
     title = (
         release_lines[0].text
         if len(release_lines) == 1
@@ -188,12 +201,15 @@ def _instant(value: datetime) -> str:
     return f"{value.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
-def named_as_shown(page: bytes, releases: Sequence[Release], *, timezone: str) -> tuple[Release, ...]:
+def named_as_shown(
+    page: bytes, releases: Sequence[Release], *, timezone: str, names: Names
+) -> tuple[Release, ...]:
     """``releases``, each change without a name (a state file written before names were
     recorded) named as ``page``, the changes.html published with them, words its event: the
-    release's lines are its changes in order, each the words of ``_line`` around the name. A
-    change whose line says something else (the page was edited, the conference's time zone
-    changed) is left without a name."""
+    release's lines are its changes in order, each the words of ``_line`` around the name
+    (``_shown_name``). ``names``: the events as the state file records them (``Names``). A change
+    whose line says something else (the page was edited, the conference's time zone changed) is
+    left without a name."""
     shown = _ShownLines(page.decode("utf-8", errors="replace")).lines
     zone = zones.zone(timezone)
     named = []
@@ -204,12 +220,42 @@ def named_as_shown(page: bytes, releases: Sequence[Release], *, timezone: str) -
             continue
         changes = []
         for change, item in zip(release.changes, items, strict=True):
-            line = _line("", change, zone, set())
-            fits = item.startswith(line.before) and item.endswith(line.after)
-            name = item[len(line.before) : len(item) - len(line.after)] if fits else ""
-            changes.append(change if change.name or not name else dataclasses.replace(change, name=name))
+            name = change.name or _shown_name(item, change, zone, names)
+            changes.append(change if name == change.name else dataclasses.replace(change, name=name))
         named.append(Release(release.stamp, tuple(changes)))
     return tuple(named)
+
+
+SHOWN_PREFIX_MAX_LENGTH = 200
+"""The longest label or session name read back from a changelog (``_shown_name``)."""
+
+# What HTML shows as one space (a line wrapped by an editor or a formatter reads the same).
+_WHITE_SPACE = re.compile(r"[ \t\n\f\r]+")
+
+
+def _shown_name(item: str, change: Change, zone: tzinfo, names: Names) -> str:
+    """The name ``item``, a line of changes.html, gives ``change``, when it is one ``names`` could
+    have given it: the recorded title and part (``Names.parts``) after a label or a session name
+    that is one line of text as the events file takes it (``checked.line_problem``), or the title
+    and part alone where ``names`` gives no label (a session). White space is compared as HTML
+    shows it; the name is the state file's title and part after the label as shown. "" for
+    anything else: the page does not show the line as confcal wrote it."""
+    line = _line("", change, zone, set())
+    text, before, after = (_WHITE_SPACE.sub(" ", value) for value in (item.strip(), line.before, line.after))
+    if len(text) < len(before) + len(after) or not (text.startswith(before) and text.endswith(after)):
+        return ""
+    shown = text[len(before) : len(text) - len(after)]
+    today = names(change)
+    if shown == _WHITE_SPACE.sub(" ", today):
+        return today
+    part = f" (part {names.parts[change.id]})" if change.id in names.parts else ""
+    labelled = f": {_WHITE_SPACE.sub(' ', change.title)}{part}"
+    if today == f"{change.title}{part}" or not shown.endswith(labelled):
+        return ""
+    label = shown[: -len(labelled)]
+    if label != label.strip() or line_problem(label, max_length=SHOWN_PREFIX_MAX_LENGTH):
+        return ""
+    return f"{label}: {change.title}{part}"
 
 
 class _ShownLines(HTMLParser):

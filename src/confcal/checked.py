@@ -21,6 +21,13 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # in another order than it is stored (a title that reads as another), and a programme needs none.
 # The events file (load/reader.py) and the import refuse them: ``bidi_problem``.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Noncharacters (U+FDD0-U+FDEF and the last two code points of every plane): no text holds them,
+# and XML allows none of U+FFFE and U+FFFF (an Atom feed holding one is not well-formed).
+_NONCHARACTER = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 # Characters a URL must not hold as they are: they end an attribute or a property, or mean
 # something else to some parsers (a backslash is a slash to browsers); percent-encode them.
@@ -45,6 +52,30 @@ def bidi_problem(value: str) -> str | None:
         f"holds U+{ord(character):04X} ({unicodedata.name(character)}) at position {match.start()}, a "
         "bidirectional control character that shows text in another order than it is stored"
     )
+
+
+def string_problem(value: str, *, multiline: bool = False, empty: bool = False) -> str | None:
+    """Why ``CheckedReader.string`` does not take ``value``, or None: a control character, a line
+    break unless ``multiline``, blank unless ``empty`` and empty."""
+    if match := CONTROL.search(value):
+        return f"control character U+{ord(match.group()):04X} at position {match.start()}; remove it"
+    if not multiline and "\n" in value:
+        return "expected a single line, found a line break"
+    if not value.strip() and not (empty and not value):
+        return "expected text, found an empty string"
+    return None
+
+
+def line_problem(value: str, *, max_length: int) -> str | None:
+    """Why ``value`` is not one line of text as the events file takes it (``string_problem``,
+    ``bidi_problem``), without a noncharacter and at most ``max_length`` characters, or None."""
+    if problem := string_problem(value) or bidi_problem(value):
+        return problem
+    if match := _NONCHARACTER.search(value):
+        return f"holds the noncharacter U+{ord(match.group()):04X} at position {match.start()}"
+    if len(value) > max_length:
+        return f"longer than {max_length} characters"
+    return None
 
 
 def url_problem(value: str) -> str | None:
@@ -265,15 +296,8 @@ class CheckedReader:
         if not isinstance(value, str):
             self.problem(where, f"expected a string, found {found(value)}")
             return ""
-        if match := CONTROL.search(value):
-            code = f"U+{ord(match.group()):04X}"
-            self.problem(where, f"control character {code} at position {match.start()}; remove it")
-            return ""
-        if not multiline and "\n" in value:
-            self.problem(where, "expected a single line, found a line break")
-            return ""
-        if not value.strip() and not (empty and not value):
-            self.problem(where, "expected text, found an empty string")
+        if problem := string_problem(value, multiline=multiline, empty=empty):
+            self.problem(where, problem)
             return ""
         return value.strip()
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from confcal.checked import ID_PATTERN, CheckedReader, show, type_name
+from confcal.checked import ID_PATTERN, CheckedReader, show, string_problem, type_name
 from confcal.errors import EventsFileError, Problem
 from confcal.feeds import OVERALL_FEED_ID
 from confcal.model import STATUSES, Event, Paper, Revision, Status
@@ -282,6 +282,10 @@ def _dump_releases(releases: Sequence[Release]) -> str:
         return "[]"
     blocks = []
     for release in releases:
+        for change in release.changes:
+            if problem := string_problem(change.name, empty=True):
+                # Written, the file would stop every later build (``_change`` reads names so).
+                raise ValueError(f"the name {show(change.name)} of {change.id} cannot be recorded: {problem}")
         lines = ",\n".join(
             f"        {json.dumps(_change_json(change), ensure_ascii=False)}" for change in release.changes
         )
