@@ -288,11 +288,15 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
     1. A slot at the very time and place of a published one takes its number: a live one first
        (confirmed, then cancelled), then one kept as cancelled or removed (put back: restored).
     2. A slot left takes the number of a live slot published as confirmed and left unmatched, at
-       the same place in the array (the slot edited where it stands: moved).
+       the same place in the array (the slot edited where it stands: moved). An item's one slot
+       of a kind, when the item never had another of it, is that slot wherever it is, cancelled
+       or removed before or not: an oral cancelled and brought back at another time is the oral
+       (restored and moved), not a new event beside the cancelled one.
     3. A slot left takes a new number, above every number the item's slots of the kind ever had.
 
     So reordering changes nothing, deleting a slot cancels (or removes) that one, and a cancelled
-    number is given again only to a slot at its time and place. Two things are warned of: a slot
+    number of an item with several slots of a kind is given again only to a slot at its time and
+    place. Two things are warned of: a slot
     that took a number by its place in the array while the count of slots changed (a slot deleted
     or inserted and another moved: which is which cannot be told), and a new number given while a
     published slot went (it may be that one, moved).
@@ -422,6 +426,8 @@ def _numbered(programme: Programme, slots: list[Event], published: list[Entry]) 
         if entry is not None:
             numbers[index] = entry.event.number
             guessed.append(index)
+    if len(slots) == 1 and not numbers and {entry.event.number for entry in published} == {1}:
+        numbers[0] = 1  # the item's only slot of the kind, ever: the same event, wherever it went
     fresh = max(entry.event.number for entry in published)
     new: list[int] = []
     for index in range(len(slots)):
