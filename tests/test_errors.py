@@ -234,6 +234,21 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "noncharacter in a title",
+        edit(
+            'title = "Privacy Auditing with One (1) Training Run"',
+            'title = "Privacy Auditing with \\uFFFFOne (1) Training Run"',
+        ),
+        [
+            (
+                ('title = "Privacy Auditing with', 0),
+                "papers[0].title: 'Privacy Auditing with \\uffffOne (1) ... holds the noncharacter "
+                "U+FFFF at position 22, which no text holds and XML files (schedule.xml, changes.atom) "
+                "cannot carry; remove it (editors often do not show it)",
+            )
+        ],
+    ),
+    (
         "bidirectional override in a title",
         edit(
             'title = "Privacy Auditing with One (1) Training Run"',

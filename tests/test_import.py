@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from confcal.checked import bidi_problem, show
@@ -19,7 +19,7 @@ from confcal.load import load
 from confcal.load.reader import EventsReader
 from tests.conftest import EVENTS, ROOT
 from tests.helpers import ParsedEvent, parse_events
-from tests.test_schedule import CLOCK_CHANGES, JOIN, ONLINE, STREAM, json_events, xml_events
+from tests.test_schedule import CLOCK_CHANGES, ELSEWHERE, JOIN, ONLINE, STREAM, json_events, xml_events
 
 # Written by hand from the format's documentation: an old frab export with the usual quirks.
 QUIRKS_XML = """<?xml version="1.0" encoding="utf-8"?>
@@ -657,20 +657,24 @@ WORKSHOP_LOST = {
             ("energy-budgets", "P5"),
         ]
     },
-    # An off-site venue is a room of the schedule like any other: it comes back as a room.
+}
+WORKSHOP_LOST_IN_XML = {
+    # schedule.xml's rooms have no description: an off-site venue is a room like any other, and
+    # comes back as a room (schedule.json's list of rooms says where it is).
     "learnsys-2026.hack-night.social@confcal": (
         "Brauhaus am Markt, Marktplatz 5, 72070 Tübingen",
         f"Brauhaus am Markt, Marktplatz 5, 72070 Tübingen, {WORKSHOP_VENUE}",
     ),
 }
 ROUND_TRIPS = [
-    ("award", EVENTS, AWARD_VENUE, {}, set()),
+    ("award", EVENTS, AWARD_VENUE, {}, {}, set()),
     # [[feeds]] are not in the format: the workshop's feed of sessions is lost.
     (
         "workshop",
         ROOT / "tests" / "programmes" / "workshop.toml",
         WORKSHOP_VENUE,
         WORKSHOP_LOST,
+        WORKSHOP_LOST_IN_XML,
         {"at-a-glance.ics"},
     ),
 ]
@@ -689,7 +693,9 @@ def shown_events(folder: Path) -> dict[str, tuple[str, datetime, datetime, str |
 
 @pytest.mark.parametrize("name", ["schedule.xml", "schedule.json"])
 @pytest.mark.parametrize(
-    ("events", "venue", "lost", "lost_feeds"), [r[1:] for r in ROUND_TRIPS], ids=[r[0] for r in ROUND_TRIPS]
+    ("events", "venue", "lost", "lost_in_xml", "lost_feeds"),
+    [r[1:] for r in ROUND_TRIPS],
+    ids=[r[0] for r in ROUND_TRIPS],
 )
 def test_a_confcal_schedule_gives_back_the_same_feeds(
     tmp_path: Path,
@@ -697,13 +703,14 @@ def test_a_confcal_schedule_gives_back_the_same_feeds(
     events: Path,
     venue: str,
     lost: dict[str, tuple[str, str]],
+    lost_in_xml: dict[str, tuple[str, str]],
     lost_feeds: set[str],
 ) -> None:
     """build → import → build: every event keeps its UID (item id, kind and number read back from
     the slug, proven by the guid), SUMMARY (custom kinds are declared with their label),
     DTSTART/DTEND and LOCATION (with --venue: the room confcal names after the venue is no room),
     and every feed file keeps its name (items grouped again, categories by their ids). What the
-    format cannot carry is listed: ``lost``, ``lost_feeds``."""
+    format cannot carry is listed: ``lost`` (and from schedule.xml ``lost_in_xml``), ``lost_feeds``."""
     result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "first")])
     assert result.exit_code == 0, result.output
     status, output, target = run_import(
@@ -714,11 +721,46 @@ def test_a_confcal_schedule_gives_back_the_same_feeds(
     assert result.exit_code == 0, result.output
     first, second = shown_events(tmp_path / "first"), shown_events(tmp_path / "second")
     assert len(first) == 13
+    if name == "schedule.xml":
+        lost = {**lost, **lost_in_xml}
     for uid, (was, now) in lost.items():
         assert (first[uid][3], second[uid][3]) == (was, now)
         first[uid] = (*first[uid][:3], now)
     assert second == first
     assert feed_files(tmp_path / "second") == feed_files(tmp_path / "first") - lost_feeds
+
+
+def test_a_room_is_taken_apart_from_its_building_only_as_confcal_names_it(tmp_path: Path) -> None:
+    """schedule.json's room description is a room's building only in a schedule confcal wrote
+    (pretalx's says what the room is), and only for a room named with it at its end (a name
+    edited by hand is a room as it reads)."""
+    described = QUIRKS_JSON.replace(
+        '"daysCount": 2,', '"daysCount": 2, "rooms": [{"name": "Aula", "description": "Aula"}],'
+    )
+    status, output, target = run_import(
+        tmp_path, described, "--timezone", "Europe/Berlin", name="schedule.json"
+    )
+    assert status == 0, output
+    programme = load(target)
+    assert (programme.venues, {(e.room, e.venue) for e in programme.events}) == ((), {("Aula", "")})
+
+    (tmp_path / "elsewhere.toml").write_text(ELSEWHERE, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "elsewhere.toml"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "out" / "schedule.json").read_text(encoding="utf-8")
+    edited = written.replace('"description":"Thamel Hub, Kathmandu, Nepal"', '"description":"Patan"')
+    assert edited != written
+    status, output, target = run_import(tmp_path, edited, "--force", "--venue", "Hall", name="schedule.json")
+    assert status == 0, output
+    programme = load(target)
+    bar = "opera-bar-macquarie-st-sydney-nsw-2000"
+    assert [(v.id, str(v)) for v in programme.venues] == [(bar, "Opera Bar, Macquarie St, Sydney NSW 2000")]
+    assert {e.paper: (e.room, e.venue) for e in programme.events} == {
+        "remote": ("Satellite Hall (Level 1), Thamel Hub, Kathmandu, Nepal", ""),
+        "local": ("R1", ""),
+        "social": ("", bar),
+        "terrace": ("R1", bar),
+    }
 
 
 LATE_NIGHT = """[conference]
@@ -1095,16 +1137,21 @@ def test_a_bidirectional_control_in_the_conference_title_is_refused(tmp_path: Pa
     assert not target.exists()
 
 
-IMPORTED_TEXT = st.text(st.characters(exclude_categories=["Cs"]) | st.sampled_from("\t\n\r\u202e\u2069<>&;"))
+IMPORTED_TEXT = st.text(
+    st.characters(exclude_categories=["Cs"])
+    | st.sampled_from("\t\n\r\u202e\u2069\ufdd0\uffff\U0010ffff\ud800<>&;")
+)
 
 
 @settings(max_examples=300)
 @given(IMPORTED_TEXT, st.booleans(), st.booleans())
+@example("A \uffff noncharacter and a lone \ud800 surrogate", False, False)
+@example("\ufdd0 in a title from another tool", False, True)
 def test_the_import_writes_only_text_the_events_file_takes(value: str, multiline: bool, markup: bool) -> None:
-    """One rule for text, read two ways: the import makes a control character a space and
-    stops at a bidirectional one (``checked.bidi_problem``); the events file refuses both. So
-    whatever text the import writes, the events file takes as it is, and what it stops at, the
-    events file refuses too."""
+    """One rule for text, read two ways: the import makes a control character, a noncharacter
+    or a lone surrogate a space and stops at a bidirectional one (``checked.bidi_problem``); the
+    events file refuses them all. So whatever text the import writes, the events file takes as it
+    is, and what it stops at, the events file refuses too."""
     written = clean(value, multiline=multiline, markup=markup)
     reader = EventsReader(name="events.toml", text="")
     read = reader.string(written, "papers[0].abstract", multiline=multiline, empty=True)

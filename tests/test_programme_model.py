@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from confcal.cli import cli
 from confcal.errors import EventsFileError
 from confcal.feeds import feeds, paper_feeds
 from confcal.load import load, parse
+from confcal.model import conference_day
 from confcal.site import render_index
 from tests.conftest import ROOT
 from tests.helpers import parse_events
@@ -761,3 +763,25 @@ def test_whole_minutes_with_a_zero_fraction_rebuild_unchanged(tmp_path: Path, fr
     assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
     result = CliRunner().invoke(cli, ["diff", str(events), "-o", str(out)])
     assert (result.exit_code, result.output) == (0, f"{out}: nothing to publish\n")
+
+
+@pytest.mark.parametrize(
+    ("start", "day"),
+    [
+        ("2026-10-24T01:00", "2026-10-24"),  # the first day has no night before it
+        ("2026-10-24T09:00", "2026-10-24"),
+        ("2026-10-25T03:59", "2026-10-24"),  # after midnight: the night before
+        ("2026-10-25T04:00", "2026-10-25"),  # DAY_CHANGE starts the day
+        ("2026-10-27T02:00", "2026-10-26"),  # the last day's night
+        ("2026-10-23T23:00", "2026-10-23"),  # before the first day: a day of its own
+        ("2026-10-23T02:00", "2026-10-22"),  # ... where the day change applies
+    ],
+)
+def test_the_conference_day_of_a_start(start: str, day: str) -> None:
+    """One rule for the schedule files' days and the days an import gives the conference
+    (days change at 04:00 on the conference's clock, the first day has no night before it), on
+    a naive start and on one in the conference's zone (25 October 2026: the clocks go back)."""
+    first = date(2026, 10, 24)
+    naive = datetime.fromisoformat(start)
+    aware = naive.replace(tzinfo=ZoneInfo("Europe/Berlin"), fold=1)
+    assert conference_day(naive, first=first) == conference_day(aware, first=first) == date.fromisoformat(day)

@@ -558,10 +558,6 @@ def test_the_json_room_list_says_where_a_room_elsewhere_is(schemas: Path, tmp_pa
     ]
 
 
-@pytest.mark.xfail(
-    reason="confcal import does not read schedule.json's room descriptions yet: it gives every room "
-    "the conference's venue (README, 'From pretalx or frab'), so the Kathmandu hall is put in 'Hall'"
-)
 def test_a_place_elsewhere_keeps_its_location_through_an_import_of_the_json(tmp_path: Path) -> None:
     """build → schedule.json → import --venue → build: each LOCATION is the same, the conference's
     venue is added to no place that has its own building."""

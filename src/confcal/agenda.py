@@ -21,7 +21,7 @@ from confcal.load import load
 from confcal.lock import hold
 from confcal.model import Event, Programme, event_sort_key
 from confcal.render import online
-from confcal.revisions import same_conference, with_kept_cancellations
+from confcal.revisions import published_programme, same_conference
 from confcal.settings import BuildOptions, with_overrides
 from confcal.state import STATE_FILE, lost, read_state
 
@@ -146,7 +146,7 @@ def agenda_of(
         if previous is None:
             warnings = ((LOST if lost(folder) else NO_STATE).format(state=state, output=folder),)
         else:
-            programme = with_kept_cancellations(programme, previous.events)
+            programme = published_programme(programme, previous.events).programme
     feed = selection_feed(programme, filters)
     shown = None if zone == "local" else zones.zone(zone or programme.conference.timezone)
     return Shown(agenda(programme, feed.events, zone=shown, style=style), warnings)

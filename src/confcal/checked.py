@@ -22,8 +22,9 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # The events file (load/reader.py) and the import refuse them: ``bidi_problem``.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Noncharacters (U+FDD0-U+FDEF and the last two code points of every plane): no text holds them,
-# and XML allows none of U+FFFE and U+FFFF (an Atom feed holding one is not well-formed).
-_NONCHARACTER = re.compile(
+# and XML allows none of U+FFFE and U+FFFF (a schedule.xml or an Atom feed holding one is not
+# well-formed). The events file and the import refuse them: ``noncharacter_problem``.
+NONCHARACTER = re.compile(
     "[\ufdd0-\ufdef"
     + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
     + "]"
@@ -54,6 +55,17 @@ def bidi_problem(value: str) -> str | None:
     )
 
 
+def noncharacter_problem(value: str) -> str | None:
+    """What a message says of the first noncharacter in ``value`` (the subject and the fix are the
+    caller's), or None."""
+    if match := NONCHARACTER.search(value):
+        return (
+            f"holds the noncharacter U+{ord(match.group()):04X} at position {match.start()}, which no text "
+            "holds and XML files (schedule.xml, changes.atom) cannot carry"
+        )
+    return None
+
+
 def string_problem(value: str, *, multiline: bool = False, empty: bool = False) -> str | None:
     """Why ``CheckedReader.string`` does not take ``value``, or None: a control character, a line
     break unless ``multiline``, blank unless ``empty`` and empty."""
@@ -69,10 +81,8 @@ def string_problem(value: str, *, multiline: bool = False, empty: bool = False) 
 def line_problem(value: str, *, max_length: int) -> str | None:
     """Why ``value`` is not one line of text as the events file takes it (``string_problem``,
     ``bidi_problem``), without a noncharacter and at most ``max_length`` characters, or None."""
-    if problem := string_problem(value) or bidi_problem(value):
+    if problem := string_problem(value) or bidi_problem(value) or noncharacter_problem(value):
         return problem
-    if match := _NONCHARACTER.search(value):
-        return f"holds the noncharacter U+{ord(match.group()):04X} at position {match.start()}"
     if len(value) > max_length:
         return f"longer than {max_length} characters"
     return None

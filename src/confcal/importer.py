@@ -26,11 +26,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from confcal import zones
-from confcal.checked import CONTROL, ID_MAX_LENGTH, ID_PATTERN, WINDOWS_DEVICES, as_link, bidi_problem
+from confcal.checked import (
+    CONTROL,
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    NONCHARACTER,
+    WINDOWS_DEVICES,
+    as_link,
+    bidi_problem,
+)
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
-from confcal.model import DAY_CHANGE, KINDS
+from confcal.model import KINDS, conference_day
 from confcal.render import UID_DOMAIN
 from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
 
@@ -93,14 +101,21 @@ class Source:
     """The ``generator`` name the file gives (``confcal``, ``pretalx``, ``frab``), else ""."""
     tracks: tuple[tuple[str, str], ...] = ()
     """The conference's tracks as it lists them: (name, slug), slug "" when it gives none."""
+    buildings: tuple[tuple[str, str], ...] = ()
+    """schedule.json's rooms that have a description: (name, description). In a schedule confcal
+    wrote, the description of a room not at the conference's venue is its building."""
 
 
 # -- text -------------------------------------------------------------------------------
 
 
+_NOT_TEXT = re.compile(f"{NONCHARACTER.pattern}|[\ud800-\udfff]")
+
+
 def clean(value: object, *, multiline: bool = False, markup: bool = True) -> str:
-    """Text as events.toml accepts it: no control characters (``checked.CONTROL``: each becomes a
-    space), single-line unless ``multiline``.
+    """Text as events.toml accepts it: no control characters (``checked.CONTROL``), noncharacters
+    (``checked.NONCHARACTER``) or lone surrogates (a JSON file may escape one): each becomes a
+    space; single-line unless ``multiline``.
 
     With ``markup`` (another tool's schedule), the text may be HTML: the format does not say (its
     schemas type every field as a string), and pretalx and frab export abstracts, and sometimes
@@ -117,6 +132,7 @@ def clean(value: object, *, multiline: bool = False, markup: bool = True) -> str
             text = html.unescape(text)
         text = _TAG.sub(lambda tag: "\n" if tag.group(1) else "", text)
     text = CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _NOT_TEXT.sub(" ", text)
     if not markup:
         return text.strip() if multiline else text.replace("\n", " ").strip()
     if multiline:
@@ -517,6 +533,14 @@ class _JsonReader(_Events):
                 for track in _array(conference.get("tracks"))
                 if isinstance(track, dict) and (name := self.text(track.get("name")))
             ),
+            buildings=tuple(
+                (name, building)
+                for room in _array(conference.get("rooms"))
+                if isinstance(room, dict)
+                and isinstance(room.get("description"), str)
+                and (name := self.text(room.get("name")))
+                and (building := self.text(room["description"]))
+            ),
         )
 
     def table(self, parent: dict[str, Any], key: str, path: str) -> dict[str, Any]:
@@ -884,13 +908,26 @@ def _papers(
     return papers
 
 
-def _conference_day(start: datetime, *, first: date) -> date:
-    """The conference day a slot starting at ``start`` (on the zone's clock) is on, as
-    ``schedule.conference_day`` says: days change at DAY_CHANGE, so a slot starting after
-    midnight is on the day before, except before the first day (``first``), which has no night
-    before it. A slot is on the day it begins: one that runs past midnight adds no day."""
-    night = (start - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
-    return start.date() if night < first == start.date() else night
+def _buildings(source: Source) -> dict[str, tuple[str, str]]:
+    """Each room of a confcal schedule that is not at the conference's venue → its building and
+    the id of the ``[[venues]]`` entry that stands for it. confcal names such a room with its
+    building (an off-site venue, or a room's own address) after it, and schedule.json's list of
+    rooms gives that building as the room's description: a room named so (the building alone, or
+    the room, ", " and the building) is taken back apart; any other is a room like the rest."""
+    described = dict(source.buildings)
+    ids: dict[str, str] = {}
+    found = {}
+    for event in source.events:
+        building = described.get(event.room, "")
+        if not (building and (event.room == building or event.room.endswith(f", {building}"))):
+            continue
+        if building not in ids:
+            identifier = safe_id(building, prefix="venue")
+            while identifier in ids.values():
+                identifier += "-2"
+            ids[building] = identifier
+        found[event.room] = (building, ids[building])
+    return found
 
 
 def _kind_labels(papers: list[_Paper]) -> dict[str, str]:
@@ -931,7 +968,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
     _refuse_unwritable_times(source, papers, zone=zone)
     starts = [timed.start for paper in papers for timed in paper.slots]
     first = min(source.start or date.max, *(start.date() for start in starts))
-    last = max(source.end or date.min, *(_conference_day(start, first=first) for start in starts))
+    last = max(source.end or date.min, *(conference_day(start, first=first) for start in starts))
     name = source.title or source.acronym or "Imported conference"
     venue_text = clean(venue, markup=False)  # typed on the command line: text, not HTML
     conference_id = own_id or safe_id(source.acronym or name, prefix="conference")
@@ -961,7 +998,10 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
         ]
     for track, identifier in tracks.items():
         lines += ["", "[[categories]]", f"id = {toml_string(identifier)}", f"name = {toml_string(track)}"]
-    context = _Context(conference=name, website=source.url, venue=venue_text, own=own)
+    buildings = _buildings(source) if own else {}
+    for building, identifier in dict(buildings.values()).items():
+        lines += ["", "[[venues]]", f"id = {toml_string(identifier)}", f"name = {toml_string(building)}"]
+    context = _Context(conference=name, website=source.url, venue=venue_text, own=own, buildings=buildings)
     for paper in papers:
         lines += ["", *_paper_lines(paper, context)]
     return "\n".join(lines) + "\n"
@@ -976,28 +1016,37 @@ class _Slot:
     board: str = ""
     url: str = ""
     streamed: bool | None = None
+    venue: str = ""
+    """The id of the ``[[venues]]`` entry of a room not at the conference's venue."""
 
 
 def _slot(event: SourceEvent, *, kind: str, context: _Context) -> _Slot:
     """The slot as the schedule says it. In a schedule confcal wrote (``own``), the subtitle is
     the session (a poster's is its board, when it has one), the link titled JOIN_LINK is the
     slot's own url, the room ONLINE_ROOM of such a slot is no room, and ``do_not_stream`` says
-    whether it is streamed, and the room named as the conference's venue (``--venue``) is where
-    confcal puts a slot without a place, so no room; elsewhere a subtitle is a subtitle, so the
-    session is the type (or the track)."""
+    whether it is streamed, a room named with its building (``_buildings``) is the room before
+    it (none when it is the building alone) at that building's venue, and the room named as the
+    conference's venue (``--venue``) is where confcal puts a slot without a place, so no room;
+    elsewhere a subtitle is a subtitle, so the session is the type (or the track)."""
     board = _BOARD.fullmatch(event.subtitle) if kind == "poster" else None
     default = event.type or event.track or "Talk"
     default = default[:1].upper() + default[1:]
     if not context.own:
         return _Slot(session=default, room=event.room, board=board.group(1) if board else "")
     url = next((link for label, link in event.links if label == JOIN_LINK), "")
-    placeless = (url and event.room == ONLINE_ROOM) or (context.venue and event.room == context.venue)
+    building, venue = context.buildings.get(event.room, ("", ""))
+    if building:
+        room = "" if event.room == building else event.room.removesuffix(f", {building}")
+    else:
+        placeless = (url and event.room == ONLINE_ROOM) or (context.venue and event.room == context.venue)
+        room = "" if placeless else event.room
     return _Slot(
         session=event.subtitle if event.subtitle and not board else default,
-        room="" if placeless else event.room,
+        room=room,
         board=board.group(1) if board else "",
         url=url,
         streamed=None if event.do_not_stream is None else not event.do_not_stream,
+        venue=venue,
     )
 
 
@@ -1010,6 +1059,8 @@ class _Context:
     venue: str
     own: bool
     """Whether confcal wrote the schedule (its ``generator``)."""
+    buildings: Mapping[str, tuple[str, str]]
+    """``_buildings``: empty unless confcal wrote the schedule."""
 
 
 def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
@@ -1057,6 +1108,8 @@ def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
             yield f"board = {toml_string(slot.board)}"
         elif slot.room:
             yield f"room = {toml_string(slot.room)}"
+        if slot.venue:
+            yield f"venue = {toml_string(slot.venue)}"
         if slot.url:
             yield f"url = {toml_string(slot.url)}"
         if slot.streamed is not None:

@@ -44,6 +44,18 @@ DAY_CHANGE = time(4, 0)
 """When one conference day ends and the next begins, local time: an evening poster session that
 runs past midnight is on its day (schedule files, ``check``'s dates)."""
 
+
+def conference_day(start: datetime, *, first: date) -> date:
+    """The conference day a slot starting at ``start`` (on the conference's clock) is on: days
+    change at DAY_CHANGE, so a slot starting after midnight is on the day before, the last day's
+    night included. The first day (``first``) has no night before it: a slot early on it is on
+    it. A slot is on the day it begins (one running past midnight adds no day), and a slot
+    outside the conference's dates is on a day of its own (the day change still applies).
+    The one rule of the schedule files' days and of the days an import gives the conference."""
+    night = (start - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
+    return start.date() if night < first == start.date() else night
+
+
 SESSION_KIND: Kind = "session"
 """The kind of a session published as one event (``Programme.session_events``); not declarable."""
 SESSION_KIND_DEF = KindDef(SESSION_KIND, "Session", "Sessions")

@@ -93,17 +93,14 @@ def revise(
     digest. Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
     """
     stamp = programme.conference.updated
-    followed = follow_parts(programme, previous)
-    programme, positions = followed.programme, followed.positions
-    published = (
-        with_kept_cancellations(programme, previous) if programme.conference.keep_cancelled else programme
-    )
+    followed = published_programme(programme, previous)
+    published, positions = followed.programme, followed.positions
     keys = event_keys(published) if cache is not None else {}
     bodies = render_bodies(published, cache=cache, keys=keys, workers=workers)
     revisions: dict[str, Revision] = {}
     state: dict[str, Entry] = {}
     changes: list[Change] = []
-    in_file = {event.id for event in (*programme.events, *programme.session_events)}
+    in_file = {event.id for event in (*published.events, *published.session_events)} - followed.kept
     for event in (*published.events, *published.session_events):
         paper = published.paper(event.paper)
         content = content_digest(bodies[event.id])
@@ -275,52 +272,63 @@ class Followed:
     programme: Programme
     positions: Mapping[str, int]
     warnings: tuple[str, ...] = ()
+    kept: frozenset[str] = frozenset()
+    """The event ids of the slots kept as cancelled (``published_programme``)."""
 
 
 def follow_parts(programme: Programme, previous: State) -> Followed:
-    """The programme with each slot under the number its item's published slot of that kind had
-    (``Event.number``, so its event id and UID).
+    """The programme with each slot under the number (``Event.number``, so its event id and UID)
+    of the published slot it is, for every item and kind the state file has slots of.
 
-    The loader numbers an item's slots of a kind by their place in the file. While an item has as
-    many of them as it had in the events file when last published, each keeps the number at its
-    place then (``Entry.position``). When it has fewer or more (a slot deleted or inserted), a slot
-    with the very time and place of a published one (or of one deleted earlier, now put back) takes
-    its number; the others, in file order,
-    take the published numbers left, in their order, and then numbers no slot of the item and kind
-    was ever published under. So deleting the first part of a tutorial leaves the second part its
-    UID instead of moving part 1 to its time and cancelling part 2. A slot that took a number by
-    its order alone, when the count changed, may have taken another slot's: that is warned of.
+    The loader numbers an item's slots of a kind by their place in the file; the state file
+    records, for each number ever published, its time and place, its place in the array
+    (``Entry.position``) and whether it is live, kept as cancelled or removed. One rule, in three
+    steps (``_numbered``):
+
+    1. A slot at the very time and place of a published one takes its number: a live one first
+       (confirmed, then cancelled), then one kept as cancelled or removed (put back: restored).
+    2. A slot left takes the number of a live slot published as confirmed and left unmatched, at
+       the same place in the array (the slot edited where it stands: moved). An item's one slot
+       of a kind, when the item never had another of it, is that slot wherever it is, cancelled
+       or removed before or not: an oral cancelled and brought back at another time is the oral
+       (restored and moved), not a new event beside the cancelled one.
+    3. A slot left takes a new number, above every number the item's slots of the kind ever had.
+
+    So reordering changes nothing, deleting a slot cancels (or removes) that one, and a cancelled
+    number of an item with several slots of a kind is given again only to a slot at its time and
+    place. Two things are warned of: a slot
+    that took a number by its place in the array while the count of slots changed (a slot deleted
+    or inserted and another moved: which is which cannot be told), and a new number given while a
+    published slot went (it may be that one, moved).
     """
-    there: dict[tuple[str, str], list[Entry]] = {}
-    gone: dict[tuple[str, str], list[Entry]] = {}
+    published: dict[tuple[str, str], list[Entry]] = {}
     for entry in previous.values():
-        key = (entry.event.paper, entry.event.kind)
-        (gone if entry.removed or entry.kept else there).setdefault(key, []).append(entry)
+        published.setdefault((entry.event.paper, entry.event.kind), []).append(entry)
     slots: dict[tuple[str, str], list[Event]] = {}
     for event in programme.events:
-        if (event.paper, event.kind) in there:
+        if (event.paper, event.kind) in published:
             slots.setdefault((event.paper, event.kind), []).append(event)
     renumbered: dict[str, Event] = {}  # by the id the loader gave
     positions: dict[str, int] = {}
     warnings: list[str] = []
     for key, of_kind in slots.items():
         in_order = sorted(of_kind, key=lambda event: event.number)
-        published = sorted(
-            there[key], key=lambda entry: (entry.position or entry.event.number, entry.event.number)
-        )
-        guessed: list[int] = []
-        if len(published) == len(in_order):
-            numbers = [entry.event.number for entry in published]
-        else:
-            numbers, guessed = _matched(programme, in_order, published, gone=gone.get(key, []))
-        for event, number in zip(in_order, numbers, strict=True):
+        numbered = _numbered(programme, in_order, published[key])
+        ids = []
+        for event, number in zip(in_order, numbered.numbers, strict=True):
+            ids.append(dataclasses.replace(event, number=number).id)
             if number != event.number:
                 moved = dataclasses.replace(event, number=number)
                 renumbered[event.id] = moved
                 positions[moved.id] = event.number
-        if guessed:
-            ids = [dataclasses.replace(in_order[index], number=numbers[index]).id for index in guessed]
-            warnings.append(_guessed_warning(programme, key, ids, len(in_order) - len(published)))
+        live = sum(1 for entry in published[key] if _live(entry))
+        if numbered.guessed and live != len(in_order):
+            guessed = [ids[index] for index in numbered.guessed]
+            warnings.append(_guessed_warning(programme, key, guessed, len(in_order) - live))
+        if numbered.new and numbered.dropped:
+            new = [ids[index] for index in numbered.new]
+            keep = programme.conference.keep_cancelled
+            warnings.append(_new_warning(key, new, numbered.dropped, keep=keep))
     if not renumbered:
         return Followed(programme, {}, tuple(warnings))
     followed = (renumbered.get(event.id, event) for event in programme.events)
@@ -328,9 +336,22 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
     return Followed(dataclasses.replace(programme, events=events), positions, tuple(warnings))
 
 
+def published_programme(programme: Programme, previous: State) -> Followed:
+    """What the feeds publish of ``programme`` after ``previous``: its slots under their published
+    numbers (``follow_parts``), with the slots it dropped kept as cancelled when the conference
+    keeps them (``with_kept_cancellations``); positions and warnings as ``follow_parts`` gives them.
+    The one step ``revise`` (build, diff, serve, export) and ``confcal agenda`` take."""
+    followed = follow_parts(programme, previous)
+    if not programme.conference.keep_cancelled:
+        return followed
+    published = with_kept_cancellations(followed.programme, previous)
+    kept = {event.id for event in published.events} - {event.id for event in followed.programme.events}
+    return dataclasses.replace(followed, programme=published, kept=frozenset(kept))
+
+
 def _guessed_warning(programme: Programme, key: tuple[str, str], ids: list[str], more: int) -> str:
-    """A warning that ``ids`` kept published UIDs by their order alone, when the item ``key`` (its
-    id and kind) has ``more`` slots of that kind than it published (fewer when negative)."""
+    """A warning that ``ids`` kept published UIDs by their place in the array alone, when the item
+    ``key`` (its id and kind) has ``more`` slots of that kind than it published (fewer when negative)."""
     paper, kind = key
     label = programme.kind_label(kind).lower()
     count = f"{abs(more)} {label} slot{'s' if abs(more) > 1 else ''} {'more' if more > 0 else 'fewer'}"
@@ -344,37 +365,79 @@ def _guessed_warning(programme: Programme, key: tuple[str, str], ids: list[str],
     )
 
 
-def _matched(
-    programme: Programme, slots: list[Event], published: list[Entry], *, gone: list[Entry]
-) -> tuple[list[int], list[int]]:
-    """The number of each of an item's ``slots`` of a kind (in file order) when it has more or fewer
-    than were ``published`` in the events file (in their order): a slot at the time and place of
-    one of them, or else of one ``gone`` from it (removed, or kept as cancelled: put back), takes
-    its number; the others the published numbers left, then numbers above every number the item's
-    slots of that kind were ever published under. Then the indices of the slots that took a
-    published number by their order alone."""
-    left, back = list(published), list(gone)
-    exact: dict[int, int] = {}
+def _new_warning(key: tuple[str, str], new: list[str], dropped: list[str], *, keep: bool) -> str:
+    """A warning that ``new`` slots of the item ``key`` got new UIDs in the build that ``dropped``
+    published ones: if one of those moved, its subscribers see it go and a new event come."""
+    paper, _ = key
+    gone = "cancelled" if keep else "removed"
+    plural = len(new) > 1
+    return (
+        f"warning: {paper}: {' and '.join(new)} {'are' if plural else 'is'} at no published slot's "
+        f"time and place nor in the place in the file of one published, so "
+        f"{'they are new events' if plural else 'it is a new event'}, and {' and '.join(dropped)} "
+        f"{'are' if len(dropped) > 1 else 'is'} {gone}: if {'one of them' if len(dropped) > 1 else 'it'} "
+        f"moved there instead, edit {'its' if len(dropped) == 1 else 'that'} slot where it stands in "
+        "the file (at its place among the others), in a build of its own"
+    )
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    numbers: list[int]
+    """Each slot's number, in file order."""
+    guessed: list[int]
+    """The indices of the slots that took a published number by their place in the array alone."""
+    new: list[int]
+    """The indices of the slots that took a number never published."""
+    dropped: list[str]
+    """The published event ids of the live, confirmed slots no slot took."""
+
+
+def _live(entry: Entry) -> bool:
+    return not (entry.removed or entry.kept)
+
+
+def _exact_rank(entry: Entry) -> tuple[int, int]:
+    """Which of several published slots at one time and place a slot is: a live one before one kept
+    as cancelled or removed, a confirmed one before a cancelled one; then the lowest number."""
+    live, confirmed = _live(entry), entry.event.status != "cancelled"
+    return (0 if live and confirmed else 1 if live else 2 if not entry.removed else 3, entry.event.number)
+
+
+def _numbered(programme: Programme, slots: list[Event], published: list[Entry]) -> _Numbers:
+    """The numbers of an item's ``slots`` of a kind (in file order, each numbered by the loader by
+    its place in the array) after the ``published`` slots of that item and kind (every entry of
+    the state file: live, kept as cancelled and removed), by the rule of ``follow_parts``."""
+    free = sorted(published, key=_exact_rank)
+    numbers: dict[int, int] = {}
     for index, slot in enumerate(slots):
         place = where(programme, slot)
-        for candidates in (left, back):
-            same = next((entry for entry in candidates if _same_slot(entry, slot, place)), None)
-            if same is not None:
-                exact[index] = same.event.number
-                candidates.remove(same)
-                break
-    fresh = max(entry.event.number for entry in (*published, *gone))
-    numbers, guessed = [], []
-    for index in range(len(slots)):
-        if index in exact:
-            numbers.append(exact[index])
-        elif left:
-            numbers.append(left.pop(0).event.number)
+        same = next((entry for entry in free if _same_slot(entry, slot, place)), None)
+        if same is not None:
+            numbers[index] = same.event.number
+            free.remove(same)
+    # Published as cancelled (kept, or cancelled in the events file, or in a state file written
+    # before ``kept`` was recorded): given again only at its own time and place, above.
+    movable = [entry for entry in free if _live(entry) and entry.event.status != "cancelled"]
+    by_place = {entry.position or entry.event.number: entry for entry in movable}
+    guessed: list[int] = []
+    for index, slot in enumerate(slots):
+        entry = by_place.pop(slot.number, None) if index not in numbers else None
+        if entry is not None:
+            numbers[index] = entry.event.number
             guessed.append(index)
-        else:
+    if len(slots) == 1 and not numbers and {entry.event.number for entry in published} == {1}:
+        numbers[0] = 1  # the item's only slot of the kind, ever: the same event, wherever it went
+    fresh = max(entry.event.number for entry in published)
+    new: list[int] = []
+    for index in range(len(slots)):
+        if index not in numbers:
             fresh += 1
-            numbers.append(fresh)
-    return numbers, guessed
+            numbers[index] = fresh
+            new.append(index)
+    taken = set(numbers.values())
+    dropped = [entry.event.id for entry in movable if entry.event.number not in taken]
+    return _Numbers([numbers[index] for index in range(len(slots))], guessed, new, sorted(dropped))
 
 
 def _same_slot(entry: Entry, event: Event, place: str) -> bool:

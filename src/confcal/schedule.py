@@ -8,7 +8,7 @@ Decisions (README, "schedule.xml and schedule.json"):
   every build. ``id`` (the older apps' key) comes from the same UID, see ``numeric_ids``.
 - A conference day runs from 04:00 to 04:00 local time, so an evening poster session that
   runs past midnight stays on its conference day. The first day has no night before it: an
-  event before 04:00 on it is on it, and the day starts with it (``conference_day``).
+  event before 04:00 on it is on it, and the day starts with it (``model.conference_day``).
 - ``duration`` is the real length (across a change of the clocks, not the clock's): apps take
   end = start + duration.
 - Posters share one room, "Posters", with the board in the subtitle: apps draw one column
@@ -37,7 +37,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from confcal import zones
-from confcal.model import DAY_CHANGE, Conference, Event, Programme
+from confcal.model import DAY_CHANGE, Event, Programme, conference_day
 from confcal.render import online, streamed, uid, where
 from confcal.xmltext import escape, quoteattr
 
@@ -84,18 +84,6 @@ def acronym(conference_id: str, year: int) -> str:
         candidate = f"{candidate}_{year}"
     assert _ACRONYM.fullmatch(candidate), candidate  # ids are [a-z0-9]+(-[a-z0-9]+)* (checked.ID_PATTERN)
     return candidate
-
-
-def conference_day(event: Event, conference: Conference) -> date:
-    """The conference day an event belongs to: days change at DAY_CHANGE local time, so an
-    event after midnight is on the day before, the last day's night included. On the first day
-    there is no night before: an event early on it is on it. An event outside the conference's
-    dates is on a day of its own (the day change still applies)."""
-    wall = event.start.replace(tzinfo=None)
-    night = (wall - timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute)).date()
-    if night < conference.start == wall.date():
-        return wall.date()
-    return night
 
 
 def room_name(programme: Programme, event: Event) -> str:
@@ -224,7 +212,7 @@ def _items(
             values = _event_json(programme, event, guid=guid, number=number, slug_prefix=short)
             entry = (
                 number,
-                conference_day(event, conference).isoformat(),
+                conference_day(event.start, first=conference.start).isoformat(),
                 values["room"],
                 _json(values),
                 _event_xml(values),
