@@ -312,6 +312,9 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
     positions: dict[str, int] = {}
     warnings: list[str] = []
     for key, of_kind in slots.items():
+        ever = published[key]
+        if len(of_kind) == 1 == len(ever) and of_kind[0].number == 1 == ever[0].event.number:
+            continue  # an item's only slot of a kind, as ever: the same (most items, at every build)
         in_order = sorted(of_kind, key=lambda event: event.number)
         numbered = _numbered(programme, in_order, published[key])
         ids = []
