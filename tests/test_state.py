@@ -145,6 +145,10 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
             "published[2]: 'all.ics' is listed twice",
         ),
         (
+            setter("events", ORAL, "paper", "title", value="Privacy \ud800Auditing"),
+            f"events.{ORAL}.paper.title: lone surrogate U+D800 at position 8, which no text holds",
+        ),
+        (
             setter("reminders_minutes", value=0),
             "reminders_minutes: expected minutes from 1 to 10080, found 0",
         ),

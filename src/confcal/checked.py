@@ -29,6 +29,7 @@ NONCHARACTER = re.compile(
     + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
     + "]"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 # Characters a URL must not hold as they are: they end an attribute or a property, or mean
 # something else to some parsers (a backslash is a slash to browsers); percent-encode them.
@@ -67,10 +68,13 @@ def noncharacter_problem(value: str) -> str | None:
 
 
 def string_problem(value: str, *, multiline: bool = False, empty: bool = False) -> str | None:
-    """Why ``CheckedReader.string`` does not take ``value``, or None: a control character, a line
-    break unless ``multiline``, blank unless ``empty`` and empty."""
+    """Why ``CheckedReader.string`` does not take ``value``, or None: a control character, a lone
+    surrogate (a JSON file can escape one; no text holds one, and it cannot be written as UTF-8), a
+    line break unless ``multiline``, blank unless ``empty`` and empty."""
     if match := CONTROL.search(value):
         return f"control character U+{ord(match.group()):04X} at position {match.start()}; remove it"
+    if match := _SURROGATE.search(value):
+        return f"lone surrogate U+{ord(match.group()):04X} at position {match.start()}, which no text holds"
     if not multiline and "\n" in value:
         return "expected a single line, found a line break"
     if not value.strip() and not (empty and not value):
