@@ -67,6 +67,13 @@ def noncharacter_problem(value: str) -> str | None:
     return None
 
 
+def hidden_problem(value: str) -> str | None:
+    """What a message says of the first character the events file refuses in text beyond
+    ``string_problem``'s rule (``bidi_problem``, ``noncharacter_problem``), or None: one that
+    shows text as it is not stored, or that no text holds."""
+    return bidi_problem(value) or noncharacter_problem(value)
+
+
 def string_problem(value: str, *, multiline: bool = False, empty: bool = False) -> str | None:
     """Why ``CheckedReader.string`` does not take ``value``, or None: a control character, a lone
     surrogate (a JSON file can escape one; no text holds one, and it cannot be written as UTF-8), a
@@ -84,8 +91,8 @@ def string_problem(value: str, *, multiline: bool = False, empty: bool = False) 
 
 def line_problem(value: str, *, max_length: int) -> str | None:
     """Why ``value`` is not one line of text as the events file takes it (``string_problem``,
-    ``bidi_problem``), without a noncharacter and at most ``max_length`` characters, or None."""
-    if problem := string_problem(value) or bidi_problem(value) or noncharacter_problem(value):
+    ``hidden_problem``) and at most ``max_length`` characters, or None."""
+    if problem := string_problem(value) or hidden_problem(value):
         return problem
     if len(value) > max_length:
         return f"longer than {max_length} characters"

@@ -296,10 +296,9 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
 
     So reordering changes nothing, deleting a slot cancels (or removes) that one, and a cancelled
     number of an item with several slots of a kind is given again only to a slot at its time and
-    place. Two things are warned of: a slot
-    that took a number by its place in the array while the count of slots changed (a slot deleted
-    or inserted and another moved: which is which cannot be told), and a new number given while a
-    published slot went (it may be that one, moved).
+    place. Two things are warned of: a slot that took a number by its place in the array while the
+    count of slots changed (a slot deleted or inserted and another moved: which is which cannot be
+    told), and a new number given while a published slot went (it may be that one, moved).
     """
     published: dict[tuple[str, str], list[Entry]] = {}
     for entry in previous.values():
@@ -316,7 +315,7 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
         if len(of_kind) == 1 == len(ever) and of_kind[0].number == 1 == ever[0].event.number:
             continue  # an item's only slot of a kind, as ever: the same (most items, at every build)
         in_order = sorted(of_kind, key=lambda event: event.number)
-        numbered = _numbered(programme, in_order, published[key])
+        numbered = _numbered(programme, in_order, ever)
         ids = []
         for event, number in zip(in_order, numbered.numbers, strict=True):
             ids.append(dataclasses.replace(event, number=number).id)
@@ -324,7 +323,7 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
                 moved = dataclasses.replace(event, number=number)
                 renumbered[event.id] = moved
                 positions[moved.id] = event.number
-        live = sum(1 for entry in published[key] if _live(entry))
+        live = sum(1 for entry in ever if _live(entry))
         if numbered.guessed and live != len(in_order):
             guessed = [ids[index] for index in numbered.guessed]
             warnings.append(_guessed_warning(programme, key, guessed, len(in_order) - live))

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from confcal.checked import CheckedReader, bidi_problem, close_match, found, noncharacter_problem, show
+from confcal.checked import CheckedReader, close_match, found, hidden_problem, show
 from confcal.load.locate import Locator
 from confcal.load.schema import SCHEMA, TABLE_KEYS, header, slot_shaped
 from confcal.model import Person
@@ -54,16 +54,12 @@ class EventsReader(CheckedReader):
     def string(self, value: object, where: str, *, multiline: bool = False, empty: bool = False) -> str:
         """The checked string, without a bidirectional control character (``checked.bidi_problem``),
         so that what an organizer writes is published as it reads, nor a noncharacter, which XML
-        files cannot carry (``checked.noncharacter_problem``). Every text of the file comes here
+        files cannot carry (``checked.hidden_problem``). Every text of the file comes here
         (``text`` and ``text_list`` take only printable strings without a look, and these
         characters are not printable). The state file's reader does not refuse them: it holds what
         earlier builds published."""
         text = super().string(value, where, multiline=multiline, empty=empty)
-        if (
-            text
-            and isinstance(value, str)
-            and (problem := bidi_problem(value) or noncharacter_problem(value))
-        ):
+        if text and isinstance(value, str) and (problem := hidden_problem(value)):
             self.problem(where, f"{show(value)} {problem}; remove it (editors often do not show it)")
             return ""
         return text
