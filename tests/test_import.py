@@ -1320,6 +1320,18 @@ def test_a_bidirectional_control_in_the_venue_is_refused(tmp_path: Path, venue: 
     assert not target.exists()
 
 
+def test_a_noncharacter_in_the_venue_is_refused(tmp_path: Path) -> None:
+    """--venue with U+FFFF, which the events file refuses (schedule.xml could not carry it): a bad
+    option value (exit 2), nothing written, as for a bidirectional control."""
+    status, output, target = run_import(tmp_path, QUIRKS_XML, "--venue", "Hall \uffffB")
+    assert status == 2, output
+    assert output.endswith(
+        "Error: Invalid value for '--venue': 'Hall \\uffffB' holds the noncharacter U+FFFF at position 5, "
+        "which no text holds and XML files (schedule.xml, changes.atom) cannot carry; remove it\n"
+    )
+    assert not target.exists()
+
+
 def test_the_venue_is_written_as_typed_not_read_as_html(tmp_path: Path) -> None:
     """An entity on the command line is text: "&#x202E;" is not decoded into the character the
     events file refuses, and "&amp;" stays as typed."""

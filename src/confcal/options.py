@@ -85,15 +85,16 @@ class IanaZone(click.ParamType[str, Any]):
 
 class PlainText(click.ParamType[str, Any]):
     """Text written into the events file as it is, such as the conference's venue: no
-    bidirectional control character, which shows it in another order than it is stored and which
-    the events file refuses (``checked.bidi_problem``)."""
+    bidirectional control character, which shows it in another order than it is stored, nor a
+    noncharacter, which XML files cannot carry: the events file refuses both
+    (``checked.hidden_problem``)."""
 
     name = "text"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from confcal.checked import bidi_problem, show
+        from confcal.checked import hidden_problem, show
 
-        if problem := bidi_problem(str(value)):
+        if problem := hidden_problem(str(value)):
             self.fail(f"{show(value)} {problem}; remove it", param, ctx)
         return str(value)
 
