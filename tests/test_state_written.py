@@ -1,12 +1,15 @@
 """The state file's short cuts give what the plain path gives: an entry read without a check per
-value (``state._written_entry``) is the entry read value by value."""
+value (``state._written_entry``) is the entry read value by value, and a stamp written once per
+time (``state._stamp``) is the stamp strftime writes."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -232,3 +235,38 @@ def test_a_state_file_reads_as_it_does_value_by_value(damage: list[tuple[str, li
     with mock.patch.object(state, "_written_entry", return_value=None):
         plain = parsed(raw)
     assert parsed(raw) == plain
+
+
+ZONES = [
+    None,
+    UTC,
+    timezone(timedelta(hours=-5)),
+    ZoneInfo("America/New_York"),
+    ZoneInfo("Australia/Lord_Howe"),
+]
+
+
+@given(
+    st.lists(
+        st.tuples(st.datetimes(), st.sampled_from(ZONES), st.sampled_from(ZONES), st.sampled_from([0, 1])),
+        max_size=6,
+    )
+)
+def test_a_stamp_is_what_strftime_writes(times: list[tuple[datetime, Any, Any, int]]) -> None:
+    """Also for equal times at other offsets (the same instant elsewhere, or a repeated hour)."""
+    values = []
+    for value, zone, other, fold in times:
+        value = value.replace(tzinfo=zone, fold=fold)
+        values.append(value)
+        if zone is not None and other is not None:
+            with contextlib.suppress(OverflowError):  # at the ends of the datetime range
+                values.append(value.astimezone(other))
+    assert [state._stamp(value) for value in values] == [
+        value.strftime(state._STAMP_FORMAT) for value in values
+    ]
+
+
+@pytest.mark.parametrize("year", [1, 999, 1970, 9999])
+def test_a_stamp_of_any_year_is_what_strftime_writes(year: int) -> None:
+    value = datetime(year, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert state._stamp(value) == value.strftime(state._STAMP_FORMAT)

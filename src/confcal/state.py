@@ -202,8 +202,7 @@ def dump_state(state: StateFile) -> bytes:
         "Keep it with the feeds; do not edit it."
     )
     entries = ",\n".join(
-        f"    {json.dumps(event_id, ensure_ascii=False)}: "
-        f"{json.dumps(_entry_json(state.events[event_id]), sort_keys=True, ensure_ascii=False)}"
+        f"    {_to_json(event_id)}: {_to_json(_entry_json(state.events[event_id]))}"
         for event_id in sorted(state.events)
     )
     lines = [f'  "about": {json.dumps(about)}']
@@ -215,13 +214,17 @@ def dump_state(state: StateFile) -> bytes:
         f'  "format": {STATE_FORMAT}',
     ]
     if state.published is not None:
-        files = ",\n".join(f"    {json.dumps(name, ensure_ascii=False)}" for name in sorted(state.published))
+        files = ",\n".join(f"    {_to_json(name)}" for name in sorted(state.published))
         lines.append(f'  "published": [{_block(files)}]')
     if state.releases:
         lines.append(f'  "releases": {_dump_releases(state.releases)}')
     if state.reminders_minutes is not None:
         lines.append(f'  "reminders_minutes": {state.reminders_minutes}')
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
+
+
+_to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+"""``json.dumps(value, ensure_ascii=False, sort_keys=True)``, without making an encoder for each value."""
 
 
 def _block(body: str) -> str:
@@ -233,10 +236,10 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
     return {
         "sequence": entry.revision.sequence,
         "content": entry.content,
-        "last_modified": entry.revision.last_modified.astimezone(UTC).strftime(_STAMP_FORMAT),
+        "last_modified": _stamp(entry.revision.last_modified.astimezone(UTC)),
         "status": entry.status,
-        "start": event.start.strftime(_STAMP_FORMAT),
-        "end": event.end.strftime(_STAMP_FORMAT),
+        "start": _stamp(event.start),
+        "end": _stamp(event.end),
         "session": event.session,
         "room": event.room,
         "level": event.level,
@@ -268,7 +271,20 @@ def _streaming_json(event: Event) -> dict[str, Any]:
 
 
 def _format_instant(value: datetime) -> str:
-    return value.astimezone(UTC).strftime(_STAMP_FORMAT)
+    return _stamp(value.astimezone(UTC))
+
+
+def _stamp(value: datetime) -> str:
+    """``value.strftime(_STAMP_FORMAT)``: its wall time (UTC in a state file), with a Z."""
+    return _wall_stamp(value, value.utcoffset())
+
+
+@functools.lru_cache(maxsize=4096)
+def _wall_stamp(value: datetime, offset: timedelta | None) -> str:
+    """``_stamp``, made once per time: a programme's slots share a few hundred times, and strftime
+    for each of a full state file's stamps was a quarter of writing it. ``offset``, ``value``'s UTC
+    offset, is part of the key: equal times at other offsets show other wall times."""
+    return value.strftime(_STAMP_FORMAT)
 
 
 def _format_span(span: Span | None) -> str:
