@@ -143,7 +143,6 @@ its numeric id, conference day (ISO), room, JSON and XML."""
 class Item:
     """One event as both files hold it: encoded once, for the version and for each file."""
 
-    guid: str
     number: int
     day: str
     room: str
@@ -205,10 +204,11 @@ def _items(
     kept: dict[str, ScheduleCacheEntry] = {}
     items = []
     for event in events:
-        number, guid = numbers[uids[event.id]], event_guid(uids[event.id])
+        number = numbers[uids[event.id]]
         key = keys[event.id] if cache is not None and keys is not None else ""
         entry = cache.get(key) if cache is not None else None
         if entry is None or entry[0] != number:
+            guid = event_guid(uids[event.id])
             values = _event_json(programme, event, guid=guid, number=number, slug_prefix=short)
             entry = (
                 number,
@@ -219,7 +219,7 @@ def _items(
             )
         if key:
             kept[key] = entry
-        items.append(Item(guid, *entry, start=event.start))
+        items.append(Item(*entry, start=event.start))
     if cache is not None:
         cache.clear()
         cache.update(kept)
