@@ -44,7 +44,10 @@ class Record:
 
 
 def record_file(cache_folder: Path, output: Path) -> Path:
-    digest = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
+    """The record of ``output``, named by its real path (``os.path.realpath``, not
+    ``Path.resolve``, which raises RuntimeError for a loop of symbolic links: the build then
+    says what is wrong with the folder)."""
+    digest = hashlib.sha256(os.path.realpath(output).encode()).hexdigest()[:20]
     return cache_folder / f"up-to-date-{digest}.marshal"
 
 
