@@ -24,9 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from benchmarks.synth import programme as synthetic
+from confcal.cli import cli
 from confcal.state import STATE_FILE
+from tests.conftest import EVENTS
 
 FIRST_STAMP = "1701388800"  # 2023-12-01, the synthetic programme's publish.updated
 SECOND_STAMP = "1701475200"  # a day later
@@ -307,6 +310,31 @@ def test_render_workers_die_with_the_build(tmp_path: Path, how: signal.Signals) 
     finally:
         if build.poll() is None:
             build.kill()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["stage@x:kill", "stage:kil", "stag:kill", "stage", "stage@0:kill", "render:pause:x", "lock:pause:1.2.3"],
+)
+def test_a_fault_hook_of_another_form_is_refused_before_the_command_runs(tmp_path: Path, value: str) -> None:
+    """A test hook with a typing mistake must not let the build run unharmed (the test would
+    pass for the wrong reason), nor stop it with a traceback: exit 2, like a bad option value."""
+    output = tmp_path / "output"
+    result = CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(output)], env={"CONFCAL_FAULT": value})
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Error: CONFCAL_FAULT={value} is not a fault to inject; expected <point>[@<n>]:kill or "
+        "<point>[@<n>]:pause:<seconds>, with a point among lock, render, stage, rename, prune (like "
+        "stage:kill or rename@2:pause:1.5), or unset it: it is a hook for tests\n"
+    )
+    assert not output.exists()
+
+
+@pytest.mark.parametrize("value", ["", "prune:kill", "rename@3:pause:0.01"])
+def test_a_fault_hook_of_the_documented_form_is_accepted(tmp_path: Path, value: str) -> None:
+    """Unset, or a point this command does not reach: the build runs as usual."""
+    result = CliRunner().invoke(cli, ["check", str(EVENTS)], env={"CONFCAL_FAULT": value} if value else {})
+    assert result.exit_code == 0, result.output
 
 
 # -- NeurIPS size, SIGKILL at random moments (make faults) ------------------------------
