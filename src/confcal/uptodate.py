@@ -30,8 +30,11 @@ from importlib.util import find_spec
 from pathlib import Path
 
 RECORD_FORMAT = 1
-# Libraries whose version can change the bytes (or the checks) of a build.
-LIBRARIES = ("icalendar", "pytz", "tzdata", "click", "tomli", "jinja2", "markupsafe", "segno")
+# Libraries whose version can change the bytes (or the checks) of a build: those confcal imports
+# (not platformdirs, which only places the cache, nor the import's defusedxml), and tzdata, whose
+# zone files zones.py reads. pytz stays a dependency, but no code of confcal, nor icalendar on its
+# default zoneinfo provider, imports it: a new pytz must not discard every record and render cache.
+LIBRARIES = ("icalendar", "tzdata", "click", "tomli", "jinja2", "markupsafe", "segno")
 # Where zoneinfo looks for the system's zone database (its default TZPATH).
 ZONE_FOLDERS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
 
