@@ -148,6 +148,7 @@ def write_atomic(target: Path, data: bytes, *, durable: bool = False) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = _stage(str(target), data, durable=durable)
     try:
+        fault("replace")
         os.replace(temporary, target)
     except BaseException:
         _unlink(temporary)
