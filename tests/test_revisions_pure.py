@@ -422,3 +422,55 @@ def test_a_kept_item_of_a_deleted_session_stays_out_of_feeds_of_sessions() -> No
     assert "energy-budgets.oral" in feeds["all.ics"]
     assert "energy-budgets.oral" not in feeds["at-a-glance.ics"]
     assert "oral-c.session" not in feeds["at-a-glance.ics"]
+
+
+REPEATED_HOUR = """\
+[conference]
+id = "conf"
+name = "Conf"
+start = 2026-10-24
+end = 2026-10-26
+venue = "Main Venue"
+city = "Berlin"
+timezone = "Etc/UTC"
+
+[publish]
+updated = 2026-03-01T00:00:00Z
+keep_cancelled = true
+
+[[items]]
+id = "stays"
+title = "Stays"
+[items.talk]
+start = 2026-10-24T10:00:00
+end = 2026-10-24T11:00:00
+"""
+LATE = """
+[[items]]
+id = "late"
+title = "Late"
+[items.talk]
+start = 2026-10-25T01:30:00
+end = 2026-10-25T01:50:00
+"""
+
+
+def test_a_kept_cancellation_in_a_repeated_hour_is_not_moved_at_every_build() -> None:
+    """A slot published at 01:30 UTC on 25 October 2026, then deleted (kept as cancelled) once the
+    conference is in Berlin, where that is 02:30 CET, in the hour the clocks show twice. Later
+    builds tell nothing of it: a time in a repeated hour never equals one in another zone, so a
+    comparison with the state file's UTC time said it moved, to the same time, at every build."""
+    first = revise(parse((REPEATED_HOUR + LATE).encode(), name="events.toml"), {})
+    berlin = REPEATED_HOUR.replace('"Etc/UTC"', '"Europe/Berlin"')
+    deleted = revise(_stamped(berlin), first.state)
+    kept = deleted.programme.events[-1]
+    assert (kept.id, kept.status, kept.start.fold) == ("late.talk", "cancelled", 1)
+    assert ("cancelled", "late.talk") in [(c.kind, c.id) for c in deleted.changes]
+    assert ("moved", "late.talk") not in [(c.kind, c.id) for c in deleted.changes]
+    later = dataclasses.replace(_stamped(berlin).conference, updated=START + timedelta(hours=2))
+    again = revise(dataclasses.replace(_stamped(berlin), conference=later), deleted.state)
+    assert again.changes == ()
+    assert {event_id: (r.sequence, r.last_modified) for event_id, r in again.revisions.items()} == {
+        event_id: (entry.revision.sequence, entry.revision.last_modified)
+        for event_id, entry in deleted.state.items()
+    }

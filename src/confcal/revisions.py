@@ -608,7 +608,7 @@ def _changes(
             changes.append(Change("cancelled", event.id, paper.title, was=_span(old)))
         else:
             changes.append(Change("restored", event.id, paper.title, now=_span(event)))
-    if (old.start, old.end) != (event.start, event.end):
+    if _span(old) != _span(event):  # in UTC: a local time in a repeated hour equals none in UTC
         changes.append(
             Change(
                 "moved",
