@@ -6,20 +6,23 @@ import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synth import programme as synthetic
+from confcal import zones
 from confcal.build import render_all
 from confcal.feeds import feeds as all_feeds
 from confcal.feeds import paper_feeds
 from confcal.load import load, parse
-from confcal.model import Programme, Revision
+from confcal.model import Programme, Revision, event_sort_key
+from confcal.releases import Release
 from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
 from confcal.revisions import revise
 from confcal.site import render_index
-from confcal.state import State, StateFile, dump_state, parse_state
+from confcal.state import Entry, State, StateFile, dump_state, parse_state
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = load(ROOT / "events.toml")
@@ -474,3 +477,94 @@ def test_a_kept_cancellation_in_a_repeated_hour_is_not_moved_at_every_build() ->
         event_id: (entry.revision.sequence, entry.revision.last_modified)
         for event_id, entry in deleted.state.items()
     }
+
+
+TARGET_ORAL = "sparse-routing.oral"
+# Its start: as in the file (10:30 CEST), and 02:30 on either side of the clock change (CEST, then CET).
+ORAL_STARTS = [
+    datetime(2026, 10, 24, 8, 30, tzinfo=UTC),
+    *(datetime(2026, 10, 25, hour, 30, tzinfo=UTC) for hour in (0, 1)),
+]
+oral_edits = st.fixed_dictionaries(
+    {
+        "start": st.sampled_from(ORAL_STARTS),
+        "room": st.sampled_from(["hs1", "hs2"]),
+        "venue": st.sampled_from(["", "brauhaus"]),
+        "status": st.sampled_from(["confirmed", "cancelled"]),
+        "title": st.sampled_from(["Sparse Routing for Streaming Inference", "Sparse Routing"]),
+        "abstract": st.sampled_from(["", "Routes sparsely."]),
+        "present": st.booleans(),
+        "keep": st.booleans(),
+    }
+)
+
+
+def with_oral(build: int, edit: dict[str, Any]) -> Programme:
+    """The workshop at ``build`` with the oral of sparse-routing as ``edit`` says, deleted unless
+    ``present``; its times are local times worked out from UTC, as a kept cancellation's are, so
+    02:30 on the night the clocks go back is either of the two."""
+    programme = workshop(build)
+    zone = zones.zone(programme.conference.timezone)
+    room = programme.room(edit["room"])
+    start, end = edit["start"], edit["start"] + timedelta(minutes=20)
+    oral = next(event for event in programme.events if event.id == TARGET_ORAL)
+    moved = dataclasses.replace(
+        oral,
+        start=start.astimezone(zone),
+        end=end.astimezone(zone),
+        room=room.name,
+        room_id=room.id,
+        venue=edit["venue"],
+        status=edit["status"],
+    )
+    others = [event for event in programme.events if event is not oral]
+    events = sorted([*others, moved] if edit["present"] else others, key=event_sort_key)
+    papers = tuple(
+        dataclasses.replace(paper, title=edit["title"], abstract=edit["abstract"])
+        if paper.id == oral.paper
+        else paper
+        for paper in programme.papers
+    )
+    conference = dataclasses.replace(programme.conference, keep_cancelled=edit["keep"])
+    return dataclasses.replace(programme, conference=conference, events=tuple(events), papers=papers)
+
+
+def told(before: Entry | None, after: Entry) -> tuple[set[str], bool]:
+    """What a build should tell of a slot the state file recorded as ``before`` and records as
+    ``after`` (each as its feeds published it), and whether its SEQUENCE should go up."""
+    if before is None or before.removed:
+        return (set(), False) if after.removed else ({"added"}, True)
+    if after.removed:
+        return {"removed"}, False
+    was, now = before.event, after.event
+    kinds = set()
+    if was.status != now.status:
+        kinds.add("cancelled" if now.status == "cancelled" else "restored")
+    if (was.start, was.end) != (now.start, now.end):  # both in UTC
+        kinds.add("moved")
+    if before.where != after.where:
+        kinds.add("re-roomed")
+    if before.paper.title != after.paper.title:
+        kinds.add("renamed")
+    if not kinds and before.content != after.content:
+        return {"updated"}, False
+    return kinds, bool(kinds)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(oral_edits, min_size=1, max_size=5))
+def test_a_slot_is_told_as_its_time_place_name_status_and_text_changed(edits: list[dict[str, Any]]) -> None:
+    """For any run of edits of one oral (moved, into the hour the clocks show twice too; another
+    room or venue; cancelled; renamed; its abstract; deleted, kept as cancelled or not), each build
+    tells of it what changed between what the state file recorded and what it records now, and
+    raises its SEQUENCE for a new time, place, name or status: however revise finds it out."""
+    state: State = revise(workshop(0), {}).state
+    releases: tuple[Release, ...] = ()
+    for build, edit in enumerate(edits, start=1):
+        revised = revise(with_oral(build, edit), state, releases=releases)
+        before, after = state.get(TARGET_ORAL), revised.state[TARGET_ORAL]
+        kinds, raised = told(before, after)
+        assert {change.kind for change in revised.changes if change.id == TARGET_ORAL} == kinds
+        if before is not None:
+            assert after.revision.sequence == before.revision.sequence + raised
+        state, releases = revised.state, revised.releases

@@ -110,12 +110,15 @@ def revise(
             # the state file did not record it and its venue or room can no longer be named.
             entry = dataclasses.replace(entry, venue_known=False, where=None)
         place = where(published, event)
+        as_published = _as_published(published, event)
         rewritten = entry is not None and not _same_content(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
+        # A slot new or changed significantly has changes to tell (``_changes``); any other, none.
+        news = entry is None or entry.removed or _significant(entry, as_published, paper, place)
         if entry is None:
             revision = Revision(0, stamp)
-        elif entry.removed or _significant(entry, event, paper, place):
+        elif news:
             if entry.revision.sequence >= MAX_SEQUENCE:
                 raise sequence_limit_error(event.id, name=state_name)
             revision = Revision(entry.revision.sequence + 1, stamp)
@@ -126,17 +129,17 @@ def revise(
         revisions[event.id] = revision
         state[event.id] = Entry(
             revision=revision,
-            event=_as_published(published, event),
+            event=as_published,
             paper=_slim(paper),
             content=content,
             where=place,
             kept=event.id not in in_file,
             position=positions.get(event.id),
         )
-        event_changes = _changes(published, entry, event, paper, place)
-        if not event_changes and rewritten:
-            event_changes = [Change("updated", event.id, paper.title)]
-        changes.extend(event_changes)
+        if news:
+            changes.extend(_changes(published, entry, event, paper, place))
+        elif rewritten:
+            changes.append(Change("updated", event.id, paper.title))
     for event_id, entry in previous.items():
         if event_id not in state:
             state[event_id] = dataclasses.replace(entry, removed=True)
@@ -542,10 +545,11 @@ def legacy_content(programme: Programme, event: Event, paper: Paper) -> str:
 
 def _significant(entry: Entry, event: Event, paper: Paper, place: str) -> bool:
     """Whether the slot's time, place (``place``: ``render.where``), name (``_name``) or status
-    changed since ``entry`` published it: what raises SEQUENCE."""
+    changed since ``entry`` published it: what raises SEQUENCE, and what ``_changes`` tells of a
+    slot published before. ``event``: the slot as the state file records it (``_as_published``)."""
     old = entry.event
     return (
-        (old.start, old.end) != (event.start.astimezone(UTC), event.end.astimezone(UTC))
+        (old.start, old.end) != (event.start, event.end)
         or _moved_place(entry, event, place)
         or (_name(old, entry.paper.title), old.status) != (_name(event, paper.title), event.status)
     )
