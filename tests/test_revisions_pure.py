@@ -18,7 +18,7 @@ from confcal.feeds import feeds as all_feeds
 from confcal.feeds import paper_feeds
 from confcal.load import load, parse
 from confcal.model import Programme, Revision, event_sort_key
-from confcal.releases import Release
+from confcal.releases import Names, Release
 from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
 from confcal.revisions import revise
 from confcal.site import render_index
@@ -568,3 +568,72 @@ def test_a_slot_is_told_as_its_time_place_name_status_and_text_changed(edits: li
         if before is not None:
             assert after.revision.sequence == before.revision.sequence + raised
         state, releases = revised.state, revised.releases
+
+
+PARTS_HEAD = """\
+[conference]
+id = "conf"
+name = "Conf"
+start = 2026-04-01
+end = 2026-04-05
+venue = "Main Venue"
+city = "Berlin"
+timezone = "Europe/Berlin"
+
+[publish]
+updated = 2026-03-01T00:00:00Z
+keep_cancelled = true
+
+[kinds]
+tutorial = { label = "Tutorial" }
+
+[[items]]
+id = "other"
+title = "Two talks in one session"
+[[items.talk]]
+session = "Talks"
+start = 2026-04-02T09:00:00
+end = 2026-04-02T09:30:00
+[[items.talk]]
+session = "Talks"
+start = 2026-04-02T09:30:00
+end = 2026-04-02T10:00:00
+
+[[items]]
+id = "tut"
+title = "Tutorial T"
+"""
+PART_TIMES = [(day, hour, room) for day in (2, 3) for hour in (11, 13) for room in ("C31", "Darling")]
+
+
+def parts(build: int, slots: list[tuple[int, int, str]]) -> Programme:
+    """The tutorial with a part at each of ``slots`` (day, hour, room), stamped at ``build``."""
+    text = PARTS_HEAD + "".join(
+        f"[[items.tutorial]]\nstart = 2026-04-0{day}T{hour}:00:00\nend = 2026-04-0{day}T{hour}:45:00\n"
+        f'room = "{room}"\n'
+        for day, hour, room in slots
+    )
+    programme = parse(text.encode(), name="events.toml")
+    conference = dataclasses.replace(programme.conference, updated=START + timedelta(hours=build))
+    return dataclasses.replace(programme, conference=conference)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(PART_TIMES), unique=True, min_size=1, max_size=3), min_size=2, max_size=4
+    )
+)
+def test_changes_are_named_as_with_every_slot_the_state_records(
+    builds: list[list[tuple[int, int, str]]],
+) -> None:
+    """A change is named from its item's slots alone ("Tutorial: Tutorial T (part 2)"), so naming
+    a build's changes from the slots of the items they are about gives the names that all the
+    slots of the state file give."""
+    state: State = {}
+    for build, slots in enumerate(builds):
+        revised = revise(parts(build, slots), state)
+        unnamed = [dataclasses.replace(change, name="") for change in revised.changes]
+        every_slot = {event_id: entry.event for event_id, entry in revised.state.items()}
+        assert revised.changes == Names(revised.programme, every_slot).named(unnamed)
+        state = revised.state

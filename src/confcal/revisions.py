@@ -146,7 +146,10 @@ def revise(
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
     announced = sorted(_announced(published, changes), key=change_order)
-    sorted_changes = Names(published, _slots(state)).named(announced)
+    # Named from the slots of their items alone: all a slot's name depends on ("(part 2)").
+    items = {state[change.id].event.paper for change in announced}
+    of_items = {event_id: entry.event for event_id, entry in state.items() if entry.event.paper in items}
+    sorted_changes = Names(published, of_items).named(announced)
     if any(not change.name for release in releases for change in release.changes):
         # From a state file written before names were recorded, and not named from the changelog
         # published with it (build.py): as the state file recorded its events, with today's labels.
