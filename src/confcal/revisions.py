@@ -137,7 +137,7 @@ def revise(
             position=positions.get(event.id),
         )
         if news:
-            changes.extend(_changes(published, entry, event, paper, place))
+            changes.extend(_changes(published, entry, as_published, paper, place))
         elif rewritten:
             changes.append(Change("updated", event.id, paper.title))
     for event_id, entry in previous.items():
@@ -605,7 +605,8 @@ def _span(event: Event) -> Span:
 def _changes(
     programme: Programme, entry: Entry | None, event: Event, paper: Paper, place: str
 ) -> list[Change]:
-    """What changed in the slot since ``entry`` published it; ``place``: its ``render.where``."""
+    """What changed in the slot since ``entry`` published it; ``event``: the slot as the state file
+    records it (``_as_published``), ``place``: its ``render.where``."""
     timezone = programme.conference.timezone
     if entry is None or entry.removed:
         return [Change("added", event.id, paper.title, now=_span(event))]
