@@ -708,6 +708,32 @@ def test_a_search_shows_its_first_match_and_ending_it_goes_back(
         pytest.fail(f"#{reading} at {driver.execute_script(back):.1f} px, not at {place:.1f} px as before")
 
 
+SHOW_ALL_AT_ONCE = """
+const done = arguments[arguments.length - 1];
+const q = document.getElementById("q");
+q.value = "poster";
+q.dispatchEvent(new Event("input"));  // the search is due after a pause in the typing
+document.getElementById("filters").requestSubmit();  // Enter searches at once
+document.getElementById("results-more").click();
+setTimeout(() => done([
+  document.querySelectorAll("#results-list li.event").length,
+  document.getElementById("f-status").textContent,
+  document.getElementById("results-more").hidden,
+]), 500);  // long past the pause the typed search waited for
+"""
+
+
+def test_show_all_right_after_enter_stays_shown(browser: Browser, neurips_size: str) -> None:
+    """A reader who types, presses Enter and clicks "Show all" within the typing pause keeps all
+    the results: the search the typing scheduled is not run again over them."""
+    driver = browser()
+    open_page(driver, neurips_size)
+    shown, status, more_hidden = driver.execute_async_script(SHOW_ALL_AT_ONCE)
+    matching = int(status.split(" of ")[0])
+    assert matching > 100, status
+    assert (shown, more_hidden) == (matching, True), f"{shown} results shown of {status}"
+
+
 RESULTS = """
 return [...document.querySelectorAll('#results-list li.event, #results-list .apart')]
   .map((e) => (e.matches('.apart') ? e.textContent : e.querySelector('.where').textContent));

@@ -188,7 +188,10 @@ def test_export_and_agenda_filter_by_session(tmp_path: Path) -> None:
     assert "Oral" not in agenda.output
     unknown = CliRunner().invoke(cli, ["agenda", str(EVENTS), "--session", "Poster session 99"])
     assert unknown.exit_code == 2
-    assert "unknown session Poster session 99 (known: " in unknown.output
+    assert (
+        "unknown session Poster session 99; did you mean --session 'Poster session 6'? (known: "
+        in unknown.output
+    )
 
 
 def test_once_smaller_feeds_cover_every_event_the_big_ones_are_only_information(built: Path) -> None:

@@ -120,6 +120,28 @@ def test_dash_writes_the_calendar_to_stdout_only() -> None:
         (["--paper", "gpt5"], "unknown paper gpt5 (known: privacy-auditing-one-training-run, "),
         (["--kind", "keynote"], "unknown kind keynote (known: oral, poster, talk)"),
         (["--day", "12/12/2023"], "Invalid value for '--day'"),
+        (
+            ["--category", "test-of-tme"],
+            "unknown category test-of-tme; did you mean --category test-of-time? (known: ",
+        ),
+        (
+            ["--category", "Test of Time Award"],
+            "unknown category Test of Time Award; Test of Time Award is the name of category test-of-time: "
+            "give --category test-of-time (known: ",
+        ),
+        (
+            ["--kind", "Orals", "--kind", "talks", "--kind", "Poster"],
+            "unknown kind Orals, talks, Poster; did you mean --kind oral for Orals, --kind talk for talks?; "
+            "Poster is the label of kind poster: give --kind poster (known: oral, poster, talk)",
+        ),
+        (
+            ["--paper", "ClimSim"],
+            "unknown paper ClimSim; did you mean --paper climsim? (known: ",
+        ),
+        (
+            ["--session", "poster session 2"],
+            "unknown session poster session 2; did you mean --session 'Poster session 2'? (known: ",
+        ),
     ],
 )
 def test_unknown_filter_values_are_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
@@ -260,3 +282,24 @@ def test_an_export_of_an_edit_not_yet_built_says_so(tmp_path: Path) -> None:
     untouched = runner.invoke(cli, ["export", str(events), "--paper", "word2vec"])
     assert untouched.exit_code == 0, untouched.output
     assert untouched.stderr == ""
+
+
+def test_a_declared_kind_typo_and_a_declared_session_id_are_named(tmp_path: Path) -> None:
+    """The workshop declares a keynote kind and [[sessions]]: --kind keynot means keynote, and
+    --session takes a session's name, so a declared session's id names the session to give."""
+    workshop = Path(__file__).parent / "programmes" / "workshop.toml"
+    target = tmp_path / "my.ics"
+    args = ["export", str(workshop), "-o", str(target)]
+    result = CliRunner().invoke(cli, [*args, "--kind", "keynot"])
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: unknown kind keynot; did you mean --kind keynote? "
+        "(known: oral, poster, talk, keynote, break, social)\n"
+    )
+    result = CliRunner().invoke(cli, [*args, "--session", "oral-a"])
+    assert result.exit_code == 2
+    assert "Error: unknown session oral-a; oral-a is the id of session Oral session A: give --session " in (
+        result.output
+    )
+    assert "give --session 'Oral session A' (known: " in result.output
+    assert not target.exists()

@@ -560,6 +560,18 @@ def test_without_a_zone_name_the_days_offset_still_settles_the_zone(tmp_path: Pa
     assert load(target).conference.timezone == "Etc/GMT-1"
 
 
+def test_zones_that_fit_the_offsets_are_named_by_their_current_names(tmp_path: Path) -> None:
+    """Asia/Calcutta, an old name tzdata keeps for Asia/Kolkata, is not offered beside it."""
+    india = QUIRKS_JSON.replace("+01:00", "+05:30").replace("+02:00", "+05:30")
+    status, output, target = run_import(tmp_path, india, name="schedule.json")
+    assert status == 1
+    assert output.endswith(
+        "the file names no time zone and its UTC offsets (5:30) fit 2 zones (Asia/Colombo, "
+        "Asia/Kolkata); pass the conference's zone, e.g. --timezone Asia/Colombo\n"
+    )
+    assert not target.exists()
+
+
 def test_an_unknown_zone_name_is_refused_with_a_suggestion(tmp_path: Path) -> None:
     """A misspelt time_zone_name is not replaced by a fixed offset that fits the file's times."""
     status, output, target = run_import(

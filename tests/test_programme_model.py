@@ -189,7 +189,12 @@ WORKSHOP_TEXT = WORKSHOP.read_text(encoding="utf-8")
             'keynote, break, social); declare it in the [kinds] table, e.g. party = { label = "Party", ',
         ),
         ('venue = "brauhaus"', 'venue = "brewery"', "unknown venue 'brewery' (defined: 'brauhaus')"),
-        ('kind = "poster"', 'kind = "posters"', "sessions[3].kind: unknown kind 'posters'"),
+        (
+            'kind = "poster"',
+            'kind = "posters"',
+            "sessions[3].kind: unknown kind 'posters'; did you mean 'poster'? (defined: 'oral', 'poster', "
+            "'talk', 'keynote', 'break', 'social')",
+        ),
         ('id = "oral-c"', 'id = "hack-night"', "sessions[2].id: 'hack-night' is also an item's id"),
         (
             'break = { label = "Break", plural = "Breaks" }',
@@ -201,7 +206,7 @@ WORKSHOP_TEXT = WORKSHOP.read_text(encoding="utf-8")
         (
             'room = "hs2"',
             'room = "hs3"',
-            "unknown room id 'hs3'; did you mean 'hs2'? (defined in [[rooms]]: 'hs1', 'hs2', 'foyer')",
+            "unknown room 'hs3'; did you mean 'hs2'? (defined in [[rooms]]: 'hs1', 'hs2', 'foyer')",
         ),
         (
             'name = "Hörsaal 2"\ncapacity = 120',

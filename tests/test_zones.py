@@ -19,7 +19,7 @@ from confcal.build import build
 from confcal.cli import cli
 from confcal.errors import EventsFileError
 from confcal.load import parse
-from tests.conftest import require
+from tests.conftest import EVENTS, require
 from tests.helpers import parse_events, plan
 
 
@@ -233,6 +233,75 @@ def test_agenda_tz_suggests_a_close_name() -> None:
     result = CliRunner().invoke(cli, ["agenda", str(root / "events.toml"), "--tz", "Europe/Berln"])
     assert result.exit_code == 2
     assert "did you mean 'Europe/Berlin'?" in result.output
+
+
+def test_a_misspelt_old_name_suggests_the_current_name_of_its_place() -> None:
+    """tzdata keeps Asia/Calcutta as a link to Asia/Kolkata for old files: a suggestion offers the
+    name to write now, and says which old name the typo was close to."""
+    text = programme_text("Asia/Calcuta", [("talk", "2024-06-04T10:00:00", "2024-06-04T11:00:00")])
+    with pytest.raises(EventsFileError) as caught:
+        parse(text.encode(), name="events.toml")
+    assert caught.value.problems[0].message == (
+        "unknown time zone 'Asia/Calcuta'; did you mean 'Asia/Kolkata' (formerly 'Asia/Calcutta')? "
+        "(expected an IANA name like 'America/Chicago')"
+    )
+    result = CliRunner().invoke(cli, ["agenda", str(EVENTS), "--tz", "Asia/Calcuta"])
+    assert result.exit_code == 2
+    assert "did you mean 'Asia/Kolkata' (formerly 'Asia/Calcutta')?" in result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "current"),
+    [
+        ("Asia/Calcutta", "Asia/Kolkata"),
+        ("Asia/Tel_Aviv", "Asia/Jerusalem"),
+        ("US/Pacific", "America/Los_Angeles"),
+        ("Europe/Kiev", "Europe/Kyiv"),
+        ("Africa/Asmera", "Africa/Asmara"),  # linked to Africa/Nairobi; Eritrea's name is Asmara
+        ("Atlantic/Faeroe", "Atlantic/Faroe"),
+    ],
+)
+def test_old_names_map_to_current_ones(old: str, current: str) -> None:
+    assert zones.old_names()[old] == current
+    assert old not in zones.current_names()
+    assert current in zones.current_names()
+
+
+def test_current_names_keep_every_zone_tab_name_and_utc() -> None:
+    """A name zone.tab lists is current even when tzdata links it to a zone with the same clocks
+    since 1970 (Europe/Amsterdam to Europe/Brussels)."""
+    folder = Path(zones.tzdata_folder()) / "zoneinfo"
+    rows = [line.split("\t") for line in (folder / "zone.tab").read_text().splitlines() if line[:1] != "#"]
+    listed = {row[2] for row in rows if len(row) > 2}
+    assert "Europe/Amsterdam" in listed
+    assert listed <= zones.current_names()
+    assert "UTC" in zones.current_names()
+
+
+def test_an_abbreviation_lists_current_names_only() -> None:
+    message = zones.unknown_zone("IST", when=date(2024, 6, 4))
+    assert message.endswith(
+        "e.g. one of the zones using IST: 'Asia/Jerusalem', 'Asia/Kolkata', 'Europe/Dublin'"
+    ), message
+    assert "Calcutta" not in message
+    assert "Tel_Aviv" not in message
+
+
+def test_an_abbreviation_finds_the_city_by_its_old_name() -> None:
+    """A conference in "Calcutta" (the old spelling the tz database once used) with IST."""
+    message = zones.unknown_zone("IST", city="Calcutta", when=date(2024, 6, 4))
+    assert message.endswith("; did you mean 'Asia/Kolkata'?")
+
+
+def test_an_old_name_still_builds_as_written(tmp_path: Path) -> None:
+    """A programme already published under an old name keeps it: its feeds carry that TZID."""
+    text = programme_text("Asia/Calcutta", [("talk", "2024-06-04T10:00:00", "2024-06-04T11:00:00")])
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    build(events, tmp_path / "output")
+    data = (tmp_path / "output" / "all.ics").read_bytes()
+    assert b"TZID:Asia/Calcutta" in data
+    assert b"DTSTART;TZID=Asia/Calcutta:20240604T100000" in data
 
 
 def test_the_vtimezone_spans_the_years_of_the_events() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
@@ -235,6 +236,28 @@ def close_match(word: str, candidates: Iterable[str]) -> list[str]:
     import difflib  # only when there is a problem to explain
 
     return difflib.get_close_matches(word, list(candidates), n=1)
+
+
+@dataclass(frozen=True)
+class Meant:
+    """The ids an unknown reference probably means (``meant``)."""
+
+    ids: tuple[str, ...]
+    named: bool
+    """The reference is their display name (a room's name written for its id), not a typo."""
+
+
+def meant(value: str, names: Mapping[str, Iterable[str]]) -> Meant | None:
+    """What ``value``, a reference to none of the ids of ``names`` (each id with its display names:
+    a room's name, a kind's labels), probably means: the ids whose display name it is, compared
+    without letter case or extra spaces; else the id it is in other letter case, or the one it is
+    close to (``close_match``); None when none is near."""
+    key = " ".join(value.split()).casefold()
+    named = [id_ for id_, shown in names.items() if any(" ".join(n.split()).casefold() == key for n in shown)]
+    if named:
+        return Meant(tuple(named), named=True)
+    hint = [id_ for id_ in names if id_.casefold() == key][:1] or close_match(value, names)
+    return Meant(tuple(hint), named=False) if hint else None
 
 
 def _plain(value: object) -> str:

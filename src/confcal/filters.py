@@ -24,26 +24,48 @@ __all__ = [
 
 
 def check_ids(programme: Programme, filters: Filters) -> None:
-    """Raise UnknownIdError naming every unknown id and the ids the programme defines."""
+    """Raise UnknownIdError naming every unknown id and the ids the programme defines, with the id
+    each one probably means (``checked.meant``): a close one, or the one a name stands for."""
+    from confcal.load.feeds import session_names
+
+    checks: list[tuple[str, tuple[str, ...], dict[str, list[str]], str]] = [
+        ("category", filters.categories, {c.id: [c.name] for c in programme.categories}, "name"),
+        ("paper", filters.papers, {p.id: [p.title] for p in programme.papers}, "title"),
+        ("kind", filters.kinds, {k.id: [k.label] for k in programme.kinds}, "label"),
+        ("session", filters.sessions, session_names(programme.events), "id"),
+    ]
     messages = []
-    known_categories = [c.id for c in programme.categories]
-    unknown = [c for c in filters.categories if c not in known_categories]
-    if unknown:
-        messages.append(f"unknown category {_listing(unknown)} (known: {_listing(known_categories)})")
-    known_papers = [p.id for p in programme.papers]
-    unknown = [p for p in filters.papers if p not in known_papers]
-    if unknown:
-        messages.append(f"unknown paper {_listing(unknown)} (known: {_listing(known_papers)})")
-    known_kinds = [k.id for k in programme.kinds]
-    unknown = [k for k in filters.kinds if k not in known_kinds]
-    if unknown:
-        messages.append(f"unknown kind {_listing(unknown)} (known: {_listing(known_kinds)})")
-    known_sessions = list(dict.fromkeys(e.session for e in programme.events))
-    unknown = [s for s in filters.sessions if s not in known_sessions]
-    if unknown:
-        messages.append(f"unknown session {_listing(unknown)} (known: {_listing(known_sessions)})")
+    for what, given, names, label in checks:
+        unknown = [value for value in given if value not in names]
+        if unknown:
+            hints = _hints(what, unknown, names, label)
+            messages.append(f"unknown {what} {_listing(unknown)}{hints} (known: {_listing(list(names))})")
     if messages:
         raise UnknownIdError("; ".join(messages))
+
+
+def _hints(what: str, unknown: list[str], names: dict[str, list[str]], label: str) -> str:
+    """'; did you mean --kind keynote?' for --kind keynot; for a name, the option to give instead:
+    '; Theory is the name of category theory: give --category theory'. A session is given by its
+    name, so for a declared session's id the hint names the session."""
+    import shlex  # only when there is a problem to explain
+
+    from confcal.checked import meant
+
+    close, named = [], []
+    for value in unknown:
+        hint = meant(value, names)
+        if hint is None:
+            continue
+        options = " or ".join(f"--{what} {shlex.quote(i)}" for i in hint.ids)
+        if hint.named:
+            several = "s" if len(hint.ids) > 1 else ""
+            named.append(
+                f"; {value} is the {label} of {what}{several} {' and '.join(hint.ids)}: give {options}"
+            )
+        else:
+            close.append(f"{options} for {value}" if len(unknown) > 1 else options)
+    return (f"; did you mean {', '.join(close)}?" if close else "") + "".join(named)
 
 
 def _listing(ids: list[str]) -> str:

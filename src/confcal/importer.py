@@ -637,9 +637,9 @@ def resolve_zone(source: Source, override: str | None) -> str:
     )
     candidates = [
         name
-        for name in sorted(zones.names())
+        for name in sorted(zones.current_names())
         if "/" in name
-        and not name.startswith(("Etc/", "SystemV/", "US/"))
+        and not name.startswith(("Etc/", "SystemV/"))
         and all(instant.astimezone(zones.zone(name)).utcoffset() == offset for instant, offset in instants)
     ]
     if len(offsets) == 1:

@@ -364,7 +364,11 @@
     }
     asked = filtering ? question : "";
   }
+  // A search typed waits for a pause in the typing; whatever applies the filters first (Enter, a
+  // filter changed, the search cleared) makes it due no more: it would fold "Show all" back.
+  let pending = 0;
   function applyFilters() {
+    clearTimeout(pending);
     const words = fold($("q").value).split(/\s+/).filter(Boolean);
     if (words.length) index();
     const day = $("f-day").value;
@@ -409,7 +413,6 @@
     $("f-picked").checked = false;
     applyFilters();
   }
-  let pending = 0;
   function scheduleFilters() {
     clearTimeout(pending);
     pending = setTimeout(applyFilters, 60);

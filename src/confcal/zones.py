@@ -72,6 +72,42 @@ def names() -> frozenset[str]:
 
 
 @functools.cache
+def old_names() -> dict[str, str]:
+    """Each old name the tz database keeps for compatibility ('Asia/Calcutta', 'US/Pacific'), with
+    the current name of its place ('Asia/Kolkata'). tzdata.zi writes every name that is not a zone
+    of its own as a link to one ("L Asia/Kolkata Asia/Calcutta"); those zone.tab lists are current
+    names too (Europe/Amsterdam shares Europe/Brussels's clocks since 1970), the others are old.
+    An old name becomes the current one of its zone whose place is closest to its own (Africa/Asmera,
+    linked to Africa/Nairobi, is now Africa/Asmara), or else the zone's own name."""
+    import difflib  # only when there is a problem to explain
+
+    folder = os.path.join(tzdata_folder(), "zoneinfo")
+    with open(os.path.join(folder, "zone.tab"), encoding="utf-8") as stream:
+        rows = (line.split("\t") for line in stream.read().splitlines() if line and not line.startswith("#"))
+        listed = {row[2] for row in rows if len(row) > 2}
+    with open(os.path.join(folder, "tzdata.zi"), encoding="utf-8") as stream:
+        fields = (line.split() for line in stream.read().splitlines() if line.startswith("L "))
+        links = {name: target for _, target, name in fields}
+    current: dict[str, list[str]] = {}
+    for name in listed:
+        current.setdefault(links.get(name, name), []).append(name)
+    old = {}
+    for name, target in links.items():
+        if name in listed or name == UTC_NAME:
+            continue
+        same = {place.rsplit("/", 1)[-1]: place for place in sorted(current.get(target, []))}
+        closest = difflib.get_close_matches(name.rsplit("/", 1)[-1], same, n=1)
+        old[name] = same[closest[0]] if closest else target
+    return old
+
+
+@functools.cache
+def current_names() -> frozenset[str]:
+    """Every zone name but the old ones (``old_names``): what suggestions offer."""
+    return names() - old_names().keys()
+
+
+@functools.cache
 def zone(name: str) -> tzinfo:
     """The zone called ``name`` (exact, case-sensitive); UnknownZoneError with a hint otherwise.
 
@@ -94,13 +130,19 @@ def unknown_zone(name: str, *, city: str = "", when: date | None = None) -> str:
 
 
 def did_you_mean(name: str) -> str:
-    """'; did you mean 'Europe/Berlin'?' for 'Europe/Berln', '' when nothing is close."""
+    """'; did you mean 'Europe/Berlin'?' for 'Europe/Berln', '' when nothing is close; always a
+    current name: "; did you mean 'Asia/Kolkata' (formerly 'Asia/Calcutta')?" for 'Asia/Calcuta'."""
     import difflib  # only when there is a problem to explain
 
     hint = difflib.get_close_matches(name, sorted(names()), n=1)
     if not hint:
         hint = [known for known in sorted(names()) if known.casefold() == name.casefold()][:1]
-    return f"; did you mean {hint[0]!r}?" if hint else ""
+    if not hint:
+        return ""
+    current = old_names().get(hint[0])
+    return (
+        f"; did you mean {current!r} (formerly {hint[0]!r})?" if current else f"; did you mean {hint[0]!r}?"
+    )
 
 
 def abbreviation(name: str, *, city: str = "", when: date | None = None) -> str:
@@ -111,7 +153,7 @@ def abbreviation(name: str, *, city: str = "", when: date | None = None) -> str:
     )
     candidates = zones_using(name, when or date.today())
     place = _place_key(city)
-    local = [c for c in candidates if place and _place_key(c.rsplit("/", 1)[-1]) == place]
+    local = [c for c in candidates if place and place in _place_keys(c)]
     if local:
         return f"{head}; did you mean {local[0]!r}?"
     if not candidates:
@@ -123,11 +165,12 @@ def abbreviation(name: str, *, city: str = "", when: date | None = None) -> str:
 
 def zones_using(abbreviation: str, when: date) -> list[str]:
     """Regional zones whose abbreviation is ``abbreviation`` in winter or summer of ``when``'s year
-    (or on ``when`` itself), the most common ones (tzdata's zonenow.tab) first."""
+    (or on ``when`` itself), by their current names (``current_names``), the most common ones
+    (tzdata's zonenow.tab) first."""
     moments = [datetime(when.year, 1, 15, 12, tzinfo=UTC), datetime(when.year, 7, 15, 12, tzinfo=UTC)]
     moments.append(datetime(when.year, when.month, when.day, 12, tzinfo=UTC))
     found = []
-    for name in sorted(names()):
+    for name in sorted(current_names()):
         if not name.startswith(_REGIONS):
             continue
         place = zone(name)
@@ -143,6 +186,14 @@ def _zonenow() -> frozenset[str]:
         text = stream.read()
     rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
     return frozenset(row[2] for row in rows if len(row) > 2)
+
+
+def _place_keys(name: str) -> set[str]:
+    """The places a current zone name stands for: its own ('kolkata'), and those of its old names
+    ('calcutta'), so that a conference in Calcutta finds Asia/Kolkata."""
+    keys = {_place_key(name.rsplit("/", 1)[-1])}
+    keys.update(_place_key(old.rsplit("/", 1)[-1]) for old, current in old_names().items() if current == name)
+    return keys
 
 
 def _place_key(text: str) -> str:

@@ -96,7 +96,7 @@ def _programme(reader: EventsReader, document: dict[str, Any]) -> Programme:
         "papers": {**SCHEMA["papers"], **extra},
         "items": {**SCHEMA["items"], **extra},
     }
-    conference = read_conference(reader, document, kind_ids)
+    conference = read_conference(reader, document, kinds)
     categories = [read_category(reader, path, table) for path, table in reader.tables(document, "categories")]
     reader.unique([(f"categories[{i}]", c.id) for i, c in enumerate(categories)], "category")
     places, venues, rooms = _places(reader, document, kinds, conference)
@@ -112,7 +112,7 @@ def _programme(reader: EventsReader, document: dict[str, Any]) -> Programme:
     papers, events = _items(reader, document, {c.id: c for c in categories if c.id}, places)
     _distinct_from_items(reader, sessions, papers)
     events.sort(key=event_sort_key)
-    declared = read_feeds(reader, document, categories, papers, events, kind_ids)
+    declared = read_feeds(reader, document, categories, papers, events, kinds)
     if reader.problems or conference is None:
         raise EventsFileError(sorted(reader.problems, key=lambda p: p.line or 0))
     programme = Programme(
@@ -143,7 +143,7 @@ def _places(
     reader.unique([(f"rooms[{i}]", r.id) for i, r in enumerate(rooms)], "room")
     places = Places(
         kinds={k.id: k for k in kinds},
-        venues=[v.id for v in venues if v.id],
+        venues={v.id: v.name for v in venues if v.id},
         local=zones.Localizer(zone) if zone else None,
         rooms={r.id: r for r in rooms if r.id} if "rooms" in document else None,
     )

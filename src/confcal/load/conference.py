@@ -9,6 +9,7 @@ from typing import Any
 
 from confcal import zones
 from confcal.checked import show, type_name, url_problem
+from confcal.load.places import unknown_kind
 from confcal.load.reader import EventsReader, fraction
 from confcal.load.schema import KIND_PATTERN, SCHEMA
 from confcal.model import (
@@ -46,7 +47,7 @@ def normalise_base_url(value: str) -> str:
 
 
 def read_conference(
-    reader: EventsReader, document: Mapping[str, Any], kinds: list[Kind]
+    reader: EventsReader, document: Mapping[str, Any], kinds: tuple[KindDef, ...]
 ) -> Conference | None:
     table = reader.get(document, "conference", "", dict)
     publish = reader.get(document, "publish", "", dict)
@@ -62,16 +63,13 @@ def read_conference(
     if start and end and end < start:
         reader.problem(f"{path}.end", f"{end} is before the start {start}; expected a later date")
     timezone_name = reader.text(table, "timezone", path)
+    kind_ids = [k.id for k in kinds]
     streamed: list[Kind] = []
     for index, kind in enumerate(reader.text_list(table, "streamed", path)):
-        if kind in kinds:
+        if kind in kind_ids:
             streamed.append(kind)
         else:
-            expected = ", ".join(repr(k) for k in kinds)
-            reader.problem(
-                f"{path}.streamed[{index}]",
-                f"unknown kind {kind!r}; expected one of {expected}",
-            )
+            unknown_kind(reader, f"{path}.streamed[{index}]", kind, kinds)
     name = reader.text(table, "name", path)
     return Conference(
         id=reader.identifier(table, "id", path),
@@ -83,7 +81,7 @@ def read_conference(
         city=reader.text(table, "city", path),
         website=reader.url(table, "website", path),
         timezone=timezone_name,
-        streamed=tuple(k for k in kinds if k in streamed),
+        streamed=tuple(k for k in kind_ids if k in streamed),
         updated=_updated(reader, publish),
         refresh_interval=_duration(reader, publish, "refresh_interval", "publish"),
         keep_cancelled=reader.get(publish, "keep_cancelled", "publish", bool) or False,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from confcal.checked import close_match, found, show
+from confcal.checked import found, show
 from confcal.load.reader import EventsReader
 from confcal.load.schema import FEED_FILTERS
-from confcal.model import Category, DeclaredFeed, Event, Filters, Paper, Programme
+from confcal.model import Category, DeclaredFeed, Event, Filters, KindDef, Paper, Programme
 
 
 def read_feeds(
@@ -18,18 +18,18 @@ def read_feeds(
     categories: list[Category],
     papers: list[Paper],
     events: list[Event],
-    kinds: list[str],
+    kinds: tuple[KindDef, ...],
 ) -> list[tuple[str, DeclaredFeed]]:
     """Each [[feeds]] table with its path; ``events`` sorted as the programme holds them."""
     if "feeds" not in document:
         return []
-    sessions = list(dict.fromkeys(event.session for event in events))
+    sessions = session_names(events)
     taken = {"all": "the overall feed", **{c.id: f"the category {c.id!r}" for c in categories if c.id}}
-    known: dict[str, list[str]] = {
-        "category": [c.id for c in categories if c.id],
-        "kind": kinds,
-        "paper": [p.id for p in papers if p.id],
-        "session": sessions,
+    known: dict[str, tuple[Mapping[str, list[str]], str, str]] = {  # names, their label, the rule
+        "category": ({c.id: [c.name] for c in categories if c.id}, "name", ""),
+        "kind": ({k.id: [k.label] for k in kinds}, "label", ""),
+        "paper": ({p.id: [p.title] for p in papers if p.id}, "title", ""),
+        "session": (sessions, "id", "a feed names a session by its name"),
     }
     declared: list[tuple[str, DeclaredFeed]] = []
     for path, table in reader.tables(document, "feeds"):
@@ -48,7 +48,7 @@ def read_feeds(
                 f"expected at least one filter ({', '.join(FEED_FILTERS)}): "
                 "without one the feed would repeat all.ics",
             )
-        values = {key: _filter_values(reader, table, key, path, names) for key, names in known.items()}
+        values = {key: _filter_values(reader, table, key, path, *named) for key, named in known.items()}
         filters = Filters(
             categories=values["category"],
             kinds=values["kind"],
@@ -70,6 +70,17 @@ def read_feeds(
     return declared
 
 
+def session_names(events: Iterable[Event]) -> dict[str, list[str]]:
+    """The name of each session the events are in (what a session filter takes), in their order,
+    with the ids of the declared sessions of that name (what a filter may name by mistake)."""
+    sessions: dict[str, list[str]] = {}
+    for event in events:
+        ids = sessions.setdefault(event.session, [])
+        if event.session_id and event.session_id not in ids:
+            ids.append(event.session_id)
+    return sessions
+
+
 def _feed_events(reader: EventsReader, table: Mapping[str, Any], path: str) -> bool:
     """``events = "items"`` (the default) or ``"sessions"``: True for a feed of sessions."""
     value = reader.get(table, "events", path, str)
@@ -79,17 +90,31 @@ def _feed_events(reader: EventsReader, table: Mapping[str, Any], path: str) -> b
 
 
 def _filter_values(
-    reader: EventsReader, table: Mapping[str, Any], key: str, path: str, known: list[str]
+    reader: EventsReader,
+    table: Mapping[str, Any],
+    key: str,
+    path: str,
+    names: Mapping[str, list[str]],
+    label: str,
+    rule: str,
 ) -> tuple[str, ...]:
-    """A filter's value: one string or an array of them, each one the programme knows."""
+    """A filter's value: one string or an array of them, each one of the ``names`` the programme
+    knows (each with what else may name it: a category's name, a declared session's id)."""
     result = []
     for where, item in _one_or_many(reader, table, key, path):
         text = reader.string(item, where)
-        if text and text not in known:
-            hint = close_match(text, known)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+        if text and text not in names:
+            known = list(names)
             listing = ", ".join(repr(k) for k in known[:10]) + (", …" if len(known) > 10 else "")
-            reader.problem(where, f"unknown {key} {show(text)}{suggestion} (defined: {listing or 'none'})")
+            reader.unknown_reference(
+                where,
+                text,
+                what=key,
+                names=names,
+                listing=f"defined: {listing or 'none'}",
+                label=label,
+                rule=rule,
+            )
         elif text:
             result.append(text)
     return tuple(result)

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from confcal.checked import ID_PATTERN, close_match, show, type_name
+from confcal.checked import ID_PATTERN, close_match, meant, show, type_name
 from confcal.load.places import Places, room_of, times, venue_id
 from confcal.load.reader import EventsReader
 from confcal.load.schema import SCHEMA, header, slot_shaped
@@ -22,13 +22,18 @@ def read_paper(
     category = categories.get(category_id)
     if category_id and category is None:
         known = ", ".join(repr(c) for c in sorted(categories)) or "none"
-        reader.problem(f"{path}.category", f"unknown category {category_id!r} (defined: {known})")
+        names = {c.id: [c.name] for c in categories.values()}
+        reader.unknown_reference(
+            f"{path}.category", category_id, what="category", names=names, listing=f"defined: {known}"
+        )
     subcategory = reader.text(table, "subcategory", path)
     if category and subcategory and subcategory not in category.subcategories:
         allowed = ", ".join(repr(s) for s in category.subcategories) or "none"
+        hint = meant(subcategory, dict.fromkeys(category.subcategories, ()))
+        suggestion = f"; did you mean {hint.ids[0]!r}?" if hint else ""
         reader.problem(
             f"{path}.subcategory",
-            f"{subcategory!r} is not a subcategory of {category.id!r} (defined: {allowed})",
+            f"{subcategory!r} is not a subcategory of {category.id!r}{suggestion} (defined: {allowed})",
         )
     authors = reader.text_list(table, "authors", path)
     if isinstance(table.get("authors"), list) and not authors:

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from confcal import zones
-from confcal.checked import close_match
 from confcal.load.reader import EventsReader
 from confcal.model import Kind, KindDef, Person, Room, Session, Venue
 
 
 @dataclass(frozen=True)
 class Places:
-    """What slots are read against: the kinds, the venues' ids and the conference's zone."""
+    """What slots are read against: the kinds, the venues and the conference's zone."""
 
     kinds: Mapping[Kind, KindDef]
-    venues: list[str]
+    venues: Mapping[str, str]
+    """The declared venues' names by id."""
     local: zones.Localizer | None
     """Local times of the conference's zone → aware times; None when the zone is unknown."""
     rooms: dict[str, Room] | None = None
@@ -56,7 +56,7 @@ def read_session(reader: EventsReader, path: str, table: Mapping[str, Any], plac
     reader.keys(table, "sessions", path)
     kind = reader.text(table, "kind", path)
     if kind and kind not in places.kinds:
-        reader.problem(f"{path}.kind", f"unknown kind {kind!r} (known: {', '.join(places.kinds)})")
+        unknown_kind(reader, f"{path}.kind", kind, places.kinds.values())
     if ("start" in table) != ("end" in table):
         reader.problem(path, "expected both 'start' and 'end', or neither (the session then spans its items)")
     start, end = times(reader, table, path, places.local)
@@ -114,11 +114,13 @@ def room_of(
         reader.problem(f"{path}.level", "a declared room has its level in [[rooms]]; remove 'level' here")
     declared = places.rooms.get(room)
     if declared is None:
-        hint = close_match(room, places.rooms)
-        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-        listing = ", ".join(repr(r) for r in places.rooms) or "none"
-        reader.problem(
-            f"{path}.room", f"unknown room id {room!r}{suggestion} (defined in [[rooms]]: {listing})"
+        reader.unknown_reference(
+            f"{path}.room",
+            room,
+            what="room",
+            names={r.id: [r.name] for r in places.rooms.values()},
+            listing=f"defined in [[rooms]]: {', '.join(repr(r) for r in places.rooms) or 'none'}",
+            rule="a declared room is named by its id",
         )
         return room, "", ""
     return declared.name, declared.level, declared.id
@@ -128,8 +130,19 @@ def venue_id(reader: EventsReader, table: Mapping[str, Any], path: str, places: 
     venue = reader.text(table, "venue", path)
     if venue and venue not in places.venues:
         known = ", ".join(repr(v) for v in places.venues) or "none; declare it in a [[venues]] table"
-        reader.problem(f"{path}.venue", f"unknown venue {venue!r} (defined: {known})")
+        names = {id_: [name] for id_, name in places.venues.items()}
+        reader.unknown_reference(
+            f"{path}.venue", venue, what="venue", names=names, listing=f"defined: {known}"
+        )
     return venue
+
+
+def unknown_kind(reader: EventsReader, where: str, kind: str, kinds: Iterable[KindDef]) -> None:
+    """A problem for ``kind``, which is none of ``kinds``: the kind a label names, or a close one
+    (a plural label is mostly one: 'posters')."""
+    names = {k.id: [k.label] for k in kinds}
+    listing = f"defined: {', '.join(repr(k) for k in names)}"
+    reader.unknown_reference(where, kind, what="kind", names=names, listing=listing, label="label")
 
 
 def _localize(

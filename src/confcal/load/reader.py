@@ -4,11 +4,11 @@ TOML (messages that name tables by their headers, lines from the text, dates and
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from confcal.checked import CheckedReader, close_match, found, hidden_problem, show
+from confcal.checked import CheckedReader, close_match, found, hidden_problem, meant, show
 from confcal.load.locate import Locator
 from confcal.load.schema import SCHEMA, TABLE_KEYS, header, slot_shaped
 from confcal.model import Person
@@ -50,6 +50,37 @@ class EventsReader(CheckedReader):
             listing = ", ".join(self.schema[schema])
             return f"unknown table {shown}: {parent} holds no tables (its keys: {listing})"
         return f"unknown table {shown}{suggestion} (expected tables here: {', '.join(expected)})"
+
+    def unknown_reference(
+        self,
+        where: str,
+        value: str,
+        *,
+        what: str,
+        names: Mapping[str, Iterable[str]],
+        listing: str,
+        label: str = "name",
+        rule: str = "",
+    ) -> None:
+        """A problem for ``value``, which names no ``what`` (one of the keys of ``names``, each with
+        its display names): the id to write when ``value`` is a display name ("'Hall A' is the name
+        of room 'hall-a'; write room = "hall-a""), otherwise a close id and ``listing``, the ids
+        the file defines ("unknown room 'hal-a'; did you mean 'hall-a'? (defined: …)").
+        ``label`` is what a display name is called ("label" for a kind), ``rule`` how a reference
+        names one (default: by its id)."""
+        hint = meant(value, names)
+        if hint is None or not hint.named:
+            suggestion = f"; did you mean {hint.ids[0]!r}?" if hint else ""
+            self.problem(where, f"unknown {what} {show(value)}{suggestion} ({listing})")
+            return
+        key = where.rpartition(".")[2]
+        write = " or ".join(_toml_string(i) if "[" in key else f"{key} = {_toml_string(i)}" for i in hint.ids)
+        several = "s" if len(hint.ids) > 1 else ""
+        self.problem(
+            where,
+            f"{show(value)} is the {label} of {what}{several} {' and '.join(repr(i) for i in hint.ids)}; "
+            f"write {write} ({rule or f'a {what} is named by its id'})",
+        )
 
     def string(self, value: object, where: str, *, multiline: bool = False, empty: bool = False) -> str:
         """The checked string, without a bidirectional control character (``checked.bidi_problem``),
@@ -125,6 +156,11 @@ class EventsReader(CheckedReader):
                     yield Person(name=name, affiliation=self.text(value, "affiliation", where))
             elif name := self.string(value, where):
                 yield Person(name=name)
+
+
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML basic string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def fraction(value: datetime) -> str:
