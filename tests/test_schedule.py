@@ -6,14 +6,18 @@ import itertools
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from confcal import zones
 from confcal.build import build
-from confcal.schedule import acronym, numeric_ids
+from confcal.schedule import acronym, event_times, numeric_ids, times_key
 from confcal.settings import BuildOptions
 from tests.conftest import EVENTS
 from tests.helpers import parse_events
@@ -578,3 +582,43 @@ def test_a_place_elsewhere_keeps_its_location_through_an_import_of_the_json(tmp_
         for run in ("first", "second")
     )
     assert second == first
+
+
+# Times near a change of the clocks, each written in one of several zones: the same instant
+# in two zones, and the same clock time either side of the change (fold). The two fixed
+# offsets are equal as tzinfo objects but name the time differently.
+NEAR_CHANGES = (
+    datetime(2026, 10, 25, 1, tzinfo=UTC),  # Berlin's clocks go back
+    datetime(2026, 11, 1, 7, tzinfo=UTC),  # Chicago's
+    datetime(2026, 4, 4, 15, tzinfo=UTC),  # Lord Howe's, by half an hour
+)
+WRITTEN_IN = (
+    ZoneInfo("Europe/Berlin"),
+    ZoneInfo("America/Chicago"),
+    ZoneInfo("Australia/Lord_Howe"),
+    ZoneInfo("UTC"),
+    timezone(timedelta(hours=1), "CET"),
+    timezone(timedelta(hours=1), "WAT"),
+)
+moments = st.builds(
+    lambda change, half_hours, zone: (change + timedelta(minutes=30 * half_hours)).astimezone(zone),
+    st.sampled_from(NEAR_CHANGES),
+    st.integers(-4, 4),
+    st.sampled_from(WRITTEN_IN),
+)
+
+
+@given(st.lists(st.tuples(moments, moments), min_size=2, max_size=10))
+@example([(NEAR_CHANGES[0].astimezone(zone), NEAR_CHANGES[0].astimezone(zone)) for zone in WRITTEN_IN[-2:]])
+def test_times_of_one_key_are_written_alike(pairs: list[tuple[datetime, datetime]]) -> None:
+    """Events whose starts and ends have one ``times_key`` are given the same texts, in these
+    files and on index.html (which writes each pair of times once by it too)."""
+    written: dict[tuple[object, ...], object] = {}
+    for start, end in pairs:
+        texts = (
+            event_times(start, end, first=date(2026, 10, 24)),
+            zones.span(start, end, start.tzinfo, dates=False),
+            start.isoformat(),
+            end.isoformat(),
+        )
+        assert written.setdefault(times_key(start, end), texts) == texts

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import urllib.parse
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,15 +18,17 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from confcal import zones
 from confcal.cli import cli
 from confcal.feeds import Feed, feeds
 from confcal.load import load
 from confcal.model import Programme
-from confcal.site import CHANGES_FEED, INDEX, feed_links
+from confcal.site import CHANGES_FEED, INDEX, _zone_labels, feed_links
 from tests.helpers import plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"
+WORKSHOP = ROOT / "tests" / "programmes" / "workshop.toml"
 BASE_URL = "https://example.org/neurips-2023/"
 
 
@@ -500,3 +502,34 @@ def test_a_cached_line_of_the_page_is_used_only_for_the_same_view() -> None:
     assert edited == page(retitled, None).replace(b"<h4>", b"<h4>(cached) ").replace(
         f"<h4>(cached) {first.title} (revised)".encode(), f"<h4>{first.title} (revised)".encode()
     )
+
+
+# Instants around a change of the clocks (the hour that comes twice, the hour skipped) in zones
+# that name it differently: Berlin (CEST/CET), Dublin (its winter time is the "negative"
+# daylight time), Chicago, and Lord Howe, whose clocks go back half an hour.
+CLOCK_CHANGES = (
+    ("Europe/Berlin", datetime(2026, 10, 25, 1, tzinfo=UTC)),
+    ("Europe/Berlin", datetime(2026, 3, 29, 1, tzinfo=UTC)),
+    ("Europe/Dublin", datetime(2026, 10, 25, 1, tzinfo=UTC)),
+    ("America/Chicago", datetime(2026, 11, 1, 7, tzinfo=UTC)),
+    ("Australia/Lord_Howe", datetime(2026, 4, 4, 15, tzinfo=UTC)),
+)
+near_a_clock_change = st.builds(
+    lambda change, minutes: (change[1] + timedelta(minutes=minutes)).astimezone(ZoneInfo(change[0])),
+    st.sampled_from(CLOCK_CHANGES),
+    st.integers(-5, 5).map(lambda half_hours: 30 * half_hours),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(times=st.lists(st.tuples(near_a_clock_change, near_a_clock_change), min_size=1, max_size=12))
+def test_the_zone_note_names_each_label_once_as_first_met(times: list[tuple[datetime, datetime]]) -> None:
+    """The labels are looked up once per abbreviation and offset, and give what labelling
+    every start and end does: each label once, in the order the events first show it."""
+    programme = load(WORKSHOP)
+    events = tuple(
+        dataclasses.replace(event, start=start, end=end)
+        for event, (start, end) in zip(itertools.cycle(programme.events), times, strict=False)
+    )
+    every = (zones.offset_label(moment) for event in events for moment in (event.start, event.end))
+    assert _zone_labels(dataclasses.replace(programme, events=events)) == "; ".join(dict.fromkeys(every))

@@ -10,7 +10,8 @@ evening before: it may be a satellite event), an event with no place, a room wri
 that are one room (case, spaces, a level given once), an event that spans a change of the
 clocks (its length on the clock is not its real length), a person (author, speaker or chair,
 their name compared without case and extra spaces) in two items' events at once, a declared
-session with no item or an item outside its session's time. Information: items without a
+session with no item or an item outside its session's time, a category with no item (its
+feed is published empty; ``build`` warns of it too). Information: items without a
 category; each time slot in which events overlap (attendees must choose), with the feeds that
 hold two or more of them. Cancelled events hold no place and overlap nothing. Times are
 half-open: an event ending at 10:45 does not overlap one starting at 10:45.
@@ -38,6 +39,7 @@ from confcal.mistakes import (
     Refs,
     Severity,
     double_bookings,
+    empty_categories,
     folded,
     length,
     one_room,
@@ -79,6 +81,7 @@ def check(programme: Programme) -> list[Finding]:
         *_people(programme, live, refs),
         *_sessions(programme),
         *sessions_across_days(programme),
+        *empty_categories(programme),
         *_no_category(programme),
         *_feed_budget(programme),
     ]
@@ -339,14 +342,16 @@ LOCATED = frozenset(
 )
 """Findings about one slot (a double booking: the later of the two; a person in two places: the
 last of the run; a room written two ways: the first slot of the less used spelling; a session:
-its table) that name its place in the file, as the build's own problems do: file, line, TOML path."""
+its table) that name its place in the file, as the build's own problems do: file, line, TOML path.
+A finding about a table of its own (an empty category: ``categories[1]``) carries its path."""
 
 
 def located(findings: list[Finding], programme: Programme, *, name: str, text: str) -> list[Finding]:
     """``findings`` with the LOCATED ones carrying the file, line and TOML path of their last
-    event's slot (``papers[1].oral``, ``items[0].talk[1]``), in the message too. The file is not
-    parsed again: the paths come from the programme, the lines and which slots are arrays from
-    the ``Locator``'s index of the text."""
+    event's slot (``papers[1].oral``, ``items[0].talk[1]``), and those with a path of their own
+    (``categories[1]``) the file and line, in the message too. The file is not parsed again: the
+    paths come from the programme, the lines and which slots are arrays from the ``Locator``'s
+    index of the text."""
     from confcal.load.locate import Locator
 
     text = text.removeprefix("\ufeff")
@@ -355,7 +360,10 @@ def located(findings: list[Finding], programme: Programme, *, name: str, text: s
     paths = _slot_paths(programme, wanted, locator, text.split("\n"))
     out = []
     for finding in findings:
-        path = paths.get(finding.events[-1].id, "") if finding.code in LOCATED and finding.events else ""
+        if finding.code in LOCATED and finding.events:
+            path = paths.get(finding.events[-1].id, "")
+        else:
+            path = finding.path
         if not path:
             out.append(finding)
             continue
@@ -407,7 +415,7 @@ def check_file(events: Path, *, strict_warnings: bool = False) -> tuple[list[Fin
     except EventsFileError as error:
         findings, status = invalid_file(error), UNLOADABLE
     else:
-        if any(f.code in LOCATED for f in findings):
+        if any(f.code in LOCATED or f.path for f in findings):
             findings = located(findings, programme, name=str(events), text=events.read_text(encoding="utf-8"))
     if strict_warnings:
         findings = strict(findings)

@@ -10,6 +10,9 @@ dates, the last day's night until 04:00 included (any other event outside them i
 declared session without its own start and end whose items begin on several days. Cancelled
 events hold no place. Times are half-open: an event ending at 10:45 does not overlap one
 starting at 10:45.
+
+A warning both commands give too: a category that holds no item, whose feed is published empty
+(``empty_categories``).
 """
 
 from __future__ import annotations
@@ -239,23 +242,48 @@ def length(duration: timedelta) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
+EMPTY_CATEGORY = "empty-category"
+
+
+def empty_categories(programme: Programme) -> Iterator[Finding]:
+    """A category no item is in. Its feed is still published, a calendar with no event: one whose
+    items all moved elsewhere must stay, empty, so that subscribers' calendars drop its events
+    (removing the category leaves them their last copy). But a feed that never held an event is
+    offered on index.html to subscribe to, and an attendee who does sees nothing: most often a
+    mistake (a track planned but not filled, papers given another category)."""
+    held = {paper.category for paper in programme.papers}
+    for index, category in enumerate(programme.categories):
+        if category.id in held:
+            continue
+        feed = f"{category.id}.ics"
+        message = (
+            f"category {category.id!r} ({category.name}) holds no paper or item: its feed {feed} is "
+            "published with no events, and index.html lists it: an attendee who adds it sees nothing; "
+            "give the category papers, or remove it (but keep a category whose feed had events: "
+            "published empty, it takes them out of its subscribers' calendars)"
+        )
+        yield Finding("warning", EMPTY_CATEGORY, message, feeds=(feed,), path=f"categories[{index}]")
+
+
 def build_warnings(programme: Programme) -> tuple[str, ...]:
     """``confcal build``'s warnings about the errors ``confcal check`` would report (organizers
-    often publish without it; ``build`` publishes the programme as it is): one line per kind of
-    error, its first finding, how many more, and where to see them all. Only the checks that can
-    find an error run (a sweep over the events by place, the dates, the sessions): a few
-    milliseconds at NeurIPS size."""
+    often publish without it; ``build`` publishes the programme as it is), and about its empty
+    categories (``empty_categories``): one line per kind of finding, its first one, how many
+    more, and where to see them all. Only the checks that can find these run (a sweep over the
+    events by place, the dates, the sessions, the categories): a few milliseconds at NeurIPS
+    size."""
     found = (
         *double_bookings(programme, Refs(programme)),
         *outside_dates(programme),
         *sessions_across_days(programme),
+        *empty_categories(programme),
     )
-    errors: dict[str, list[Finding]] = {}
+    kinds: dict[str, list[Finding]] = {}
     for finding in found:
-        if finding.severity == "error":
-            errors.setdefault(finding.code, []).append(finding)
+        if finding.severity == "error" or finding.code == EMPTY_CATEGORY:
+            kinds.setdefault(finding.code, []).append(finding)
     lines = []
-    for first, *more in errors.values():
+    for first, *more in kinds.values():
         if more:
             where = f"{len(more)} more like it: `confcal check` lists them all with their lines in the file"
         else:

@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, cast
@@ -151,26 +152,101 @@ def _span(start: datetime, end: datetime, timezone: str) -> str:
 
 
 SHORT_ABSTRACT = 300
-_SENTENCE_END = re.compile(r"[.!?][)\"'’”]?(?=\s)")
+_CLOSING = ")\"'’”」』）】〕〉》"
+_SENTENCE_END = re.compile(rf"[.!?][{_CLOSING}]?(?=\s)|[。｡．！？]+[{_CLOSING}]*")
+"""A sentence's end: ``.``, ``!`` or ``?`` followed by white space, or a CJK full stop or mark
+(``。`` ``｡`` ``．`` ``！`` ``？``), which needs none; either with its closing bracket or quote."""
 
 
 def short_abstract(paper: Paper) -> str:
-    """The abstract cut at the sentence end nearest to SHORT_ABSTRACT characters (a word
-    boundary if no sentence ends near it), pointing to the paper's page for the rest."""
+    """The abstract cut at the sentence end nearest to SHORT_ABSTRACT characters, else at the
+    last space in the half before them, else at SHORT_ABSTRACT characters (text without spaces:
+    Chinese, Japanese); never inside a grapheme cluster (``cluster_boundary``), pointing to the
+    paper's page for the rest."""
     text = paper.abstract
     if len(text) <= SHORT_ABSTRACT * 1.2:
         return f"Abstract: {text}"
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, int(SHORT_ABSTRACT * 1.5))]
-    near = [end for end in ends if end >= SHORT_ABSTRACT // 2]
+    near = [end for end in ends if end >= SHORT_ABSTRACT // 2 and cluster_boundary(text, end)]
     if near:
-        cut = text[: min(near, key=lambda end: abs(end - SHORT_ABSTRACT))] + " …"
+        end = min(near, key=lambda end: abs(end - SHORT_ABSTRACT))
     else:
-        cut = (
-            text[: text.rfind(" ", 0, SHORT_ABSTRACT) if " " in text[:SHORT_ABSTRACT] else SHORT_ABSTRACT]
-            + " …"
-        )
+        space = text.rfind(" ", SHORT_ABSTRACT // 2, SHORT_ABSTRACT)
+        end = space if space > 0 else SHORT_ABSTRACT
+        while end and not cluster_boundary(text, end):
+            end -= 1
+        if not end:  # one cluster of 300 characters (stacked marks): nothing to cut it at
+            return f"Abstract: {text}"
     more = f"\nFull abstract: {paper.url}" if paper.url else ""
-    return f"Abstract (shortened): {cut}{more}"
+    return f"Abstract (shortened): {text[:end]} …{more}"
+
+
+_ZWJ = "\u200d"
+_EXTENDERS = frozenset("\u200c\u200d\uff9e\uff9f")  # ZWNJ, ZWJ, halfwidth katakana (semi-)voiced marks
+_HANGUL_JOINS = {"L": {"L", "V", "LV", "LVT"}, "LV": {"V", "T"}, "V": {"V", "T"}, "LVT": {"T"}, "T": {"T"}}
+"""What each Hangul part (``_jamo``) joins in one syllable when it comes next."""
+
+
+def cluster_boundary(text: str, index: int) -> bool:
+    """Whether ``text`` may be cut before ``text[index]`` without splitting what a reader sees as
+    one character (a grapheme cluster). The standard library has no grapheme segmentation; this is
+    the part of UAX #29 that text can hold, erring towards keeping characters together:
+
+    - nothing that extends the character before it starts a piece: a combining mark (any
+      category M: accents, variation selectors, spacing marks), a zero-width joiner or
+      non-joiner, an emoji modifier (skin tone), a tag character (the flags of England or
+      Scotland), a halfwidth katakana voiced mark;
+    - nothing follows a zero-width joiner (👩‍🔬 is one character), nor a virama before a letter
+      (a conjunct of Devanagari and its kin);
+    - regional indicators pair up from the first of a run (🇯🇵🇫🇷 is two flags);
+    - Hangul jamo that make one syllable stay together, as do CR LF.
+
+    Not handled: prefix characters such as the Arabic number sign, which join the next one."""
+    if index <= 0 or index >= len(text):
+        return True
+    before, after = text[index - 1], text[index]
+    if _extends(after) or before == _ZWJ or (before, after) == ("\r", "\n"):
+        return False
+    if unicodedata.combining(before) == _VIRAMA and unicodedata.category(after) == "Lo":
+        return False
+    if _regional_indicator(before) and _regional_indicator(after):
+        run = index - 1
+        while run > 0 and _regional_indicator(text[run - 1]):
+            run -= 1
+        return (index - run) % 2 == 0
+    return _jamo(after) not in _HANGUL_JOINS.get(_jamo(before), ())
+
+
+_VIRAMA = 9  # canonical combining class of a virama
+
+
+def _extends(char: str) -> bool:
+    code = ord(char)
+    return (
+        unicodedata.category(char).startswith("M")
+        or char in _EXTENDERS
+        or 0x1F3FB <= code <= 0x1F3FF  # emoji modifiers
+        or 0xE0020 <= code <= 0xE007F  # tags
+    )
+
+
+def _regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _jamo(char: str) -> str:
+    """A Hangul character's part of a syllable: leading consonant (L), vowel (V), trailing
+    consonant (T), or a precomposed syllable with (LVT) or without (LV) a trailing one; else ""."""
+    code = ord(char)
+    if 0x1100 <= code <= 0x115F or 0xA960 <= code <= 0xA97C:
+        return "L"
+    if 0x1160 <= code <= 0x11A7 or 0xD7B0 <= code <= 0xD7C6:
+        return "V"
+    if 0x11A8 <= code <= 0x11FF or 0xD7CB <= code <= 0xD7FB:
+        return "T"
+    if 0xAC00 <= code <= 0xD7A3:
+        return "LV" if (code - 0xAC00) % 28 == 0 else "LVT"
+    return ""
 
 
 def serialise(component: icalendar.cal.component.Component) -> bytes:

@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from confcal import zones
 from confcal.model import DAY_CHANGE, Event, Programme, conference_day
@@ -139,11 +139,11 @@ ScheduleCacheEntry = tuple[int, str, str, str, str]
 its numeric id, conference day (ISO), room, JSON and XML."""
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One event as both files hold it: encoded once, for the version and for each file."""
+class Item(NamedTuple):
+    """One event as both files hold it: encoded once, for the version and for each file. A
+    named tuple: one is made per event on every build, and a frozen dataclass is made three
+    times slower."""
 
-    guid: str
     number: int
     day: str
     room: str
@@ -152,8 +152,42 @@ class Item:
     start: datetime
 
 
+def times_key(start: datetime, end: datetime) -> tuple[object, ...]:
+    """The same for two events exactly when their starts and ends are the same times in the same
+    zones: a key to write each such pair's texts once (a NeurIPS-size programme's 3,700 events
+    have some 60). Their tzinfo objects must be alive, and are compared by identity; an aware
+    datetime alone would not do: it equals one of the same instant in another zone, and in the
+    hour that comes twice, one of the same clock time either side of the change (``fold``)."""
+    return start, end, start.fold, end.fold, id(start.tzinfo), id(end.tzinfo)
+
+
+class Times(NamedTuple):
+    """An event's times as both files give them."""
+
+    date: str
+    """Its start, ISO 8601."""
+    start: str
+    """Its start's clock time, HH:MM."""
+    end: str
+    """Its end, ISO 8601."""
+    duration: str
+    """Its real length, HH:MM."""
+    day: str
+    """Its conference day, ISO 8601 (``model.conference_day``)."""
+
+
+def event_times(start: datetime, end: datetime, *, first: date) -> Times:
+    return Times(
+        date=_iso(start),
+        start=f"{start:%H:%M}",
+        end=_iso(end),
+        duration=hours_minutes(zones.duration(start, end)),
+        day=conference_day(start, first=first).isoformat(),
+    )
+
+
 def _event_json(
-    programme: Programme, event: Event, *, guid: str, number: int, slug_prefix: str
+    programme: Programme, event: Event, *, guid: str, number: int, slug_prefix: str, times: Times
 ) -> dict[str, Any]:
     paper = programme.paper(event.paper)
     conference = programme.conference
@@ -161,10 +195,10 @@ def _event_json(
     return {
         "guid": guid,
         "id": number,
-        "date": _iso(event.start),
-        "start": f"{event.start:%H:%M}",
-        "end": _iso(event.end),
-        "duration": hours_minutes(zones.duration(event.start, event.end)),
+        "date": times.date,
+        "start": times.start,
+        "end": times.end,
+        "duration": times.duration,
         "room": room_name(programme, event),
         "slug": f"{slug_prefix}-{event.id.replace('.', '-')}",
         "url": paper.url or conference.website,
@@ -203,23 +237,30 @@ def _items(
     numbers = numeric_ids(uids.values())
     short = acronym(conference.id, conference.start.year)
     kept: dict[str, ScheduleCacheEntry] = {}
+    times: dict[tuple[object, ...], Times] = {}
     items = []
     for event in events:
-        number, guid = numbers[uids[event.id]], event_guid(uids[event.id])
+        number = numbers[uids[event.id]]
         key = keys[event.id] if cache is not None and keys is not None else ""
         entry = cache.get(key) if cache is not None else None
         if entry is None or entry[0] != number:
-            values = _event_json(programme, event, guid=guid, number=number, slug_prefix=short)
+            guid = event_guid(uids[event.id])
+            span = times_key(event.start, event.end)
+            if span not in times:
+                times[span] = event_times(event.start, event.end, first=conference.start)
+            values = _event_json(
+                programme, event, guid=guid, number=number, slug_prefix=short, times=times[span]
+            )
             entry = (
                 number,
-                conference_day(event.start, first=conference.start).isoformat(),
+                times[span].day,
                 values["room"],
                 _json(values),
                 _event_xml(values),
             )
         if key:
             kept[key] = entry
-        items.append(Item(guid, *entry, start=event.start))
+        items.append(Item(*entry, start=event.start))
     if cache is not None:
         cache.clear()
         cache.update(kept)

@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from confcal import zones
@@ -30,7 +30,7 @@ from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
 from confcal.picks import MAX_PICKS, pick_key, picks_head
 from confcal.render import CalendarHeads, award, location, online, streamed, uid
-from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML
+from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, times_key
 
 PAGE_SCRIPT = "page.js"
 LineCache = MutableMapping[tuple[object, ...], str]
@@ -257,11 +257,12 @@ class EventView(NamedTuple):
 
 @dataclass(frozen=True)
 class Group:
-    """One event, or the events of one declared session under its heading; each event as its
-    line of HTML."""
+    """One event, or the events of one declared session under its heading; its events' lines
+    of HTML, one after another (the page lists them so: joined here once, not in the template
+    line by line)."""
 
     session: SessionView | None
-    items: list[Markup]
+    lines: Markup
 
 
 class _Items:
@@ -278,22 +279,33 @@ class _Items:
         self.keys = keys
         self.made: dict[tuple[object, ...], str] = {}
         self.render = macro(EVENT_ITEM, "event_item")
+        self.written: dict[tuple[object, ...], EventTimes] = {}
 
-    def __call__(
-        self, programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]
-    ) -> Markup:
+    def __call__(self, programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]) -> str:
         context = _context(programme, event, paper_file, in_feeds)
         view: EventView | None = None
         if event.id in self.keys:
             key: tuple[object, ...] = (self.keys[event.id], *context)
         else:
-            view = _event(programme, event, *context)
+            view = _event(programme, event, *context, times=self.times(event))
             key = tuple(view)
         line = self.cache.get(key) if self.cache is not None else None
         if line is None:
-            line = str(self.render(view or _event(programme, event, *context)))
+            line = str(self.render(view or _event(programme, event, *context, times=self.times(event))))
         self.made[key] = line
-        return Markup(line)
+        return line
+
+    def times(self, event: Event) -> EventTimes:
+        """``EventTimes`` of the event, written once for each pair of times (a NeurIPS-size
+        programme's 3,700 events have some 60: ``schedule.times_key``)."""
+        key = times_key(event.start, event.end)
+        if key not in self.written:
+            self.written[key] = EventTimes(
+                start=event.start.isoformat(),
+                end=event.end.isoformat(),
+                when=zones.span(event.start, event.end, event.start.tzinfo, dates=False),
+            )
+        return self.written[key]
 
     def done(self) -> None:
         if self.cache is not None:
@@ -328,15 +340,12 @@ def _days(
             on_days.setdefault(event.session_id, {})[event.start.date()] = None
     days = []
     for day, events in itertools.groupby(programme.events, key=lambda e: e.start.date()):
-        groups = [
-            Group(
-                _session(programme, group, list(on_days[group[0].session_id]))
-                if group[0].session_id in order
-                else None,
-                [items(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group],
-            )
-            for group in _by_session(list(events), order)
-        ]
+        groups = []
+        for group in _by_session(list(events), order):
+            heading = group[0].session_id
+            session = _session(programme, group, list(on_days[heading])) if heading in order else None
+            lines = (items(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group)
+            groups.append(Group(session, Markup("\n".join(lines))))
         days.append(
             Day(day.isoformat(), f"day-{day.isoformat()}", f"{day:%a %-d %b}", f"{day:%A %-d %B %Y}", groups)
         )
@@ -446,7 +455,19 @@ def _and(parts: Sequence[str]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
 
-def _event(programme: Programme, event: Event, feeds: str, paper_file: str, add: str) -> EventView:
+class EventTimes(NamedTuple):
+    """An event's times as its line shows them."""
+
+    start: str
+    end: str
+    """Its start and end, ISO 8601, for the switch to the viewer's zone."""
+    when: str
+    """Its time under its day's heading (``zones.span``)."""
+
+
+def _event(
+    programme: Programme, event: Event, feeds: str, paper_file: str, add: str, *, times: EventTimes
+) -> EventView:
     """One event of the programme; a cancelled one is struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
     label = programme.kind(event.kind).label
@@ -461,9 +482,9 @@ def _event(programme: Programme, event: Event, feeds: str, paper_file: str, add:
         kind=event.kind,
         feeds=feeds,
         cancelled=event.status == "cancelled",
-        start=event.start.isoformat(),
-        end=event.end.isoformat(),
-        when=zones.span(event.start, event.end, event.start.tzinfo, dates=False),
+        start=times.start,
+        end=times.end,
+        when=times.when,
         label=label,
         title=paper.title,
         session=event.session,
@@ -479,6 +500,11 @@ def _event(programme: Programme, event: Event, feeds: str, paper_file: str, add:
 
 
 def _zone_labels(programme: Programme) -> str:
-    """The zone's abbreviations and UTC offsets during the programme, e.g. 'CST, UTC−06:00'."""
-    seen = dict.fromkeys(zones.offset_label(moment) for e in programme.events for moment in (e.start, e.end))
-    return "; ".join(seen)
+    """The zone's abbreviations and UTC offsets during the programme, e.g. 'CST, UTC−06:00':
+    each written once, from the first moment of its abbreviation and offset."""
+    labels: dict[tuple[str | None, timedelta | None], str] = {}
+    for event in programme.events:
+        for moment in (event.start, event.end):
+            if (moment.tzname(), moment.utcoffset()) not in labels:
+                labels[moment.tzname(), moment.utcoffset()] = zones.offset_label(moment)
+    return "; ".join(dict.fromkeys(labels.values()))

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 
 def escape(text: str) -> str:
-    """``text`` with &, < and > escaped (``saxutils.escape``). A chain of replace calls: each is
-    a fast scan, where ``str.translate`` with a table looks up every character (40 times
-    slower on an abstract)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    """``text`` with &, < and > escaped (``saxutils.escape``). Most text has none of them, and
+    looking for each (``in``) is much faster than a replace that finds nothing (thirty times,
+    on an abstract); where one is found, a chain of replace calls: each is a fast scan, where
+    ``str.translate`` with a table looks up every character (40 times slower on an abstract)."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    return text
 
 
 def quoteattr(value: str) -> str:
