@@ -263,6 +263,22 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        # A title pasted from a word processor; an abstract may hold one (it is several lines).
+        "line separator in a title",
+        edit(
+            'title = "Privacy Auditing with One (1) Training Run"',
+            'title = "Privacy Auditing with\u2028One (1) Training Run"',
+        ).replace(b"training run. This exploits", "training run.\u2029This exploits".encode()),
+        [
+            (
+                ('title = "Privacy Auditing with', 0),
+                "papers[0].title: 'Privacy Auditing with\\u2028One (1) T... holds U+2028 (LINE "
+                "SEPARATOR) at position 21, a line break in one line of text; write a space (editors "
+                "often do not show it)",
+            )
+        ],
+    ),
+    (
         # The abstract holds the character itself (what an organizer pastes), the session a TOML escape.
         "bidirectional isolate in a session name and an abstract",
         edit('session = "Oral 2D Privacy"', 'session = "Oral 2D \u2067Privacy\u2069"').replace(

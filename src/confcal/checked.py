@@ -78,6 +78,20 @@ def hidden_problem(value: str) -> str | None:
     return bidi_problem(value) or noncharacter_problem(value)
 
 
+_LINE_SEPARATOR = re.compile("[\u2028\u2029]")
+
+
+def separator_problem(value: str) -> str | None:
+    """What a message says of a line or paragraph separator (U+2028, U+2029) in one line of text,
+    or None: not a control character, so ``string_problem`` lets it by, but a line break to clients
+    that show the title on two lines and to the tools that split a feed's lines at it."""
+    if match := _LINE_SEPARATOR.search(value):
+        name = "LINE SEPARATOR" if match.group() == "\u2028" else "PARAGRAPH SEPARATOR"
+        where = f"at position {match.start()}"
+        return f"holds U+{ord(match.group()):04X} ({name}) {where}, a line break in one line of text"
+    return None
+
+
 def string_problem(value: str, *, multiline: bool = False, empty: bool = False) -> str | None:
     """Why ``CheckedReader.string`` does not take ``value``, or None: a control character, a lone
     surrogate (a JSON file can escape one; no text holds one, and it cannot be written as UTF-8), a
@@ -96,7 +110,7 @@ def string_problem(value: str, *, multiline: bool = False, empty: bool = False) 
 def line_problem(value: str, *, max_length: int) -> str | None:
     """Why ``value`` is not one line of text as the events file takes it (``string_problem``,
     ``hidden_problem``) and at most ``max_length`` characters, or None."""
-    if problem := string_problem(value) or hidden_problem(value):
+    if problem := string_problem(value) or hidden_problem(value) or separator_problem(value):
         return problem
     if len(value) > max_length:
         return f"longer than {max_length} characters"
