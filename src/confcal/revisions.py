@@ -105,12 +105,14 @@ def revise(
         paper = published.paper(event.paper)
         content = content_digest(bodies[event.id])
         entry = previous.get(event.id)
-        if entry is not None and event.id not in in_file:
-            # Kept as cancelled: the slot as published, so its place did not move, even where
-            # the state file did not record it and its venue or room can no longer be named.
-            entry = dataclasses.replace(entry, venue_known=False, where=None)
         place = where(published, event)
         as_published = _as_published(published, event)
+        if entry is not None and event.id not in in_file:
+            # Kept as cancelled: the slot as published, so its place did not move, even where
+            # the state file did not record it and its venue or room can no longer be named;
+            # and its room's id as recorded, declared still or not, to know it by if put back.
+            entry = dataclasses.replace(entry, venue_known=False, where=None)
+            as_published = dataclasses.replace(as_published, room_id=entry.event.room_id)
         rewritten = entry is not None and not _same_content(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
@@ -449,9 +451,16 @@ def _numbered(programme: Programme, slots: list[Event], published: list[Entry]) 
 
 
 def _same_slot(entry: Entry, event: Event, place: str) -> bool:
-    """Whether ``event`` is at the time and place ``entry`` published (``place``: its ``render.where``)."""
+    """Whether ``event`` is at the time and place ``entry`` published (``place``: its ``render.where``).
+
+    Where both name a declared room, the place is the room by its id (with the board and venue):
+    a room renamed since is the same room, though the slot is then re-roomed, its LOCATION reading
+    otherwise (``_moved_place``). Otherwise (a room given as text, or a state file written before
+    room ids were recorded) the place is as LOCATION named it."""
     old = entry.event
     same_time = (old.start, old.end) == (event.start.astimezone(UTC), event.end.astimezone(UTC))
+    if old.room_id and event.room_id:
+        return same_time and (old.room_id, old.board, old.venue) == (event.room_id, event.board, event.venue)
     return same_time and not _moved_place(entry, event, place)
 
 
