@@ -299,7 +299,8 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
        the same place in the array (the slot edited where it stands: moved). An item's one slot
        of a kind, when the item never had another of it, is that slot wherever it is, cancelled
        or removed before or not: an oral cancelled and brought back at another time is the oral
-       (restored and moved), not a new event beside the cancelled one.
+       (restored and moved), not a new event beside the cancelled one. That case is the shortcut
+       at the top of the loop below (the item's only slot of a kind, as ever), before ``_numbered``.
     3. A slot left takes a new number, above every number the item's slots of the kind ever had.
 
     So reordering changes nothing, deleting a slot cancels (or removes) that one, and a cancelled
@@ -321,7 +322,7 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
     for key, of_kind in slots.items():
         ever = published[key]
         if len(of_kind) == 1 == len(ever) and of_kind[0].number == 1 == ever[0].event.number:
-            continue  # an item's only slot of a kind, as ever: the same (most items, at every build)
+            continue  # step 2's only slot of a kind, as ever: the same event wherever it is (most items)
         in_order = sorted(of_kind, key=lambda event: event.number)
         numbered = _numbered(programme, in_order, ever)
         ids = []
@@ -436,8 +437,6 @@ def _numbered(programme: Programme, slots: list[Event], published: list[Entry]) 
         if entry is not None:
             numbers[index] = entry.event.number
             guessed.append(index)
-    if len(slots) == 1 and not numbers and {entry.event.number for entry in published} == {1}:
-        numbers[0] = 1  # the item's only slot of the kind, ever: the same event, wherever it went
     fresh = max(entry.event.number for entry in published)
     new: list[int] = []
     for index in range(len(slots)):
