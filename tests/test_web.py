@@ -96,6 +96,14 @@ def test_personal_feed_holds_the_picked_events_byte_for_byte(served: tuple[str, 
     assert again.headers["etag"] == reply.headers["etag"]
 
 
+def test_a_link_shared_from_an_earlier_version_still_gets_its_events(served: tuple[str, Path]) -> None:
+    """The keys are literal, as in a link shared before: a change of pick_key would break it."""
+    url, _ = served
+    reply = request(url, "/picks/gb3ka4jn-x64zsrlz-ivxub7rx.ics")
+    assert reply.status == 200
+    assert sorted(vevents(reply.body)) == sorted(uid(event_id) for event_id in PICKED)
+
+
 def test_every_published_event_can_be_picked(served: tuple[str, Path]) -> None:
     url, output = served
     published = vevents((output / "all.ics").read_bytes())
