@@ -21,9 +21,9 @@ name = "Empty track"
 ORAL = slot("oral", "2024-06-03T10:00:00", "2024-06-03T11:00:00")
 MESSAGE = (
     "category 'empty' (Empty track) holds no paper or item: its feed empty.ics is published with no "
-    "events, and index.html offers it to subscribe to; give the category papers, or remove it (but "
-    "keep a category whose feed had events: published empty, it takes them out of its subscribers' "
-    "calendars)"
+    "events, and index.html lists it: an attendee who adds it sees nothing; give the category papers, "
+    "or remove it (but keep a category whose feed had events: published empty, it takes them out of "
+    "its subscribers' calendars)"
 )
 
 

@@ -6,20 +6,23 @@ import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synth import programme as synthetic
+from confcal import zones
 from confcal.build import render_all
 from confcal.feeds import feeds as all_feeds
 from confcal.feeds import paper_feeds
 from confcal.load import load, parse
-from confcal.model import Programme, Revision
+from confcal.model import Programme, Revision, event_sort_key
+from confcal.releases import Names, Release
 from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
 from confcal.revisions import revise
 from confcal.site import render_index
-from confcal.state import State, StateFile, dump_state, parse_state
+from confcal.state import Entry, State, StateFile, dump_state, parse_state
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = load(ROOT / "events.toml")
@@ -422,3 +425,215 @@ def test_a_kept_item_of_a_deleted_session_stays_out_of_feeds_of_sessions() -> No
     assert "energy-budgets.oral" in feeds["all.ics"]
     assert "energy-budgets.oral" not in feeds["at-a-glance.ics"]
     assert "oral-c.session" not in feeds["at-a-glance.ics"]
+
+
+REPEATED_HOUR = """\
+[conference]
+id = "conf"
+name = "Conf"
+start = 2026-10-24
+end = 2026-10-26
+venue = "Main Venue"
+city = "Berlin"
+timezone = "Etc/UTC"
+
+[publish]
+updated = 2026-03-01T00:00:00Z
+keep_cancelled = true
+
+[[items]]
+id = "stays"
+title = "Stays"
+[items.talk]
+start = 2026-10-24T10:00:00
+end = 2026-10-24T11:00:00
+"""
+LATE = """
+[[items]]
+id = "late"
+title = "Late"
+[items.talk]
+start = 2026-10-25T01:30:00
+end = 2026-10-25T01:50:00
+"""
+
+
+def test_a_kept_cancellation_in_a_repeated_hour_is_not_moved_at_every_build() -> None:
+    """A slot published at 01:30 UTC on 25 October 2026, then deleted (kept as cancelled) once the
+    conference is in Berlin, where that is 02:30 CET, in the hour the clocks show twice. Later
+    builds tell nothing of it: a time in a repeated hour never equals one in another zone, so a
+    comparison with the state file's UTC time said it moved, to the same time, at every build."""
+    first = revise(parse((REPEATED_HOUR + LATE).encode(), name="events.toml"), {})
+    berlin = REPEATED_HOUR.replace('"Etc/UTC"', '"Europe/Berlin"')
+    deleted = revise(_stamped(berlin), first.state)
+    kept = deleted.programme.events[-1]
+    assert (kept.id, kept.status, kept.start.fold) == ("late.talk", "cancelled", 1)
+    assert ("cancelled", "late.talk") in [(c.kind, c.id) for c in deleted.changes]
+    assert ("moved", "late.talk") not in [(c.kind, c.id) for c in deleted.changes]
+    later = dataclasses.replace(_stamped(berlin).conference, updated=START + timedelta(hours=2))
+    again = revise(dataclasses.replace(_stamped(berlin), conference=later), deleted.state)
+    assert again.changes == ()
+    assert {event_id: (r.sequence, r.last_modified) for event_id, r in again.revisions.items()} == {
+        event_id: (entry.revision.sequence, entry.revision.last_modified)
+        for event_id, entry in deleted.state.items()
+    }
+
+
+TARGET_ORAL = "sparse-routing.oral"
+# Its start: as in the file (10:30 CEST), and 02:30 on either side of the clock change (CEST, then CET).
+ORAL_STARTS = [
+    datetime(2026, 10, 24, 8, 30, tzinfo=UTC),
+    *(datetime(2026, 10, 25, hour, 30, tzinfo=UTC) for hour in (0, 1)),
+]
+oral_edits = st.fixed_dictionaries(
+    {
+        "start": st.sampled_from(ORAL_STARTS),
+        "room": st.sampled_from(["hs1", "hs2"]),
+        "venue": st.sampled_from(["", "brauhaus"]),
+        "status": st.sampled_from(["confirmed", "cancelled"]),
+        "title": st.sampled_from(["Sparse Routing for Streaming Inference", "Sparse Routing"]),
+        "abstract": st.sampled_from(["", "Routes sparsely."]),
+        "present": st.booleans(),
+        "keep": st.booleans(),
+    }
+)
+
+
+def with_oral(build: int, edit: dict[str, Any]) -> Programme:
+    """The workshop at ``build`` with the oral of sparse-routing as ``edit`` says, deleted unless
+    ``present``; its times are local times worked out from UTC, as a kept cancellation's are, so
+    02:30 on the night the clocks go back is either of the two."""
+    programme = workshop(build)
+    zone = zones.zone(programme.conference.timezone)
+    room = programme.room(edit["room"])
+    start, end = edit["start"], edit["start"] + timedelta(minutes=20)
+    oral = next(event for event in programme.events if event.id == TARGET_ORAL)
+    moved = dataclasses.replace(
+        oral,
+        start=start.astimezone(zone),
+        end=end.astimezone(zone),
+        room=room.name,
+        room_id=room.id,
+        venue=edit["venue"],
+        status=edit["status"],
+    )
+    others = [event for event in programme.events if event is not oral]
+    events = sorted([*others, moved] if edit["present"] else others, key=event_sort_key)
+    papers = tuple(
+        dataclasses.replace(paper, title=edit["title"], abstract=edit["abstract"])
+        if paper.id == oral.paper
+        else paper
+        for paper in programme.papers
+    )
+    conference = dataclasses.replace(programme.conference, keep_cancelled=edit["keep"])
+    return dataclasses.replace(programme, conference=conference, events=tuple(events), papers=papers)
+
+
+def told(before: Entry | None, after: Entry) -> tuple[set[str], bool]:
+    """What a build should tell of a slot the state file recorded as ``before`` and records as
+    ``after`` (each as its feeds published it), and whether its SEQUENCE should go up."""
+    if before is None or before.removed:
+        return (set(), False) if after.removed else ({"added"}, True)
+    if after.removed:
+        return {"removed"}, False
+    was, now = before.event, after.event
+    kinds = set()
+    if was.status != now.status:
+        kinds.add("cancelled" if now.status == "cancelled" else "restored")
+    if (was.start, was.end) != (now.start, now.end):  # both in UTC
+        kinds.add("moved")
+    if before.where != after.where:
+        kinds.add("re-roomed")
+    if before.paper.title != after.paper.title:
+        kinds.add("renamed")
+    if not kinds and before.content != after.content:
+        return {"updated"}, False
+    return kinds, bool(kinds)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(oral_edits, min_size=1, max_size=5))
+def test_a_slot_is_told_as_its_time_place_name_status_and_text_changed(edits: list[dict[str, Any]]) -> None:
+    """For any run of edits of one oral (moved, into the hour the clocks show twice too; another
+    room or venue; cancelled; renamed; its abstract; deleted, kept as cancelled or not), each build
+    tells of it what changed between what the state file recorded and what it records now, and
+    raises its SEQUENCE for a new time, place, name or status: however revise finds it out."""
+    state: State = revise(workshop(0), {}).state
+    releases: tuple[Release, ...] = ()
+    for build, edit in enumerate(edits, start=1):
+        revised = revise(with_oral(build, edit), state, releases=releases)
+        before, after = state.get(TARGET_ORAL), revised.state[TARGET_ORAL]
+        kinds, raised = told(before, after)
+        assert {change.kind for change in revised.changes if change.id == TARGET_ORAL} == kinds
+        if before is not None:
+            assert after.revision.sequence == before.revision.sequence + raised
+        state, releases = revised.state, revised.releases
+
+
+PARTS_HEAD = """\
+[conference]
+id = "conf"
+name = "Conf"
+start = 2026-04-01
+end = 2026-04-05
+venue = "Main Venue"
+city = "Berlin"
+timezone = "Europe/Berlin"
+
+[publish]
+updated = 2026-03-01T00:00:00Z
+keep_cancelled = true
+
+[kinds]
+tutorial = { label = "Tutorial" }
+
+[[items]]
+id = "other"
+title = "Two talks in one session"
+[[items.talk]]
+session = "Talks"
+start = 2026-04-02T09:00:00
+end = 2026-04-02T09:30:00
+[[items.talk]]
+session = "Talks"
+start = 2026-04-02T09:30:00
+end = 2026-04-02T10:00:00
+
+[[items]]
+id = "tut"
+title = "Tutorial T"
+"""
+PART_TIMES = [(day, hour, room) for day in (2, 3) for hour in (11, 13) for room in ("C31", "Darling")]
+
+
+def parts(build: int, slots: list[tuple[int, int, str]]) -> Programme:
+    """The tutorial with a part at each of ``slots`` (day, hour, room), stamped at ``build``."""
+    text = PARTS_HEAD + "".join(
+        f"[[items.tutorial]]\nstart = 2026-04-0{day}T{hour}:00:00\nend = 2026-04-0{day}T{hour}:45:00\n"
+        f'room = "{room}"\n'
+        for day, hour, room in slots
+    )
+    programme = parse(text.encode(), name="events.toml")
+    conference = dataclasses.replace(programme.conference, updated=START + timedelta(hours=build))
+    return dataclasses.replace(programme, conference=conference)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(PART_TIMES), unique=True, min_size=1, max_size=3), min_size=2, max_size=4
+    )
+)
+def test_changes_are_named_as_with_every_slot_the_state_records(
+    builds: list[list[tuple[int, int, str]]],
+) -> None:
+    """A change is named from its item's slots alone ("Tutorial: Tutorial T (part 2)"), so naming
+    a build's changes from the slots of the items they are about gives the names that all the
+    slots of the state file give."""
+    state: State = {}
+    for build, slots in enumerate(builds):
+        revised = revise(parts(build, slots), state)
+        unnamed = [dataclasses.replace(change, name="") for change in revised.changes]
+        every_slot = {event_id: entry.event for event_id, entry in revised.state.items()}
+        assert revised.changes == Names(revised.programme, every_slot).named(unnamed)
+        state = revised.state

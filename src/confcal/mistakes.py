@@ -258,9 +258,9 @@ def empty_categories(programme: Programme) -> Iterator[Finding]:
         feed = f"{category.id}.ics"
         message = (
             f"category {category.id!r} ({category.name}) holds no paper or item: its feed {feed} is "
-            "published with no events, and index.html offers it to subscribe to; give the category "
-            "papers, or remove it (but keep a category whose feed had events: published empty, it "
-            "takes them out of its subscribers' calendars)"
+            "published with no events, and index.html lists it: an attendee who adds it sees nothing; "
+            "give the category papers, or remove it (but keep a category whose feed had events: "
+            "published empty, it takes them out of its subscribers' calendars)"
         )
         yield Finding("warning", EMPTY_CATEGORY, message, feeds=(feed,), path=f"categories[{index}]")
 

@@ -110,12 +110,15 @@ def revise(
             # the state file did not record it and its venue or room can no longer be named.
             entry = dataclasses.replace(entry, venue_known=False, where=None)
         place = where(published, event)
+        as_published = _as_published(published, event)
         rewritten = entry is not None and not _same_content(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
+        # A slot new or changed significantly has changes to tell (``_changes``); any other, none.
+        news = entry is None or entry.removed or _significant(entry, as_published, paper, place)
         if entry is None:
             revision = Revision(0, stamp)
-        elif entry.removed or _significant(entry, event, paper, place):
+        elif news:
             if entry.revision.sequence >= MAX_SEQUENCE:
                 raise sequence_limit_error(event.id, name=state_name)
             revision = Revision(entry.revision.sequence + 1, stamp)
@@ -126,24 +129,27 @@ def revise(
         revisions[event.id] = revision
         state[event.id] = Entry(
             revision=revision,
-            event=_as_published(published, event),
+            event=as_published,
             paper=_slim(paper),
             content=content,
             where=place,
             kept=event.id not in in_file,
             position=positions.get(event.id),
         )
-        event_changes = _changes(published, entry, event, paper, place)
-        if not event_changes and rewritten:
-            event_changes = [Change("updated", event.id, paper.title)]
-        changes.extend(event_changes)
+        if news:
+            changes.extend(_changes(published, entry, as_published, paper, place))
+        elif rewritten:
+            changes.append(Change("updated", event.id, paper.title))
     for event_id, entry in previous.items():
         if event_id not in state:
             state[event_id] = dataclasses.replace(entry, removed=True)
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
     announced = sorted(_announced(published, changes), key=change_order)
-    sorted_changes = Names(published, _slots(state)).named(announced)
+    # Named from the slots of their items alone: all a slot's name depends on ("(part 2)").
+    items = {state[change.id].event.paper for change in announced}
+    of_items = {event_id: entry.event for event_id, entry in state.items() if entry.event.paper in items}
+    sorted_changes = Names(published, of_items).named(announced)
     if any(not change.name for release in releases for change in release.changes):
         # From a state file written before names were recorded, and not named from the changelog
         # published with it (build.py): as the state file recorded its events, with today's labels.
@@ -542,10 +548,11 @@ def legacy_content(programme: Programme, event: Event, paper: Paper) -> str:
 
 def _significant(entry: Entry, event: Event, paper: Paper, place: str) -> bool:
     """Whether the slot's time, place (``place``: ``render.where``), name (``_name``) or status
-    changed since ``entry`` published it: what raises SEQUENCE."""
+    changed since ``entry`` published it: what raises SEQUENCE, and what ``_changes`` tells of a
+    slot published before. ``event``: the slot as the state file records it (``_as_published``)."""
     old = entry.event
     return (
-        (old.start, old.end) != (event.start.astimezone(UTC), event.end.astimezone(UTC))
+        (old.start, old.end) != (event.start, event.end)
         or _moved_place(entry, event, place)
         or (_name(old, entry.paper.title), old.status) != (_name(event, paper.title), event.status)
     )
@@ -598,7 +605,8 @@ def _span(event: Event) -> Span:
 def _changes(
     programme: Programme, entry: Entry | None, event: Event, paper: Paper, place: str
 ) -> list[Change]:
-    """What changed in the slot since ``entry`` published it; ``place``: its ``render.where``."""
+    """What changed in the slot since ``entry`` published it; ``event``: the slot as the state file
+    records it (``_as_published``), ``place``: its ``render.where``."""
     timezone = programme.conference.timezone
     if entry is None or entry.removed:
         return [Change("added", event.id, paper.title, now=_span(event))]
@@ -608,7 +616,7 @@ def _changes(
             changes.append(Change("cancelled", event.id, paper.title, was=_span(old)))
         else:
             changes.append(Change("restored", event.id, paper.title, now=_span(event)))
-    if (old.start, old.end) != (event.start, event.end):
+    if _span(old) != _span(event):  # in UTC: a local time in a repeated hour equals none in UTC
         changes.append(
             Change(
                 "moved",

@@ -12,6 +12,7 @@ silently published.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -20,7 +21,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from confcal.checked import ID_PATTERN, CheckedReader, show, string_problem, type_name
+from confcal.checked import (
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    WINDOWS_DEVICES,
+    CheckedReader,
+    show,
+    string_problem,
+    type_name,
+)
 from confcal.errors import EventsFileError, Problem
 from confcal.feeds import OVERALL_FEED_ID
 from confcal.model import STATUSES, Event, Paper, Revision, Status
@@ -193,8 +202,7 @@ def dump_state(state: StateFile) -> bytes:
         "Keep it with the feeds; do not edit it."
     )
     entries = ",\n".join(
-        f"    {json.dumps(event_id, ensure_ascii=False)}: "
-        f"{json.dumps(_entry_json(state.events[event_id]), sort_keys=True, ensure_ascii=False)}"
+        f"    {_to_json(event_id)}: {_to_json(_entry_json(state.events[event_id]))}"
         for event_id in sorted(state.events)
     )
     lines = [f'  "about": {json.dumps(about)}']
@@ -206,13 +214,17 @@ def dump_state(state: StateFile) -> bytes:
         f'  "format": {STATE_FORMAT}',
     ]
     if state.published is not None:
-        files = ",\n".join(f"    {json.dumps(name, ensure_ascii=False)}" for name in sorted(state.published))
+        files = ",\n".join(f"    {_to_json(name)}" for name in sorted(state.published))
         lines.append(f'  "published": [{_block(files)}]')
     if state.releases:
         lines.append(f'  "releases": {_dump_releases(state.releases)}')
     if state.reminders_minutes is not None:
         lines.append(f'  "reminders_minutes": {state.reminders_minutes}')
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
+
+
+_to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+"""``json.dumps(value, ensure_ascii=False, sort_keys=True)``, without making an encoder for each value."""
 
 
 def _block(body: str) -> str:
@@ -224,10 +236,10 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
     return {
         "sequence": entry.revision.sequence,
         "content": entry.content,
-        "last_modified": entry.revision.last_modified.astimezone(UTC).strftime(_STAMP_FORMAT),
+        "last_modified": _stamp(entry.revision.last_modified.astimezone(UTC)),
         "status": entry.status,
-        "start": event.start.strftime(_STAMP_FORMAT),
-        "end": event.end.strftime(_STAMP_FORMAT),
+        "start": _stamp(event.start),
+        "end": _stamp(event.end),
         "session": event.session,
         "room": event.room,
         "level": event.level,
@@ -259,7 +271,20 @@ def _streaming_json(event: Event) -> dict[str, Any]:
 
 
 def _format_instant(value: datetime) -> str:
-    return value.astimezone(UTC).strftime(_STAMP_FORMAT)
+    return _stamp(value.astimezone(UTC))
+
+
+def _stamp(value: datetime) -> str:
+    """``value.strftime(_STAMP_FORMAT)``: its wall time (UTC in a state file), with a Z."""
+    return _wall_stamp(value, value.utcoffset())
+
+
+@functools.lru_cache(maxsize=4096)
+def _wall_stamp(value: datetime, offset: timedelta | None) -> str:
+    """``_stamp``, made once per time: a programme's slots share a few hundred times, and strftime
+    for each of a full state file's stamps was a quarter of writing it. ``offset``, ``value``'s UTC
+    offset, is part of the key: equal times at other offsets show other wall times."""
+    return value.strftime(_STAMP_FORMAT)
 
 
 def _format_span(span: Span | None) -> str:
@@ -512,6 +537,152 @@ def _entry(reader: _StateReader, event_id: str, table: object, path: str) -> Ent
     if not isinstance(table, dict):
         reader.problem(path, "expected an object")
         return None
+    written = _written_entry(match, table)
+    return written if written is not None else _checked_entry(reader, match, table, path)
+
+
+_ENTRY_KEYS = frozenset(SCHEMA["entry"])
+_ENTRY_REQUIRED = frozenset(key for key, required in SCHEMA["entry"].items() if required)
+_PAPER_KEYS = frozenset(SCHEMA["paper"])
+_PAPER_REQUIRED = frozenset(key for key, required in SCHEMA["paper"].items() if required)
+_ENTRY_STATUSES = frozenset((*STATUSES, "removed"))
+_TABLES = ("", "papers", "items")
+
+
+def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
+    """The entry ``_checked_entry`` reads from ``table`` when it would find no problem and take
+    every value as it is (text without spaces around it), read without a call per value; None
+    otherwise, and ``_checked_entry`` reads the entry and says what is wrong.
+
+    Checking each value with its path was most of reading a full programme's state file: every
+    entry a build writes is read here (tests/test_state_written.py).
+    """
+    paper = table.get("paper")
+    if not (
+        _ENTRY_REQUIRED <= table.keys() <= _ENTRY_KEYS
+        and type(paper) is dict
+        and _PAPER_REQUIRED <= paper.keys() <= _PAPER_KEYS
+    ):
+        return None
+    sequence, status, content = table["sequence"], table["status"], table["content"]
+    start, end = _written_instant(table["start"]), _written_instant(table["end"])
+    last_modified = _written_instant(table["last_modified"])
+    speakers, authors = table["speakers"], paper["authors"]
+    where = table.get("where")
+    streamed, kept, position = table.get("streamed"), table.get("kept", False), table.get("position", 1)
+    if not (
+        type(sequence) is int
+        and 0 <= sequence <= MAX_SEQUENCE
+        and type(status) is str
+        and status in _ENTRY_STATUSES
+        and type(content) is str
+        and _DIGEST.fullmatch(content)
+        and start is not None
+        and end is not None
+        and last_modified is not None
+        and start < end
+        and type(speakers) is list
+        and type(authors) is list
+        and ("where" not in table or where is not None)
+        and _written_id(table.get("venue", ""))
+        and _written_id(table.get("session_id", ""))
+        and _written_id(paper["category"])
+        and (streamed is None or type(streamed) is bool)
+        and type(kept) is bool
+        and type(position) is int
+        and position >= 1
+        and paper.get("table", "") in _TABLES
+    ):
+        return None
+    required = (table["session"], paper["title"], *speakers, *authors)
+    optional = (table["room"], table["level"], table["board"], table.get("url", ""), paper["subcategory"])
+    optional += (paper["url"], *(() if where is None else (where,)))
+    if not (_written_texts((*required, *optional)) and all(required)):
+        return None
+    paper_id = match.group(1)
+    event = Event(
+        paper=paper_id,
+        kind=match.group(2),
+        number=int(match.group(3) or 1),
+        session=table["session"],
+        start=start,
+        end=end,
+        room=table["room"],
+        level=table["level"],
+        board=table["board"],
+        speakers=tuple(speakers),
+        status="cancelled" if status == "cancelled" else "confirmed",
+        venue=table.get("venue", ""),
+        session_id=table.get("session_id", ""),
+        streamed=streamed,
+        stream_url=table.get("url", ""),
+        streaming_unknown="streamed" in table and streamed is None,
+    )
+    return Entry(
+        Revision(sequence=sequence, last_modified=last_modified),
+        event,
+        Paper(
+            id=paper_id,
+            category=paper["category"],
+            title=paper["title"],
+            authors=tuple(authors),
+            subcategory=paper["subcategory"],
+            url=paper["url"],
+            table=paper.get("table", ""),
+        ),
+        content,
+        removed=status == "removed",
+        venue_known="venue" in table,
+        where=where,
+        streaming_known="streamed" in table,
+        kept=kept,
+        position=table.get("position"),
+    )
+
+
+def _written_instant(value: object) -> datetime | None:
+    """``value`` as ``_StateReader.instant`` reads it, or None when the reader finds a problem."""
+    return _utc_instant(value) if type(value) is str else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_instant(text: str) -> datetime | None:
+    """``_written_instant`` of a string, made once per text: a programme's slots share a few
+    hundred times, and its state file has three for each slot."""
+    if not _UTC_STAMP.fullmatch(text):
+        return None
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return instant if instant.year in _YEARS else None
+
+
+def _written_texts(values: Sequence[object]) -> bool:
+    """Whether the reader takes each value as it is: a string without spaces around it, holding
+    nothing ``string_problem`` refuses (a printable one holds nothing it refuses)."""
+    return all(
+        type(value) is str
+        and value == value.strip()
+        and (value.isprintable() or string_problem(value, empty=True) is None)
+        for value in values
+    )
+
+
+def _written_id(value: object) -> bool:
+    """Whether ``_StateReader.optional_identifier`` takes ``value`` as it is: "" or an id."""
+    return value == "" or (
+        type(value) is str
+        and len(value) <= ID_MAX_LENGTH
+        and ID_PATTERN.fullmatch(value) is not None
+        and value not in WINDOWS_DEVICES
+    )
+
+
+def _checked_entry(
+    reader: _StateReader, match: re.Match[str], table: dict[str, Any], path: str
+) -> Entry | None:
+    """The entry, each value checked and each problem recorded with its path."""
     count = len(reader.problems)
     reader.keys(table, "entry", path)
     sequence = reader.get(table, "sequence", path, int)
