@@ -498,6 +498,30 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "an integer too long to read",
+        edit('streamed = ["oral", "talk"]', "extra = " + "9" * 5000),
+        [
+            (
+                ("extra = 999", 0),
+                "not valid TOML: an integer of 5000 digits; TOML integers have at most 19 digits (64 bits)",
+            )
+        ],
+    ),
+    (
+        "an integer too long to read, after digits in strings, comments and other numbers",
+        edit(
+            'streamed = ["oral", "talk"]',
+            f'a = "{"1" * 5000}"\nb = """\n{"2" * 5000}"""\n# {"3" * 5000}\nc = 0x{"4" * 5000}\n'
+            f"d = {'5' * 5000}.5\ne = {'6' * 5000}e0\nf = 1{'_7' * 4999}",
+        ),
+        [
+            (
+                ("f = 1_7", 0),
+                "not valid TOML: an integer of 5000 digits; TOML integers have at most 19 digits (64 bits)",
+            )
+        ],
+    ),
+    (
         "refresh interval under a minute",
         edit('refresh_interval = "PT12H"', 'refresh_interval = "PT30S"'),
         [
@@ -1060,3 +1084,25 @@ def test_check_reports_the_problems_build_refuses(data: bytes, expected: Expecte
     count = "1 error" if len(problems) == 1 else f"{len(problems)} errors"
     listed = "".join(f"  invalid: {p}\n" for p in problems)
     assert result.output == f"errors:\n{listed}{events}: {count}, 0 warnings, 0 info\n"
+
+
+@pytest.mark.parametrize(("command", "status"), [("build", 1), ("check", 2), ("diff", 2)])
+def test_an_integer_too_long_to_read_is_bad_input(command: str, status: int, tmp_path: Path) -> None:
+    """Python refuses to read a decimal integer of more than 4300 digits (ValueError, not
+    TOMLDecodeError): the file's problem with its line and the documented status, not a traceback
+    nor Python's advice to raise the limit."""
+    events = tmp_path / "events.toml"
+    events.write_bytes(SHIPPED.encode() + b"\nx = " + b"1" * 5000 + b"\n")
+    line = SHIPPED.count("\n") + 2
+    arguments = [str(events)] if command == "check" else [str(events), "-o", str(tmp_path / "out")]
+
+    result = CliRunner().invoke(cli, [command, *arguments])
+
+    assert result.exit_code == status, result.output
+    message = (
+        f"{events}:{line}: not valid TOML: an integer of 5000 digits; TOML integers have at most 19 digits"
+    )
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert "set_int_max_str_digits" not in result.output
+    assert not (tmp_path / "out").exists()

@@ -24,9 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from benchmarks.synth import programme as synthetic
+from confcal.cli import cli
 from confcal.state import STATE_FILE
+from tests.conftest import EVENTS, ROOT
 
 FIRST_STAMP = "1701388800"  # 2023-12-01, the synthetic programme's publish.updated
 SECOND_STAMP = "1701475200"  # a day later
@@ -139,6 +142,53 @@ def test_a_build_killed_at_a_named_point_leaves_nothing_wrong(scenario: Scenario
     assert killed.returncode == -signal.SIGKILL
     scenario.check_interrupted()
     scenario.check_recovered()
+
+
+def test_a_build_killed_before_the_state_file_is_renamed_keeps_the_old_state(scenario: Scenario) -> None:
+    """The new state is staged whole beside the old one, then renamed over it (``write_atomic``):
+    killed in between, every feed is already the new version, the state file is the previous
+    build's, complete, and the next build finishes the job. Written in place, the state would be
+    the new one (or a part of it) and this build would never have been killed."""
+    killed = confcal(
+        "build", scenario.events, "-o", scenario.output, fault="replace:kill", stamp=SECOND_STAMP
+    )
+    assert killed.returncode == -signal.SIGKILL
+    feeds = {
+        name: data
+        for name, data in files(scenario.output).items()
+        if not TEMPORARY.fullmatch(Path(name).name)
+    }
+    assert feeds.pop(STATE_FILE) == scenario.before[STATE_FILE]
+    assert feeds == {name: data for name, data in scenario.reference.items() if name != STATE_FILE}
+    assert [name for name in temporary_files(scenario.output) if name.startswith(f".{STATE_FILE}.")]
+    scenario.check_interrupted()
+    scenario.check_recovered()
+
+
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_a_file_command_killed_before_its_rename_leaves_the_old_file(tmp_path: Path, command: str) -> None:
+    """export -o and import -o replace a file a person keeps: until the rename, it is the old file,
+    whole; the new one is complete, under a hidden name, before it takes the old one's place."""
+    target = tmp_path / ("mine.ics" if command == "export" else "events.toml")
+    args: list[str | Path] = (
+        ["export", EVENTS, "--published", ROOT / "output", "-o", target]
+        if command == "export"
+        else ["import", ROOT / "output" / "schedule.xml", "-o", target, "--force"]
+    )
+    done = confcal(*args)
+    assert done.returncode == 0, done.stderr
+    new = target.read_bytes()
+    old = b"the old file\n" * 1000
+    target.write_bytes(old)
+
+    killed = confcal(*args, fault="replace:kill")
+
+    assert killed.returncode == -signal.SIGKILL
+    assert target.read_bytes() == old
+    (staged,) = [path for path in tmp_path.iterdir() if path != target]
+    assert TEMPORARY.fullmatch(staged.name)
+    assert staged.name.startswith(f".{target.name}.")
+    assert staged.read_bytes() == new
 
 
 def test_a_first_build_killed_between_renames_is_finished_by_the_next(tmp_path: Path) -> None:
@@ -307,6 +357,31 @@ def test_render_workers_die_with_the_build(tmp_path: Path, how: signal.Signals) 
     finally:
         if build.poll() is None:
             build.kill()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["stage@x:kill", "stage:kil", "stag:kill", "stage", "stage@0:kill", "render:pause:x", "lock:pause:1.2.3"],
+)
+def test_a_fault_hook_of_another_form_is_refused_before_the_command_runs(tmp_path: Path, value: str) -> None:
+    """A test hook with a typing mistake must not let the build run unharmed (the test would
+    pass for the wrong reason), nor stop it with a traceback: exit 2, like a bad option value."""
+    output = tmp_path / "output"
+    result = CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(output)], env={"CONFCAL_FAULT": value})
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Error: CONFCAL_FAULT={value} is not a fault to inject; expected <point>[@<n>]:kill or "
+        "<point>[@<n>]:pause:<seconds>, with a point among lock, render, stage, rename, prune, replace (like "
+        "stage:kill or rename@2:pause:1.5), or unset it: it is a hook for tests\n"
+    )
+    assert not output.exists()
+
+
+@pytest.mark.parametrize("value", ["", "prune:kill", "rename@3:pause:0.01"])
+def test_a_fault_hook_of_the_documented_form_is_accepted(tmp_path: Path, value: str) -> None:
+    """Unset, or a point this command does not reach: the build runs as usual."""
+    result = CliRunner().invoke(cli, ["check", str(EVENTS)], env={"CONFCAL_FAULT": value} if value else {})
+    assert result.exit_code == 0, result.output
 
 
 # -- NeurIPS size, SIGKILL at random moments (make faults) ------------------------------

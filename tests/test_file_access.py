@@ -48,8 +48,10 @@ def confcal(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def place(tmp_path: Path) -> Iterator[Path]:
     """events.toml; afile (a file); unread/ (mode 000); ro/ (read-only, empty); secret.toml (000);
-    adir/ (a folder); site/ (built) and ro-site/ (built, then read-only); edited.toml (one change)."""
+    adir/ (a folder); site/ (built) and ro-site/ (built, then read-only); edited.toml (one change);
+    loop (a symbolic link to itself)."""
     shutil.copyfile(EVENTS, tmp_path / "events.toml")
+    (tmp_path / "loop").symlink_to("loop")
     (tmp_path / "afile").write_text("x\n")
     (tmp_path / "adir").mkdir()
     shutil.copyfile(EVENTS, tmp_path / "secret.toml")
@@ -85,6 +87,12 @@ PUBLISHED_UNREADABLE = (
     "Error: unread: cannot open the folder: Permission denied; make it readable (chmod u+rx unread) "
     "or choose another folder\n"
 )
+# A name longer than any file system takes (255 bytes), and a loop of symbolic links: the system's
+# reason, never a traceback.
+LONG = "n" * 300
+LOOP = "Too many levels of symbolic links"
+PUBLISHED_LOOP = f"Error: loop: cannot open the folder: {LOOP}; choose another folder\n"
+PUBLISHED_TOO_LONG = f"Error: {LONG}: cannot open the folder: File name too long; choose another folder\n"
 
 CASES = {
     "build into a file": (
@@ -153,6 +161,56 @@ CASES = {
         1,
         "Error: secret.toml: cannot read: Permission denied; make it readable (chmod u+r secret.toml) "
         "or give another file\n",
+    ),
+    "build into a loop of symbolic links": (
+        ["build", "-o", "loop"],
+        1,
+        f"Error: loop: is a symbolic link to loop: {LOOP}; make it point to a folder or remove the link\n",
+    ),
+    "build under a loop of symbolic links": (
+        ["build", "-o", "loop/sub"],
+        1,
+        f"Error: loop/sub: cannot create the folder: {LOOP}\n",
+    ),
+    "build into a name too long": (
+        ["build", "-o", LONG],
+        1,
+        f"Error: {LONG}: cannot create the folder: File name too long\n",
+    ),
+    "diff against a loop of symbolic links": (["diff", "--published", "loop"], 2, PUBLISHED_LOOP),
+    "diff against a name too long": (["diff", "--published", LONG], 2, PUBLISHED_TOO_LONG),
+    "export from a loop of symbolic links": (["export", "--published", "loop"], 1, PUBLISHED_LOOP),
+    "export from a name too long": (["export", "--published", LONG], 1, PUBLISHED_TOO_LONG),
+    "serve from a loop of symbolic links": (
+        ["serve", "--published", "loop", "--port", "0"],
+        1,
+        PUBLISHED_LOOP,
+    ),
+    "serve from a name too long": (["serve", "--published", LONG, "--port", "0"], 1, PUBLISHED_TOO_LONG),
+    "export into a name too long": (
+        ["export", "--published", "site", "-o", LONG],
+        1,
+        f"Error: cannot write {LONG}: File name too long\n",
+    ),
+    "export under a loop of symbolic links": (
+        ["export", "--published", "site", "-o", "loop/my.ics"],
+        1,
+        f"Error: cannot write loop/my.ics: loop: {LOOP}\n",
+    ),
+    "import into a name too long": (
+        ["import", "site/schedule.xml", "-o", LONG],
+        1,
+        f"Error: cannot write {LONG}: File name too long\n",
+    ),
+    "import into a name too long, with --force": (
+        ["import", "site/schedule.xml", "-o", LONG, "--force"],
+        1,
+        f"Error: cannot write {LONG}: File name too long\n",
+    ),
+    "import under a loop of symbolic links": (
+        ["import", "site/schedule.xml", "-o", "loop/new.toml"],
+        1,
+        f"Error: cannot write loop/new.toml: loop: {LOOP}\n",
     ),
     "import into a folder": (
         ["import", "site/schedule.xml", "-o", "adir", "--force"],

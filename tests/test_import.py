@@ -413,6 +413,17 @@ BAD = [
         "schedule.xml:5: not valid JSON: Unterminated string starting at (column 15); is the file complete?",
     ),
     (
+        "JSON nested too deep",
+        '{"schedule": {"conference": {"title": "X",\n"days": ' + "[" * 100_000,
+        "schedule.xml:2: arrays or objects nested hundreds of levels deep; expected at most a few levels",
+    ),
+    (
+        "JSON integer too long to read",
+        f'{{"schedule": {{"conference": {{"title": "{"1" * 5000}", "acronym": {"2" * 5000}.5,\n'
+        f'"days": {"3" * 5000}}}}}}}',
+        "schedule.xml:2: an integer of 5000 digits, too long to read; expected at most 4300 digits",
+    ),
+    (
         "JSON without schedule",
         '{"conference": {}}',
         'schedule.xml: $: expected an object with a "schedule" object (a c3voc schedule.json)',

@@ -80,6 +80,27 @@ def test_one_vtimezone_per_tzid_used_limited_to_the_year(name: str) -> None:
     assert starts == [2023, 2023, 2023]
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "Etc/GMT", "Zulu", "Europe/Berlin"])
+def test_a_vtimezone_exactly_when_an_event_names_its_zone(tmp_path: Path, zone: str) -> None:
+    """A zone icalendar writes with a Z (UTC by any of its names) needs no VTIMEZONE: one that
+    no TZID names is dead weight some clients list as a zone of their own."""
+    events = tmp_path / "events.toml"
+    events.write_text(
+        HEAD.replace('timezone = "Europe/Berlin"', f'timezone = "{zone}"')
+        + '[[papers]]\nid = "a"\ncategory = "main"\ntitle = "A"\nauthors = ["B"]\n'
+        + "[papers.oral]\nstart = 2024-06-03T10:00:00\nend = 2024-06-03T10:20:00\n",
+        encoding="utf-8",
+    )
+    cal = icalendar.Calendar.from_ical(plan(load(events))["all.ics"])
+    used = {
+        str(e[end].params["TZID"])
+        for e in cal.walk("VEVENT")
+        for end in ("DTSTART", "DTEND")
+        if "TZID" in e[end].params
+    }
+    assert [str(z["TZID"]) for z in cal.walk("VTIMEZONE")] == sorted(used)
+
+
 @pytest.mark.parametrize("name", FEEDS)
 def test_lines_are_crlf_and_folded_at_75_octets(name: str) -> None:
     data = (OUTPUT / name).read_bytes()

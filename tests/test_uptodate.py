@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from confcal.cli import cli
+from confcal.uptodate import LIBRARIES
 from tests.conftest import ROOT
 
 
@@ -152,3 +153,41 @@ def test_other_options_are_another_build(
     assert skips(events_copy, published, *options, env=env)
     assert not skips(events_copy, published)
     assert build(events_copy, published, *options, env=env) == (stdout, stderr)
+
+
+def imported_libraries() -> set[str]:
+    """The top-level modules outside the standard library that confcal's code imports."""
+    import ast
+
+    names: set[str] = set()
+    for source in (ROOT / "src" / "confcal").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.partition(".")[0])
+    return {name for name in names if name not in sys.stdlib_module_names and name != "confcal"}
+
+
+def test_the_record_keys_on_the_libraries_the_output_depends_on() -> None:
+    """Every library confcal imports is in the key (a new version may change the bytes), but
+    platformdirs (where the cache is) and defusedxml (confcal import only); tzdata is read as zone
+    files. A library nothing imports (pytz) is not: its upgrade would discard every record and
+    render cache for nothing."""
+    assert set(LIBRARIES) == (imported_libraries() - {"platformdirs", "defusedxml"}) | {"tzdata"}
+
+
+def test_a_build_that_uses_icalendar_does_not_import_pytz(tmp_path: Path) -> None:
+    """icalendar's default zone provider is zoneinfo: pytz is loaded only for ``use_pytz()``."""
+    code = """if True:
+        import sys
+        from confcal.cli import cli
+        try:
+            cli(["build", sys.argv[1], "-o", sys.argv[2], "--no-cache", "--alarm", "15m"])
+        except SystemExit as done:
+            assert done.code == 0, done.code
+        print("icalendar" in sys.modules, "pytz" in sys.modules)
+    """
+    command = [sys.executable, "-c", code, str(ROOT / "events.toml"), str(tmp_path / "out")]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "True False"

@@ -1,16 +1,19 @@
 """Checked access to a parsed document (TOML or JSON): every problem recorded with its path.
 
 Shared by the events file's reader (``load/reader.py``) and the state file's (``state.py``): both
-validate everything, collect every problem, then report them at once.
+validate everything, collect every problem, then report them at once. ``read_json`` parses the
+JSON files (the state file, an imported schedule.json) with one message for each way one can fail.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from confcal.errors import Problem
 
@@ -186,6 +189,78 @@ def as_link(value: str) -> str:
     if converted is None or link_problem(converted) is not None:
         raise ValueError(problem)
     return converted
+
+
+class JsonError(ValueError):
+    """Bytes ``read_json`` cannot give a document for: ``message`` says why in plain words (the
+    caller names the file and adds what to do), at ``line`` when it is known; ``kind`` is
+    "encoding" (not UTF-8), "syntax" (not JSON, often a file cut short) or "limit" (JSON that no
+    schedule or state file is: nested hundreds of levels deep, an integer of thousands of digits)."""
+
+    def __init__(
+        self, message: str, *, kind: Literal["encoding", "syntax", "limit"], line: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.line = line
+
+
+def read_json(raw: bytes) -> Any:
+    """The JSON document in ``raw`` (UTF-8, a byte order mark allowed), or JsonError. Python's
+    parser raises RecursionError for deep nesting and ValueError, with advice about
+    ``sys.set_int_max_str_digits``, for a long integer: both become a JsonError saying what the
+    file holds, and where."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = f"not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}"
+        raise JsonError(message, kind="encoding", line=line) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        message = f"not valid JSON: {error.msg} (column {error.colno})"
+        raise JsonError(message, kind="syntax", line=error.lineno) from None
+    except RecursionError:
+        message = "arrays or objects nested hundreds of levels deep; expected at most a few levels"
+        raise JsonError(message, kind="limit", line=_deep_json_line(text)) from None
+    except ValueError:  # int() refuses a decimal integer longer than sys.get_int_max_str_digits()
+        where, digits = _long_json_integer(text)
+        limit = sys.get_int_max_str_digits()
+        length = digits or f"over {limit}"
+        message = f"an integer of {length} digits, too long to read; expected at most {limit} digits"
+        raise JsonError(message, kind="limit", line=where) from None
+
+
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+_JSON_BRACKETS = re.compile(rf"{_JSON_STRING}|[\[\]{{}}]")
+_JSON_NUMBERS = re.compile(rf"{_JSON_STRING}|-?(\d+)(\.\d+)?([eE][+-]?\d+)?")
+
+
+def _deep_json_line(text: str, depth: int = 100) -> int | None:
+    """The line where arrays and objects first nest ``depth`` levels deep."""
+    level = 0
+    for match in _JSON_BRACKETS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            level += 1
+            if level >= depth:
+                return text.count("\n", 0, match.start()) + 1
+        elif token in "]}":
+            level = max(level - 1, 0)
+    return None
+
+
+def _long_json_integer(text: str) -> tuple[int | None, int | None]:
+    """The line and the number of digits of the first integer (no fraction, no exponent: Python
+    reads those as floats) longer than ``int()`` reads; (None, None) when there is none."""
+    limit = sys.get_int_max_str_digits()
+    for match in _JSON_NUMBERS.finditer(text):
+        digits, fraction, exponent = match.groups()
+        if digits and not fraction and not exponent and len(digits) > limit:
+            return text.count("\n", 0, match.start()) + 1, len(digits)
+    return None, None
 
 
 T = TypeVar("T")

@@ -51,6 +51,13 @@ class BadInput(click.ClickException):
 EXIT_2_ON_BAD_INPUT = frozenset({"diff"})
 
 
+class BadFaultHook(click.ClickException):
+    """CONFCAL_FAULT, the fault-injection tests' hook (``faults.py``), of another form: like a bad
+    option value, exit 2."""
+
+    exit_code = 2
+
+
 class ConfcalCommand(click.Command):
     """The one error boundary: the domain error from any command becomes ``Error: ...``, exit 1
     (exit 2 for the commands in EXIT_2_ON_BAD_INPUT); a filter naming an unknown id is a usage
@@ -90,6 +97,10 @@ def cli() -> None:
       confcal build                 # events.toml -> output/
       confcal build my.toml -o site
     """
+    from confcal.faults import problem
+
+    if message := problem():
+        raise BadFaultHook(message)
 
 
 @cli.command()
@@ -433,7 +444,8 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
 
     raw, name = read_source(source)
     to_stdout = str(output) == "-"
-    if not to_stdout and output.exists() and not output.is_dir() and not force:
+    # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why
+    if not to_stdout and os.path.exists(output) and not os.path.isdir(output) and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
     text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue)
     if to_stdout:

@@ -32,8 +32,10 @@ from confcal.checked import (
     ID_PATTERN,
     NONCHARACTER,
     WINDOWS_DEVICES,
+    JsonError,
     as_link,
     bidi_problem,
+    read_json,
 )
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
@@ -466,19 +468,15 @@ def _inner(element: Element) -> str:
     return "".join(parts)
 
 
+_JSON_FIXES = {"encoding": "; save the file as UTF-8", "syntax": "; is the file complete?"}
+
+
 class _JsonReader(_Events):
     def read(self, raw: bytes) -> Source:
         try:
-            document = json.loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise self.fail(
-                raw[: error.start].count(b"\n") + 1,
-                f"not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}; save the file as UTF-8",
-            ) from None
-        except json.JSONDecodeError as error:
-            raise self.fail(
-                error.lineno, f"not valid JSON: {error.msg} (column {error.colno}); is the file complete?"
-            ) from None
+            document = read_json(raw)
+        except JsonError as error:
+            raise self.fail(error.line or 0, error.message + _JSON_FIXES.get(error.kind, "")) from None
         schedule = document.get("schedule") if isinstance(document, dict) else None
         if not isinstance(schedule, dict):
             raise self.fail("$", 'expected an object with a "schedule" object (a c3voc schedule.json)')

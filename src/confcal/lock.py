@@ -31,7 +31,8 @@ class LockTimeoutError(WriteError):
 @contextmanager
 def hold(folder: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold ``folder``'s lock for the block. A folder that does not exist has nothing to
-    read: a shared hold then holds nothing (``build`` creates its folder first)."""
+    read: a shared hold then holds nothing (``build`` creates its folder first). A folder that
+    cannot be opened is a WriteError that says why."""
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except FileNotFoundError:
@@ -53,6 +54,9 @@ def hold(folder: Path, *, exclusive: bool, timeout: float = LOCK_TIMEOUT) -> Ite
         raise WriteError(
             f"{folder}: cannot open the folder: {error.strerror}; make it {access} or choose another folder"
         ) from None
+    except OSError as error:  # a loop of symbolic links, a name too long, an I/O error
+        message = f"{folder}: cannot open the folder: {error.strerror}; choose another folder"
+        raise WriteError(message) from None
     try:
         _acquire(descriptor, folder, exclusive=exclusive, timeout=timeout)
         fault("lock")

@@ -27,6 +27,7 @@ from confcal.feeds import Feed
 from confcal.model import SESSION_KIND, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
 from confcal.vevent import (
+    UTC_ZONES,
     Body,
     Uri,
     complete,
@@ -501,11 +502,12 @@ def render_events(
 
 
 def vtimezone(programme: Programme) -> bytes:
-    """The conference's VTIMEZONE, limited to the years its events span (empty for UTC, whose
-    times are written with a Z and need none), checked against every event's start and end:
-    ZoneDataError if a calendar app would read any of them as another instant."""
+    """The conference's VTIMEZONE, limited to the years its events span (empty for UTC by any of
+    its names, whose times are written with a Z and need none: ``UTC_ZONES``), checked against
+    every event's start and end: ZoneDataError if a calendar app would read any of them as
+    another instant."""
     name = programme.conference.timezone
-    if name == zones.UTC_NAME:
+    if name in UTC_ZONES:
         return b""
     years = [e.start.year for e in programme.events] + [e.end.year for e in programme.events]
     data = zones.vtimezone(name, date(min(years), 1, 1), date(max(years) + 1, 1, 1))

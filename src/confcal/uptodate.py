@@ -30,8 +30,11 @@ from importlib.util import find_spec
 from pathlib import Path
 
 RECORD_FORMAT = 1
-# Libraries whose version can change the bytes (or the checks) of a build.
-LIBRARIES = ("icalendar", "pytz", "tzdata", "click", "tomli", "jinja2", "markupsafe", "segno")
+# Libraries whose version can change the bytes (or the checks) of a build: those confcal imports
+# (not platformdirs, which only places the cache, nor the import's defusedxml), and tzdata, whose
+# zone files zones.py reads. pytz stays a dependency, but no code of confcal, nor icalendar on its
+# default zoneinfo provider, imports it: a new pytz must not discard every record and render cache.
+LIBRARIES = ("icalendar", "tzdata", "click", "tomli", "jinja2", "markupsafe", "segno")
 # Where zoneinfo looks for the system's zone database (its default TZPATH).
 ZONE_FOLDERS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
 
@@ -44,7 +47,10 @@ class Record:
 
 
 def record_file(cache_folder: Path, output: Path) -> Path:
-    digest = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
+    """The record of ``output``, named by its real path (``os.path.realpath``, not
+    ``Path.resolve``, which raises RuntimeError for a loop of symbolic links: the build then
+    says what is wrong with the folder)."""
+    digest = hashlib.sha256(os.path.realpath(output).encode()).hexdigest()[:20]
     return cache_folder / f"up-to-date-{digest}.marshal"
 
 

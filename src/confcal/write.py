@@ -93,14 +93,21 @@ def unwritable(error: OSError, root: Path) -> str:
 
 
 def blocking_file(path: Path) -> Path | None:
-    """The nearest of ``path`` and its parents that exists but is not a folder."""
-    return next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    """The nearest of ``path`` and its parents that exists but is not a folder (``os.path``,
+    which never raises: a name too long or a loop of links is not in the way)."""
+    return next((p for p in (path, *path.parents) if os.path.exists(p) and not os.path.isdir(p)), None)
 
 
 def why_not(error: OSError, target: Path) -> str:
-    """Why ``target`` cannot be written, in a few words: a file in the way, or the system's reason."""
+    """Why ``target`` cannot be written, in a few words: a file in the way, a folder that cannot
+    be reached (a loop of symbolic links, which mkdir reports as existing), or the system's reason."""
     if isinstance(error, (NotADirectoryError, FileExistsError)) and (blocker := blocking_file(target.parent)):
         return f"{blocker} is a file"
+    if isinstance(error, FileExistsError):
+        try:
+            os.stat(target.parent)
+        except OSError as reason:
+            return f"{target.parent}: {reason.strerror}"
     return f"{error.strerror or error}{remedy(error, target.parent)}"
 
 
@@ -111,10 +118,18 @@ def make_folder(folder: Path) -> None:
     except FileExistsError:
         if folder.is_symlink():
             target = os.readlink(folder)
-            raise WriteError(
-                f"{folder}: is a symbolic link to {target}, which does not exist; "
-                "create that folder or remove the link"
-            ) from None
+            try:
+                folder.stat()
+            except FileNotFoundError:
+                raise WriteError(
+                    f"{folder}: is a symbolic link to {target}, which does not exist; "
+                    "create that folder or remove the link"
+                ) from None
+            except OSError as error:  # a loop of links
+                raise WriteError(
+                    f"{folder}: is a symbolic link to {target}: {error.strerror}; "
+                    "make it point to a folder or remove the link"
+                ) from None
         raise WriteError(f"{folder}: is a file, not a folder; choose another output folder") from None
     except NotADirectoryError:
         parent = blocking_file(folder.parent) or folder.parent
@@ -133,6 +148,7 @@ def write_atomic(target: Path, data: bytes, *, durable: bool = False) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = _stage(str(target), data, durable=durable)
     try:
+        fault("replace")
         os.replace(temporary, target)
     except BaseException:
         _unlink(temporary)
@@ -144,12 +160,14 @@ def write_atomic(target: Path, data: bytes, *, durable: bool = False) -> None:
 def write_file(target: Path, data: bytes) -> None:
     """``write_atomic`` for the one file a command writes (export, import); WriteError says, in a
     line, why it cannot be written."""
-    if target.is_dir():
-        raise WriteError(
-            f"cannot write {target}: it is a folder; give the name of a file (in it, or elsewhere)"
-        )
     try:
+        if target.is_dir():
+            raise WriteError(
+                f"cannot write {target}: it is a folder; give the name of a file (in it, or elsewhere)"
+            )
         write_atomic(target, data)
+    except WriteError:
+        raise
     except OSError as error:
         raise WriteError(f"cannot write {target}: {why_not(error, target)}") from None
 

@@ -8,6 +8,8 @@ module per group of tables (``conference``, ``places``, ``items``, ``feeds``), p
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +83,33 @@ def parse(raw: bytes, *, name: str) -> Programme:
     except RecursionError:  # tomli refuses nesting deeper than its limit, before Python's own runs out
         message = "arrays or inline tables nested hundreds of levels deep; expected at most a few levels"
         raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", deep_line(text))]) from None
+    except ValueError:  # int() refuses a decimal integer longer than sys.get_int_max_str_digits()
+        where, digits = _long_integer(text)
+        length = digits or f"over {sys.get_int_max_str_digits()}"
+        message = f"an integer of {length} digits; TOML integers have at most 19 digits (64 bits)"
+        raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", where)]) from None
     return _programme(EventsReader(name=name, text=text), document)
+
+
+# Strings and comments (skipped: they may hold digits), integers in base 16, 8 or 2 (int() reads
+# them at any length), words (bare keys, true, inf), and numbers: a decimal integer has neither a
+# fraction nor an exponent.
+_TOML_TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+    r"|0[xob][0-9a-fA-F_]*|[A-Za-z_][\w-]*"
+    r"|[+-]?(\d[\d_]*)(\.[\d_]+)?([eE][+-]?[\d_]+)?"
+)
+
+
+def _long_integer(text: str) -> tuple[int | None, int | None]:
+    """The line and the number of digits of the first decimal integer longer than ``int()``
+    reads; (None, None) when there is none."""
+    limit = sys.get_int_max_str_digits()
+    for match in _TOML_TOKENS.finditer(text):
+        number, fraction, exponent = match.groups()
+        if number and not fraction and not exponent and len(digits := number.replace("_", "")) > limit:
+            return text.count("\n", 0, match.start()) + 1, len(digits)
+    return None, None
 
 
 def _programme(reader: EventsReader, document: dict[str, Any]) -> Programme:
