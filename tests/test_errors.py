@@ -273,7 +273,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
             (
                 ('title = "Privacy Auditing with', 0),
                 "papers[0].title: 'Privacy Auditing with\\u2028One (1) T... holds U+2028 (LINE "
-                "SEPARATOR) at position 21, a line break in one line of text; write a space (editors "
+                "SEPARATOR) at position 21, a line break in one line of text; remove it (editors "
                 "often do not show it)",
             )
         ],

@@ -94,7 +94,7 @@ class EventsReader(CheckedReader):
             self.problem(where, f"{show(value)} {problem}; remove it (editors often do not show it)")
             return ""
         if text and not multiline and isinstance(value, str) and (problem := separator_problem(value)):
-            self.problem(where, f"{show(value)} {problem}; write a space (editors often do not show it)")
+            self.problem(where, f"{show(value)} {problem}; remove it (editors often do not show it)")
             return ""
         return text
 
