@@ -62,6 +62,23 @@ def test_every_event_carries_its_uid_key_and_anchor() -> None:
     assert len(stars) == len(events)
 
 
+PINNED_KEYS = {
+    "climsim.oral": "gb3ka4jn",
+    "decodingtrust.poster": "ivxub7rx",
+    "word2vec.talk": "x64zsrlz",
+    "decodingtrust.oral": "sxjrb7d2",
+}
+"""Keys as published: shared links (``#picks=…``, ``/picks/….ics``) hold them, so a new version
+of confcal must give each slot the same key."""
+
+
+def test_pick_keys_stay_those_already_shared(published: Path) -> None:
+    events = events_of((published / INDEX).read_text(encoding="utf-8"))
+    keys = {event["id"]: event["data-key"] for event in events}
+    assert {event_id: keys[event_id] for event_id in PINNED_KEYS} == PINNED_KEYS
+    assert {event_id: pick_key(event_id) for event_id in PINNED_KEYS} == PINNED_KEYS
+
+
 def test_picks_panel_and_its_calendar_head(published: Path) -> None:
     html = (published / INDEX).read_text(encoding="utf-8")
     page = Page(html)

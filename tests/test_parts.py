@@ -461,3 +461,53 @@ def test_an_items_only_slot_brought_back_at_another_time_is_the_same_event(tmp_p
     assert folder.events_of() == {"conf.tut.tutorial": ("03 07:00", "CONFIRMED")}
     assert any("tut.tutorial " in line for line in changes), changes
     assert b"SEQUENCE:2" in folder.block("conf.tut.tutorial@confcal")
+
+
+def renamed_room(folder: Folder, *slots: str, day: int) -> None:
+    """The events file with room c31 renamed (its id kept): an ordinary edit of its display name."""
+    folder.write(*slots, day=day)
+    text = folder.events.read_text(encoding="utf-8")
+    folder.events.write_text(text.replace('name = "C31"', 'name = "C31 Seminar Hall"'), encoding="utf-8")
+
+
+def test_a_kept_part_put_back_in_its_renamed_room_is_restored(tmp_path: Path) -> None:
+    """Part 1 kept as cancelled, its room renamed (the same ``[[rooms]]`` id), part 1 put back at
+    its time in that room: it is the published part (restored under its UID, and re-roomed, since
+    its LOCATION reads otherwise), not a new event beside the cancelled one."""
+    folder = Folder(tmp_path)
+    folder.write(PART_1, PART_2)
+    folder.build()
+    folder.write(PART_2, day=2)
+    folder.build()
+    renamed_room(folder, PART_2, day=3)
+    assert folder.changes() == []
+    folder.build()
+    renamed_room(folder, PART_1, PART_2, day=4)
+    assert folder.changes() == [
+        'restored: tut.tutorial "Tutorial T"',
+        're-roomed: tut.tutorial "Tutorial T": C31 → C31 Seminar Hall',
+    ]
+    assert folder.run("diff")[1] == ""
+    folder.build()
+    assert folder.events_of() == {
+        "conf.tut.tutorial": ("02 11:00", "CONFIRMED"),
+        "conf.tut.tutorial-2": ("02 13:00", "CONFIRMED"),
+    }
+    assert b"SEQUENCE:2" in folder.block("conf.tut.tutorial@confcal")
+    assert b"LOCATION:C31 Seminar Hall\\, Main Venue" in folder.block("conf.tut.tutorial@confcal")
+
+
+def test_a_state_file_without_room_ids_matches_a_part_by_its_place_as_named(tmp_path: Path) -> None:
+    """A state file written before room ids were recorded: a part put back in its renamed room is
+    at no published place, so it is a new event (the rule before room ids), never a guess."""
+    folder = Folder(tmp_path)
+    folder.write(PART_1, PART_2)
+    folder.build()
+    folder.write(PART_2, day=2)
+    folder.build()
+    path = folder.output / "confcal-state.json"
+    state = json.loads(path.read_text(encoding="utf-8"))
+    assert {entry.pop("room_id") for entry in state["events"].values()} == {"c31", "darling"}
+    path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    renamed_room(folder, PART_1, PART_2, day=3)
+    assert folder.changes() == ['added: tut.tutorial-3 "Tutorial T"']

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import pytz
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 from confcal.checked import NONCHARACTER
@@ -138,8 +140,49 @@ def test_the_files_own_vtimezone_gives_the_same_instants(
     assert [line for line in check.stdout.splitlines() if "ORGANIZER" not in line] == []
 
 
-def test_strategy_reaches_dst_and_odd_offsets() -> None:
-    """The zones cover DST in both hemispheres, a 30-minute DST shift and a +12:45 offset."""
-    assert pytz.timezone("Australia/Lord_Howe").dst(datetime(2023, 1, 1)) == timedelta(minutes=30)
-    assert pytz.timezone("Pacific/Chatham").utcoffset(datetime(2023, 7, 1)) == timedelta(hours=12, minutes=45)
-    assert date(2023, 1, 1) < date(2025, 12, 31)
+Case = tuple[str, dict[str, tuple[str, datetime, datetime, str]]]
+
+
+Offsets = list[tuple[timedelta | None, timedelta | None]]
+
+
+def local_offsets(case: Case) -> Offsets:
+    """The UTC offset at the start and at the end of each event of a drawn programme."""
+    source, expected = case
+    match = re.search(r'^timezone = "(.+)"$', source, re.MULTILINE)
+    assert match is not None
+    zone = pytz.timezone(match[1])
+    return [
+        (start.astimezone(zone).utcoffset(), end.astimezone(zone).utcoffset())
+        for _, start, end, _ in expected.values()
+    ]
+
+
+HOUR = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    "reached",
+    [
+        # an event across a DST change: its start and end have different offsets
+        lambda offsets: any(start != end for start, end in offsets),
+        # events on both sides of a DST change in one programme
+        lambda offsets: len({start for start, _ in offsets}) > 1,
+        # Lord Howe's 30-minute DST shift: both of its offsets
+        lambda offsets: {start for start, _ in offsets} >= {10.5 * HOUR, 11 * HOUR},
+        # Chatham's +12:45, an offset a quarter past the hour
+        lambda offsets: (12.75 * HOUR, 12.75 * HOUR) in offsets,
+        # an offset of half an hour past the hour
+        lambda offsets: any(start % HOUR == HOUR / 2 for start, _ in offsets),
+    ],
+    ids=["event-across-dst", "both-sides-of-dst", "lord-howe-shift", "chatham-12-45", "half-hour-offset"],
+)
+def test_the_strategy_draws_dst_changes_and_odd_offsets(reached: Callable[[Offsets], bool]) -> None:
+    """The programmes the properties above are checked on do reach these (``find`` fails if the
+    strategy is narrowed so that none does)."""
+    found = find(
+        programmes(),
+        lambda case: reached(local_offsets(case)),
+        settings=settings(derandomize=True, database=None, max_examples=10_000, phases=[Phase.generate]),
+    )
+    assert reached(local_offsets(found))

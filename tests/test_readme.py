@@ -8,6 +8,13 @@ lines. An HTML comment ``<!-- setup: ... -->`` right before a block holds bash r
 same script, hidden from readers (it must succeed; a server it starts in the background lives as
 long as the block). ```sh blocks are shown, never run.
 
+What the block prints goes, as it is printed, to the file named by ``$README_OUTPUT``: a setup
+that acts on a command still running (a request to a server, an edit it should notice, Ctrl-C)
+waits there for the line that says the command is ready, never for a number of seconds, which a
+loaded machine outlasts. The block starts with SIGINT at its default, as in a terminal, whatever
+pytest was started with: a command run in the background by a shell (``make test &``) inherits
+SIGINT ignored, and ``kill -INT`` (Ctrl-C) would then never reach a server the block started.
+
 Only what is truly volatile is normalised: HTTP Date and Last-Modified headers, the Python
 version in a Server header, and the port of a local server.
 """
@@ -183,26 +190,41 @@ def block_script(block: Block, *, marker: str, setup_log: Path) -> str:
     return "\n".join(script) + "\n"
 
 
+def default_sigint() -> None:
+    """In the block's process, before bash starts: SIGINT as a terminal's shell would have it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_block(block: Block, folder: Path) -> list[list[str]]:
     """Run the block in ``folder``; each command's output lines (stdout and stderr), in order."""
     marker = f"@@readme-{uuid.uuid4().hex}@@"
     with tempfile.TemporaryDirectory() as scratch:
-        process = subprocess.Popen(
-            [*isolation(), "bash", "-c", block_script(block, marker=marker, setup_log=Path(scratch) / "log")],
-            cwd=folder,
-            env={**environment(), "TMPDIR": scratch},  # what a killed serve leaves goes with scratch
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
+        transcript = Path(scratch) / "output"
+        script = block_script(block, marker=marker, setup_log=Path(scratch) / "log")
+        with transcript.open("wb") as sink:
+            process = subprocess.Popen(
+                [*isolation(), "bash", "-c", script],
+                cwd=folder,
+                # what a killed serve leaves goes with scratch
+                env={**environment(), "TMPDIR": scratch, "README_OUTPUT": str(transcript)},
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=default_sigint,
+            )
         try:
-            stdout, _ = process.communicate(timeout=TIMEOUT)
+            process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pytest.fail(
+                f"{block.name}: still running after {TIMEOUT} s; it printed:\n"
+                + transcript.read_text(encoding="utf-8", errors="replace")
+            )
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # whatever the block left running
             process.wait()
+        stdout = transcript.read_text(encoding="utf-8")
     assert process.returncode != 97, f"{block.name}: the setup failed:\n{stdout}"
     chunks = stdout.split(f"\n{marker}\n")
     assert len(chunks) == len(block.commands) + 1, f"{block.name}: the script stopped early:\n{stdout}"
@@ -282,3 +304,43 @@ def test_volatile_values_are_normalised() -> None:
     assert normalise("Server: confcal-preview Python/3.11.7") == "Server: confcal-preview Python/<version>"
     assert normalise("  open:      http://127.0.0.1:8123/") == "  open:      http://127.0.0.1:<port>/"
     assert normalise("ETag: 0a76") == "ETag: 0a76"
+
+
+def test_a_setup_can_wait_for_what_a_command_prints(tmp_path: Path) -> None:
+    text = "\n".join(
+        [
+            "<!-- setup: (",
+            '  until grep -q "^ready$" "$README_OUTPUT"; do sleep 0.05; done',
+            "  echo seen > seen.txt",
+            ") > /dev/null 2>&1 & -->",
+            "```console",
+            "$ echo ready",
+            "ready",
+            "$ for i in $(seq 200); do [ -e seen.txt ] && break; sleep 0.05; done; cat seen.txt",
+            "seen",
+            "```",
+        ]
+    )
+    [block] = console_blocks(text)
+    assert run_block(block, tmp_path) == [["ready"], ["seen"]]
+
+
+def test_ctrl_c_reaches_a_block_whatever_sigint_pytest_inherited(tmp_path: Path) -> None:
+    """A shell starts a background job (``make test &``) with SIGINT ignored, and an ignored
+    signal stays ignored through exec: ``kill -INT`` would never stop a server a block runs."""
+    text = "\n".join(
+        [
+            "<!-- setup: ( sleep 0.5; kill -INT 0 ) > /dev/null 2>&1 & -->",
+            "```console",
+            "$ python -c $'import time\\ntry: time.sleep(60)\\nexcept KeyboardInterrupt: print(\"stopped\")'",
+            "stopped",
+            "```",
+        ]
+    )
+    [block] = console_blocks(text)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        outputs = run_block(block, tmp_path)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert outputs == [["stopped"]]

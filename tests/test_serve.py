@@ -68,7 +68,6 @@ def server(tmp_path: Path) -> Iterator[PreviewServer]:
     """A built output folder served in this process (``server.root``)."""
     output = tmp_path / "site" / "output"
     build(EVENTS, output)
-    (tmp_path / "site" / "secret.txt").write_bytes(SECRET)
     server = PreviewServer(("127.0.0.1", 0), root=output)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -241,52 +240,82 @@ def test_methods_other_than_get_and_head_get_405(site: tuple[str, Path], method:
     assert (output / "all.ics").read_bytes() == before
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/../secret.txt",
-        "/%2e%2e/secret.txt",
-        "/%2E%2E%2Fsecret.txt",
-        "/papers/..%2f..%2fsecret.txt",
-        "/papers/%2e%2e/%2e%2e/secret.txt",
-        "/..%5csecret.txt",
-        f"/{'%2e%2e/' * 12}etc/passwd",
-        "//etc/passwd",
-        "/%2Fetc%2Fpasswd",
-        "/all.ics%00.html",
-        "/link-out.txt",
-        "/linked-folder/secret.txt",
-        "/missing.ics",
-    ],
-)
-def test_nothing_outside_the_output_folder_is_served(site: tuple[str, Path], path: str) -> None:
-    url, output = site
+PATHS = [
+    # (request path as sent, the file of the folder it serves, or None: 404)
+    ("/", "index.html"),
+    ("/all.ics", "all.ics"),
+    ("/papers/word2vec.ics", "papers/word2vec.ics"),
+    ("/papers/word2vec.ics?x=1", "papers/word2vec.ics"),
+    ("/latest.ics", "all.ics"),  # a symlink that stays inside the folder
+    ("/papers/", None),  # a folder without index.html
+    # dot segments, even those that stay inside: only a crafted request has one
+    ("/papers/../all.ics", None),
+    ("/papers/%2e%2e/all.ics", None),
+    ("/./all.ics", None),
+    ("/papers/./word2vec.ics", None),
+    # out of the folder
+    ("/../secret.txt", None),
+    ("/%2e%2e/secret.txt", None),
+    ("/%2E%2E%2Fsecret.txt", None),
+    ("/papers/..%2f..%2fsecret.txt", None),
+    ("/papers/%2e%2e/%2e%2e/secret.txt", None),
+    ("/..%5csecret.txt", None),
+    (f"/{'%2e%2e/' * 12}etc/passwd", None),
+    ("//etc/passwd", None),
+    ("/%2Fetc%2Fpasswd", None),
+    ("/all.ics%00.html", None),
+    ("/link-out.txt", None),
+    ("/linked-folder/secret.txt", None),
+    ("/index-out/", None),  # a folder whose index.html is a symlink out
+    # dot files (a killed build's half-written feed, .git), also behind a symlink
+    ("/.all.ics.k3j9_x0q.tmp", None),
+    ("/papers/.word2vec.ics.abcdefgh.tmp", None),
+    ("/.git/config", None),
+    ("/to-dot.ics", None),
+    # nothing there
+    ("/loop.ics", None),
+    ("/missing.ics", None),
+    ("/" + "x" * 300, None),
+]
+
+
+def lay_out_paths(output: Path) -> None:
+    """Beside ``output``: secret.txt; inside it, the symlinks and dot files ``PATHS`` ask for."""
+    (output.parent / "secret.txt").write_bytes(SECRET)
+    (output / "latest.ics").symlink_to(output / "all.ics")
     (output / "link-out.txt").symlink_to(output.parent / "secret.txt")
     (output / "linked-folder").symlink_to(output.parent, target_is_directory=True)
-    reply = request(url, path)
-    assert reply.status == 404
-    assert SECRET not in reply.body
-    assert b"root:" not in reply.body
-
-
-@pytest.mark.parametrize(
-    "path", ["/.all.ics.k3j9_x0q.tmp", "/papers/.word2vec.ics.abcdefgh.tmp", "/.git/config"]
-)
-def test_dot_files_are_never_served(site: tuple[str, Path], path: str) -> None:
-    """A killed build's temporary file is half a feed; .git is not for the public."""
-    url, output = site
+    (output / "index-out").mkdir()
+    (output / "index-out" / "index.html").symlink_to(output.parent / "secret.txt")
     (output / ".git").mkdir()
     for name in (".all.ics.k3j9_x0q.tmp", "papers/.word2vec.ics.abcdefgh.tmp", ".git/config"):
         (output / name).write_bytes(SECRET)
-    reply = request(url, path)
-    assert reply.status == 404
-    assert SECRET not in reply.body
+    (output / "to-dot.ics").symlink_to(output / ".all.ics.k3j9_x0q.tmp")
+    (output / "loop.ics").symlink_to(output / "loop.ics")
 
 
-def test_a_symlink_that_stays_inside_the_folder_is_served(site: tuple[str, Path]) -> None:
+def check_paths(url: str, output: Path) -> None:
+    """Each of ``PATHS`` gets its file, or 404 with nothing of what is outside or hidden."""
+    wrong = []
+    for path, served in PATHS:
+        try:
+            reply = request(url, path)
+        except OSError as error:  # the server dropped the connection
+            wrong.append(f"{path}: {error}")
+            continue
+        if served is not None:
+            if (reply.status, reply.body) != (200, (output / served).read_bytes()):
+                wrong.append(f"{path}: {reply.status}, expected {served}")
+        elif reply.status != 404 or SECRET in reply.body or b"root:" in reply.body:
+            wrong.append(f"{path}: {reply.status}, expected 404")
+    assert wrong == []
+
+
+def test_only_plain_paths_to_files_inside_the_folder_are_served(site: tuple[str, Path]) -> None:
+    """The same table as the personal-feed service's (tests/test_web.py): one rule for both."""
     url, output = site
-    (output / "latest.ics").symlink_to(output / "all.ics")
-    assert request(url, "/latest.ics").body == (output / "all.ics").read_bytes()
+    lay_out_paths(output)
+    check_paths(url, output)
 
 
 # -- the command, as a process ------------------------------------------------------------------

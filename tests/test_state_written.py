@@ -64,6 +64,7 @@ NEAR_MISSES: dict[str, list[object]] = {
     "speakers": NAMES,
     "venue": IDS,
     "session_id": IDS,
+    "room_id": IDS,
     "streamed": [None, True, False, 0, "yes"],
     "kept": [True, False, None, 1, "true"],
     "position": [1, 2, 0, -1, True, None, "2", 1.0],

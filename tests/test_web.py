@@ -26,6 +26,7 @@ from confcal.picks import MAX_PICKS, pick_key
 from confcal.settings import BuildOptions
 from tests.gunicorn import Reply, gunicorn, request
 from tests.helpers import parse_events
+from tests.test_serve import check_paths, lay_out_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "output"
@@ -93,6 +94,14 @@ def test_personal_feed_holds_the_picked_events_byte_for_byte(served: tuple[str, 
     again = request(url, path_of(*reversed(PICKED)))
     assert again.body == reply.body
     assert again.headers["etag"] == reply.headers["etag"]
+
+
+def test_a_link_shared_from_an_earlier_version_still_gets_its_events(served: tuple[str, Path]) -> None:
+    """The keys are literal, as in a link shared before: a change of pick_key would break it."""
+    url, _ = served
+    reply = request(url, "/picks/gb3ka4jn-x64zsrlz-ivxub7rx.ics")
+    assert reply.status == 200
+    assert sorted(vevents(reply.body)) == sorted(uid(event_id) for event_id in PICKED)
 
 
 def test_every_published_event_can_be_picked(served: tuple[str, Path]) -> None:
@@ -221,6 +230,15 @@ def test_dot_files_are_never_served(served: tuple[str, Path]) -> None:
     reply = request(url, "/.all.ics.k3j9_x0q.tmp")
     assert reply.status == 404
     assert reply.body.decode() == "not found: /.all.ics.k3j9_x0q.tmp\n"
+
+
+def test_only_plain_paths_to_files_inside_the_folder_are_served(tmp_path: Path) -> None:
+    """The same table as the preview's (tests/test_serve.py): one rule for both."""
+    output = tmp_path / "site" / "output"
+    shutil.copytree(OUTPUT, output)
+    lay_out_paths(output)
+    with gunicorn(output, workers=1) as url:
+        check_paths(url, output)
 
 
 def test_a_link_to_100_picks_is_short() -> None:

@@ -1,6 +1,7 @@
 """What the preview server (``confcal.server``) and the personal-feed service (``confcal.web``)
-say alike about a file: its content type, and whether a conditional GET gets 304; and when they
-may give a Last-Modified at all. Also what the service alone compresses, and for which requests."""
+say alike about a file: which file of the folder a request path names (if any), its content
+type, and whether a conditional GET gets 304; and when they may give a Last-Modified at all.
+Also what the service alone compresses, and for which requests."""
 
 from __future__ import annotations
 
@@ -19,6 +20,31 @@ CONTENT_TYPES = {
     ".json": "application/json",
     ".svg": "image/svg+xml",
 }
+
+
+def served_file(root: Path, path: str) -> Path | None:
+    """The file under ``root`` (a resolved folder) that the request path ``path`` (percent-decoded,
+    without its query) names; None when it names none that may be served.
+
+    Every segment of the path as requested is a plain name: a dot segment (``.``, ``..``, even
+    one that would stay inside the folder: clients remove them, RFC 3986 §5.2.4, so only a
+    crafted request has one), a dot file or folder (a build's temporary ``.all.ics.x1y2.tmp``,
+    ``.git``), ``\\`` or NUL make it name nothing. The file it leads to, symlinks followed, must
+    be inside ``root`` and no dot file either; a folder means its ``index.html``, by the same rule.
+    """
+    if "\x00" in path or "\\" in path or any(part.startswith(".") for part in path.split("/")):
+        return None
+    try:
+        candidate = (root / path.lstrip("/")).resolve()
+        if candidate.is_dir():
+            candidate = (candidate / "index.html").resolve()
+        if not candidate.is_relative_to(root):
+            return None
+        if any(part.startswith(".") for part in candidate.relative_to(root).parts):
+            return None
+        return candidate if candidate.is_file() else None
+    except (OSError, RuntimeError):  # a name too long, a symlink loop
+        return None
 
 
 def content_type(path: Path) -> str:

@@ -105,12 +105,14 @@ def revise(
         paper = published.paper(event.paper)
         content = content_digest(bodies[event.id])
         entry = previous.get(event.id)
-        if entry is not None and event.id not in in_file:
-            # Kept as cancelled: the slot as published, so its place did not move, even where
-            # the state file did not record it and its venue or room can no longer be named.
-            entry = dataclasses.replace(entry, venue_known=False, where=None)
         place = where(published, event)
         as_published = _as_published(published, event)
+        if entry is not None and event.id not in in_file:
+            # Kept as cancelled: the slot as published, so its place did not move, even where
+            # the state file did not record it and its venue or room can no longer be named;
+            # and its room's id as recorded, declared still or not, to know it by if put back.
+            entry = dataclasses.replace(entry, venue_known=False, where=None)
+            as_published = dataclasses.replace(as_published, room_id=entry.event.room_id)
         rewritten = entry is not None and not _same_content(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
@@ -297,7 +299,8 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
        the same place in the array (the slot edited where it stands: moved). An item's one slot
        of a kind, when the item never had another of it, is that slot wherever it is, cancelled
        or removed before or not: an oral cancelled and brought back at another time is the oral
-       (restored and moved), not a new event beside the cancelled one.
+       (restored and moved), not a new event beside the cancelled one. That case is the shortcut
+       at the top of the loop below (the item's only slot of a kind, as ever), before ``_numbered``.
     3. A slot left takes a new number, above every number the item's slots of the kind ever had.
 
     So reordering changes nothing, deleting a slot cancels (or removes) that one, and a cancelled
@@ -319,7 +322,7 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
     for key, of_kind in slots.items():
         ever = published[key]
         if len(of_kind) == 1 == len(ever) and of_kind[0].number == 1 == ever[0].event.number:
-            continue  # an item's only slot of a kind, as ever: the same (most items, at every build)
+            continue  # step 2's only slot of a kind, as ever: the same event wherever it is (most items)
         in_order = sorted(of_kind, key=lambda event: event.number)
         numbered = _numbered(programme, in_order, ever)
         ids = []
@@ -434,8 +437,6 @@ def _numbered(programme: Programme, slots: list[Event], published: list[Entry]) 
         if entry is not None:
             numbers[index] = entry.event.number
             guessed.append(index)
-    if len(slots) == 1 and not numbers and {entry.event.number for entry in published} == {1}:
-        numbers[0] = 1  # the item's only slot of the kind, ever: the same event, wherever it went
     fresh = max(entry.event.number for entry in published)
     new: list[int] = []
     for index in range(len(slots)):
@@ -449,9 +450,16 @@ def _numbered(programme: Programme, slots: list[Event], published: list[Entry]) 
 
 
 def _same_slot(entry: Entry, event: Event, place: str) -> bool:
-    """Whether ``event`` is at the time and place ``entry`` published (``place``: its ``render.where``)."""
+    """Whether ``event`` is at the time and place ``entry`` published (``place``: its ``render.where``).
+
+    Where both name a declared room, the place is the room by its id (with the board and venue):
+    a room renamed since is the same room, though the slot is then re-roomed, its LOCATION reading
+    otherwise (``_moved_place``). Otherwise (a room given as text, or a state file written before
+    room ids were recorded) the place is as LOCATION named it."""
     old = entry.event
     same_time = (old.start, old.end) == (event.start.astimezone(UTC), event.end.astimezone(UTC))
+    if old.room_id and event.room_id:
+        return same_time and (old.room_id, old.board, old.venue) == (event.room_id, event.board, event.venue)
     return same_time and not _moved_place(entry, event, place)
 
 

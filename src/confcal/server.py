@@ -48,7 +48,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from confcal.http_headers import GivenDates, content_type, last_modified, not_modified
+from confcal.http_headers import GivenDates, content_type, last_modified, not_modified, served_file
 from confcal.picks import PICKS_FOLDER
 
 WORKERS = 16
@@ -119,25 +119,6 @@ class Connection:
             self.handler.finish()
         self.cut()
         self.socket.close()
-
-
-def resolve(root: Path, request_path: str) -> Path | None:
-    """The file under ``root`` a request path names, or None when there is none inside it.
-
-    Dot files and dot folders (``.index.html.x1y2.tmp``, ``.git``) are never served.
-    """
-    path = urllib.parse.unquote(request_path.partition("?")[0].partition("#")[0])
-    if "\x00" in path or "\\" in path:
-        return None
-    relative = path.lstrip("/")
-    if any(part.startswith(".") for part in relative.split("/")):
-        return None
-    candidate = (root / relative).resolve()
-    if not candidate.is_relative_to(root):
-        return None
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
 
 
 class Connections:
@@ -418,7 +399,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path.startswith(f"/{PICKS_FOLDER}/"):
             self.respond_from_app(path, body=body)
             return
-        target = resolve(self.server.root, self.path)
+        target = served_file(self.server.root, urllib.parse.unquote(path.partition("#")[0]))
         if target is None:
             self.send_error(HTTPStatus.NOT_FOUND)
             return

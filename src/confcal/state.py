@@ -81,7 +81,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
     )
     # absent in state files written before they were recorded
     | {"venue": False, "session_id": False, "where": False, "streamed": False, "url": False}
-    | {"kept": False, "position": False},
+    | {"kept": False, "position": False, "room_id": False},
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True) | {"table": False},
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -245,6 +245,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         "level": event.level,
         "board": event.board,
         "venue": event.venue,
+        **({"room_id": event.room_id} if event.room_id else {}),
         "session_id": event.session_id,
         **({"where": entry.where} if entry.where is not None else {}),
         **_streaming_json(event),
@@ -586,6 +587,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
         and ("where" not in table or where is not None)
         and _written_id(table.get("venue", ""))
         and _written_id(table.get("session_id", ""))
+        and _written_id(table.get("room_id", ""))
         and _written_id(paper["category"])
         and (streamed is None or type(streamed) is bool)
         and type(kept) is bool
@@ -614,6 +616,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
         status="cancelled" if status == "cancelled" else "confirmed",
         venue=table.get("venue", ""),
         session_id=table.get("session_id", ""),
+        room_id=table.get("room_id", ""),
         streamed=streamed,
         stream_url=table.get("url", ""),
         streaming_unknown="streamed" in table and streamed is None,
@@ -762,6 +765,7 @@ def _entry_event(
         status="cancelled" if cancelled else "confirmed",
         venue=reader.optional_identifier(table, "venue", path),
         session_id=reader.optional_identifier(table, "session_id", path),
+        room_id=reader.optional_identifier(table, "room_id", path),
         streamed=streamed,
         stream_url=reader.optional_text(table, "url", path),
         streaming_unknown=unknown,

@@ -58,6 +58,7 @@ from confcal.http_headers import (
     content_type,
     last_modified,
     not_modified,
+    served_file,
 )
 from confcal.picks import (
     KEY_PATTERN,
@@ -264,8 +265,10 @@ class App:
             return self.snapshot
 
     def file(self, path: str) -> Resource:
+        target = served_file(self.output.resolve(), path)
+        if target is None:
+            raise Refused(404, f"not found: {printable(path)}")
         try:
-            target = self.resolve(path)
             cached = self.files.get(target)
             if cached is not None and cached[0] == signature(target):
                 return cached[1]
@@ -275,23 +278,6 @@ class App:
         found = resource(body, content_type(target), info.st_mtime_ns, source=str(target))
         self.files[target] = (signature_of(info), found)
         return found
-
-    def resolve(self, path: str) -> Path:
-        """The file a request path names inside the output folder; 404 for anything else."""
-        shown = printable(path)
-        if "\x00" in path or "\\" in path:
-            raise Refused(404, f"not found: {shown}")
-        root = self.output.resolve()
-        candidate = (root / path.lstrip("/")).resolve()
-        if not candidate.is_relative_to(root):
-            raise Refused(404, f"not found: {shown}")
-        if any(part.startswith(".") for part in candidate.relative_to(root).parts):
-            raise Refused(404, f"not found: {shown}")  # temporary files of a build, .git: never
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        if not candidate.is_file():
-            raise Refused(404, f"not found: {shown}")
-        return candidate
 
 
 def printable(text: str, limit: int = 80) -> str:
