@@ -762,6 +762,30 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "a room's id in other letter case, where another room has that name",
+        edit_sessions('name = "Hörsaal 2"', 'name = "HS1"').replace(b'room = "hs2"', b'room = "Hs1"', 1),
+        [
+            (
+                ('room = "Hs1"', 0),
+                "sessions[1].room: unknown room 'Hs1'; did you mean 'hs1'? "
+                "(defined in [[rooms]]: 'hs1', 'hs2', 'foyer')",
+            )
+        ],
+    ),
+    (
+        "a feed's session name in other letter case, where another session has that id",
+        edit_sessions('name = "Oral session C"', 'name = "posters"')
+        .replace(b'name = "Poster session"', b'name = "posters B"', 1)
+        .replace(b'name = "At a glance"\n', b'name = "At a glance"\nsession = "Posters"\n', 1),
+        [
+            (
+                ('session = "Posters"', 0),
+                "feeds[0].session: unknown session 'Posters'; did you mean 'posters'? (defined: 'Keynote', "
+                "'Break', 'Oral session B', 'Oral session A', 'Social event', 'posters', 'posters B')",
+            )
+        ],
+    ),
+    (
         "a venue's name",
         edit_sessions('venue = "brauhaus"', 'venue = "Brauhaus am Markt"'),
         [

@@ -338,15 +338,22 @@ class Meant:
 
 def meant(value: str, names: Mapping[str, Iterable[str]]) -> Meant | None:
     """What ``value``, a reference to none of the ids of ``names`` (each id with its display names:
-    a room's name, a kind's labels), probably means: the ids whose display name it is, compared
-    without letter case or extra spaces; else the id it is in other letter case, or the one it is
-    close to (``close_match``); None when none is near."""
-    key = " ".join(value.split()).casefold()
-    named = [id_ for id_, shown in names.items() if any(" ".join(n.split()).casefold() == key for n in shown)]
-    if named:
+    a room's name, a kind's labels), probably means: the id it is in other letter case (a room
+    "Hall" for the id ``hall``, even when another room is named "Hall"); else the ids whose
+    display name it is; else the id it is close to (``close_match``); None when none is near.
+    Letter case and extra spaces are not compared. An id that is also the display name written
+    is given as named: "'Foyer' is the name of room 'foyer'" says more than "did you mean"."""
+    key = _folded(value)
+    cased = [id_ for id_ in names if _folded(id_) == key][:1]
+    named = [id_ for id_, shown in names.items() if any(_folded(n) == key for n in shown)]
+    if named and (not cased or named == cased):
         return Meant(tuple(named), named=True)
-    hint = [id_ for id_ in names if id_.casefold() == key][:1] or close_match(value, names)
+    hint = cased or close_match(value, names)
     return Meant(tuple(hint), named=False) if hint else None
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _plain(value: object) -> str:
