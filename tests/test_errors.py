@@ -786,6 +786,19 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "a slot's session id in capitals, where another session has that id as its name",
+        edit_sessions('name = "Oral session C"', 'name = "posters"')
+        .replace(b'name = "Poster session"', b'name = "posters B"', 1)
+        .replace(b'session = "posters"\nboard = "P1"', b'session = "Posters"\nboard = "P1"', 1),
+        [
+            (
+                ('session = "Posters"', 0),
+                "papers[0].poster.session: unknown session 'Posters'; did you mean 'posters'? "
+                'Session ids are lowercase: write session = "posters" to put this slot in it',
+            )
+        ],
+    ),
+    (
         "a venue's name",
         edit_sessions('venue = "brauhaus"', 'venue = "Brauhaus am Markt"'),
         [

@@ -181,7 +181,12 @@ def _mistyped_session(reader: EventsReader, value: str, where: str, places: Plac
     id (a typo). Other names are free text, and the ones people write (``Oral 2D Privacy``,
     ``Poster session 2``) hold a capital or a space."""
     where = f"{where}.session"
-    named = [s for s in places.sessions.values() if s.name.casefold() == value.strip().casefold()]
+    lowercase = value.strip().lower()
+    exactly = [s for s in places.sessions.values() if s.name == value.strip()]
+    folded = [s for s in places.sessions.values() if s.name.casefold() == value.strip().casefold()]
+    # A session's very name first, then an id in other letter case (whose session may be named
+    # alike), then a name in other letter case.
+    named = exactly or ([] if lowercase in places.sessions else folded)
     if named:
         written = " or ".join(f'session = "{s.id}"' for s in named)
         sessions = " and ".join(repr(s.id) for s in named)
@@ -192,7 +197,7 @@ def _mistyped_session(reader: EventsReader, value: str, where: str, places: Plac
             f"write {written} to put this slot in it (a slot names its session by id)",
         )
         return True
-    if (lowercase := value.strip().lower()) in places.sessions:
+    if lowercase in places.sessions:
         reader.problem(
             where,
             f"unknown session {value!r}; did you mean {lowercase!r}? Session ids are lowercase: "
