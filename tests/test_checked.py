@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from confcal.checked import CheckedReader, ascii_url, link_problem
+from confcal.checked import CheckedReader, Meant, ascii_url, link_problem, meant
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12) | st.sampled_from(
     [
@@ -77,3 +77,32 @@ def test_the_ascii_form_of_a_link_is_the_same_address_and_one_the_loader_takes(
     no suggestion."""
     assert ascii_url(value) == expected
     assert expected is None or link_problem(expected) is None
+
+
+ROOMS = {
+    "hall": ["Main hall"],
+    "hall-b": ["Hall"],
+    "foyer": ["Foyer"],
+    "hs1": ["Hörsaal 1"],
+    "hs2": ["Hörsaal 1"],
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Another room's name in other letter case is no match for an id written in capitals.
+        ("Hall", Meant(("hall",), named=False)),
+        ("HALL", Meant(("hall",), named=False)),
+        ("main  HALL", Meant(("hall",), named=True)),
+        # The id and the name written are one room's: the name is what explains the mistake.
+        ("Foyer", Meant(("foyer",), named=True)),
+        ("hörsaal 1", Meant(("hs1", "hs2"), named=True)),
+        ("hal-b", Meant(("hall-b",), named=False)),
+        ("cellar", None),
+    ],
+)
+def test_a_reference_means_the_id_it_is_in_other_letter_case_before_a_name(
+    value: str, expected: Meant | None
+) -> None:
+    assert meant(value, ROOMS) == expected

@@ -263,6 +263,22 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        # A title pasted from a word processor; an abstract may hold one (it is several lines).
+        "line separator in a title",
+        edit(
+            'title = "Privacy Auditing with One (1) Training Run"',
+            'title = "Privacy Auditing with\u2028One (1) Training Run"',
+        ).replace(b"training run. This exploits", "training run.\u2029This exploits".encode()),
+        [
+            (
+                ('title = "Privacy Auditing with', 0),
+                "papers[0].title: 'Privacy Auditing with\\u2028One (1) T... holds U+2028 (LINE "
+                "SEPARATOR) at position 21, a line break in one line of text; remove it (editors "
+                "often do not show it)",
+            )
+        ],
+    ),
+    (
         # The abstract holds the character itself (what an organizer pastes), the session a TOML escape.
         "bidirectional isolate in a session name and an abstract",
         edit('session = "Oral 2D Privacy"', 'session = "Oral 2D \u2067Privacy\u2069"').replace(
@@ -742,6 +758,30 @@ CASES: list[tuple[str, bytes, Expected]] = [
                 ('room = "HS2"', 0),
                 "sessions[1].room: unknown room 'HS2'; did you mean 'hs2'? "
                 "(defined in [[rooms]]: 'hs1', 'hs2', 'foyer')",
+            )
+        ],
+    ),
+    (
+        "a room's id in other letter case, where another room has that name",
+        edit_sessions('name = "Hörsaal 2"', 'name = "HS1"').replace(b'room = "hs2"', b'room = "Hs1"', 1),
+        [
+            (
+                ('room = "Hs1"', 0),
+                "sessions[1].room: unknown room 'Hs1'; did you mean 'hs1'? "
+                "(defined in [[rooms]]: 'hs1', 'hs2', 'foyer')",
+            )
+        ],
+    ),
+    (
+        "a feed's session name in other letter case, where another session has that id",
+        edit_sessions('name = "Oral session C"', 'name = "posters"')
+        .replace(b'name = "Poster session"', b'name = "posters B"', 1)
+        .replace(b'name = "At a glance"\n', b'name = "At a glance"\nsession = "Posters"\n', 1),
+        [
+            (
+                ('session = "Posters"', 0),
+                "feeds[0].session: unknown session 'Posters'; did you mean 'posters'? (defined: 'Keynote', "
+                "'Break', 'Oral session B', 'Oral session A', 'Social event', 'posters', 'posters B')",
             )
         ],
     ),

@@ -284,6 +284,25 @@ def test_an_export_of_an_edit_not_yet_built_says_so(tmp_path: Path) -> None:
     assert untouched.stderr == ""
 
 
+@pytest.mark.parametrize("command", ["export", "agenda"])
+def test_a_session_name_in_other_letter_case_beats_another_session_id(command: str, tmp_path: Path) -> None:
+    """--session takes a session's name: "Posters" means the session named "posters", not the
+    session whose id is "posters"."""
+    workshop = (Path(__file__).parent / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+    events = tmp_path / "events.toml"
+    events.write_text(
+        workshop.replace('name = "Oral session C"', 'name = "posters"', 1).replace(
+            'name = "Poster session"', 'name = "posters B"', 1
+        ),
+        encoding="utf-8",
+    )
+    output = ["-o", str(tmp_path / "my.ics")] if command == "export" else []
+    result = CliRunner().invoke(cli, [command, str(events), "--session", "Posters", *output])
+    assert result.exit_code == 2
+    assert "Error: unknown session Posters; did you mean --session posters? (known: " in result.output
+    assert not (tmp_path / "my.ics").exists()
+
+
 def test_a_declared_kind_typo_and_a_declared_session_id_are_named(tmp_path: Path) -> None:
     """The workshop declares a keynote kind and [[sessions]]: --kind keynot means keynote, and
     --session takes a session's name, so a declared session's id names the session to give."""

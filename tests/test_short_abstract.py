@@ -39,6 +39,22 @@ def test_cjk_sentence_ends_need_no_space(mark: str) -> None:
     assert shortened(first + "结果表明该方法优于现有方法" * 20) == first
 
 
+@pytest.mark.parametrize("digit", ["５", "5", "٥"])
+def test_a_fullwidth_full_stop_before_a_digit_is_a_decimal_point(digit: str) -> None:
+    """Japanese writes 1.5 as １．５: no sentence ends there, and none at the abstract's own end
+    either, so the text without another sentence end is cut at 300 characters."""
+    middle = f"提案手法の精度は従来手法の１．{digit}倍であり、"
+    abstract = "本研究では" * 30 + middle + "さらに検証を行った" * 30 + "。"
+    assert shortened(abstract) == abstract[:SHORT_ABSTRACT]
+    first = "本研究では" * 50 + middle + "。"
+    assert shortened(first + "さらに検証を行った" * 30) == first
+
+
+def test_a_sentence_end_at_the_end_of_the_abstract_is_no_cut() -> None:
+    abstract = "模型" * 200 + "。 "
+    assert shortened(abstract) == abstract[:SHORT_ABSTRACT]
+
+
 def test_ascii_sentence_ends_still_need_a_space() -> None:
     """A full stop inside a word (v3.5x) ends no sentence; the cut falls at the last space."""
     abstract = "We measure " + "v3.5x " * 60 + "more " * 40

@@ -4,6 +4,7 @@ every build, spans across a change of the clocks, and the messages for zones and
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import UTC, date, datetime, timedelta
@@ -291,6 +292,95 @@ def test_an_abbreviation_finds_the_city_by_its_old_name() -> None:
     """A conference in "Calcutta" (the old spelling the tz database once used) with IST."""
     message = zones.unknown_zone("IST", city="Calcutta", when=date(2024, 6, 4))
     assert message.endswith("; did you mean 'Asia/Kolkata'?")
+
+
+FIXED = "(POSIX inverts the sign), or better the zone of the place, which follows its clock changes"
+
+
+@pytest.mark.parametrize(
+    ("name", "advice"),
+    [
+        ("GMT+5", f"for UTC+05:00 write 'Etc/GMT-5' {FIXED}"),
+        ("UTC+5", f"for UTC+05:00 write 'Etc/GMT-5' {FIXED}"),
+        ("UTC+05:00", f"for UTC+05:00 write 'Etc/GMT-5' {FIXED}"),
+        ("GMT-3", f"for UTC-03:00 write 'Etc/GMT+3' {FIXED}"),
+        ("utc\u22123", f"for UTC-03:00 write 'Etc/GMT+3' {FIXED}"),
+        ("GMT5", f"for UTC+05:00 write 'Etc/GMT-5', for UTC-05:00 write 'Etc/GMT+5' {FIXED}"),
+        ("+14", f"for UTC+14:00 write 'Etc/GMT-14' {FIXED}"),
+        (
+            "GMT+05:30",
+            "write the zone of the place, e.g. one of the zones at UTC+05:30: 'Asia/Colombo', 'Asia/Kolkata'",
+        ),
+        ("UTC-13", "no zone is at UTC-13:00"),
+        ("UTC+0", "did you mean 'UTC'?"),
+    ],
+)
+def test_a_utc_offset_names_the_fixed_zone_to_write(name: str, advice: str) -> None:
+    """Not 'Etc/GMT' (UTC+0), the closest name to 'GMT+5': the zone of that offset, whose name has the
+    other sign; an offset no whole hour is has no such zone."""
+    message = zones.unknown_zone(name, when=date(2024, 6, 4))
+    assert message.startswith(f"unknown time zone {name!r}; {advice}"), message
+    assert "'Etc/GMT'" not in message
+    for written in re.findall(r"write '(Etc/GMT[+-]\d+)'", message):
+        hours = int(re.findall(r"for UTC([+-]\d\d):00 write '" + re.escape(written), message)[0])
+        assert datetime(2024, 6, 4, tzinfo=UTC).astimezone(zones.zone(written)).utcoffset() == timedelta(
+            hours=hours
+        )
+
+
+def test_agenda_tz_gives_the_fixed_zone_of_an_offset() -> None:
+    result = CliRunner().invoke(cli, ["agenda", str(EVENTS), "--tz", "GMT+5"])
+    assert result.exit_code == 2
+    assert "unknown time zone 'GMT+5'; for UTC+05:00 write 'Etc/GMT-5' (POSIX inverts" in result.output
+
+
+def _capital_old_names() -> list[str]:
+    return sorted(n for n in zones.names() if re.fullmatch(r"[A-Z]{2,5}", n) and n in zones.old_names())
+
+
+@pytest.mark.parametrize(
+    ("old", "current"),
+    [
+        ("NZ", "Pacific/Auckland"),
+        ("PRC", "Asia/Shanghai"),
+        ("ROC", "Asia/Taipei"),
+        ("ROK", "Asia/Seoul"),
+        ("GB", "Europe/London"),
+        ("UCT", "UTC"),
+        ("MET", "Europe/Brussels"),  # now a link to Brussels, whose clocks say CET
+    ],
+)
+def test_an_old_name_in_capitals_is_refused_naming_the_zone_to_write(old: str, current: str) -> None:
+    with pytest.raises(zones.UnknownZoneError) as caught:
+        zones.zone(old)
+    message = f"{old!r} is an old name of the time zone {current!r}; write {current!r}"
+    assert str(caught.value) == message
+    assert zones.zone(current)
+    text = programme_text(old, [("talk", "2024-06-04T10:00:00", "2024-06-04T11:00:00")])
+    with pytest.raises(EventsFileError) as events:
+        parse(text.encode(), name="events.toml")
+    assert events.value.problems[0].message == message
+
+
+@pytest.mark.parametrize("name", _capital_old_names())
+def test_every_old_name_in_capitals_is_an_abbreviation_or_names_its_zone(name: str) -> None:
+    """Each is refused: as an abbreviation its own zone shows ('CET', 'EST'), or naming the zone to
+    write, which keeps the old name's clocks."""
+    message = zones.unknown_zone(name, when=date(2024, 6, 4))
+    if message.startswith(f"{name!r} is an abbreviation"):
+        shown = {
+            datetime(2024, m, 15, tzinfo=UTC).astimezone(zones._read_zone(name)).tzname() for m in (1, 7)
+        }
+        assert name in shown
+        return
+    current = re.fullmatch(rf"{name!r} is an old name of the time zone '([^']+)'; write '\1'", message)
+    assert current, message
+    for month in (1, 7):
+        moment = datetime(2024, month, 15, tzinfo=UTC)
+        assert (
+            moment.astimezone(zones.zone(current[1])).utcoffset()
+            == moment.astimezone(zones._read_zone(name)).utcoffset()
+        )
 
 
 def test_an_old_name_still_builds_as_written(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from confcal.errors import STALE_STAMP
 from confcal.feeds import PAPERS_FOLDER, Feed, feeds, paper_feeds, stranded
 from confcal.load import load
 from confcal.lock import hold
-from confcal.mistakes import build_warnings
+from confcal.mistakes import build_warnings, empty_feed_warnings
 from confcal.model import Programme
 from confcal.releases import Names
 from confcal.render import CalendarHeads, assemble
@@ -47,7 +47,8 @@ LEGACY_OWNED = ("*.ics", f"{PAPERS_FOLDER}/*.ics")
 class Built:
     """What a build wrote (``report``), the revised programme it published (without its events'
     bytes: ``Rendering``), the mistakes in the programme it published as they are (``mistakes``:
-    a double-booked room, an oral outside the dates: ``mistakes.build_warnings``), and the feeds too
+    a double-booked room, an oral outside the dates: ``mistakes.build_warnings``; a category feed
+    published with no event: ``mistakes.empty_feed_warnings``), and the feeds too
     big for some calendar apps that index.html offers for download only (``oversize``), and the
     calendars it stopped publishing while they have subscribers (``stranded``: ``feeds.stranded``)."""
 
@@ -144,7 +145,7 @@ def build(
             report=report,
             revised=rendering.revised,
             oversize=rendering.oversize(),
-            mistakes=mistakes,
+            mistakes=(*mistakes, *empty_feed_warnings(rendering.revised.programme)),
             stranded=stranded(report.removed, rendering.revised.programme),
         )
         if unchanged is not None and not report.written and not report.removed:

@@ -10,8 +10,9 @@ evening before: it may be a satellite event), an event with no place, a room wri
 that are one room (case, spaces, a level given once), an event that spans a change of the
 clocks (its length on the clock is not its real length), a person (author, speaker or chair,
 their name compared without case and extra spaces) in two items' events at once, a declared
-session with no item or an item outside its session's time, a category with no item (its
-feed is published empty; ``build`` warns of it too). Information: items without a
+session with no item or an item outside its session's time, a category with no item in the
+events file (its feed is published empty, or holds only kept cancellations; ``build``, which
+knows which, warns of an empty one). Information: items without a
 category; each time slot in which events overlap (attendees must choose), with the feeds that
 hold two or more of them. Cancelled events hold no place and overlap nothing. Times are
 half-open: an event ending at 10:45 does not overlap one starting at 10:45.

@@ -78,6 +78,20 @@ def hidden_problem(value: str) -> str | None:
     return bidi_problem(value) or noncharacter_problem(value)
 
 
+_LINE_SEPARATOR = re.compile("[\u2028\u2029]")
+
+
+def separator_problem(value: str) -> str | None:
+    """What a message says of a line or paragraph separator (U+2028, U+2029) in one line of text,
+    or None: not a control character, so ``string_problem`` lets it by, but a line break to clients
+    that show the title on two lines and to the tools that split a feed's lines at it."""
+    if match := _LINE_SEPARATOR.search(value):
+        name = "LINE SEPARATOR" if match.group() == "\u2028" else "PARAGRAPH SEPARATOR"
+        where = f"at position {match.start()}"
+        return f"holds U+{ord(match.group()):04X} ({name}) {where}, a line break in one line of text"
+    return None
+
+
 def string_problem(value: str, *, multiline: bool = False, empty: bool = False) -> str | None:
     """Why ``CheckedReader.string`` does not take ``value``, or None: a control character, a lone
     surrogate (a JSON file can escape one; no text holds one, and it cannot be written as UTF-8), a
@@ -96,7 +110,7 @@ def string_problem(value: str, *, multiline: bool = False, empty: bool = False) 
 def line_problem(value: str, *, max_length: int) -> str | None:
     """Why ``value`` is not one line of text as the events file takes it (``string_problem``,
     ``hidden_problem``) and at most ``max_length`` characters, or None."""
-    if problem := string_problem(value) or hidden_problem(value):
+    if problem := string_problem(value) or hidden_problem(value) or separator_problem(value):
         return problem
     if len(value) > max_length:
         return f"longer than {max_length} characters"
@@ -324,15 +338,22 @@ class Meant:
 
 def meant(value: str, names: Mapping[str, Iterable[str]]) -> Meant | None:
     """What ``value``, a reference to none of the ids of ``names`` (each id with its display names:
-    a room's name, a kind's labels), probably means: the ids whose display name it is, compared
-    without letter case or extra spaces; else the id it is in other letter case, or the one it is
-    close to (``close_match``); None when none is near."""
-    key = " ".join(value.split()).casefold()
-    named = [id_ for id_, shown in names.items() if any(" ".join(n.split()).casefold() == key for n in shown)]
-    if named:
+    a room's name, a kind's labels), probably means: the id it is in other letter case (a room
+    "Hall" for the id ``hall``, even when another room is named "Hall"); else the ids whose
+    display name it is; else the id it is close to (``close_match``); None when none is near.
+    Letter case and extra spaces are not compared. An id that is also the display name written
+    is given as named: "'Foyer' is the name of room 'foyer'" says more than "did you mean"."""
+    key = _folded(value)
+    cased = [id_ for id_ in names if _folded(id_) == key][:1]
+    named = [id_ for id_, shown in names.items() if any(_folded(n) == key for n in shown)]
+    if named and (not cased or named == cased):
         return Meant(tuple(named), named=True)
-    hint = [id_ for id_ in names if id_.casefold() == key][:1] or close_match(value, names)
+    hint = cased or close_match(value, names)
     return Meant(tuple(hint), named=False) if hint else None
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _plain(value: object) -> str:

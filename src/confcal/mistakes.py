@@ -11,15 +11,16 @@ declared session without its own start and end whose items begin on several days
 events hold no place. Times are half-open: an event ending at 10:45 does not overlap one
 starting at 10:45.
 
-A warning both commands give too: a category that holds no item, whose feed is published empty
-(``empty_categories``).
+A warning both commands give too: a category that holds no item: ``check`` reads the events file
+(``empty_categories``), ``build`` warns of the feeds it publishes with no event, kept cancellations
+counting as events (``empty_feed_warnings``).
 """
 
 from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -246,13 +247,62 @@ EMPTY_CATEGORY = "empty-category"
 
 
 def empty_categories(programme: Programme) -> Iterator[Finding]:
-    """A category no item is in. Its feed is still published, a calendar with no event: one whose
-    items all moved elsewhere must stay, empty, so that subscribers' calendars drop its events
-    (removing the category leaves them their last copy). But a feed that never held an event is
-    offered on index.html to subscribe to, and an attendee who does sees nothing: most often a
-    mistake (a track planned but not filled, papers given another category)."""
+    """A category no item in the events file is in (``confcal check``, which reads only that file).
+
+    Without ``keep_cancelled`` its feed is published as a calendar with no event: one whose items
+    all moved elsewhere must stay, empty, so that subscribers' calendars drop its events (removing
+    the category leaves them their last copy). But a feed that never held an event is offered on
+    index.html to subscribe to, and an attendee who does sees nothing: most often a mistake (a
+    track planned but not filled, papers given another category). With ``keep_cancelled`` the
+    feed holds the events of the category that builds published, as cancelled, which only the
+    output folder's state knows: the finding says both cases (``build`` sees which:
+    ``empty_feed_warnings``)."""
     held = {paper.category for paper in programme.papers}
     for index, category in enumerate(programme.categories):
+        if category.id in held:
+            continue
+        feed = f"{category.id}.ics"
+        holds = f"category {category.id!r} ({category.name}) holds no paper or item in the events file"
+        if programme.conference.keep_cancelled:
+            message = (
+                f"{holds}: its feed {feed} holds only the events of it that builds published, kept as "
+                "cancelled (keep_cancelled), and no event if none was: then index.html lists a feed in "
+                "which an attendee who adds it sees nothing; give the category papers, or remove it if "
+                "no build published events in it (but keep a category whose feed holds them cancelled: "
+                "it takes them out of its subscribers' calendars)"
+            )
+        else:
+            message = (
+                f"{holds}: its feed {feed} is published with no events (but for the events of it a build "
+                "with --keep-cancelled keeps, cancelled), and index.html lists it: an attendee who adds "
+                "it sees nothing; give the category papers, or remove it (but keep a category whose feed "
+                "had events: published empty, it takes them out of its subscribers' calendars)"
+            )
+        yield Finding("warning", EMPTY_CATEGORY, message, feeds=(feed,), path=f"categories[{index}]")
+
+
+def build_warnings(programme: Programme) -> tuple[str, ...]:
+    """``confcal build``'s warnings about the errors ``confcal check`` would report (organizers
+    often publish without it; ``build`` publishes the programme as it is): one line per kind of
+    error, its first one, how many more, and where to see them all. Only the checks that can
+    find these run (a sweep over the events by place, the dates, the sessions): a few
+    milliseconds at NeurIPS size."""
+    found = (
+        *double_bookings(programme, Refs(programme)),
+        *outside_dates(programme),
+        *sessions_across_days(programme),
+    )
+    return _warning_lines(finding for finding in found if finding.severity == "error")
+
+
+def empty_feed_warnings(published: Programme) -> tuple[str, ...]:
+    """``confcal build``'s warning about the categories whose feed it publishes with no event:
+    ``published`` is the programme as the build publishes it, after its revisions, with the
+    cancellations it keeps (``keep_cancelled``). A feed of kept cancellations is not empty: its
+    subscribers need it to drop those events."""
+    held = {published.paper(event.paper).category for event in published.events}
+    found = []
+    for category in published.categories:
         if category.id in held:
             continue
         feed = f"{category.id}.ics"
@@ -262,26 +312,15 @@ def empty_categories(programme: Programme) -> Iterator[Finding]:
             "give the category papers, or remove it (but keep a category whose feed had events: "
             "published empty, it takes them out of its subscribers' calendars)"
         )
-        yield Finding("warning", EMPTY_CATEGORY, message, feeds=(feed,), path=f"categories[{index}]")
+        found.append(Finding("warning", EMPTY_CATEGORY, message, feeds=(feed,)))
+    return _warning_lines(found)
 
 
-def build_warnings(programme: Programme) -> tuple[str, ...]:
-    """``confcal build``'s warnings about the errors ``confcal check`` would report (organizers
-    often publish without it; ``build`` publishes the programme as it is), and about its empty
-    categories (``empty_categories``): one line per kind of finding, its first one, how many
-    more, and where to see them all. Only the checks that can find these run (a sweep over the
-    events by place, the dates, the sessions, the categories): a few milliseconds at NeurIPS
-    size."""
-    found = (
-        *double_bookings(programme, Refs(programme)),
-        *outside_dates(programme),
-        *sessions_across_days(programme),
-        *empty_categories(programme),
-    )
+def _warning_lines(findings: Iterable[Finding]) -> tuple[str, ...]:
+    """One warning line per kind of finding: its first one, how many more, where to see them all."""
     kinds: dict[str, list[Finding]] = {}
-    for finding in found:
-        if finding.severity == "error" or finding.code == EMPTY_CATEGORY:
-            kinds.setdefault(finding.code, []).append(finding)
+    for finding in findings:
+        kinds.setdefault(finding.code, []).append(finding)
     lines = []
     for first, *more in kinds.values():
         if more:

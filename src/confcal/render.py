@@ -154,9 +154,10 @@ def _span(start: datetime, end: datetime, timezone: str) -> str:
 
 SHORT_ABSTRACT = 300
 _CLOSING = ")\"'’”」』）】〕〉》"
-_SENTENCE_END = re.compile(rf"[.!?][{_CLOSING}]?(?=\s)|[。｡．！？]+[{_CLOSING}]*")
+_SENTENCE_END = re.compile(rf"[.!?][{_CLOSING}]?(?=\s)|(?:[。｡！？]|．(?!\d))+[{_CLOSING}]*")
 """A sentence's end: ``.``, ``!`` or ``?`` followed by white space, or a CJK full stop or mark
-(``。`` ``｡`` ``．`` ``！`` ``？``), which needs none; either with its closing bracket or quote."""
+(``。`` ``｡`` ``．`` ``！`` ``？``), which needs none; either with its closing bracket or quote.
+A fullwidth ``．`` before a digit (any decimal digit) is a decimal point (``１．５倍``)."""
 
 
 def short_abstract(paper: Paper) -> str:
@@ -168,7 +169,8 @@ def short_abstract(paper: Paper) -> str:
     if len(text) <= SHORT_ABSTRACT * 1.2:
         return f"Abstract: {text}"
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, int(SHORT_ABSTRACT * 1.5))]
-    near = [end for end in ends if end >= SHORT_ABSTRACT // 2 and cluster_boundary(text, end)]
+    last = len(text.rstrip())  # a cut at the abstract's own end would shorten nothing
+    near = [end for end in ends if SHORT_ABSTRACT // 2 <= end < last and cluster_boundary(text, end)]
     if near:
         end = min(near, key=lambda end: abs(end - SHORT_ABSTRACT))
     else:

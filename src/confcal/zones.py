@@ -118,6 +118,10 @@ def zone(name: str) -> tzinfo:
         return UTC
     if name not in names() or _ABBREVIATION.fullmatch(name):
         raise UnknownZoneError(unknown_zone(name))
+    return _read_zone(name)
+
+
+def _read_zone(name: str) -> ZoneInfo:
     with open(os.path.join(tzdata_folder(), "zoneinfo", *name.split("/")), "rb") as stream:
         return ZoneInfo.from_file(stream, key=name)
 
@@ -125,8 +129,62 @@ def zone(name: str) -> tzinfo:
 def unknown_zone(name: str, *, city: str = "", when: date | None = None) -> str:
     """Why ``name`` is not a zone, and which zone was probably meant."""
     if _ABBREVIATION.fullmatch(name) and name != UTC_NAME:
+        current = _old_place_name(name, when or date.today())
+        if current:
+            return f"{name!r} is an old name of the time zone {current!r}; write {current!r}"
         return abbreviation(name, city=city, when=when)
-    return f"unknown time zone {name!r}{did_you_mean(name)} ({_EXAMPLE})"
+    return _offset_advice(name, when or date.today()) or (
+        f"unknown time zone {name!r}{did_you_mean(name)} ({_EXAMPLE})"
+    )
+
+
+def _old_place_name(name: str, when: date) -> str:
+    """The zone to write for an old tz database name in capitals that is not an abbreviation its
+    zone uses ('NZ', 'PRC', 'GB' and 'UCT', unlike 'CET' or 'EST'): 'Pacific/Auckland'; "" for
+    any other name. Such a name is refused all the same: it reads like an abbreviation."""
+    current = old_names().get(name)
+    if current is None:
+        return ""
+    place = _read_zone(name)
+    moments = [datetime(when.year, 1, 15, 12, tzinfo=UTC), datetime(when.year, 7, 15, 12, tzinfo=UTC)]
+    if any(moment.astimezone(place).tzname() == name for moment in moments):
+        return ""
+    return UTC_NAME if current == "Etc/UTC" else current
+
+
+_OFFSET = re.compile(r"(UTC|GMT)?\s*([+\-\u2212])?\s*([0-9]{1,2})(?::?([0-9]{2}))?", re.IGNORECASE)
+
+
+def _offset_advice(name: str, when: date) -> str:
+    """What to write for a UTC offset written as a zone ('GMT+5', 'UTC-03:30', '+02:00'); "" for
+    another name. A whole hour has a fixed zone whose sign is inverted (POSIX's: 'Etc/GMT-5' is
+    UTC+05:00), but the zone of the place is better: it follows the place's clock changes."""
+    match = _OFFSET.fullmatch(name.strip())
+    if not match or not (match[1] or match[2]):
+        return ""
+    hours, minutes = int(match[3]), int(match[4] or 0)
+    head = f"unknown time zone {name!r}"
+    if hours > 14 or minutes > 59:
+        return f"{head} ({_EXAMPLE})"
+    if hours == minutes == 0:
+        return f"{head}; did you mean {UTC_NAME!r}?"
+    signs = "+-" if match[2] is None else "+" if match[2] == "+" else "-"
+    offsets = [f"UTC{sign}{hours:02}:{minutes:02}" for sign in signs]
+    fixed = [f"Etc/GMT{'-' if sign == '+' else '+'}{hours}" for sign in signs]
+    if not minutes and all(etc in names() for etc in fixed):
+        writes = ", ".join(f"for {offset} write {etc!r}" for offset, etc in zip(offsets, fixed, strict=True))
+        return (
+            f"{head}; {writes} (POSIX inverts the sign), or better the zone of the place, "
+            f"which follows its clock changes ({_EXAMPLE})"
+        )
+    at = [timedelta(hours=hours, minutes=minutes) * (-1 if sign == "-" else 1) for sign in signs]
+    candidates = zones_at(at, when)
+    if not candidates:
+        return f"{head}; no zone is at {' or '.join(offsets)} ({_EXAMPLE})"
+    shown = ", ".join(repr(c) for c in candidates[:_SHOWN_CANDIDATES])
+    more = f" and {len(candidates) - _SHOWN_CANDIDATES} more" if len(candidates) > _SHOWN_CANDIDATES else ""
+    at_offset = f"e.g. one of the zones at {' or '.join(offsets)}"
+    return f"{head}; write the zone of the place, {at_offset}: {shown}{more}"
 
 
 def did_you_mean(name: str) -> str:
@@ -176,6 +234,20 @@ def zones_using(abbreviation: str, when: date) -> list[str]:
         place = zone(name)
         if any(moment.astimezone(place).tzname() == abbreviation for moment in moments):
             found.append(name)
+    common = _zonenow()
+    return sorted(found, key=lambda name: (name not in common, name))
+
+
+def zones_at(offsets: Iterable[timedelta], when: date) -> list[str]:
+    """Regional zones at one of ``offsets`` from UTC on ``when``, by their current names, the most
+    common ones (tzdata's zonenow.tab) first."""
+    moment = datetime(when.year, when.month, when.day, 12, tzinfo=UTC)
+    wanted = set(offsets)
+    found = [
+        name
+        for name in sorted(current_names())
+        if name.startswith(_REGIONS) and moment.astimezone(zone(name)).utcoffset() in wanted
+    ]
     common = _zonenow()
     return sorted(found, key=lambda name: (name not in common, name))
 

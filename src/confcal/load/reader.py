@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from confcal.checked import CheckedReader, close_match, found, hidden_problem, meant, show
+from confcal.checked import CheckedReader, close_match, found, hidden_problem, meant, separator_problem, show
 from confcal.load.locate import Locator
 from confcal.load.schema import SCHEMA, TABLE_KEYS, header, slot_shaped
 from confcal.model import Person
@@ -91,6 +91,9 @@ class EventsReader(CheckedReader):
         earlier builds published."""
         text = super().string(value, where, multiline=multiline, empty=empty)
         if text and isinstance(value, str) and (problem := hidden_problem(value)):
+            self.problem(where, f"{show(value)} {problem}; remove it (editors often do not show it)")
+            return ""
+        if text and not multiline and isinstance(value, str) and (problem := separator_problem(value)):
             self.problem(where, f"{show(value)} {problem}; remove it (editors often do not show it)")
             return ""
         return text
