@@ -498,3 +498,71 @@ def test_diff_names_the_calendar_a_removed_paper_would_delete(tmp_path: Path) ->
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == f"{output}: 1 file would be removed: papers/word2vec.ics"
     assert (output / "papers" / "word2vec.ics").exists(), "diff writes and deletes nothing"
+
+
+VENUE = 'venue = "Ernest N. Morial Convention Center"'
+NEW_VENUE = 'venue = "Superdome Conference Hall"'
+
+
+def drop_recorded_venue(project: Project) -> None:
+    """The state file as a build before confcal recorded the conference's venue wrote it."""
+    path = project.output / "confcal-state.json"
+    state = json.loads(path.read_text(encoding="utf-8"))
+    assert state.pop("venue") == "Ernest N. Morial Convention Center"
+    path.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def test_the_conference_moving_raises_the_sequence_of_every_event_there(project: Project) -> None:
+    """A new conference venue changes the LOCATION of every event with a place: each is re-roomed
+    (SEQUENCE 1), its notice and changes.html saying from where; an event with no place names no
+    venue in its LOCATION, so only its other text changed."""
+    project.build(stamp=FIRST)
+    project.edit(VENUE, NEW_VENUE)
+    lines = project.run("diff", stamp=SECOND).stdout.splitlines()
+    venues = "Ernest N. Morial Convention Center → RO6-RO9 (Level 2), Superdome Conference Hall"
+    assert f're-roomed: {ORAL} "{TITLE}": RO6-RO9 (Level 2), {venues}' in lines
+    assert (
+        'updated: word2vec.talk "Distributed Representations of Words and Phrases and their Compositionality"'
+        in lines
+    )
+    project.build(stamp=SECOND)
+    events = parsed(project.feeds()["all.ics"])
+    placed = {uid for uid, event in events.items() if event.location}
+    assert ORAL_UID in placed
+    for uid, event in events.items():
+        assert event.sequence == (1 if uid in placed else 0), uid
+        assert event.last_modified == SECOND
+    assert events[ORAL_UID].location == "RO6-RO9 (Level 2), Superdome Conference Hall"
+    assert events[ORAL_UID].description.startswith(
+        "Place changed: was RO6-RO9 (Level 2), Ernest N. Morial Convention Center.\n"
+    )
+    assert "Place changed: " in project.text("changes.html")
+
+
+def test_a_state_file_without_the_venue_moves_nothing_and_records_it(project: Project) -> None:
+    """The first build after the upgrade: no SEQUENCE or byte of a feed moves for a programme whose
+    venue is as it was; the state file then records the venue, and a later move is told."""
+    project.build(stamp=FIRST)
+    drop_recorded_venue(project)
+    before = project.feeds()
+    assert project.run("diff", stamp=SECOND).stdout.splitlines() == [
+        f"{project.output}: 1 file would be written: confcal-state.json"
+    ]
+    project.build(stamp=SECOND)
+    assert project.feeds() == before
+    assert json.loads(project.text("confcal-state.json"))["venue"] == "Ernest N. Morial Convention Center"
+    project.edit(VENUE, NEW_VENUE)
+    project.build(stamp=THIRD)
+    assert parsed(project.feeds()["all.ics"])[ORAL_UID].sequence == 1
+
+
+def test_a_venue_moved_in_the_build_that_upgrades_the_state_file_is_other_text(project: Project) -> None:
+    """Without the venue recorded, nothing says what LOCATION named: the move is told as updated
+    text once (no SEQUENCE moves), as before confcal recorded it."""
+    project.build(stamp=FIRST)
+    drop_recorded_venue(project)
+    project.edit(VENUE, NEW_VENUE)
+    project.build(stamp=SECOND)
+    events = parsed(project.feeds()["all.ics"])
+    assert {event.sequence for event in events.values()} == {0}
+    assert events[ORAL_UID].location == "RO6-RO9 (Level 2), Superdome Conference Hall"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synth import programme as synthetic
-from confcal import zones
+from confcal import render, zones
 from confcal.build import render_all
 from confcal.feeds import feeds as all_feeds
 from confcal.feeds import paper_feeds
@@ -204,10 +204,10 @@ def test_a_state_file_without_places_moves_no_sequence_on_upgrade() -> None:
     assert where == "Brauhaus am Markt, Marktplatz 6, 72070 Tübingen"
 
 
-def test_a_rooms_building_is_its_place_and_the_conference_venue_is_text() -> None:
+def test_a_rooms_building_is_its_place() -> None:
     """A room given its own building (``address``) moves every slot in it: SEQUENCE goes up and
-    the change names both. The conference's own venue is every slot's: a new wording of it is
-    other text (LAST-MODIFIED moves, SEQUENCE stays), not thousands of moves."""
+    the change names both. A state file that did not record the conference's own venue takes a
+    new one as other text (LAST-MODIFIED moves, SEQUENCE stays): nothing says what it was."""
     first = revise(workshop(0), {})
     state = parse_state(dump_state(StateFile(first.state)), name="state.json").events
     assert state["hack-night.social"].where == "Brauhaus am Markt, Marktplatz 5, 72070 Tübingen"
@@ -222,6 +222,38 @@ def test_a_rooms_building_is_its_place_and_the_conference_venue_is_text() -> Non
     reworded = revise(_stamped(WORKSHOP.replace("Neue Aula, University", "Neue Aula, Universität")), state)
     assert {c.kind for c in reworded.changes} == {"updated"}
     assert {r.sequence for r in reworded.revisions.values()} == {0}
+
+
+def test_the_conference_moving_is_a_place_change_of_every_slot_there() -> None:
+    """The conference's own venue is part of what LOCATION names after a place at it: a new one
+    raises those slots' SEQUENCE and tells them re-roomed, naming both LOCATIONs. A slot elsewhere
+    (an off-site venue) or at no place names no venue there: its other text changed (the footer)."""
+    programme = workshop(0)
+    old_venue = programme.conference.venue
+    new_venue = old_venue.replace("Neue Aula", "Alte Aula")
+    assert new_venue != old_venue
+    first = revise(programme, {})
+    moved = revise(_stamped(WORKSHOP.replace(old_venue, new_venue)), first.state, venue=old_venue)
+    events = (*programme.events, *programme.session_events)
+    at_venue = sorted(e.id for e in events if e.place and render.where(programme, e) == e.place)
+    assert at_venue
+    assert "hack-night.social" not in at_venue
+    assert sorted(c.id for c in moved.changes if c.kind == "re-roomed") == at_venue
+    assert {moved.revisions[event_id].sequence for event_id in at_venue} == {1}
+    others = {c.id: c.kind for c in moved.changes if c.id not in at_venue}
+    assert others
+    assert set(others.values()) == {"updated"}
+    assert all(moved.revisions[event_id].sequence == 0 for event_id in others)
+    change = next(c for c in moved.changes if c.id == "posters.session")
+    assert (change.old, change.new) == (
+        f"Foyer (Ground floor), {old_venue}",
+        f"Foyer (Ground floor), {new_venue}",
+    )
+    assert (
+        moved.revisions["posters.session"].notice == f"Place changed: was Foyer (Ground floor), {old_venue}."
+    )
+    again = revise(_stamped(WORKSHOP), first.state, venue=old_venue)
+    assert again.changes == ()
 
 
 def _stamped(text: str) -> Programme:

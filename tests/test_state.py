@@ -196,7 +196,9 @@ def test_a_state_file_from_before_the_published_list_still_reads() -> None:
     del document["published"]
     state = parse_state(json.dumps(document).encode(), name=STATE_FILE)
     assert state.published is None
-    assert dump_state(StateFile(state.events, conference=state.conference)) == dump_state(state)
+    assert dump_state(StateFile(state.events, conference=state.conference, venue=state.venue)) == dump_state(
+        state
+    )
 
 
 def test_sequence_at_the_limit_is_an_error_when_the_slot_changes(tmp_path: Path) -> None:
@@ -242,3 +244,13 @@ def test_a_name_the_reader_would_refuse_is_never_written(name: str) -> None:
         dump_state(state)
     fine = StateFile(releases=(Release(stamp, (Change("updated", "a.oral", "T", name="Oral: T"),)),))
     assert parse_state(dump_state(fine), name=STATE_FILE) == fine
+
+
+def test_the_conference_venue_is_read_back_and_checked() -> None:
+    assert parse_state(dump_state(StateFile(venue="Hall, Floor 2")), name=STATE_FILE).venue == "Hall, Floor 2"
+    assert parse_state(dump_state(StateFile()), name=STATE_FILE).venue is None
+    document = json.loads(dump_state(StateFile()))
+    document["venue"] = ["Hall"]
+    with pytest.raises(StateFileError) as caught:
+        parse_state(json.dumps(document).encode(), name=STATE_FILE)
+    assert "venue: expected a string, found an array" in caught.value.report()

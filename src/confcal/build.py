@@ -309,6 +309,7 @@ class Rendering:
             published=tuple(sorted(self.published)),
             reminders_minutes=minutes,
             releases=revised.releases,
+            venue=programme.conference.venue,
         )
         yield STATE_FILE, dump_state(state)
 

@@ -6,13 +6,13 @@ and writes the new one after the feeds, so the committed ``output/`` is the publ
 
 A slot is one event id (``<paper>.<kind>``, ``-2``... for an item's further slots of a kind,
 which keep their numbers when one before them is deleted or inserted: ``follow_parts``). When
-its start, end, place (what its LOCATION names but the conference's own venue: room, level,
-board, the room's building, or its off-site venue by name and address: ``render.where``), name
-(its title, led by its session's for a talk: ``_name``) or status differs from the last build,
-SEQUENCE goes up by one and LAST-MODIFIED (and DTSTAMP) become the build's stamp
-(``publish.updated`` or SOURCE_DATE_EPOCH). When only other text changed (abstract, authors,
-links, the conference's venue...), LAST-MODIFIED moves to the stamp and SEQUENCE stays. An
-unchanged slot keeps both, so its bytes stay the same.
+its start, end, place (what its LOCATION names: room, level, board, the room's building,
+or its off-site venue by name and address: ``render.where``; and the conference's own venue
+after a place at it: ``_venue_moved``), name (its title, led by its session's for a talk:
+``_name``) or status differs from the last build, SEQUENCE goes up by one and LAST-MODIFIED (and
+DTSTAMP) become the build's stamp (``publish.updated`` or SOURCE_DATE_EPOCH). When only other
+text changed (abstract, authors, links...), LAST-MODIFIED moves to the stamp and SEQUENCE stays.
+An unchanged slot keeps both, so its bytes stay the same.
 
 "Other text" is whatever the event's bytes hold besides its revision: the state file keeps a
 digest of each event's body (``render.content_digest``), rendered once and completed with its
@@ -83,16 +83,21 @@ def revise(
     releases: Sequence[Release] = (),
     state_name: str = STATE_FILE,
     content_scheme: int = CONTENT_SCHEME,
+    venue: str | None = None,
     cache: MutableMapping[str, RenderCacheEntry] | None = None,
     workers: int = 1,
 ) -> Revised:
     """Compare ``programme`` with the ``previous`` published state and its ``releases`` (read
-    from ``state_name``, whose digests were made as ``content_scheme`` says).
+    from ``state_name``, whose digests were made as ``content_scheme`` says). ``venue``: the
+    conference's own venue as the previous build's LOCATIONs named it (``StateFile.venue``);
+    None when not recorded, and then a new one is other text (no SEQUENCE moves on the first
+    build that records it).
 
     Renders each event's body (``render.render_bodies``, with ``cache`` and ``workers``) for its
     digest. Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
     """
     stamp = programme.conference.updated
+    venues = None if venue in (None, programme.conference.venue) else (venue, programme.conference.venue)
     followed = published_programme(programme, previous)
     published, positions = followed.programme, followed.positions
     keys = event_keys(published) if cache is not None else {}
@@ -117,7 +122,7 @@ def revise(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
         # A slot new or changed significantly has changes to tell (``_changes``); any other, none.
-        news = entry is None or entry.removed or _significant(entry, as_published, paper, place)
+        news = entry is None or entry.removed or _significant(entry, as_published, paper, place, venues)
         if entry is None:
             revision = Revision(0, stamp)
         elif news:
@@ -139,7 +144,7 @@ def revise(
             position=positions.get(event.id),
         )
         if news:
-            changes.extend(_changes(published, entry, as_published, paper, place))
+            changes.extend(_changes(published, entry, as_published, paper, place, venues))
         elif rewritten:
             changes.append(Change("updated", event.id, paper.title))
     for event_id, entry in previous.items():
@@ -210,6 +215,7 @@ def revise_published(
         releases=previous.releases,
         state_name=state_name,
         content_scheme=previous.content_scheme,
+        venue=previous.venue,
         cache=cache,
         workers=workers,
     )
@@ -554,14 +560,18 @@ def legacy_content(programme: Programme, event: Event, paper: Paper) -> str:
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
-def _significant(entry: Entry, event: Event, paper: Paper, place: str) -> bool:
-    """Whether the slot's time, place (``place``: ``render.where``), name (``_name``) or status
+def _significant(
+    entry: Entry, event: Event, paper: Paper, place: str, venues: tuple[str, str] | None
+) -> bool:
+    """Whether the slot's time, place (``place``: ``render.where``; ``venues``: the conference's
+    own venue before and after, when it changed: ``_venue_moved``), name (``_name``) or status
     changed since ``entry`` published it: what raises SEQUENCE, and what ``_changes`` tells of a
     slot published before. ``event``: the slot as the state file records it (``_as_published``)."""
     old = entry.event
     return (
         (old.start, old.end) != (event.start, event.end)
         or _moved_place(entry, event, place)
+        or _venue_moved(entry, event, place, venues)
         or (_name(old, entry.paper.title), old.status) != (_name(event, paper.title), event.status)
     )
 
@@ -581,6 +591,24 @@ def _moved_place(entry: Entry, event: Event, place: str) -> bool:
     if entry.venue_known:
         return (entry.event.place, entry.event.venue) != (event.place, event.venue)
     return entry.event.place != event.place
+
+
+def _at_own_venue(where: str, event: Event) -> bool:
+    """Whether the slot's LOCATION names the conference's own venue after its place
+    (``render.location``): it has a place, and no building of its own (``where``: its ``render.where``)."""
+    return bool(event.place) and where == event.place
+
+
+def _venue_moved(entry: Entry, event: Event, place: str, venues: tuple[str, str] | None) -> bool:
+    """Whether the conference's own venue, named in the slot's LOCATION when ``entry`` was published
+    and now, reads otherwise (``venues``: before and after; None when it did not change or the state
+    file did not record it). A slot kept as cancelled (``where`` not compared) is not moved."""
+    return (
+        venues is not None
+        and entry.where is not None
+        and _at_own_venue(entry.where, entry.event)
+        and _at_own_venue(place, event)
+    )
 
 
 def _as_published(programme: Programme, event: Event) -> Event:
@@ -611,10 +639,16 @@ def _span(event: Event) -> Span:
 
 
 def _changes(
-    programme: Programme, entry: Entry | None, event: Event, paper: Paper, place: str
+    programme: Programme,
+    entry: Entry | None,
+    event: Event,
+    paper: Paper,
+    place: str,
+    venues: tuple[str, str] | None,
 ) -> list[Change]:
     """What changed in the slot since ``entry`` published it; ``event``: the slot as the state file
-    records it (``_as_published``), ``place``: its ``render.where``."""
+    records it (``_as_published``), ``place``: its ``render.where``, ``venues``: the conference's
+    own venue before and after, when it changed (``_significant``)."""
     timezone = programme.conference.timezone
     if entry is None or entry.removed:
         return [Change("added", event.id, paper.title, now=_span(event))]
@@ -636,9 +670,13 @@ def _changes(
                 now=_span(event),
             )
         )
-    if _moved_place(entry, event, place):
+    if _moved_place(entry, event, place) or _venue_moved(entry, event, place, venues):
         was = entry.where if entry.where is not None else where(programme, old)
-        changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, place or NO_PLACE))
+        now = place
+        if venues is not None:  # the conference's venue too, where a LOCATION named it
+            was = f"{was}, {venues[0]}" if _at_own_venue(was, old) else was
+            now = f"{now}, {venues[1]}" if _at_own_venue(now, event) else now
+        changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE))
     if _name(old, entry.paper.title) != _name(event, paper.title):
         if event.kind == "talk" and old.session != event.session:
             old_name, new_name = _name(old, entry.paper.title), _name(event, paper.title)

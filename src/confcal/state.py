@@ -61,6 +61,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "published": False,
         "releases": False,
         "reminders_minutes": False,
+        "venue": False,
     },
     "entry": dict.fromkeys(
         (
@@ -153,6 +154,9 @@ class StateFile:
     """Each build that changed what subscribers see, oldest first (``releases.py``)."""
     content_scheme: int = CONTENT_SCHEME
     """How the entries' ``content`` digests were made (``CONTENT_SCHEME``)."""
+    venue: str | None = None
+    """The conference's own venue as the events' LOCATION named it after their place
+    (``conference.venue``); None in a state file from before confcal recorded it."""
 
     @property
     def reminders(self) -> timedelta | None:
@@ -220,6 +224,8 @@ def dump_state(state: StateFile) -> bytes:
         lines.append(f'  "releases": {_dump_releases(state.releases)}')
     if state.reminders_minutes is not None:
         lines.append(f'  "reminders_minutes": {state.reminders_minutes}')
+    if state.venue is not None:
+        lines.append(f'  "venue": {json.dumps(state.venue, ensure_ascii=False)}')
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
 
 
@@ -437,6 +443,7 @@ def _state(reader: _StateReader, document: object) -> StateFile:
         reminders_minutes=_reminders(reader, document),
         releases=_releases(reader, document),
         content_scheme=_content_scheme(reader, document),
+        venue=reader.string(document["venue"], "venue", empty=True) if "venue" in document else None,
     )
 
 
