@@ -5,6 +5,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: on a shared 2-core CI runner one example of a build can take seconds,
+# and a property that fails for time alone says nothing of the code (speed is the benchmark's).
+settings.register_profile("confcal", deadline=None)
+settings.load_profile("confcal")
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.toml"

@@ -75,3 +75,10 @@ def test_no_class_is_over_150_lines() -> None:
         if length > MAX_CLASS_LINES
     ]
     assert long == [], "split these by concern"
+
+
+def test_properties_fail_for_what_they_find_not_for_time() -> None:
+    """Hypothesis's default 200 ms per example fails properties on a loaded CI runner (conftest)."""
+    from hypothesis import settings
+
+    assert settings.default.deadline is None
