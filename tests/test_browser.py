@@ -687,7 +687,15 @@ def test_a_search_shows_its_first_match_and_ending_it_goes_back(
     else:
         driver.execute_script("window.scrollBy(0, 1500)")
     search = driver.find_element(By.ID, "q")
-    search.click()  # typing as a reader does: WebDriver's send_keys would scroll the box into view
+
+    # Typing as a reader does: WebDriver's send_keys would scroll the box into view. The page may
+    # still be keeping the linked session in place when the click comes (on a loaded machine, a
+    # frame late): the click then lands beside the box, and is made again.
+    def focused(driver: webdriver.Chrome) -> bool:
+        search.click()
+        return bool(driver.execute_script("return document.activeElement.id === 'q'"))
+
+    wait(driver, focused)
     reading, place, bar = driver.execute_script(IN_SIGHT, "li.event")
     type_search(driver, "lutjens")
     first = driver.execute_script("return document.querySelector('#results-list li.event').dataset.uid")
