@@ -1170,6 +1170,7 @@ IMPORTED_TEXT = st.text(
 @given(IMPORTED_TEXT, st.booleans(), st.booleans())
 @example("A \uffff noncharacter and a lone \ud800 surrogate", False, False)
 @example("\ufdd0 in a title from another tool", False, True)
+@example("0\u20280", False, False)
 def test_the_import_writes_only_text_the_events_file_takes(value: str, multiline: bool, markup: bool) -> None:
     """One rule for text, read two ways: the import makes a control character, a noncharacter
     or a lone surrogate a space and stops at a bidirectional one (``checked.bidi_problem``); the

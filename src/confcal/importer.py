@@ -114,6 +114,10 @@ class Source:
 _NOT_TEXT = re.compile(f"{NONCHARACTER.pattern}|[\ud800-\udfff]")
 
 
+_LINE_BREAK = re.compile("[\n\u2028\u2029]")
+"""What ends a line of one line's text (a line or paragraph separator, too: ``checked.separator_problem``)."""
+
+
 def clean(value: object, *, multiline: bool = False, markup: bool = True) -> str:
     """Text as events.toml accepts it: no control characters (``checked.CONTROL``), noncharacters
     (``checked.NONCHARACTER``) or lone surrogates (a JSON file may escape one): each becomes a
@@ -136,7 +140,7 @@ def clean(value: object, *, multiline: bool = False, markup: bool = True) -> str
     text = CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _NOT_TEXT.sub(" ", text)
     if not markup:
-        return text.strip() if multiline else text.replace("\n", " ").strip()
+        return text.strip() if multiline else _LINE_BREAK.sub(" ", text).strip()
     if multiline:
         lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
         return re.sub(r"\n{3,}", "\n\n", lines)
