@@ -168,13 +168,15 @@ def test_damaged_value_is_a_located_problem(change: Any, message: str) -> None:
     [
         (
             b'{"format": 1, "events": {"a.oral": {"speakers": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}}",
-            "state.json: nested too deeply to be a state file",
+            "state.json:1: not a state file: arrays or objects nested hundreds of levels deep; expected at "
+            "most a few levels",
         ),
         (
             b'{"format": 1, "events": {"a.oral": {"sequence": ' + b"9" * 5000 + b"}}}",
-            "state.json: not a state file: Exceeds the limit (4300 digits)",
+            "state.json:1: not a state file: an integer of 5000 digits, too long to read; expected at most "
+            "4300 digits",
         ),
-        (b"\xff", "state.json: not UTF-8"),
+        (b"\xff", "state.json:1: not UTF-8: byte 0xff at offset 0"),
         (b"[]", "state.json: expected a JSON object"),
     ],
 )

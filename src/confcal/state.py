@@ -26,6 +26,8 @@ from confcal.checked import (
     ID_PATTERN,
     WINDOWS_DEVICES,
     CheckedReader,
+    JsonError,
+    read_json,
     show,
     string_problem,
     type_name,
@@ -331,16 +333,10 @@ def _dump_releases(releases: Sequence[Release]) -> str:
 def parse_state(raw: bytes, *, name: str) -> StateFile:
     """Read a state file written by ``dump_state``; raise StateFileError if it is damaged."""
     try:
-        document = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise StateFileError([Problem(name, "", f"not UTF-8; {_FIX}")]) from None
-    except json.JSONDecodeError as error:
-        message = f"not valid JSON: {error.msg} (column {error.colno}); {_FIX}"
-        raise StateFileError([Problem(name, "", message, error.lineno)]) from None
-    except RecursionError:
-        raise StateFileError([Problem(name, "", f"nested too deeply to be a state file; {_FIX}")]) from None
-    except ValueError as error:  # an integer too long to convert
-        raise StateFileError([Problem(name, "", f"not a state file: {error}; {_FIX}")]) from None
+        document = read_json(raw)
+    except JsonError as error:
+        message = error.message if error.kind != "limit" else f"not a state file: {error.message}"
+        raise StateFileError([Problem(name, "", f"{message}; {_FIX}", error.line)]) from None
     reader = _StateReader(name=name, schema=SCHEMA)
     state = _state(reader, document)
     if reader.problems:
