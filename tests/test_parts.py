@@ -497,6 +497,34 @@ def test_a_kept_part_put_back_in_its_renamed_room_is_restored(tmp_path: Path) ->
     assert b"LOCATION:C31 Seminar Hall\\, Main Venue" in folder.block("conf.tut.tutorial@confcal")
 
 
+def test_a_part_put_back_where_its_location_reads_the_same_is_restored(tmp_path: Path) -> None:
+    """Its room declared again under another id with the same name: the LOCATION subscribers hold
+    reads the same, so part 1 put back is the published part, not a new one beside it."""
+    folder = Folder(tmp_path)
+    folder.write(PART_1, PART_2)
+    folder.build()
+    folder.write(PART_2, day=2)
+    folder.build()
+    folder.write(PART_1, PART_2, day=3)
+    text = folder.events.read_text(encoding="utf-8")
+    folder.events.write_text(text.replace('"c31"', '"c31-new"'), encoding="utf-8")
+    assert folder.changes() == ['restored: tut.tutorial "Tutorial T"']
+
+
+def test_room_ids_swapped_with_every_slot_in_the_same_room_change_nothing(tmp_path: Path) -> None:
+    """Two parts at one time in two rooms, the rooms' ids swapped everywhere: every slot is where
+    it was, by name; no part takes the other's UID."""
+    beside = PART_1.replace('room = "c31"', 'room = "darling"')
+    folder = Folder(tmp_path)
+    folder.write(PART_1, beside)
+    folder.build()
+    folder.write(PART_1, beside, day=2)
+    text = folder.events.read_text(encoding="utf-8")
+    swapped = text.replace('"c31"', '"swap"').replace('"darling"', '"c31"').replace('"swap"', '"darling"')
+    folder.events.write_text(swapped, encoding="utf-8")
+    assert folder.changes() == []
+
+
 def test_a_state_file_without_room_ids_matches_a_part_by_its_place_as_named(tmp_path: Path) -> None:
     """A state file written before room ids were recorded: a part put back in its renamed room is
     at no published place, so it is a new event (the rule before room ids), never a guess."""

@@ -301,6 +301,8 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
 
     1. A slot at the very time and place of a published one takes its number: a live one first
        (confirmed, then cancelled), then one kept as cancelled or removed (put back: restored).
+       The place is first the LOCATION as named (``_same_location``), then, for slots still
+       unmatched, the declared room by id (``_same_room``: a room renamed since).
     2. A slot left takes the number of a live slot published as confirmed and left unmatched, at
        the same place in the array (the slot edited where it stands: moved). An item's one slot
        of a kind, when the item never had another of it, is that slot wherever it is, cancelled
@@ -427,12 +429,15 @@ def _numbered(programme: Programme, slots: list[Event], published: list[Entry]) 
     the state file: live, kept as cancelled and removed), by the rule of ``follow_parts``."""
     free = sorted(published, key=_exact_rank)
     numbers: dict[int, int] = {}
-    for index, slot in enumerate(slots):
-        place = where(programme, slot)
-        same = next((entry for entry in free if _same_slot(entry, slot, place)), None)
-        if same is not None:
-            numbers[index] = same.event.number
-            free.remove(same)
+    places = [where(programme, slot) for slot in slots]
+    for same_place in (_same_location, _same_room):
+        for index, slot in enumerate(slots):
+            if index in numbers:
+                continue
+            same = next((entry for entry in free if same_place(entry, slot, places[index])), None)
+            if same is not None:
+                numbers[index] = same.event.number
+                free.remove(same)
     # Published as cancelled (kept, or cancelled in the events file, or in a state file written
     # before ``kept`` was recorded): given again only at its own time and place, above.
     movable = [entry for entry in free if _live(entry) and entry.event.status != "cancelled"]
@@ -455,18 +460,29 @@ def _numbered(programme: Programme, slots: list[Event], published: list[Entry]) 
     return _Numbers([numbers[index] for index in range(len(slots))], guessed, new, sorted(dropped))
 
 
-def _same_slot(entry: Entry, event: Event, place: str) -> bool:
-    """Whether ``event`` is at the time and place ``entry`` published (``place``: its ``render.where``).
+def _same_time(entry: Entry, event: Event) -> bool:
+    return (entry.event.start, entry.event.end) == (event.start.astimezone(UTC), event.end.astimezone(UTC))
 
-    Where both name a declared room, the place is the room by its id (with the board and venue):
-    a room renamed since is the same room, though the slot is then re-roomed, its LOCATION reading
-    otherwise (``_moved_place``). Otherwise (a room given as text, or a state file written before
-    room ids were recorded) the place is as LOCATION named it."""
+
+def _same_location(entry: Entry, event: Event, place: str) -> bool:
+    """Whether ``event`` is at the time ``entry`` published and at the place its LOCATION named
+    (``place``: the slot's ``render.where``): what subscribers hold reads the same, whatever the
+    rooms' ids (a room declared again under another id, two rooms' ids swapped)."""
+    return _same_time(entry, event) and not _moved_place(entry, event, place)
+
+
+def _same_room(entry: Entry, event: Event, place: str) -> bool:
+    """Whether ``event`` is at the time ``entry`` published in the same declared room (by id, with
+    the board and venue), for a slot no published one matched by its LOCATION: a room renamed
+    since is the same room, though the slot is then re-roomed (``_moved_place``). False where
+    either names no declared room (a room given as text, a state file from before room ids)."""
     old = entry.event
-    same_time = (old.start, old.end) == (event.start.astimezone(UTC), event.end.astimezone(UTC))
-    if old.room_id and event.room_id:
-        return same_time and (old.room_id, old.board, old.venue) == (event.room_id, event.board, event.venue)
-    return same_time and not _moved_place(entry, event, place)
+    same_room = bool(old.room_id and event.room_id) and (old.room_id, old.board, old.venue) == (
+        event.room_id,
+        event.board,
+        event.venue,
+    )
+    return same_room and _same_time(entry, event)
 
 
 def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
