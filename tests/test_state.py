@@ -256,3 +256,7 @@ def test_the_conference_venue_is_read_back_and_checked() -> None:
     with pytest.raises(StateFileError) as caught:
         parse_state(json.dumps(document).encode(), name=STATE_FILE)
     assert "venue: expected a string, found an array" in caught.value.report()
+    document["venue"] = ""  # every event would be re-roomed from no venue; no build writes it
+    with pytest.raises(StateFileError) as caught:
+        parse_state(json.dumps(document).encode(), name=STATE_FILE)
+    assert "venue: expected text, found an empty string" in caught.value.report()

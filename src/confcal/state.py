@@ -439,7 +439,7 @@ def _state(reader: _StateReader, document: object) -> StateFile:
         reminders_minutes=_reminders(reader, document),
         releases=_releases(reader, document),
         content_scheme=_content_scheme(reader, document),
-        venue=reader.string(document["venue"], "venue", empty=True) if "venue" in document else None,
+        venue=reader.string(document["venue"], "venue") if "venue" in document else None,
     )
 
 
