@@ -107,3 +107,22 @@ class Project:
 
     def feeds(self) -> dict[str, bytes]:
         return {name: data for name, data in self.files().items() if name.endswith(".ics")}
+
+
+def conference_head(*, start: str, end: str, timezone: str) -> str:
+    """The ``[conference]`` and ``[publish]`` tables (cancellations kept) of the small programmes
+    the identity tests edit: a conference at "Main Venue", Berlin, from ``start`` to ``end``."""
+    return f"""\
+[conference]
+id = "conf"
+name = "Conf"
+start = {start}
+end = {end}
+venue = "Main Venue"
+city = "Berlin"
+timezone = "{timezone}"
+
+[publish]
+updated = 2026-03-01T00:00:00Z
+keep_cancelled = true
+"""

@@ -9,26 +9,16 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from confcal.cli import cli
-from tests.helpers import parse_events
+from tests.helpers import conference_head, parse_events
 
-HEAD = """\
-[conference]
-id = "conf"
-name = "Conf"
-start = 2026-04-01
-end = 2026-04-05
-venue = "Main Venue"
-city = "Berlin"
-timezone = "Asia/Kathmandu"
-
-[publish]
-updated = 2026-03-01T00:00:00Z
-keep_cancelled = true
-
+HEAD = (
+    conference_head(start="2026-04-01", end="2026-04-05", timezone="Asia/Kathmandu")
+    + """
 [[rooms]]
 id = "main"
 name = "Main"
 """
+)
 SATELLITE = """
 [[rooms]]
 id = "ktm-hall"

@@ -15,22 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from confcal.cli import cli
-from tests.helpers import parse_events
+from tests.helpers import conference_head, parse_events
 
-HEAD = """\
-[conference]
-id = "conf"
-name = "Conf"
-start = 2026-04-01
-end = 2026-04-05
-venue = "Main Venue"
-city = "Berlin"
-timezone = "Europe/Berlin"
-
-[publish]
-updated = 2026-03-01T00:00:00Z
-keep_cancelled = true
-
+HEAD = (
+    conference_head(start="2026-04-01", end="2026-04-05", timezone="Europe/Berlin")
+    + """
 [kinds]
 tutorial = { label = "Tutorial" }
 
@@ -46,6 +35,7 @@ name = "Darling"
 id = "tut"
 title = "Tutorial T"
 """
+)
 PART_1 = """
 [[items.tutorial]]
 start = 2026-04-02T13:00:00

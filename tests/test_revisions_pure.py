@@ -23,6 +23,7 @@ from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
 from confcal.revisions import revise
 from confcal.site import render_index
 from confcal.state import Entry, State, StateFile, dump_state, parse_state
+from tests.helpers import conference_head
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = load(ROOT / "events.toml")
@@ -459,20 +460,9 @@ def test_a_kept_item_of_a_deleted_session_stays_out_of_feeds_of_sessions() -> No
     assert "oral-c.session" not in feeds["at-a-glance.ics"]
 
 
-REPEATED_HOUR = """\
-[conference]
-id = "conf"
-name = "Conf"
-start = 2026-10-24
-end = 2026-10-26
-venue = "Main Venue"
-city = "Berlin"
-timezone = "Etc/UTC"
-
-[publish]
-updated = 2026-03-01T00:00:00Z
-keep_cancelled = true
-
+REPEATED_HOUR = (
+    conference_head(start="2026-10-24", end="2026-10-26", timezone="Etc/UTC")
+    + """
 [[items]]
 id = "stays"
 title = "Stays"
@@ -480,6 +470,7 @@ title = "Stays"
 start = 2026-10-24T10:00:00
 end = 2026-10-24T11:00:00
 """
+)
 LATE = """
 [[items]]
 id = "late"
@@ -602,20 +593,9 @@ def test_a_slot_is_told_as_its_time_place_name_status_and_text_changed(edits: li
         state, releases = revised.state, revised.releases
 
 
-PARTS_HEAD = """\
-[conference]
-id = "conf"
-name = "Conf"
-start = 2026-04-01
-end = 2026-04-05
-venue = "Main Venue"
-city = "Berlin"
-timezone = "Europe/Berlin"
-
-[publish]
-updated = 2026-03-01T00:00:00Z
-keep_cancelled = true
-
+PARTS_HEAD = (
+    conference_head(start="2026-04-01", end="2026-04-05", timezone="Europe/Berlin")
+    + """
 [kinds]
 tutorial = { label = "Tutorial" }
 
@@ -635,6 +615,7 @@ end = 2026-04-02T10:00:00
 id = "tut"
 title = "Tutorial T"
 """
+)
 PART_TIMES = [(day, hour, room) for day in (2, 3) for hour in (11, 13) for room in ("C31", "Darling")]
 
 
