@@ -370,9 +370,7 @@ def cache_every_programme(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(confcal.build, "CACHE_THRESHOLD", 0)
 
 
-BUILDS = settings(
-    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-)
+BUILDS = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 @settings(BUILDS, max_examples=25)

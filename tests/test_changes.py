@@ -758,7 +758,7 @@ def test_a_hostile_changelog_puts_no_text_into_the_state_file_or_the_feed(projec
     ET.fromstring((project.output / "changes.atom").read_bytes())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.text(alphabet=st.characters(codec=None, exclude_categories=()), min_size=1))
 def test_changes_atom_is_well_formed_whatever_a_change_is_named(name: str) -> None:
     """Whatever name a state file holds: each character XML does not allow becomes U+FFFD."""

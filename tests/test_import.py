@@ -1301,7 +1301,7 @@ URL_TEXT = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(URL_TEXT, st.booleans())
 def test_the_import_writes_only_links_the_events_file_takes(value: str, own: bool) -> None:
     """Whatever url a schedule gives, the import leaves it out (no http(s) URL), writes a link the

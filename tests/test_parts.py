@@ -378,7 +378,7 @@ def published_parts(output: Path) -> Published:
     }
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.sampled_from(GRID), unique=True, max_size=4), min_size=2, max_size=5))
 def test_any_edits_of_the_parts_keep_every_uid_to_one_slot(
     versions: list[list[tuple[int, int, str]]],

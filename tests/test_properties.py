@@ -100,7 +100,7 @@ def programmes(draw: st.DrawFn) -> tuple[str, dict[str, tuple[str, datetime, dat
     return "\n".join(lines) + "\n", expected
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(programmes())
 def test_render_then_parse_gives_back_the_events(
     case: tuple[str, dict[str, tuple[str, datetime, datetime, str]]],
@@ -117,7 +117,6 @@ def test_render_then_parse_gives_back_the_events(
 
 @settings(
     max_examples=25,
-    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(case=programmes())

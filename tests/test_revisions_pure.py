@@ -51,7 +51,7 @@ def edited(shift: int, room: str, build: int) -> Programme:
     return dataclasses.replace(PROGRAMME, events=events, conference=conference)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(edits)
 def test_sequence_counts_the_builds_that_changed_the_slot(steps: list[tuple[int, str]]) -> None:
     state: State = {}
@@ -574,7 +574,7 @@ def told(before: Entry | None, after: Entry) -> tuple[set[str], bool]:
     return kinds, bool(kinds)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(oral_edits, min_size=1, max_size=5))
 def test_a_slot_is_told_as_its_time_place_name_status_and_text_changed(edits: list[dict[str, Any]]) -> None:
     """For any run of edits of one oral (moved, into the hour the clocks show twice too; another
@@ -631,7 +631,7 @@ def parts(build: int, slots: list[tuple[int, int, str]]) -> Programme:
     return dataclasses.replace(programme, conference=conference)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(
     st.lists(
         st.lists(st.sampled_from(PART_TIMES), unique=True, min_size=1, max_size=3), min_size=2, max_size=4

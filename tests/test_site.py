@@ -443,7 +443,7 @@ def test_feed_links_round_trip_any_name_and_address(name: str, folders: list[str
     assert query == {"url": [public], "name": [name]}
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(title=titles)
 def test_any_title_shows_as_written(title: str) -> None:
     programme = load(EVENTS)
@@ -521,7 +521,7 @@ near_a_clock_change = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(times=st.lists(st.tuples(near_a_clock_change, near_a_clock_change), min_size=1, max_size=12))
 def test_the_zone_note_names_each_label_once_as_first_met(times: list[tuple[datetime, datetime]]) -> None:
     """The labels are looked up once per abbreviation and offset, and give what labelling

@@ -103,7 +103,7 @@ def outcome(
 
 
 @given(st.data())
-@settings(max_examples=400, deadline=None)  # no timed tests: a busy machine is not a failure
+@settings(max_examples=400)
 def test_every_property_is_written_as_icalendar_writes_it(data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(sorted(values)))
     value = data.draw(values[name])
@@ -123,7 +123,7 @@ def test_a_byte_order_mark_in_a_link_is_written_as_icalendar_writes_it(name: str
         max_size=14,
     )
 )
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 def test_any_set_of_properties_in_any_order_gives_icalendars_bytes(
     properties: list[tuple[str, object]],
 ) -> None:
@@ -131,7 +131,7 @@ def test_any_set_of_properties_in_any_order_gives_icalendars_bytes(
 
 
 @given(st.text(alphabet=st.sampled_from("aN\\n ;,"), max_size=40).map(lambda text: f"{text}\\N{text}"))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 def test_a_backslash_n_reads_back_as_written(text: str) -> None:
     """icalendar writes a literal backslash-N as the escape of a line break; confcal does not."""
     from ical.calendar_stream import IcsCalendarStream
@@ -179,7 +179,7 @@ AWARD = load(EVENTS)
 
 
 @given(st.integers(min_value=0, max_value=2**31 - 1), instants(), st.sampled_from(["", "Moved: was then."]))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 def test_a_body_completed_with_any_revision_is_the_whole_event(
     sequence: int, stamp: datetime, notice: str
 ) -> None:
@@ -220,7 +220,7 @@ def test_every_zone_is_written_as_icalendar_writes_it(name: str) -> None:
 
 
 @given(st.timedeltas())
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 def test_durations_are_written_as_icalendar_writes_them(value: timedelta) -> None:
     assert duration(value).encode() == bytes(icalendar.vDuration(value).to_ical())  # type: ignore[no-untyped-call]
 
@@ -232,7 +232,7 @@ def test_durations_are_written_as_icalendar_writes_them(value: timedelta) -> Non
     urls,
     st.sampled_from(ZONES),
 )
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 def test_a_feeds_head_is_icalendars_calendar(
     name: str, text: str, interval: timedelta, website: str, zone: str
 ) -> None:
