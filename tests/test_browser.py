@@ -519,6 +519,26 @@ def test_the_viewer_zone_switch(browser: Browser, site: tuple[str, bytes]) -> No
     assert when.text == "15:30–16:30 CST"
 
 
+def test_my_picks_say_the_day_of_each_pick_in_both_zones(browser: Browser, site: tuple[str, bytes]) -> None:
+    """Two posters at the same time on two days read apart in My picks: each line has its day, in
+    conference time as in your time."""
+    url, _ = site
+    driver = browser()
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    picked = ("climsim.poster", "direct-preference-optimization.poster")
+    open_page(driver, f"{url}/#picks={'-'.join(sorted(pick_key(e) for e in picked))}")
+    when = "return [...document.querySelectorAll('#picks-list > li > .muted')].map((e) => e.textContent)"
+    assert driver.execute_script(when) == [
+        " · Wed 13 Dec, 17:00–19:00 CST · Poster",
+        " · Thu 14 Dec, 17:00–19:00 CST · Poster",
+    ]
+    driver.find_element(By.ID, "zone-viewer").click()
+    assert driver.execute_script(when) == [
+        " · Thu, Dec 14, 08:00–10:00 GMT+9 · Poster",
+        " · Fri, Dec 15, 08:00–10:00 GMT+9 · Poster",
+    ]
+
+
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The workshop programme (speakers, chairs, awards, a night across a change of the clocks)

@@ -172,6 +172,18 @@
       });
   }
 
+  // A pick's time as its event shows it, with its day: in your time the time says its date; in
+  // the conference's, the day it is listed under (events at the same time on two days read apart).
+  const dayLabels = new Map(Array.from($("f-day").options, (option) => [option.value, option.textContent]));
+  function whenOf(li) {
+    const when = li.querySelector(".when").cloneNode(true);
+    const time = when.querySelector("time");
+    if (time && !$("zone-viewer").checked) {
+      time.textContent = `${dayLabels.get(li.closest("section.dayblock").dataset.day)}, ${time.textContent}`;
+    }
+    return when.textContent;
+  }
+
   function showPicks() {
     const keys = inOrder();
     for (const button of document.querySelectorAll("li.event button.star")) {
@@ -191,7 +203,7 @@
       link.textContent = li.querySelector("h4").textContent;
       const when = document.createElement("span");
       when.className = "muted";
-      when.textContent = ` · ${li.querySelector(".when").textContent}`;
+      when.textContent = ` · ${whenOf(li)}`;
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "unpick";
