@@ -4,10 +4,10 @@
     .venv/bin/python -m benchmarks.bench --quick    # 1× only, 3 runs: about a minute
 
 Every figure is a separate process (`python -m confcal build`, or the floor), timed with
-os.wait4: wall time, and user CPU time of the process and every child it waited for (the
-render workers). Each confcal figure is measured interleaved with its floor, A B A B …, and
-the ratio printed is the median of the ratios of the pairs, so a machine busy with other work
-slows both sides of a pair alike:
+os.wait4: wall time, and user CPU time of the process and every child it waited for. Each
+confcal figure is measured interleaved with its floor, A B A B …, and the ratio printed is the
+median of the ratios of the pairs, so a machine busy with other work slows both sides of a
+pair alike:
 
 - cold build (empty output, --no-cache) / the floor (benchmarks/floor.py: parse the same
   events file with tomli and write the same bytes into the same files atomically);

@@ -12,7 +12,7 @@ from confcal.revisions import revise_published
 
 
 def straightforward_plan(programme: Programme) -> dict[str, bytes]:
-    files = render_all(revise_published(programme, None, workers=1))
+    files = render_all(revise_published(programme, None))
     for feed in (*feeds(programme), *paper_feeds(programme)):
         calendar = calendar_component(programme, feed)
         if (zone := timezone_component(programme)) is not None:

@@ -61,9 +61,9 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
-def plan(programme: Programme, *, cache: RenderCache | None = None, workers: int = 1) -> dict[str, bytes]:
+def plan(programme: Programme, *, cache: RenderCache | None = None) -> dict[str, bytes]:
     """Every file a first build of ``programme`` writes (``build.render_all``), without a folder."""
-    revised = revise_published(programme, None, cache=cache.events if cache else None, workers=workers)
+    revised = revise_published(programme, None, cache=cache.events if cache else None)
     return render_all(revised, cache=cache)
 
 

@@ -1,4 +1,4 @@
-"""Fault injection: builds killed at any moment, two builds at once, workers orphaned.
+"""Fault injection: builds killed at any moment, two builds at once.
 
 Every build here is a real `python -m confcal build` process. The hook `CONFCAL_FAULT`
 (``confcal.faults``) kills or pauses it at a named point, between two renames included; the
@@ -67,7 +67,7 @@ def sequence(folder: Path, event_id: str) -> int:
 
 
 def processes_under(folder: Path) -> list[int]:
-    """Processes whose command line names ``folder`` (a build, or a worker forked from one)."""
+    """Processes whose command line names ``folder`` (a build)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -308,60 +308,18 @@ def test_a_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:
         pass
 
 
-# -- render workers die with the build --------------------------------------------------
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
-def test_render_workers_die_with_the_build(tmp_path: Path, how: signal.Signals) -> None:
-    events, output = tmp_path / "events.toml", tmp_path / "output"
-    events.write_text(synthetic(papers=500, seed=1), encoding="utf-8")
-    env = {**os.environ, "CONFCAL_FAULT": "render:pause:60"}
-    # A build in two render processes (a command-line build renders in one).
-    script = (
-        "import sys; from pathlib import Path; from confcal.build import build; "
-        "from confcal.settings import BuildOptions; "
-        "build(Path(sys.argv[1]), Path(sys.argv[2]), BuildOptions(workers=2))"
-    )
-    command = [sys.executable, "-c", script, str(events), str(output)]
-    build = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: len(children(build.pid)) >= 2, "the render workers")
-        workers = [pid for pid in children(build.pid) if alive(pid)]
-        os.kill(build.pid, how)
-        build.wait(timeout=30)
-        wait_for(lambda: not any(alive(pid) for pid in workers), "the workers to die", seconds=30)
-        assert build.stdout is not None
-        assert build.stdout.read() == b"", "stdout is closed: `confcal build | tee log` ends"
-    finally:
-        if build.poll() is None:
-            build.kill()
-
-
 @pytest.mark.parametrize(
     "value",
-    ["stage@x:kill", "stage:kil", "stag:kill", "stage", "stage@0:kill", "render:pause:x", "lock:pause:1.2.3"],
+    [
+        "stage@x:kill",
+        "stage:kil",
+        "stag:kill",
+        "stage",
+        "stage@0:kill",
+        "lock:pause:x",
+        "render:kill",
+        "lock:pause:1.2.3",
+    ],
 )
 def test_a_fault_hook_of_another_form_is_refused_before_the_command_runs(tmp_path: Path, value: str) -> None:
     """A test hook with a typing mistake must not let the build run unharmed (the test would
@@ -371,7 +329,7 @@ def test_a_fault_hook_of_another_form_is_refused_before_the_command_runs(tmp_pat
     assert result.exit_code == 2, result.output
     assert result.output == (
         f"Error: CONFCAL_FAULT={value} is not a fault to inject; expected <point>[@<n>]:kill or "
-        "<point>[@<n>]:pause:<seconds>, with a point among lock, render, stage, rename, prune, replace (like "
+        "<point>[@<n>]:pause:<seconds>, with a point among lock, stage, rename, prune, replace (like "
         "stage:kill or rename@2:pause:1.5), or unset it: it is a hook for tests\n"
     )
     assert not output.exists()
@@ -407,7 +365,7 @@ def test_a_neurips_size_build_killed_at_a_random_moment(neurips: Scenario, seed:
     time.sleep(delay)
     build.kill()
     build.wait()
-    wait_for(lambda: processes_under(neurips.output) == [], "the workers to die", seconds=30)
+    wait_for(lambda: processes_under(neurips.output) == [], "the build to end", seconds=30)
     if files(neurips.output)[STATE_FILE] == neurips.before[STATE_FILE]:
         neurips.check_interrupted()
     else:

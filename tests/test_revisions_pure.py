@@ -19,7 +19,7 @@ from confcal.feeds import paper_feeds
 from confcal.load import load, parse
 from confcal.model import Programme, Revision, event_sort_key
 from confcal.releases import Names, Release
-from confcal.render import PARALLEL_THRESHOLD, RenderCacheEntry
+from confcal.render import RenderCacheEntry
 from confcal.revisions import revise
 from confcal.site import render_index
 from confcal.state import Entry, State, StateFile, dump_state, parse_state
@@ -81,9 +81,8 @@ def test_sequence_counts_the_builds_that_changed_the_slot(steps: list[tuple[int,
         previous = (shift, room)
 
 
-def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() -> None:
+def test_revisions_reach_the_bytes_through_the_render_cache() -> None:
     large = parse(synthetic(papers=500, seed=3).encode(), name="synthetic.toml")
-    assert len(large.events) > PARALLEL_THRESHOLD
     cache: dict[str, RenderCacheEntry] = {}
     first = revise(large, {}, cache=cache)
     target = large.events[0]
@@ -104,7 +103,6 @@ def test_revisions_reach_the_bytes_through_the_render_cache_and_the_workers() ->
     assert revised.revisions[target.id].sequence == 1
     expected = render_all(revised)
     assert render_all(revise(moved, first.state, cache=cache)) == expected
-    assert render_all(revise(moved, first.state, workers=2)) == expected
     assert expected["all.ics"].count(b"SEQUENCE:1\r\n") == 1
 
 

@@ -13,7 +13,6 @@ from confcal.build import build
 from confcal.cache import RenderCache, cache_file, load_cache, namespace, save_cache
 from confcal.load import load, parse
 from confcal.model import Programme
-from confcal.render import PARALLEL_THRESHOLD
 from confcal.settings import BuildOptions
 from tests.conftest import EVENTS
 from tests.helpers import plan, snapshot
@@ -21,14 +20,7 @@ from tests.helpers import plan, snapshot
 
 @pytest.fixture(scope="module")
 def large() -> Programme:
-    """Enough events to go through the process pool."""
-    programme = parse(synthetic(papers=500, seed=3).encode(), name="synthetic.toml")
-    assert len(programme.events) > PARALLEL_THRESHOLD
-    return programme
-
-
-def test_parallel_render_is_byte_identical_to_a_single_process(large: Programme) -> None:
-    assert plan(large, workers=2) == plan(large, workers=1)
+    return parse(synthetic(papers=500, seed=3).encode(), name="synthetic.toml")
 
 
 def test_cached_render_is_byte_identical(large: Programme) -> None:

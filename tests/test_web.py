@@ -23,7 +23,6 @@ from confcal import web
 from confcal.build import build
 from confcal.http_headers import GivenDates, accepts_gzip, compressible, last_modified
 from confcal.picks import MAX_PICKS, pick_key
-from confcal.settings import BuildOptions
 from tests.gunicorn import Reply, gunicorn, request
 from tests.helpers import parse_events
 from tests.test_serve import check_paths, lay_out_paths
@@ -287,7 +286,7 @@ def test_a_rebuild_during_requests_never_yields_a_partial_calendar(tmp_path: Pat
             for version in [moved, original] * 3:
                 before = len(seen)
                 events_copy.write_text(version, encoding="utf-8")
-                build(events_copy, output, BuildOptions(workers=1))
+                build(events_copy, output)
                 # Requests run on through each build and after it, however busy the machine is.
                 deadline = time.monotonic() + 30
                 while len(seen) < before + 8 and time.monotonic() < deadline:

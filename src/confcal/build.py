@@ -125,7 +125,6 @@ def build(
                 previous,
                 state_name=str(output / STATE_FILE),
                 cache=cache.events if cache else None,
-                workers=options.workers or 1,
             ),
             previous,
             options,

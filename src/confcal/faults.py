@@ -2,11 +2,10 @@
 
 ``CONFCAL_FAULT=<point>[@<n>]:kill`` sends the process SIGKILL the ``n``-th time (default
 the first) it reaches ``point``; ``<point>[@<n>]:pause:<seconds>`` sleeps there instead.
-The points: ``lock`` (the output folder's lock is held), ``render`` (render workers are
-running), ``stage`` (every changed file is staged, none renamed), ``rename`` (after each
-rename), ``prune`` (stale files deleted, the new state not yet written), ``replace`` (a file
-``write.write_atomic`` writes whole, such as the state file or export's file, is staged beside
-its target, not yet renamed over it).
+The points: ``lock`` (the output folder's lock is held), ``stage`` (every changed file is
+staged, none renamed), ``rename`` (after each rename), ``prune`` (stale files deleted, the new
+state not yet written), ``replace`` (a file ``write.write_atomic`` writes whole, such as the
+state file or export's file, is staged beside its target, not yet renamed over it).
 tests/test_faults.py uses them; unset or empty, the hook does nothing. A value of another form
 is refused before any command runs (``problem``, called by the CLI), so that a typing mistake
 in a test never lets a build run to its end unharmed; ``fault`` itself never raises.
@@ -22,7 +21,7 @@ import signal
 import time
 from dataclasses import dataclass
 
-POINTS = ("lock", "render", "stage", "rename", "prune", "replace")
+POINTS = ("lock", "stage", "rename", "prune", "replace")
 _FORM = re.compile(r"(?P<point>[a-z]+)(?:@(?P<count>[1-9][0-9]*))?:(?:kill|pause:(?P<seconds>[0-9.]+))")
 
 _reached: dict[str, int] = {}

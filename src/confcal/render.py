@@ -13,16 +13,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import os
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, cast
 
 from confcal import zones
-from confcal.faults import fault
 from confcal.feeds import Feed
 from confcal.model import SESSION_KIND, Event, Paper, Programme, Revision
 from confcal.vevent import FOLD_LIMIT as FOLD_LIMIT
@@ -44,7 +41,6 @@ if TYPE_CHECKING:
 PRODID = "-//confcal//confcal//EN"
 UID_DOMAIN = "confcal"
 _END = b"END:VCALENDAR\r\n"
-PARALLEL_THRESHOLD = 400
 RenderCacheEntry = tuple[bytes, int, int, int]
 """A ``Body`` as the render cache holds it (marshal writes plain tuples)."""
 
@@ -386,76 +382,17 @@ def event_keys(programme: Programme) -> dict[str, str]:
     return keys
 
 
-# Work shared with forked render workers: set just before the pool forks, read by the children.
-_shared: tuple[Programme, tuple[Event, ...]] | None = None
-
-
-def _render_chunk(bounds: tuple[int, int]) -> list[Body]:
-    assert _shared is not None
-    programme, events = _shared
-    return [render_body(programme, event) for event in events[bounds[0] : bounds[1]]]
-
-
-def _render_all(programme: Programme, events: tuple[Event, ...], workers: int) -> list[Body]:
-    """The bodies of ``events`` in order; in forked worker processes when there are enough of them.
-
-    Fork shares the programme without pickling it. It is used only from a single-threaded
-    process (forking a threaded one can deadlock), and only when the work outweighs the ~50 ms
-    a pool costs.
-    """
-    if workers < 2 or len(events) < PARALLEL_THRESHOLD or threading.active_count() > 1:
-        return [render_body(programme, event) for event in events]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _shared
-    _shared = (programme, events)
-    size = -(-len(events) // (workers * 4))
-    chunks = [(start, min(start + size, len(events))) for start in range(0, len(events), size)]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            results = pool.map(_render_chunk, chunks)
-            fault("render")
-            return [body for chunk in results for body in chunk]
-    finally:
-        _shared = None
-
-
-def die_with_parent(parent: int) -> None:
-    """In a render worker: be killed when the build process dies, however it dies.
-
-    Without it a build killed with SIGKILL or SIGTERM left its workers running, holding
-    stdout (``confcal build | tee log`` hung) and the output folder's lock. Linux only
-    (prctl PR_SET_PDEATHSIG); elsewhere the workers end when their pipe to the parent closes.
-    """
-    import ctypes
-    import signal
-    import sys
-
-    if sys.platform.startswith("linux"):
-        set_parent_death_signal = 1  # PR_SET_PDEATHSIG
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
 def render_bodies(
     programme: Programme,
     *,
     cache: MutableMapping[str, RenderCacheEntry] | None = None,
     keys: Mapping[str, str] | None = None,
-    workers: int = 1,
 ) -> dict[str, Body]:
     """The body of every event of the programme and every session event, by event id.
 
     With a ``cache`` (event key → body), events whose inputs did not change are taken from it
-    and the cache is left holding exactly this programme's events. ``workers`` > 1 renders the
-    rest in that many processes. The bodies are the same either way. ``keys``: the cache keys
-    (``event_keys``) when the caller has them.
+    and the cache is left holding exactly this programme's events; the bodies are the same
+    either way. ``keys``: the cache keys (``event_keys``) when the caller has them.
     """
     every = (*programme.events, *programme.session_events)
     if keys is None:
@@ -468,8 +405,8 @@ def render_bodies(
             missing.append(event)
         else:
             bodies[event.id] = Body._make(hit)
-    for event, body in zip(missing, _render_all(programme, tuple(missing), workers), strict=True):
-        bodies[event.id] = body
+    for event in missing:
+        bodies[event.id] = render_body(programme, event)
     if cache is not None:
         cache.clear()
         cache.update(
@@ -484,18 +421,16 @@ def render_events(
     *,
     revisions: Mapping[str, Revision] | None = None,
     bodies: Mapping[str, Body] | None = None,
-    workers: int = 1,
 ) -> dict[str, bytes]:
     """Every event of the programme and every session event, rendered once, by event id.
 
     ``revisions`` (from ``confcal.revisions``) give each event's SEQUENCE and LAST-MODIFIED;
     an event without one is rendered as in a first build. ``bodies`` are the events' bodies
-    (``render_bodies``, as ``revise`` keeps them); without them they are rendered here, in
-    ``workers`` processes.
+    (``render_bodies``, as ``revise`` keeps them); without them they are rendered here.
     """
     revisions = revisions or {}
     if bodies is None:
-        bodies = render_bodies(programme, workers=workers)
+        bodies = render_bodies(programme)
     first = first_revision(programme)
     return {
         event.id: finish(programme, event, bodies[event.id], revisions.get(event.id, first))

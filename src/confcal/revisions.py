@@ -85,7 +85,6 @@ def revise(
     content_scheme: int = CONTENT_SCHEME,
     venue: str | None = None,
     cache: MutableMapping[str, RenderCacheEntry] | None = None,
-    workers: int = 1,
 ) -> Revised:
     """Compare ``programme`` with the ``previous`` published state and its ``releases`` (read
     from ``state_name``, whose digests were made as ``content_scheme`` says). ``venue``: the
@@ -93,15 +92,15 @@ def revise(
     None when not recorded, and then a new one is other text (no SEQUENCE moves on the first
     build that records it).
 
-    Renders each event's body (``render.render_bodies``, with ``cache`` and ``workers``) for its
-    digest. Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
+    Renders each event's body (``render.render_bodies``, with ``cache``) for its digest.
+    Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
     """
     stamp = programme.conference.updated
     venues = None if venue in (None, programme.conference.venue) else (venue, programme.conference.venue)
     followed = published_programme(programme, previous)
     published, positions = followed.programme, followed.positions
     keys = event_keys(published) if cache is not None else {}
-    bodies = render_bodies(published, cache=cache, keys=keys, workers=workers)
+    bodies = render_bodies(published, cache=cache, keys=keys)
     revisions: dict[str, Revision] = {}
     state: dict[str, Entry] = {}
     changes: list[Change] = []
@@ -202,13 +201,12 @@ def revise_published(
     *,
     state_name: str = STATE_FILE,
     cache: MutableMapping[str, RenderCacheEntry] | None = None,
-    workers: int = 1,
 ) -> Revised:
     """``revise`` against a state file (``state.read_state``; None: a first build). Raises
     StateFileError when the file was written for another conference id (``same_conference``)."""
     same_conference(programme, previous, state_name=state_name)
     if previous is None:
-        return revise(programme, {}, state_name=state_name, cache=cache, workers=workers)
+        return revise(programme, {}, state_name=state_name, cache=cache)
     return revise(
         programme,
         _with_tables(previous),
@@ -217,7 +215,6 @@ def revise_published(
         content_scheme=previous.content_scheme,
         venue=previous.venue,
         cache=cache,
-        workers=workers,
     )
 
 

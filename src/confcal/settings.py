@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from confcal.model import Programme
 
 # How fast a build goes, never what it writes (tests/test_scale.py).
-_SPEED = frozenset({"cache_folder", "workers"})
+_SPEED = frozenset({"cache_folder"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,9 +38,6 @@ class BuildOptions:
     """Build into a folder that holds other files and no state file."""
     cache_folder: Path | None = None
     """Reuse events rendered by the previous build of the folder, kept here."""
-    workers: int | None = None
-    """Render processes; default one: since events are serialised directly, two cost more CPU,
-    wall time and memory than they save, at NeurIPS size and at ten times it (README, Performance)."""
 
     def fingerprint(self) -> dict[str, str]:
         """The options that can change what a build writes or prints (the up-to-date check's key)."""

@@ -41,6 +41,10 @@ _EXAMPLE = "expected an IANA name like 'America/Chicago'"
 _SAMPLE = timedelta(days=1)  # no zone changes its offset twice within a day
 _WIDEST = timedelta(hours=26)  # more than any UTC offset: a local day's bounds in UTC
 _SHOWN_CANDIDATES = 6
+_SYSTEM_V = frozenset({"CET", "EET", "EST", "HST", "MET", "MST", "WET"})
+"""Names the tz database keeps for compatibility with UNIX System V (links since tzdata 2024b:
+MET to Europe/Brussels, WET to Europe/Lisbon). Each names a kind of time, not a place: an
+abbreviation, even where its zone no longer shows it (MET's clocks say CET and CEST)."""
 
 
 class UnknownZoneError(ValueError):
@@ -133,8 +137,10 @@ def unknown_zone(name: str, *, city: str = "", when: date | None = None) -> str:
         if current:
             return f"{name!r} is an old name of the time zone {current!r}; write {current!r}"
         return abbreviation(name, city=city, when=when)
-    return _offset_advice(name, when or date.today()) or (
-        f"unknown time zone {name!r}{did_you_mean(name)} ({_EXAMPLE})"
+    return (
+        _fixed_zone_advice(name)
+        or _offset_advice(name, when or date.today())
+        or f"unknown time zone {name!r}{did_you_mean(name)} ({_EXAMPLE})"
     )
 
 
@@ -143,13 +149,37 @@ def _old_place_name(name: str, when: date) -> str:
     zone uses ('NZ', 'PRC', 'GB' and 'UCT', unlike 'CET' or 'EST'): 'Pacific/Auckland'; "" for
     any other name. Such a name is refused all the same: it reads like an abbreviation."""
     current = old_names().get(name)
-    if current is None:
+    if current is None or name in _SYSTEM_V:
         return ""
     place = _read_zone(name)
     moments = [datetime(when.year, 1, 15, 12, tzinfo=UTC), datetime(when.year, 7, 15, 12, tzinfo=UTC)]
     if any(moment.astimezone(place).tzname() == name for moment in moments):
         return ""
     return UTC_NAME if current == "Etc/UTC" else current
+
+
+_FIXED_ZONE = re.compile(r"Etc/(GMT|UTC)\s*([+\-\u2212])?\s*([0-9]*)(?::?([0-9]{2}))?", re.IGNORECASE)
+
+
+def _fixed_zone_advice(name: str) -> str:
+    """What to write for an offset written as a fixed zone that the tz database does not have
+    ('Etc/GMT+15', 'Etc/GMT+5:30', 'Etc/UTC+3'); "" for another name. The closest name by spelling
+    would be another offset ('Etc/GMT+5' for 'Etc/GMT+15', 'Etc/UTC' for 'Etc/UTC+3'), so the
+    message gives the range."""
+    match = _FIXED_ZONE.fullmatch(name.strip())
+    if not match or name in names():
+        return ""
+    sign = (match[2] or "").replace("\u2212", "-")
+    written = f"Etc/GMT{sign}{match[3].lstrip('0') or '0'}"
+    if match[1].upper() == "GMT" and sign and match[3] and not match[4] and written in names():
+        return f"unknown time zone {name!r}; did you mean {written!r}?"
+    fixed = {int(n[len("Etc/GMT") :]): n for n in names() if re.fullmatch(r"Etc/GMT[+-][0-9]+", n)}
+    east, west = min(fixed), max(fixed)
+    return (
+        f"unknown time zone {name!r}; the fixed zones are whole hours from {fixed[east]!r} "
+        f"(UTC+{-east:02}:00) to {fixed[west]!r} (UTC-{west:02}:00), the sign inverted as POSIX "
+        f"writes it ({_EXAMPLE})"
+    )
 
 
 _OFFSET = re.compile(r"(UTC|GMT)?\s*([+\-\u2212])?\s*([0-9]{1,2})(?::?([0-9]{2}))?", re.IGNORECASE)
@@ -205,11 +235,20 @@ def did_you_mean(name: str) -> str:
 
 def abbreviation(name: str, *, city: str = "", when: date | None = None) -> str:
     """'CET' is not a zone: name the zones that use it, the one of ``city`` first."""
+    when = when or date.today()
     head = (
         f"{name!r} is an abbreviation, not a time zone (it means different offsets in different "
         "places and seasons)"
     )
-    candidates = zones_using(name, when or date.today())
+    shown_as = name
+    candidates = zones_using(name, when)
+    if not candidates and name in _SYSTEM_V and name in old_names():
+        shown_as = _standard_abbreviation(_read_zone(name), when)
+        head += (
+            f"; the tz database keeps it for compatibility, on the clocks of {old_names()[name]!r}, "
+            f"which show {shown_as}"
+        )
+        candidates = zones_using(shown_as, when)
     place = _place_key(city)
     local = [c for c in candidates if place and place in _place_keys(c)]
     if local:
@@ -218,7 +257,15 @@ def abbreviation(name: str, *, city: str = "", when: date | None = None) -> str:
         return f"{head}; {_EXAMPLE}"
     shown = ", ".join(repr(c) for c in candidates[:_SHOWN_CANDIDATES])
     more = f" and {len(candidates) - _SHOWN_CANDIDATES} more" if len(candidates) > _SHOWN_CANDIDATES else ""
-    return f"{head}; expected the IANA name of the place, e.g. one of the zones using {name}: {shown}{more}"
+    return (
+        f"{head}; expected the IANA name of the place, e.g. one of the zones using {shown_as}: {shown}{more}"
+    )
+
+
+def _standard_abbreviation(place: tzinfo, when: date) -> str:
+    """The abbreviation ``place`` shows outside summer time in ``when``'s year ('CET')."""
+    moments = [datetime(when.year, month, 15, 12, tzinfo=UTC).astimezone(place) for month in (1, 7)]
+    return next((m.tzname() or "" for m in moments if not m.dst()), moments[0].tzname() or "")
 
 
 def zones_using(abbreviation: str, when: date) -> list[str]:
