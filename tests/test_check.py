@@ -584,3 +584,70 @@ def test_an_oral_beginning_inside_the_dates_and_ending_late_is_outside(
     code, report = json_report(str(events))
     assert [f["code"] for f in report["findings"] if f["severity"] == "error"] == ["outside-dates"]
     assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "start", "end", "hint"),
+    [
+        pytest.param(
+            "talk",
+            "2024-06-04T14:00:00",
+            "2060-06-04T15:00:00",
+            "ends after the last day's night",
+            id="year typo",
+        ),
+        pytest.param(
+            "talk",
+            "2024-06-04T19:00:00",
+            "2024-06-06T22:00:00",
+            "ends after the last day's night",
+            id="51 hours",
+        ),
+        pytest.param(
+            "talk", "2024-06-14T10:00:00", "2024-06-14T11:00:00", "more than 7 days away", id="day typo"
+        ),
+        pytest.param(
+            "talk", "2023-06-03T10:00:00", "2023-06-03T11:00:00", "more than 7 days away", id="year early"
+        ),
+        pytest.param(
+            "talk",
+            "2024-06-02T19:00:00",
+            "2024-06-19T11:00:00",
+            "more than 7 days away",
+            id="from the eve, weeks",
+        ),
+    ],
+)
+def test_a_satellite_kind_with_a_date_typed_wrong_is_an_error(
+    tmp_path: Path, kind: str, start: str, end: str, hint: str
+) -> None:
+    """A talk, keynote or social near the dates and outside them is a satellite event (a warning);
+    one that begins inside them and ends after their last night, or one more than a week away, is a
+    date typed wrong: an error, which ``build`` warns of too."""
+    events = tmp_path / "events.toml"
+    events.write_text(events_file(ORAL_A, slot(kind, start, end)))
+    code, report = json_report(str(events))
+    (finding,) = [f for f in report["findings"] if f["code"] == "outside-dates"]
+    assert (finding["severity"], code) == ("error", 1)
+    assert hint in finding["message"]
+    built = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 0
+    assert 'warning: outside-dates: b.talk "Paper B"' in built.output
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        pytest.param("2024-05-27T10:00:00", "2024-05-27T11:00:00", id="a week before"),
+        pytest.param("2024-06-12T10:00:00", "2024-06-12T23:00:00", id="a week after"),
+        pytest.param("2024-06-02T19:00:00", "2024-06-03T02:00:00", id="the eve, into day one"),
+    ],
+)
+def test_a_satellite_talk_within_a_week_of_the_dates_is_a_warning(
+    tmp_path: Path, start: str, end: str
+) -> None:
+    events = tmp_path / "events.toml"
+    events.write_text(events_file(ORAL_A, slot("talk", start, end)))
+    code, report = json_report(str(events))
+    assert [(f["severity"], f["code"]) for f in report["findings"]] == [("warning", "outside-dates")]
+    assert code == 0

@@ -200,20 +200,39 @@ def _sessions(*events: Event) -> int:
     return sum(event.kind == SESSION_KIND for event in events)
 
 
+SATELLITE_DAYS = timedelta(days=7)
+"""How far from the conference's dates a satellite event (a talk, a keynote, a reception: not a
+paper's oral or poster) may be and only be warned of; further away it is a date typed wrong."""
+
+
 def outside_dates(programme: Programme) -> Iterator[Finding]:
     conference = programme.conference
     dates = f"{conference.start:%a %-d %b %Y} – {conference.end:%a %-d %b %Y}"
     # The last day's night is on it, until the day change: a poster session until 01:00 or a
     # keynote until midnight on the last day is inside the dates; an end a day or a year late is not.
     close = datetime.combine(conference.end + timedelta(days=1), DAY_CHANGE)
+    near = (conference.start - SATELLITE_DAYS, close + SATELLITE_DAYS)
     for event in sorted(programme.events, key=event_sort_key):
-        if conference.start <= event.start.date() and event.end.replace(tzinfo=None) <= close:
+        end = event.end.replace(tzinfo=None)
+        begins_inside = conference.start <= event.start.date() and event.start.replace(tzinfo=None) < close
+        if begins_inside and end <= close:
             continue
         ref = EventRef.of(programme, event)
         # A paper's oral or poster belongs in the programme's days; anything else (a talk, a
-        # keynote, a welcome reception the evening before) may be a satellite event.
-        severity: Severity = "error" if event.kind in ("oral", "poster") else "warning"
-        yield Finding(severity, "outside-dates", f"{ref} is outside the conference dates ({dates})", (ref,))
+        # keynote, a welcome reception the evening before) may be a satellite event, near the
+        # dates and outside them as a whole. An event that begins inside the dates and ends after
+        # their last night, or one a week or more away, is a date typed wrong, whatever its kind.
+        near_dates = near[0] <= event.start.date() and end <= near[1]
+        satellite = not begins_inside and near_dates
+        severity: Severity = "warning" if satellite and event.kind not in ("oral", "poster") else "error"
+        if begins_inside:
+            hint = "; it begins inside them and ends after the last day's night: is its end typed right?"
+        elif not near_dates:
+            hint = f"; it is more than {SATELLITE_DAYS.days} days away from them: is its date typed right?"
+        else:
+            hint = ""
+        message = f"{ref} is outside the conference dates ({dates}){hint}"
+        yield Finding(severity, "outside-dates", message, (ref,))
 
 
 def sessions_across_days(programme: Programme) -> Iterator[Finding]:
