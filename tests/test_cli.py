@@ -46,6 +46,54 @@ def test_defaults_are_events_toml_and_output(tmp_path: Path, monkeypatch: pytest
     assert (tmp_path / "output" / "all.ics").is_file()
 
 
+@pytest.fixture
+def published_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """proj/events.toml with its published proj/output/, and the current folder proj's parent."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    shutil.copyfile(EVENTS, project / "events.toml")
+    shutil.copytree(OUTPUT, project / "output")
+    monkeypatch.chdir(tmp_path)
+    return project
+
+
+def test_build_from_another_folder_builds_into_output_beside_the_events_file(
+    published_elsewhere: Path,
+) -> None:
+    result = CliRunner().invoke(cli, ["build", "proj/events.toml"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "proj/output: 0 written, 18 unchanged (18 files)\n"
+    assert not (published_elsewhere.parent / "output").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["diff"], ["export", "--kind", "talk"], ["agenda", "--keep-cancelled", "--kind", "talk"]],
+    ids=["diff", "export", "agenda"],
+)
+def test_every_reader_of_the_published_folder_finds_it_beside_the_events_file(
+    published_elsewhere: Path, args: list[str]
+) -> None:
+    result = CliRunner().invoke(cli, [*args, "proj/events.toml"])
+    assert result.exit_code == 0, result.output
+    assert "no published state" not in result.output
+    if args == ["diff"]:
+        assert result.output == "proj/output: nothing to publish\n"
+
+
+def test_serve_previews_against_output_beside_the_events_file(
+    published_elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import confcal.serve
+
+    seen: dict[str, Path] = {}
+    monkeypatch.setattr(confcal.serve, "run", lambda **kwargs: seen.update(kwargs))
+    assert CliRunner().invoke(cli, ["serve", "proj/events.toml"]).exit_code == 0
+    assert seen["published"] == Path("proj/output")
+    assert CliRunner().invoke(cli, ["serve", "proj/events.toml", "--published", "site"]).exit_code == 0
+    assert seen["published"] == Path("site")
+
+
 def test_usage_errors_exit_2() -> None:
     result = CliRunner().invoke(cli, ["build", "--no-such-option"])
     assert result.exit_code == 2

@@ -27,6 +27,7 @@ from confcal.errors import (
 from confcal.options import (
     ALARM,
     BASE_URL,
+    BESIDE_EVENTS,
     EVENTS,
     FILE_OR_DASH,
     FILTERS,
@@ -37,6 +38,7 @@ from confcal.options import (
     TZ,
     IanaZone,
     PlainText,
+    beside,
     filters_of,
     source_date_epoch,
 )
@@ -131,7 +133,7 @@ def cli() -> None:
 )
 def build(
     events: Path,
-    output: Path,
+    output: Path | None,
     cache: bool,
     alarm: timedelta | None,
     drop_alarm: bool,
@@ -170,6 +172,7 @@ def build(
         force=force,
         cache_folder=default_folder() if cache else None,
     )
+    output = beside(events, output)
     published = publish(events, output, options)
     for warning in published.warnings:
         click.echo(warning, err=True)
@@ -188,7 +191,7 @@ def build(
     show_default=True,
     help="One line per change, or one JSON document, e.g. --format json.",
 )
-def diff(events: Path, published: Path, keep_cancelled: bool, output_format: str) -> None:
+def diff(events: Path, published: Path | None, keep_cancelled: bool, output_format: str) -> None:
     """List what the next build would change for subscribers, without writing anything.
 
     One line per added, removed, moved, re-roomed, renamed, cancelled, restored or
@@ -205,6 +208,7 @@ def diff(events: Path, published: Path, keep_cancelled: bool, output_format: str
     from confcal.settings import BuildOptions
 
     options = BuildOptions(stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
+    published = beside(events, published)
     result = diffs.diff(events, published, options)
     for warning in result.warnings:
         click.echo(warning, err=True)
@@ -227,7 +231,7 @@ def diff(events: Path, published: Path, keep_cancelled: bool, output_format: str
     show_default=True,
     help="Port to listen on (0: any free port), e.g. --port 8080.",
 )
-def serve(events: Path, published: Path, base_url: str | None, host: str, port: int) -> None:
+def serve(events: Path, published: Path | None, base_url: str | None, host: str, port: int) -> None:
     """Preview what build would publish, on a local web server; rebuild when EVENTS changes.
 
     Publishes nothing: the preview is built in a scratch folder (removed when serve stops);
@@ -243,7 +247,7 @@ def serve(events: Path, published: Path, base_url: str | None, host: str, port: 
 
     options = BuildOptions(stamp=source_date_epoch(), base_url=base_url)
     try:
-        run(events=events, published=published, host=host, port=port, options=options)
+        run(events=events, published=beside(events, published), host=host, port=port, options=options)
     except ListenError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
@@ -305,7 +309,7 @@ def _style(text: str, role: str) -> str:
     "--published",
     type=FOLDER,
     help="Folder of the published feeds, whose kept cancellations (keep_cancelled) the agenda "
-    "shows as cancelled [default: output, beside EVENTS], e.g. --published site.",
+    f"shows as cancelled {BESIDE_EVENTS}, e.g. --published site.",
 )
 @KEEP_CANCELLED
 def agenda(
@@ -359,7 +363,7 @@ def agenda(
     "--published",
     type=FOLDER,
     help="Folder of the published feeds, whose SEQUENCE and LAST-MODIFIED the export keeps "
-    "[default: output, beside EVENTS], e.g. --published site.",
+    f"{BESIDE_EVENTS}, e.g. --published site.",
 )
 @KEEP_CANCELLED
 def export(

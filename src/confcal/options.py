@@ -141,13 +141,15 @@ class QuietAliases(click.Option):
         return " / ".join(f"'{opt}'" for opt in self._shown())
 
 
+BESIDE_EVENTS = "[default: output, beside EVENTS]"
+"""What the published folder defaults to in every command: ``output`` in the events file's folder
+(``beside``), wherever the command is run from."""
+
 OUTPUT = click.option(
     "-o",
     "--output",
     type=FOLDER,
-    default="output",
-    show_default=True,
-    help="Folder to write the feeds into, e.g. -o site.",
+    help=f"Folder to write the feeds into {BESIDE_EVENTS}, e.g. -o site.",
 )
 PUBLISHED = click.option(
     "--published",
@@ -157,9 +159,7 @@ PUBLISHED = click.option(
     cls=QuietAliases,
     aliases=("-o", "--output"),
     type=FOLDER,
-    default="output",
-    show_default=True,
-    help="Folder holding the published feeds (the last build), e.g. --published site.",
+    help=f"Folder holding the published feeds (the last build) {BESIDE_EVENTS}, e.g. --published site.",
 )
 """The published folder of a command that reads it (diff, serve); ``-o``/``--output``, its
 first spelling, still works."""
@@ -190,6 +190,13 @@ TZ = click.option(
     help="Show times in ZONE (IANA name, or 'local' for this machine); default: the conference's, "
     "e.g. --tz Europe/Berlin.",
 )
+
+
+def beside(events: Path, folder: Path | None) -> Path:
+    """The published folder a command builds into or reads: ``folder`` when given, else ``output``
+    beside ``events`` (``output`` for ``events.toml``), so ``confcal build proj/events.toml`` run
+    from proj's parent finds proj/output, as ``diff``, ``serve``, ``export`` and ``agenda`` do."""
+    return folder if folder is not None else events.parent / "output"
 
 
 def _complete_kind(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
