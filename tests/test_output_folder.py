@@ -274,3 +274,46 @@ def test_export_write_errors_are_one_line(tmp_path: Path, where: str) -> None:
     result = run("export", EVENTS, "--published", OUTPUT, "--paper", "word2vec", "-o", target)
     line = one_line_error(result)
     assert line == f"Error: cannot write {target}: {tmp_path / 'notes.txt'} is a file"
+
+
+@pytest.mark.parametrize("link", ["absolute", "relative"])
+def test_export_writes_through_a_symlink_and_keeps_it(tmp_path: Path, link: str) -> None:
+    """As ``cp`` and a shell's ``>`` do, and as ``build -o`` writes into the folder a link leads to:
+    the file the link leads to gets the new bytes (staged in its own folder, renamed over it), and
+    the link stays a link."""
+    (tmp_path / "synced").mkdir()
+    (tmp_path / "here").mkdir()
+    real = tmp_path / "synced" / "my.ics"
+    real.write_bytes(b"old")
+    target = tmp_path / "here" / "my.ics"
+    target.symlink_to(real if link == "absolute" else Path("..") / "synced" / "my.ics")
+    pointer = os.readlink(target)
+    args = ("export", EVENTS, "--published", OUTPUT, "--paper", "word2vec")
+    expected = run(*args).stdout_bytes
+    result = run(*args, "-o", target)
+    assert result.exit_code == 0, result.output
+    assert target.is_symlink()
+    assert os.readlink(target) == pointer
+    assert real.read_bytes() == expected
+    assert sorted(os.listdir(tmp_path / "here")) == ["my.ics"]
+    assert sorted(os.listdir(tmp_path / "synced")) == ["my.ics"]
+
+
+@pytest.mark.parametrize("link", ["dangling", "loop"])
+def test_export_to_a_symlink_leading_nowhere_is_one_line(tmp_path: Path, link: str) -> None:
+    target = tmp_path / "my.ics"
+    if link == "dangling":
+        target.symlink_to(tmp_path / "gone.ics")
+        reason = f"it is a symbolic link to {tmp_path / 'gone.ics'}, which does not exist; create that file"
+    else:
+        target.symlink_to(tmp_path / "other.ics")
+        (tmp_path / "other.ics").symlink_to(target)
+        reason = (
+            f"it is a symbolic link to {tmp_path / 'other.ics'}: Too many levels of symbolic links; "
+            "make it point to a file"
+        )
+    before = sorted(os.listdir(tmp_path))
+    result = run("export", EVENTS, "--published", OUTPUT, "--paper", "word2vec", "-o", target)
+    assert one_line_error(result) == f"Error: cannot write {target}: {reason} or remove the link"
+    assert sorted(os.listdir(tmp_path)) == before
+    assert target.is_symlink()

@@ -159,17 +159,40 @@ def write_atomic(target: Path, data: bytes, *, durable: bool = False) -> None:
 
 def write_file(target: Path, data: bytes) -> None:
     """``write_atomic`` for the one file a command writes (export, import); WriteError says, in a
-    line, why it cannot be written."""
+    line, why it cannot be written. A symbolic link is written through, as ``cp`` and a shell's
+    ``>`` write: the file it leads to is replaced (atomically, staged in that file's folder) and the
+    link stays, as ``build -o`` writes into the folder a link leads to."""
+    written = target
     try:
         if target.is_dir():
             raise WriteError(
                 f"cannot write {target}: it is a folder; give the name of a file (in it, or elsewhere)"
             )
-        write_atomic(target, data)
+        written = _through_link(target)
+        write_atomic(written, data)
     except WriteError:
         raise
     except OSError as error:
-        raise WriteError(f"cannot write {target}: {why_not(error, target)}") from None
+        raise WriteError(f"cannot write {target}: {why_not(error, written)}") from None
+
+
+def _through_link(target: Path) -> Path:
+    """The file ``target`` names, symbolic links followed; WriteError for a link that leads
+    nowhere (refused, as ``build -o`` and ``cp`` refuse one, rather than create a file there)."""
+    if not target.is_symlink():
+        return target
+    try:
+        return Path(os.path.realpath(target, strict=True))
+    except FileNotFoundError:
+        raise WriteError(
+            f"cannot write {target}: it is a symbolic link to {os.path.realpath(target)}, which does not "
+            "exist; create that file or remove the link"
+        ) from None
+    except OSError as error:  # a loop of links
+        raise WriteError(
+            f"cannot write {target}: it is a symbolic link to {os.readlink(target)}: {error.strerror}; "
+            "make it point to a file or remove the link"
+        ) from None
 
 
 def _stage(target: str, data: bytes, *, durable: bool = False) -> str:
