@@ -519,6 +519,69 @@ def test_the_viewer_zone_switch(browser: Browser, site: tuple[str, bytes]) -> No
     assert when.text == "15:30–16:30 CST"
 
 
+def test_my_picks_say_the_day_of_each_pick_in_both_zones(browser: Browser, site: tuple[str, bytes]) -> None:
+    """Two posters at the same time on two days read apart in My picks: each line has its day, in
+    conference time as in your time."""
+    url, _ = site
+    driver = browser()
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    picked = ("climsim.poster", "direct-preference-optimization.poster")
+    open_page(driver, f"{url}/#picks={'-'.join(sorted(pick_key(e) for e in picked))}")
+    when = "return [...document.querySelectorAll('#picks-list > li > .muted')].map((e) => e.textContent)"
+    assert driver.execute_script(when) == [
+        " · Wed 13 Dec, 17:00–19:00 CST · Poster",
+        " · Thu 14 Dec, 17:00–19:00 CST · Poster",
+    ]
+    driver.find_element(By.ID, "zone-viewer").click()
+    assert driver.execute_script(when) == [
+        " · Thu, Dec 14, 08:00–10:00 GMT+9 · Poster",
+        " · Fri, Dec 15, 08:00–10:00 GMT+9 · Poster",
+    ]
+
+
+def test_a_pick_of_a_removed_event_stays_saved_and_comes_back(browser: Browser, tmp_path: Path) -> None:
+    """A pick whose event leaves the programme is not dropped: the panel says so and links the
+    changes, the browser and the address keep it (the personal feed, whose service refuses a key
+    it does not know, leaves it out), and it is a pick again once the event is put back."""
+    events = with_publish(EVENTS, tmp_path, f'base_url = "{BASE_URL}"')
+    text = events.read_text(encoding="utf-8")
+    page = f"{built(events, tmp_path / 'output').as_uri()}/index.html"
+    keys = sorted(pick_key(e) for e in ("climsim.oral", "word2vec.talk"))
+    driver = browser()
+    open_page(driver, f"{page}#picks={'-'.join(keys)}")
+    assert len(picks_panel(driver)) == 2
+    assert not driver.find_element(By.ID, "picks-gone").is_displayed()
+
+    events.write_text(text[: text.index('[[papers]]\nid = "word2vec"')], encoding="utf-8")
+    built(events, tmp_path / "output")
+    reopen(driver, page)
+    assert [item.split(" · ")[0] for item in picks_panel(driver)] == [
+        "ClimSim: A large multi-scale dataset for hybrid physics-ML climate emulation"
+    ]
+    gone = driver.find_element(By.ID, "picks-gone")
+    assert gone.text.startswith("1 of your picks is no longer in the programme: see the programme changes.")
+    assert gone.find_element(By.TAG_NAME, "a").get_attribute("href") == page.replace(
+        "index.html", "changes.html"
+    )
+    assert stored_picks(driver) == keys
+    assert (
+        driver.find_element(By.ID, "picks-share").get_attribute("href").endswith(f"#picks={'-'.join(keys)}")
+    )
+    feed = driver.find_element(By.ID, "picks-url").get_attribute("value")
+    assert feed == f"{BASE_URL}picks/{pick_key('climsim.oral')}.ics"
+    driver.execute_script("document.getElementById('picks').scrollIntoView({block: 'start'})")
+    driver.save_screenshot(str(tmp_path / "picks-gone.png"))
+
+    star(driver, "decodingtrust.poster").click()  # a change to the picks keeps the gone one too
+    wait(driver, lambda d: len(stored_picks(d)) == 3)
+    assert driver.current_url.endswith(f"#picks={'-'.join(stored_picks(driver))}")
+    events.write_text(text, encoding="utf-8")
+    built(events, tmp_path / "output")
+    reopen(driver, page)
+    assert sorted(pressed(driver)) == ["climsim.oral", "decodingtrust.poster", "word2vec.talk"]
+    assert not driver.find_element(By.ID, "picks-gone").is_displayed()
+
+
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The workshop programme (speakers, chairs, awards, a night across a change of the clocks)

@@ -24,26 +24,36 @@
   // ---- picks -------------------------------------------------------------------------------
   // Your picks stay in localStorage and in the address. A link to other picks than yours (a
   // colleague's) opens as a view of its picks: yours stay saved until you choose to keep the
-  // link's instead, add them to yours, or go back to yours.
-  const known = (keys) => keys.filter((key) => byKey.has(key));
-  function storedPicks() {
+  // link's instead, add them to yours, or go back to yours. A pick of an event no longer in the
+  // programme stays saved too, aside (gone), and is a pick again if the event is put back.
+  const isKey = (key) => typeof key === "string" && /^[a-z2-7]{8}$/.test(key);
+  function storedKeys() {
     try {
-      return known(JSON.parse(storage.get(storeKey) || "[]"));
+      const keys = JSON.parse(storage.get(storeKey) || "[]");
+      return Array.isArray(keys) ? keys.filter(isKey) : [];
     } catch {
       return [];
     }
   }
-  const linked = location.hash.startsWith("#picks=") ? known(location.hash.slice(7).split("-")) : [];
-  const saved = storedPicks();
+  const linked = location.hash.startsWith("#picks=") ? location.hash.slice(7).split("-").filter(isKey) : [];
+  const saved = storedKeys();
   let viewing = linked.length > 0 && saved.length > 0
     && (linked.length !== saved.length || linked.some((key) => !saved.includes(key)));
-  const picks = new Set(linked.length ? linked : saved);
+  const picks = new Set();
+  const gone = new Set();
+  function takePicks(keys) {
+    picks.clear();
+    gone.clear();
+    for (const key of keys) (byKey.has(key) ? picks : gone).add(key);
+  }
+  takePicks(linked.length ? linked : saved);
   const sortedKeys = () => Array.from(picks).sort();
+  const allKeys = () => [...picks, ...gone].sort();
   const inOrder = () => Array.from(picks).sort((a, b) => order.get(a) - order.get(b));
   const counted = (count, what) => `${count} ${what}${count === 1 ? "" : "s"}`;
 
   function save() {
-    const keys = sortedKeys();
+    const keys = allKeys();
     if (!viewing) storage.set(storeKey, JSON.stringify(keys));
     if (!location.hash || location.hash.startsWith("#picks=")) {
       const fragment = keys.length ? `#picks=${keys.join("-")}` : location.pathname + location.search;
@@ -55,7 +65,7 @@
     $("shared").hidden = !viewing;
     $("picks-title").textContent = viewing ? "Picks from a link" : "My picks";
     if (!viewing) return;
-    const own = storedPicks().length;
+    const own = storedKeys().length;
     const panel = document.createElement("a");
     panel.href = "#picks";
     panel.textContent = "Picks from a link";
@@ -69,16 +79,15 @@
 
   function choose(keys) {
     viewing = false;
-    picks.clear();
-    for (const key of keys) picks.add(key);
+    takePicks(keys);
     save();
     showShared();
     showPicks();
     $("picks-title").focus();
   }
-  $("shared-keep").addEventListener("click", () => choose(Array.from(picks)));
-  $("shared-add").addEventListener("click", () => choose([...storedPicks(), ...picks]));
-  $("shared-back").addEventListener("click", () => choose(storedPicks()));
+  $("shared-keep").addEventListener("click", () => choose(allKeys()));
+  $("shared-add").addEventListener("click", () => choose([...storedKeys(), ...allKeys()]));
+  $("shared-back").addEventListener("click", () => choose(storedKeys()));
 
   const calendars = new Map();  // a paper's or item's calendar (data-ics) → its text, once
   function calendarOf(li) {
@@ -172,6 +181,18 @@
       });
   }
 
+  // A pick's time as its event shows it, with its day: in your time the time says its date; in
+  // the conference's, the day it is listed under (events at the same time on two days read apart).
+  const dayLabels = new Map(Array.from($("f-day").options, (option) => [option.value, option.textContent]));
+  function whenOf(li) {
+    const when = li.querySelector(".when").cloneNode(true);
+    const time = when.querySelector("time");
+    if (time && !$("zone-viewer").checked) {
+      time.textContent = `${dayLabels.get(li.closest("section.dayblock").dataset.day)}, ${time.textContent}`;
+    }
+    return when.textContent;
+  }
+
   function showPicks() {
     const keys = inOrder();
     for (const button of document.querySelectorAll("li.event button.star")) {
@@ -191,7 +212,7 @@
       link.textContent = li.querySelector("h4").textContent;
       const when = document.createElement("span");
       when.className = "muted";
-      when.textContent = ` · ${li.querySelector(".when").textContent}`;
+      when.textContent = ` · ${whenOf(li)}`;
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "unpick";
@@ -211,10 +232,14 @@
       : count
         ? `${counted(count, "event")} picked. They stay in this browser and in this page's address.`
         : "No picks yet: press ☆ Pick beside any event. Your picks stay in this browser and in this page's address.";
+    $("picks-gone").hidden = gone.size === 0;
+    $("picks-gone-count").textContent = gone.size === 1
+      ? `1 of ${viewing ? "these" : "your"} picks is`
+      : `${gone.size} of ${viewing ? "these" : "your"} picks are`;
     $("picks-actions").hidden = count === 0;
     const sorted = sortedKeys();
     const share = new URL(location.href);
-    share.hash = `picks=${sorted.join("-")}`;
+    share.hash = `picks=${allKeys().join("-")}`;
     $("picks-share").href = share.href;
     if (data.base) {
       const feed = `${data.base}picks/${sorted.join("-")}.ics`;
@@ -260,8 +285,7 @@
       showShared();
       return;
     }
-    picks.clear();
-    for (const key of storedPicks()) picks.add(key);
+    takePicks(storedKeys());
     showPicks();
   });
 
