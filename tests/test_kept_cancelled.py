@@ -3,6 +3,7 @@ joined as it was, from what the state file recorded, whatever the events file sa
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -187,3 +188,100 @@ def test_a_state_file_from_before_streaming_was_recorded(tmp_path: Path) -> None
     write(events, HEAD + SATELLITE + STAYS, day=4)
     run(events, "build")
     assert files(output) == before
+
+
+MOVED = HEAD.replace('venue = "Main Venue"', 'venue = "New Venue"')
+
+
+def _location(output: Path, item: str) -> str | None:
+    (event,) = parse_events((output / "items" / f"{item}.ics").read_bytes())
+    return event.location
+
+
+def test_a_kept_cancellation_keeps_the_venue_it_was_published_at(tmp_path: Path) -> None:
+    """The conference moves after a slot was kept as cancelled: the slot still names the room and
+    venue it was published at, never the old room at the new venue, and changes in no byte; the
+    state file records that venue for it, since it is not the one the file records for all."""
+    events = tmp_path / "events.toml"
+    output = tmp_path / "output"
+    write(events, HEAD + STAYS + PLAIN, day=1)
+    run(events, "build")
+    write(events, HEAD + STAYS, day=2)
+    run(events, "build")
+    assert _location(output, "plain") == "Main, Main Venue"
+    kept = (output / "items" / "plain.ics").read_bytes()
+    write(events, MOVED + STAYS, day=3)
+    assert (
+        run(events, "diff").splitlines()[0]
+        == 're-roomed: stay.talk "Stays": Main, Main Venue → Main, New Venue'
+    )
+    assert "items/plain.ics" not in run(events, "diff")
+    run(events, "build")
+    assert _location(output, "stay") == "Main, New Venue"
+    assert (output / "items" / "plain.ics").read_bytes() == kept
+    state = json.loads((output / "confcal-state.json").read_text(encoding="utf-8"))
+    assert state["venue"] == "New Venue"
+    assert state["events"]["plain.talk"]["conference_venue"] == "Main Venue"
+    assert "conference_venue" not in state["events"]["stay.talk"]
+    before = files(output)
+    write(events, MOVED + STAYS, day=4)
+    assert run(events, "diff") == "output: nothing to publish\n"
+    run(events, "build")
+    assert files(output) == before
+
+
+def test_a_slot_dropped_as_the_conference_moves_is_cancelled_where_it_was(tmp_path: Path) -> None:
+    """A slot deleted in the build that moves the conference is kept as cancelled at the room and
+    venue it was published at, told only as cancelled, never re-roomed to a place it never was."""
+    events = tmp_path / "events.toml"
+    output = tmp_path / "output"
+    write(events, HEAD + STAYS + PLAIN, day=1)
+    run(events, "build")
+    write(events, MOVED + STAYS, day=2)
+    told = run(events, "diff").splitlines()
+    assert told[:2] == [
+        'cancelled: plain.talk "Plain"',
+        're-roomed: stay.talk "Stays": Main, Main Venue → Main, New Venue',
+    ]
+    run(events, "build")
+    plain = (output / "items" / "plain.ics").read_bytes()
+    (event,) = parse_events(plain)
+    assert event.location == "Main, Main Venue"
+    assert "Place: Main, Main Venue\n" in event.description
+    assert "New Venue" not in event.description
+    assert b"SEQUENCE:1\r\n" in plain
+    assert _location(output, "stay") == "Main, New Venue"
+    before = files(output)
+    write(events, MOVED + STAYS, day=3)
+    run(events, "build")
+    assert files(output) == before
+
+
+def test_a_state_file_from_before_the_venue_was_recorded(tmp_path: Path) -> None:
+    """An older state file records no venue at all: a slot kept as cancelled then names the
+    conference's venue as it is now, and the upgrade changes no byte but the state file's; once
+    recorded, the conference moving leaves the kept slot at the venue it was published at."""
+    events = tmp_path / "events.toml"
+    output = tmp_path / "output"
+    write(events, HEAD + STAYS + PLAIN, day=1)
+    run(events, "build")
+    write(events, HEAD + STAYS, day=2)
+    run(events, "build")
+    state = output / "confcal-state.json"
+    text = state.read_text(encoding="utf-8")
+    older = text.replace(',\n  "venue": "Main Venue"', "")
+    assert older != text
+    assert "Main Venue" not in older
+    state.write_text(older, encoding="utf-8")
+    kept = files(output)
+    write(events, HEAD + STAYS, day=3)
+    assert run(events, "diff") == "output: 1 file would be written: confcal-state.json\n"
+    run(events, "build")
+    assert {name: data for name, data in files(output).items() if name != "confcal-state.json"} == {
+        name: data for name, data in kept.items() if name != "confcal-state.json"
+    }
+    assert state.read_text(encoding="utf-8") == text
+    write(events, MOVED + STAYS, day=4)
+    run(events, "build")
+    assert _location(output, "plain") == "Main, Main Venue"
+    assert (output / "items" / "plain.ics").read_bytes() == kept["items/plain.ics"]

@@ -122,6 +122,14 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
         (setter("events", ORAL, "url", value=0), f"events.{ORAL}.url: expected a string, found"),
         (setter("events", ORAL, "kept", value=1), f"events.{ORAL}.kept: expected a boolean, found"),
         (
+            setter("events", ORAL, "conference_venue", value=""),
+            f"events.{ORAL}.conference_venue: expected text, found an empty string",
+        ),
+        (
+            setter("events", ORAL, "conference_venue", value=["Hall"]),
+            f"events.{ORAL}.conference_venue: expected a string, found",
+        ),
+        (
             setter("events", ORAL, "position", value=0),
             f"events.{ORAL}.position: expected a whole number from 1, found 0",
         ),

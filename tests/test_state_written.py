@@ -61,6 +61,7 @@ NEAR_MISSES: dict[str, list[object]] = {
     "board": TEXTS,
     "url": TEXTS,
     "where": TEXTS,
+    "conference_venue": TEXTS,
     "speakers": NAMES,
     "venue": IDS,
     "session_id": IDS,
@@ -201,6 +202,7 @@ def entries(draw: st.DrawFn) -> tuple[str, Entry]:
         streaming_known=unknown or streamed is not None,
         kept=draw(st.booleans()),
         position=draw(st.none() | st.integers(1, 5)),
+        conference_venue=draw(st.none() | NAME),
     )
     return event.id, entry
 

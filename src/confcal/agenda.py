@@ -146,7 +146,7 @@ def agenda_of(
         if previous is None:
             warnings = ((LOST if lost(folder) else NO_STATE).format(state=state, output=folder),)
         else:
-            programme = published_programme(programme, previous.events).programme
+            programme = published_programme(programme, previous.events, venue=previous.venue).programme
     feed = selection_feed(programme, filters)
     shown = None if zone == "local" else zones.zone(zone or programme.conference.timezone)
     return Shown(agenda(programme, feed.events, zone=shown, style=style), warnings)

@@ -188,6 +188,9 @@ class Event:
     """A kept cancellation's place as its LOCATION last named it, but for the conference's own
     venue (``render.where``, as the state file recorded it): its room or venue may no longer be
     declared, or no longer say the same. None: worked out from its room, venue and room id."""
+    published_venue: str | None = None
+    """A kept cancellation's conference venue as its LOCATION last named it after its place
+    (``render.own_venue``): the conference may have moved since. None: ``conference.venue``."""
     streaming_unknown: bool = False
     """A kept cancellation whose streaming the state file did not record (``streamed`` and
     ``stream_url`` then say nothing): its description makes no claim about it."""

@@ -58,11 +58,17 @@ def summary(programme: Programme, event: Event, paper: Paper) -> str:
 
 
 def location(programme: Programme, event: Event) -> str:
-    """The place, then the venue: the conference's, or the slot's own (``where``)."""
+    """The place, then the venue: the conference's (``own_venue``), or the slot's own (``where``)."""
     place = where(programme, event)
     if place != event.place:  # an off-site venue, or a room in another building
         return place
-    return f"{event.place}, {programme.conference.venue}" if event.place else ""
+    return f"{event.place}, {own_venue(programme, event)}" if event.place else ""
+
+
+def own_venue(programme: Programme, event: Event) -> str:
+    """The conference's venue as the slot names it: ``conference.venue``, but for a kept
+    cancellation the venue it was last published at (``Event.published_venue``)."""
+    return programme.conference.venue if event.published_venue is None else event.published_venue
 
 
 def where(programme: Programme, event: Event) -> str:
@@ -137,7 +143,7 @@ def description(programme: Programme, event: Event, notice: str = "") -> str:
     links = ([("Paper", paper.url)] if paper.url else []) + [(li.label, li.url) for li in paper.links]
     if links:
         blocks.append("Links:\n" + "\n".join(f"{label}: {url}" for label, url in links))
-    footer = f"{conference.name}, {conference.venue}, {conference.city}"
+    footer = f"{conference.name}, {own_venue(programme, event)}, {conference.city}"
     blocks.append(f"{footer}: {conference.website}" if conference.website else footer)
     return "\n\n".join(blocks)
 

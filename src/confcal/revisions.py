@@ -38,6 +38,7 @@ from confcal.render import (
     content_digest,
     event_keys,
     finish,
+    own_venue,
     render_bodies,
     streamed,
     where,
@@ -88,16 +89,15 @@ def revise(
 ) -> Revised:
     """Compare ``programme`` with the ``previous`` published state and its ``releases`` (read
     from ``state_name``, whose digests were made as ``content_scheme`` says). ``venue``: the
-    conference's own venue as the previous build's LOCATIONs named it (``StateFile.venue``);
-    None when not recorded, and then a new one is other text (no SEQUENCE moves on the first
-    build that records it).
+    conference's own venue as the previous build's LOCATIONs named it (``StateFile.venue``), but
+    where an entry records its own (``Entry.conference_venue``); None when not recorded, and
+    then a new one is other text (no SEQUENCE moves on the first build that records it).
 
     Renders each event's body (``render.render_bodies``, with ``cache``) for its digest.
     Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
     """
     stamp = programme.conference.updated
-    venues = None if venue in (None, programme.conference.venue) else (venue, programme.conference.venue)
-    followed = published_programme(programme, previous)
+    followed = published_programme(programme, previous, venue=venue)
     published, positions = followed.programme, followed.positions
     keys = event_keys(published) if cache is not None else {}
     bodies = render_bodies(published, cache=cache, keys=keys)
@@ -120,6 +120,7 @@ def revise(
         rewritten = entry is not None and not _same_content(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
+        venues = _venues(entry, venue, own_venue(published, event))
         # A slot new or changed significantly has changes to tell (``_changes``); any other, none.
         news = entry is None or entry.removed or _significant(entry, as_published, paper, place, venues)
         if entry is None:
@@ -141,6 +142,7 @@ def revise(
             where=place,
             kept=event.id not in in_file,
             position=positions.get(event.id),
+            conference_venue=_recorded_venue(published, event),
         )
         if news:
             changes.extend(_changes(published, entry, as_published, paper, place, venues))
@@ -189,6 +191,20 @@ def revise(
         keys=keys,
         warnings=followed.warnings,
     )
+
+
+def _venues(entry: Entry | None, venue: str | None, now: str) -> tuple[str, str] | None:
+    """The conference's own venue as ``entry`` was published at it (its own record, else the state
+    file's ``venue``) and ``now``, when they differ; None when they do not or it was not recorded."""
+    was = venue if entry is None or entry.conference_venue is None else entry.conference_venue
+    return None if was in (None, now) else (was, now)
+
+
+def _recorded_venue(programme: Programme, event: Event) -> str | None:
+    """What the state file records of the conference's venue the slot names (``render.own_venue``):
+    nothing when it is the one the file records for all (``StateFile.venue``, the conference's)."""
+    venue = own_venue(programme, event)
+    return None if venue == programme.conference.venue else venue
 
 
 def _slots(state: State) -> dict[str, Event]:
@@ -352,15 +368,16 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
     return Followed(dataclasses.replace(programme, events=events), positions, tuple(warnings))
 
 
-def published_programme(programme: Programme, previous: State) -> Followed:
+def published_programme(programme: Programme, previous: State, *, venue: str | None = None) -> Followed:
     """What the feeds publish of ``programme`` after ``previous``: its slots under their published
     numbers (``follow_parts``), with the slots it dropped kept as cancelled when the conference
-    keeps them (``with_kept_cancellations``); positions and warnings as ``follow_parts`` gives them.
-    The one step ``revise`` (build, diff, serve, export) and ``confcal agenda`` take."""
+    keeps them (``with_kept_cancellations``, ``venue`` as the state file recorded it);
+    positions and warnings as ``follow_parts`` gives them. The one step ``revise`` (build, diff,
+    serve, export) and ``confcal agenda`` take."""
     followed = follow_parts(programme, previous)
     if not programme.conference.keep_cancelled:
         return followed
-    published = with_kept_cancellations(followed.programme, previous)
+    published = with_kept_cancellations(followed.programme, previous, venue=venue)
     kept = {event.id for event in published.events} - {event.id for event in followed.programme.events}
     return dataclasses.replace(followed, programme=published, kept=frozenset(kept))
 
@@ -427,11 +444,18 @@ def _numbered(programme: Programme, slots: list[Event], published: list[Entry]) 
     free = sorted(published, key=_exact_rank)
     numbers: dict[int, int] = {}
     places = [where(programme, slot) for slot in slots]
-    for same_place in (_same_location, _same_room):
+    for by_room in (False, True):  # by LOCATION first, then by declared room (``follow_parts``)
         for index, slot in enumerate(slots):
             if index in numbers:
                 continue
-            same = next((entry for entry in free if same_place(entry, slot, places[index])), None)
+            same = next(
+                (
+                    entry
+                    for entry in free
+                    if (_same_room(entry, slot) if by_room else _same_location(entry, slot, places[index]))
+                ),
+                None,
+            )
             if same is not None:
                 numbers[index] = same.event.number
                 free.remove(same)
@@ -468,7 +492,7 @@ def _same_location(entry: Entry, event: Event, place: str) -> bool:
     return _same_time(entry, event) and not _moved_place(entry, event, place)
 
 
-def _same_room(entry: Entry, event: Event, place: str) -> bool:
+def _same_room(entry: Entry, event: Event) -> bool:
     """Whether ``event`` is at the time ``entry`` published in the same declared room (by id, with
     the board and venue), for a slot no published one matched by its LOCATION: a room renamed
     since is the same room, though the slot is then re-roomed (``_moved_place``). False where
@@ -482,11 +506,13 @@ def _same_room(entry: Entry, event: Event, place: str) -> bool:
     return same_room and _same_time(entry, event)
 
 
-def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
+def with_kept_cancellations(programme: Programme, previous: State, *, venue: str | None = None) -> Programme:
     """The programme plus, as cancelled events, the published slots the events file dropped: each
     at its last time and place, as its LOCATION named it (``Entry.where``; worked out from its room
-    and venue again when the state file did not record it), and streamed or joined as it was
-    (``Event.streaming_unknown`` when the state file did not record that).
+    and venue again when the state file did not record it) with the conference's venue it named
+    (``Entry.conference_venue``, else ``venue``: the state file's; the conference's when neither
+    was recorded), and streamed or joined as it was (``Event.streaming_unknown`` when the state
+    file did not record that).
 
     A slot whose paper's category was removed too stays in all.ics and its paper's own feed, as
     an item without a category (the category's feed is gone). A slot whose kind is no longer
@@ -511,12 +537,12 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
             continue  # a session's own event (its items are kept), or a kind no longer declared
         if paper.id not in papers:
             kept_papers[paper.id] = paper
-        venue = entry.event.venue if entry.event.venue in venues else ""
+        off_site = entry.event.venue if entry.event.venue in venues else ""
         room_id = entry.event.room_id if entry.event.room_id in rooms else ""
         kept_events.append(
             dataclasses.replace(
                 entry.event,
-                venue=venue,
+                venue=off_site,
                 room_id=room_id,
                 # In its session still, so a feed of sessions holds it only through the
                 # session's event, which lists it as cancelled (or not at all once the session
@@ -526,6 +552,7 @@ def with_kept_cancellations(programme: Programme, previous: State) -> Programme:
                 end=entry.event.end.astimezone(zone),
                 status="cancelled",
                 published_place=entry.where,
+                published_venue=venue if entry.conference_venue is None else entry.conference_venue,
                 # Not recorded: a slot cancelled now says nothing of streaming; one already
                 # published as cancelled keeps what it said (by the conference's rule for its
                 # kind, as confcal then wrote it), so an upgrade changes no bytes.

@@ -84,7 +84,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
     )
     # absent in state files written before they were recorded
     | {"venue": False, "session_id": False, "where": False, "streamed": False, "url": False}
-    | {"kept": False, "position": False, "room_id": False},
+    | {"kept": False, "position": False, "room_id": False, "conference_venue": False},
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True) | {"table": False},
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -129,6 +129,10 @@ class Entry:
     position: int | None = None
     """The slot's place among its item's slots of its kind in the events file, when it is not its
     number (``revisions.follow_parts``); None: its number."""
+    conference_venue: str | None = None
+    """The conference's own venue as the slot's LOCATION named it after its place, when that is
+    not the state file's ``venue`` (a slot kept as cancelled since before the conference moved:
+    ``render.own_venue``); None: the state file's."""
 
     @property
     def status(self) -> Status | Literal["removed"]:
@@ -259,6 +263,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         **_streaming_json(event),
         **({"kept": True} if entry.kept else {}),
         **({"position": entry.position} if entry.position is not None else {}),
+        **({"conference_venue": entry.conference_venue} if entry.conference_venue is not None else {}),
         "speakers": list(event.speakers),
         "paper": {
             "title": paper.title,
@@ -572,7 +577,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
     start, end = _written_instant(table["start"]), _written_instant(table["end"])
     last_modified = _written_instant(table["last_modified"])
     speakers, authors = table["speakers"], paper["authors"]
-    where = table.get("where")
+    where, conference_venue = table.get("where"), table.get("conference_venue")
     streamed, kept, position = table.get("streamed"), table.get("kept", False), table.get("position", 1)
     if not (
         type(sequence) is int
@@ -588,6 +593,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
         and type(speakers) is list
         and type(authors) is list
         and ("where" not in table or where is not None)
+        and ("conference_venue" not in table or conference_venue)
         and _written_id(table.get("venue", ""))
         and _written_id(table.get("session_id", ""))
         and _written_id(table.get("room_id", ""))
@@ -602,6 +608,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
     required = (table["session"], paper["title"], *speakers, *authors)
     optional = (table["room"], table["level"], table["board"], table.get("url", ""), paper["subcategory"])
     optional += (paper["url"], *(() if where is None else (where,)))
+    optional += () if conference_venue is None else (conference_venue,)
     if not (_written_texts((*required, *optional)) and all(required)):
         return None
     paper_id = match.group(1)
@@ -643,6 +650,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
         streaming_known="streamed" in table,
         kept=kept,
         position=table.get("position"),
+        conference_venue=conference_venue,
     )
 
 
@@ -715,6 +723,11 @@ def _checked_entry(
     event = _entry_event(reader, match, table, path, times=(start, end), cancelled=status == "cancelled")
     paper = _entry_paper(reader, match.group(1), paper_table, f"{path}.paper")
     where = reader.optional_text(table, "where", path) if "where" in table else None
+    conference_venue = (
+        reader.string(table["conference_venue"], f"{path}.conference_venue")
+        if "conference_venue" in table
+        else None
+    )
     if len(reader.problems) > count or sequence is None or last_modified is None or content is None:
         return None
     revision = Revision(sequence=sequence, last_modified=last_modified)
@@ -730,6 +743,7 @@ def _checked_entry(
         streaming_known="streamed" in table,
         kept=reader.get(table, "kept", path, bool) or False,
         position=_position(reader, table, path),
+        conference_venue=conference_venue,
     )
 
 
