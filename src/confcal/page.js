@@ -273,6 +273,12 @@
       clearFilters();
     }
     const link = event.target.closest('a[href^="#"]');
+    if (link?.getAttribute("href") === "#q") {  // "Search" at the top: to the controls, typing
+      event.preventDefault();
+      $("filters").scrollIntoView({ block: "start" });
+      $("q").focus({ preventScroll: true });
+      return;
+    }
     const target = link && targetOf(link.getAttribute("href"));
     if (target) {
       prepareJump(target);  // before the browser's jump
