@@ -32,6 +32,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from benchmarks.page import CHROMIUM_FLAGS
@@ -620,6 +621,20 @@ def test_search_finds_everything_an_event_shows_but_its_time(browser: Browser, w
     assert search(driver, "cest") == [], "not the times, which the zone switch rewrites"
     label = driver.find_element(By.CSS_SELECTOR, 'label[for="q"]').text
     assert label == "Search titles, people, sessions, rooms, boards"
+
+
+def test_the_day_filter_finds_an_event_on_every_day_it_runs(browser: Browser, workshop: str) -> None:
+    """The hack night runs from Saturday 21:00 to Sunday 04:00: the Day filter finds it on both."""
+    driver = browser()
+    open_page(driver, workshop)
+    day = Select(driver.find_element(By.ID, "f-day"))
+    found = {}
+    for value in ("2026-10-24", "2026-10-25"):
+        day.select_by_value(value)
+        found[value] = visible_events(driver)
+    assert "learnsys-2026.hack-night.social@confcal" in found["2026-10-24"]
+    assert "learnsys-2026.hack-night.social@confcal" in found["2026-10-25"]
+    assert "learnsys-2026.opening-keynote.keynote@confcal" not in found["2026-10-25"]
 
 
 def test_the_viewer_zone_names_each_end_across_a_change_of_the_clocks(
