@@ -41,7 +41,7 @@ from confcal.cli import cli
 from confcal.feeds import Feed, feeds
 from confcal.load import load
 from confcal.picks import MAX_PICKS, pick_key, picks_calendar, split_feed
-from confcal.site import feed_links
+from confcal.site import feed_links, public_address
 from tests.gunicorn import request
 from tests.test_serve import Serve
 
@@ -1064,13 +1064,14 @@ def test_more_picks_than_a_personal_feed_holds_are_offered_for_download_only(
         "https://example.org/a%3Fb=c/",
         "https://example.org/(x)!*;=+,$/",
         "https://example.org/ü/",
+        "https://bücher.example/konferenz-ö/",
     ],
 )
 def test_picks_links_encode_the_address_as_the_feed_links_do(
     browser: Browser, tmp_path: Path, base_url: str
 ) -> None:
     """%, &, # and ? (and the rest) are percent-encoded in the Google and Outlook links exactly as
-    in the page's own feed links (site.feed_links)."""
+    in the page's own feed links (site.feed_links); an international address is in ASCII there."""
     events = tmp_path / "events.toml"
     name = "NeurIPS 2023 & O'Brien (test)"
     events.write_text(EVENTS.read_text(encoding="utf-8").replace('"NeurIPS 2023"', f'"{name}"', 1), "utf-8")
@@ -1087,4 +1088,7 @@ def test_picks_links_encode_the_address_as_the_feed_links_do(
         base_url=base_url,
     )
     assert links == {"webcal": expected.subscribe, "google": expected.google, "outlook": expected.outlook}
-    assert driver.find_element(By.ID, "picks-url").get_attribute("value") == f"{base_url}picks/{keys}.ics"
+    assert all(link.isascii() for link in links.values()), links
+    public = driver.find_element(By.ID, "picks-url").get_attribute("value")
+    assert public == f"{public_address(base_url)}picks/{keys}.ics"
+    assert public.isascii()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -651,3 +652,43 @@ def test_a_satellite_talk_within_a_week_of_the_dates_is_a_warning(
     code, report = json_report(str(events))
     assert [(f["severity"], f["code"]) for f in report["findings"]] == [("warning", "outside-dates")]
     assert code == 0
+
+
+STATUSES = [
+    pytest.param([], [], 0, id="warnings and info only"),
+    pytest.param(["--strict"], [], 1, id="a warning, with --strict"),
+    pytest.param(
+        [],
+        [('room = "RO6-RO9"\nlevel = "Level 2"', 'room = "Hall C2"\nlevel = "Level 1"')],
+        1,
+        id="a double-booked room",
+    ),
+    pytest.param(
+        [], [("end = 2023-12-12T12:45:00", "end = 2023-12-12T10:15:00")], 2, id="an end before its start"
+    ),
+    pytest.param([], [('id = "climsim"', 'id = "word2vec"')], 2, id="a duplicate id"),
+    pytest.param(
+        [], [('category = "test-of-time"', 'category = "test-of-tme"')], 2, id="an unknown category id"
+    ),
+    pytest.param([], [("[conference]", "[conference")], 2, id="not TOML"),
+]
+
+
+@pytest.mark.parametrize(("options", "edits", "status"), STATUSES)
+def test_exit_status_is_0_clean_1_programme_errors_2_a_file_build_rejects_as_the_readme_says(
+    tmp_path: Path, options: list[str], edits: list[tuple[str, str]], status: int
+) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    code, output = run_check(*options, str(events))
+    assert code == status, output
+    assert ("  invalid: " in output) is (status == 2)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Checking a programme before publishing") :]
+    said = section[section.index("Exit status:") :].split("\n\n")[0]
+    meaning = {0: "no errors", 1: "the programme has errors", 2: "`invalid`"}[status]
+    assert re.search(rf"\b{status} when [^;]*{re.escape(meaning)}", said.replace("\n", " ")), said

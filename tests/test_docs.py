@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from confcal.cli import cli
 from confcal.load import SCHEMA
 from tests.conftest import ROOT
 
@@ -64,3 +69,30 @@ def test_how_confcal_is_built_lists_exactly_the_modules_there_are() -> None:
         if not path.name.startswith("__") and (path.is_dir() or path.suffix in (".py", ".js"))
     }
     assert listed == present
+
+
+def section(heading: str) -> str:
+    """The text under the '## ' heading ``heading``, up to the next '## ' heading."""
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## )", README, flags=re.M | re.S)
+    assert match, f"no README section {heading!r}"
+    return match.group(1)
+
+
+def test_right_after_the_quickstart_a_programme_of_ones_own_builds_in_its_own_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headings = re.findall(r"^## (.*)$", README, flags=re.M)
+    assert headings[headings.index("Quickstart") + 1] == "Start your own programme"
+    text = section("Start your own programme")
+    [programme] = re.findall(r"^```toml\n(.*?)^```$", text, flags=re.M | re.S)
+    (tmp_path / "my-workshop").mkdir()
+    (tmp_path / "my-workshop" / "events.toml").write_text(programme, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "my-workshop/events.toml"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "my-workshop" / "output" / "all.ics").is_file()
+    commands = re.findall(r"^\$ (confcal \w+ my-workshop/events\.toml.*)$", text, flags=re.M)
+    assert commands[:3] == [
+        f"confcal {command} my-workshop/events.toml" for command in ("check", "build", "serve")
+    ]
+    assert "neurips-2023" in text  # why another conference's output/ is not reused

@@ -6,12 +6,15 @@ import re
 from pathlib import Path
 
 import pytest
+import tomli
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from confcal.cli import cli
 from confcal.errors import EventsFileError
 from confcal.load import load
-from confcal.load.locate import date_time_hint
+from confcal.load.locate import date_time_hint, toml_error
 from tests.conftest import EVENTS
 from tests.helpers import snapshot
 
@@ -75,7 +78,103 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "TOML syntax error",
         edit('name = "NeurIPS 2023"', 'name = "NeurIPS 2023'),
-        [(('name = "NeurIPS 2023', 0), "not valid TOML: Illegal character '\\n' (column 21)")],
+        [
+            (
+                ('name = "NeurIPS 2023', 0),
+                "not valid TOML: Illegal character '\\n' (column 21); the text that begins with \" on this "
+                'line is not closed: end it with " on the same line, or write text over several lines '
+                'between """ and """',
+            )
+        ],
+    ),
+    (
+        "typographic quotes",
+        edit('name = "NeurIPS 2023"', "name = \u201cNeurIPS 2023\u201d"),
+        [
+            (
+                ("name = \u201cNeurIPS 2023", 0),
+                "not valid TOML: Invalid value (column 8); \u201c is a typographic quote: write straight "
+                "quotes, \" or '",
+            )
+        ],
+    ),
+    (
+        "text without quotes",
+        edit('website = "https://neurips.cc"', "website = neurips.cc"),
+        [
+            (
+                ("website = neurips.cc", 0),
+                "not valid TOML: Invalid value (column 11); a text value takes quotes: "
+                'website = "neurips.cc"',
+            )
+        ],
+    ),
+    (
+        "a boolean in capitals",
+        edit('website = "https://neurips.cc"', 'website = "https://neurips.cc"\nhidden = True'),
+        [
+            (
+                ("hidden = True", 0),
+                "not valid TOML: Invalid value (column 10); TOML writes true and false in lowercase",
+            )
+        ],
+    ),
+    (
+        "a key given twice",
+        edit('website = "https://neurips.cc"', 'website = "https://neurips.cc"\nwebsite = "https://x.org"'),
+        [
+            (
+                ('website = "https://x.org"', 0),
+                "not valid TOML: Cannot overwrite a value (column 26); website is already given in this "
+                "table (line {line_before}), and a key may be given once: remove one, or begin a new entry "
+                "with its [[...]] header if this one is another entry",
+            )
+        ],
+    ),
+    (
+        "an array without commas",
+        edit('"Thomas Steinke", "Milad Nasr"', '"Thomas Steinke" "Milad Nasr"'),
+        [
+            (
+                ('authors = ["Thomas Steinke" "Milad Nasr"', 0),
+                "not valid TOML: Unclosed array (column 29); expected a comma or ] here: separate an "
+                "array's values with commas, and close it with ]",
+            )
+        ],
+    ),
+    (
+        "a time written with dots",
+        edit("start = 2023-12-12T15:40:00", "start = 15.40.00"),
+        [
+            (
+                ("start = 15.40.00", 0),
+                "not valid TOML: Expected newline or end of document after a statement (column 14); "
+                f"{WRITE_DATES}",
+            )
+        ],
+    ),
+    (
+        "a list's entry after the same table",
+        SHIPPED.replace("[[categories]]", "[categories]", 1).encode(),
+        [
+            (
+                ("[[categories]]", 0),
+                "not valid TOML: Cannot overwrite a value (column 13); categories is already a table or a "
+                "value above: write [[categories]] (two brackets) before every entry of a list, and "
+                "[categories] only once for a single table",
+            )
+        ],
+    ),
+    (
+        "a colon for =",
+        edit('website = "https://neurips.cc"', 'website: "https://neurips.cc"'),
+        [
+            (
+                ('website: "https://neurips.cc"', 0),
+                "not valid TOML: Expected '=' after a key in a key/value pair (column 8); write key = value "
+                "(with =, not :)",
+            )
+        ],
     ),
     (
         "misspelt key",
@@ -489,7 +588,14 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "a table declared twice",
         SHIPPED.replace("[[categories]]", "[categories]").encode(),
-        [(("[categories]", 1), "not valid TOML: Cannot declare categories twice (column 12)")],
+        [
+            (
+                ("[categories]", 1),
+                "not valid TOML: Cannot declare categories twice (column 12); the table [categories] is "
+                "declared above too: give a table's keys under one header, or, for a list of entries, write "
+                "[[categories]] (two brackets) before each one",
+            )
+        ],
     ),
     (
         "arrays nested too deep",
@@ -979,14 +1085,14 @@ CASES: list[tuple[str, bytes, Expected]] = [
 def rendered(data: bytes, expected: Expected, path: Path) -> list[str]:
     lines = data.decode("utf-8", errors="replace").split("\n")  # TOML lines end at LF only
     result = []
+    offset = data.find(b"\xf6")
     for where, message in expected:
-        text = message.format(offset=data.find(b"\xf6"))
         if where is None:
-            result.append(f"{path}: {text}")
+            result.append(f"{path}: {message.format(offset=offset)}")
             continue
         needle, nth = where
         number = [i for i, line in enumerate(lines, start=1) if needle in line][nth]
-        result.append(f"{path}:{number}: {text}")
+        result.append(f"{path}:{number}: {message.format(offset=offset, line_before=number - 1)}")
     return result
 
 
@@ -1159,3 +1265,20 @@ def test_an_integer_too_long_to_read_is_bad_input(command: str, status: int, tmp
     assert "Traceback" not in result.output
     assert "set_int_max_str_digits" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("ab=[]{}\",.:#\n '“1TF")), max_size=40))
+def test_any_syntax_error_gets_a_message_and_its_line(text: str) -> None:
+    """The hints read the line the parser names: whatever the text, they never fail themselves,
+    and the message stays one line that begins with the parser's."""
+    try:
+        tomli.loads(text)
+        return
+    except tomli.TOMLDecodeError as error:
+        raw = str(error)
+    message, line = toml_error(raw, text)
+    parsed = re.split(r" \(column | at the end of the file", message)[0]
+    assert parsed in raw.replace("('", "").replace("',)", "")
+    assert "\n" not in message  # one line of the report
+    assert line is None or 1 <= line <= text.count("\n") + 1

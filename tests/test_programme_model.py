@@ -186,7 +186,8 @@ WORKSHOP_TEXT = WORKSHOP.read_text(encoding="utf-8")
             "[items.social]",
             "[items.party]",
             "items[2].party: unknown table [items.party]: 'party' is not a kind (kinds: oral, poster, talk, "
-            'keynote, break, social); declare it in the [kinds] table, e.g. party = { label = "Party", ',
+            "keynote, break, social); declare it in the [kinds] table, e.g. "
+            'party = { label = "Party", plural = "Parties" }',
         ),
         ('venue = "brauhaus"', 'venue = "brewery"', "unknown venue 'brewery' (defined: 'brauhaus')"),
         (
@@ -790,3 +791,32 @@ def test_the_conference_day_of_a_start(start: str, day: str) -> None:
     naive = datetime.fromisoformat(start)
     aware = naive.replace(tzinfo=ZoneInfo("Europe/Berlin"), fold=1)
     assert conference_day(naive, first=first) == conference_day(aware, first=first) == date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(
+    ("label", "plural"),
+    [
+        ("Party", "Parties"),
+        ("Ceremony", "Ceremonies"),
+        ("Lunch", "Lunches"),
+        ("Bus tour", "Bus tours"),
+        ("Class", "Classes"),
+        ("Day", "Days"),
+        ("Coffee break", "Coffee breaks"),
+        ("BoF", "BoFs"),
+        ("FAQ", "FAQs"),
+    ],
+)
+def test_a_kind_without_a_plural_takes_the_regular_english_one(
+    tmp_path: Path, label: str, plural: str
+) -> None:
+    """The plural names the kind's feeds and headings: "Partys" would be on the page."""
+    events = tmp_path / "events.toml"
+    events.write_text(
+        WORKSHOP_TEXT.replace(
+            'break = { label = "Break", plural = "Breaks" }', f'break = {{ label = "{label}" }}'
+        ),
+        encoding="utf-8",
+    )
+    (kind,) = [kind for kind in load(events).kinds if kind.id == "break"]
+    assert (kind.label, kind.plural) == (label, plural)

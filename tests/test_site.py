@@ -472,6 +472,33 @@ def test_google_link_percent_encodes_what_would_change_its_meaning(base_url: str
     assert query["cid"] == [links.subscribe]
 
 
+def test_an_international_address_is_written_in_ascii_in_every_link(tmp_path: Path) -> None:
+    """Browsers take webcal: as a scheme without hosts of its own: they leave its host as written,
+    and a calendar app given ``b%C3%BCcher.example`` finds no such host. Every link to the public
+    address names the host in IDNA (xn--) and percent-encodes the path, as a browser would."""
+    output = tmp_path / "output"
+    base_url = "https://bücher.example/konferenz-ö/"
+    result = CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(output), "--base-url", base_url])
+    assert result.exit_code == 0, result.output
+    html = (output / INDEX).read_text(encoding="utf-8")
+    page = Page(html)
+    public = "https://xn--bcher-kva.example/konferenz-%C3%B6/"
+    assert [link.href for link in page.feeds[0].links] == [
+        "webcal://xn--bcher-kva.example/konferenz-%C3%B6/all.ics",
+        "https://calendar.google.com/calendar/render?cid=webcal://xn--bcher-kva.example/konferenz-%25C3%25B6/all.ics",
+        "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fxn--bcher-kva.example%2Fkonferenz-%25C3%25B6"
+        "%2Fall.ics&name=NeurIPS%202023",
+        "all.ics",
+    ]
+    google = urllib.parse.parse_qs(urllib.parse.urlsplit(page.feeds[0].links[1].href).query)
+    assert google["cid"] == [f"webcal://{public.removeprefix('https://')}all.ics"]
+    assert f'href="https://ggt.gaa.st/#url={public}schedule.xml"' in html
+    assert f'"base": "{public}"' in html, "the address page.js builds the picks links from"
+    assert f"Scan to open {public}all.ics" in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert [href for href in hrefs if not href.isascii()] == []
+
+
 def test_a_cached_line_of_the_page_is_used_only_for_the_same_view() -> None:
     """index.html keeps each event's line by its whole view (all the line shows): a line is
     reused while the view is the same, made again when it changes, and the cache is left

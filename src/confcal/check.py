@@ -404,7 +404,9 @@ def _slot_paths(programme: Programme, wanted: set[str], locator: Locator, lines:
 
 
 UNLOADABLE = 2
-"""Exit status when the file cannot be loaded at all (1: the programme has errors)."""
+"""Exit status when the build rejects the file (its ``invalid`` findings: unreadable, not TOML, an
+unknown key or id, an end before its start, …), so the programme checks could not run (1: the
+programme has errors they found)."""
 
 
 def check_file(events: Path, *, strict_warnings: bool = False) -> tuple[list[Finding], int]:

@@ -272,7 +272,8 @@ def check(events: Path, strict: bool, output_format: str) -> None:
     (errors); another event outside the dates (a talk, a keynote, a reception) or an event
     with no place (warnings); events
     that overlap, so attendees must choose (info). Exit 0 without errors, 1 with, 2 when
-    EVENTS cannot be read as a programme at all (its problems are reported the same way).
+    build rejects EVENTS (the invalid findings: unreadable, not TOML, an unknown key or id,
+    an end before its start, …), so the programme checks could not run.
 
     \b
     Example:

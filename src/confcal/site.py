@@ -47,11 +47,24 @@ class FeedLinks:
     outlook: str = ""
 
 
+def public_address(base_url: str) -> str:
+    """The public address as links hold it: ASCII, its host in IDNA (``xn--``) and the rest
+    percent-encoded, as a browser writes an https address (``checked.ascii_url``). Browsers take
+    ``webcal:`` as a scheme without hosts of their own and keep its host as written: a calendar
+    app would look up ``b%C3%BCcher.example``. Kept as it is when it is ASCII already, or when
+    Python's IDNA (2003) would name another host than browsers do (``straße.de``)."""
+    if base_url.isascii():
+        return base_url
+    from confcal.checked import ascii_url  # only for an address that needs it
+
+    return ascii_url(base_url) or base_url
+
+
 def feed_links(feed: Feed, *, base_url: str) -> FeedLinks:
     """The four links of a feed, in the formats calendar apps expect (see FEEDS.md)."""
     if not base_url:
         return FeedLinks(download=feed.filename)
-    public = base_url + feed.filename
+    public = public_address(base_url) + feed.filename
     webcal = "webcal://" + public.removeprefix("https://")
     import urllib.parse  # only with a base_url: keeps it out of every build's start-up
 
@@ -94,7 +107,9 @@ def render_index(
         conference=conference,
         dates=zones.date_range(conference.start, conference.end, month="%B"),
         feeds=_feeds(programme, feeds, {o.feed.id: o for o in too_big}),
-        giggity=f"https://ggt.gaa.st/#url={conference.base_url}{SCHEDULE_XML}" if conference.base_url else "",
+        giggity=f"https://ggt.gaa.st/#url={public_address(conference.base_url)}{SCHEDULE_XML}"
+        if conference.base_url
+        else "",
         schedule_files=(SCHEDULE_XML, SCHEDULE_JSON),
         zone_labels=_zone_labels(programme),
         days=days,
@@ -136,6 +151,7 @@ class FeedView:
 
 def _feeds(programme: Programme, feeds: Sequence[Feed], too_big: Mapping[str, Oversize]) -> list[FeedView]:
     base_url = programme.conference.base_url
+    public = public_address(base_url)
     smaller = any(feed.id not in too_big for feed in feeds)
     views = []
     for feed in feeds:
@@ -151,7 +167,7 @@ def _feeds(programme: Programme, feeds: Sequence[Feed], too_big: Mapping[str, Ov
                 cancelled=len(feed.events) - count,
                 links=links,
                 subscribe=bool(links.subscribe) and not oversize,
-                address=base_url + feed.filename,
+                address=public + feed.filename,
                 too_big=TooBig(megabytes(oversize.size), f"{oversize.events:,}", smaller)
                 if oversize
                 else None,
@@ -183,7 +199,7 @@ def _picks_data(programme: Programme, feeds: Sequence[Feed], heads: CalendarHead
         "id": conference.id,
         "name": f"{conference.name}: my picks",
         "zone": conference.timezone,
-        "base": conference.base_url,
+        "base": public_address(conference.base_url),
         "city": conference.city,
         "head": picks_head(heads(overall)).decode("utf-8"),
         "maxBytes": conference.feed_max_bytes,

@@ -196,8 +196,25 @@ def read_kinds(reader: EventsReader, document: Mapping[str, Any]) -> tuple[KindD
         reader.keys(value, "kinds", where)
         label = reader.text(value, "label", where)
         if label:
-            declared[key] = KindDef(key, label, reader.text(value, "plural", where) or f"{label}s")
+            declared[key] = KindDef(key, label, reader.text(value, "plural", where) or plural_of(label))
     return tuple(declared.values())
+
+
+_CONSONANT_Y = re.compile(r"[b-df-hj-np-tv-z]y", re.IGNORECASE)
+
+
+def plural_of(label: str) -> str:
+    """A kind's plural when the file gives none: English's regular rule on the label's last word
+    (Party → Parties, Lunch → Lunches, Coffee break → Coffee breaks, Day → Days); an acronym
+    takes an s (BoF → BoFs, FAQ → FAQs). An irregular plural (Person → People) is for the
+    file's ``plural``."""
+    if label.isupper():
+        return f"{label}s"
+    if _CONSONANT_Y.fullmatch(label[-2:]):
+        return f"{label[:-1]}ies"
+    if label.lower().endswith(("s", "x", "z", "ch", "sh")):
+        return f"{label}es"
+    return f"{label}s"
 
 
 def read_category(reader: EventsReader, path: str, table: Mapping[str, Any]) -> Category:

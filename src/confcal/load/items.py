@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from confcal.checked import ID_PATTERN, close_match, meant, show, type_name
+from confcal.load.conference import plural_of
 from confcal.load.places import Places, room_of, times, venue_id
 from confcal.load.reader import EventsReader
 from confcal.load.schema import SCHEMA, header, slot_shaped
@@ -80,7 +81,7 @@ def _undeclared_kind(reader: EventsReader, key: str, value: object, *, path: str
     label = key.replace("-", " ").capitalize()
     return (
         f"unknown table {shown}: {key!r} is not a kind (kinds: {', '.join(kinds)}); declare it "
-        f'in the [kinds] table, e.g. {key} = {{ label = "{label}", plural = "{label}s" }}'
+        f'in the [kinds] table, e.g. {key} = {{ label = "{label}", plural = "{plural_of(label)}" }}'
     )
 
 
