@@ -6,12 +6,15 @@ import re
 from pathlib import Path
 
 import pytest
+import tomli
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from confcal.cli import cli
 from confcal.errors import EventsFileError
 from confcal.load import load
-from confcal.load.locate import date_time_hint
+from confcal.load.locate import date_time_hint, toml_error
 from tests.conftest import EVENTS
 from tests.helpers import snapshot
 
@@ -62,6 +65,7 @@ TOP_TABLES = (
     "(expected tables here: [conference], [publish], [kinds], [[categories]], [[venues]], [[rooms]], "
     "[[sessions]], [[papers]], [[items]], [[feeds]])"
 )
+INT64 = "TOML integers are 64-bit, from -9223372036854775808 to 9223372036854775807"
 PAPER_TABLES = "(expected tables here: [papers.oral], [papers.poster], [papers.talk], [[papers.links]])"
 
 CASES: list[tuple[str, bytes, Expected]] = [
@@ -75,7 +79,103 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "TOML syntax error",
         edit('name = "NeurIPS 2023"', 'name = "NeurIPS 2023'),
-        [(('name = "NeurIPS 2023', 0), "not valid TOML: Illegal character '\\n' (column 21)")],
+        [
+            (
+                ('name = "NeurIPS 2023', 0),
+                "not valid TOML: Illegal character '\\n' (column 21); the text that begins with \" on this "
+                'line is not closed: end it with " on the same line, or write text over several lines '
+                'between """ and """',
+            )
+        ],
+    ),
+    (
+        "typographic quotes",
+        edit('name = "NeurIPS 2023"', "name = \u201cNeurIPS 2023\u201d"),
+        [
+            (
+                ("name = \u201cNeurIPS 2023", 0),
+                "not valid TOML: Invalid value (column 8); \u201c is a typographic quote: write straight "
+                "quotes, \" or '",
+            )
+        ],
+    ),
+    (
+        "text without quotes",
+        edit('website = "https://neurips.cc"', "website = neurips.cc"),
+        [
+            (
+                ("website = neurips.cc", 0),
+                "not valid TOML: Invalid value (column 11); a text value takes quotes: "
+                'website = "neurips.cc"',
+            )
+        ],
+    ),
+    (
+        "a boolean in capitals",
+        edit('website = "https://neurips.cc"', 'website = "https://neurips.cc"\nhidden = True'),
+        [
+            (
+                ("hidden = True", 0),
+                "not valid TOML: Invalid value (column 10); TOML writes true and false in lowercase",
+            )
+        ],
+    ),
+    (
+        "a key given twice",
+        edit('website = "https://neurips.cc"', 'website = "https://neurips.cc"\nwebsite = "https://x.org"'),
+        [
+            (
+                ('website = "https://x.org"', 0),
+                "not valid TOML: Cannot overwrite a value (column 26); website is already given in this "
+                "table (line {line_before}), and a key may be given once: remove one, or begin a new entry "
+                "with its [[...]] header if this one is another entry",
+            )
+        ],
+    ),
+    (
+        "an array without commas",
+        edit('"Thomas Steinke", "Milad Nasr"', '"Thomas Steinke" "Milad Nasr"'),
+        [
+            (
+                ('authors = ["Thomas Steinke" "Milad Nasr"', 0),
+                "not valid TOML: Unclosed array (column 29); expected a comma or ] here: separate an "
+                "array's values with commas, and close it with ]",
+            )
+        ],
+    ),
+    (
+        "a time written with dots",
+        edit("start = 2023-12-12T15:40:00", "start = 15.40.00"),
+        [
+            (
+                ("start = 15.40.00", 0),
+                "not valid TOML: Expected newline or end of document after a statement (column 14); "
+                f"{WRITE_DATES}",
+            )
+        ],
+    ),
+    (
+        "a list's entry after the same table",
+        SHIPPED.replace("[[categories]]", "[categories]", 1).encode(),
+        [
+            (
+                ("[[categories]]", 0),
+                "not valid TOML: Cannot overwrite a value (column 13); categories is already a table or a "
+                "value above: write [[categories]] (two brackets) before every entry of a list, and "
+                "[categories] only once for a single table",
+            )
+        ],
+    ),
+    (
+        "a colon for =",
+        edit('website = "https://neurips.cc"', 'website: "https://neurips.cc"'),
+        [
+            (
+                ('website: "https://neurips.cc"', 0),
+                "not valid TOML: Expected '=' after a key in a key/value pair (column 8); write key = value "
+                "(with =, not :)",
+            )
+        ],
     ),
     (
         "misspelt key",
@@ -489,7 +589,14 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "a table declared twice",
         SHIPPED.replace("[[categories]]", "[categories]").encode(),
-        [(("[categories]", 1), "not valid TOML: Cannot declare categories twice (column 12)")],
+        [
+            (
+                ("[categories]", 1),
+                "not valid TOML: Cannot declare categories twice (column 12); the table [categories] is "
+                "declared above too: give a table's keys under one header, or, for a list of entries, write "
+                "[[categories]] (two brackets) before each one",
+            )
+        ],
     ),
     (
         "arrays nested too deep",
@@ -519,7 +626,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("extra = 999", 0),
-                "not valid TOML: an integer of 5000 digits; TOML integers have at most 19 digits (64 bits)",
+                f"not valid TOML: an integer of 5000 digits; {INT64}",
             )
         ],
     ),
@@ -533,8 +640,46 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("f = 1_7", 0),
-                "not valid TOML: an integer of 5000 digits; TOML integers have at most 19 digits (64 bits)",
+                f"not valid TOML: an integer of 5000 digits; {INT64}",
             )
+        ],
+    ),
+    (
+        "an integer beyond 64 bits where a string is expected",
+        edit('room = "RO6-RO9"', "room = 1234567890123456789012345"),
+        [(("room = 1234", 0), f"papers[0].oral.room: not valid TOML: an integer of 25 digits; {INT64}")],
+    ),
+    (
+        "the largest and the smallest 64-bit integers where strings are expected: TOML integers",
+        edit('title = "Privacy Auditing with One (1) Training Run"', "title = 9223372036854775807").replace(
+            b'board = "#1523"', b"board = -9223372036854775808"
+        ),
+        [
+            (
+                ("title = 9223", 0),
+                "papers[0].title: expected a string, found an integer (9223372036854775807)",
+            ),
+            (
+                ("board = -9223", 0),
+                "papers[0].poster.board: expected a string, found an integer (-9223372036854775808)",
+            ),
+        ],
+    ),
+    (
+        "integers beyond 64 bits where a title, a time and an integer are expected, each with its path",
+        edit(
+            'refresh_interval = "PT12H"',
+            'refresh_interval = "PT12H"\nfeed_max_events = 9_223_372_036_854_775_808',
+        )
+        .replace(b'title = "Privacy Auditing with One (1) Training Run"', b"title = -9223372036854775809")
+        .replace(b"start = 2023-12-12T15:40:00", b"start = 0x1_0000_0000_0000_0000", 1),
+        [
+            (
+                ("feed_max_events = 9_223", 0),
+                f"publish.feed_max_events: not valid TOML: an integer of 19 digits; {INT64}",
+            ),
+            (("title = -92", 0), f"papers[0].title: not valid TOML: an integer of 19 digits; {INT64}"),
+            (("start = 0x1_", 0), f"papers[0].oral.start: not valid TOML: an integer of 20 digits; {INT64}"),
         ],
     ),
     (
@@ -979,14 +1124,14 @@ CASES: list[tuple[str, bytes, Expected]] = [
 def rendered(data: bytes, expected: Expected, path: Path) -> list[str]:
     lines = data.decode("utf-8", errors="replace").split("\n")  # TOML lines end at LF only
     result = []
+    offset = data.find(b"\xf6")
     for where, message in expected:
-        text = message.format(offset=data.find(b"\xf6"))
         if where is None:
-            result.append(f"{path}: {text}")
+            result.append(f"{path}: {message.format(offset=offset)}")
             continue
         needle, nth = where
         number = [i for i, line in enumerate(lines, start=1) if needle in line][nth]
-        result.append(f"{path}:{number}: {text}")
+        result.append(f"{path}:{number}: {message.format(offset=offset, line_before=number - 1)}")
     return result
 
 
@@ -1152,10 +1297,25 @@ def test_an_integer_too_long_to_read_is_bad_input(command: str, status: int, tmp
     result = CliRunner().invoke(cli, [command, *arguments])
 
     assert result.exit_code == status, result.output
-    message = (
-        f"{events}:{line}: not valid TOML: an integer of 5000 digits; TOML integers have at most 19 digits"
-    )
+    message = f"{events}:{line}: not valid TOML: an integer of 5000 digits; {INT64}"
     assert message in result.output
     assert "Traceback" not in result.output
     assert "set_int_max_str_digits" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("ab=[]{}\",.:#\n '“1TF")), max_size=40))
+def test_any_syntax_error_gets_a_message_and_its_line(text: str) -> None:
+    """The hints read the line the parser names: whatever the text, they never fail themselves,
+    and the message stays one line that begins with the parser's."""
+    try:
+        tomli.loads(text)
+        return
+    except tomli.TOMLDecodeError as error:
+        raw = str(error)
+    message, line = toml_error(raw, text)
+    parsed = re.split(r" \(column | at the end of the file", message)[0]
+    assert parsed in raw.replace("('", "").replace("',)", "")
+    assert "\n" not in message  # one line of the report
+    assert line is None or 1 <= line <= text.count("\n") + 1

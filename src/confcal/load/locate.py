@@ -35,13 +35,98 @@ def toml_error(message: str, text: str) -> tuple[str, int | None]:
     if match := re.search(r" \(at line (\d+), column (\d+)\)$", message):
         line, column = int(match.group(1)), int(match.group(2))
         lines = text.split("\n")
-        hint = date_time_hint(lines[line - 1], column) if line <= len(lines) else ""
-        return f"{message[: match.start()]} (column {column}){hint}", line
+        parsed = message[: match.start()]
+        if line <= len(lines):
+            hint = date_time_hint(lines[line - 1], column) or syntax_hint(parsed, lines, line, column)
+        else:
+            hint = ""
+        return f"{parsed} (column {column}){hint}", line
     if message.endswith(" (at end of document)"):
         return message.removesuffix(" (at end of document)") + " at the end of the file", text.count("\n") + (
             not text.endswith("\n")
         )
     return message, None
+
+
+_TYPOGRAPHIC_QUOTES = "“”„‟‘’‚‛«»「」"
+_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?")
+_KEY = re.compile(r"\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
+_LOOKS_LIKE_TIME = re.compile(r"\d{1,4}\s*[./]\s*\d{1,2}|\d\s*(?:am|pm|h)\b", re.IGNORECASE)
+_VALUES = (
+    'a value: text in straight double quotes ("Lunch"), a number, true or false, a date '
+    "(2023-12-10), a date-time (2023-12-12T15:40:00), an array [...] or an inline table { ... }"
+)
+
+
+def syntax_hint(parsed: str, lines: list[str], line: int, column: int) -> str:
+    """What the parser's message (``parsed``, without its position) means on the line it names,
+    and how to fix it, for the mistakes people make writing TOML by hand: typographic quotes, a
+    text value without quotes, a string left open, a key or table given twice, an array without
+    commas, a time written 12.00 or 10/03/2026. "" when none of these is recognised there."""
+    text = lines[line - 1]
+    rest = text[column - 1 :].lstrip() if column >= 1 else ""
+    if parsed == "Invalid value":
+        if rest[:1] in _TYPOGRAPHIC_QUOTES:
+            return f"; {rest[:1]} is a typographic quote: write straight quotes, \" or '"
+        if rest.split()[0:1] in (["True"], ["False"], ["TRUE"], ["FALSE"]):
+            return "; TOML writes true and false in lowercase"
+        if rest[:1].isalpha() and (key := _KEY.match(text)):
+            return f'; a text value takes quotes: {key.group(1)} = "{rest.split("#")[0].strip()}"'
+        return f"; expected {_VALUES}"
+    if parsed.startswith("Illegal character '\\n'") and text.count('"') % 2 == 1:
+        return (
+            '; the text that begins with " on this line is not closed: end it with " on the same line, '
+            'or write text over several lines between """ and """'
+        )
+    if parsed == "Cannot overwrite a value":
+        if header := _HEADER.match(text):
+            name = header.group(2)
+            return (
+                f"; {name} is already a table or a value above: write [[{name}]] (two brackets) before "
+                f"every entry of a list, and [{name}] only once for a single table"
+            )
+        if key := _KEY.match(text):
+            first = _earlier_key(lines, line, key.group(1))
+            where = f" (line {first})" if first else ""
+            return (
+                f"; {key.group(1)} is already given in this table{where}, and a key may be given once: "
+                "remove one, or begin a new entry with its [[...]] header if this one is another entry"
+            )
+        return ""
+    if parsed.startswith("Cannot declare ") and parsed.endswith(" twice"):
+        name = parsed.removeprefix("Cannot declare ").removesuffix(" twice")
+        return (
+            f"; the table [{name}] is declared above too: give a table's keys under one header, or, for "
+            f"a list of entries, write [[{name}]] (two brackets) before each one"
+        )
+    if parsed == "Unclosed array":
+        return "; expected a comma or ] here: separate an array's values with commas, and close it with ]"
+    if parsed.startswith("Expected newline or end of document"):
+        value = text.partition("=")[2]
+        if _LOOKS_LIKE_TIME.search(value):
+            return f"; {_WRITE_DATES}"
+        return (
+            "; expected the end of the line (or a # comment) after the value: text with spaces takes "
+            "quotes, and arrays separate their values with commas"
+        )
+    if parsed.startswith("Expected '=' after a key"):
+        if ":" in text.split("=")[0]:
+            return "; write key = value (with =, not :)"
+        return (
+            "; expected = after the key: a key is one word (letters, digits, - and _), then =, then the value"
+        )
+    return ""
+
+
+def _earlier_key(lines: list[str], line: int, key: str) -> int | None:
+    """The line above ``line``, in the same table (after the last header), that gives ``key``."""
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1]
+        if _HEADER.match(text):
+            return None
+        if (match := _KEY.match(text)) and match.group(1) == key:
+            return number
+    return None
 
 
 # A value written like a date, a date-time or a time (fields of one or two digits, the year of two
