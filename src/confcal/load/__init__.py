@@ -27,7 +27,7 @@ from confcal.load.conference import (
 )
 from confcal.load.feeds import check_matches, read_feeds
 from confcal.load.items import item_paths, read_paper, read_slots
-from confcal.load.locate import deep_line, toml_error
+from confcal.load.locate import deep_line, misplaced_tables, toml_error
 from confcal.load.places import Places, read_room, read_session, read_venue
 from confcal.load.reader import EventsReader
 from confcal.load.schema import SCHEMA
@@ -88,6 +88,8 @@ def parse(raw: bytes, *, name: str) -> Programme:
         length = digits or f"over {sys.get_int_max_str_digits()}"
         message = f"an integer of {length} digits; TOML integers have at most 19 digits (64 bits)"
         raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", where)]) from None
+    if misplaced := misplaced_tables(text, document):
+        raise EventsFileError([Problem(name, path, message, line) for line, path, message in misplaced])
     return _programme(EventsReader(name=name, text=text), document)
 
 
