@@ -562,7 +562,10 @@ def test_a_published_release_keeps_its_words_after_a_rename(project: Project) ->
     items = Page(project.text("changes.html")).items
     assert items[-2:] == [MOVED_LINE, MOVED_TALK]
     assert f"Renamed: Test of Time Award: {WORD2VEC} (was “Test of Time: {WORD2VEC}”)." in items
-    assert "Details updated: Oral presentation: Privacy Auditing with One (1) Training Run." in items
+    assert (
+        "Renamed: Oral presentation: Privacy Auditing with One (1) Training Run "
+        "(was “Oral: Privacy Auditing with One (1) Training Run”)."
+    ) in items
 
 
 def test_each_change_keeps_its_name_in_the_state_file(project: Project) -> None:
@@ -776,7 +779,8 @@ def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_wor
     project: Project,
 ) -> None:
     """A build under the stamp of the last release joins that release: a change it already
-    holds, worded differently since (a kind relabelled), is not listed twice."""
+    holds, worded differently since (a kind relabelled), is not listed twice. The relabel renames
+    the oral, a change of its own, told beside the details updated by the first build."""
     project.edit("DP-SGD, where", "DP-SGD (differentially private SGD), where")
     project.build(stamp=SECOND)
     text = project.events.read_text(encoding="utf-8")
@@ -785,7 +789,9 @@ def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_wor
     items = Page(project.text("changes.html")).items
     privacy = [item for item in items if "Privacy Auditing" in item]
     assert privacy == [
-        "Details updated: Oral presentation: Privacy Auditing with One (1) Training Run.",
+        "Renamed: Oral presentation: Privacy Auditing with One (1) Training Run "
+        "(was “Oral: Privacy Auditing with One (1) Training Run”).",
+        "Details updated: Oral: Privacy Auditing with One (1) Training Run.",
         "Details updated: Poster: Privacy Auditing with One (1) Training Run.",
     ]
     (release,) = json.loads(project.text("confcal-state.json"))["releases"]

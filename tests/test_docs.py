@@ -96,3 +96,31 @@ def test_right_after_the_quickstart_a_programme_of_ones_own_builds_in_its_own_fo
         f"confcal {command} my-workshop/events.toml" for command in ("check", "build", "serve")
     ]
     assert "neurips-2023" in text  # why another conference's output/ is not reused
+
+
+def test_where_a_preview_s_file_count_is_shown_the_readme_says_why_the_build_s_has_one_more() -> None:
+    sections = re.split(r"^#{2,3} ", README, flags=re.M)
+    shown = [
+        (text, count)
+        for text in sections
+        for count in re.findall(r"^preview of \S+: (\d+) files", text, re.M)
+    ]
+    assert shown
+    for text, count in shown:
+        flat = " ".join(text.split())
+        assert f"counts {count} files where" in flat, text[:80]
+        assert f"counts {int(count) + 1}" in flat, text[:80]
+        assert "no `confcal-state.json`" in flat, text[:80]
+
+
+def test_import_says_which_file_it_writes_without_o() -> None:
+    def flat(text: str) -> str:
+        return " ".join(text.split())
+
+    importing = README[README.index("### From pretalx or frab") :]
+    importing = importing[: importing.index("\n#")]
+    assert "without -o, events.toml in the current folder" in flat(
+        CliRunner().invoke(cli, ["import", "--help"]).output
+    )
+    assert "default events.toml in the current folder" in flat(section("CLI reference"))
+    assert "without `-o`, `events.toml` in the current folder" in flat(importing)

@@ -65,6 +65,7 @@ TOP_TABLES = (
     "(expected tables here: [conference], [publish], [kinds], [[categories]], [[venues]], [[rooms]], "
     "[[sessions]], [[papers]], [[items]], [[feeds]])"
 )
+INT64 = "TOML integers are 64-bit, from -9223372036854775808 to 9223372036854775807"
 PAPER_TABLES = "(expected tables here: [papers.oral], [papers.poster], [papers.talk], [[papers.links]])"
 
 CASES: list[tuple[str, bytes, Expected]] = [
@@ -625,7 +626,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("extra = 999", 0),
-                "not valid TOML: an integer of 5000 digits; TOML integers have at most 19 digits (64 bits)",
+                f"not valid TOML: an integer of 5000 digits; {INT64}",
             )
         ],
     ),
@@ -639,8 +640,46 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("f = 1_7", 0),
-                "not valid TOML: an integer of 5000 digits; TOML integers have at most 19 digits (64 bits)",
+                f"not valid TOML: an integer of 5000 digits; {INT64}",
             )
+        ],
+    ),
+    (
+        "an integer beyond 64 bits where a string is expected",
+        edit('room = "RO6-RO9"', "room = 1234567890123456789012345"),
+        [(("room = 1234", 0), f"papers[0].oral.room: not valid TOML: an integer of 25 digits; {INT64}")],
+    ),
+    (
+        "the largest and the smallest 64-bit integers where strings are expected: TOML integers",
+        edit('title = "Privacy Auditing with One (1) Training Run"', "title = 9223372036854775807").replace(
+            b'board = "#1523"', b"board = -9223372036854775808"
+        ),
+        [
+            (
+                ("title = 9223", 0),
+                "papers[0].title: expected a string, found an integer (9223372036854775807)",
+            ),
+            (
+                ("board = -9223", 0),
+                "papers[0].poster.board: expected a string, found an integer (-9223372036854775808)",
+            ),
+        ],
+    ),
+    (
+        "integers beyond 64 bits where a title, a time and an integer are expected, each with its path",
+        edit(
+            'refresh_interval = "PT12H"',
+            'refresh_interval = "PT12H"\nfeed_max_events = 9_223_372_036_854_775_808',
+        )
+        .replace(b'title = "Privacy Auditing with One (1) Training Run"', b"title = -9223372036854775809")
+        .replace(b"start = 2023-12-12T15:40:00", b"start = 0x1_0000_0000_0000_0000", 1),
+        [
+            (
+                ("feed_max_events = 9_223", 0),
+                f"publish.feed_max_events: not valid TOML: an integer of 19 digits; {INT64}",
+            ),
+            (("title = -92", 0), f"papers[0].title: not valid TOML: an integer of 19 digits; {INT64}"),
+            (("start = 0x1_", 0), f"papers[0].oral.start: not valid TOML: an integer of 20 digits; {INT64}"),
         ],
     ),
     (
@@ -1258,9 +1297,7 @@ def test_an_integer_too_long_to_read_is_bad_input(command: str, status: int, tmp
     result = CliRunner().invoke(cli, [command, *arguments])
 
     assert result.exit_code == status, result.output
-    message = (
-        f"{events}:{line}: not valid TOML: an integer of 5000 digits; TOML integers have at most 19 digits"
-    )
+    message = f"{events}:{line}: not valid TOML: an integer of 5000 digits; {INT64}"
     assert message in result.output
     assert "Traceback" not in result.output
     assert "set_int_max_str_digits" not in result.output

@@ -286,8 +286,8 @@ def test_an_export_of_an_edit_not_yet_built_says_so(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", ["export", "agenda"])
 def test_a_session_name_in_other_letter_case_beats_another_session_id(command: str, tmp_path: Path) -> None:
-    """--session takes a session's name: "Posters" means the session named "posters", not the
-    session whose id is "posters"."""
+    """ "Posters" is no session: in other letter case, it is the id of one session and the name of
+    another; the id wins, as it does for --session posters."""
     workshop = (Path(__file__).parent / "programmes" / "workshop.toml").read_text(encoding="utf-8")
     events = tmp_path / "events.toml"
     events.write_text(
@@ -303,22 +303,62 @@ def test_a_session_name_in_other_letter_case_beats_another_session_id(command: s
     assert not (tmp_path / "my.ics").exists()
 
 
-def test_a_declared_kind_typo_and_a_declared_session_id_are_named(tmp_path: Path) -> None:
-    """The workshop declares a keynote kind and [[sessions]]: --kind keynot means keynote, and
-    --session takes a session's name, so a declared session's id names the session to give."""
+def test_a_declared_kind_typo_is_named(tmp_path: Path) -> None:
+    """The workshop declares a keynote kind: --kind keynot means keynote."""
     workshop = Path(__file__).parent / "programmes" / "workshop.toml"
     target = tmp_path / "my.ics"
-    args = ["export", str(workshop), "-o", str(target)]
-    result = CliRunner().invoke(cli, [*args, "--kind", "keynot"])
+    result = CliRunner().invoke(cli, ["export", str(workshop), "-o", str(target), "--kind", "keynot"])
     assert result.exit_code == 2
     assert result.output.endswith(
         "Error: unknown kind keynot; did you mean --kind keynote? "
         "(known: oral, poster, talk, keynote, break, social)\n"
     )
-    result = CliRunner().invoke(cli, [*args, "--session", "oral-a"])
-    assert result.exit_code == 2
-    assert "Error: unknown session oral-a; oral-a is the id of session Oral session A: give --session " in (
-        result.output
-    )
-    assert "give --session 'Oral session A' (known: " in result.output
     assert not target.exists()
+
+
+@pytest.mark.parametrize("session", ["oral-a", "Oral session A"])
+def test_session_is_given_by_its_id_or_by_its_name(session: str) -> None:
+    """Slots name their declared session by id (session = "oral-a"), the page and the feeds by name:
+    --session takes either. In the workshop, Oral session A holds these two orals."""
+    workshop = Path(__file__).parent / "programmes" / "workshop.toml"
+    result = CliRunner().invoke(cli, ["export", str(workshop), "--session", session])
+    assert result.exit_code == 0, result.output
+    calendar = parse(result.stdout_bytes)
+    uids = {event.uid for event in calendar.events}
+    assert uids == {"learnsys-2026.sparse-routing.oral@confcal", "learnsys-2026.federated-eval.oral@confcal"}
+    assert "X-WR-CALNAME:LearnSys 2026: Oral session A" in result.stdout
+
+
+def test_a_session_id_wins_over_another_session_s_name(tmp_path: Path) -> None:
+    """Session oral-c renamed "posters": --session posters is the session whose id is posters."""
+    workshop = (Path(__file__).parent / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+    events = tmp_path / "events.toml"
+    events.write_text(workshop.replace('name = "Oral session C"', 'name = "posters"', 1), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["export", str(events), "--session", "posters", "--published", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    kinds = {event.uid.split(".")[-1].removesuffix("@confcal") for event in parse(result.stdout_bytes).events}
+    assert kinds == {"poster"}
+
+
+def test_an_unknown_session_lists_declared_ones_by_id_and_name(tmp_path: Path) -> None:
+    workshop = Path(__file__).parent / "programmes" / "workshop.toml"
+    target = tmp_path / "my.ics"
+    result = CliRunner().invoke(cli, ["export", str(workshop), "-o", str(target), "--session", "oral-x"])
+    assert result.exit_code == 2
+    assert "Error: unknown session oral-x; did you mean --session " in result.output
+    assert (
+        "(known: oral-a (Oral session A), oral-b (Oral session B), oral-c (Oral session C), "
+        "posters (Poster session), "
+    ) in result.output
+    assert not target.exists()
+
+
+def test_agenda_takes_a_session_s_id_too() -> None:
+    workshop = Path(__file__).parent / "programmes" / "workshop.toml"
+    by_id = CliRunner().invoke(cli, ["agenda", str(workshop), "--session", "oral-a"])
+    by_name = CliRunner().invoke(cli, ["agenda", str(workshop), "--session", "Oral session A"])
+    assert by_id.exit_code == 0, by_id.output
+    assert by_id.output == by_name.output
+    assert "Sparse Routing for Streaming Inference" in by_id.output

@@ -566,3 +566,61 @@ def test_a_venue_moved_in_the_build_that_upgrades_the_state_file_is_other_text(p
     events = parsed(project.feeds()["all.ics"])
     assert {event.sequence for event in events.values()} == {0}
     assert events[ORAL_UID].location == "RO6-RO9 (Level 2), Superdome Conference Hall"
+
+
+POSTER_LABEL = '\n[kinds]\nposter = { label = "Poster session" }\n'
+
+
+def relabel_posters(project: Project) -> None:
+    text = project.events.read_text(encoding="utf-8")
+    project.events.write_text(text + POSTER_LABEL, encoding="utf-8")
+
+
+def test_a_kind_relabelled_renames_every_slot_of_it(project: Project) -> None:
+    """A poster's SUMMARY is "<label>: <title>": a new label is a new name, as a talk's new
+    session is, so each poster's SEQUENCE goes up and it is told renamed, naming both; the orals
+    and talks are untouched."""
+    project.build(stamp=FIRST)
+    relabel_posters(project)
+    lines = project.run("diff", stamp=SECOND).stdout.splitlines()
+    assert f'renamed: {POSTER} "Poster: {TITLE}" → "Poster session: {TITLE}"' in lines
+    assert not [line for line in lines if line.startswith("updated:")]
+    project.build(stamp=SECOND)
+    events = parsed(project.feeds()["all.ics"])
+    posters = {uid for uid in events if uid.endswith(".poster@confcal")}
+    assert POSTER_UID in posters
+    for uid, event in events.items():
+        assert event.sequence == (1 if uid in posters else 0), uid
+    assert events[POSTER_UID].summary == f"Poster session: {TITLE}"
+    assert events[POSTER_UID].description.startswith(f"Renamed: was “Poster: {TITLE}”.\n")
+
+
+def drop_recorded_labels(project: Project) -> None:
+    """The state file as confcal wrote it before it recorded the kinds' labels."""
+    path = project.output / "confcal-state.json"
+    state = json.loads(path.read_text(encoding="utf-8"))
+    assert state.pop("labels") == {"oral": "Oral", "poster": "Poster", "talk": "Talk"}
+    path.write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_state_file_without_the_labels_moves_nothing_and_records_them(project: Project) -> None:
+    """The first build after the upgrade changes no feed (the committed award programme's stay as
+    they are); a kind relabelled in that build is other text, as before confcal recorded labels;
+    a later relabel is a rename."""
+    project.build(stamp=FIRST)
+    drop_recorded_labels(project)
+    before = project.feeds()
+    assert project.run("diff", stamp=SECOND).stdout.splitlines() == [
+        f"{project.output}: 1 file would be written: confcal-state.json"
+    ]
+    project.build(stamp=SECOND)
+    assert project.feeds() == before
+    drop_recorded_labels(project)
+    relabel_posters(project)
+    project.build(stamp=SECOND + timedelta(hours=1))
+    events = parsed(project.feeds()["all.ics"])
+    assert {event.sequence for event in events.values()} == {0}
+    assert events[POSTER_UID].summary == f"Poster session: {TITLE}"
+    project.edit('poster = { label = "Poster session" }', 'poster = { label = "Poster board" }')
+    project.build(stamp=THIRD)
+    assert parsed(project.feeds()["all.ics"])[POSTER_UID].sequence == 1

@@ -513,6 +513,7 @@ oral_edits = st.fixed_dictionaries(
         "venue": st.sampled_from(["", "brauhaus"]),
         "status": st.sampled_from(["confirmed", "cancelled"]),
         "title": st.sampled_from(["Sparse Routing for Streaming Inference", "Sparse Routing"]),
+        "label": st.sampled_from(["Oral", "Plenary talk"]),
         "abstract": st.sampled_from(["", "Routes sparsely."]),
         "present": st.booleans(),
         "keep": st.booleans(),
@@ -547,12 +548,19 @@ def with_oral(build: int, edit: dict[str, Any]) -> Programme:
         for paper in programme.papers
     )
     conference = dataclasses.replace(programme.conference, keep_cancelled=edit["keep"])
-    return dataclasses.replace(programme, conference=conference, events=tuple(events), papers=papers)
+    kinds = tuple(
+        dataclasses.replace(kind, label=edit["label"]) if kind.id == "oral" else kind
+        for kind in programme.kinds
+    )
+    return dataclasses.replace(
+        programme, conference=conference, events=tuple(events), papers=papers, kinds=kinds
+    )
 
 
-def told(before: Entry | None, after: Entry) -> tuple[set[str], bool]:
+def told(before: Entry | None, after: Entry, labels: tuple[str, str]) -> tuple[set[str], bool]:
     """What a build should tell of a slot the state file recorded as ``before`` and records as
-    ``after`` (each as its feeds published it), and whether its SEQUENCE should go up."""
+    ``after`` (each as its feeds published it, its kind labelled ``labels``, before and after),
+    and whether its SEQUENCE should go up."""
     if before is None or before.removed:
         return (set(), False) if after.removed else ({"added"}, True)
     if after.removed:
@@ -565,7 +573,7 @@ def told(before: Entry | None, after: Entry) -> tuple[set[str], bool]:
         kinds.add("moved")
     if before.where != after.where:
         kinds.add("re-roomed")
-    if before.paper.title != after.paper.title:
+    if (labels[0], before.paper.title) != (labels[1], after.paper.title):
         kinds.add("renamed")
     if not kinds and before.content != after.content:
         return {"updated"}, False
@@ -576,19 +584,22 @@ def told(before: Entry | None, after: Entry) -> tuple[set[str], bool]:
 @given(st.lists(oral_edits, min_size=1, max_size=5))
 def test_a_slot_is_told_as_its_time_place_name_status_and_text_changed(edits: list[dict[str, Any]]) -> None:
     """For any run of edits of one oral (moved, into the hour the clocks show twice too; another
-    room or venue; cancelled; renamed; its abstract; deleted, kept as cancelled or not), each build
-    tells of it what changed between what the state file recorded and what it records now, and
-    raises its SEQUENCE for a new time, place, name or status: however revise finds it out."""
+    room or venue; cancelled; renamed, or its kind relabelled; its abstract; deleted, kept as
+    cancelled or not), each build tells of it what changed between what the state file recorded
+    and what it records now, and raises its SEQUENCE for a new time, place, name or status, and
+    for nothing else: however revise finds it out."""
     state: State = revise(workshop(0), {}).state
     releases: tuple[Release, ...] = ()
+    label = workshop(0).kind("oral").label
     for build, edit in enumerate(edits, start=1):
-        revised = revise(with_oral(build, edit), state, releases=releases)
+        programme = with_oral(build, edit)
+        revised = revise(programme, state, releases=releases, labels={"oral": label})
         before, after = state.get(TARGET_ORAL), revised.state[TARGET_ORAL]
-        kinds, raised = told(before, after)
+        kinds, raised = told(before, after, (label, edit["label"]))
         assert {change.kind for change in revised.changes if change.id == TARGET_ORAL} == kinds
         if before is not None:
             assert after.revision.sequence == before.revision.sequence + raised
-        state, releases = revised.state, revised.releases
+        state, releases, label = revised.state, revised.releases, edit["label"]
 
 
 PARTS_HEAD = (

@@ -272,6 +272,11 @@ PATHS = [
     ("/papers/.word2vec.ics.abcdefgh.tmp", None),
     ("/.git/config", None),
     ("/to-dot.ics", None),
+    # a name that is not ASCII: its UTF-8 bytes percent-encoded, as browsers send it
+    ("/caf%C3%A9.ics", "café.ics"),
+    ("/caf%c3%a9.ics", "café.ics"),
+    ("/caf%E9.ics", None),  # é in latin-1: not UTF-8
+    ("/caf%C3%83%C2%A9.ics", "cafÃ©.ics"),  # café's UTF-8 bytes read as latin-1, encoded again
     # nothing there
     ("/loop.ics", None),
     ("/missing.ics", None),
@@ -292,6 +297,8 @@ def lay_out_paths(output: Path) -> None:
         (output / name).write_bytes(SECRET)
     (output / "to-dot.ics").symlink_to(output / ".all.ics.k3j9_x0q.tmp")
     (output / "loop.ics").symlink_to(output / "loop.ics")
+    (output / "café.ics").write_bytes((output / "papers" / "word2vec.ics").read_bytes())
+    (output / "cafÃ©.ics").write_bytes((output / "all.ics").read_bytes())
 
 
 def check_paths(url: str, output: Path) -> None:

@@ -138,6 +138,9 @@ EXISTS = "is not a date and time that exists; expected a UTC time like 2023-12-1
             f"events.{ORAL}.paper.table: expected 'papers' or 'items', found 'talks'",
         ),
         (setter("conference", value=7), "conference: expected a string, found an integer (7)"),
+        (setter("labels", value=["Oral"]), "labels: expected a table, found an array"),
+        (setter("labels", "oral", value=""), "labels.oral: expected text, found an empty string"),
+        (setter("labels", "Oral", value="Oral"), "labels.Oral: expected a kind like 'poster', found 'Oral'"),
         (
             setter("conference", value="NeurIPS 2023"),
             "conference: expected a conference id like 'neurips-2023', found 'NeurIPS 2023'",
@@ -206,9 +209,9 @@ def test_a_state_file_from_before_the_published_list_still_reads() -> None:
     del document["published"]
     state = parse_state(json.dumps(document).encode(), name=STATE_FILE)
     assert state.published is None
-    assert dump_state(StateFile(state.events, conference=state.conference, venue=state.venue)) == dump_state(
-        state
-    )
+    assert dump_state(
+        StateFile(state.events, conference=state.conference, venue=state.venue, labels=state.labels)
+    ) == dump_state(state)
 
 
 def test_sequence_at_the_limit_is_an_error_when_the_slot_changes(tmp_path: Path) -> None:

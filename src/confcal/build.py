@@ -309,6 +309,7 @@ class Rendering:
             reminders_minutes=minutes,
             releases=revised.releases,
             venue=programme.conference.venue,
+            labels={kind.id: kind.label for kind in programme.kinds},
         )
         yield STATE_FILE, dump_state(state)
 

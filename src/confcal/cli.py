@@ -433,6 +433,8 @@ def export(
 def import_schedule(source: Path, output: Path, force: bool, timezone: str | None, venue: str | None) -> None:
     """Write an events.toml from a frab/pretalx schedule.xml or a c3voc schedule.json.
 
+    Writes OUTPUT: without -o, events.toml in the current folder; -o - writes to stdout.
+
     Each event becomes a paper with one talk (or oral, or poster, by its type) in a category
     named after its track; its guid (or id) becomes the paper id, so importing a newer export
     again keeps the UIDs; a schedule confcal wrote gives back its items, each with all its slots,

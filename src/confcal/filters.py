@@ -6,6 +6,8 @@ A day is a date in the conference's time zone.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from confcal import zones
 from confcal.errors import NoMatchError, UnknownIdError
 from confcal.feeds import Feed
@@ -15,6 +17,7 @@ __all__ = [
     "Filters",
     "NoMatchError",
     "UnknownIdError",
+    "by_session_name",
     "check_ids",
     "no_match_message",
     "select",
@@ -26,28 +29,42 @@ __all__ = [
 def check_ids(programme: Programme, filters: Filters) -> None:
     """Raise UnknownIdError naming every unknown id and the ids the programme defines, with the id
     each one probably means (``checked.meant``): a close one, or the one a name stands for."""
-    from confcal.load.feeds import session_names
-
     checks: list[tuple[str, tuple[str, ...], dict[str, list[str]], str]] = [
         ("category", filters.categories, {c.id: [c.name] for c in programme.categories}, "name"),
         ("paper", filters.papers, {p.id: [p.title] for p in programme.papers}, "title"),
         ("kind", filters.kinds, {k.id: [k.label] for k in programme.kinds}, "label"),
-        ("session", filters.sessions, session_names(programme.events), "id"),
+        ("session", filters.sessions, _sessions(programme), "name"),
     ]
     messages = []
     for what, given, names, label in checks:
         unknown = [value for value in given if value not in names]
         if unknown:
             hints = _hints(what, unknown, names, label)
-            messages.append(f"unknown {what} {_listing(unknown)}{hints} (known: {_listing(list(names))})")
+            messages.append(f"unknown {what} {_listing(unknown)}{hints} (known: {_listing(_known(names))})")
     if messages:
         raise UnknownIdError("; ".join(messages))
 
 
+def _sessions(programme: Programme) -> dict[str, list[str]]:
+    """What --session takes: each declared session's id (with its name), then the name of each
+    session the events are in (the only way to name a session that is not declared)."""
+    from confcal.load.feeds import session_names
+
+    ids = {session.id: [session.name] for session in programme.sessions}
+    return ids | {name: [] for name in session_names(programme.events) if name not in ids}
+
+
+def by_session_name(programme: Programme, filters: Filters) -> Filters:
+    """``filters`` with each declared session's id given to --session replaced by the session's
+    name, which ``Filters`` matches (events hold their session by name); an exact id wins over
+    another session's name."""
+    names = {session.id: session.name for session in programme.sessions}
+    return replace(filters, sessions=tuple(names.get(value, value) for value in filters.sessions))
+
+
 def _hints(what: str, unknown: list[str], names: dict[str, list[str]], label: str) -> str:
     """'; did you mean --kind keynote?' for --kind keynot; for a name, the option to give instead:
-    '; Theory is the name of category theory: give --category theory'. A session is given by its
-    name, so for a declared session's id the hint names the session."""
+    '; Theory is the name of category theory: give --category theory'."""
     import shlex  # only when there is a problem to explain
 
     from confcal.checked import meant
@@ -68,6 +85,15 @@ def _hints(what: str, unknown: list[str], names: dict[str, list[str]], label: st
     return (f"; did you mean {', '.join(close)}?" if close else "") + "".join(named)
 
 
+def _known(names: dict[str, list[str]]) -> list[str]:
+    """The ids a filter takes; a session's names too, but a declared session's name only with its
+    id: 'oral-a (Oral session A)'."""
+    if all(shown for shown in names.values()):
+        return list(names)
+    declared = {name for shown in names.values() for name in shown}
+    return [f"{key} ({shown[0]})" if shown else key for key, shown in names.items() if key not in declared]
+
+
 def _listing(ids: list[str]) -> str:
     return ", ".join(ids) or "none"
 
@@ -75,6 +101,7 @@ def _listing(ids: list[str]) -> str:
 def select(programme: Programme, filters: Filters) -> tuple[Event, ...]:
     """The events that pass every filter, in programme order."""
     check_ids(programme, filters)
+    filters = by_session_name(programme, filters)
     return tuple(e for e in programme.events if filters.matches(programme, e))
 
 
@@ -88,7 +115,7 @@ def no_match_message(programme: Programme, filters: Filters) -> str:
         "sessions": "--session",
     }
     counts = []
-    for field, count in filters.matches_alone(programme):
+    for field, count in by_session_name(programme, filters).matches_alone(programme):
         values = getattr(filters, field)
         shown = " ".join(
             f"{options[field]} {value:%Y-%m-%d}" if field == "days" else f"{options[field]} {value}"
@@ -124,7 +151,7 @@ def selection_feed(programme: Programme, filters: Filters) -> Feed:
     events = select(programme, filters)
     if not events:
         raise NoMatchError(no_match_message(programme, filters))
-    name = selection_name(programme, filters)
+    name = selection_name(programme, by_session_name(programme, filters))
     return Feed(
         id="selection",
         name=name,

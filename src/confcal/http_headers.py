@@ -22,9 +22,21 @@ CONTENT_TYPES = {
 }
 
 
+def request_path(path: str) -> str:
+    """The percent-decoded path of a request as text. ``path`` holds its bytes one latin-1
+    character each, as WSGI's PATH_INFO does (PEP 3333) and as ``http.server`` reads a request
+    line; they are read as UTF-8 (RFC 3986 §2.5, as browsers encode a path: ``/caf%C3%A9.ics`` is
+    ``/café.ics``), a byte that is not UTF-8 as U+FFFD (as ``urllib.parse.unquote`` reads it)."""
+    try:
+        raw = path.encode("latin-1")
+    except UnicodeEncodeError:  # text already: no byte is above U+00FF
+        return path
+    return raw.decode("utf-8", "replace")
+
+
 def served_file(root: Path, path: str) -> Path | None:
-    """The file under ``root`` (a resolved folder) that the request path ``path`` (percent-decoded,
-    without its query) names; None when it names none that may be served.
+    """The file under ``root`` (a resolved folder) that the request path ``path`` (percent-decoded
+    by ``request_path``, without its query) names; None when it names none that may be served.
 
     Every segment of the path as requested is a plain name: a dot segment (``.``, ``..``, even
     one that would stay inside the folder: clients remove them, RFC 3986 §5.2.4, so only a

@@ -252,8 +252,9 @@ FILTERS = _together(
         "--session",
         "sessions",
         multiple=True,
-        metavar="NAME",
-        help="Only this session's events (repeatable), e.g. --session 'Poster session 2'.",
+        metavar="ID|NAME",
+        help="Only this session's events: a declared session's id, or a session's name "
+        "(repeatable), e.g. --session posters, --session 'Poster session 2'.",
     ),
 )
 """--category, --kind, --paper, --day, --session: AND across options, OR within a repeated one;

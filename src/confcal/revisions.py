@@ -8,8 +8,9 @@ A slot is one event id (``<paper>.<kind>``, ``-2``... for an item's further slot
 which keep their numbers when one before them is deleted or inserted: ``follow_parts``). When
 its start, end, place (what its LOCATION names: room, level, board, the room's building,
 or its off-site venue by name and address: ``render.where``; and the conference's own venue
-after a place at it: ``_venue_moved``), name (its title, led by its session's for a talk:
-``_name``) or status differs from the last build, SEQUENCE goes up by one and LAST-MODIFIED (and
+after a place at it: ``_venue_moved``), name (its title after its kind's label, or after its
+session's name for a talk, as its SUMMARY has it: ``_prefix``) or status differs from the last
+build (``_differences``), SEQUENCE goes up by one and LAST-MODIFIED (and
 DTSTAMP) become the build's stamp (``publish.updated`` or SOURCE_DATE_EPOCH). When only other
 text changed (abstract, authors, links...), LAST-MODIFIED moves to the stamp and SEQUENCE stays.
 An unchanged slot keeps both, so its bytes stay the same.
@@ -27,6 +28,7 @@ import json
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Literal
 
 from confcal import zones
 from confcal.errors import Problem
@@ -85,6 +87,7 @@ def revise(
     state_name: str = STATE_FILE,
     content_scheme: int = CONTENT_SCHEME,
     venue: str | None = None,
+    labels: Mapping[str, str] | None = None,
     cache: MutableMapping[str, RenderCacheEntry] | None = None,
 ) -> Revised:
     """Compare ``programme`` with the ``previous`` published state and its ``releases`` (read
@@ -92,6 +95,9 @@ def revise(
     conference's own venue as the previous build's LOCATIONs named it (``StateFile.venue``), but
     where an entry records its own (``Entry.conference_venue``); None when not recorded, and
     then a new one is other text (no SEQUENCE moves on the first build that records it).
+    ``labels``: each kind's label as the previous build's SUMMARYs named it (``StateFile.labels``);
+    None when not recorded, and then the labels of now (no SEQUENCE moves on the first build that
+    records them).
 
     Renders each event's body (``render.render_bodies``, with ``cache``) for its digest.
     Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
@@ -105,6 +111,7 @@ def revise(
     state: dict[str, Entry] = {}
     changes: list[Change] = []
     in_file = {event.id for event in (*published.events, *published.session_events)} - followed.kept
+    labels_now = {kind.id: kind.label for kind in published.kinds}
     for event in (*published.events, *published.session_events):
         paper = published.paper(event.paper)
         content = content_digest(bodies[event.id])
@@ -121,8 +128,13 @@ def revise(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
         venues = _venues(entry, venue, own_venue(published, event))
+        label = labels_now.get(event.kind, "")
+        before = _Compared(place, venues, label if labels is None else labels.get(event.kind, label), label)
+        differences = (
+            None if entry is None or entry.removed else _differences(entry, as_published, paper, before)
+        )
         # A slot new or changed significantly has changes to tell (``_changes``); any other, none.
-        news = entry is None or entry.removed or _significant(entry, as_published, paper, place, venues)
+        news = differences is None or bool(differences)
         if entry is None:
             revision = Revision(0, stamp)
         elif news:
@@ -145,7 +157,7 @@ def revise(
             conference_venue=_recorded_venue(published, event),
         )
         if news:
-            changes.extend(_changes(published, entry, as_published, paper, place, venues))
+            changes.extend(_changes(published, entry, as_published, paper, before, differences))
         elif rewritten:
             changes.append(Change("updated", event.id, paper.title))
     for event_id, entry in previous.items():
@@ -230,6 +242,7 @@ def revise_published(
         state_name=state_name,
         content_scheme=previous.content_scheme,
         venue=previous.venue,
+        labels=previous.labels,
         cache=cache,
     )
 
@@ -600,26 +613,50 @@ def legacy_content(programme: Programme, event: Event, paper: Paper) -> str:
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
-def _significant(
-    entry: Entry, event: Event, paper: Paper, place: str, venues: tuple[str, str] | None
-) -> bool:
-    """Whether the slot's time, place (``place``: ``render.where``; ``venues``: the conference's
-    own venue before and after, when it changed: ``_venue_moved``), name (``_name``) or status
-    changed since ``entry`` published it: what raises SEQUENCE, and what ``_changes`` tells of a
-    slot published before. ``event``: the slot as the state file records it (``_as_published``)."""
-    old = entry.event
-    return (
-        (old.start, old.end) != (event.start, event.end)
-        or _moved_place(entry, event, place)
-        or _venue_moved(entry, event, place, venues)
-        or (_name(old, entry.paper.title), old.status) != (_name(event, paper.title), event.status)
-    )
+@dataclass(frozen=True)
+class _Compared:
+    """What a slot is compared by besides its entry and its event: its place (``render.where``);
+    the conference's own venue before and after, when it changed (``_venue_moved``); and its
+    kind's label before (as the state file recorded it) and now (``_prefix``)."""
+
+    place: str
+    venues: tuple[str, str] | None
+    label_was: str
+    label: str
 
 
-def _name(event: Event, title: str) -> str:
-    """The slot's name in its SUMMARY after its kind (``render.summary``): its title, led by its
-    session's name for a talk ("Session A: <title>"), so renaming the session renames its talks."""
-    return f"{event.session}: {title}" if event.kind == "talk" else title
+Aspect = Literal["status", "time", "place", "name"]
+
+
+def _differences(entry: Entry, event: Event, paper: Paper, compared: _Compared) -> frozenset[Aspect]:
+    """Which of the slot's status, time, place and name (``_prefix`` and title) changed since
+    ``entry`` published it: any of them raises SEQUENCE, and ``_changes`` tells each of them, so
+    the two cannot disagree. ``event``: the slot as the state file records it (``_as_published``)."""
+    old, place = entry.event, compared.place
+    found: set[Aspect] = set()
+    if old.status != event.status:
+        found.add("status")
+    if (old.start, old.end) != (event.start, event.end):  # both in UTC
+        found.add("time")
+    if _moved_place(entry, event, place) or _venue_moved(entry, event, place, compared.venues):
+        found.add("place")
+    if (_prefix(old, compared.label_was), entry.paper.title) != (_prefix(event, compared.label), paper.title):
+        found.add("name")
+    return frozenset(found)
+
+
+def _prefix(event: Event, label: str) -> str:
+    """What the slot's SUMMARY names before its title (``render.summary``): its kind's ``label``
+    ("Poster: <title>"), or its session's name for a talk ("Session A: <title>"), so relabelling a
+    kind renames its slots as renaming a session renames its talks; "" for a session's own event,
+    whose title is its whole name."""
+    if event.kind == SESSION_KIND:
+        return ""
+    return event.session if event.kind == "talk" else label
+
+
+def _name(prefix: str, title: str) -> str:
+    return f"{prefix}: {title}" if prefix else title
 
 
 def _moved_place(entry: Entry, event: Event, place: str) -> bool:
@@ -683,22 +720,23 @@ def _changes(
     entry: Entry | None,
     event: Event,
     paper: Paper,
-    place: str,
-    venues: tuple[str, str] | None,
+    compared: _Compared,
+    differences: frozenset[Aspect] | None,
 ) -> list[Change]:
-    """What changed in the slot since ``entry`` published it; ``event``: the slot as the state file
-    records it (``_as_published``), ``place``: its ``render.where``, ``venues``: the conference's
-    own venue before and after, when it changed (``_significant``)."""
+    """What changed in the slot since ``entry`` published it (``differences``, as ``_differences``
+    found them; None: new, or published again after it was removed); ``event``: the slot as the
+    state file records it (``_as_published``)."""
     timezone = programme.conference.timezone
-    if entry is None or entry.removed:
+    if entry is None or differences is None:
         return [Change("added", event.id, paper.title, now=_span(event))]
     old, changes = entry.event, []
-    if old.status != event.status:
+    place, venues = compared.place, compared.venues
+    if "status" in differences:
         if event.status == "cancelled":
             changes.append(Change("cancelled", event.id, paper.title, was=_span(old)))
         else:
             changes.append(Change("restored", event.id, paper.title, now=_span(event)))
-    if _span(old) != _span(event):  # in UTC: a local time in a repeated hour equals none in UTC
+    if "time" in differences:
         changes.append(
             Change(
                 "moved",
@@ -710,16 +748,17 @@ def _changes(
                 now=_span(event),
             )
         )
-    if _moved_place(entry, event, place) or _venue_moved(entry, event, place, venues):
+    if "place" in differences:
         was = entry.where if entry.where is not None else where(programme, old)
         now = place
         if venues is not None:  # the conference's venue too, where a LOCATION named it
             was = f"{was}, {venues[0]}" if _at_own_venue(was, old) else was
             now = f"{now}, {venues[1]}" if _at_own_venue(now, event) else now
         changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE))
-    if _name(old, entry.paper.title) != _name(event, paper.title):
-        if event.kind == "talk" and old.session != event.session:
-            old_name, new_name = _name(old, entry.paper.title), _name(event, paper.title)
+    if "name" in differences:
+        prefixes = (_prefix(old, compared.label_was), _prefix(event, compared.label))
+        if prefixes[0] != prefixes[1]:  # a session renamed or a kind relabelled: the whole names
+            old_name, new_name = _name(prefixes[0], entry.paper.title), _name(prefixes[1], paper.title)
         else:
             old_name, new_name = entry.paper.title, paper.title
         changes.append(Change("renamed", event.id, paper.title, old_name, new_name))

@@ -48,7 +48,14 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from confcal.http_headers import GivenDates, content_type, last_modified, not_modified, served_file
+from confcal.http_headers import (
+    GivenDates,
+    content_type,
+    last_modified,
+    not_modified,
+    request_path,
+    served_file,
+)
 from confcal.picks import PICKS_FOLDER
 
 WORKERS = 16
@@ -399,7 +406,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path.startswith(f"/{PICKS_FOLDER}/"):
             self.respond_from_app(path, body=body)
             return
-        target = served_file(self.server.root, urllib.parse.unquote(path.partition("#")[0]))
+        decoded = urllib.parse.unquote(path.partition("#")[0], encoding="latin-1")
+        target = served_file(self.server.root, request_path(decoded))
         if target is None:
             self.send_error(HTTPStatus.NOT_FOUND)
             return

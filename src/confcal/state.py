@@ -50,6 +50,7 @@ _UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _YEARS = range(1970, 9999)
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 # item id, kind (letters and single hyphens: see load.KIND_PATTERN), the slot's number from 2 on
+_KIND = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _EVENT_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]+(?:-[a-z]+)*?)(?:-([2-9]|[1-9][0-9]+))?")
 _FIX = "restore it from version control, or delete it and build with --force to start again from SEQUENCE 0"
 
@@ -60,6 +61,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "content_scheme": False,
         "events": True,
         "format": True,
+        "labels": False,
         "published": False,
         "releases": False,
         "reminders_minutes": False,
@@ -163,6 +165,9 @@ class StateFile:
     venue: str | None = None
     """The conference's own venue as the events' LOCATION named it after their place
     (``conference.venue``); None in a state file from before confcal recorded it."""
+    labels: Mapping[str, str] | None = None
+    """Each declared kind's label, as the events' SUMMARY named it before their title
+    ("Poster: <title>"); None in a state file from before confcal recorded them."""
 
     @property
     def reminders(self) -> timedelta | None:
@@ -223,6 +228,8 @@ def dump_state(state: StateFile) -> bytes:
         f'  "events": {{{_block(entries)}}}',
         f'  "format": {STATE_FORMAT}',
     ]
+    if state.labels is not None:
+        lines.append(f'  "labels": {_to_json(dict(state.labels))}')
     if state.published is not None:
         files = ",\n".join(f"    {_to_json(name)}" for name in sorted(state.published))
         lines.append(f'  "published": [{_block(files)}]')
@@ -445,7 +452,21 @@ def _state(reader: _StateReader, document: object) -> StateFile:
         releases=_releases(reader, document),
         content_scheme=_content_scheme(reader, document),
         venue=reader.string(document["venue"], "venue") if "venue" in document else None,
+        labels=_labels(reader, document),
     )
+
+
+def _labels(reader: _StateReader, document: Mapping[str, Any]) -> dict[str, str] | None:
+    table = reader.get(document, "labels", "", dict)
+    if table is None:
+        return None
+    labels: dict[str, str] = {}
+    for kind, label in table.items():
+        if not _KIND.fullmatch(kind):
+            reader.problem(f"labels.{kind}", f"expected a kind like 'poster', found {show(kind)}")
+        elif text := reader.string(label, f"labels.{kind}"):
+            labels[kind] = text
+    return labels
 
 
 def _conference(reader: _StateReader, document: Mapping[str, Any]) -> str | None:

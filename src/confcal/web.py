@@ -58,6 +58,7 @@ from confcal.http_headers import (
     content_type,
     last_modified,
     not_modified,
+    request_path,
     served_file,
 )
 from confcal.picks import (
@@ -182,7 +183,7 @@ class App:
         if method not in ("GET", "HEAD"):
             return self.refuse(start_response, Refused(405, "only GET and HEAD are allowed"))
         try:
-            found = self.find(environ.get("PATH_INFO", "/"))
+            found = self.find(request_path(environ.get("PATH_INFO", "/")))
         except Refused as refused:
             return self.refuse(start_response, refused)
         written = last_modified(found.written_ns, time.time_ns())

@@ -86,11 +86,65 @@ def parse(raw: bytes, *, name: str) -> Programme:
     except ValueError:  # int() refuses a decimal integer longer than sys.get_int_max_str_digits()
         where, digits = _long_integer(text)
         length = digits or f"over {sys.get_int_max_str_digits()}"
-        message = f"an integer of {length} digits; TOML integers have at most 19 digits (64 bits)"
-        raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", where)]) from None
+        raise EventsFileError([Problem(name, "", _beyond_64_bits(length), where)]) from None
+    reader = EventsReader(name=name, text=text)
+    if _holds_integer_beyond_64_bits(document):
+        for path, value in _integers_beyond_64_bits(document, ""):
+            reader.problem(path, _beyond_64_bits(_digits(value)))
+        raise EventsFileError(reader.problems)
     if misplaced := misplaced_tables(text, document):
         raise EventsFileError([Problem(name, path, message, line) for line, path, message in misplaced])
-    return _programme(EventsReader(name=name, text=text), document)
+    return _programme(reader, document)
+
+
+# The TOML spec: "Arbitrary 64-bit signed integers should be accepted and handled losslessly. If
+# an integer cannot be represented losslessly, an error must be thrown." tomli reads any length.
+_SMALLEST, _LARGEST = -(2**63), 2**63 - 1
+
+
+def _beyond_64_bits(digits: int | str) -> str:
+    return (
+        f"not valid TOML: an integer of {digits} digits; TOML integers are 64-bit, from {_SMALLEST} "
+        f"to {_LARGEST}"
+    )
+
+
+def _digits(value: int) -> int | str:
+    """How many decimal digits ``value`` has ("over 4300" when str() refuses to count them: a
+    hexadecimal integer is read at any length)."""
+    try:
+        return len(str(abs(value)))
+    except ValueError:
+        return f"over {sys.get_int_max_str_digits()}"
+
+
+def _holds_integer_beyond_64_bits(value: object) -> bool:
+    """Whether ``value`` (a parsed document) holds an integer that is not a TOML integer: a few
+    milliseconds for a NeurIPS-size file, without a path for each value."""
+    if type(value) is dict:
+        return any(map(_holds_integer_beyond_64_bits, value.values()))
+    if type(value) is list:
+        return any(map(_holds_integer_beyond_64_bits, value))
+    return type(value) is int and not _SMALLEST <= value <= _LARGEST
+
+
+def _integers_beyond_64_bits(value: object, path: str) -> list[tuple[str, int]]:
+    """The path of every integer in ``value`` (a parsed document) that is not a TOML integer."""
+    if isinstance(value, dict):
+        return [
+            found
+            for key, item in value.items()
+            for found in _integers_beyond_64_bits(item, f"{path}.{key}" if path else key)
+        ]
+    if isinstance(value, list):
+        return [
+            found
+            for index, item in enumerate(value)
+            for found in _integers_beyond_64_bits(item, f"{path}[{index}]")
+        ]
+    if type(value) is int and not _SMALLEST <= value <= _LARGEST:
+        return [(path, value)]
+    return []
 
 
 # Strings and comments (skipped: they may hold digits), integers in base 16, 8 or 2 (int() reads
