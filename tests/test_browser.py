@@ -32,6 +32,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from benchmarks.page import CHROMIUM_FLAGS
@@ -622,6 +623,20 @@ def test_search_finds_everything_an_event_shows_but_its_time(browser: Browser, w
     assert label == "Search titles, people, sessions, rooms, boards"
 
 
+def test_the_day_filter_finds_an_event_on_every_day_it_runs(browser: Browser, workshop: str) -> None:
+    """The hack night runs from Saturday 21:00 to Sunday 04:00: the Day filter finds it on both."""
+    driver = browser()
+    open_page(driver, workshop)
+    day = Select(driver.find_element(By.ID, "f-day"))
+    found = {}
+    for value in ("2026-10-24", "2026-10-25"):
+        day.select_by_value(value)
+        found[value] = visible_events(driver)
+    assert "learnsys-2026.hack-night.social@confcal" in found["2026-10-24"]
+    assert "learnsys-2026.hack-night.social@confcal" in found["2026-10-25"]
+    assert "learnsys-2026.opening-keynote.keynote@confcal" not in found["2026-10-25"]
+
+
 def test_the_viewer_zone_names_each_end_across_a_change_of_the_clocks(
     browser: Browser, workshop: str
 ) -> None:
@@ -703,6 +718,15 @@ def neurips_size(tmp_path_factory: pytest.TempPathFactory) -> str:
     events = folder / "events.toml"
     events.write_text(synthetic_programme(3540, 1), encoding="utf-8")
     return f"{built(events, folder / 'output').as_uri()}/index.html"
+
+
+@pytest.fixture(scope="module")
+def neurips_size_published(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The synthetic programme of NeurIPS's size with a public address (subscribe links, QR codes)."""
+    folder = tmp_path_factory.mktemp("neurips-size-published")
+    events = folder / "events.toml"
+    events.write_text(synthetic_programme(3540, 1), encoding="utf-8")
+    return f"{built(events, folder / 'output', '--base-url', BASE_URL).as_uri()}/index.html"
 
 
 @pytest.mark.parametrize("width", [375, 390, 1100])
@@ -931,6 +955,49 @@ def test_page_fits_a_phone_screen(browser: Browser, site: tuple[str, bytes], tmp
     driver.save_screenshot(str(tmp_path / "index-phone.png"))
     if target := os.environ.get("CONFCAL_SCREENSHOT_PHONE"):
         driver.save_screenshot(target)
+
+
+IN_VIEW = (
+    "const box = document.getElementById(arguments[0]).getBoundingClientRect(); return [box.top, box.bottom];"
+)
+
+
+@pytest.mark.parametrize("programme", ["award", "neurips-size"])
+def test_on_a_phone_the_top_links_to_the_programme_search_and_picks(
+    browser: Browser, site: tuple[str, bytes], neurips_size_published: str, tmp_path: Path, programme: str
+) -> None:
+    """Many feeds push the programme screens down on a phone: links at the top lead to it, to the
+    search box (focused, to type) and to My picks; the feeds' QR codes, which no phone can scan on
+    its own screen, are left out there (and shown on a wider screen)."""
+    address = f"{site[0]}/" if programme == "award" else neurips_size_published
+    driver = browser(width=390, height=844)
+    open_page(driver, address)
+    links = driver.find_elements(By.CSS_SELECTOR, "header nav.jump a")
+    assert [link.text for link in links] == ["Programme", "Search", "My picks"]
+    screen = driver.execute_script("return innerHeight")
+    assert all(link.rect["y"] + link.rect["height"] <= screen for link in links), "on the first screen"
+    assert driver.find_elements(By.CSS_SELECTOR, ".qr")
+    assert not any(qr.is_displayed() for qr in driver.find_elements(By.CSS_SELECTOR, ".qr"))
+    driver.save_screenshot(str(tmp_path / f"top-{programme}-390.png"))
+
+    for text, target in (("Programme", "programme"), ("My picks", "picks")):
+        driver.execute_script("window.scrollTo(0, 0)")
+        driver.find_element(By.LINK_TEXT, text).click()
+
+        def at_top(driver: webdriver.Chrome, target: str = target) -> bool:
+            return bool(abs(driver.execute_script(IN_VIEW, target)[0]) < 5)
+
+        wait(driver, at_top)
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.find_element(By.LINK_TEXT, "Search").click()
+    assert driver.switch_to.active_element.get_attribute("id") == "q"
+    top, bottom = driver.execute_script(IN_VIEW, "q")
+    assert top >= 0, "the search box is on screen"
+    assert bottom <= screen, "the search box is on screen"
+    driver.save_screenshot(str(tmp_path / f"search-{programme}-390.png"))
+
+    driver.set_window_size(1100, 900)
+    assert all(qr.is_displayed() for qr in driver.find_elements(By.CSS_SELECTOR, ".qr"))
 
 
 def download_text(driver: webdriver.Chrome) -> str:

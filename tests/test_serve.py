@@ -483,7 +483,11 @@ def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
             cli, ["serve", str(EVENTS), "-o", str(tmp_path / "out"), "--port", str(port)]
         )
     assert result.exit_code == 1
-    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert result.output.splitlines()[-1] == (
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; another program (another "
+        f"confcal serve?) is listening there; stop it, or give another port: --port {port + 1}, or --port 0 "
+        "for any free one"
+    )
 
 
 def test_the_watcher_reports_the_edit_that_crashed_it_then_builds_the_next(

@@ -499,6 +499,27 @@ def test_an_international_address_is_written_in_ascii_in_every_link(tmp_path: Pa
     assert [href for href in hrefs if not href.isascii()] == []
 
 
+def test_an_item_in_parts_is_added_with_its_parts(tmp_path: Path) -> None:
+    """A talk in two parts is "this talk (its 2 parts)", not "(its 2 talks)"; a paper still names
+    its kinds of slots."""
+    events = tmp_path / "events.toml"
+    events.write_text(
+        WORKSHOP.read_text(encoding="utf-8")
+        + '\n[[items]]\nid = "profiling"\ntitle = "Profiling Learning Systems"\n'
+        '\n[[items.talk]]\nstart = 2026-10-24T14:00:00\nend = 2026-10-24T15:30:00\nroom = "hs2"\n'
+        '\n[[items.talk]]\nstart = 2026-10-24T16:00:00\nend = 2026-10-24T17:30:00\nroom = "hs2"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "output")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "output" / INDEX).read_text(encoding="utf-8")
+    assert re.findall(r'href="items/profiling.ics">Add this ([^<]*) to your calendar', page) == [
+        "talk (its 2 parts)",
+        "talk (its 2 parts)",
+    ]
+    assert "Add this paper (its oral and its poster) to your calendar" in page
+
+
 def test_a_cached_line_of_the_page_is_used_only_for_the_same_view() -> None:
     """index.html keeps each event's line by its whole view (all the line shows): a line is
     reused while the view is the same, made again when it changes, and the cache is left

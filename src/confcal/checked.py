@@ -78,14 +78,16 @@ def hidden_problem(value: str) -> str | None:
     return bidi_problem(value) or noncharacter_problem(value)
 
 
-_LINE_SEPARATOR = re.compile("[\u2028\u2029]")
+# Line and paragraph separators: line breaks in one line of text to some clients and tools. The
+# events file refuses them (``separator_problem``); the import makes them spaces, as a line break.
+LINE_SEPARATOR = re.compile("[\u2028\u2029]")
 
 
 def separator_problem(value: str) -> str | None:
     """What a message says of a line or paragraph separator (U+2028, U+2029) in one line of text,
     or None: not a control character, so ``string_problem`` lets it by, but a line break to clients
     that show the title on two lines and to the tools that split a feed's lines at it."""
-    if match := _LINE_SEPARATOR.search(value):
+    if match := LINE_SEPARATOR.search(value):
         name = "LINE SEPARATOR" if match.group() == "\u2028" else "PARAGRAPH SEPARATOR"
         where = f"at position {match.start()}"
         return f"holds U+{ord(match.group()):04X} ({name}) {where}, a line break in one line of text"

@@ -249,7 +249,22 @@ def serve(events: Path, published: Path | None, base_url: str | None, host: str,
     try:
         run(events=events, published=beside(events, published), host=host, port=port, options=options)
     except ListenError as error:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        raise click.ClickException(_cannot_listen(host, port, error)) from None
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> str:
+    """Why serve cannot listen, and what to do: the system's reason without the socket module's
+    "(while attempting to bind on address …)", which repeats the address."""
+    import errno
+
+    reason = os.strerror(error.errno) if error.errno and error.errno > 0 else str(error.strerror)
+    fix = {
+        errno.EADDRINUSE: f"another program (another confcal serve?) is listening there; stop it, or give "
+        f"another port: --port {port + 1 if 0 < port < 65535 else 8001}, or --port 0 for any free one",
+        errno.EACCES: "a port below 1024 needs more rights; give another port, e.g. --port 8000",
+        errno.EADDRNOTAVAIL: "no network interface of this machine has that address; e.g. --host 127.0.0.1",
+    }.get(error.errno or 0, "")
+    return f"cannot listen on {host}:{port}: {reason}" + (f"; {fix}" if fix else "")
 
 
 @cli.command()

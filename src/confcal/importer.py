@@ -30,6 +30,7 @@ from confcal.checked import (
     CONTROL,
     ID_MAX_LENGTH,
     ID_PATTERN,
+    LINE_SEPARATOR,
     NONCHARACTER,
     WINDOWS_DEVICES,
     JsonError,
@@ -114,8 +115,8 @@ class Source:
 _NOT_TEXT = re.compile(f"{NONCHARACTER.pattern}|[\ud800-\udfff]")
 
 
-_LINE_BREAK = re.compile("[\n\u2028\u2029]")
-"""What ends a line of one line's text (a line or paragraph separator, too: ``checked.separator_problem``)."""
+_LINE_BREAK = re.compile(f"\n|{LINE_SEPARATOR.pattern}")
+"""What ends a line of one line's text: a line feed, or a separator the events file refuses there."""
 
 
 def clean(value: object, *, multiline: bool = False, markup: bool = True) -> str:

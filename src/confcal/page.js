@@ -273,6 +273,12 @@
       clearFilters();
     }
     const link = event.target.closest('a[href^="#"]');
+    if (link?.getAttribute("href") === "#q") {  // "Search" at the top: to the controls, typing
+      event.preventDefault();
+      $("filters").scrollIntoView({ block: "start" });
+      $("q").focus({ preventScroll: true });
+      return;
+    }
     const target = link && targetOf(link.getAttribute("href"));
     if (target) {
       prepareJump(target);  // before the browser's jump
@@ -309,6 +315,20 @@
   let texts = null;
   const days = Array.from(document.querySelectorAll("section.dayblock"));
   const dayOf = events.map((li) => li.closest("section.dayblock"));
+  // The conference's days an event runs on, first and last (ISO dates, as its times are written
+  // in the conference's zone): the Day filter finds a night or a two-day workshop on each of them.
+  const spanOf = events.map((li, index) => {
+    const time = li.querySelector("time[data-end]");
+    const first = dayOf[index].dataset.day;
+    if (!time) return [first, first];
+    const end = time.dataset.end;
+    let last = end.slice(0, 10);
+    if (end.slice(11, 19) === "00:00:00") {  // ends at midnight: the day before is its last
+      const [year, month, date] = last.split("-").map(Number);
+      last = new Date(Date.UTC(year, month - 1, date - 1)).toISOString().slice(0, 10);
+    }
+    return [first, last < first ? first : last];
+  });
   let matches = [];
   function copyOf(li) {
     const copy = li.cloneNode(true);
@@ -407,7 +427,7 @@
       const phrase = words.length ? phrasePattern(words) : null;
       const apart = [];
       events.forEach((li, index) => {
-        if ((!day || dayOf[index].dataset.day === day)
+        if ((!day || (spanOf[index][0] <= day && day <= spanOf[index][1]))
           && (!kind || li.dataset.kind === kind)
           && (!feed || ` ${li.dataset.feeds} `.includes(` ${feed} `))
           && (!onlyPicked || picks.has(li.dataset.key))

@@ -462,6 +462,8 @@ def _context(
         ]
     )
     what = "paper" if paper.authors else programme.kind(event.kind).label.lower()
+    if not paper.authors and set(happening) == {event.kind}:  # a tutorial in 2 parts
+        kinds = f"its {happening.total()} parts"
     add = f"{what} ({kinds})" if paper.authors or happening.total() > 1 else what
     return " ".join(in_feeds), paper_file.filename, add
 

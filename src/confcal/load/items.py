@@ -180,7 +180,10 @@ def _mistyped_session(reader: EventsReader, value: str, where: str, places: Plac
     not a session name of its own: the session's name or its id in any letter case (the slot
     would take nothing from the session), or a value written like an id and close to a declared
     id (a typo). Other names are free text, and the ones people write (``Oral 2D Privacy``,
-    ``Poster session 2``) hold a capital or a space."""
+    ``Poster session 2``) hold a capital or a space. Not ``checked.meant``, the rule of rooms,
+    venues and kinds: there an id in other letter case outranks another's exact name (``Keynote``
+    means the id ``keynote`` even where another session is named "Keynote"), spaces inside are
+    folded, and any value may be a typo."""
     where = f"{where}.session"
     lowercase = value.strip().lower()
     exactly = [s for s in places.sessions.values() if s.name == value.strip()]
