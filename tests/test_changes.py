@@ -779,8 +779,9 @@ def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_wor
     project: Project,
 ) -> None:
     """A build under the stamp of the last release joins that release: a change it already
-    holds, worded differently since (a kind relabelled), is not listed twice. The relabel renames
-    the oral, a change of its own, told beside the details updated by the first build."""
+    holds, worded differently since (a kind relabelled), is not listed twice; and an event renamed
+    by the second build is told once, as renamed: the details the first build updated are the
+    lesser line of the two."""
     project.edit("DP-SGD, where", "DP-SGD (differentially private SGD), where")
     project.build(stamp=SECOND)
     text = project.events.read_text(encoding="utf-8")
@@ -791,7 +792,6 @@ def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_wor
     assert privacy == [
         "Renamed: Oral presentation: Privacy Auditing with One (1) Training Run "
         "(was “Oral: Privacy Auditing with One (1) Training Run”).",
-        "Details updated: Oral: Privacy Auditing with One (1) Training Run.",
         "Details updated: Poster: Privacy Auditing with One (1) Training Run.",
     ]
     (release,) = json.loads(project.text("confcal-state.json"))["releases"]

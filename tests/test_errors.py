@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from confcal.cli import cli
 from confcal.errors import EventsFileError
 from confcal.load import load
-from confcal.load.locate import date_time_hint, toml_error
+from confcal.load.locate import date_time_hint, misplaced_tables, toml_error
 from tests.conftest import EVENTS
 from tests.helpers import snapshot
 
@@ -1319,3 +1319,34 @@ def test_any_syntax_error_gets_a_message_and_its_line(text: str) -> None:
     assert parsed in raw.replace("('", "").replace("',)", "")
     assert "\n" not in message  # one line of the report
     assert line is None or 1 <= line <= text.count("\n") + 1
+
+
+def test_a_sub_table_after_another_entry_is_refused_with_where_toml_puts_it(tmp_path: Path) -> None:
+    """TOML puts [papers.poster] in the last [[papers]] entry above it, even after an [[items]]
+    entry: the slot meant for the item (or for another paper) would silently be that paper's."""
+    poster = '[papers.poster]\nsession = "Poster session 4"'
+    text = SHIPPED.replace(poster, '[[items]]\nid = "lunch"\ntitle = "Lunch"\n\n' + poster, 1)
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    items = lines.index("[[items]]") + 1
+    header = items + 4
+    paper = max(i for i, line in enumerate(lines[:items], start=1) if line == "[[papers]]")
+    index = lines[:items].count("[[papers]]") - 1
+    assert lines[paper - 1 :].index('id = "climsim"') == 1  # the paper it lands in
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: 1 problem in the events file:\n"
+        f"  {events}:{header}: papers[{index}].poster: [papers.poster] comes after [[items]] (line {items}), "
+        f"but TOML puts it in papers[{index}], the last [[papers]] entry above it: move it under the "
+        "[[papers]] entry it belongs to, or, if it belongs to the table above it, name that table in its "
+        "header\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_sub_tables_under_their_own_entry_are_not_misplaced() -> None:
+    """Each paper's slots under it, tables of other kinds between entries: nothing to report."""
+    text = SHIPPED + '\n[kinds]\nkeynote = { label = "Keynote" }\n'
+    assert misplaced_tables(text, tomli.loads(text)) == []

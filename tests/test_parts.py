@@ -4,6 +4,7 @@ the others' UIDs, since a slot at a published slot's time and place takes that s
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -529,3 +530,30 @@ def test_a_state_file_without_room_ids_matches_a_part_by_its_place_as_named(tmp_
     path.write_text(json.dumps(state, indent=2), encoding="utf-8")
     renamed_room(folder, PART_1, PART_2, day=3)
     assert folder.changes() == ['added: tut.tutorial-3 "Tutorial T"']
+
+
+def test_a_part_cancelled_as_its_room_is_renamed_is_told_once_as_cancelled(tmp_path: Path) -> None:
+    """Part 1 cancelled by the build that renames its room: the changelog and the part's notice
+    say it is cancelled, and no more (where a cancelled event would have been is noise); the
+    other part in the room is told as re-roomed. SEQUENCE rises once, as for any change."""
+    folder = Folder(tmp_path)
+    folder.write(PART_1, EXTRA.replace('"darling"', '"c31"'))
+    folder.build()
+    renamed_room(
+        folder,
+        PART_1.replace('room = "c31"', 'room = "c31"\nstatus = "cancelled"'),
+        EXTRA.replace('"darling"', '"c31"'),
+        day=2,
+    )
+    folder.build()
+    page = (folder.output / "changes.html").read_text(encoding="utf-8")
+    items = [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", page, re.DOTALL)]
+    lines = [re.sub(r"<[^>]+>", "", item) for item in items]
+    assert lines == [
+        "Cancelled: Tutorial: Tutorial T (part 1) (was Thu 2 Apr 2026, 13:00–14:30 CEST).",
+        "Place changed: Tutorial: Tutorial T (part 2), from C31 to C31 Seminar Hall.",
+    ]
+    block = folder.block("conf.tut.tutorial@confcal").decode().replace("\r\n ", "")
+    assert "DESCRIPTION:Cancelled on Mon 2 Mar 2026." in block
+    assert "Place changed" not in block
+    assert "SEQUENCE:1" in block

@@ -27,7 +27,7 @@ import hashlib
 import json
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Literal
 
 from confcal import zones
@@ -182,7 +182,7 @@ def revise(
         *(release.stamp for release in releases),
     )
     stale_stamp = bool(sorted_changes) and any(stamp <= seen for seen in published_stamps)
-    recorded = record(releases, sorted_changes, stamp=stamp, first_build=not previous)
+    recorded = _one_line_each(record(releases, sorted_changes, stamp=stamp, first_build=not previous), stamp)
     notes = notices(recorded, published.conference.timezone)
     noted = {
         event_id: dataclasses.replace(revision, notice=notes[event_id]) if event_id in notes else revision
@@ -202,6 +202,32 @@ def revise(
         blocks=blocks,
         keys=keys,
         warnings=followed.warnings,
+    )
+
+
+_OUTRANKED_BY_CANCELLED = frozenset(("moved", "re-roomed", "renamed", "updated"))
+
+
+def _one_line_each(releases: Sequence[Release], stamp: datetime) -> tuple[Release, ...]:
+    """``releases`` with the release of ``stamp`` telling each event once where one change says
+    it all: a cancellation alone (where a cancelled event moved to, or is now called, is noise), and
+    details updated only when nothing bigger happened to the event under that stamp (one build's
+    edit of its text, a later one's rename under the same ``publish.updated``)."""
+    told: dict[str, set[str]] = {}
+    for release in releases:
+        if release.stamp == stamp:
+            for change in release.changes:
+                told.setdefault(change.id, set()).add(change.kind)
+
+    def kept(change: Change) -> bool:
+        kinds = told[change.id]
+        if "cancelled" in kinds and "restored" not in kinds and change.kind in _OUTRANKED_BY_CANCELLED:
+            return False
+        return change.kind != "updated" or kinds <= {"updated"}
+
+    return tuple(
+        Release(release.stamp, tuple(filter(kept, release.changes))) if release.stamp == stamp else release
+        for release in releases
     )
 
 

@@ -27,7 +27,7 @@ from confcal.load.conference import (
 )
 from confcal.load.feeds import check_matches, read_feeds
 from confcal.load.items import item_paths, read_paper, read_slots
-from confcal.load.locate import deep_line, toml_error
+from confcal.load.locate import deep_line, misplaced_tables, toml_error
 from confcal.load.places import Places, read_room, read_session, read_venue
 from confcal.load.reader import EventsReader
 from confcal.load.schema import SCHEMA
@@ -92,6 +92,8 @@ def parse(raw: bytes, *, name: str) -> Programme:
         for path, value in _integers_beyond_64_bits(document, ""):
             reader.problem(path, _beyond_64_bits(_digits(value)))
         raise EventsFileError(reader.problems)
+    if misplaced := misplaced_tables(text, document):
+        raise EventsFileError([Problem(name, path, message, line) for line, path, message in misplaced])
     return _programme(reader, document)
 
 

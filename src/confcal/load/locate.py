@@ -7,6 +7,8 @@ Only asked when there is a problem to report: a valid file never builds the inde
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 
 def deep_line(text: str, depth: int = 100) -> int | None:
@@ -127,6 +129,44 @@ def _earlier_key(lines: list[str], line: int, key: str) -> int | None:
         if (match := _KEY.match(text)) and match.group(1) == key:
             return number
     return None
+
+
+# A table header at the start of a line: [name] or [[name]], its name's first part and the rest.
+_HEADERS = re.compile(r"\n[ \t]*(\[\[?)[ \t]*([A-Za-z0-9_\-]+)((?:[ \t]*\.[ \t]*[A-Za-z0-9_\-]+)*)[ \t]*\]")
+
+
+def misplaced_tables(text: str, document: Mapping[str, Any]) -> list[tuple[int, str, str]]:
+    """The headers of an array's sub-table written after another table's header: ``[[items]]``,
+    then ``[[papers.tutorial]]`` meant for that item (or for a paper further up). TOML puts it in
+    the last ``[[papers]]`` entry above it, wherever that is, which silently gives that paper a
+    slot. Each as its line, its TOML path and the message. Only the header lines are read (a
+    header-like line inside a multi-line string counts only if the entry it would go in has
+    that key)."""
+    found = []
+    root, root_header, root_at = "", "", 0
+    entries = dict.fromkeys(document, 0)
+    for match in _HEADERS.finditer("\n" + text):
+        brackets, first, rest = match.groups()
+        closing = "]" * len(brackets)
+        if not rest:
+            root, root_header, root_at = first, f"{brackets}{first}{closing}", match.start()
+            entries[first] = entries.get(first, 0) + (brackets == "[[")
+            continue
+        values = document.get(first)
+        if first == root or not isinstance(values, list) or not 0 < entries.get(first, 0) <= len(values):
+            continue
+        dotted = re.sub(r"[ \t]", "", rest)
+        key, index = dotted[1:].split(".")[0], entries[first] - 1
+        if not isinstance(values[index], dict) or key not in values[index]:
+            continue
+        line, above = text.count("\n", 0, match.start()) + 1, text.count("\n", 0, root_at) + 1
+        message = (
+            f"{brackets}{first}{dotted}{closing} comes after {root_header} (line {above}), but TOML puts "
+            f"it in {first}[{index}], the last [[{first}]] entry above it: move it under the [[{first}]] "
+            "entry it belongs to, or, if it belongs to the table above it, name that table in its header"
+        )
+        found.append((line, f"{first}[{index}].{key}", message))
+    return found
 
 
 # A value written like a date, a date-time or a time (fields of one or two digits, the year of two
