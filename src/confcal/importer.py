@@ -42,6 +42,7 @@ from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
 from confcal.model import KINDS, conference_day
+from confcal.options import source_date_epoch
 from confcal.render import UID_DOMAIN
 from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
 
@@ -947,9 +948,24 @@ def _kind_labels(papers: list[_Paper]) -> dict[str, str]:
     }
 
 
-def events_toml(source: Source, *, timezone: str | None = None, venue: str | None = None) -> str:
+def import_stamp() -> datetime:
+    """When the import happens, as ``publish.updated``: SOURCE_DATE_EPOCH when set (a
+    reproducible import, as for ``build``), else the clock, in whole seconds.
+
+    The schedule says nothing usable: its ``version`` is free text ("v1.2", "0.17") and it has
+    no date of its own. The conference's first day, usually in the future, would make every
+    later stamp the organizer writes ("now", before the conference) earlier than the first
+    build's: builds would warn of a stale stamp although it was bumped, and LAST-MODIFIED
+    would go back in time."""
+    return (source_date_epoch() or datetime.now(UTC)).replace(microsecond=0)
+
+
+def events_toml(
+    source: Source, *, timezone: str | None = None, venue: str | None = None, updated: datetime | None = None
+) -> str:
     """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file,
-    ``venue`` is the conference's venue (the format has none), as plain text."""
+    ``venue`` is the conference's venue (the format has none), as plain text; ``updated`` is
+    ``publish.updated``, by default the time of the import (``import_stamp``)."""
     if not source.events:
         raise ScheduleFileError(source.name, "the schedule holds no events; expected at least one <event>")
     zone_name = resolve_zone(source, timezone)
@@ -973,6 +989,7 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
     first = min(source.start or date.max, *(start.date() for start in starts))
     last = max(source.end or date.min, *(conference_day(start, first=first) for start in starts))
     name = source.title or source.acronym or "Imported conference"
+    stamp = (updated or import_stamp()).astimezone(UTC)
     venue_text = clean(venue, markup=False)  # typed on the command line: text, not HTML
     conference_id = own_id or safe_id(source.acronym or name, prefix="conference")
     lines = [
@@ -990,8 +1007,8 @@ def events_toml(source: Source, *, timezone: str | None = None, venue: str | Non
         f"timezone = {toml_string(zone_name)}",
         "",
         "[publish]",
-        "# Bump when you publish an edit.",
-        f"updated = {first}T00:00:00Z",
+        "# When the programme was imported; bump it when you publish an edit.",
+        f"updated = {stamp:%Y-%m-%dT%H:%M:%SZ}",
     ]
     if kinds := _kind_labels(papers):
         lines += [
