@@ -591,18 +591,14 @@ def test_an_oral_beginning_inside_the_dates_and_ending_late_is_outside(
     ("kind", "start", "end", "hint"),
     [
         pytest.param(
-            "talk",
-            "2024-06-04T14:00:00",
-            "2060-06-04T15:00:00",
-            "ends after the last day's night",
-            id="year typo",
+            "talk", "2024-06-04T14:00:00", "2060-06-04T15:00:00", "longer than the conference", id="year typo"
         ),
         pytest.param(
             "talk",
             "2024-06-04T19:00:00",
-            "2024-06-06T22:00:00",
-            "ends after the last day's night",
-            id="51 hours",
+            "2024-06-07T22:00:00",
+            "lasts 75 h 00 min, longer than",
+            id="75 hours",
         ),
         pytest.param(
             "talk", "2024-06-14T10:00:00", "2024-06-14T11:00:00", "more than 7 days away", id="day typo"
@@ -614,7 +610,7 @@ def test_an_oral_beginning_inside_the_dates_and_ending_late_is_outside(
             "talk",
             "2024-06-02T19:00:00",
             "2024-06-19T11:00:00",
-            "more than 7 days away",
+            "longer than the conference",
             id="from the eve, weeks",
         ),
     ],
@@ -623,8 +619,8 @@ def test_a_satellite_kind_with_a_date_typed_wrong_is_an_error(
     tmp_path: Path, kind: str, start: str, end: str, hint: str
 ) -> None:
     """A talk, keynote or social near the dates and outside them is a satellite event (a warning);
-    one that begins inside them and ends after their last night, or one more than a week away, is a
-    date typed wrong: an error, which ``build`` warns of too."""
+    one more than a week away from them, or one beginning before their end that lasts longer than
+    the whole conference, is a date typed wrong: an error, which ``build`` warns of too."""
     events = tmp_path / "events.toml"
     events.write_text(events_file(ORAL_A, slot(kind, start, end)))
     code, report = json_report(str(events))
@@ -642,6 +638,9 @@ def test_a_satellite_kind_with_a_date_typed_wrong_is_an_error(
         pytest.param("2024-05-27T10:00:00", "2024-05-27T11:00:00", id="a week before"),
         pytest.param("2024-06-12T10:00:00", "2024-06-12T23:00:00", id="a week after"),
         pytest.param("2024-06-02T19:00:00", "2024-06-03T02:00:00", id="the eve, into day one"),
+        pytest.param("2024-06-05T22:00:00", "2024-06-06T05:00:00", id="a closing-night party"),
+        pytest.param("2024-06-05T09:00:00", "2024-06-06T17:00:00", id="a workshop from the last day"),
+        pytest.param("2024-06-11T09:00:00", "2024-06-14T17:00:00", id="three days, six days after"),
     ],
 )
 def test_a_satellite_talk_within_a_week_of_the_dates_is_a_warning(

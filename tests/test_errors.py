@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from confcal.cli import cli
 from confcal.errors import EventsFileError
-from confcal.load import load
+from confcal.load import load, parse
 from confcal.load.locate import date_time_hint, misplaced_tables, toml_error
 from tests.conftest import EVENTS
 from tests.helpers import snapshot
@@ -1350,3 +1350,54 @@ def test_sub_tables_under_their_own_entry_are_not_misplaced() -> None:
     """Each paper's slots under it, tables of other kinds between entries: nothing to report."""
     text = SHIPPED + '\n[kinds]\nkeynote = { label = "Keynote" }\n'
     assert misplaced_tables(text, tomli.loads(text)) == []
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        pytest.param("[1] Steinke et al. 2023\n[1]: https://example.org/", id="references"),
+        pytest.param("[conference]\n[[items]]", id="lines like real headers"),
+        pytest.param('[kinds] \\""" still inside', id="an escaped quote"),
+    ],
+)
+def test_a_header_like_line_in_a_multi_line_string_is_text(inside: str) -> None:
+    """Lines of an abstract that read like headers are not headers: the file is valid as it is."""
+    text = SHIPPED.replace('abstract = """', f'abstract = """\n{inside}', 1)
+    document = tomli.loads(text)
+    assert inside.split("\n")[0].split(" ")[0] in document["papers"][0]["abstract"]
+    assert misplaced_tables(text, document) == []
+    assert parse(text.encode(), name="events.toml").papers
+
+
+def test_a_quoted_header_is_an_entry_like_any_other() -> None:
+    text = SHIPPED.replace("[[papers]]", '[["papers"]]').replace("[papers.oral]", '[ papers . "oral" ]')
+    assert misplaced_tables(text, tomli.loads(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        (
+            "authors = [Thomas Steinke, Milad Nasr]",
+            '; a text value takes quotes, in an array or an inline table too: ["a", "b"]',
+        ),
+        (
+            "x = { a = 1, b = Lunch }",
+            '; a text value takes quotes, in an array or an inline table too: ["a", "b"]',
+        ),
+        ("x = [True]", "; TOML writes true and false in lowercase"),
+        (
+            'title = "Version 2.0" extra',
+            "; expected the end of the line (or a # comment) after the value: text",
+        ),
+        ("x = 1.5 2", "; expected the end of the line (or a # comment) after the value: text"),
+        ("[conference] x", "; expected the end of the line (or a # comment) after a table's header"),
+        ("start = 3pm", "; write dates as YYYY-MM-DD"),
+    ],
+)
+def test_a_hint_fits_where_the_parser_stopped(line: str, hint: str) -> None:
+    text = f"{line}\n"
+    with pytest.raises(tomli.TOMLDecodeError) as raised:
+        tomli.loads(text)
+    message, _ = toml_error(str(raised.value), text)
+    assert hint in message

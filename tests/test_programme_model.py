@@ -805,6 +805,9 @@ def test_the_conference_day_of_a_start(start: str, day: str) -> None:
         ("Coffee break", "Coffee breaks"),
         ("BoF", "BoFs"),
         ("FAQ", "FAQs"),
+        ("Office hours", "Office hours"),
+        ("Awards", "Awards"),
+        ("Bus", "Buses"),
     ],
 )
 def test_a_kind_without_a_plural_takes_the_regular_english_one(

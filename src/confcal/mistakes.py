@@ -23,7 +23,7 @@ import itertools
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 from confcal import zones
@@ -211,27 +211,25 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
     dates = f"{conference.start:%a %-d %b %Y} – {conference.end:%a %-d %b %Y}"
     # The last day's night is on it, until the day change: a poster session until 01:00 or a
     # keynote until midnight on the last day is inside the dates; an end a day or a year late is not.
+    opening = datetime.combine(conference.start, time())
     close = datetime.combine(conference.end + timedelta(days=1), DAY_CHANGE)
-    near = (conference.start - SATELLITE_DAYS, close + SATELLITE_DAYS)
+    days = timedelta(days=(conference.end - conference.start).days + 1)
     for event in sorted(programme.events, key=event_sort_key):
-        end = event.end.replace(tzinfo=None)
-        begins_inside = conference.start <= event.start.date() and event.start.replace(tzinfo=None) < close
-        if begins_inside and end <= close:
+        start, end = event.start.replace(tzinfo=None), event.end.replace(tzinfo=None)
+        if opening <= start < close and end <= close:
             continue
         ref = EventRef.of(programme, event)
         # A paper's oral or poster belongs in the programme's days; anything else (a talk, a
-        # keynote, a welcome reception the evening before) may be a satellite event, near the
-        # dates and outside them as a whole. An event that begins inside the dates and ends after
-        # their last night, or one a week or more away, is a date typed wrong, whatever its kind.
-        near_dates = near[0] <= event.start.date() and end <= near[1]
-        satellite = not begins_inside and near_dates
-        severity: Severity = "warning" if satellite and event.kind not in ("oral", "poster") else "error"
-        if begins_inside:
-            hint = "; it begins inside them and ends after the last day's night: is its end typed right?"
-        elif not near_dates:
+        # keynote, a welcome reception the evening before, a co-located workshop after) may be a
+        # satellite event, but not one more than a week away from the dates, nor one beginning
+        # before their end that lasts longer than the whole conference: a date typed wrong.
+        if start >= close + SATELLITE_DAYS or end <= opening - SATELLITE_DAYS:
             hint = f"; it is more than {SATELLITE_DAYS.days} days away from them: is its date typed right?"
+        elif start < close and end - start > days:
+            hint = f"; it lasts {length(end - start)}, longer than the conference: is its end typed right?"
         else:
             hint = ""
+        severity: Severity = "error" if hint or event.kind in ("oral", "poster") else "warning"
         message = f"{ref} is outside the conference dates ({dates}){hint}"
         yield Finding(severity, "outside-dates", message, (ref,))
 

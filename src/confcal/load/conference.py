@@ -206,10 +206,13 @@ _CONSONANT_Y = re.compile(r"[b-df-hj-np-tv-z]y", re.IGNORECASE)
 def plural_of(label: str) -> str:
     """A kind's plural when the file gives none: English's regular rule on the label's last word
     (Party → Parties, Lunch → Lunches, Coffee break → Coffee breaks, Day → Days); an acronym
-    takes an s (BoF → BoFs, FAQ → FAQs). An irregular plural (Person → People) is for the
+    takes an s (BoF → BoFs, FAQ → FAQs), and a label ending in s other than -ss, -us and -is is
+    taken as a plural already (Office hours, Awards). An irregular plural (Person → People) is for the
     file's ``plural``."""
     if label.isupper():
         return f"{label}s"
+    if label.endswith("s") and not label.endswith(("ss", "us", "is")):
+        return label  # plural already (Office hours, Awards, News)
     if _CONSONANT_Y.fullmatch(label[-2:]):
         return f"{label[:-1]}ies"
     if label.lower().endswith(("s", "x", "z", "ch", "sh")):

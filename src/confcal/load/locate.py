@@ -53,7 +53,12 @@ def toml_error(message: str, text: str) -> tuple[str, int | None]:
 _TYPOGRAPHIC_QUOTES = "“”„‟‘’‚‛«»「」"
 _HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?")
 _KEY = re.compile(r"\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
-_LOOKS_LIKE_TIME = re.compile(r"\d{1,4}\s*[./]\s*\d{1,2}|\d\s*(?:am|pm|h)\b", re.IGNORECASE)
+# A date or a time written another way than TOML's: 15.40.00, 10/03/2026, 12/12, 3pm, 9.30am.
+_LOOKS_LIKE_TIME = re.compile(
+    r"\s*(?:\d{1,4}\.\d{1,2}\.\d{1,4}|\d{1,4}/\d{1,2}(?:/\d{1,4})?|\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\b)",
+    re.IGNORECASE,
+)
+_CAPITAL_BOOLEAN = re.compile(r"(?:True|False|TRUE|FALSE)\b")
 _VALUES = (
     'a value: text in straight double quotes ("Lunch"), a number, true or false, a date '
     "(2023-12-10), a date-time (2023-12-12T15:40:00), an array [...] or an inline table { ... }"
@@ -70,10 +75,15 @@ def syntax_hint(parsed: str, lines: list[str], line: int, column: int) -> str:
     if parsed == "Invalid value":
         if rest[:1] in _TYPOGRAPHIC_QUOTES:
             return f"; {rest[:1]} is a typographic quote: write straight quotes, \" or '"
-        if rest.split()[0:1] in (["True"], ["False"], ["TRUE"], ["FALSE"]):
+        if _CAPITAL_BOOLEAN.match(rest):
             return "; TOML writes true and false in lowercase"
-        if rest[:1].isalpha() and (key := _KEY.match(text)):
+        key = _KEY.match(text)
+        after = text[key.end() :] if key else ""
+        if rest[:1].isalpha() and key and key.end() + len(after) - len(after.lstrip()) == column - 1:
+            # the value right after the key's = (not an array's or an inline table's item)
             return f'; a text value takes quotes: {key.group(1)} = "{rest.split("#")[0].strip()}"'
+        if rest[:1].isalpha():
+            return '; a text value takes quotes, in an array or an inline table too: ["a", "b"]'
         return f"; expected {_VALUES}"
     if parsed.startswith("Illegal character '\\n'") and text.count('"') % 2 == 1:
         return (
@@ -104,8 +114,9 @@ def syntax_hint(parsed: str, lines: list[str], line: int, column: int) -> str:
     if parsed == "Unclosed array":
         return "; expected a comma or ] here: separate an array's values with commas, and close it with ]"
     if parsed.startswith("Expected newline or end of document"):
-        value = text.partition("=")[2]
-        if _LOOKS_LIKE_TIME.search(value):
+        if _HEADER.match(text):
+            return "; expected the end of the line (or a # comment) after a table's header"
+        if _LOOKS_LIKE_TIME.match(text.partition("=")[2]):
             return f"; {_WRITE_DATES}"
         return (
             "; expected the end of the line (or a # comment) after the value: text with spaces takes "
@@ -131,37 +142,83 @@ def _earlier_key(lines: list[str], line: int, key: str) -> int | None:
     return None
 
 
-# A table header at the start of a line: [name] or [[name]], its name's first part and the rest.
-_HEADERS = re.compile(r"\n[ \t]*(\[\[?)[ \t]*([A-Za-z0-9_\-]+)((?:[ \t]*\.[ \t]*[A-Za-z0-9_\-]+)*)[ \t]*\]")
+# A table header at the start of a line: [name] or [[name]], and what is between the brackets.
+_HEADERS = re.compile(r"\n[ \t]*(\[\[?)([^\[\]\n]+)\]")
+_KEY_PART = re.compile(r"""[ \t]*(?:([A-Za-z0-9_\-]+)|"([A-Za-z0-9_\-]+)"|'([A-Za-z0-9_\-]+)')[ \t]*""")
+
+
+def _header_keys(inside: str) -> list[str] | None:
+    """The keys of a header's name (``papers . "oral"`` → ['papers', 'oral']), None when it is not
+    one this reading understands (a quoted key with a dot or other characters in it)."""
+    keys = []
+    for part in inside.split("."):
+        match = _KEY_PART.fullmatch(part)
+        if not match:
+            return None
+        keys.append(next(group for group in match.groups() if group))
+    return keys
 
 
 def misplaced_tables(text: str, document: Mapping[str, Any]) -> list[tuple[int, str, str]]:
     """The headers of an array's sub-table written after another table's header: ``[[items]]``,
     then ``[[papers.tutorial]]`` meant for that item (or for a paper further up). TOML puts it in
     the last ``[[papers]]`` entry above it, wherever that is, which silently gives that paper a
-    slot. Each as its line, its TOML path and the message. Only the header lines are read (a
-    header-like line inside a multi-line string counts only if the entry it would go in has
-    that key)."""
+    slot. Each as its line, its TOML path and the message.
+
+    Header lines are read first as they are (a few milliseconds at NeurIPS size); only when that
+    finds one is the file read again with its strings and comments blanked out, so that a line
+    of a multi-line string that reads like a header (``[conference]``, ``[1] Steinke et al.``)
+    never counts."""
+    if not _misplaced(text, document):
+        return []
+    return _misplaced(_STRINGS_AND_COMMENTS.sub(_blank, text), document)
+
+
+# TOML's strings and comments, multi-line ones first; a basic string's escapes are skipped.
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""(?:"{1,2}(?!"))?|\'\'\'[\s\S]*?\'\'\'(?:\'{1,2}(?!\'))?'
+    r'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+)
+
+
+def _blank(match: re.Match[str]) -> str:
+    """The match as spaces, its line ends kept, so that lines and columns stay where they were."""
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def _misplaced(text: str, document: Mapping[str, Any]) -> list[tuple[int, str, str]]:
+    """``misplaced_tables`` on ``text`` as it is: only header lines are read. A line that names no
+    table of the document is passed over, and after a header this reading does not understand,
+    nothing is reported until the next one it does: it never refuses what it cannot be sure of."""
     found = []
     root, root_header, root_at = "", "", 0
     entries = dict.fromkeys(document, 0)
     for match in _HEADERS.finditer("\n" + text):
-        brackets, first, rest = match.groups()
+        brackets, inside = match.groups()
         closing = "]" * len(brackets)
+        if brackets == "[" and inside.startswith("["):
+            continue
+        keys = _header_keys(inside)
+        if keys is None:
+            root = ""  # unsure which table this is: report nothing until the next header
+            continue
+        first, rest = keys[0], keys[1:]
+        if first not in document:
+            continue  # not a header of this document: text in a multi-line string
         if not rest:
             root, root_header, root_at = first, f"{brackets}{first}{closing}", match.start()
-            entries[first] = entries.get(first, 0) + (brackets == "[[")
+            entries[first] += brackets == "[["
             continue
-        values = document.get(first)
-        if first == root or not isinstance(values, list) or not 0 < entries.get(first, 0) <= len(values):
+        values = document[first]
+        if not root or first == root or not isinstance(values, list) or not 0 < entries[first] <= len(values):
             continue
-        dotted = re.sub(r"[ \t]", "", rest)
-        key, index = dotted[1:].split(".")[0], entries[first] - 1
+        key, index = rest[0], entries[first] - 1
         if not isinstance(values[index], dict) or key not in values[index]:
             continue
         line, above = text.count("\n", 0, match.start()) + 1, text.count("\n", 0, root_at) + 1
+        dotted = ".".join(keys)
         message = (
-            f"{brackets}{first}{dotted}{closing} comes after {root_header} (line {above}), but TOML puts "
+            f"{brackets}{dotted}{closing} comes after {root_header} (line {above}), but TOML puts "
             f"it in {first}[{index}], the last [[{first}]] entry above it: move it under the [[{first}]] "
             "entry it belongs to, or, if it belongs to the table above it, name that table in its header"
         )
