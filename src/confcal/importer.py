@@ -1087,19 +1087,20 @@ def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
     item's note, and a url that is the conference's website (what confcal gives an item without
     one) is left out; elsewhere the description follows the abstract."""
     event = paper.slots[0].event
-    own, conference, website = context.own, context.conference, context.website
+    own, website = context.own, context.website
     slots = [(timed, _slot(timed.event, kind=timed.kind, context=context)) for timed in paper.slots]
     joins = {(JOIN_LINK, slot.url) for _, slot in slots if slot.url}
     links = [(label, url) for label, url in event.links if (label, url) not in joins]
     persons = tuple(dict.fromkeys(person for timed in paper.slots for person in timed.event.persons))
-    authors = persons or ((conference,) if paper.table == "papers" else ())
+    authors = persons
+    table = paper.table if persons else "items"  # a paper has authors; an item may have none
     texts = (
         (event.abstract, event.description)
         if own
         else ("\n\n".join(t for t in (event.abstract, event.description) if t), "")
     )
     url = "" if own and event.url == website else event.url
-    yield f"[[{paper.table}]]"
+    yield f"[[{table}]]"
     yield f"id = {toml_string(paper.id)}"
     if paper.category:
         yield f"category = {toml_string(paper.category)}"
@@ -1119,7 +1120,7 @@ def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
     for timed, slot in slots:
         several = sum(other.kind == timed.kind for other in paper.slots) > 1
         yield ""
-        yield f"[[{paper.table}.{timed.kind}]]" if several else f"[{paper.table}.{timed.kind}]"
+        yield f"[[{table}.{timed.kind}]]" if several else f"[{table}.{timed.kind}]"
         yield f"session = {toml_string(slot.session)}"
         yield f"start = {timed.start:%Y-%m-%dT%H:%M:%S}"
         yield f"end = {timed.end:%Y-%m-%dT%H:%M:%S}"
