@@ -21,14 +21,16 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
-from confcal.changes import named_as_shown, render_changes_feed
+from confcal.changes import lines, named_as_shown, render_changes_feed
+from confcal.cli import cli
 from confcal.load import load
 from confcal.releases import Change, Names, Release, notices, record
-from tests.helpers import Project
+from tests.helpers import Project, conference_head
 
 ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -796,3 +798,81 @@ def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_wor
     ]
     (release,) = json.loads(project.text("confcal-state.json"))["releases"]
     assert len(release["changes"]) == len({change["id"] + change["change"] for change in release["changes"]})
+
+
+BREAKS = (
+    conference_head(start="2026-10-02", end="2026-10-04", timezone="Europe/Berlin")
+    + """
+[kinds]
+break = { label = "Break" }
+
+[[rooms]]
+id = "foyer"
+name = "Foyer"
+
+[[items]]
+id = "coffee-sat"
+title = "Coffee break"
+
+[[items.break]]
+start = 2026-10-03T10:00:00
+end = 2026-10-03T10:30:00
+room = "foyer"
+
+[[items]]
+id = "coffee-sun"
+title = "Coffee break"
+
+[[items.break]]
+start = 2026-10-04T10:00:00
+end = 2026-10-04T10:30:00
+room = "foyer"
+"""
+)
+
+
+def test_events_named_alike_in_one_release_are_told_apart_by_their_start(tmp_path: Path) -> None:
+    """Two coffee breaks re-roomed by one build: each line names its break with its start in the
+    conference's zone, as calendars tell them apart; a line whose name no other shares has none."""
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    events.write_text(BREAKS, encoding="utf-8")
+    for text in (BREAKS, BREAKS.replace('name = "Foyer"', 'name = "Upper Foyer"').replace("03-01", "03-02")):
+        events.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+        assert result.exit_code == 0, result.output
+    assert Page((output / "changes.html").read_text(encoding="utf-8")).items == [
+        "Place changed: Break: Coffee break (Sat 3 Oct, 10:00), from Foyer to Upper Foyer.",
+        "Place changed: Break: Coffee break (Sun 4 Oct, 10:00), from Foyer to Upper Foyer.",
+    ]
+    single = Release(
+        SECOND, (Change("updated", "coffee-sat.break", "Coffee break", name="Break: Coffee break"),)
+    )
+    assert [line.text for line in lines(load(events), single)] == ["Details updated: Break: Coffee break."]
+
+
+def test_a_changelog_of_events_named_alike_is_read_back_with_or_without_their_starts() -> None:
+    """``named_as_shown`` reads a page written before lines told events named alike apart (no
+    start) and one written since (with it)."""
+    at = (datetime(2023, 12, 12, 15, tzinfo=UTC), datetime(2023, 12, 12, 16, tzinfo=UTC))
+    later = (datetime(2023, 12, 13, 15, tzinfo=UTC), datetime(2023, 12, 13, 16, tzinfo=UTC))
+    release = Release(
+        SECOND,
+        (Change("updated", "a.oral", "T", now=at), Change("updated", "b.oral", "T", now=later)),
+    )
+    item = "<li>Details updated: Oral: T.</li>"
+    older = f'<h2 id="{release.anchor}">x</h2><ul>{item}{item}</ul>'
+    assert shown(older, release) == ["Oral: T", "Oral: T"]
+    newer = older.replace("Oral: T.</li><li>", "Oral: T (Tue 12 Dec, 09:00).</li><li>").replace(
+        "Oral: T.</li></ul>", "Oral: T (Wed 13 Dec, 09:00).</li></ul>"
+    )
+    assert shown(newer, release) == ["Oral: T", "Oral: T"]
+    assert [
+        line.text
+        for line in lines(
+            load(ROOT / "events.toml"),
+            named_as_shown(newer.encode(), [release], timezone="America/Chicago", names=state_names())[0],
+        )
+    ] == [
+        "Details updated: Oral: T (Tue 12 Dec, 09:00).",
+        "Details updated: Oral: T (Wed 13 Dec, 09:00).",
+    ]

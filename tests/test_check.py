@@ -691,3 +691,74 @@ def test_exit_status_is_0_clean_1_programme_errors_2_a_file_build_rejects_as_the
     said = section[section.index("Exit status:") :].split("\n\n")[0]
     meaning = {0: "no errors", 1: "the programme has errors", 2: "`invalid`"}[status]
     assert re.search(rf"\b{status} when [^;]*{re.escape(meaning)}", said.replace("\n", " ")), said
+
+
+def imported_file(tmp_path: Path, *options: str) -> Path:
+    """The events file `confcal import` writes from a pretalx schedule.xml (no venue, no city)."""
+    from tests.test_import_stamp import SCHEDULE
+
+    (tmp_path / "schedule.xml").write_text(SCHEDULE, encoding="utf-8")
+    target = tmp_path / "events.toml"
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "schedule.xml"), "-o", str(target), *options])
+    assert result.exit_code == 0, result.output
+    return target
+
+
+VENUE_PLACEHOLDER = (
+    "the venue is still confcal import's placeholder 'Venue not given in the schedule': every event's "
+    "LOCATION and the page would show it to attendees; write its name and address in conference.venue "
+    "before publishing"
+)
+CITY_PLACEHOLDER = (
+    "the city is still confcal import's placeholder 'City not given in the schedule': every event's "
+    "description and the page would show it to attendees; write its name in conference.city before publishing"
+)
+
+
+def test_import_placeholders_are_warnings_with_their_place(tmp_path: Path) -> None:
+    target = imported_file(tmp_path)
+    lines = target.read_text(encoding="utf-8").split("\n")
+    venue_line = lines.index('venue = "Venue not given in the schedule"') + 1
+    city_line = lines.index('city = "City not given in the schedule"') + 1
+    code, report = json_report(str(target))
+    assert code == 0
+    found = [f for f in report["findings"] if f["code"] == "placeholder"]
+    assert found == [
+        {
+            "severity": "warning",
+            "code": "placeholder",
+            "message": f"{target}:{venue_line}: conference.venue: {VENUE_PLACEHOLDER}",
+            "file": str(target),
+            "path": "conference.venue",
+            "line": venue_line,
+        },
+        {
+            "severity": "warning",
+            "code": "placeholder",
+            "message": f"{target}:{city_line}: conference.city: {CITY_PLACEHOLDER}",
+            "file": str(target),
+            "path": "conference.city",
+            "line": city_line,
+        },
+    ]
+    code, output = run_check("--strict", str(target))
+    assert code == 1
+    assert "0 errors, 0 warnings" not in output
+
+
+def test_build_warns_of_the_placeholders_until_they_are_filled_in(tmp_path: Path) -> None:
+    target = imported_file(tmp_path, "--venue", "Kongresshalle, Am Kongress 1")
+    _, report = json_report(str(target))
+    assert [f["path"] for f in report["findings"] if f["code"] == "placeholder"] == ["conference.city"]
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: placeholder: {CITY_PLACEHOLDER}; `confcal check` says where in the file\n" in result.output
+    )
+    filled = target.read_text(encoding="utf-8").replace("City not given in the schedule", "Leipzig")
+    target.write_text(filled, encoding="utf-8")
+    _, report = json_report(str(target))
+    assert [f for f in report["findings"] if f["code"] == "placeholder"] == []
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert "placeholder" not in result.output

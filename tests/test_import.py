@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from confcal.checked import bidi_problem, show
 from confcal.cli import cli
-from confcal.importer import PLACEHOLDER_CITY, clean
+from confcal.importer import clean
 from confcal.load import load
 from confcal.load.reader import EventsReader
+from confcal.mistakes import PLACEHOLDER_CITY
 from tests.conftest import EVENTS, ROOT
 from tests.helpers import ParsedEvent, parse_events
 from tests.test_schedule import CLOCK_CHANGES, ELSEWHERE, JOIN, ONLINE, STREAM, json_events, xml_events

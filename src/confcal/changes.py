@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
@@ -40,14 +40,39 @@ class Line:
 
 
 def lines(programme: Programme, release: Release) -> list[Line]:
-    """``release`` in words, each event named as it was when the release was published."""
+    """``release`` in words, each event named as it was when the release was published; where
+    two events of the release are named alike (two coffee breaks), each with its start."""
     zone = zones.zone(programme.conference.timezone)
-    on_page = {event.id for event in programme.events}
-    return [_line(change.name, change, zone, on_page) for change in release.changes]
+    starts = {event.id: event.start for event in programme.events}
+    events_named: dict[str, set[str]] = {}
+    for change in release.changes:
+        events_named.setdefault(change.name, set()).add(change.id)
+    return [
+        _line(
+            change.name,
+            change,
+            zone,
+            set(starts),
+            when=_start(change, starts, zone) if len(events_named[change.name]) > 1 else "",
+        )
+        for change in release.changes
+    ]
 
 
-def _line(label: str, change: Change, zone: tzinfo, on_page: set[str]) -> Line:
+def _start(change: Change, starts: Mapping[str, datetime], zone: tzinfo) -> str:
+    """The event's start in the conference's zone, 'Sat 3 Oct, 10:00': when the change was
+    released (its ``now``, or its ``was``), else where the programme has it now (a change
+    recorded before confcal kept its time); "" when neither says."""
+    span = change.now or change.was
+    start = span[0] if span else starts.get(change.id)
+    return "" if start is None else f"{start.astimezone(zone):%a %-d %b, %H:%M}"
+
+
+def _line(label: str, change: Change, zone: tzinfo, on_page: set[str], *, when: str = "") -> Line:
+    """``change`` in words, its event named ``label``, and ``when`` it starts when that tells it
+    from another event of its release named alike."""
     target = f"{INDEX}#{change.id}" if change.id in on_page else ""
+    label = f"{label} ({when})" if when else label
     was, now = _span(change.was, zone), _span(change.now, zone)
     match change.kind:
         case "added":
@@ -245,6 +270,14 @@ def _shown_name(item: str, change: Change, zone: tzinfo, names: Names) -> str:
     if len(text) < len(before) + len(after) or not (text.startswith(before) and text.endswith(after)):
         return ""
     shown = text[len(before) : len(text) - len(after)]
+    when = _start(change, {event.id: event.start for event in names.programme.events}, zone)
+    if when and shown.endswith(f" ({when})"):  # told from an event named alike (``lines``)
+        return _shown_label(shown, change, names) or _shown_label(shown[: -len(f" ({when})")], change, names)
+    return _shown_label(shown, change, names)
+
+
+def _shown_label(shown: str, change: Change, names: Names) -> str:
+    """``_shown_name`` of the event's name as shown, without the words around it."""
     today = names(change)
     if shown == _WHITE_SPACE.sub(" ", today):
         return today

@@ -10,7 +10,8 @@ evening before: it may be a satellite event), an event with no place, a room wri
 that are one room (case, spaces, a level given once), an event that spans a change of the
 clocks (its length on the clock is not its real length), a person (author, speaker or chair,
 their name compared without case and extra spaces) in two items' events at once, a declared
-session with no item or an item outside its session's time, a category with no item in the
+session with no item or an item outside its session's time, ``confcal import``'s placeholder
+still in conference.venue or .city (``build`` warns of it too), a category with no item in the
 events file (its feed is published empty, or holds only kept cancellations; ``build``, which
 knows which, warns of an empty one). Information: items without a
 category; each time slot in which events overlap (attendees must choose), with the feeds that
@@ -45,6 +46,7 @@ from confcal.mistakes import (
     length,
     one_room,
     outside_dates,
+    placeholders,
     sessions_across_days,
 )
 from confcal.model import SESSION_KIND, Event, Programme, event_sort_key
@@ -82,6 +84,7 @@ def check(programme: Programme) -> list[Finding]:
         *_people(programme, live, refs),
         *_sessions(programme),
         *sessions_across_days(programme),
+        *placeholders(programme),
         *empty_categories(programme),
         *_no_category(programme),
         *_feed_budget(programme),

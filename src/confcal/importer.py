@@ -41,6 +41,7 @@ from confcal.checked import (
 from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
+from confcal.mistakes import PLACEHOLDER_CITY, PLACEHOLDER_VENUE
 from confcal.model import KINDS, conference_day
 from confcal.options import source_date_epoch
 from confcal.render import UID_DOMAIN
@@ -58,8 +59,6 @@ _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 _HOURS_MINUTES = re.compile(r"(\d{1,3}):([0-5]\d)(?::([0-5]\d))?")
 _BOARD = re.compile(r"Poster board (.+)")
 _DEFAULT_TRACK = "Other"
-PLACEHOLDER_VENUE = "Venue not given in the schedule"
-PLACEHOLDER_CITY = "City not given in the schedule"
 
 
 @dataclass(frozen=True)

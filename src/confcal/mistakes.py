@@ -11,7 +11,8 @@ declared session without its own start and end whose items begin on several days
 events hold no place. Times are half-open: an event ending at 10:45 does not overlap one
 starting at 10:45.
 
-A warning both commands give too: a category that holds no item: ``check`` reads the events file
+Warnings both commands give too: ``confcal import``'s placeholder still in conference.venue or
+.city (``placeholders``); a category that holds no item: ``check`` reads the events file
 (``empty_categories``), ``build`` warns of the feeds it publishes with no event, kept cancellations
 counting as events (``empty_feed_warnings``).
 """
@@ -260,6 +261,29 @@ def length(duration: timedelta) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
+PLACEHOLDER = "placeholder"
+PLACEHOLDER_VENUE = "Venue not given in the schedule"
+PLACEHOLDER_CITY = "City not given in the schedule"
+"""What ``confcal import`` writes as conference.venue and .city: the schedule format names neither."""
+
+
+def placeholders(programme: Programme) -> Iterator[Finding]:
+    """conference.venue or .city still holding the import's placeholder: every event's LOCATION
+    (the venue) and description (the city), and the page, would show it to attendees."""
+    conference = programme.conference
+    fields = (
+        ("venue", conference.venue, PLACEHOLDER_VENUE, "every event's LOCATION", "its name and address"),
+        ("city", conference.city, PLACEHOLDER_CITY, "every event's description", "its name"),
+    )
+    for key, value, placeholder, shown, wanted in fields:
+        if placeholder in value:
+            message = (
+                f"the {key} is still confcal import's placeholder {placeholder!r}: {shown} and the page "
+                f"would show it to attendees; write {wanted} in conference.{key} before publishing"
+            )
+            yield Finding("warning", PLACEHOLDER, message, path=f"conference.{key}")
+
+
 EMPTY_CATEGORY = "empty-category"
 
 
@@ -303,13 +327,15 @@ def build_warnings(programme: Programme) -> tuple[str, ...]:
     often publish without it; ``build`` publishes the programme as it is): one line per kind of
     error, its first one, how many more, and where to see them all. Only the checks that can
     find these run (a sweep over the events by place, the dates, the sessions): a few
-    milliseconds at NeurIPS size."""
+    milliseconds at NeurIPS size. Then a warning for ``confcal import``'s placeholders still in
+    the conference's venue or city (``placeholders``)."""
     found = (
         *double_bookings(programme, Refs(programme)),
         *outside_dates(programme),
         *sessions_across_days(programme),
     )
-    return _warning_lines(finding for finding in found if finding.severity == "error")
+    errors = [finding for finding in found if finding.severity == "error"]
+    return _warning_lines([*errors, *placeholders(programme)])
 
 
 def empty_feed_warnings(published: Programme) -> tuple[str, ...]:

@@ -159,7 +159,7 @@ def revise(
         if news:
             changes.extend(_changes(published, entry, as_published, paper, before, differences))
         elif rewritten:
-            changes.append(Change("updated", event.id, paper.title))
+            changes.append(Change("updated", event.id, paper.title, now=_span(as_published)))
     for event_id, entry in previous.items():
         if event_id not in state:
             state[event_id] = dataclasses.replace(entry, removed=True)
@@ -780,12 +780,14 @@ def _changes(
         if venues is not None:  # the conference's venue too, where a LOCATION named it
             was = f"{was}, {venues[0]}" if _at_own_venue(was, old) else was
             now = f"{now}, {venues[1]}" if _at_own_venue(now, event) else now
-        changes.append(Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE))
+        changes.append(
+            Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE, now=_span(event))
+        )
     if "name" in differences:
         prefixes = (_prefix(old, compared.label_was), _prefix(event, compared.label))
         if prefixes[0] != prefixes[1]:  # a session renamed or a kind relabelled: the whole names
             old_name, new_name = _name(prefixes[0], entry.paper.title), _name(prefixes[1], paper.title)
         else:
             old_name, new_name = entry.paper.title, paper.title
-        changes.append(Change("renamed", event.id, paper.title, old_name, new_name))
+        changes.append(Change("renamed", event.id, paper.title, old_name, new_name, now=_span(event)))
     return changes
