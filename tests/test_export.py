@@ -362,3 +362,28 @@ def test_agenda_takes_a_session_s_id_too() -> None:
     assert by_id.exit_code == 0, by_id.output
     assert by_id.output == by_name.output
     assert "Sparse Routing for Streaming Inference" in by_id.output
+
+
+def test_a_session_id_selects_that_session_when_two_share_a_name(tmp_path: Path) -> None:
+    """Oral session B renamed "Oral session A": --session oral-a is oral-a's two orals, not the
+    four of both sessions of that name, which --session "Oral session A" selects."""
+    workshop = (Path(__file__).parent / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+    events = tmp_path / "events.toml"
+    events.write_text(
+        workshop.replace('name = "Oral session B"', 'name = "Oral session A"', 1), encoding="utf-8"
+    )
+
+    def uids(*args: str) -> set[str]:
+        result = CliRunner().invoke(cli, ["export", str(events), "--published", str(tmp_path), *args])
+        assert result.exit_code == 0, result.output
+        return {event.uid for event in parse(result.stdout_bytes).events}
+
+    oral_a, oral_b = uids("--session", "oral-a"), uids("--session", "oral-b")
+    assert oral_a == {
+        "learnsys-2026.sparse-routing.oral@confcal",
+        "learnsys-2026.federated-eval.oral@confcal",
+    }
+    assert len(oral_b) == 2
+    assert not oral_a & oral_b
+    assert uids("--session", "Oral session A") == oral_a | oral_b
+    assert uids("--session", "oral-a", "--session", "oral-b") == oral_a | oral_b

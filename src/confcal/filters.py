@@ -6,6 +6,7 @@ A day is a date in the conference's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from confcal import zones
@@ -56,8 +57,8 @@ def _sessions(programme: Programme) -> dict[str, list[str]]:
 
 def by_session_name(programme: Programme, filters: Filters) -> Filters:
     """``filters`` with each declared session's id given to --session replaced by the session's
-    name, which ``Filters`` matches (events hold their session by name); an exact id wins over
-    another session's name."""
+    name, for a selection's name (``select`` takes a declared session's id as that session only:
+    two sessions may share a name); an exact id wins over another session's name."""
     names = {session.id: session.name for session in programme.sessions}
     return replace(filters, sessions=tuple(names.get(value, value) for value in filters.sessions))
 
@@ -101,8 +102,20 @@ def _listing(ids: list[str]) -> str:
 def select(programme: Programme, filters: Filters) -> tuple[Event, ...]:
     """The events that pass every filter, in programme order."""
     check_ids(programme, filters)
-    filters = by_session_name(programme, filters)
-    return tuple(e for e in programme.events if filters.matches(programme, e))
+    others, in_sessions = replace(filters, sessions=()), _in_sessions(programme, filters)
+    return tuple(e for e in programme.events if others.matches(programme, e) and in_sessions(e))
+
+
+def _in_sessions(programme: Programme, filters: Filters) -> Callable[[Event], bool]:
+    """Whether an event is in a session --session names: a declared session by its id (two
+    sessions may share a name: the id names one), any session by its name; an exact id wins
+    over another session's name. Everything passes when --session is not given."""
+    if not filters.sessions:
+        return lambda event: True
+    declared = {session.id for session in programme.sessions}
+    ids = {value for value in filters.sessions if value in declared}
+    names = {value for value in filters.sessions if value not in declared}
+    return lambda event: event.session_id in ids or event.session in names
 
 
 def no_match_message(programme: Programme, filters: Filters) -> str:
@@ -115,7 +128,10 @@ def no_match_message(programme: Programme, filters: Filters) -> str:
         "sessions": "--session",
     }
     counts = []
-    for field, count in by_session_name(programme, filters).matches_alone(programme):
+    in_sessions = _in_sessions(programme, filters)
+    for field, count in filters.matches_alone(programme):
+        if field == "sessions":
+            count = sum(map(in_sessions, programme.events))
         values = getattr(filters, field)
         shown = " ".join(
             f"{options[field]} {value:%Y-%m-%d}" if field == "days" else f"{options[field]} {value}"
