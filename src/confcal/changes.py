@@ -44,6 +44,7 @@ def lines(programme: Programme, release: Release) -> list[Line]:
     two events of the release are named alike (two coffee breaks), each with its start."""
     zone = zones.zone(programme.conference.timezone)
     starts = {event.id: event.start for event in programme.events}
+    on_page = set(starts)
     events_named: dict[str, set[str]] = {}
     for change in release.changes:
         events_named.setdefault(change.name, set()).add(change.id)
@@ -52,7 +53,7 @@ def lines(programme: Programme, release: Release) -> list[Line]:
             change.name,
             change,
             zone,
-            set(starts),
+            on_page,
             when=_start(change, starts, zone) if len(events_named[change.name]) > 1 else "",
         )
         for change in release.changes
