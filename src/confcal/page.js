@@ -321,12 +321,11 @@
     const time = li.querySelector("time[data-end]");
     const first = dayOf[index].dataset.day;
     if (!time) return [first, first];
-    const end = time.dataset.end;
-    let last = end.slice(0, 10);
-    if (end.slice(11, 19) === "00:00:00") {  // ends at midnight: the day before is its last
-      const [year, month, date] = last.split("-").map(Number);
-      last = new Date(Date.UTC(year, month - 1, date - 1)).toISOString().slice(0, 10);
-    }
+    // Days change at 04:00 (model.DAY_CHANGE): an event ending in the night, up to 04:00, ends
+    // on the day before; the last day is that of its end less 4 h and a second.
+    const [year, month, date, hour, minute, second] = time.dataset.end.slice(0, 19).split(/[-T:]/).map(Number);
+    const last = new Date(Date.UTC(year, month - 1, date, hour - 4, minute, second - 1))
+      .toISOString().slice(0, 10);
     return [first, last < first ? first : last];
   });
   let matches = [];
