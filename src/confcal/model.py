@@ -191,6 +191,9 @@ class Event:
     published_venue: str | None = None
     """A kept cancellation's conference venue as its LOCATION last named it after its place
     (``render.own_venue``): the conference may have moved since. None: ``conference.venue``."""
+    published_label: str | None = None
+    """A kept cancellation's kind label as its SUMMARY and CATEGORIES last named it
+    (``render.kind_label``): the kind may have been relabelled since. None: the kind's label."""
     streaming_unknown: bool = False
     """A kept cancellation whose streaming the state file did not record (``streamed`` and
     ``stream_url`` then say nothing): its description makes no claim about it."""

@@ -133,7 +133,11 @@ class Names:
     def _prefix(self, event: Event) -> str:
         if event.kind == SESSION_KIND:
             return ""
-        return event.session if event.kind == "talk" else self.programme.kind_label(event.kind)
+        if event.kind == "talk":
+            return event.session
+        if event.published_label is not None:  # a kept cancellation (``render.kind_label``)
+            return event.published_label
+        return self.programme.kind_label(event.kind)
 
     def __call__(self, change: Change) -> str:
         """The event of ``change`` as its SUMMARY names it, with the title ``change`` holds."""

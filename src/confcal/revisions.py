@@ -40,6 +40,7 @@ from confcal.render import (
     content_digest,
     event_keys,
     finish,
+    kind_label,
     own_venue,
     render_bodies,
     streamed,
@@ -103,7 +104,7 @@ def revise(
     Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
     """
     stamp = programme.conference.updated
-    followed = published_programme(programme, previous, venue=venue)
+    followed = published_programme(programme, previous, venue=venue, labels=labels)
     published, positions = followed.programme, followed.positions
     keys = event_keys(published) if cache is not None else {}
     bodies = render_bodies(published, cache=cache, keys=keys)
@@ -111,7 +112,6 @@ def revise(
     state: dict[str, Entry] = {}
     changes: list[Change] = []
     in_file = {event.id for event in (*published.events, *published.session_events)} - followed.kept
-    labels_now = {kind.id: kind.label for kind in published.kinds}
     for event in (*published.events, *published.session_events):
         paper = published.paper(event.paper)
         content = content_digest(bodies[event.id])
@@ -128,8 +128,9 @@ def revise(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
         venues = _venues(entry, venue, own_venue(published, event))
-        label = labels_now.get(event.kind, "")
-        before = _Compared(place, venues, label if labels is None else labels.get(event.kind, label), label)
+        label = kind_label(published, event)
+        label_was = None if entry is None else _published_label(entry, labels)
+        before = _Compared(place, venues, label if label_was is None else label_was, label)
         differences = (
             None if entry is None or entry.removed else _differences(entry, as_published, paper, before)
         )
@@ -155,6 +156,7 @@ def revise(
             kept=event.id not in in_file,
             position=positions.get(event.id),
             conference_venue=_recorded_venue(published, event),
+            label=_recorded_label(published, event),
         )
         if news:
             changes.extend(_changes(published, entry, as_published, paper, before, differences))
@@ -243,6 +245,22 @@ def _recorded_venue(programme: Programme, event: Event) -> str | None:
     nothing when it is the one the file records for all (``StateFile.venue``, the conference's)."""
     venue = own_venue(programme, event)
     return None if venue == programme.conference.venue else venue
+
+
+def _published_label(entry: Entry, labels: Mapping[str, str] | None) -> str | None:
+    """The label of its kind ``entry``'s slot was published with: its own record, else the state
+    file's ``labels``; None when neither recorded it."""
+    if entry.label is not None:
+        return entry.label
+    return None if labels is None else labels.get(entry.event.kind)
+
+
+def _recorded_label(programme: Programme, event: Event) -> str | None:
+    """What the state file records of the label the slot is named with (``render.kind_label``):
+    nothing when it is the one the file records for its kind (``StateFile.labels``, the kind's)."""
+    if event.published_label is None or event.published_label == programme.kind(event.kind).label:
+        return None
+    return event.published_label
 
 
 def _slots(state: State) -> dict[str, Event]:
@@ -407,16 +425,22 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
     return Followed(dataclasses.replace(programme, events=events), positions, tuple(warnings))
 
 
-def published_programme(programme: Programme, previous: State, *, venue: str | None = None) -> Followed:
+def published_programme(
+    programme: Programme,
+    previous: State,
+    *,
+    venue: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Followed:
     """What the feeds publish of ``programme`` after ``previous``: its slots under their published
     numbers (``follow_parts``), with the slots it dropped kept as cancelled when the conference
-    keeps them (``with_kept_cancellations``, ``venue`` as the state file recorded it);
+    keeps them (``with_kept_cancellations``, ``venue`` and ``labels`` as the state file recorded them);
     positions and warnings as ``follow_parts`` gives them. The one step ``revise`` (build, diff,
     serve, export) and ``confcal agenda`` take."""
     followed = follow_parts(programme, previous)
     if not programme.conference.keep_cancelled:
         return followed
-    published = with_kept_cancellations(followed.programme, previous, venue=venue)
+    published = with_kept_cancellations(followed.programme, previous, venue=venue, labels=labels)
     kept = {event.id for event in published.events} - {event.id for event in followed.programme.events}
     return dataclasses.replace(followed, programme=published, kept=frozenset(kept))
 
@@ -545,13 +569,20 @@ def _same_room(entry: Entry, event: Event) -> bool:
     return same_room and _same_time(entry, event)
 
 
-def with_kept_cancellations(programme: Programme, previous: State, *, venue: str | None = None) -> Programme:
+def with_kept_cancellations(
+    programme: Programme,
+    previous: State,
+    *,
+    venue: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Programme:
     """The programme plus, as cancelled events, the published slots the events file dropped: each
     at its last time and place, as its LOCATION named it (``Entry.where``; worked out from its room
     and venue again when the state file did not record it) with the conference's venue it named
     (``Entry.conference_venue``, else ``venue``: the state file's; the conference's when neither
-    was recorded), and streamed or joined as it was (``Event.streaming_unknown`` when the state
-    file did not record that).
+    was recorded), named with its kind's label as it was (``Entry.label``, else the state file's
+    ``labels``; the kind's label now when neither was recorded), and streamed or joined as it was
+    (``Event.streaming_unknown`` when the state file did not record that).
 
     A slot whose paper's category was removed too stays in all.ics and its paper's own feed, as
     an item without a category (the category's feed is gone). A slot whose kind is no longer
@@ -592,6 +623,7 @@ def with_kept_cancellations(programme: Programme, previous: State, *, venue: str
                 status="cancelled",
                 published_place=entry.where,
                 published_venue=venue if entry.conference_venue is None else entry.conference_venue,
+                published_label=_published_label(entry, labels),
                 # Not recorded: a slot cancelled now says nothing of streaming; one already
                 # published as cancelled keeps what it said (by the conference's rule for its
                 # kind, as confcal then wrote it), so an upgrade changes no bytes.

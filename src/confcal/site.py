@@ -29,7 +29,7 @@ from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
 from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
 from confcal.picks import MAX_PICKS, pick_key, picks_head
-from confcal.render import CalendarHeads, award, location, online, streamed, uid
+from confcal.render import CalendarHeads, award, kind_label, location, online, streamed, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, times_key
 
 PAGE_SCRIPT = "page.js"
@@ -488,7 +488,7 @@ def _event(
 ) -> EventView:
     """One event of the programme; a cancelled one is struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
-    label = programme.kind(event.kind).label
+    label = kind_label(programme, event)
     place = location(programme, event) or ("Online" if online(programme, event) else "Place not announced")
     join_label = (
         ("Watch the stream" if streamed(programme, event) else "Join online") if event.stream_url else ""

@@ -86,7 +86,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
     )
     # absent in state files written before they were recorded
     | {"venue": False, "session_id": False, "where": False, "streamed": False, "url": False}
-    | {"kept": False, "position": False, "room_id": False, "conference_venue": False},
+    | {"kept": False, "position": False, "room_id": False, "conference_venue": False, "label": False},
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True) | {"table": False},
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -135,6 +135,10 @@ class Entry:
     """The conference's own venue as the slot's LOCATION named it after its place, when that is
     not the state file's ``venue`` (a slot kept as cancelled since before the conference moved:
     ``render.own_venue``); None: the state file's."""
+    label: str | None = None
+    """The slot's kind's label as its SUMMARY and CATEGORIES named it, when it is not the one the
+    state file's ``labels`` records for the kind (a slot kept as cancelled since before its kind
+    was relabelled: ``render.kind_label``); None: the state file's."""
 
     @property
     def status(self) -> Status | Literal["removed"]:
@@ -271,6 +275,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         **({"kept": True} if entry.kept else {}),
         **({"position": entry.position} if entry.position is not None else {}),
         **({"conference_venue": entry.conference_venue} if entry.conference_venue is not None else {}),
+        **({"label": entry.label} if entry.label is not None else {}),
         "speakers": list(event.speakers),
         "paper": {
             "title": paper.title,
@@ -598,7 +603,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
     start, end = _written_instant(table["start"]), _written_instant(table["end"])
     last_modified = _written_instant(table["last_modified"])
     speakers, authors = table["speakers"], paper["authors"]
-    where, conference_venue = table.get("where"), table.get("conference_venue")
+    where, conference_venue, label = table.get("where"), table.get("conference_venue"), table.get("label")
     streamed, kept, position = table.get("streamed"), table.get("kept", False), table.get("position", 1)
     if not (
         type(sequence) is int
@@ -615,6 +620,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
         and type(authors) is list
         and ("where" not in table or where is not None)
         and ("conference_venue" not in table or conference_venue)
+        and ("label" not in table or label)
         and _written_id(table.get("venue", ""))
         and _written_id(table.get("session_id", ""))
         and _written_id(table.get("room_id", ""))
@@ -630,6 +636,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
     optional = (table["room"], table["level"], table["board"], table.get("url", ""), paper["subcategory"])
     optional += (paper["url"], *(() if where is None else (where,)))
     optional += () if conference_venue is None else (conference_venue,)
+    optional += () if label is None else (label,)
     if not (_written_texts((*required, *optional)) and all(required)):
         return None
     paper_id = match.group(1)
@@ -672,6 +679,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
         kept=kept,
         position=table.get("position"),
         conference_venue=conference_venue,
+        label=label,
     )
 
 
@@ -749,6 +757,7 @@ def _checked_entry(
         if "conference_venue" in table
         else None
     )
+    label = reader.string(table["label"], f"{path}.label") if "label" in table else None
     if len(reader.problems) > count or sequence is None or last_modified is None or content is None:
         return None
     revision = Revision(sequence=sequence, last_modified=last_modified)
@@ -765,6 +774,7 @@ def _checked_entry(
         kept=reader.get(table, "kept", path, bool) or False,
         position=_position(reader, table, path),
         conference_venue=conference_venue,
+        label=label,
     )
 
 
