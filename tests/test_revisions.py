@@ -414,24 +414,30 @@ def test_damaged_state_file_is_an_error_and_nothing_is_written(
     assert project.files() == before
 
 
-@pytest.mark.parametrize("command", ["build", "diff", "export"])
+@pytest.mark.parametrize("command", ["build", "diff", "export", "agenda"])
 def test_a_new_conference_id_over_published_feeds_is_refused(project: Project, command: str) -> None:
     """The conference id is part of every UID: built over feeds published under another id,
-    every event would arrive twice in calendars that imported them. Refused, nothing written;
-    a state file from before the id was recorded takes it on at the next build."""
+    every event would arrive twice in calendars that imported them. Refused, nothing written, by
+    a problem of the events file at the line of conference.id, the same whichever command reads
+    the published feeds; a state file from before the id was recorded takes it on at the next build."""
     project.build(stamp=FIRST)
     path = project.output / "confcal-state.json"
     assert json.loads(path.read_text(encoding="utf-8"))["conference"] == "neurips-2023"
     project.edit('id = "neurips-2023"', 'id = "neurips-23"')
+    line = project.events.read_text(encoding="utf-8").splitlines().index('id = "neurips-23"') + 1
     before = project.files()
-    result = project.run(command, stamp=SECOND)
+    if command == "agenda":
+        arguments = [command, str(project.events), "--published", str(project.output), "--keep-cancelled"]
+        result = CliRunner().invoke(cli, arguments)
+    else:
+        result = project.run(command, stamp=SECOND)
     assert result.exit_code == (2 if command == "diff" else 1), result.output
     assert result.output.endswith(
-        "1 problem in the state file:\n"
-        f"  {path}: conference: the feeds here were published for the conference id 'neurips-2023', "
-        "and the events file's conference.id is 'neurips-23': every UID would change, so calendars "
-        "that imported the feeds would show each event twice; set conference.id back to "
-        "'neurips-2023', or build into another folder to publish a new conference\n"
+        "1 problem in the events file:\n"
+        f"  {project.events}:{line}: conference.id: 'neurips-23', but the feeds in {project.output} "
+        f"were published for the conference id 'neurips-2023' (as {path} records): every UID would "
+        "change, so calendars that imported the feeds would show each event twice; set conference.id "
+        "back to 'neurips-2023', or build into another folder to publish a new conference\n"
     )
     assert project.files() == before
     document = json.loads(path.read_text(encoding="utf-8"))

@@ -133,7 +133,7 @@ def agenda_of(
     ``events``; read under the shared lock) keep as cancelled are shown as cancelled, as the page
     and the feeds show them; without a state there, it warns as ``confcal export`` does.
     Raises UnknownIdError or NoMatchError (filters.py) for a selection that names or holds
-    nothing, StateFileError for a state file of another conference (``same_conference``)."""
+    nothing, EventsFileError for a state file of another conference (``same_conference``)."""
     overrides = BuildOptions(stamp=options.stamp, keep_cancelled=options.keep_cancelled)
     programme = with_overrides(load(events), overrides)
     warnings: tuple[str, ...] = ()
@@ -142,7 +142,7 @@ def agenda_of(
         with hold(folder, exclusive=False):
             previous = read_state(folder)
         state = folder / STATE_FILE
-        same_conference(programme, previous, state_name=str(state))
+        same_conference(programme, previous, events=events, state_name=str(state))
         if previous is None:
             warnings = ((LOST if lost(folder) else NO_STATE).format(state=state, output=folder),)
         else:

@@ -28,11 +28,13 @@ import json
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
 from confcal import zones
-from confcal.errors import Problem
+from confcal.errors import EventsFileError, Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
+from confcal.load.locate import Locator
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Names, Release, Span, change_order, notices, record
 from confcal.render import (
@@ -53,7 +55,6 @@ from confcal.state import (
     Entry,
     State,
     StateFile,
-    StateFileError,
     sequence_limit_error,
 )
 
@@ -271,12 +272,14 @@ def revise_published(
     programme: Programme,
     previous: StateFile | None,
     *,
+    events: Path | None = None,
     state_name: str = STATE_FILE,
     cache: MutableMapping[str, RenderCacheEntry] | None = None,
 ) -> Revised:
     """``revise`` against a state file (``state.read_state``; None: a first build). Raises
-    StateFileError when the file was written for another conference id (``same_conference``)."""
-    same_conference(programme, previous, state_name=state_name)
+    EventsFileError when the file was written for another conference id (``same_conference``,
+    naming ``events``, the file ``programme`` was read from)."""
+    same_conference(programme, previous, events=events, state_name=state_name)
     if previous is None:
         return revise(programme, {}, state_name=state_name, cache=cache)
     return revise(
@@ -291,18 +294,34 @@ def revise_published(
     )
 
 
-def same_conference(programme: Programme, previous: StateFile | None, *, state_name: str) -> None:
-    """Raise StateFileError when ``previous`` was written for another conference id: its events
-    are not this programme's, and publishing over them would change every UID."""
-    if previous is not None and previous.conference not in (None, programme.conference.id):
-        published, now = previous.conference, programme.conference.id
-        message = (
-            f"the feeds here were published for the conference id {published!r}, and the events file's "
-            f"conference.id is {now!r}: every UID would change, so calendars that imported the feeds "
-            f"would show each event twice; set conference.id back to {published!r}, or build into "
-            "another folder to publish a new conference"
-        )
-        raise StateFileError([Problem(state_name, "conference", message)])
+def same_conference(
+    programme: Programme, previous: StateFile | None, *, events: Path | None, state_name: str
+) -> None:
+    """Raise EventsFileError at ``conference.id`` of ``events`` (the file ``programme`` was read
+    from; None: a programme read from no file) when ``previous``, the state file ``state_name``,
+    was written for another conference id: its events are not this programme's, and publishing
+    over them would change every UID."""
+    if previous is None or previous.conference in (None, programme.conference.id):
+        return
+    published, now = previous.conference, programme.conference.id
+    message = (
+        f"{now!r}, but the feeds in {Path(state_name).parent} were published for the conference id "
+        f"{published!r} (as {state_name} records): every UID would change, so calendars that imported "
+        f"the feeds would show each event twice; set conference.id back to {published!r}, or build "
+        "into another folder to publish a new conference"
+    )
+    name, line = ("", None) if events is None else (str(events), _line(events, "conference.id"))
+    raise EventsFileError([Problem(name, "conference.id", message, line)])
+
+
+def _line(events: Path, path: str) -> int | None:
+    """The line of the TOML ``path`` in the file ``events``, for an error message (read again:
+    only when there is an error to report); None when it cannot be read or found."""
+    try:
+        text = events.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Locator(text.removeprefix("\ufeff")).line(path)
 
 
 def _with_tables(previous: StateFile) -> State:
