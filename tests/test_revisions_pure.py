@@ -579,6 +579,8 @@ def told(before: Entry | None, after: Entry, labels: tuple[str, str]) -> tuple[s
         kinds.add("renamed")
     if not kinds and before.content != after.content:
         return {"updated"}, False
+    if "cancelled" in kinds:  # told once, as cancelled: where it would have been is no news
+        return {"cancelled"}, True
     return kinds, bool(kinds)
 
 

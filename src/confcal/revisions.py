@@ -168,7 +168,7 @@ def revise(
             state[event_id] = dataclasses.replace(entry, removed=True)
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
-    announced = sorted(_announced(published, changes), key=change_order)
+    announced = _told_once(sorted(_announced(published, changes), key=change_order))
     # Named from the slots of their items alone: all a slot's name depends on ("(part 2)").
     items = {state[change.id].event.paper for change in announced}
     of_items = {event_id: entry.event for event_id, entry in state.items() if entry.event.paper in items}
@@ -211,16 +211,15 @@ def revise(
 _OUTRANKED_BY_CANCELLED = frozenset(("moved", "re-roomed", "renamed", "updated"))
 
 
-def _one_line_each(releases: Sequence[Release], stamp: datetime) -> tuple[Release, ...]:
-    """``releases`` with the release of ``stamp`` telling each event once where one change says
-    it all: a cancellation alone (where a cancelled event moved to, or is now called, is noise), and
-    details updated only when nothing bigger happened to the event under that stamp (one build's
-    edit of its text, a later one's rename under the same ``publish.updated``)."""
+def _told_once(changes: Sequence[Change]) -> tuple[Change, ...]:
+    """``changes`` telling each event once where one change says it all: a cancellation alone
+    (where a cancelled event moved to, or is now called, is noise), and details updated only when
+    nothing bigger happened to the event (one build's edit of its text, a later one's rename under
+    the same ``publish.updated``: ``_one_line_each``). What ``confcal diff`` lists and a release
+    records."""
     told: dict[str, set[str]] = {}
-    for release in releases:
-        if release.stamp == stamp:
-            for change in release.changes:
-                told.setdefault(change.id, set()).add(change.kind)
+    for change in changes:
+        told.setdefault(change.id, set()).add(change.kind)
 
     def kept(change: Change) -> bool:
         kinds = told[change.id]
@@ -228,8 +227,14 @@ def _one_line_each(releases: Sequence[Release], stamp: datetime) -> tuple[Releas
             return False
         return change.kind != "updated" or kinds <= {"updated"}
 
+    return tuple(filter(kept, changes))
+
+
+def _one_line_each(releases: Sequence[Release], stamp: datetime) -> tuple[Release, ...]:
+    """``releases`` with the release of ``stamp`` told once (``_told_once``): this build's changes
+    are, but that release also holds those of earlier builds under the same stamp (``record``)."""
     return tuple(
-        Release(release.stamp, tuple(filter(kept, release.changes))) if release.stamp == stamp else release
+        Release(release.stamp, _told_once(release.changes)) if release.stamp == stamp else release
         for release in releases
     )
 
