@@ -41,23 +41,32 @@ class Line:
 
 def lines(programme: Programme, release: Release) -> list[Line]:
     """``release`` in words, each event named as it was when the release was published; where
-    two events of the release are named alike (two coffee breaks), each with its start."""
+    two events of the release are named alike (two coffee breaks), each with its start, and where
+    they start alike too (two rooms' coffee breaks), with its place as released (``Change.place``)."""
     zone = zones.zone(programme.conference.timezone)
     starts = {event.id: event.start for event in programme.events}
     on_page = set(starts)
     events_named: dict[str, set[str]] = {}
     for change in release.changes:
         events_named.setdefault(change.name, set()).add(change.id)
-    return [
-        _line(
-            change.name,
-            change,
-            zone,
-            on_page,
-            when=_start(change, starts, zone) if len(events_named[change.name]) > 1 else "",
-        )
-        for change in release.changes
-    ]
+
+    def told_apart(change: Change) -> str:
+        when = _start(change, starts, zone) if len(events_named[change.name]) > 1 else ""
+        return ", ".join(part for part in (when, change.place) if part)
+
+    return [_line(change.name, change, zone, on_page, when=told_apart(change)) for change in release.changes]
+
+
+def alike(programme: Programme, release: Release) -> frozenset[str]:
+    """The ids of the events of ``release`` that another event of it shares both its name and its
+    start (as ``lines`` shows it) with: two rooms' coffee breaks, which ``lines`` tells apart by
+    their places (``revisions`` records them)."""
+    zone = zones.zone(programme.conference.timezone)
+    starts = {event.id: event.start for event in programme.events}
+    events: dict[tuple[str, str], set[str]] = {}
+    for change in release.changes:
+        events.setdefault((change.name, _start(change, starts, zone)), set()).add(change.id)
+    return frozenset(event_id for ids in events.values() if len(ids) > 1 for event_id in ids)
 
 
 def _start(change: Change, starts: Mapping[str, datetime], zone: tzinfo) -> str:
@@ -70,8 +79,8 @@ def _start(change: Change, starts: Mapping[str, datetime], zone: tzinfo) -> str:
 
 
 def _line(label: str, change: Change, zone: tzinfo, on_page: set[str], *, when: str = "") -> Line:
-    """``change`` in words, its event named ``label``, and ``when`` it starts when that tells it
-    from another event of its release named alike."""
+    """``change`` in words, its event named ``label``, and ``when`` it starts (and where) when that
+    tells it from another event of its release named alike."""
     target = f"{INDEX}#{change.id}" if change.id in on_page else ""
     label = f"{label} ({when})" if when else label
     was, now = _span(change.was, zone), _span(change.now, zone)

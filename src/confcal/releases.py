@@ -52,7 +52,9 @@ class Change:
     titles (renamed). ``was`` and ``now`` are the event's times before and after, where the
     change has them: ``was`` for removed, cancelled and moved; ``now`` for added, restored and
     moved. They are not printed by ``diff``; the changelog phrases its lines with them.
-    ``name`` is the event as the changelog named it when the change was released (``Names``).
+    ``name`` is the event as the changelog named it when the change was released (``Names``);
+    ``place``, where it was as released, when another event of its release shares its name and its
+    start (``changes.alike``): the changelog tells them apart by it.
     """
 
     kind: ChangeKind
@@ -63,6 +65,7 @@ class Change:
     was: Span | None = None
     now: Span | None = None
     name: str = ""
+    place: str = ""
 
     def __str__(self) -> str:
         line = f'{self.kind}: {self.id} "{self.title}"'
@@ -110,8 +113,8 @@ def record(
 
 
 def _unnamed(change: Change) -> Change:
-    """``change`` without its name: the same change, however the changelog words its event."""
-    return dataclasses.replace(change, name="")
+    """``change`` without its name and place: the same change, however the changelog words its event."""
+    return dataclasses.replace(change, name="", place="")
 
 
 class Names:

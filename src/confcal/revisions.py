@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 from confcal import zones
+from confcal.changes import alike
 from confcal.errors import EventsFileError, Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
 from confcal.load.locate import Locator
@@ -186,6 +187,7 @@ def revise(
     )
     stale_stamp = bool(sorted_changes) and any(stamp <= seen for seen in published_stamps)
     recorded = _one_line_each(record(releases, sorted_changes, stamp=stamp, first_build=not previous), stamp)
+    recorded = _placed(recorded, stamp, published, state)
     notes = notices(recorded, published.conference.timezone)
     noted = {
         event_id: dataclasses.replace(revision, notice=notes[event_id]) if event_id in notes else revision
@@ -237,6 +239,26 @@ def _one_line_each(releases: Sequence[Release], stamp: datetime) -> tuple[Releas
         Release(release.stamp, _told_once(release.changes)) if release.stamp == stamp else release
         for release in releases
     )
+
+
+def _placed(
+    releases: Sequence[Release], stamp: datetime, programme: Programme, state: State
+) -> tuple[Release, ...]:
+    """``releases`` with the release of ``stamp`` giving the place of each event another event of
+    it shares its name and its start with (``changes.alike``), and of no other: where this build
+    publishes it, or last published it (a removed one), as its LOCATION names it but for the
+    conference's own venue (``Entry.where``)."""
+
+    def placed(release: Release) -> Release:
+        places = {event_id: _where(state.get(event_id)) for event_id in alike(programme, release)}
+        changes = (dataclasses.replace(change, place=places.get(change.id, "")) for change in release.changes)
+        return Release(release.stamp, tuple(changes))
+
+    return tuple(placed(release) if release.stamp == stamp else release for release in releases)
+
+
+def _where(entry: Entry | None) -> str:
+    return "" if entry is None or entry.where is None else entry.where
 
 
 def _venues(entry: Entry | None, venue: str | None, now: str) -> tuple[str, str] | None:

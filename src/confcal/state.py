@@ -98,6 +98,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "was": False,
         "now": False,
         "name": False,  # absent in state files written before it was recorded
+        "place": False,  # absent unless it tells events of a release apart (``changes.alike``)
     },
 }
 
@@ -324,6 +325,7 @@ def _change_json(change: Change) -> dict[str, str]:
         "was": _format_span(change.was),
         "now": _format_span(change.now),
         "name": change.name,
+        **({"place": change.place} if change.place else {}),
     }
 
 
@@ -530,10 +532,10 @@ def _change(reader: _StateReader, table: object, path: str) -> Change | None:
     title = reader.text(table, "title", path)
     old, new = reader.optional_text(table, "old", path), reader.optional_text(table, "new", path)
     was, now = reader.span(table, "was", path), reader.span(table, "now", path)
-    name = reader.optional_text(table, "name", path)
+    name, place = reader.optional_text(table, "name", path), reader.optional_text(table, "place", path)
     if kind is None or event_id is None or len(reader.problems) > count:
         return None
-    return Change(kind, event_id, title, old, new, was=was, now=now, name=name)
+    return Change(kind, event_id, title, old, new, was=was, now=now, name=name, place=place)
 
 
 def _published(reader: _StateReader, document: Mapping[str, Any]) -> tuple[str, ...] | None:
