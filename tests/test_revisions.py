@@ -542,7 +542,36 @@ def test_the_conference_moving_raises_the_sequence_of_every_event_there(project:
     assert events[ORAL_UID].description.startswith(
         "Place changed: was RO6-RO9 (Level 2), Ernest N. Morial Convention Center.\n"
     )
-    assert "Place changed: " in project.text("changes.html")
+    assert "Venue changed: " in project.text("changes.html")
+
+
+def test_a_move_of_the_conference_is_one_line_of_the_changelog(project: Project) -> None:
+    """At conference size a line for each event the venue took along is thousands of lines: the
+    changelog tells the move once, with how many events it took along, and an event that changed
+    its room too on its own line. Each event's notice and confcal diff still tell each event."""
+    project.build(stamp=FIRST)
+    project.edit(VENUE, NEW_VENUE)
+    project.edit(ORAL_ROOM, 'room = "Hall C2"')
+    old, new = "Ernest N. Morial Convention Center", "Superdome Conference Hall"
+    lines = project.run("diff", stamp=SECOND).stdout.splitlines()
+    assert f're-roomed: {ORAL} "{TITLE}": RO6-RO9 (Level 2), {old} → Hall C2, {new}' in lines
+    along = [line.split()[1] for line in lines if line.startswith("re-roomed:") and ORAL not in line]
+    assert len(along) > 1
+    project.build(stamp=SECOND)
+    page = project.text("changes.html")
+    items = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", page)]
+    assert items[:2] == [
+        f"Venue changed: {len(along)} events moved from {old} to {new}, each to the same room there.",
+        f"Place changed: Oral: {TITLE}, from RO6-RO9 (Level 2), {old} to Hall C2, {new}.",
+    ]
+    assert [item for item in items if item.startswith("Place changed:")] == items[1:2]
+    (release,) = json.loads(project.text("confcal-state.json"))["releases"]
+    assert [change["id"] for change in release["changes"] if change.get("venues") == [old, new]] == along
+    feed = parsed(project.feeds()["all.ics"])
+    for event_id in along:
+        assert feed[f"neurips-2023.{event_id}@confcal"].description.startswith("Place changed: was "), (
+            event_id
+        )
 
 
 def test_a_state_file_without_the_venue_moves_nothing_and_records_it(project: Project) -> None:

@@ -54,7 +54,9 @@ class Change:
     moved. They are not printed by ``diff``; the changelog phrases its lines with them.
     ``name`` is the event as the changelog named it when the change was released (``Names``);
     ``place``, where it was as released, when another event of its release shares its name and its
-    start (``changes.alike``): the changelog tells them apart by it.
+    start (``changes.alike``): the changelog tells them apart by it. ``venues``, the conference's
+    venue before and after, for an event re-roomed by a move of the conference alone (at the same
+    place there): the changelog tells all those of a release in one line (``changes.lines``).
     """
 
     kind: ChangeKind
@@ -66,6 +68,7 @@ class Change:
     now: Span | None = None
     name: str = ""
     place: str = ""
+    venues: tuple[str, str] | None = None
 
     def __str__(self) -> str:
         line = f'{self.kind}: {self.id} "{self.title}"'

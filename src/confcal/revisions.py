@@ -855,11 +855,21 @@ def _changes(
     if "place" in differences:
         was = entry.where if entry.where is not None else where(programme, old)
         now = place
+        # The conference moved and the event stayed at its place there: told with all such events.
+        moved_alone = venues is not None and was == now and _venue_moved(entry, event, place, venues)
         if venues is not None:  # the conference's venue too, where a LOCATION named it
             was = f"{was}, {venues[0]}" if _at_own_venue(was, old) else was
             now = f"{now}, {venues[1]}" if _at_own_venue(now, event) else now
         changes.append(
-            Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE, now=_span(event))
+            Change(
+                "re-roomed",
+                event.id,
+                paper.title,
+                was or NO_PLACE,
+                now or NO_PLACE,
+                now=_span(event),
+                venues=venues if moved_alone else None,
+            )
         )
     if "name" in differences:
         prefixes = (_prefix(old, compared.label_was), _prefix(event, compared.label))

@@ -99,6 +99,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "now": False,
         "name": False,  # absent in state files written before it was recorded
         "place": False,  # absent unless it tells events of a release apart (``changes.alike``)
+        "venues": False,  # absent but for a move of the conference's venue alone
     },
 }
 
@@ -319,13 +320,14 @@ def _format_span(span: Span | None) -> str:
     return "" if span is None else f"{_format_instant(span[0])}/{_format_instant(span[1])}"
 
 
-def _change_json(change: Change) -> dict[str, str]:
+def _change_json(change: Change) -> dict[str, object]:
     return {
         **change.as_json(),
         "was": _format_span(change.was),
         "now": _format_span(change.now),
         "name": change.name,
         **({"place": change.place} if change.place else {}),
+        **({"venues": list(change.venues)} if change.venues else {}),
     }
 
 
@@ -533,9 +535,22 @@ def _change(reader: _StateReader, table: object, path: str) -> Change | None:
     old, new = reader.optional_text(table, "old", path), reader.optional_text(table, "new", path)
     was, now = reader.span(table, "was", path), reader.span(table, "now", path)
     name, place = reader.optional_text(table, "name", path), reader.optional_text(table, "place", path)
+    venues = _venues(reader, table, path)
     if kind is None or event_id is None or len(reader.problems) > count:
         return None
-    return Change(kind, event_id, title, old, new, was=was, now=now, name=name, place=place)
+    return Change(kind, event_id, title, old, new, was=was, now=now, name=name, place=place, venues=venues)
+
+
+def _venues(reader: _StateReader, table: Mapping[str, Any], path: str) -> tuple[str, str] | None:
+    """A change's ``venues``: the conference's venue before and after, two texts; None when absent."""
+    values = reader.get(table, "venues", path, list)
+    if values is None:
+        return None
+    if len(values) != 2:
+        reader.problem(f"{path}.venues", f"expected the venue before and after, found {show(values)}")
+        return None
+    was, now = (reader.string(value, f"{path}.venues[{index}]") for index, value in enumerate(values))
+    return (was, now) if was and now else None
 
 
 def _published(reader: _StateReader, document: Mapping[str, Any]) -> tuple[str, ...] | None:
