@@ -583,6 +583,50 @@ def test_a_pick_of_a_removed_event_stays_saved_and_comes_back(browser: Browser, 
     assert not driver.find_element(By.ID, "picks-gone").is_displayed()
 
 
+def test_picks_of_removed_events_can_be_forgotten_from_the_panel(browser: Browser, tmp_path: Path) -> None:
+    """With only picks of removed events, the panel says they are all gone, not "No picks yet";
+    its note forgets them (in the browser and the address) with one button, and then the panel
+    is as before any pick. With picks still in the programme, forgetting keeps those."""
+    events = with_publish(EVENTS, tmp_path, f'base_url = "{BASE_URL}"')
+    text = events.read_text(encoding="utf-8")
+    start = text.index('[[papers]]\nid = "word2vec"')
+    events.write_text(text[:start], encoding="utf-8")
+    page = f"{built(events, tmp_path / 'output').as_uri()}/index.html"
+    driver = browser()
+    open_page(driver, f"{page}#picks={pick_key('word2vec.talk')}")
+    status = driver.find_element(By.ID, "picks-status")
+    gone = driver.find_element(By.ID, "picks-gone")
+    assert picks_panel(driver) == []
+    assert "No picks yet" not in status.text
+    assert status.text.startswith("None of your picks is in the programme now")
+    assert gone.is_displayed()
+    assert gone.text.startswith("Your pick is no longer in the programme: see the programme changes.")
+    forget = driver.find_element(By.ID, "picks-forget")
+    assert forget.text == "Forget this pick"
+    driver.execute_script("document.getElementById('picks').scrollIntoView({block: 'start'})")
+    driver.save_screenshot(str(tmp_path / "picks-only-gone.png"))
+    forget.send_keys(Keys.ENTER)  # from the keyboard
+    wait(driver, lambda d: not d.find_element(By.ID, "picks-gone").is_displayed())
+    assert stored_picks(driver) == []
+    assert "#" not in driver.current_url
+    assert driver.switch_to.active_element.get_attribute("id") == "picks-title"
+    assert status.text.startswith("Forgot 1 pick no longer in the programme. No picks yet")
+    reopen(driver, page)
+    assert not driver.find_element(By.ID, "picks-gone").is_displayed()
+
+    kept = pick_key("climsim.oral")
+    removed = [pick_key("word2vec.talk"), "aaaaaaaa"]  # the second, of an event never published
+    reopen(driver, f"{page}#picks={'-'.join(sorted([kept, *removed]))}")
+    assert driver.find_element(By.ID, "picks-gone").text.startswith(
+        "2 of your picks are no longer in the programme"
+    )
+    driver.find_element(By.ID, "picks-forget").click()
+    wait(driver, lambda d: stored_picks(d) == [kept])
+    assert driver.current_url.endswith(f"#picks={kept}")
+    assert len(picks_panel(driver)) == 1
+    assert not driver.find_element(By.ID, "picks-gone").is_displayed()
+
+
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The workshop programme (speakers, chairs, awards, a night across a change of the clocks)

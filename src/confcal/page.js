@@ -231,11 +231,10 @@
       ? `${counted(count, "event")} from the link, kept in this page's address only until you choose above.`
       : count
         ? `${counted(count, "event")} picked. They stay in this browser and in this page's address.`
-        : "No picks yet: press ☆ Pick beside any event. Your picks stay in this browser and in this page's address.";
-    $("picks-gone").hidden = gone.size === 0;
-    $("picks-gone-count").textContent = gone.size === 1
-      ? `1 of ${viewing ? "these" : "your"} picks is`
-      : `${gone.size} of ${viewing ? "these" : "your"} picks are`;
+        : gone.size
+          ? "None of your picks is in the programme now: press ☆ Pick beside any event to pick others."
+          : "No picks yet: press ☆ Pick beside any event. Your picks stay in this browser and in this page's address.";
+    showGone(count);
     $("picks-actions").hidden = count === 0;
     const sorted = sortedKeys();
     const share = new URL(location.href);
@@ -253,6 +252,29 @@
     offerSubscription(keys);
     updateDownload(keys);
   }
+
+  // Picks of events no longer in the programme (gone): how many, and a button to forget them.
+  function showGone(count) {
+    const one = gone.size === 1;
+    $("picks-gone").hidden = gone.size === 0;
+    const whose = viewing ? "this link's" : "your";
+    $("picks-gone-count").textContent = count === 0
+      ? `${one ? `${viewing ? "This link's" : "Your"} pick is` : `All ${gone.size} of ${whose} picks are`}`
+      : `${gone.size} of ${viewing ? "these" : "your"} picks ${one ? "is" : "are"}`;
+    $("picks-gone-kept").textContent = one
+      ? `It stays saved ${viewing ? "in this page's address" : "in this browser"}, and is a pick again if its event is put back.`
+      : `They stay saved ${viewing ? "in this page's address" : "in this browser"}, and are picks again if their events are put back.`;
+    $("picks-forget").textContent = one ? "Forget this pick" : `Forget these ${gone.size} picks`;
+  }
+  $("picks-forget").addEventListener("click", () => {
+    const forgotten = gone.size;
+    gone.clear();
+    save();
+    showPicks();
+    $("picks-title").focus();  // the note and its button are gone
+    $("picks-status").textContent = `Forgot ${counted(forgotten, "pick")} no longer in the programme. `
+      + $("picks-status").textContent;
+  });
 
   function toggle(key) {
     if (picks.has(key)) picks.delete(key); else picks.add(key);
