@@ -44,6 +44,7 @@ from confcal.load import load
 from confcal.picks import MAX_PICKS, pick_key, picks_calendar, split_feed
 from confcal.site import feed_links, public_address
 from tests.gunicorn import request
+from tests.test_page import MULTI_DAY
 from tests.test_serve import Serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +213,7 @@ def picks_panel(driver: webdriver.Chrome) -> list[str]:
 def pressed(driver: webdriver.Chrome) -> list[str]:
     return list(
         driver.execute_script(
-            "return [...document.querySelectorAll('button.star[aria-pressed=\"true\"]')]"
+            "return [...document.querySelectorAll('li.event button.star[aria-pressed=\"true\"]')]"
             ".map(b => b.closest('li.event').id)"
         )
     )
@@ -680,6 +681,46 @@ def test_the_day_filter_finds_an_event_on_every_day_it_runs(browser: Browser, wo
     assert "learnsys-2026.hack-night.social@confcal" in found["2026-10-24"]
     assert "learnsys-2026.hack-night.social@confcal" not in found["2026-10-25"]
     assert "learnsys-2026.opening-keynote.keynote@confcal" not in found["2026-10-25"]
+
+
+def test_an_event_over_several_days_is_on_each_day_with_one_pick(browser: Browser, tmp_path: Path) -> None:
+    """A hackathon from Friday 18:00 to Sunday 16:00 reads under Saturday and Sunday as
+    continuing; the star of a continuing line picks the event (every star of it pressed, one line
+    in My picks), its time follows the zone switch, and its title leads to its first day."""
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP.read_text(encoding="utf-8") + MULTI_DAY, encoding="utf-8")
+    page = f"{built(events, tmp_path / 'output', '--base-url', BASE_URL).as_uri()}/index.html"
+    for name, width, height in (("desktop", 1100, 1000), ("phone", 390, 844)):
+        driver = browser(width=width, height=height)
+        open_page(driver, page)
+        sunday = driver.find_element(By.CSS_SELECTOR, 'section[data-day="2026-10-25"]')
+        line = sunday.find_element(By.CSS_SELECTOR, "ol.day > li")
+        assert line.get_attribute("class") == "continues"
+        assert line.find_element(By.CSS_SELECTOR, ".when").text.startswith("Continues, day 3 of 3 · ")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", sunday)
+        driver.save_screenshot(str(tmp_path / f"continues-{name}.png"))
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+    button = line.find_element(By.CSS_SELECTOR, "button.star")
+    button.click()
+    key = pick_key("hackathon.social")
+    wait(driver, lambda d: len(picks_panel(d)) == 1)
+    assert picks_panel(driver)[0].startswith("Climate hackathon · Fri 23 Oct, ")
+    states = driver.execute_script(
+        f"return [...document.querySelectorAll('[data-key=\"{key}\"] button.star')]"
+        ".map(b => b.getAttribute('aria-pressed'))"
+    )
+    assert states == ["true", "true", "true"]
+    assert driver.current_url.endswith(f"#picks={key}")
+    button.click()
+    wait(driver, lambda d: picks_panel(d) == [])
+
+    time = line.find_element(By.TAG_NAME, "time")
+    conference = time.text
+    driver.find_element(By.CSS_SELECTOR, 'label[for="zone-viewer"]').click()
+    wait(driver, lambda d: time.text != conference)
+    assert time.text == "Fri, Oct 23, 16:00–Sun, Oct 25, 15:00 UTC"  # the browser's zone is UTC
+    line.find_element(By.CSS_SELECTOR, "h4 a").click()
+    shown_below_the_bar(driver, "hackathon.social")
 
 
 def test_the_viewer_zone_names_each_end_across_a_change_of_the_clocks(

@@ -195,8 +195,8 @@
 
   function showPicks() {
     const keys = inOrder();
-    for (const button of document.querySelectorAll("li.event button.star")) {
-      const li = button.closest("li.event");
+    for (const button of document.querySelectorAll("button.star")) {
+      const li = button.closest("[data-key]");  // an event, or its line on a later day it runs through
       const picked = picks.has(li.dataset.key);
       if (button.getAttribute("aria-pressed") !== String(picked)) {
         button.setAttribute("aria-pressed", String(picked));
@@ -285,7 +285,7 @@
   document.addEventListener("click", (event) => {
     const star = event.target.closest("button.star");
     if (star) {
-      toggle(star.closest("li.event").dataset.key);
+      toggle(star.closest("[data-key]").dataset.key);
       return;
     }
     const remove = event.target.closest("button.unpick");
@@ -566,7 +566,9 @@
   // ---- time zones ---------------------------------------------------------------------------
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   $("zone-viewer-name").textContent = viewerZone;
-  const times = Array.from(document.querySelectorAll("li.event time[data-end], li.session > p > time"));
+  const times = Array.from(
+    document.querySelectorAll("li.event time[data-end], li.continues time[data-end], li.session > p > time"),
+  );
   const conferenceText = new Map(times.map((node) => [node, node.textContent]));
   const day = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
   const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });

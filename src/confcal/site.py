@@ -23,7 +23,7 @@ from typing import NamedTuple
 from confcal import zones
 from confcal.budget import Oversize, megabytes
 from confcal.feeds import Feed
-from confcal.model import Event, Programme, Session, spanning
+from confcal.model import DAY_CHANGE, Event, Programme, Session, spanning
 from confcal.pages import CHANGES_FEED as CHANGES_FEED
 from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
 from confcal.pages import EVENT_ITEM, Markup, macro, render
@@ -295,6 +295,7 @@ class _Items:
         self.keys = keys
         self.made: dict[tuple[object, ...], str] = {}
         self.render = macro(EVENT_ITEM, "event_item")
+        self.render_continued = macro(EVENT_ITEM, "continued_item")
         self.written: dict[tuple[object, ...], EventTimes] = {}
 
     def __call__(self, programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]) -> str:
@@ -322,6 +323,11 @@ class _Items:
                 when=zones.span(event.start, event.end, event.start.tzinfo, dates=False),
             )
         return self.written[key]
+
+    def continued(self, view: EventView, *, when: str, day: int, of: int) -> Markup:
+        """The line of an event on a later ``day`` it runs through (day 2 of 3): marked as
+        continuing, its title a link to its own line on its first day, its star the same pick."""
+        return Markup(self.render_continued(view, when=when, day=day, of=of))
 
     def done(self) -> None:
         if self.cache is not None:
@@ -354,10 +360,26 @@ def _days(
     for event in programme.events:
         if event.session_id in order:
             on_days.setdefault(event.session_id, {})[event.start.date()] = None
+    by_start = itertools.groupby(programme.events, key=lambda e: e.start.date())
+    starting = {day: list(events) for day, events in by_start}
+    continuing: dict[date, list[Group]] = {}
+    for event in programme.events:
+        later = _later_days(event)
+        if later:
+            view = _event(
+                programme,
+                event,
+                *_context(programme, event, paper_files[event.paper], in_feeds.get(event.id, [])),
+                times=items.times(event),
+            )
+            when = _dated(event.start, event.end)
+            for number, day in enumerate(later, start=2):
+                line = items.continued(view, when=when, day=number, of=len(later) + 1)
+                continuing.setdefault(day, []).append(Group(None, line))
     days = []
-    for day, events in itertools.groupby(programme.events, key=lambda e: e.start.date()):
-        groups = []
-        for group in _by_session(list(events), order):
+    for day in sorted(starting.keys() | continuing.keys()):
+        groups = list(continuing.get(day, ()))
+        for group in _by_session(starting.get(day, []), order):
             heading = group[0].session_id
             session = _session(programme, group, list(on_days[heading])) if heading in order else None
             lines = (items(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group)
@@ -366,6 +388,21 @@ def _days(
             Day(day.isoformat(), f"day-{day.isoformat()}", f"{day:%a %-d %b}", f"{day:%A %-d %B %Y}", groups)
         )
     return days
+
+
+_DAY_END = timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute, seconds=1)
+"""From an event's end back into the last day it runs on: days change at DAY_CHANGE (04:00), so
+an event ending by 04:00 ends on the day before (page.js's Day filter takes the same day)."""
+
+
+def _later_days(event: Event) -> list[date]:
+    """The days after the one it is listed under that an event runs through (a hackathon, a
+    workshop over two days): each lists it again, as continuing. A night until 04:00 has none."""
+    first = event.start.date()
+    if event.end.date() == first:
+        return []
+    last = (event.end - _DAY_END).date()
+    return [first + timedelta(days=n) for n in range(1, (last - first).days + 1)]
 
 
 def _by_session(events: list[Event], order: Mapping[str, int]) -> list[list[Event]]:
