@@ -628,6 +628,39 @@ def test_picks_of_removed_events_can_be_forgotten_from_the_panel(browser: Browse
     assert not driver.find_element(By.ID, "picks-gone").is_displayed()
 
 
+def test_a_moved_event_is_marked_and_its_pick_says_so(browser: Browser, tmp_path: Path) -> None:
+    """The latest release moved an oral: its line is marked "Moved", a link to the release on
+    changes.html, announced as "Moved: see the programme changes"; in My picks its line ends
+    "Moved", without the words only a screen reader needs."""
+    events = tmp_path / "events.toml"
+    text = EVENTS.read_text(encoding="utf-8")
+    events.write_text(text, encoding="utf-8")
+    built(events, tmp_path / "output")
+    moved = text.replace("updated = 2023-12-11T00:00:00Z", "updated = 2023-12-12T08:00:00Z", 1)
+    moved = moved.replace("start = 2023-12-12T15:40:00", "start = 2023-12-12T16:10:00", 1)
+    moved = moved.replace("end = 2023-12-12T16:40:00", "end = 2023-12-12T17:10:00", 1)
+    events.write_text(moved, encoding="utf-8")
+    page = f"{built(events, tmp_path / 'output').as_uri()}/index.html"
+    event_id = "privacy-auditing-one-training-run.oral"
+    for name, width in (("desktop", 1100), ("phone", 390)):
+        driver = browser(width=width, height=900)
+        open_page(driver, f"{page}#{event_id}")
+        line = driver.find_element(By.ID, event_id)
+        mark = line.find_element(By.CSS_SELECTOR, ".when a.changed")
+        assert driver.execute_script("return arguments[0].firstChild.textContent", mark) == "Moved"
+        assert mark.accessible_name.replace(" :", ":") == "Moved: see the programme changes"  # a vh's space
+        assert mark.get_attribute("href") == page.replace(
+            "index.html", "changes.html#release-20231212T080000Z"
+        )
+        driver.save_screenshot(str(tmp_path / f"moved-{name}.png"))
+    star(driver, event_id).click()
+    wait(driver, lambda d: len(picks_panel(d)) == 1)
+    when = driver.execute_script("return document.querySelector('#picks-list > li > .muted').textContent")
+    assert when == " · Tue 12 Dec, 16:10–17:10 CST · Oral · Moved"
+    mark.click()
+    wait(driver, lambda d: d.current_url.endswith("changes.html#release-20231212T080000Z"))
+
+
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The workshop programme (speakers, chairs, awards, a night across a change of the clocks)

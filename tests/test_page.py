@@ -455,3 +455,59 @@ def test_an_event_over_several_days_is_listed_on_each_as_continuing(tmp_path: Pa
     assert [line[0] for line in lines if line[3] == pick_key("hack-night.social")] == ["2026-10-24"]
     assert 'href="#day-2026-10-23">Fri 23 Oct</a>' in html
     assert '<option value="2026-10-23">Fri 23 Oct</option>' in html
+
+
+def in_paper(text: str, paper: str, old: str, new: str) -> str:
+    """``text`` with the first ``old`` after the line ``id = "<paper>"`` made ``new``."""
+    at = text.index(f'\nid = "{paper}"\n')
+    assert old in text[at:]
+    return text[:at] + text[at:].replace(old, new, 1)
+
+
+def marks_of(html: str) -> dict[str, tuple[str, str]]:
+    """Each marked event's mark on index.html: (its words, its link)."""
+    marks = {}
+    for line in html.splitlines():
+        found = re.match(
+            r'<li class="event[^"]*" id="([^"]+)".*<a class="changed" href="([^"]+)">([^<]+)<', line
+        )
+        if found:
+            marks[found[1]] = (found[3], found[2])
+    return marks
+
+
+def test_an_event_the_latest_release_moved_is_marked_with_a_link_to_the_release(tmp_path: Path) -> None:
+    """A release moves an oral, gives another a new room and does both to a third: each is
+    marked "Moved", "Place changed" or "Moved, place changed", linking the release on
+    changes.html; no other event is. A build without changes keeps the page as it is; the next
+    release marks only what it changed."""
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+
+    def build(text: str, updated: str) -> str:
+        events.write_text(re.sub(r"(?m)^updated = .*$", f"updated = {updated}", text, count=1), "utf-8")
+        result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+        assert result.exit_code == 0, result.output
+        return (output / INDEX).read_text(encoding="utf-8")
+
+    text = EVENTS.read_text(encoding="utf-8")
+    assert marks_of(build(text, "2023-12-11T00:00:00Z")) == {}
+    text = in_paper(text, "privacy-auditing-one-training-run", "T15:40:00\n", "T16:10:00\n")
+    text = in_paper(text, "privacy-auditing-one-training-run", "T16:40:00\n", "T17:10:00\n")
+    text = in_paper(text, "emergent-abilities-mirage", 'room = "Hall C2"', 'room = "Hall E"')
+    text = in_paper(text, "direct-preference-optimization", "T15:20:00\n", "T15:30:00\n")
+    text = in_paper(text, "direct-preference-optimization", 'room = "Ballroom A-C"', 'room = "Hall E"')
+    page = build(text, "2023-12-12T08:00:00Z")
+    release = "changes.html#release-20231212T080000Z"
+    assert marks_of(page) == {
+        "privacy-auditing-one-training-run.oral": ("Moved", release),
+        "emergent-abilities-mirage.oral": ("Place changed", release),
+        "direct-preference-optimization.oral": ("Moved, place changed", release),
+    }
+    assert '<h2 id="release-20231212T080000Z">' in (output / "changes.html").read_text(encoding="utf-8")
+    assert page.count('<span class="vh">: see the programme changes</span>') == 3
+    assert build(text, "2023-12-12T09:00:00Z") == page  # nothing changed: no release, the same marks
+
+    text = in_paper(text, "climsim", 'room = "Ballroom A-C"', 'room = "Hall E"')
+    assert marks_of(build(text, "2023-12-13T08:00:00Z")) == {
+        "climsim.oral": ("Place changed", "changes.html#release-20231213T080000Z")
+    }

@@ -186,6 +186,7 @@
   const dayLabels = new Map(Array.from($("f-day").options, (option) => [option.value, option.textContent]));
   function whenOf(li) {
     const when = li.querySelector(".when").cloneNode(true);
+    for (const hidden of when.querySelectorAll(".vh")) hidden.remove();  // a mark says "Moved", no more
     const time = when.querySelector("time");
     if (time && !$("zone-viewer").checked) {
       time.textContent = `${dayLabels.get(li.closest("section.dayblock").dataset.day)}, ${time.textContent}`;

@@ -29,6 +29,7 @@ from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
 from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
 from confcal.picks import MAX_PICKS, pick_key, picks_head
+from confcal.releases import Release
 from confcal.render import CalendarHeads, award, location, online, streamed, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, times_key
 
@@ -88,6 +89,7 @@ def render_index(
     cache: LineCache | None = None,
     keys: Mapping[str, str] | None = None,
     heads: CalendarHeads | None = None,
+    latest: Release | None = None,
 ) -> bytes:
     """The page (templates/index.html), as UTF-8 bytes. ``updated``: when the programme last
     changed (the latest LAST-MODIFIED of its events); publish.updated when not given. Feeds
@@ -97,9 +99,11 @@ def render_index(
     did not change is taken from it (see ``_Items``; ``keys``: the events' render keys); the
     cache is left holding this page's events. ``heads``: the feeds' ``CalendarHeads``, when the
     caller has them (made here otherwise; their VTIMEZONE is checked against every event).
+    ``latest``: the latest release; an event it moved or gave another place is marked, with a
+    link to the release on changes.html (``_marks``).
     """
     conference = programme.conference
-    items = _Items(cache, keys or {})
+    items = _Items(cache, keys or {}, _marks(latest))
     days = _days(programme, feeds, {feed.id: feed for feed in papers}, items)
     items.done()
     return render(
@@ -118,6 +122,32 @@ def render_index(
         picks_data=_picks_data(programme, feeds, heads or CalendarHeads(programme)),
         script=Markup(_script()),
     )
+
+
+MARKS: Mapping[frozenset[str], str] = {
+    frozenset({"moved"}): "Moved",
+    frozenset({"re-roomed"}): "Place changed",
+    frozenset({"moved", "re-roomed"}): "Moved, place changed",
+}
+"""What an event's line says when the latest release moved it or gave it another place, in the
+words of changes.html's lines ("Moved: …", "Place changed: …")."""
+
+
+def _marks(release: Release | None) -> dict[str, tuple[str, str]]:
+    """The mark of each event ``release`` moved or gave another place: its words (``MARKS``) and
+    the address of the release on changes.html. A cancelled event has its own mark (the
+    release tells it as cancelled only)."""
+    if release is None:
+        return {}
+    kinds: dict[str, set[str]] = {}
+    for change in release.changes:
+        kinds.setdefault(change.id, set()).add(change.kind)
+    link = f"{CHANGES_PAGE}#{release.anchor}"
+    return {
+        event_id: (MARKS[frozenset(changed & {"moved", "re-roomed"})], link)
+        for event_id, changed in kinds.items()
+        if changed & {"moved", "re-roomed"} and "cancelled" not in changed
+    }
 
 
 @dataclass(frozen=True)
@@ -269,6 +299,10 @@ class EventView(NamedTuple):
     paper_file: str
     add: str
     """What "Add this … to your calendar" adds: the paper and its sessions, or the item."""
+    changed: str
+    """Its mark when the latest release moved it or gave it another place ("Moved"), "" for none."""
+    changes_link: str
+    """The address of that release on changes.html."""
 
 
 @dataclass(frozen=True)
@@ -286,20 +320,23 @@ class _Items:
 
     An event's line is keyed by its render key (``render.event_keys``: the event, its item,
     kind, room, venue, category and the conference) with what the line shows of the rest of
-    the programme: the feeds holding it and its item's other events (``_context``). Without
-    render keys, by its whole view.
+    the programme: the feeds holding it, its item's other events (``_context``) and its mark of
+    the latest release (``_marks``). Without render keys, by its whole view.
     """
 
-    def __init__(self, cache: LineCache | None, keys: Mapping[str, str]) -> None:
+    def __init__(
+        self, cache: LineCache | None, keys: Mapping[str, str], marks: Mapping[str, tuple[str, str]]
+    ) -> None:
         self.cache = cache
         self.keys = keys
+        self.marks = marks
         self.made: dict[tuple[object, ...], str] = {}
         self.render = macro(EVENT_ITEM, "event_item")
         self.render_continued = macro(EVENT_ITEM, "continued_item")
         self.written: dict[tuple[object, ...], EventTimes] = {}
 
     def __call__(self, programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]) -> str:
-        context = _context(programme, event, paper_file, in_feeds)
+        context = self.context(programme, event, paper_file, in_feeds)
         view: EventView | None = None
         if event.id in self.keys:
             key: tuple[object, ...] = (self.keys[event.id], *context)
@@ -323,6 +360,12 @@ class _Items:
                 when=zones.span(event.start, event.end, event.start.tzinfo, dates=False),
             )
         return self.written[key]
+
+    def context(
+        self, programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]
+    ) -> tuple[str, str, str, str, str]:
+        """What the event's line shows beyond the event and its item (``_context``), and its mark."""
+        return (*_context(programme, event, paper_file, in_feeds), *self.marks.get(event.id, ("", "")))
 
     def continued(self, view: EventView, *, when: str, day: int, of: int) -> Markup:
         """The line of an event on a later ``day`` it runs through (day 2 of 3): marked as
@@ -369,7 +412,7 @@ def _days(
             view = _event(
                 programme,
                 event,
-                *_context(programme, event, paper_files[event.paper], in_feeds.get(event.id, [])),
+                *items.context(programme, event, paper_files[event.paper], in_feeds.get(event.id, [])),
                 times=items.times(event),
             )
             when = _dated(event.start, event.end)
@@ -521,7 +564,15 @@ class EventTimes(NamedTuple):
 
 
 def _event(
-    programme: Programme, event: Event, feeds: str, paper_file: str, add: str, *, times: EventTimes
+    programme: Programme,
+    event: Event,
+    feeds: str,
+    paper_file: str,
+    add: str,
+    changed: str,
+    changes_link: str,
+    *,
+    times: EventTimes,
 ) -> EventView:
     """One event of the programme; a cancelled one is struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
@@ -551,6 +602,8 @@ def _event(
         category=award(programme, paper),
         paper_file=paper_file,
         add=add,
+        changed=changed,
+        changes_link=changes_link,
     )
 
 
