@@ -1401,3 +1401,48 @@ def test_a_hint_fits_where_the_parser_stopped(line: str, hint: str) -> None:
         tomli.loads(text)
     message, _ = toml_error(str(raised.value), text)
     assert hint in message
+
+
+# A key as a header or a key line may write it: bare, or quoted (any text without a dot, a quote,
+# a backslash, a bracket or a line end, which this reading leaves alone).
+_BARE = st.from_regex(r"[A-Za-z0-9_\-]{1,8}", fullmatch=True)
+_QUOTED = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='."\\[]'), min_size=1, max_size=8
+)
+_KEYS = st.one_of(_BARE, _QUOTED.map(lambda key: f'"{key}"'))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tables=st.lists(
+        st.tuples(st.booleans(), st.lists(_KEYS, min_size=1, max_size=3), _KEYS), min_size=1, max_size=6
+    ),
+    spacing=st.sampled_from(["", " "]),
+)
+def test_the_locator_finds_every_header_and_key_a_parser_reads(
+    tables: list[tuple[bool, list[str], str]], spacing: str
+) -> None:
+    """Every table, entry and key of a document written with headers, bare or quoted, is found on
+    its own line: the Locator reads headers and keys as the parser does."""
+    from confcal.load.locate import Locator
+
+    lines: list[str] = []
+    expected: dict[str, int] = {}
+    given: set[str] = set()  # the names used, as dotted text: no table is nested in another here
+    for is_array, name, key in tables:
+        path = ".".join(part.strip('"') for part in name)
+        if any(other == path or other.startswith((path + ".", path + "[")) for other in given):
+            continue
+        if any(path.startswith(other + ".") for other in given):
+            continue  # inside a table or list given above: TOML's rules for it are not this test's
+        brackets = ("[[", "]]") if is_array else ("[", "]")
+        lines.append(f"{brackets[0]}{spacing}{(spacing + '.' + spacing).join(name)}{spacing}{brackets[1]}")
+        table = f"{path}[0]" if is_array else path
+        given.add(path)
+        expected[table] = len(lines)
+        lines.append(f"{key} = 1")
+        expected[f"{table}.{key.strip(chr(34))}"] = len(lines)
+    text = "\n".join(lines) + "\n"
+    tomli.loads(text)  # the document is valid TOML
+    locator = Locator(text)
+    assert {path: locator.line(path) for path in expected} == expected
