@@ -1336,14 +1336,31 @@ def test_a_sub_table_after_another_entry_is_refused_with_where_toml_puts_it(tmp_
     assert lines[paper - 1 :].index('id = "climsim"') == 1  # the paper it lands in
     result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert result.output == (
-        "Error: 1 problem in the events file:\n"
+    assert result.output == (  # with the other problems of the file: the item left without its slot
+        "Error: 2 problems in the events file:\n"
+        f"  {events}:{items}: items[0]: no events: expected an oral, a poster or a talk\n"
         f"  {events}:{header}: papers[{index}].poster: [papers.poster] comes after [[items]] (line {items}), "
         f"but TOML puts it in papers[{index}], the last [[papers]] entry above it: move it under the "
         "[[papers]] entry it belongs to, or, if it belongs to the table above it, name that table in its "
         "header\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_mistyped_list_header_is_named_among_the_other_problems(tmp_path: Path) -> None:
+    """[[item]] for [[items]] in the middle of the file: the sub-table below it is not "after another
+    table" (advice that leads to [item.keynote]); the typo is named, with the file's other problems."""
+    text = SESSIONS.replace('[[items]]\nid = "federated-eval"', '[[item]]\nid = "federated-eval"', 1)
+    text = text.replace('board = "P3"', 'board = "P3"\nroom = "hall-z"', 1)
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(events)])
+    assert result.exit_code == 2, result.output
+    assert "comes after" not in result.output
+    lines = text.split("\n")
+    typo = lines.index("[[item]]") + 1
+    assert f"{events}:{typo}: item: unknown table [[item]]; did you mean [[items]]?" in result.output
+    assert "room" in result.output.split(f"{events}:{typo}:")[1]  # the problem below it is reported too
 
 
 def test_sub_tables_under_their_own_entry_are_not_misplaced() -> None:

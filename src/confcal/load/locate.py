@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from confcal.load.schema import SCHEMA
+
 
 def deep_line(text: str, depth: int = 100) -> int | None:
     """The first line where brackets and braces outside strings nest ``depth`` levels deep."""
@@ -219,8 +221,11 @@ def _misplaced(text: str, document: Mapping[str, Any]) -> list[tuple[int, str, s
         if first not in document:
             continue  # not a header of this document: text in a multi-line string
         if not rest:
-            root, root_header, root_at = first, f"{brackets}{first}{closing}", match.start()
             entries[first] += brackets == "[["
+            if first not in SCHEMA[""]:
+                root = ""  # a table the file should not have ([[item]]): the schema check names it
+                continue
+            root, root_header, root_at = first, f"{brackets}{first}{closing}", match.start()
             continue
         values = document[first]
         if not root or first == root or not isinstance(values, list) or not 0 < entries[first] <= len(values):
