@@ -209,6 +209,17 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "end after midnight written on the start's date",
+        edit("end = 2023-12-12T16:40:00", "end = 2023-12-12T01:10:00"),
+        [
+            (
+                ("end = 2023-12-12T01:10:00", 0),
+                "papers[0].oral.end: 2023-12-12 01:10 is not after the start 2023-12-12 15:40; "
+                "an end after midnight is on the next day: end = 2023-12-13T01:10:00",
+            )
+        ],
+    ),
+    (
         "time with an offset",
         edit("start = 2023-12-12T15:40:00", "start = 2023-12-12T15:40:00-06:00"),
         [

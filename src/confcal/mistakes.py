@@ -12,9 +12,10 @@ events hold no place. Times are half-open: an event ending at 10:45 does not ove
 starting at 10:45.
 
 Warnings both commands give too: ``confcal import``'s placeholder still in conference.venue or
-.city (``placeholders``); a fixed-offset conference.timezone (``fixed_offset_zone``); a category that holds no item: ``check`` reads the events file
-(``empty_categories``), ``build`` warns of the feeds it publishes with no event, kept cancellations
-counting as events (``empty_feed_warnings``).
+.city (``placeholders``); a fixed-offset conference.timezone (``fixed_offset_zone``); a category
+that holds no item: ``check`` reads the events file (``empty_categories``), ``build`` warns of
+the feeds it publishes with no event, kept cancellations counting as events
+(``empty_feed_warnings``).
 """
 
 from __future__ import annotations
