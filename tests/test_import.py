@@ -916,6 +916,25 @@ def test_an_event_whose_guid_does_not_prove_its_slug_is_imported_on_its_own(tmp_
     assert [e.id for e in programme.events_of("climsim")] == ["climsim.oral", "climsim.poster"]
 
 
+def test_an_event_whose_guid_is_an_items_id_is_refused(tmp_path: Path) -> None:
+    """An edited event of a confcal schedule whose guid is the id of an item the schedule gives
+    back: numbered, it would take the item's id once the item is gone; the import stops."""
+    CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(tmp_path / "first")])
+    xml = (tmp_path / "first" / "schedule.xml").read_text(encoding="utf-8")
+    word2vec = 'guid="d0990fc8-723c-5100-90ad-273e9251745e"'  # the uuid5 of its UID, as built
+    assert xml.count(word2vec) == 1
+    edited = xml.replace(word2vec, 'guid="climsim"')
+    status, output, target = run_import(tmp_path, edited)
+    assert status == 1, output
+    assert re.fullmatch(
+        rf"Error: {re.escape(str(tmp_path))}/schedule.xml:\d+: the guid 'climsim' of 'Distributed "
+        r"Representations[^']*' gives the id 'climsim', the id of an item of this confcal schedule\. "
+        r"An event's guid becomes its id and UID.*, or remove the one not meant\n",
+        output,
+    )
+    assert not target.exists()
+
+
 SHORT = """[conference]
 id = "a-b"
 name = "AB"

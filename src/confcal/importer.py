@@ -67,6 +67,8 @@ class SourceEvent:
     """Position in the source for messages: a line (XML) or a JSON path."""
     key: str
     """The source's guid, else its id: becomes the paper id, so a re-import keeps the UIDs."""
+    key_name: str
+    """Which of the two ``key`` is: "guid" or "id"."""
     title: str
     start: datetime
     """Aware when the source gives an offset, naive (the clock in the conference's zone) when it
@@ -300,7 +302,8 @@ class _Events:
         title = self.text(fields.get("title"))
         if not title:
             raise self.fail(where, 'the event has no title; expected a <title> (or "title") with text')
-        key = self.text(fields.get("guid")) or self.text(fields.get("id"))
+        guid = self.text(fields.get("guid"))
+        key = guid or self.text(fields.get("id"))
         if not key:
             raise self.fail(where, f"{title!r} has neither a guid nor an id; expected one to identify it")
         date_text = self.text(fields.get("date"))
@@ -336,6 +339,7 @@ class _Events:
         return SourceEvent(
             where=where,
             key=key,
+            key_name="guid" if guid else "id",
             title=title,
             start=start,
             duration=duration,
@@ -878,7 +882,7 @@ def _papers(
     """The entries to write, by when each first happens: an event whose origin is known joins
     its item's other events; any other is an entry of its own, keyed by its guid (or id)."""
     ordered = sorted(enumerate(source.events), key=lambda pair: (_local(pair[1].start, zone), pair[1].key))
-    seen = {origin.paper for origin in origins.values()}
+    ids = _entry_ids(source, origins)
     slots: dict[str, list[tuple[int, _Timed]]] = {}
     items = set()
     for index, event in ordered:
@@ -887,11 +891,8 @@ def _papers(
             items.add(origin.paper)
             identifier, kind, number = origin.paper, origin.kind, origin.number
         else:
-            identifier, kind, number = safe_id(event.key, prefix="event"), event.type.lower(), 1
+            identifier, kind, number = ids[index], event.type.lower(), 1
             kind = kind if kind in KINDS else "talk"
-            while identifier in seen:
-                identifier = f"{identifier}-2"
-            seen.add(identifier)
         timed = _Timed(event, kind, _local(event.start, zone), _local_end(event, zone))
         slots.setdefault(identifier, []).append((number, timed))
     papers = []
@@ -909,6 +910,72 @@ def _papers(
             )
         )
     return papers
+
+
+def _entry_ids(source: Source, origins: Mapping[int, _Origin]) -> dict[int, str]:
+    """The id of the entry each event whose origin is not known becomes (by its index in
+    ``source.events``): its guid (or id) as an id (``safe_id``), the same in every import.
+
+    Refuses two such events that would get one id (the same guid, which old frab exports carry
+    though the schemas require each to be unique, or guids that ``safe_id`` makes one), or one
+    that would get an item's id. Numbering them ("-2") would tie each id to the other event's
+    presence: once the schedule drops the first, a re-import gives its id, so its UID, to the
+    second, and calendars show one talk turning into another. No other field tells them apart
+    for good (pretalx repeats an event's ``id`` for each slot of a submission)."""
+    ids = {
+        index: safe_id(event.key, prefix="event")
+        for index, event in enumerate(source.events)
+        if index not in origins
+    }
+    items = {origin.paper for origin in origins.values()}
+    first: dict[str, SourceEvent] = {}
+    problems = []
+    for index, identifier in ids.items():
+        event = source.events[index]
+        other = first.setdefault(identifier, event)
+        owned = f"the {event.key_name} {event.key!r} of {event.title!r}"
+        if identifier in items:
+            why = f"{owned} gives the id {identifier!r}, the id of an item of this confcal schedule"
+        elif other is event:
+            continue
+        elif other.key == event.key:
+            why = f"{owned} is also the {other.key_name} of {other.title!r} ({_at(other.where)})"
+        else:
+            why = (
+                f"{owned} gives the id {identifier!r}, as the {other.key_name} {other.key!r} of "
+                f"{other.title!r} ({_at(other.where)}) does"
+            )
+        problems.append((event.where, why))
+    if problems:
+        raise _refusal(
+            source,
+            problems,
+            head=f"{len(problems)} events would take another's id",
+            advice=(
+                "An event's guid becomes its id and UID, so it must be its own (the schedule's "
+                "schemas require it too): numbered, the second would take the first one's UID once "
+                "the schedule drops the first, and calendars would show one talk turning into the "
+                "other. Give each event a guid of its own where the schedule is made (or in this "
+                "file, and again in every later import), or remove the one not meant"
+            ),
+        )
+    return ids
+
+
+def _at(where: int | str) -> str:
+    """Another event's position, inside a message that names the file."""
+    return f"line {where}" if isinstance(where, int) else f"at {where}"
+
+
+def _refusal(
+    source: Source, problems: list[tuple[int | str, str]], *, head: str, advice: str
+) -> ScheduleFileError:
+    """One event's problem with its position, or several, one a line: validate all, report all."""
+    if len(problems) == 1:
+        ((where, text),) = problems
+        return ScheduleFileError(source.name, f"{text}. {advice}", where=where)
+    lines = (ScheduleFileError(source.name, text, where=where).report() for where, text in problems)
+    return ScheduleFileError(source.name, f"{head}. {advice}:" + "".join(f"\n  {line}" for line in lines))
 
 
 def _buildings(source: Source) -> dict[str, tuple[str, str]]:
