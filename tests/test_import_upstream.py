@@ -364,3 +364,44 @@ def test_guids_that_differ_only_in_case_are_refused(schemas: Path, tmp_path: Pat
         "(line 31) does. An event's guid becomes its id and UID"
     )
     assert not target.exists()
+
+
+# -- the night the clocks go back --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_time_the_clocks_repeat_is_named_with_the_one_its_offset_means(
+    name: str, tmp_path: Path
+) -> None:
+    """events.toml's local times cannot say which 02:30 is meant (the loader refuses both), so
+    the import cannot write these two; it names each, with the instant the offset gives, and
+    nothing is written."""
+    text = FORMATS[name](night=True)
+    status, output, target = run(tmp_path, name, text)
+    assert status == 1, output
+    source = tmp_path / name
+    twice = (
+        "happens twice in Europe/Berlin: clocks go back from 03:00 to 02:00 (CEST → CET), so 02:00–02:59 "
+        "comes twice; expected a time up to 01:59 or from 03:00"
+    )
+    assert output == (
+        f"Error: {source}: 2 events would start or end at a local time events.toml cannot hold. An "
+        "events.toml time has no offset to say which is meant; change the event's start or duration in "
+        "the schedule, or import with --timezone UTC to write every time in UTC:\n"
+        f"  {source}{at(name, text, 'party')}: 'Zeitumstellungsparty' (start 2026-10-24T22:00:00+02:00, "
+        f"duration 05:30) would end at a local time events.toml cannot hold: 2026-10-25 02:30 {twice}; "
+        "the schedule's offset says the second, 02:30 CET (01:30 UTC)\n"
+        f"  {source}{at(name, text, 'reading')}: 'Lesung zur doppelten Stunde' (start "
+        "2026-10-25T02:30:00+02:00, duration 00:20) would start at a local time events.toml cannot hold: "
+        f"2026-10-25 02:30 {twice}; the schedule's offset says the first, 02:30 CEST (00:30 UTC)\n"
+    )
+    assert not target.exists()
+    status, output, target = run(tmp_path, name, text, "--timezone", "UTC")
+    assert status == 0, output
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    night = {e.summary: (e.start, e.end) for e in parse_events((tmp_path / "out" / "all.ics").read_bytes())}
+    assert [night[s] for s in sorted(night) if "Zeit" in s or "Lesung" in s] == [
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 0, 50, tzinfo=UTC)),
+        (datetime(2026, 10, 24, 20, 0, tzinfo=UTC), datetime(2026, 10, 25, 1, 30, tzinfo=UTC)),
+    ]

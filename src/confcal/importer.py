@@ -824,32 +824,50 @@ def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzin
     """Stop when a slot's start or end is a local time the zone skips or shows twice.
 
     events.toml holds local times without an offset, and the loader refuses those two kinds
-    (it cannot tell which 02:30 is meant), so the file would not build. The import names the
-    first such event, with its start and duration as the schedule gives them, and how to fix it.
+    (it cannot tell which 02:30 is meant), so the file would not build. The schedule's offset
+    (frab's ``<date>``, schedule.json's ``date``) does say which instant is meant, and the message
+    says it too, but events.toml has no way to write it. The import names every such event, with
+    its start and duration as the schedule gives them, and how to fix it.
     """
     problems = []
     for timed in sorted((t for paper in papers for t in paper.slots), key=lambda t: (t.start, t.event.key)):
+        event = timed.event
         for edge, local in (("start", timed.start), ("end", timed.end)):
             try:
                 zones.localize(local, zone)
             except zones.LocalTimeError as error:
-                problems.append((timed.event, edge, str(error)))
+                start = event.start.isoformat() + ("" if event.start.tzinfo is not None else " (no offset)")
+                problems.append(
+                    (
+                        event.where,
+                        f"{event.title!r} (start {start}, duration {_hours_minutes(event.duration)}) would "
+                        f"{edge} at a local time events.toml cannot hold: {error}{_meant(event, edge, zone)}",
+                    )
+                )
                 break
     if not problems:
         return
-    event, edge, why = problems[0]
-    start = event.start.isoformat() + ("" if event.start.tzinfo is not None else " (no offset)")
     fixes = "change the event's start or duration in the schedule"
     if all(e.start.tzinfo is not None for e in source.events):  # UTC keeps their instants
         fixes += ", or import with --timezone UTC to write every time in UTC"
-    more = len(problems) - 1
-    others = f" ({more} more event{'s' if more > 1 else ''} too)" if more else ""
-    raise ScheduleFileError(
-        source.name,
-        f"{event.title!r} (start {start}, duration {_hours_minutes(event.duration)}) would {edge} at "
-        f"a local time events.toml cannot hold: {why}. An events.toml time has no offset to say "
-        f"which is meant; {fixes}{others}",
-        where=event.where,
+    raise _refusal(
+        source,
+        problems,
+        head=f"{len(problems)} events would start or end at a local time events.toml cannot hold",
+        advice=f"An events.toml time has no offset to say which is meant; {fixes}",
+    )
+
+
+def _meant(event: SourceEvent, edge: str, zone: tzinfo) -> str:
+    """Which of a repeated local time the schedule's offset means: '; the schedule's offset says
+    the second, 02:30 CET (01:30 UTC)'; "" when the start has no offset."""
+    if event.start.tzinfo is None:
+        return ""
+    instant = event.start if edge == "start" else event.start + event.duration
+    local = instant.astimezone(zone)
+    return (
+        f"; the schedule's offset says the {'second' if local.fold else 'first'}, "
+        f"{local:%H:%M} {local.tzname()} ({instant.astimezone(UTC):%H:%M} UTC)"
     )
 
 
