@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from confcal.cli import cli
+from confcal.load import load
 from tests.helpers import parse_events
 
 GUIDS = {
@@ -364,6 +365,75 @@ def test_guids_that_differ_only_in_case_are_refused(schemas: Path, tmp_path: Pat
         "(line 31) does. An event's guid becomes its id and UID"
     )
     assert not target.exists()
+
+
+# -- importing again: what the organizer gave ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_importing_again_with_venue_and_city_changes_only_what_the_schedule_changed(
+    name: str, tmp_path: Path
+) -> None:
+    """The README's way to follow pretalx: import each newer export over the file. With the venue
+    and the city given again, only the event the schedule moved changes; with the city left out,
+    every event's description (it ends with the city) would change, a line each in the changelog."""
+    given = ("--venue", "Kulturzentrum Scheune", "--city", "Dresden")
+    status, output, target = run(tmp_path, name, FORMATS[name](), *given)
+    assert status == 0, output
+    assert output == f"{target}: 3 events (3 items) from {tmp_path / name}\n"  # nothing to fill in
+    assert (load(target).conference.venue, load(target).conference.city) == (
+        "Kulturzentrum Scheune",
+        "Dresden",
+    )
+    published = tmp_path / "out"
+    first = CliRunner().invoke(
+        cli, ["build", str(target), "-o", str(published)], env={"SOURCE_DATE_EPOCH": "1790000000"}
+    )
+    assert first.exit_code == 0, first.output
+    assert "placeholder" not in first.output
+
+    newer = FORMATS[name]().replace("16:00", "16:30")  # the closing moved by half an hour
+    status, output, target = run(tmp_path, name, newer, "--force", *given)
+    assert status == 0, output
+    diff = CliRunner().invoke(
+        cli, ["diff", str(target), "--published", str(published)], env={"SOURCE_DATE_EPOCH": "1790003600"}
+    )
+    assert diff.exit_code == 1, diff.output
+    changed = [line for line in diff.output.splitlines() if not line.startswith(f"{published}:")]
+    assert changed == [
+        f'moved: {GUIDS["closing"]}.talk "Closing": Sun 25 Oct 2026, 16:00–16:30 CET → '
+        "Sun 25 Oct 2026, 16:30–17:00 CET"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "fill_in"),
+    [
+        ((), "; fill in conference.venue and .city"),
+        (("--venue", "Scheune"), "; fill in conference.city"),
+        (("--city", "Dresden"), "; fill in conference.venue"),
+    ],
+)
+def test_the_summary_names_what_is_left_to_fill_in(
+    options: tuple[str, ...], fill_in: str, tmp_path: Path
+) -> None:
+    status, output, target = run(tmp_path, "schedule.xml", frab_xml(), *options)
+    assert status == 0, output
+    assert output == f"{target}: 3 events (3 items) from {tmp_path / 'schedule.xml'}{fill_in}\n"
+    text = target.read_text(encoding="utf-8")
+    assert "# Importing again writes the whole file anew: pass --venue and --city again" in text
+
+
+def test_the_city_is_written_as_typed_and_checked_as_the_venue_is(tmp_path: Path) -> None:
+    status, output, target = run(tmp_path, "schedule.xml", frab_xml(), "--city", "Köln &amp; <b>Deutz</b>")
+    assert status == 0, output
+    assert load(target).conference.city == "Köln &amp; <b>Deutz</b>"
+    status, output, target = run(
+        tmp_path, "schedule.xml", frab_xml(), "--force", "--city", "Köln \u202eDeutz"
+    )
+    assert status == 2
+    assert output.startswith("Usage: ")
+    assert "Error: Invalid value for '--city': " in output
 
 
 # -- the night the clocks go back --------------------------------------------------------------

@@ -445,7 +445,15 @@ def export(
     help="The conference's venue, which the format cannot hold; in a schedule confcal wrote, the room "
     "of that name holds the slots without a place, e.g. --venue 'Ernest N. Morial Convention Center'.",
 )
-def import_schedule(source: Path, output: Path, force: bool, timezone: str | None, venue: str | None) -> None:
+@click.option(
+    "--city",
+    type=PlainText(),
+    metavar="TEXT",
+    help="The conference's city, which the format cannot hold, e.g. --city 'New Orleans, LA, USA'.",
+)
+def import_schedule(
+    source: Path, output: Path, force: bool, timezone: str | None, venue: str | None, city: str | None
+) -> None:
     """Write an events.toml from a frab/pretalx schedule.xml or a c3voc schedule.json.
 
     Writes OUTPUT: without -o, events.toml in the current folder; -o - writes to stdout.
@@ -454,7 +462,7 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
     named after its track; its guid (or id) becomes the paper id, so importing a newer export
     again keeps the UIDs; a schedule confcal wrote gives back its items, each with all its slots,
     and its categories. The schedule format names no venue or city: fill them in (or pass
-    --venue). Nothing is
+    --venue and --city, again at every import). Nothing is
     written when SOURCE has a problem; an existing OUTPUT needs --force.
 
     \b
@@ -469,7 +477,7 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
     # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why
     if not to_stdout and os.path.exists(output) and not os.path.isdir(output) and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
-    text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue)
+    text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue, city=city)
     if to_stdout:
         click.echo(text, nl=False)
         return
@@ -480,8 +488,6 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
 
     events = len(re.findall(r"^\[\[?(?:papers|items)\.", text, flags=re.MULTILINE))
     entries = len(re.findall(r"^\[\[(?:papers|items)\]\]$", text, flags=re.MULTILINE))
-    click.echo(
-        f"{output}: {events} events ({entries} items) from {name}; fill in "
-        + ("conference.city" if venue else "conference.venue and .city"),
-        err=True,
-    )
+    missing = [key for key, given in (("venue", venue), ("city", city)) if not given]
+    fill_in = f"; fill in conference.{' and .'.join(missing)}" if missing else ""
+    click.echo(f"{output}: {events} events ({entries} items) from {name}{fill_in}", err=True)

@@ -1045,11 +1045,16 @@ def import_stamp() -> datetime:
 
 
 def events_toml(
-    source: Source, *, timezone: str | None = None, venue: str | None = None, updated: datetime | None = None
+    source: Source,
+    *,
+    timezone: str | None = None,
+    venue: str | None = None,
+    city: str | None = None,
+    updated: datetime | None = None,
 ) -> str:
     """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file,
-    ``venue`` is the conference's venue (the format has none), as plain text; ``updated`` is
-    ``publish.updated``, by default the time of the import (``import_stamp``)."""
+    ``venue`` and ``city`` are the conference's (the format has neither), as plain text;
+    ``updated`` is ``publish.updated``, by default the time of the import (``import_stamp``)."""
     if not source.events:
         raise ScheduleFileError(source.name, "the schedule holds no events; expected at least one <event>")
     zone_name = resolve_zone(source, timezone)
@@ -1075,10 +1080,16 @@ def events_toml(
     name = source.title or source.acronym or "Imported conference"
     stamp = (updated or import_stamp()).astimezone(UTC)
     venue_text = clean(venue, markup=False)  # typed on the command line: text, not HTML
+    city_text = clean(city, markup=False)
     conference_id = own_id or safe_id(source.acronym or name, prefix="conference")
     lines = [
         f"# Imported by `confcal import` from {source.name}.",
-        "# The schedule format names no venue or city: fill them in before publishing.",
+        *(
+            []
+            if venue_text and city_text
+            else ["# The schedule format names no venue or city: fill them in before publishing."]
+        ),
+        "# Importing again writes the whole file anew: pass --venue and --city again, and redo other edits.",
         "",
         "[conference]",
         f"id = {toml_string(conference_id)}",
@@ -1086,7 +1097,7 @@ def events_toml(
         f"start = {first}",
         f"end = {last}",
         f"venue = {toml_string(venue_text or PLACEHOLDER_VENUE)}",
-        f"city = {toml_string(PLACEHOLDER_CITY)}",
+        f"city = {toml_string(city_text or PLACEHOLDER_CITY)}",
         *([f"website = {toml_string(source.url)}"] if source.url else []),
         f"timezone = {toml_string(zone_name)}",
         "",
