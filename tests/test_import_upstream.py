@@ -436,6 +436,47 @@ def test_the_city_is_written_as_typed_and_checked_as_the_venue_is(tmp_path: Path
     assert "Error: Invalid value for '--city': " in output
 
 
+# -- a title that begins with its label -------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_title_that_begins_with_its_label_is_not_given_it_twice(name: str, tmp_path: Path) -> None:
+    """A workshop in the track "Workshop" titled "Workshop: Rust for Pythonistas": its summary
+    begins with its session, "Workshop", so the title loses the same word before its colon."""
+    status, output, target = run(tmp_path, name, FORMATS[name]())
+    assert status == 0, output
+    assert load(target).paper(GUIDS["rust"]).title == "Rust for Pythonistas"
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    summaries = sorted(e.summary for e in parse_events((tmp_path / "out" / "all.ics").read_bytes()))
+    talk = "Lecture" if name == "schedule.xml" else "Talk"  # the session is the event's type
+    assert summaries == [f"{talk}: Closing", f"{talk}: Opening", "Workshop: Rust for Pythonistas"]
+
+
+@pytest.mark.parametrize(
+    ("title", "kept"),
+    [
+        ("workshop:  Rust for Pythonistas", "Rust for Pythonistas"),  # letter case and spaces aside
+        ("Workshops: how to run them", "Workshops: how to run them"),
+        ("Rust workshop: for Pythonistas", "Rust workshop: for Pythonistas"),
+        ("Workshop:", "Workshop:"),  # nothing would be left
+    ],
+)
+def test_only_the_label_itself_is_taken_off(title: str, kept: str, tmp_path: Path) -> None:
+    text = frab_xml().replace("Workshop: Rust for Pythonistas", title)
+    status, output, target = run(tmp_path, "schedule.xml", text)
+    assert status == 0, output
+    assert load(target).paper(GUIDS["rust"]).title == kept
+
+
+def test_a_poster_titled_with_its_label_is_not_given_it_twice(tmp_path: Path) -> None:
+    text = frab_xml().replace("<type>workshop</type>", "<type>poster</type>")
+    text = text.replace("Workshop: Rust for Pythonistas", "Poster: Rust for Pythonistas")
+    status, output, target = run(tmp_path, "schedule.xml", text)
+    assert status == 0, output
+    assert load(target).paper(GUIDS["rust"]).title == "Rust for Pythonistas"
+
+
 # -- the night the clocks go back --------------------------------------------------------------
 
 

@@ -42,7 +42,7 @@ from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
 from confcal.mistakes import PLACEHOLDER_CITY, PLACEHOLDER_VENUE
-from confcal.model import KINDS, conference_day
+from confcal.model import KIND_LABELS, KINDS, conference_day
 from confcal.options import source_date_epoch
 from confcal.render import UID_DOMAIN
 from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
@@ -1178,6 +1178,17 @@ class _Context:
     """``_buildings``: empty unless confcal wrote the schedule."""
 
 
+def _without_label(title: str, kind: str, session: str) -> str:
+    """The title without the label its summary will begin with (a talk's session, else its kind's
+    label: ``render.summary``), when it already begins so: a workshop titled "Workshop: Rust" in
+    the track "Workshop" would be "Workshop: Workshop: Rust" in every calendar."""
+    label = session if kind == "talk" else KIND_LABELS[kind]
+    head, colon, rest = title.partition(":")
+    if colon and rest.strip() and " ".join(head.split()).casefold() == label.casefold():
+        return rest.strip()
+    return title
+
+
 def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
     """The entry's table and its slots' tables. From a confcal schedule, ``description`` is the
     item's note, and a url that is the conference's website (what confcal gives an item without
@@ -1196,11 +1207,12 @@ def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
         else ("\n\n".join(t for t in (event.abstract, event.description) if t), "")
     )
     url = "" if own and event.url == website else event.url
+    title = event.title if own else _without_label(event.title, paper.slots[0].kind, slots[0][1].session)
     yield f"[[{table}]]"
     yield f"id = {toml_string(paper.id)}"
     if paper.category:
         yield f"category = {toml_string(paper.category)}"
-    yield f"title = {toml_string(event.title)}"
+    yield f"title = {toml_string(title)}"
     if authors:
         yield f"authors = [{', '.join(toml_string(a) for a in authors)}]"
     for key, text in zip(("abstract", "note"), texts, strict=True):
