@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import icalendar
@@ -103,6 +109,70 @@ def test_output_file(tmp_path: Path) -> None:
     title = "Distributed Representations of Words and Phrases and their Compositionality"
     assert result.stderr == f"{target}: 1 event (NeurIPS 2023: {title})\n"
     assert [p.name for p in tmp_path.iterdir()] == ["my.ics"]
+
+
+def confcal_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """confcal in a process of its own, its stdout a pipe (CliRunner replaces sys.stdout, not fd 1)."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "XDG_CACHE_HOME": str(cwd / ".cache")}
+    return subprocess.run(
+        [sys.executable, "-m", "confcal", *args], capture_output=True, cwd=cwd, env=env, timeout=60
+    )
+
+
+def test_o_dev_stdout_into_a_pipe_writes_the_calendar_to_the_pipe(tmp_path: Path) -> None:
+    """/dev/stdout, a pipe here, is a link to 'pipe:[…]', which no file can be: it is written
+    to as a shell's > writes, not refused as a link to a file that does not exist."""
+    args = ["--published", str(SHIPPED.parent / "output"), "--paper", "climsim"]
+    result = confcal_process("export", str(SHIPPED), *args, "-o", "/dev/stdout", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == export(*args)
+    assert result.stderr.decode().endswith(
+        "/dev/stdout: 2 events (NeurIPS 2023: ClimSim: A large multi-scale "
+        "dataset for hybrid physics-ML climate emulation)\n"
+    )
+
+
+def test_import_o_dev_stdout_into_a_pipe_is_no_file_to_overwrite(tmp_path: Path) -> None:
+    schedule = SHIPPED.parent / "output" / "schedule.xml"
+    result = confcal_process("import", str(schedule), "-o", "/dev/stdout", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"# Imported by `confcal import` from ")
+    assert "exists" not in result.stderr.decode()
+
+
+def test_a_named_pipe_is_written_to_and_stays_a_pipe(tmp_path: Path) -> None:
+    """Renaming a file over the pipe (the atomic write of a file) would replace the pipe and leave
+    its reader waiting for ever."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # the writer's open does not wait for a reader
+    try:
+        result = CliRunner().invoke(cli, ["export", str(SHIPPED), "--paper", "word2vec", "-o", str(pipe)])
+        assert result.exit_code == 0, result.output
+        received = b""
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(reader, 65536):
+                received += chunk
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert event_ids(parse(received)) == {"word2vec.talk"}
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_a_socket_is_refused_with_what_it_is(tmp_path: Path) -> None:
+    target = tmp_path / "s"
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(target))
+        result = CliRunner().invoke(cli, ["export", str(SHIPPED), "--paper", "word2vec", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        f"Error: cannot write {target}: it is a socket, not a file; give the name of a file, "
+        "or - for stdout\n"
+    )
+    assert stat.S_ISSOCK(target.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["s"]
 
 
 def test_dash_writes_the_calendar_to_stdout_only() -> None:

@@ -466,8 +466,9 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
 
     raw, name = read_source(source)
     to_stdout = str(output) == "-"
-    # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why
-    if not to_stdout and os.path.exists(output) and not os.path.isdir(output) and not force:
+    # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why;
+    # nor is a pipe or a device (-o /dev/stdout), which write_file writes to
+    if not to_stdout and os.path.isfile(output) and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
     text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue)
     if to_stdout:
