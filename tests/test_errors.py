@@ -460,7 +460,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
         "feed filters naming what the file defines by its name, or a close id",
         feed(
             'id = "x"\nname = "X"\ncategory = ["Best Paper Award", "best-papr"]\nkind = ["oral", "Keynote"]\n'
-            'paper = "sparse routing for streaming inference"\nsession = "session-a"',
+            'paper = "sparse routing for streaming inference"\nsession = "oral session a"',
             SESSIONS.encode(),
         ),
         [
@@ -485,9 +485,10 @@ CASES: list[tuple[str, bytes, Expected]] = [
                 "'sparse-routing'; write paper = \"sparse-routing\" (a paper is named by its id)",
             ),
             (
-                ('session = "session-a"', 2),
-                "feeds[1].session: 'session-a' is the id of session 'Oral session A'; write "
-                'session = "Oral session A" (a feed names a session by its name)',
+                ('session = "oral session a"', 0),
+                "feeds[1].session: unknown session 'oral session a'; did you mean 'Oral session A'? "
+                "(defined: 'session-a' (Oral session A), 'oral-b' (Oral session B), "
+                "'oral-c' (Oral session C), 'posters' (Poster session), 'Keynote', 'Break', 'Social event')",
             ),
         ],
     ),
@@ -961,8 +962,9 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ('session = "Posters"', 0),
-                "feeds[0].session: unknown session 'Posters'; did you mean 'posters'? (defined: 'Keynote', "
-                "'Break', 'Oral session B', 'Oral session A', 'Social event', 'posters', 'posters B')",
+                "feeds[0].session: unknown session 'Posters'; did you mean 'posters'? (defined: 'session-a' "
+                "(Oral session A), 'oral-b' (Oral session B), 'oral-c' (posters), 'posters' (posters B), "
+                "'Keynote', 'Break', 'Social event')",
             )
         ],
     ),

@@ -457,3 +457,59 @@ def test_a_session_id_selects_that_session_when_two_share_a_name(tmp_path: Path)
     assert not oral_a & oral_b
     assert uids("--session", "Oral session A") == oral_a | oral_b
     assert uids("--session", "oral-a", "--session", "oral-b") == oral_a | oral_b
+
+
+def test_a_declared_feed_takes_a_session_as_session_does(tmp_path: Path) -> None:
+    """[[feeds]] session = "oral-a" is oral-a's orals, as --session oral-a, though Oral session B is
+    renamed "Oral session A" too; session = "Oral session A" is both sessions', as --session is."""
+    workshop = (Path(__file__).parent / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+    events = tmp_path / "events.toml"
+    events.write_text(
+        workshop.replace('name = "Oral session B"', 'name = "Oral session A"', 1)
+        + '\n[[feeds]]\nid = "by-id"\nname = "By id"\nsession = "oral-a"\n'
+        + '\n[[feeds]]\nid = "by-name"\nname = "By name"\nsession = "Oral session A"\n',
+        encoding="utf-8",
+    )
+    built = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out"), "--no-cache"])
+    assert built.exit_code == 0, built.output
+
+    def uids(data: bytes) -> set[str]:
+        return {event.uid for event in parse(data).events}
+
+    for feed, session in (("by-id", "oral-a"), ("by-name", "Oral session A")):
+        exported = CliRunner().invoke(cli, ["export", str(events), "--session", session])
+        assert exported.exit_code == 0, exported.output
+        assert uids((tmp_path / "out" / f"{feed}.ics").read_bytes()) == uids(exported.stdout_bytes)
+    assert len(uids((tmp_path / "out" / "by-id.ics").read_bytes())) == 2
+    assert len(uids((tmp_path / "out" / "by-name.ics").read_bytes())) == 4
+
+
+def test_a_declared_feed_s_unknown_session_lists_what_session_lists(tmp_path: Path) -> None:
+    """Session oral-c renamed "posters", the id of another: both lists name the session posters."""
+    workshop = (Path(__file__).parent / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+    renamed = workshop.replace('name = "Oral session C"', 'name = "posters"', 1)
+    events, with_feed = tmp_path / "events.toml", tmp_path / "with-feed.toml"
+    events.write_text(renamed, encoding="utf-8")
+    with_feed.write_text(
+        renamed + '\n[[feeds]]\nid = "x"\nname = "X"\nsession = "oral-x"\n', encoding="utf-8"
+    )
+    sessions = [
+        ("oral-a", "Oral session A"),
+        ("oral-b", "Oral session B"),
+        ("oral-c", "posters"),
+        ("posters", "Poster session"),
+        ("Keynote", ""),
+        ("Break", ""),
+        ("Social event", ""),
+    ]
+    built = CliRunner().invoke(cli, ["build", str(with_feed), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 1
+    listed = ", ".join(f"{key!r} ({name})" if name else repr(key) for key, name in sessions)
+    assert built.output.endswith(
+        f"feeds[1].session: unknown session 'oral-x'; did you mean 'oral-c'? (defined: {listed})\n"
+    )
+    selected = CliRunner().invoke(cli, ["export", str(events), "--session", "oral-x"])
+    assert selected.exit_code == 2
+    listed = ", ".join(f"{key} ({name})" if name else key for key, name in sessions)
+    assert "unknown session oral-x; did you mean --session oral-c? " in selected.output
+    assert f"(known: {listed})\n" in selected.output

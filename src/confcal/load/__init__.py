@@ -233,7 +233,7 @@ def _programme(reader: EventsReader, document: dict[str, Any]) -> Programme:
     papers, events = _items(reader, document, {c.id: c for c in categories if c.id}, places)
     _distinct_from_items(reader, sessions, papers)
     events.sort(key=event_sort_key)
-    declared = read_feeds(reader, document, categories, papers, events, kinds)
+    declared = read_feeds(reader, document, categories, papers, events, kinds, sessions=sessions)
     if reader.problems or conference is None:
         raise EventsFileError(sorted(reader.problems, key=lambda p: p.line or 0))
     programme = Programme(
