@@ -1374,14 +1374,31 @@ def test_a_sub_table_after_another_entry_is_refused_with_where_toml_puts_it(tmp_
     assert lines[paper - 1 :].index('id = "climsim"') == 1  # the paper it lands in
     result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert result.output == (
-        "Error: 1 problem in the events file:\n"
+    assert result.output == (  # with the other problems of the file: the item left without its slot
+        "Error: 2 problems in the events file:\n"
+        f"  {events}:{items}: items[0]: no events: expected an oral, a poster or a talk\n"
         f"  {events}:{header}: papers[{index}].poster: [papers.poster] comes after [[items]] (line {items}), "
         f"but TOML puts it in papers[{index}], the last [[papers]] entry above it: move it under the "
         "[[papers]] entry it belongs to, or, if it belongs to the table above it, name that table in its "
         "header\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_mistyped_list_header_is_named_among_the_other_problems(tmp_path: Path) -> None:
+    """[[item]] for [[items]] in the middle of the file: the sub-table below it is not "after another
+    table" (advice that leads to [item.keynote]); the typo is named, with the file's other problems."""
+    text = SESSIONS.replace('[[items]]\nid = "federated-eval"', '[[item]]\nid = "federated-eval"', 1)
+    text = text.replace('board = "P3"', 'board = "P3"\nroom = "hall-z"', 1)
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(events)])
+    assert result.exit_code == 2, result.output
+    assert "comes after" not in result.output
+    lines = text.split("\n")
+    typo = lines.index("[[item]]") + 1
+    assert f"{events}:{typo}: item: unknown table [[item]]; did you mean [[items]]?" in result.output
+    assert "room" in result.output.split(f"{events}:{typo}:")[1]  # the problem below it is reported too
 
 
 def test_sub_tables_under_their_own_entry_are_not_misplaced() -> None:
@@ -1439,3 +1456,48 @@ def test_a_hint_fits_where_the_parser_stopped(line: str, hint: str) -> None:
         tomli.loads(text)
     message, _ = toml_error(str(raised.value), text)
     assert hint in message
+
+
+# A key as a header or a key line may write it: bare, or quoted (any text without a dot, a quote,
+# a backslash, a bracket or a line end, which this reading leaves alone).
+_BARE = st.from_regex(r"[A-Za-z0-9_\-]{1,8}", fullmatch=True)
+_QUOTED = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='."\\[]'), min_size=1, max_size=8
+)
+_KEYS = st.one_of(_BARE, _QUOTED.map(lambda key: f'"{key}"'))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tables=st.lists(
+        st.tuples(st.booleans(), st.lists(_KEYS, min_size=1, max_size=3), _KEYS), min_size=1, max_size=6
+    ),
+    spacing=st.sampled_from(["", " "]),
+)
+def test_the_locator_finds_every_header_and_key_a_parser_reads(
+    tables: list[tuple[bool, list[str], str]], spacing: str
+) -> None:
+    """Every table, entry and key of a document written with headers, bare or quoted, is found on
+    its own line: the Locator reads headers and keys as the parser does."""
+    from confcal.load.locate import Locator
+
+    lines: list[str] = []
+    expected: dict[str, int] = {}
+    given: set[str] = set()  # the names used, as dotted text: no table is nested in another here
+    for is_array, name, key in tables:
+        path = ".".join(part.strip('"') for part in name)
+        if any(other == path or other.startswith((path + ".", path + "[")) for other in given):
+            continue
+        if any(path.startswith(other + ".") for other in given):
+            continue  # inside a table or list given above: TOML's rules for it are not this test's
+        brackets = ("[[", "]]") if is_array else ("[", "]")
+        lines.append(f"{brackets[0]}{spacing}{(spacing + '.' + spacing).join(name)}{spacing}{brackets[1]}")
+        table = f"{path}[0]" if is_array else path
+        given.add(path)
+        expected[table] = len(lines)
+        lines.append(f"{key} = 1")
+        expected[f"{table}.{key.strip(chr(34))}"] = len(lines)
+    text = "\n".join(lines) + "\n"
+    tomli.loads(text)  # the document is valid TOML
+    locator = Locator(text)
+    assert {path: locator.line(path) for path in expected} == expected

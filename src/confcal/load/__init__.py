@@ -93,9 +93,16 @@ def parse(raw: bytes, *, name: str) -> Programme:
             literal = _literal(text, value, line=reader.line(path), taken=taken)
             reader.problem(path, _beyond_64_bits(literal))
         raise EventsFileError(reader.problems)
-    if misplaced := misplaced_tables(text, document):
-        raise EventsFileError([Problem(name, path, message, line) for line, path, message in misplaced])
-    return _programme(reader, document)
+    misplaced = [
+        Problem(name, path, message, line) for line, path, message in misplaced_tables(text, document)
+    ]
+    try:
+        programme = _programme(reader, document)
+    except EventsFileError as error:  # every problem at once: the misplaced tables among the rest
+        raise EventsFileError(sorted([*misplaced, *error.problems], key=lambda p: p.line or 0)) from None
+    if misplaced:
+        raise EventsFileError(misplaced)
+    return programme
 
 
 # The TOML spec: "Arbitrary 64-bit signed integers should be accepted and handled losslessly. If
