@@ -28,7 +28,7 @@ def read_feeds(
     if "feeds" not in document:
         return []
     taken = {"all": "the overall feed", **{c.id: f"the category {c.id!r}" for c in categories if c.id}}
-    known: dict[str, tuple[Mapping[str, list[str]], str, str]] = {  # names, their label, the rule
+    references: dict[str, tuple[Mapping[str, list[str]], str, str]] = {  # names, their label, the rule
         "category": ({c.id: [c.name] for c in categories if c.id}, "name", ""),
         "kind": ({k.id: [k.label] for k in kinds}, "label", ""),
         "paper": ({p.id: [p.title] for p in papers if p.id}, "title", ""),
@@ -51,7 +51,7 @@ def read_feeds(
                 f"expected at least one filter ({', '.join(FEED_FILTERS)}): "
                 "without one the feed would repeat all.ics",
             )
-        values = {key: _filter_values(reader, table, key, path, *named) for key, named in known.items()}
+        values = {key: _filter_values(reader, table, key, path, *named) for key, named in references.items()}
         filters = Filters(
             categories=values["category"],
             kinds=values["kind"],
