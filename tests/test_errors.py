@@ -35,6 +35,8 @@ def edit(old: str, new: str) -> bytes:
     return SHIPPED.replace(old, new, 1).encode()
 
 
+CLIMSIM_ID_LINE = SHIPPED.split("\n").index('id = "climsim"') + 1
+
 # The two-day workshop, which declares [[sessions]]; its first oral session is "session-a" here.
 SESSIONS = (EVENTS.parent / "tests" / "programmes" / "workshop.toml").read_text(encoding="utf-8")
 SESSIONS = SESSIONS.replace('"oral-a"', '"session-a"')
@@ -214,6 +216,17 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "end after midnight written on the start's date",
+        edit("end = 2023-12-12T16:40:00", "end = 2023-12-12T01:10:00"),
+        [
+            (
+                ("end = 2023-12-12T01:10:00", 0),
+                "papers[0].oral.end: 2023-12-12 01:10 is not after the start 2023-12-12 15:40; "
+                "an end after midnight is on the next day: end = 2023-12-13T01:10:00",
+            )
+        ],
+    ),
+    (
         "time with an offset",
         edit("start = 2023-12-12T15:40:00", "start = 2023-12-12T15:40:00-06:00"),
         [
@@ -312,7 +325,12 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "duplicate paper id",
         edit('id = "decodingtrust"', 'id = "climsim"'),
-        [(('id = "climsim"', 1), "papers[5].id: duplicate item id 'climsim' (first at papers[4])")],
+        [
+            (
+                ('id = "climsim"', 1),
+                f"papers[5].id: duplicate item id 'climsim' (first at papers[4], line {CLIMSIM_ID_LINE})",
+            )
+        ],
     ),
     (
         "unsafe id",
@@ -1501,3 +1519,23 @@ def test_the_locator_finds_every_header_and_key_a_parser_reads(
     tomli.loads(text)  # the document is valid TOML
     locator = Locator(text)
     assert {path: locator.line(path) for path in expected} == expected
+
+
+def test_a_duplicate_id_is_reported_on_the_later_entry_in_the_file(tmp_path: Path) -> None:
+    """Items are written above papers in this file: the duplicate is the paper (below), and
+    "first at" names the item with its line, not a path further down the file."""
+    lines = SESSIONS.split("\n")
+    item_id = lines[lines.index("[[items]]") + 1]  # the first item's id line
+    paper_at = lines.index("[[papers]]") + 1
+    text = "\n".join([*lines[:paper_at], item_id, *lines[paper_at + 1 :]])
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    first = lines.index(item_id) + 1
+    identifier = item_id.split('"')[1]
+    assert result.output == (
+        "Error: 1 problem in the events file:\n"
+        f"  {events}:{paper_at + 1}: papers[0].id: duplicate item id {identifier!r} "
+        f"(first at items[0], line {first})\n"
+    )

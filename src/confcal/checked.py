@@ -491,17 +491,20 @@ class CheckedReader:
         return value
 
     def unique(self, ids: list[tuple[str, str]], what: str) -> None:
-        seen: dict[str, str] = {}
+        """A problem for each entry whose id an entry above it in the file has: ``ids`` may come in
+        another order than the file's (papers first, then items), so "first" is by line."""
+        paths: dict[str, list[str]] = {}
         for path, identifier in ids:
-            if not identifier:
+            if identifier:
+                paths.setdefault(identifier, []).append(path)
+        for identifier, given in paths.items():
+            if len(given) < 2:
                 continue
-            if identifier in seen:
-                self.problem(
-                    f"{path}.id",
-                    f"duplicate {what} id {identifier!r} (first at {seen[identifier]})",
-                )
-            else:
-                seen[identifier] = path
+            lines = {path: self.line(f"{path}.id") or self.line(path) for path in given}
+            first, *others = sorted(given, key=lambda path: lines[path] or 0)
+            where = f"{first}, line {lines[first]}" if lines[first] else first
+            for path in others:
+                self.problem(f"{path}.id", f"duplicate {what} id {identifier!r} (first at {where})")
 
     def tables(self, document: Mapping[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
         values = self.get(document, key, "", list)
