@@ -44,6 +44,7 @@ from confcal.load import load
 from confcal.picks import MAX_PICKS, pick_key, picks_calendar, split_feed
 from confcal.site import feed_links, public_address
 from tests.gunicorn import request
+from tests.test_page import MULTI_DAY
 from tests.test_serve import Serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +213,7 @@ def picks_panel(driver: webdriver.Chrome) -> list[str]:
 def pressed(driver: webdriver.Chrome) -> list[str]:
     return list(
         driver.execute_script(
-            "return [...document.querySelectorAll('button.star[aria-pressed=\"true\"]')]"
+            "return [...document.querySelectorAll('li.event button.star[aria-pressed=\"true\"]')]"
             ".map(b => b.closest('li.event').id)"
         )
     )
@@ -583,6 +584,83 @@ def test_a_pick_of_a_removed_event_stays_saved_and_comes_back(browser: Browser, 
     assert not driver.find_element(By.ID, "picks-gone").is_displayed()
 
 
+def test_picks_of_removed_events_can_be_forgotten_from_the_panel(browser: Browser, tmp_path: Path) -> None:
+    """With only picks of removed events, the panel says they are all gone, not "No picks yet";
+    its note forgets them (in the browser and the address) with one button, and then the panel
+    is as before any pick. With picks still in the programme, forgetting keeps those."""
+    events = with_publish(EVENTS, tmp_path, f'base_url = "{BASE_URL}"')
+    text = events.read_text(encoding="utf-8")
+    start = text.index('[[papers]]\nid = "word2vec"')
+    events.write_text(text[:start], encoding="utf-8")
+    page = f"{built(events, tmp_path / 'output').as_uri()}/index.html"
+    driver = browser()
+    open_page(driver, f"{page}#picks={pick_key('word2vec.talk')}")
+    status = driver.find_element(By.ID, "picks-status")
+    gone = driver.find_element(By.ID, "picks-gone")
+    assert picks_panel(driver) == []
+    assert "No picks yet" not in status.text
+    assert status.text.startswith("None of your picks is in the programme now")
+    assert gone.is_displayed()
+    assert gone.text.startswith("Your pick is no longer in the programme: see the programme changes.")
+    forget = driver.find_element(By.ID, "picks-forget")
+    assert forget.text == "Forget this pick"
+    driver.execute_script("document.getElementById('picks').scrollIntoView({block: 'start'})")
+    driver.save_screenshot(str(tmp_path / "picks-only-gone.png"))
+    forget.send_keys(Keys.ENTER)  # from the keyboard
+    wait(driver, lambda d: not d.find_element(By.ID, "picks-gone").is_displayed())
+    assert stored_picks(driver) == []
+    assert "#" not in driver.current_url
+    assert driver.switch_to.active_element.get_attribute("id") == "picks-title"
+    assert status.text.startswith("Forgot 1 pick no longer in the programme. No picks yet")
+    reopen(driver, page)
+    assert not driver.find_element(By.ID, "picks-gone").is_displayed()
+
+    kept = pick_key("climsim.oral")
+    removed = [pick_key("word2vec.talk"), "aaaaaaaa"]  # the second, of an event never published
+    reopen(driver, f"{page}#picks={'-'.join(sorted([kept, *removed]))}")
+    assert driver.find_element(By.ID, "picks-gone").text.startswith(
+        "2 of your picks are no longer in the programme"
+    )
+    driver.find_element(By.ID, "picks-forget").click()
+    wait(driver, lambda d: stored_picks(d) == [kept])
+    assert driver.current_url.endswith(f"#picks={kept}")
+    assert len(picks_panel(driver)) == 1
+    assert not driver.find_element(By.ID, "picks-gone").is_displayed()
+
+
+def test_a_moved_event_is_marked_and_its_pick_says_so(browser: Browser, tmp_path: Path) -> None:
+    """The latest release moved an oral: its line is marked "Moved", a link to the release on
+    changes.html, announced as "Moved: see the programme changes"; in My picks its line ends
+    "Moved", without the words only a screen reader needs."""
+    events = tmp_path / "events.toml"
+    text = EVENTS.read_text(encoding="utf-8")
+    events.write_text(text, encoding="utf-8")
+    built(events, tmp_path / "output")
+    moved = text.replace("updated = 2023-12-11T00:00:00Z", "updated = 2023-12-12T08:00:00Z", 1)
+    moved = moved.replace("start = 2023-12-12T15:40:00", "start = 2023-12-12T16:10:00", 1)
+    moved = moved.replace("end = 2023-12-12T16:40:00", "end = 2023-12-12T17:10:00", 1)
+    events.write_text(moved, encoding="utf-8")
+    page = f"{built(events, tmp_path / 'output').as_uri()}/index.html"
+    event_id = "privacy-auditing-one-training-run.oral"
+    for name, width in (("desktop", 1100), ("phone", 390)):
+        driver = browser(width=width, height=900)
+        open_page(driver, f"{page}#{event_id}")
+        line = driver.find_element(By.ID, event_id)
+        mark = line.find_element(By.CSS_SELECTOR, ".when a.changed")
+        assert driver.execute_script("return arguments[0].firstChild.textContent", mark) == "Moved"
+        assert mark.accessible_name.replace(" :", ":") == "Moved: see the programme changes"  # a vh's space
+        assert mark.get_attribute("href") == page.replace(
+            "index.html", "changes.html#release-20231212T080000Z"
+        )
+        driver.save_screenshot(str(tmp_path / f"moved-{name}.png"))
+    star(driver, event_id).click()
+    wait(driver, lambda d: len(picks_panel(d)) == 1)
+    when = driver.execute_script("return document.querySelector('#picks-list > li > .muted').textContent")
+    assert when == " · Tue 12 Dec, 16:10–17:10 CST · Oral · Moved"
+    mark.click()
+    wait(driver, lambda d: d.current_url.endswith("changes.html#release-20231212T080000Z"))
+
+
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The workshop programme (speakers, chairs, awards, a night across a change of the clocks)
@@ -636,6 +714,46 @@ def test_the_day_filter_finds_an_event_on_every_day_it_runs(browser: Browser, wo
     assert "learnsys-2026.hack-night.social@confcal" in found["2026-10-24"]
     assert "learnsys-2026.hack-night.social@confcal" not in found["2026-10-25"]
     assert "learnsys-2026.opening-keynote.keynote@confcal" not in found["2026-10-25"]
+
+
+def test_an_event_over_several_days_is_on_each_day_with_one_pick(browser: Browser, tmp_path: Path) -> None:
+    """A hackathon from Friday 18:00 to Sunday 16:00 reads under Saturday and Sunday as
+    continuing; the star of a continuing line picks the event (every star of it pressed, one line
+    in My picks), its time follows the zone switch, and its title leads to its first day."""
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP.read_text(encoding="utf-8") + MULTI_DAY, encoding="utf-8")
+    page = f"{built(events, tmp_path / 'output', '--base-url', BASE_URL).as_uri()}/index.html"
+    for name, width, height in (("desktop", 1100, 1000), ("phone", 390, 844)):
+        driver = browser(width=width, height=height)
+        open_page(driver, page)
+        sunday = driver.find_element(By.CSS_SELECTOR, 'section[data-day="2026-10-25"]')
+        line = sunday.find_element(By.CSS_SELECTOR, "ol.day > li")
+        assert line.get_attribute("class") == "continues"
+        assert line.find_element(By.CSS_SELECTOR, ".when").text.startswith("Continues, day 3 of 3 · ")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", sunday)
+        driver.save_screenshot(str(tmp_path / f"continues-{name}.png"))
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+    button = line.find_element(By.CSS_SELECTOR, "button.star")
+    button.click()
+    key = pick_key("hackathon.social")
+    wait(driver, lambda d: len(picks_panel(d)) == 1)
+    assert picks_panel(driver)[0].startswith("Climate hackathon · Fri 23 Oct, ")
+    states = driver.execute_script(
+        f"return [...document.querySelectorAll('[data-key=\"{key}\"] button.star')]"
+        ".map(b => b.getAttribute('aria-pressed'))"
+    )
+    assert states == ["true", "true", "true"]
+    assert driver.current_url.endswith(f"#picks={key}")
+    button.click()
+    wait(driver, lambda d: picks_panel(d) == [])
+
+    time = line.find_element(By.TAG_NAME, "time")
+    conference = time.text
+    driver.find_element(By.CSS_SELECTOR, 'label[for="zone-viewer"]').click()
+    wait(driver, lambda d: time.text != conference)
+    assert time.text == "Fri, Oct 23, 16:00–Sun, Oct 25, 15:00 UTC"  # the browser's zone is UTC
+    line.find_element(By.CSS_SELECTOR, "h4 a").click()
+    shown_below_the_bar(driver, "hackathon.social")
 
 
 def test_the_viewer_zone_names_each_end_across_a_change_of_the_clocks(

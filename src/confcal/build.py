@@ -288,6 +288,7 @@ class Rendering:
                 cache=cache.page if cache else None,
                 keys=revised.keys,
                 heads=self._heads,
+                latest=revised.releases[-1] if revised.releases else None,
             ),
         )
         published = min(

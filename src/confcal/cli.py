@@ -261,7 +261,10 @@ def _cannot_listen(host: str, port: int, error: OSError) -> str:
     fix = {
         errno.EADDRINUSE: f"another program (another confcal serve?) is listening there; stop it, or give "
         f"another port: --port {port + 1 if 0 < port < 65535 else 8001}, or --port 0 for any free one",
-        errno.EACCES: "a port below 1024 needs more rights; give another port, e.g. --port 8000",
+        errno.EACCES: "a port below 1024 needs more rights; give another port, e.g. --port 8000"
+        if 0 < port < 1024
+        else "the system keeps this port from this program (a reserved port range, or a security "
+        "policy such as SELinux); give another port, e.g. --port 0 for any free one",
         errno.EADDRNOTAVAIL: "no network interface of this machine has that address; e.g. --host 127.0.0.1",
     }.get(error.errno or 0, "")
     return f"cannot listen on {host}:{port}: {reason}" + (f"; {fix}" if fix else "")
@@ -474,8 +477,9 @@ def import_schedule(
 
     raw, name = read_source(source)
     to_stdout = str(output) == "-"
-    # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why
-    if not to_stdout and os.path.exists(output) and not os.path.isdir(output) and not force:
+    # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why;
+    # nor is a pipe or a device (-o /dev/stdout), which write_file writes to
+    if not to_stdout and os.path.isfile(output) and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
     text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue, city=city)
     if to_stdout:

@@ -186,6 +186,7 @@
   const dayLabels = new Map(Array.from($("f-day").options, (option) => [option.value, option.textContent]));
   function whenOf(li) {
     const when = li.querySelector(".when").cloneNode(true);
+    for (const hidden of when.querySelectorAll(".vh")) hidden.remove();  // a mark says "Moved", no more
     const time = when.querySelector("time");
     if (time && !$("zone-viewer").checked) {
       time.textContent = `${dayLabels.get(li.closest("section.dayblock").dataset.day)}, ${time.textContent}`;
@@ -195,8 +196,8 @@
 
   function showPicks() {
     const keys = inOrder();
-    for (const button of document.querySelectorAll("li.event button.star")) {
-      const li = button.closest("li.event");
+    for (const button of document.querySelectorAll("button.star")) {
+      const li = button.closest("[data-key]");  // an event, or its line on a later day it runs through
       const picked = picks.has(li.dataset.key);
       if (button.getAttribute("aria-pressed") !== String(picked)) {
         button.setAttribute("aria-pressed", String(picked));
@@ -231,11 +232,10 @@
       ? `${counted(count, "event")} from the link, kept in this page's address only until you choose above.`
       : count
         ? `${counted(count, "event")} picked. They stay in this browser and in this page's address.`
-        : "No picks yet: press ☆ Pick beside any event. Your picks stay in this browser and in this page's address.";
-    $("picks-gone").hidden = gone.size === 0;
-    $("picks-gone-count").textContent = gone.size === 1
-      ? `1 of ${viewing ? "these" : "your"} picks is`
-      : `${gone.size} of ${viewing ? "these" : "your"} picks are`;
+        : gone.size
+          ? "None of your picks is in the programme now: press ☆ Pick beside any event to pick others."
+          : "No picks yet: press ☆ Pick beside any event. Your picks stay in this browser and in this page's address.";
+    showGone(count);
     $("picks-actions").hidden = count === 0;
     const sorted = sortedKeys();
     const share = new URL(location.href);
@@ -254,6 +254,29 @@
     updateDownload(keys);
   }
 
+  // Picks of events no longer in the programme (gone): how many, and a button to forget them.
+  function showGone(count) {
+    const one = gone.size === 1;
+    $("picks-gone").hidden = gone.size === 0;
+    const whose = viewing ? "this link's" : "your";
+    $("picks-gone-count").textContent = count === 0
+      ? `${one ? `${viewing ? "This link's" : "Your"} pick is` : `All ${gone.size} of ${whose} picks are`}`
+      : `${gone.size} of ${viewing ? "these" : "your"} picks ${one ? "is" : "are"}`;
+    $("picks-gone-kept").textContent = one
+      ? `It stays saved ${viewing ? "in this page's address" : "in this browser"}, and is a pick again if its event is put back.`
+      : `They stay saved ${viewing ? "in this page's address" : "in this browser"}, and are picks again if their events are put back.`;
+    $("picks-forget").textContent = one ? "Forget this pick" : `Forget these ${gone.size} picks`;
+  }
+  $("picks-forget").addEventListener("click", () => {
+    const forgotten = gone.size;
+    gone.clear();
+    save();
+    showPicks();
+    $("picks-title").focus();  // the note and its button are gone
+    $("picks-status").textContent = `Forgot ${counted(forgotten, "pick")} no longer in the programme. `
+      + $("picks-status").textContent;
+  });
+
   function toggle(key) {
     if (picks.has(key)) picks.delete(key); else picks.add(key);
     save();
@@ -263,7 +286,7 @@
   document.addEventListener("click", (event) => {
     const star = event.target.closest("button.star");
     if (star) {
-      toggle(star.closest("li.event").dataset.key);
+      toggle(star.closest("[data-key]").dataset.key);
       return;
     }
     const remove = event.target.closest("button.unpick");
@@ -544,7 +567,9 @@
   // ---- time zones ---------------------------------------------------------------------------
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   $("zone-viewer-name").textContent = viewerZone;
-  const times = Array.from(document.querySelectorAll("li.event time[data-end], li.session > p > time"));
+  const times = Array.from(
+    document.querySelectorAll("li.event time[data-end], li.continues time[data-end], li.session > p > time"),
+  );
   const conferenceText = new Map(times.map((node) => [node, node.textContent]));
   const day = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
   const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });

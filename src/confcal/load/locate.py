@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from confcal.load.schema import SCHEMA
+
 
 def deep_line(text: str, depth: int = 100) -> int | None:
     """The first line where brackets and braces outside strings nest ``depth`` levels deep."""
@@ -51,8 +53,38 @@ def toml_error(message: str, text: str) -> tuple[str, int | None]:
 
 
 _TYPOGRAPHIC_QUOTES = "“”„‟‘’‚‛«»「」"
-_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?")
-_KEY = re.compile(r"\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
+# A table header at the start of a line, [name] or [[name]]: its brackets and what is between them.
+# _HEADERS finds them all in a text (prefixed with a line end), _HEADER reads one line.
+_HEADER_PATTERN = r"[ \t]*(\[\[?)([^\[\]\n]+)\]"
+_HEADERS = re.compile("\n" + _HEADER_PATTERN)
+_HEADER = re.compile(_HEADER_PATTERN)
+# One key of a dotted name: bare, or quoted without a dot, a quote or an escape in it (nor a
+# bracket, in a header's name); a key line begins with a dotted name and =.
+_ONE_KEY = r"""[A-Za-z0-9_\-]+|"[^".\\\n]*"|'[^'.\n]*'"""
+_KEY_PART = re.compile(rf"[ \t]*({_ONE_KEY})[ \t]*")
+_KEY = re.compile(rf"[ \t]*((?:{_ONE_KEY})(?:[ \t]*\.[ \t]*(?:{_ONE_KEY}))*)[ \t]*=")
+
+
+def _dotted_keys(inside: str) -> list[str] | None:
+    """The keys of a dotted name, a header's or a key's (``papers . "oral"`` → ['papers', 'oral']),
+    None when it is not one this reading understands (a quoted key with a dot, a quote or an
+    escape in it)."""
+    keys = []
+    for part in inside.split("."):
+        match = _KEY_PART.fullmatch(part)
+        if not match:
+            return None
+        key = match.group(1)
+        keys.append(key[1:-1] if key[0] in "\"'" else key)
+    return keys
+
+
+def _header_name(header: re.Match[str]) -> str:
+    """A header's name as its keys joined by dots, or as written when it is not read as keys."""
+    keys = _dotted_keys(header.group(2))
+    return ".".join(keys) if keys is not None else header.group(2).strip()
+
+
 # A date or a time written another way than TOML's: 15.40.00, 10/03/2026, 12/12, 3pm, 9.30am.
 _LOOKS_LIKE_TIME = re.compile(
     r"\s*(?:\d{1,4}\.\d{1,2}\.\d{1,4}|\d{1,4}/\d{1,2}(?:/\d{1,4})?|\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\b)",
@@ -92,7 +124,7 @@ def syntax_hint(parsed: str, lines: list[str], line: int, column: int) -> str:
         )
     if parsed == "Cannot overwrite a value":
         if header := _HEADER.match(text):
-            name = header.group(2)
+            name = _header_name(header)
             return (
                 f"; {name} is already a table or a value above: write [[{name}]] (two brackets) before "
                 f"every entry of a list, and [{name}] only once for a single table"
@@ -142,23 +174,6 @@ def _earlier_key(lines: list[str], line: int, key: str) -> int | None:
     return None
 
 
-# A table header at the start of a line: [name] or [[name]], and what is between the brackets.
-_HEADERS = re.compile(r"\n[ \t]*(\[\[?)([^\[\]\n]+)\]")
-_KEY_PART = re.compile(r"""[ \t]*(?:([A-Za-z0-9_\-]+)|"([A-Za-z0-9_\-]+)"|'([A-Za-z0-9_\-]+)')[ \t]*""")
-
-
-def _header_keys(inside: str) -> list[str] | None:
-    """The keys of a header's name (``papers . "oral"`` → ['papers', 'oral']), None when it is not
-    one this reading understands (a quoted key with a dot or other characters in it)."""
-    keys = []
-    for part in inside.split("."):
-        match = _KEY_PART.fullmatch(part)
-        if not match:
-            return None
-        keys.append(next(group for group in match.groups() if group))
-    return keys
-
-
 def misplaced_tables(text: str, document: Mapping[str, Any]) -> list[tuple[int, str, str]]:
     """The headers of an array's sub-table written after another table's header: ``[[items]]``,
     then ``[[papers.tutorial]]`` meant for that item (or for a paper further up). TOML puts it in
@@ -198,7 +213,7 @@ def _misplaced(text: str, document: Mapping[str, Any]) -> list[tuple[int, str, s
         closing = "]" * len(brackets)
         if brackets == "[" and inside.startswith("["):
             continue
-        keys = _header_keys(inside)
+        keys = _dotted_keys(inside)
         if keys is None:
             root = ""  # unsure which table this is: report nothing until the next header
             continue
@@ -206,8 +221,11 @@ def _misplaced(text: str, document: Mapping[str, Any]) -> list[tuple[int, str, s
         if first not in document:
             continue  # not a header of this document: text in a multi-line string
         if not rest:
-            root, root_header, root_at = first, f"{brackets}{first}{closing}", match.start()
             entries[first] += brackets == "[["
+            if first not in SCHEMA[""]:
+                root = ""  # a table the file should not have ([[item]]): the schema check names it
+                continue
+            root, root_header, root_at = first, f"{brackets}{first}{closing}", match.start()
             continue
         values = document[first]
         if not root or first == root or not isinstance(values, list) or not 0 < entries[first] <= len(values):
@@ -307,20 +325,11 @@ def _date_time_problem(match: re.Match[str]) -> str | None:
     return None
 
 
-def _key_parts(key: str) -> list[str]:
-    """'papers . "oral"' → ['papers', 'oral'] (dots inside quotes are not supported: no line)."""
-    return [part.strip().strip("\"'") for part in key.split(".")]
-
-
 class Locator:
     """Finds the line of a TOML path in files laid out the usual way (headers, one key per line).
 
     Inline tables and dotted keys are not indexed; their problems are reported without a line.
     """
-
-    _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]")
-    _TABLE_HEADER = re.compile(r"\s*\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]")
-    _KEY = re.compile(r"\s*([A-Za-z0-9_.\-\"' ]+?)\s*=")
 
     def __init__(self, text: str) -> None:
         self.lines: dict[str, int] = {}
@@ -333,30 +342,24 @@ class Locator:
                 if line.count(in_multiline) % 2 == 1:
                     in_multiline = None
                 continue
-            if match := self._ARRAY_HEADER.match(line):
-                parts = _key_parts(match.group(1))
+            if (header := _HEADER.match(line)) and (parts := _dotted_keys(header.group(2))) is not None:
                 prefix = self._resolve(parts[:-1], counts, number)
                 key = f"{prefix}.{parts[-1]}" if prefix else parts[-1]
-                self.lines.setdefault(key, number)
-                counts[key] = counts.get(key, -1) + 1
-                current = f"{key}[{counts[key]}]"
-            elif match := self._TABLE_HEADER.match(line):
-                parts = _key_parts(match.group(1))
-                prefix = self._resolve(parts[:-1], counts, number)
-                current = f"{prefix}.{parts[-1]}" if prefix else parts[-1]
-            elif match := self._KEY.match(line):
-                parts = _key_parts(match.group(1))
+                if header.group(1) == "[[":
+                    self.lines.setdefault(key, number)
+                    counts[key] = counts.get(key, -1) + 1
+                    current = f"{key}[{counts[key]}]"
+                else:
+                    current = key
+                self.lines.setdefault(current, number)
+            elif match := _KEY.match(line):
                 base = current
-                for part in parts:
+                for part in _dotted_keys(match.group(1)) or ():
                     base = f"{base}.{part}" if base else part
                     self.lines.setdefault(base, number)
                 for quote in ('"""', "'''"):
                     if line.count(quote) % 2 == 1:
                         in_multiline = quote
-                continue
-            else:
-                continue
-            self.lines.setdefault(current, number)
 
     def _resolve(self, parts: list[str], counts: dict[str, int], number: int) -> str:
         """The path of a header's parent tables; each one first seen here is located here."""
