@@ -18,7 +18,7 @@ from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 
 from confcal import zones
-from confcal.checked import line_problem
+from confcal.checked import line_problem, public_address
 from confcal.model import Programme
 from confcal.pages import CHANGES_FEED, CHANGES_PAGE, INDEX, render
 from confcal.releases import NO_PLACE, Change, Names, Release, Span
@@ -204,7 +204,7 @@ def render_changes_feed(
     ``render_changes_page`` words them. Addresses are relative without a ``base_url``, and the
     feed then has no ``rel="self"`` link (it must be absolute)."""
     conference = programme.conference
-    base = conference.base_url
+    base = public_address(conference.base_url)
     return render(
         CHANGES_FEED,
         id=feed_id(programme),
