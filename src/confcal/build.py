@@ -123,6 +123,7 @@ def build(
             revise_published(
                 programme,
                 previous,
+                events=events,
                 state_name=str(output / STATE_FILE),
                 cache=cache.events if cache else None,
             ),
@@ -186,7 +187,11 @@ def preview(
     with hold(output, exclusive=False):
         previous = _read_published(output, programme)
         revised = revise_published(
-            programme, previous, state_name=str(output / STATE_FILE), cache=cache.events if cache else None
+            programme,
+            previous,
+            events=events,
+            state_name=str(output / STATE_FILE),
+            cache=cache.events if cache else None,
         )
         files = dict(_render(revised, previous, options, cache=cache))
         changed, _ = changed_files(output, files)

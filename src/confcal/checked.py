@@ -146,6 +146,18 @@ def ascii_url_problem(value: str) -> str | None:
     )
 
 
+def public_address(base_url: str) -> str:
+    """The public address (``publish.base_url``) as every file that holds it writes it (the page's
+    links, schedule.xml and .json, changes.atom): ASCII, its host in IDNA (``xn--``) and the rest
+    percent-encoded, as a browser writes an https address (``ascii_url``). Browsers take
+    ``webcal:`` as a scheme without hosts of their own and keep its host as written: a calendar
+    app would look up ``b%C3%BCcher.example``. Kept as it is when it is ASCII already, or when
+    Python's IDNA (2003) would name another host than browsers do (``straße.de``)."""
+    if base_url.isascii():
+        return base_url
+    return ascii_url(base_url) or base_url
+
+
 def ascii_url(value: str) -> str | None:
     """The URI of an IRI (RFC 3987, 3.1): the host in IDNA (xn--), and elsewhere each character
     that is not ASCII, or that a link must not hold as it is (``url_problem``), percent-encoded as

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from confcal import zones
 from confcal.budget import Oversize, megabytes
+from confcal.checked import public_address as public_address
 from confcal.feeds import Feed
 from confcal.model import DAY_CHANGE, Event, Programme, Session, spanning
 from confcal.pages import CHANGES_FEED as CHANGES_FEED
@@ -32,7 +33,7 @@ from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
 from confcal.picks import MAX_PICKS, pick_key, picks_head_parts
 from confcal.releases import Release
-from confcal.render import CalendarHeads, award, location, online, streamed, uid
+from confcal.render import CalendarHeads, award, kind_label, location, online, streamed, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, times_key
 
 PAGE_SCRIPT = "page.js"
@@ -48,19 +49,6 @@ class FeedLinks:
     subscribe: str = ""
     google: str = ""
     outlook: str = ""
-
-
-def public_address(base_url: str) -> str:
-    """The public address as links hold it: ASCII, its host in IDNA (``xn--``) and the rest
-    percent-encoded, as a browser writes an https address (``checked.ascii_url``). Browsers take
-    ``webcal:`` as a scheme without hosts of their own and keep its host as written: a calendar
-    app would look up ``b%C3%BCcher.example``. Kept as it is when it is ASCII already, or when
-    Python's IDNA (2003) would name another host than browsers do (``straße.de``)."""
-    if base_url.isascii():
-        return base_url
-    from confcal.checked import ascii_url  # only for an address that needs it
-
-    return ascii_url(base_url) or base_url
 
 
 def feed_links(feed: Feed, *, base_url: str) -> FeedLinks:
@@ -588,7 +576,7 @@ def _event(
 ) -> EventView:
     """One event of the programme; a cancelled one is struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
-    label = programme.kind(event.kind).label
+    label = kind_label(programme, event)
     place = location(programme, event) or ("Online" if online(programme, event) else "Place not announced")
     join_label = (
         ("Watch the stream" if streamed(programme, event) else "Join online") if event.stream_url else ""
