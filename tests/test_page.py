@@ -93,13 +93,15 @@ def test_picks_panel_and_its_calendar_head(published: Path) -> None:
     assert script is not None
     data = json.loads(script[1])
     service = split_feed((published / "all.ics").read_bytes())
-    assert data["head"].encode() == service.head, "the page builds the same calendar as the service"
+    assert tuple(part.encode() for part in data["head"]) == service.head, "as the service names it"
+    assert data["head"][1::2] == ["NAME:NeurIPS 2023", "X-WR-CALNAME:NeurIPS 2023"], "named by the script"
     assert data == {
         "base": BASE_URL,
         "city": "New Orleans, LA",
         "head": data["head"],
         "id": "neurips-2023",
-        "name": "NeurIPS 2023: my picks",
+        "name": "NeurIPS 2023",
+        "removed": {},
         "zone": "America/Chicago",
         "maxBytes": 1_000_000,
         "maxEvents": 1000,
