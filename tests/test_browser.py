@@ -1111,6 +1111,10 @@ def test_on_a_phone_the_top_links_to_the_programme_search_and_picks(
     assert all(link.rect["y"] + link.rect["height"] <= screen for link in links), "on the first screen"
     assert driver.find_elements(By.CSS_SELECTOR, ".qr")
     assert not any(qr.is_displayed() for qr in driver.find_elements(By.CSS_SELECTOR, ".qr"))
+    subscribable = driver.find_elements(By.CSS_SELECTOR, ".feed .qr")
+    addresses = driver.find_elements(By.CSS_SELECTOR, ".feed .address")
+    assert len(addresses) == len(subscribable), "each address is shown to copy where its QR code is not"
+    assert all(address.is_displayed() and address.text.startswith("https://") for address in addresses)
     driver.save_screenshot(str(tmp_path / f"top-{programme}-390.png"))
 
     for text, target in (("Programme", "programme"), ("My picks", "picks")):
