@@ -121,10 +121,10 @@ def test_the_agenda_refuses_the_state_file_of_another_conference(tmp_path: Path)
     project = kept_cancellation(tmp_path)
     workshop = tmp_path / "workshop.toml"
     workshop.write_text(TEXT.replace("[publish]\n", "[publish]\nkeep_cancelled = true\n"), encoding="utf-8")
-    state = project.output / "confcal-state.json"
+    line = workshop.read_text(encoding="utf-8").splitlines().index('id = "conf"') + 1
     refusal = (
-        f"Error: 1 problem in the state file:\n  {state}: conference: the feeds here were published for "
-        "the conference id 'neurips-2023', and the events file's conference.id is 'conf'"
+        f"Error: 1 problem in the events file:\n  {workshop}:{line}: conference.id: 'conf', but the feeds "
+        f"in {project.output} were published for the conference id 'neurips-2023'"
     )
     for command in ("agenda", "export"):
         result = CliRunner().invoke(cli, [command, str(workshop)])

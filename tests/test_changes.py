@@ -854,6 +854,47 @@ def test_events_named_alike_in_one_release_are_told_apart_by_their_start(tmp_pat
     assert [line.text for line in lines(load(events), single)] == ["Details updated: Break: Coffee break."]
 
 
+HALL_BREAK = """
+[[rooms]]
+id = "hall"
+name = "Hall B"
+
+[[items]]
+id = "coffee-hall"
+title = "Coffee break"
+
+[[items.break]]
+start = 2026-10-03T10:00:00
+end = 2026-10-03T10:30:00
+room = "hall"
+"""
+ROOMS_BREAKS = BREAKS + HALL_BREAK
+
+
+def test_events_named_alike_at_one_start_are_told_apart_by_their_place(tmp_path: Path) -> None:
+    """Two rooms' coffee breaks on Saturday and one on Sunday, all moved half an hour by one build:
+    the Saturday ones share their name and start, so each line gives its place too, as released
+    (recorded in the state file: a later move of the room leaves the release's words as they
+    were); the Sunday one, alike in name only, gives its start alone."""
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+    later = ROOMS_BREAKS.replace("T10:00:00", "T10:30:00").replace("T10:30:00\nroom", "T11:00:00\nroom")
+    for day, text in enumerate((ROOMS_BREAKS, later, later.replace('name = "Hall B"', 'name = "Hall C"')), 1):
+        events.write_text(text.replace("03-01", f"03-0{day}"), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+        assert result.exit_code == 0, result.output
+    moved = Page((output / "changes.html").read_text(encoding="utf-8")).items[-3:]
+    assert moved == [
+        "Moved: Break: Coffee break (Sat 3 Oct, 10:30, Hall B), from Sat 3 Oct 2026, 10:00–10:30 CEST "
+        "to 10:30–11:00 CEST.",
+        "Moved: Break: Coffee break (Sat 3 Oct, 10:30, Foyer), from Sat 3 Oct 2026, 10:00–10:30 CEST "
+        "to 10:30–11:00 CEST.",
+        "Moved: Break: Coffee break (Sun 4 Oct, 10:30), from Sun 4 Oct 2026, 10:00–10:30 CEST "
+        "to 10:30–11:00 CEST.",
+    ]
+    recorded = json.loads((output / "confcal-state.json").read_text(encoding="utf-8"))["releases"][0]
+    assert [change.get("place") for change in recorded["changes"]] == ["Hall B", "Foyer", None]
+
+
 def test_a_changelog_of_events_named_alike_is_read_back_with_or_without_their_starts() -> None:
     """``named_as_shown`` reads a page written before lines told events named alike apart (no
     start) and one written since (with it)."""

@@ -766,3 +766,71 @@ def test_build_warns_of_the_placeholders_until_they_are_filled_in(tmp_path: Path
     result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert "placeholder" not in result.output
+
+
+def test_dates_typed_wrong_for_the_whole_conference_are_one_error(tmp_path: Path) -> None:
+    """A year typed wrong in conference.start and .end: one error at conference.end naming the
+    dates the events have, not one per event."""
+    text = events_file(
+        slot("talk", "2024-06-03T10:00:00", "2024-06-03T10:30:00"),
+        slot("talk", "2024-06-04T10:00:00", "2024-06-04T10:30:00"),
+    )
+    text = text.replace("start = 2024-06-03\nend = 2024-06-05", "start = 2023-06-03\nend = 2023-06-05")
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    code, report = json_report(str(events))
+    assert code == 1
+    found = [f for f in report["findings"] if f["code"] == "outside-dates"]
+    line = text.split("\n").index("end = 2023-06-05") + 1
+    assert found == [
+        {
+            "severity": "error",
+            "code": "outside-dates",
+            "message": (
+                f"{events}:{line}: conference.end: every event (2) is after the conference dates (Sat 3 Jun "
+                "2023 – Mon 5 Jun 2023): the events run from Mon 3 Jun 2024 to Tue 4 Jun 2024; are "
+                "conference.start and conference.end typed right?"
+            ),
+            "file": str(events),
+            "path": "conference.end",
+            "line": line,
+        }
+    ]
+    one_inside = text.replace("2024-06-04T10", "2023-06-04T10")  # then each event outside is told
+    events.write_text(one_inside, encoding="utf-8")
+    _, report = json_report(str(events))
+    assert [f["path"] for f in report["findings"] if f["code"] == "outside-dates"] == ["papers[0].talk"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "offset", "reversed_offset", "other"),
+    [
+        ("Etc/GMT+1", "UTC-01:00", "UTC+01:00", "Etc/GMT-1"),
+        ("Etc/GMT-9", "UTC+09:00", "UTC-09:00", "Etc/GMT+9"),
+    ],
+)
+def test_a_fixed_offset_zone_is_a_warning_with_its_offset(
+    tmp_path: Path, zone: str, offset: str, reversed_offset: str, other: str
+) -> None:
+    """'Etc/GMT+1' written for UTC+01:00 puts every event two hours off, silently: check and build
+    say which offset it is, that POSIX reverses the sign, and that the place's zone is better."""
+    text = HEAD + paper("a", slot("talk", "2024-06-03T10:00:00", "2024-06-03T10:30:00"))
+    events = tmp_path / "events.toml"
+    events.write_text(text.replace('timezone = "Europe/Berlin"', f'timezone = "{zone}"'), encoding="utf-8")
+    code, output = run_check(str(events))
+    assert code == 0
+    line = text.split("\n").index('timezone = "Europe/Berlin"') + 1
+    message = (
+        f"fixed-offset-zone: {events}:{line}: conference.timezone: '{zone}' is the fixed offset {offset} "
+        f"(POSIX writes the sign reversed: {reversed_offset} would be '{other}'), and a fixed offset has no "
+        "clock changes: write the zone of the place (at "
+    )
+    assert message in output
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert f"warning: {message.replace(f'{events}:{line}: conference.timezone: ', '')}" in result.output
+    for fine in ("Europe/Berlin", "Etc/UTC", "Etc/GMT"):
+        events.write_text(
+            text.replace('timezone = "Europe/Berlin"', f'timezone = "{fine}"'), encoding="utf-8"
+        )
+        assert "fixed-offset-zone" not in run_check(str(events))[1]

@@ -35,6 +35,8 @@ def edit(old: str, new: str) -> bytes:
     return SHIPPED.replace(old, new, 1).encode()
 
 
+CLIMSIM_ID_LINE = SHIPPED.split("\n").index('id = "climsim"') + 1
+
 # The two-day workshop, which declares [[sessions]]; its first oral session is "session-a" here.
 SESSIONS = (EVENTS.parent / "tests" / "programmes" / "workshop.toml").read_text(encoding="utf-8")
 SESSIONS = SESSIONS.replace('"oral-a"', '"session-a"')
@@ -65,7 +67,14 @@ TOP_TABLES = (
     "(expected tables here: [conference], [publish], [kinds], [[categories]], [[venues]], [[rooms]], "
     "[[sessions]], [[papers]], [[items]], [[feeds]])"
 )
-INT64 = "TOML integers are 64-bit, from -9223372036854775808 to 9223372036854775807"
+BEYOND = "is beyond the 64-bit range of TOML integers, -2**63 to 2**63-1"
+FIX_INT = "write a number in that range, or quote it to make it a string"
+
+
+def beyond(literal: str, limits: str = "-9223372036854775808 to 9223372036854775807") -> str:
+    return f"not valid TOML: {literal} {BEYOND} ({limits}); {FIX_INT}"
+
+
 PAPER_TABLES = "(expected tables here: [papers.oral], [papers.poster], [papers.talk], [[papers.links]])"
 
 CASES: list[tuple[str, bytes, Expected]] = [
@@ -207,6 +216,17 @@ CASES: list[tuple[str, bytes, Expected]] = [
         ],
     ),
     (
+        "end after midnight written on the start's date",
+        edit("end = 2023-12-12T16:40:00", "end = 2023-12-12T01:10:00"),
+        [
+            (
+                ("end = 2023-12-12T01:10:00", 0),
+                "papers[0].oral.end: 2023-12-12 01:10 is not after the start 2023-12-12 15:40; "
+                "an end after midnight is on the next day: end = 2023-12-13T01:10:00",
+            )
+        ],
+    ),
+    (
         "time with an offset",
         edit("start = 2023-12-12T15:40:00", "start = 2023-12-12T15:40:00-06:00"),
         [
@@ -305,7 +325,12 @@ CASES: list[tuple[str, bytes, Expected]] = [
     (
         "duplicate paper id",
         edit('id = "decodingtrust"', 'id = "climsim"'),
-        [(('id = "climsim"', 1), "papers[5].id: duplicate item id 'climsim' (first at papers[4])")],
+        [
+            (
+                ('id = "climsim"', 1),
+                f"papers[5].id: duplicate item id 'climsim' (first at papers[4], line {CLIMSIM_ID_LINE})",
+            )
+        ],
     ),
     (
         "unsafe id",
@@ -453,7 +478,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
         "feed filters naming what the file defines by its name, or a close id",
         feed(
             'id = "x"\nname = "X"\ncategory = ["Best Paper Award", "best-papr"]\nkind = ["oral", "Keynote"]\n'
-            'paper = "sparse routing for streaming inference"\nsession = "session-a"',
+            'paper = "sparse routing for streaming inference"\nsession = "oral session a"',
             SESSIONS.encode(),
         ),
         [
@@ -478,9 +503,10 @@ CASES: list[tuple[str, bytes, Expected]] = [
                 "'sparse-routing'; write paper = \"sparse-routing\" (a paper is named by its id)",
             ),
             (
-                ('session = "session-a"', 2),
-                "feeds[1].session: 'session-a' is the id of session 'Oral session A'; write "
-                'session = "Oral session A" (a feed names a session by its name)',
+                ('session = "oral session a"', 0),
+                "feeds[1].session: unknown session 'oral session a'; did you mean 'Oral session A'? "
+                "(defined: 'session-a' (Oral session A), 'oral-b' (Oral session B), "
+                "'oral-c' (Oral session C), 'posters' (Poster session), 'Keynote', 'Break', 'Social event')",
             ),
         ],
     ),
@@ -626,7 +652,7 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("extra = 999", 0),
-                f"not valid TOML: an integer of 5000 digits; {INT64}",
+                beyond("99999999999999999999… (5000 digits)"),
             )
         ],
     ),
@@ -640,14 +666,14 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("f = 1_7", 0),
-                f"not valid TOML: an integer of 5000 digits; {INT64}",
+                beyond("1_7_7_7_7_7_7_7_7_7… (5000 digits)"),
             )
         ],
     ),
     (
         "an integer beyond 64 bits where a string is expected",
         edit('room = "RO6-RO9"', "room = 1234567890123456789012345"),
-        [(("room = 1234", 0), f"papers[0].oral.room: not valid TOML: an integer of 25 digits; {INT64}")],
+        [(("room = 1234", 0), f"papers[0].oral.room: {beyond('1234567890123456789012345')}")],
     ),
     (
         "the largest and the smallest 64-bit integers where strings are expected: TOML integers",
@@ -676,10 +702,39 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ("feed_max_events = 9_223", 0),
-                f"publish.feed_max_events: not valid TOML: an integer of 19 digits; {INT64}",
+                f"publish.feed_max_events: {beyond('9_223_372_036_854_775_808')}",
             ),
-            (("title = -92", 0), f"papers[0].title: not valid TOML: an integer of 19 digits; {INT64}"),
-            (("start = 0x1_", 0), f"papers[0].oral.start: not valid TOML: an integer of 20 digits; {INT64}"),
+            (("title = -92", 0), f"papers[0].title: {beyond('-9223372036854775809')}"),
+            (
+                ("start = 0x1_", 0),
+                f"papers[0].oral.start: {beyond('0x1_0000_0000_0000_0000', 'at most 0x7fff_ffff_ffff_ffff')}",
+            ),
+        ],
+    ),
+    (
+        "integers beyond 64 bits in octal, in binary, and of one value twice in one array, each as written",
+        edit('board = "#1523"', "board = 0o1_000_000_000_000_000_000_000").replace(
+            b'level = "Level 2"',
+            b"level = [0x8000_0000_0000_0000, 1, 9223372036854775808, 0b1" + b"0" * 64 + b"]",
+            1,
+        ),
+        [
+            (
+                ("level = [0x", 0),
+                "papers[0].oral.level[0]: "
+                + beyond("0x8000_0000_0000_0000", "at most 0x7fff_ffff_ffff_ffff"),
+            ),
+            (("level = [0x", 0), f"papers[0].oral.level[2]: {beyond('9223372036854775808')}"),
+            (
+                ("level = [0x", 0),
+                "papers[0].oral.level[3]: "
+                + beyond("0b100000000000000000… (65 binary digits)", "at most 0b followed by 63 ones"),
+            ),
+            (
+                ("board = 0o", 0),
+                "papers[0].poster.board: "
+                + beyond("0o1_000_000_000_000_000_000_000", "at most 0o777_777_777_777_777_777_777"),
+            ),
         ],
     ),
     (
@@ -925,8 +980,9 @@ CASES: list[tuple[str, bytes, Expected]] = [
         [
             (
                 ('session = "Posters"', 0),
-                "feeds[0].session: unknown session 'Posters'; did you mean 'posters'? (defined: 'Keynote', "
-                "'Break', 'Oral session B', 'Oral session A', 'Social event', 'posters', 'posters B')",
+                "feeds[0].session: unknown session 'Posters'; did you mean 'posters'? (defined: 'session-a' "
+                "(Oral session A), 'oral-b' (Oral session B), 'oral-c' (posters), 'posters' (posters B), "
+                "'Keynote', 'Break', 'Social event')",
             )
         ],
     ),
@@ -1297,7 +1353,7 @@ def test_an_integer_too_long_to_read_is_bad_input(command: str, status: int, tmp
     result = CliRunner().invoke(cli, [command, *arguments])
 
     assert result.exit_code == status, result.output
-    message = f"{events}:{line}: not valid TOML: an integer of 5000 digits; {INT64}"
+    message = f"{events}:{line}: {beyond('11111111111111111111… (5000 digits)')}"
     assert message in result.output
     assert "Traceback" not in result.output
     assert "set_int_max_str_digits" not in result.output
@@ -1463,3 +1519,23 @@ def test_the_locator_finds_every_header_and_key_a_parser_reads(
     tomli.loads(text)  # the document is valid TOML
     locator = Locator(text)
     assert {path: locator.line(path) for path in expected} == expected
+
+
+def test_a_duplicate_id_is_reported_on_the_later_entry_in_the_file(tmp_path: Path) -> None:
+    """Items are written above papers in this file: the duplicate is the paper (below), and
+    "first at" names the item with its line, not a path further down the file."""
+    lines = SESSIONS.split("\n")
+    item_id = lines[lines.index("[[items]]") + 1]  # the first item's id line
+    paper_at = lines.index("[[papers]]") + 1
+    text = "\n".join([*lines[:paper_at], item_id, *lines[paper_at + 1 :]])
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    first = lines.index(item_id) + 1
+    identifier = item_id.split('"')[1]
+    assert result.output == (
+        "Error: 1 problem in the events file:\n"
+        f"  {events}:{paper_at + 1}: papers[0].id: duplicate item id {identifier!r} "
+        f"(first at items[0], line {first})\n"
+    )

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import icalendar
@@ -103,6 +109,70 @@ def test_output_file(tmp_path: Path) -> None:
     title = "Distributed Representations of Words and Phrases and their Compositionality"
     assert result.stderr == f"{target}: 1 event (NeurIPS 2023: {title})\n"
     assert [p.name for p in tmp_path.iterdir()] == ["my.ics"]
+
+
+def confcal_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """confcal in a process of its own, its stdout a pipe (CliRunner replaces sys.stdout, not fd 1)."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "XDG_CACHE_HOME": str(cwd / ".cache")}
+    return subprocess.run(
+        [sys.executable, "-m", "confcal", *args], capture_output=True, cwd=cwd, env=env, timeout=60
+    )
+
+
+def test_o_dev_stdout_into_a_pipe_writes_the_calendar_to_the_pipe(tmp_path: Path) -> None:
+    """/dev/stdout, a pipe here, is a link to 'pipe:[…]', which no file can be: it is written
+    to as a shell's > writes, not refused as a link to a file that does not exist."""
+    args = ["--published", str(SHIPPED.parent / "output"), "--paper", "climsim"]
+    result = confcal_process("export", str(SHIPPED), *args, "-o", "/dev/stdout", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == export(*args)
+    assert result.stderr.decode().endswith(
+        "/dev/stdout: 2 events (NeurIPS 2023: ClimSim: A large multi-scale "
+        "dataset for hybrid physics-ML climate emulation)\n"
+    )
+
+
+def test_import_o_dev_stdout_into_a_pipe_is_no_file_to_overwrite(tmp_path: Path) -> None:
+    schedule = SHIPPED.parent / "output" / "schedule.xml"
+    result = confcal_process("import", str(schedule), "-o", "/dev/stdout", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"# Imported by `confcal import` from ")
+    assert "exists" not in result.stderr.decode()
+
+
+def test_a_named_pipe_is_written_to_and_stays_a_pipe(tmp_path: Path) -> None:
+    """Renaming a file over the pipe (the atomic write of a file) would replace the pipe and leave
+    its reader waiting for ever."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # the writer's open does not wait for a reader
+    try:
+        result = CliRunner().invoke(cli, ["export", str(SHIPPED), "--paper", "word2vec", "-o", str(pipe)])
+        assert result.exit_code == 0, result.output
+        received = b""
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(reader, 65536):
+                received += chunk
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert event_ids(parse(received)) == {"word2vec.talk"}
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_a_socket_is_refused_with_what_it_is(tmp_path: Path) -> None:
+    target = tmp_path / "s"
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(target))
+        result = CliRunner().invoke(cli, ["export", str(SHIPPED), "--paper", "word2vec", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        f"Error: cannot write {target}: it is a socket, not a file; give the name of a file, "
+        "or - for stdout\n"
+    )
+    assert stat.S_ISSOCK(target.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["s"]
 
 
 def test_dash_writes_the_calendar_to_stdout_only() -> None:
@@ -390,3 +460,59 @@ def test_a_session_id_selects_that_session_when_two_share_a_name(tmp_path: Path)
     assert not oral_a & oral_b
     assert uids("--session", "Oral session A") == oral_a | oral_b
     assert uids("--session", "oral-a", "--session", "oral-b") == oral_a | oral_b
+
+
+def test_a_declared_feed_takes_a_session_as_session_does(tmp_path: Path) -> None:
+    """[[feeds]] session = "oral-a" is oral-a's orals, as --session oral-a, though Oral session B is
+    renamed "Oral session A" too; session = "Oral session A" is both sessions', as --session is."""
+    workshop = (Path(__file__).parent / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+    events = tmp_path / "events.toml"
+    events.write_text(
+        workshop.replace('name = "Oral session B"', 'name = "Oral session A"', 1)
+        + '\n[[feeds]]\nid = "by-id"\nname = "By id"\nsession = "oral-a"\n'
+        + '\n[[feeds]]\nid = "by-name"\nname = "By name"\nsession = "Oral session A"\n',
+        encoding="utf-8",
+    )
+    built = CliRunner().invoke(cli, ["build", str(events), "-o", str(tmp_path / "out"), "--no-cache"])
+    assert built.exit_code == 0, built.output
+
+    def uids(data: bytes) -> set[str]:
+        return {event.uid for event in parse(data).events}
+
+    for feed, session in (("by-id", "oral-a"), ("by-name", "Oral session A")):
+        exported = CliRunner().invoke(cli, ["export", str(events), "--session", session])
+        assert exported.exit_code == 0, exported.output
+        assert uids((tmp_path / "out" / f"{feed}.ics").read_bytes()) == uids(exported.stdout_bytes)
+    assert len(uids((tmp_path / "out" / "by-id.ics").read_bytes())) == 2
+    assert len(uids((tmp_path / "out" / "by-name.ics").read_bytes())) == 4
+
+
+def test_a_declared_feed_s_unknown_session_lists_what_session_lists(tmp_path: Path) -> None:
+    """Session oral-c renamed "posters", the id of another: both lists name the session posters."""
+    workshop = (Path(__file__).parent / "programmes" / "workshop.toml").read_text(encoding="utf-8")
+    renamed = workshop.replace('name = "Oral session C"', 'name = "posters"', 1)
+    events, with_feed = tmp_path / "events.toml", tmp_path / "with-feed.toml"
+    events.write_text(renamed, encoding="utf-8")
+    with_feed.write_text(
+        renamed + '\n[[feeds]]\nid = "x"\nname = "X"\nsession = "oral-x"\n', encoding="utf-8"
+    )
+    sessions = [
+        ("oral-a", "Oral session A"),
+        ("oral-b", "Oral session B"),
+        ("oral-c", "posters"),
+        ("posters", "Poster session"),
+        ("Keynote", ""),
+        ("Break", ""),
+        ("Social event", ""),
+    ]
+    built = CliRunner().invoke(cli, ["build", str(with_feed), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 1
+    listed = ", ".join(f"{key!r} ({name})" if name else repr(key) for key, name in sessions)
+    assert built.output.endswith(
+        f"feeds[1].session: unknown session 'oral-x'; did you mean 'oral-c'? (defined: {listed})\n"
+    )
+    selected = CliRunner().invoke(cli, ["export", str(events), "--session", "oral-x"])
+    assert selected.exit_code == 2
+    listed = ", ".join(f"{key} ({name})" if name else key for key, name in sessions)
+    assert "unknown session oral-x; did you mean --session oral-c? " in selected.output
+    assert f"(known: {listed})\n" in selected.output

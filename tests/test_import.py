@@ -172,14 +172,23 @@ CLOCK_PROBLEMS = [
         "end in the repeated hour",
         berlin_xml("2026-10-25T01:30:00+02:00", "01:30"),
         "'At the change' (start 2026-10-25T01:30:00+02:00, duration 01:30) would end at a local time "
-        f"events.toml cannot hold: {REPEATED}. {NO_OFFSET}, "
-        "or import with --timezone UTC to write every time in UTC",
+        f"events.toml cannot hold: {REPEATED}; the schedule's offset says the second, 02:00 CET (01:00 UTC). "
+        f"{NO_OFFSET}, or import with --timezone UTC to write every time in UTC",
     ),
     (
         "start in the repeated hour",
         berlin_xml("2026-10-25T02:30:00+01:00", "00:15"),
         "'At the change' (start 2026-10-25T02:30:00+01:00, duration 00:15) would start at a local time "
-        f"events.toml cannot hold: {REPEATED.replace('2026-10-25 02:00', '2026-10-25 02:30')}. {NO_OFFSET}, "
+        f"events.toml cannot hold: {REPEATED.replace('2026-10-25 02:00', '2026-10-25 02:30')}; the "
+        f"schedule's offset says the second, 02:30 CET (01:30 UTC). {NO_OFFSET}, "
+        "or import with --timezone UTC to write every time in UTC",
+    ),
+    (
+        "start in the repeated hour, the first one",
+        berlin_xml("2026-10-25T02:30:00+02:00", "00:15"),
+        "'At the change' (start 2026-10-25T02:30:00+02:00, duration 00:15) would start at a local time "
+        f"events.toml cannot hold: {REPEATED.replace('2026-10-25 02:00', '2026-10-25 02:30')}; the "
+        f"schedule's offset says the first, 02:30 CEST (00:30 UTC). {NO_OFFSET}, "
         "or import with --timezone UTC to write every time in UTC",
     ),
     (
@@ -226,19 +235,6 @@ def test_a_time_with_seconds_stops_the_import(tmp_path: Path, when: str, duratio
         f"Error: {tmp_path}/schedule.xml:6: 'At the change' ({shown}) is not in whole minutes; "
         "events.toml keeps times in whole minutes: round the event's start and duration in the schedule\n"
     )
-    assert not target.exists()
-
-
-def test_the_first_such_event_is_named_and_the_others_counted(tmp_path: Path) -> None:
-    one = berlin_xml("2026-10-25T01:30:00+02:00", "01:30")
-    event = one[one.index("      <event") : one.index("    </room>")]
-    two = event.replace("at-the-change", "second").replace("01:30:00+02:00", "02:15:00+01:00")
-    status, output, target = run_import(tmp_path, one.replace("    </room>", two + "    </room>"))
-    assert status == 1, output
-    assert output.startswith(
-        f"Error: {tmp_path}/schedule.xml:6: 'At the change' (start 2026-10-25T01:30:00+02:00,"
-    )
-    assert output.endswith("or import with --timezone UTC to write every time in UTC (1 more event too)\n")
     assert not target.exists()
 
 
@@ -914,6 +910,25 @@ def test_an_event_whose_guid_does_not_prove_its_slug_is_imported_on_its_own(tmp_
     word2vec = next(p for p in programme.papers if p.title.startswith("Distributed Representations"))
     assert word2vec.id != "word2vec"
     assert [e.id for e in programme.events_of("climsim")] == ["climsim.oral", "climsim.poster"]
+
+
+def test_an_event_whose_guid_is_an_items_id_is_refused(tmp_path: Path) -> None:
+    """An edited event of a confcal schedule whose guid is the id of an item the schedule gives
+    back: numbered, it would take the item's id once the item is gone; the import stops."""
+    CliRunner().invoke(cli, ["build", str(EVENTS), "-o", str(tmp_path / "first")])
+    xml = (tmp_path / "first" / "schedule.xml").read_text(encoding="utf-8")
+    word2vec = 'guid="d0990fc8-723c-5100-90ad-273e9251745e"'  # the uuid5 of its UID, as built
+    assert xml.count(word2vec) == 1
+    edited = xml.replace(word2vec, 'guid="climsim"')
+    status, output, target = run_import(tmp_path, edited)
+    assert status == 1, output
+    assert re.fullmatch(
+        rf"Error: {re.escape(str(tmp_path))}/schedule.xml:\d+: the guid 'climsim' of 'Distributed "
+        r"Representations[^']*' gives the id 'climsim', the id of an item of this confcal schedule\. "
+        r"An event's guid becomes its id and UID.*, or remove the one not meant\n",
+        output,
+    )
+    assert not target.exists()
 
 
 SHORT = """[conference]

@@ -285,3 +285,74 @@ def test_a_state_file_from_before_the_venue_was_recorded(tmp_path: Path) -> None
     run(events, "build")
     assert _location(output, "plain") == "Main, Main Venue"
     assert (output / "items" / "plain.ics").read_bytes() == kept["items/plain.ics"]
+
+
+POSTER = """
+[[items]]
+id = "board"
+title = "Board"
+[items.poster]
+start = 2026-04-02T14:00:00
+end = 2026-04-02T15:00:00
+room = "main"
+board = "7"
+"""
+RELABELLED = '\n[kinds]\nposter = { label = "Poster session" }\n'
+OTHER = POSTER.replace('"board"', '"other"').replace('"Board"', '"Other"')
+
+
+def test_a_kept_cancellation_keeps_the_label_it_was_published_with(tmp_path: Path) -> None:
+    """A kind relabelled after one of its slots was kept as cancelled renames its live slots, not
+    the kept one: that keeps its SUMMARY and CATEGORIES, SEQUENCE and every byte, and is not told
+    as renamed; the state file records its label, since it is not the one recorded for the kind."""
+    events = tmp_path / "events.toml"
+    output = tmp_path / "output"
+    write(events, HEAD + STAYS + POSTER, day=1)
+    run(events, "build")
+    write(events, HEAD + STAYS, day=2)
+    run(events, "build")
+    kept = (output / "items" / "board.ics").read_bytes()
+    (event,) = parse_events(kept)
+    assert event.summary == "Cancelled: Poster: Board"
+    write(events, HEAD + RELABELLED + STAYS + OTHER, day=3)
+    assert run(events, "diff").splitlines()[0] == 'added: other.poster "Other"'
+    run(events, "build")
+    (other,) = parse_events((output / "items" / "other.ics").read_bytes())
+    assert other.summary == "Poster session: Other"
+    assert (output / "items" / "board.ics").read_bytes() == kept
+    state = json.loads((output / "confcal-state.json").read_text(encoding="utf-8"))
+    assert state["labels"]["poster"] == "Poster session"
+    assert state["events"]["board.poster"]["label"] == "Poster"
+    assert "label" not in state["events"]["other.poster"]
+    page = (output / "index.html").read_text(encoding="utf-8")
+    item = re.search(r'<li class="event cancelled" id="board\.poster".*?</li>', page, re.DOTALL)
+    assert item is not None
+    assert '<span class="kind">Poster</span>' in item.group()
+    shown = CliRunner().invoke(cli, ["agenda", str(events), "--published", str(output), "--paper", "board"])
+    assert shown.exit_code == 0, shown.output
+    assert "Poster  Cancelled: Board" in shown.output
+    before = files(output)
+    write(events, HEAD + RELABELLED + STAYS + OTHER, day=4)
+    assert run(events, "diff") == "output: nothing to publish\n"
+    run(events, "build")
+    assert files(output) == before
+
+
+def test_a_slot_cancelled_as_its_kind_is_relabelled_keeps_its_label(tmp_path: Path) -> None:
+    """A slot deleted by the build that relabels its kind is kept with the label it was published
+    with, told only as cancelled; put back later, it takes the kind's label and is told renamed."""
+    events = tmp_path / "events.toml"
+    output = tmp_path / "output"
+    write(events, HEAD + STAYS + POSTER, day=1)
+    run(events, "build")
+    write(events, HEAD + RELABELLED + STAYS, day=2)
+    assert run(events, "diff").splitlines()[0] == 'cancelled: board.poster "Board"'
+    run(events, "build")
+    (event,) = parse_events((output / "items" / "board.ics").read_bytes())
+    assert event.summary == "Cancelled: Poster: Board"
+    assert event.categories == ("Poster",)
+    write(events, HEAD + RELABELLED + STAYS + POSTER, day=3)
+    assert run(events, "diff").splitlines()[:2] == [
+        'restored: board.poster "Board"',
+        'renamed: board.poster "Poster: Board" → "Poster session: Board"',
+    ]

@@ -93,13 +93,15 @@ def test_picks_panel_and_its_calendar_head(published: Path) -> None:
     assert script is not None
     data = json.loads(script[1])
     service = split_feed((published / "all.ics").read_bytes())
-    assert data["head"].encode() == service.head, "the page builds the same calendar as the service"
+    assert tuple(part.encode() for part in data["head"]) == service.head, "as the service names it"
+    assert data["head"][1::2] == ["NAME:NeurIPS 2023", "X-WR-CALNAME:NeurIPS 2023"], "named by the script"
     assert data == {
         "base": BASE_URL,
         "city": "New Orleans, LA",
         "head": data["head"],
         "id": "neurips-2023",
-        "name": "NeurIPS 2023: my picks",
+        "name": "NeurIPS 2023",
+        "removed": {},
         "zone": "America/Chicago",
         "maxBytes": 1_000_000,
         "maxEvents": 1000,
@@ -354,3 +356,160 @@ def test_a_session_from_the_day_before_its_items_names_its_days(
     headings = SessionHeadings((output / INDEX).read_text(encoding="utf-8")).headings
     assert [(h.day, h.id, h.line) for h in headings if h.name == "Oral session C"] == expected
     assert [h.events for h in headings if h.name == "Oral session C"][-1] == ["energy-budgets.oral"]
+
+
+MULTI_DAY = """
+[[items]]
+id = "hackathon"
+title = "Climate hackathon"
+
+[items.social]
+start = 2026-10-23T18:00:00
+end = 2026-10-25T16:00:00
+venue = "brauhaus"
+
+[[items]]
+id = "late-jam"
+title = "Late jam"
+
+[items.social]
+start = 2026-10-24T22:00:00
+end = 2026-10-25T04:30:00
+venue = "brauhaus"
+"""
+
+
+class DayLists(HTMLParser):
+    """Each day's list on index.html: (day, class of the line, what it names: its id, or the
+    event a continuing line links to; the text of its first line)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[list[str]] = []
+        self._day = ""
+        self._in_when = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "section" and "dayblock" in values.get("class", ""):
+            self._day = values["data-day"]
+        elif tag == "li" and values.get("class", "").split()[:1] in (["event"], ["continues"]):
+            self.lines.append([self._day, values["class"], values.get("id", ""), values["data-key"], ""])
+        elif tag == "a" and self.lines and values.get("href", "").startswith("#") and not self.lines[-1][2]:
+            self.lines[-1][2] = values["href"]
+        elif tag == "p" and values.get("class") == "when":
+            self._in_when = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self._in_when = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_when and self.lines:
+            self.lines[-1][4] += data
+
+
+def test_an_event_over_several_days_is_listed_on_each_as_continuing(tmp_path: Path) -> None:
+    """A hackathon from Friday 18:00 to Sunday 16:00 is listed under Friday, and again at the top
+    of Saturday and of Sunday, marked "Continues, day 2 of 3" and "day 3 of 3", with its whole
+    time, a link to its line and the same pick key. Days change at 04:00: the hack night (until
+    Sunday 04:00) is on Saturday only, a jam until 04:30 continues on Sunday (as the Day filter
+    finds them); Friday, with no event starting on it, gets a day of its own."""
+    output = workshop_page(tmp_path, WORKSHOP.read_text(encoding="utf-8") + MULTI_DAY)
+    html = (output / INDEX).read_text(encoding="utf-8")
+    lines = DayLists(html).lines
+    continuing = [line for line in lines if line[1] == "continues"]
+    hackathon, jam = pick_key("hackathon.social"), pick_key("late-jam.social")
+    assert continuing == [
+        [
+            "2026-10-24",
+            "continues",
+            "#hackathon.social",
+            hackathon,
+            "Continues, day 2 of 3 · Fri 23 Oct 18:00 CEST – Sun 25 Oct 16:00 CET · Social event",
+        ],
+        [
+            "2026-10-25",
+            "continues",
+            "#hackathon.social",
+            hackathon,
+            "Continues, day 3 of 3 · Fri 23 Oct 18:00 CEST – Sun 25 Oct 16:00 CET · Social event",
+        ],
+        [
+            "2026-10-25",
+            "continues",
+            "#late-jam.social",
+            jam,
+            "Continues, day 2 of 2 · Sat 24 Oct 22:00 CEST – Sun 25 Oct 04:30 CET · Social event",
+        ],
+    ]
+    days = [line[0] for line in lines]
+    assert days == sorted(days)
+    first_of = {day: next(line for line in lines if line[0] == day) for day in dict.fromkeys(days)}
+    assert [line[2] for line in first_of.values()] == [
+        "hackathon.social",
+        "#hackathon.social",
+        "#hackathon.social",
+    ]
+    events = re.findall(r'<li class="event[^"]*" id="([^"]+)"', html)
+    assert [line[2] for line in lines if line[1] == "event"] == events
+    assert [line[0] for line in lines if line[3] == pick_key("hack-night.social")] == ["2026-10-24"]
+    assert 'href="#day-2026-10-23">Fri 23 Oct</a>' in html
+    assert '<option value="2026-10-23">Fri 23 Oct</option>' in html
+
+
+def in_paper(text: str, paper: str, old: str, new: str) -> str:
+    """``text`` with the first ``old`` after the line ``id = "<paper>"`` made ``new``."""
+    at = text.index(f'\nid = "{paper}"\n')
+    assert old in text[at:]
+    return text[:at] + text[at:].replace(old, new, 1)
+
+
+def marks_of(html: str) -> dict[str, tuple[str, str]]:
+    """Each marked event's mark on index.html: (its words, its link)."""
+    marks = {}
+    for line in html.splitlines():
+        found = re.match(
+            r'<li class="event[^"]*" id="([^"]+)".*<a class="changed" href="([^"]+)">([^<]+)<', line
+        )
+        if found:
+            marks[found[1]] = (found[3], found[2])
+    return marks
+
+
+def test_an_event_the_latest_release_moved_is_marked_with_a_link_to_the_release(tmp_path: Path) -> None:
+    """A release moves an oral, gives another a new room and does both to a third: each is
+    marked "Moved", "Place changed" or "Moved, place changed", linking the release on
+    changes.html; no other event is. A build without changes keeps the page as it is; the next
+    release marks only what it changed."""
+    events, output = tmp_path / "events.toml", tmp_path / "output"
+
+    def build(text: str, updated: str) -> str:
+        events.write_text(re.sub(r"(?m)^updated = .*$", f"updated = {updated}", text, count=1), "utf-8")
+        result = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
+        assert result.exit_code == 0, result.output
+        return (output / INDEX).read_text(encoding="utf-8")
+
+    text = EVENTS.read_text(encoding="utf-8")
+    assert marks_of(build(text, "2023-12-11T00:00:00Z")) == {}
+    text = in_paper(text, "privacy-auditing-one-training-run", "T15:40:00\n", "T16:10:00\n")
+    text = in_paper(text, "privacy-auditing-one-training-run", "T16:40:00\n", "T17:10:00\n")
+    text = in_paper(text, "emergent-abilities-mirage", 'room = "Hall C2"', 'room = "Hall E"')
+    text = in_paper(text, "direct-preference-optimization", "T15:20:00\n", "T15:30:00\n")
+    text = in_paper(text, "direct-preference-optimization", 'room = "Ballroom A-C"', 'room = "Hall E"')
+    page = build(text, "2023-12-12T08:00:00Z")
+    release = "changes.html#release-20231212T080000Z"
+    assert marks_of(page) == {
+        "privacy-auditing-one-training-run.oral": ("Moved", release),
+        "emergent-abilities-mirage.oral": ("Place changed", release),
+        "direct-preference-optimization.oral": ("Moved, place changed", release),
+    }
+    assert '<h2 id="release-20231212T080000Z">' in (output / "changes.html").read_text(encoding="utf-8")
+    assert page.count('<span class="vh">: see the programme changes</span>') == 3
+    assert build(text, "2023-12-12T09:00:00Z") == page  # nothing changed: no release, the same marks
+
+    text = in_paper(text, "climsim", 'room = "Ballroom A-C"', 'room = "Hall E"')
+    assert marks_of(build(text, "2023-12-13T08:00:00Z")) == {
+        "climsim.oral": ("Place changed", "changes.html#release-20231213T080000Z")
+    }

@@ -533,9 +533,9 @@ def test_a_state_file_without_room_ids_matches_a_part_by_its_place_as_named(tmp_
 
 
 def test_a_part_cancelled_as_its_room_is_renamed_is_told_once_as_cancelled(tmp_path: Path) -> None:
-    """Part 1 cancelled by the build that renames its room: the changelog and the part's notice
-    say it is cancelled, and no more (where a cancelled event would have been is noise); the
-    other part in the room is told as re-roomed. SEQUENCE rises once, as for any change."""
+    """Part 1 cancelled by the build that renames its room: confcal diff, the changelog and the
+    part's notice say it is cancelled, and no more (where a cancelled event would have been is
+    noise); the other part in the room is told as re-roomed. SEQUENCE rises once, as for any change."""
     folder = Folder(tmp_path)
     folder.write(PART_1, EXTRA.replace('"darling"', '"c31"'))
     folder.build()
@@ -545,6 +545,10 @@ def test_a_part_cancelled_as_its_room_is_renamed_is_told_once_as_cancelled(tmp_p
         EXTRA.replace('"darling"', '"c31"'),
         day=2,
     )
+    assert folder.changes() == [
+        'cancelled: tut.tutorial "Tutorial T"',
+        're-roomed: tut.tutorial-2 "Tutorial T": C31 → C31 Seminar Hall',
+    ]
     folder.build()
     page = (folder.output / "changes.html").read_text(encoding="utf-8")
     items = [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", page, re.DOTALL)]

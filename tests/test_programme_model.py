@@ -809,6 +809,13 @@ def test_the_conference_day_of_a_start(start: str, day: str) -> None:
         ("Office hours", "Office hours"),
         ("Awards", "Awards"),
         ("Bus", "Buses"),
+        ("Quiz", "Quizzes"),
+        ("Pub quiz", "Pub quizzes"),
+        ("Pop-quiz", "Pop-quizzes"),
+        ("Whiz", "Whizzes"),
+        ("Waltz", "Waltzes"),
+        ("Topaz", "Topazes"),
+        ("Buzz", "Buzzes"),
     ],
 )
 def test_a_kind_without_a_plural_takes_the_regular_english_one(

@@ -421,24 +421,30 @@ def test_damaged_state_file_is_an_error_and_nothing_is_written(
     assert project.files() == before
 
 
-@pytest.mark.parametrize("command", ["build", "diff", "export"])
+@pytest.mark.parametrize("command", ["build", "diff", "export", "agenda"])
 def test_a_new_conference_id_over_published_feeds_is_refused(project: Project, command: str) -> None:
     """The conference id is part of every UID: built over feeds published under another id,
-    every event would arrive twice in calendars that imported them. Refused, nothing written;
-    a state file from before the id was recorded takes it on at the next build."""
+    every event would arrive twice in calendars that imported them. Refused, nothing written, by
+    a problem of the events file at the line of conference.id, the same whichever command reads
+    the published feeds; a state file from before the id was recorded takes it on at the next build."""
     project.build(stamp=FIRST)
     path = project.output / "confcal-state.json"
     assert json.loads(path.read_text(encoding="utf-8"))["conference"] == "neurips-2023"
     project.edit('id = "neurips-2023"', 'id = "neurips-23"')
+    line = project.events.read_text(encoding="utf-8").splitlines().index('id = "neurips-23"') + 1
     before = project.files()
-    result = project.run(command, stamp=SECOND)
+    if command == "agenda":
+        arguments = [command, str(project.events), "--published", str(project.output), "--keep-cancelled"]
+        result = CliRunner().invoke(cli, arguments)
+    else:
+        result = project.run(command, stamp=SECOND)
     assert result.exit_code == (2 if command == "diff" else 1), result.output
     assert result.output.endswith(
-        "1 problem in the state file:\n"
-        f"  {path}: conference: the feeds here were published for the conference id 'neurips-2023', "
-        "and the events file's conference.id is 'neurips-23': every UID would change, so calendars "
-        "that imported the feeds would show each event twice; set conference.id back to "
-        "'neurips-2023', or build into another folder to publish a new conference\n"
+        "1 problem in the events file:\n"
+        f"  {project.events}:{line}: conference.id: 'neurips-23', but the feeds in {project.output} "
+        f"were published for the conference id 'neurips-2023' (as {path} records): every UID would "
+        "change, so calendars that imported the feeds would show each event twice; set conference.id "
+        "back to 'neurips-2023', or build into another folder to publish a new conference\n"
     )
     assert project.files() == before
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -543,7 +549,36 @@ def test_the_conference_moving_raises_the_sequence_of_every_event_there(project:
     assert events[ORAL_UID].description.startswith(
         "Place changed: was RO6-RO9 (Level 2), Ernest N. Morial Convention Center.\n"
     )
-    assert "Place changed: " in project.text("changes.html")
+    assert "Venue changed: " in project.text("changes.html")
+
+
+def test_a_move_of_the_conference_is_one_line_of_the_changelog(project: Project) -> None:
+    """At conference size a line for each event the venue took along is thousands of lines: the
+    changelog tells the move once, with how many events it took along, and an event that changed
+    its room too on its own line. Each event's notice and confcal diff still tell each event."""
+    project.build(stamp=FIRST)
+    project.edit(VENUE, NEW_VENUE)
+    project.edit(ORAL_ROOM, 'room = "Hall C2"')
+    old, new = "Ernest N. Morial Convention Center", "Superdome Conference Hall"
+    lines = project.run("diff", stamp=SECOND).stdout.splitlines()
+    assert f're-roomed: {ORAL} "{TITLE}": RO6-RO9 (Level 2), {old} → Hall C2, {new}' in lines
+    along = [line.split()[1] for line in lines if line.startswith("re-roomed:") and ORAL not in line]
+    assert len(along) > 1
+    project.build(stamp=SECOND)
+    page = project.text("changes.html")
+    items = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", page)]
+    assert items[:2] == [
+        f"Venue changed: {len(along)} events moved from {old} to {new}, each to the same room there.",
+        f"Place changed: Oral: {TITLE}, from RO6-RO9 (Level 2), {old} to Hall C2, {new}.",
+    ]
+    assert [item for item in items if item.startswith("Place changed:")] == items[1:2]
+    (release,) = json.loads(project.text("confcal-state.json"))["releases"]
+    assert [change["id"] for change in release["changes"] if change.get("venues") == [old, new]] == along
+    feed = parsed(project.feeds()["all.ics"])
+    for event_id in along:
+        assert feed[f"neurips-2023.{event_id}@confcal"].description.startswith("Place changed: was "), (
+            event_id
+        )
 
 
 def test_a_state_file_without_the_venue_moves_nothing_and_records_it(project: Project) -> None:

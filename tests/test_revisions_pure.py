@@ -573,10 +573,14 @@ def told(before: Entry | None, after: Entry, labels: tuple[str, str]) -> tuple[s
         kinds.add("moved")
     if before.where != after.where:
         kinds.add("re-roomed")
-    if (labels[0], before.paper.title) != (labels[1], after.paper.title):
+    # A kept cancellation keeps the label it was published with (``Entry.label``).
+    was_label, now_label = before.label or labels[0], after.label or labels[1]
+    if (was_label, before.paper.title) != (now_label, after.paper.title):
         kinds.add("renamed")
     if not kinds and before.content != after.content:
         return {"updated"}, False
+    if "cancelled" in kinds:  # told once, as cancelled: where it would have been is no news
+        return {"cancelled"}, True
     return kinds, bool(kinds)
 
 

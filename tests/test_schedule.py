@@ -217,6 +217,36 @@ def test_index_without_base_url_has_no_giggity_link(tmp_path: Path) -> None:
     assert "ggt.gaa.st" not in page
 
 
+def test_an_international_public_address_is_written_in_ascii_in_every_file(
+    schemas: Path, tmp_path: Path
+) -> None:
+    """As the page's links write it (site.public_address): the host in IDNA, the path
+    percent-encoded; schedule.xml and .json, and changes.atom, held it as typed."""
+    from tests.conftest import ROOT
+
+    base = "https://xn--bcher-kva.example/konferenz-%C3%B6/"
+    build(
+        ROOT / "tests" / "programmes" / "workshop.toml",
+        tmp_path,
+        BuildOptions(base_url="https://bücher.example/konferenz-ö/"),
+    )
+    validate(tmp_path, schemas)
+    root = ET.parse(tmp_path / "schedule.xml").getroot()
+    assert root.findtext("url") == f"{base}schedule.xml"
+    assert root.findtext("conference/base_url") == base
+    assert json.loads((tmp_path / "schedule.json").read_bytes())["schedule"]["base_url"] == base
+    atom = ET.parse(tmp_path / "changes.atom").getroot()
+    links = {
+        link.attrib["rel"]: link.attrib["href"] for link in atom.iter("{http://www.w3.org/2005/Atom}link")
+    }
+    assert links == {"alternate": f"{base}changes.html", "self": f"{base}changes.atom"}
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", "replace")
+            assert "bücher" not in text, path.name
+            assert "konferenz-ö" not in text, path.name
+
+
 def test_workshop_programme_is_valid(schemas: Path, tmp_path: Path) -> None:
     """Declared kinds, items without a category or authors, several slots of a kind, venues."""
     from tests.conftest import ROOT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import http.client
 import os
@@ -463,14 +464,22 @@ def test_ctrl_c_stops_cleanly(serving: tuple[Serve, Path]) -> None:
         pass
 
 
-def test_serve_refuses_a_bad_events_file_before_listening(tmp_path: Path) -> None:
+def test_serve_refuses_a_bad_events_file_and_serves_nothing(tmp_path: Path) -> None:
+    """The port it listened on (before the build) is given back."""
     events = tmp_path / "events.toml"
     events.write_text("[conference]\nid = 'x'\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["serve", str(events), "-o", str(tmp_path / "output"), "--port", "0"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(
+        cli, ["serve", str(events), "-o", str(tmp_path / "output"), "--port", str(port)]
+    )
     assert result.exit_code == 1
     assert "missing key 'publish'" in result.output
     assert "serving" not in result.output
     assert not (tmp_path / "output").exists()
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))
 
 
 def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
@@ -487,6 +496,47 @@ def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
         f"confcal serve?) is listening there; stop it, or give another port: --port {port + 1}, or --port 0 "
         "for any free one"
     )
+
+
+def test_a_port_in_use_is_reported_before_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The port is taken first: a busy one is said at once, not after building the preview."""
+    import confcal.serve
+
+    builds: list[Path] = []
+    monkeypatch.setattr(confcal.serve.Previewer, "build", lambda previewer: builds.append(previewer.events))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            cli, ["serve", str(EVENTS), "-o", str(tmp_path / "out"), "--port", str(port)]
+        )
+    assert result.exit_code == 1
+    assert f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; " in result.output
+    assert builds == []
+
+
+@pytest.mark.parametrize(
+    ("port", "fix"),
+    [
+        (80, "a port below 1024 needs more rights; give another port, e.g. --port 8000"),
+        (
+            8080,
+            "the system keeps this port from this program (a reserved port range, or a security policy "
+            "such as SELinux); give another port, e.g. --port 0 for any free one",
+        ),
+    ],
+)
+def test_permission_denied_blames_a_low_port_only_below_1024(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, port: int, fix: str
+) -> None:
+    def refused(*args: object, **kwargs: object) -> socket.socket:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(socket, "create_server", refused)
+    result = CliRunner().invoke(cli, ["serve", str(EVENTS), "-o", str(tmp_path / "out"), "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot listen on 127.0.0.1:{port}: Permission denied; {fix}\n"
 
 
 def test_the_watcher_reports_the_edit_that_crashed_it_then_builds_the_next(

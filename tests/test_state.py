@@ -273,3 +273,22 @@ def test_the_conference_venue_is_read_back_and_checked() -> None:
     with pytest.raises(StateFileError) as caught:
         parse_state(json.dumps(document).encode(), name=STATE_FILE)
     assert "venue: expected text, found an empty string" in caught.value.report()
+
+
+def test_a_change_s_place_and_venues_are_read_back_and_checked() -> None:
+    """``place`` (events of a release alike in name and start) and ``venues`` (a move of the
+    conference that took the event along) round-trip; ``venues`` is the venue before and after."""
+    stamp = datetime(2023, 12, 12, tzinfo=UTC)
+    change = Change(
+        "re-roomed", "a.oral", "T", "R, Old", "R, New", name="Oral: T", place="R", venues=("Old", "New")
+    )
+    state = StateFile(releases=(Release(stamp, (change,)),))
+    assert parse_state(dump_state(state), name=STATE_FILE) == state
+    document = json.loads(dump_state(state))
+    document["releases"][0]["changes"][0]["venues"] = ["Old"]
+    with pytest.raises(StateFileError) as caught:
+        parse_state(json.dumps(document).encode(), name=STATE_FILE)
+    assert (
+        "releases[0].changes[0].venues: expected the venue before and after, found an array of 1 value"
+        in (caught.value.report())
+    )

@@ -62,6 +62,7 @@ NEAR_MISSES: dict[str, list[object]] = {
     "url": TEXTS,
     "where": TEXTS,
     "conference_venue": TEXTS,
+    "label": TEXTS,
     "speakers": NAMES,
     "venue": IDS,
     "session_id": IDS,

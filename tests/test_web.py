@@ -85,8 +85,8 @@ def test_personal_feed_holds_the_picked_events_byte_for_byte(served: tuple[str, 
     for key, block in served_events.items():
         assert block == vevents(published)[key]
     assert vtimezones(reply.body) == vtimezones(published)
-    assert b"\r\nNAME:NeurIPS 2023: my picks\r\n" in reply.body
-    assert b"\r\nX-WR-CALNAME:NeurIPS 2023: my picks\r\n" in reply.body
+    assert b"\r\nNAME:NeurIPS 2023: my 3 picks\r\n" in reply.body
+    assert b"\r\nX-WR-CALNAME:NeurIPS 2023: my 3 picks\r\n" in reply.body
     assert reply.body.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
     assert {event.uid for event in parse_events(reply.body)} == {uid(event_id) for event_id in PICKED}
     # Events come in programme order whatever the order of the link, so the bytes are the same.
@@ -352,7 +352,7 @@ def test_confcal_serve_previews_the_personal_feeds(tmp_path: Path, events_copy: 
     assert reply.headers["content-type"] == "text/calendar; charset=utf-8"
     assert reply.headers["cache-control"] == "no-cache"
     assert vevents(reply.body) == {uid(event_id): published[uid(event_id)] for event_id in PICKED}
-    assert b"\r\nNAME:NeurIPS 2023: my picks\r\n" in reply.body
+    assert b"\r\nNAME:NeurIPS 2023: my 3 picks\r\n" in reply.body
     assert (cached.status, cached.body) == (304, b"")
     assert (head.status, head.body, head.headers["content-length"]) == (200, b"", str(len(reply.body)))
     assert (bad.status, bad.body) == (400, b"malformed pick 'abc': a pick is 8 characters a-z and 2-7\n")

@@ -20,7 +20,7 @@ from confcal.filters import Filters, selection_feed
 from confcal.load import load
 from confcal.lock import hold
 from confcal.model import Event, Programme, event_sort_key
-from confcal.render import online
+from confcal.render import kind_label, online
 from confcal.revisions import published_programme, same_conference
 from confcal.settings import BuildOptions, with_overrides
 from confcal.state import STATE_FILE, lost, read_state
@@ -75,7 +75,7 @@ def agenda(
     rows = [
         (
             zones.span(event.start, event.end, zone, dates=False),
-            programme.kind(event.kind).label,
+            kind_label(programme, event),
             _title(programme, event),
             _place(programme, event),
         )
@@ -133,7 +133,7 @@ def agenda_of(
     ``events``; read under the shared lock) keep as cancelled are shown as cancelled, as the page
     and the feeds show them; without a state there, it warns as ``confcal export`` does.
     Raises UnknownIdError or NoMatchError (filters.py) for a selection that names or holds
-    nothing, StateFileError for a state file of another conference (``same_conference``)."""
+    nothing, EventsFileError for a state file of another conference (``same_conference``)."""
     overrides = BuildOptions(stamp=options.stamp, keep_cancelled=options.keep_cancelled)
     programme = with_overrides(load(events), overrides)
     warnings: tuple[str, ...] = ()
@@ -142,11 +142,14 @@ def agenda_of(
         with hold(folder, exclusive=False):
             previous = read_state(folder)
         state = folder / STATE_FILE
-        same_conference(programme, previous, state_name=str(state))
+        same_conference(programme, previous, events=events, state_name=str(state))
         if previous is None:
             warnings = ((LOST if lost(folder) else NO_STATE).format(state=state, output=folder),)
         else:
-            programme = published_programme(programme, previous.events, venue=previous.venue).programme
+            followed = published_programme(
+                programme, previous.events, venue=previous.venue, labels=previous.labels
+            )
+            programme = followed.programme
     feed = selection_feed(programme, filters)
     shown = None if zone == "local" else zones.zone(zone or programme.conference.timezone)
     return Shown(agenda(programme, feed.events, zone=shown, style=style), warnings)

@@ -118,7 +118,11 @@ def build(
         use_cache = cache_folder is not None and len(programme.events) >= CACHE_THRESHOLD
         cache = _load_cache(cache_folder, output) if use_cache and cache_folder else None
         revised = revise_published(
-            programme, previous, state_name=str(output / STATE_FILE), cache=cache.events if cache else None
+            programme,
+            previous,
+            events=events,
+            state_name=str(output / STATE_FILE),
+            cache=cache.events if cache else None,
         )
         if (refused := stale_stamp(revised, events=events, output=output, options=options)) is not None:
             raise refused
@@ -180,7 +184,11 @@ def preview(
     with hold(output, exclusive=False):
         previous = _read_published(output, programme)
         revised = revise_published(
-            programme, previous, state_name=str(output / STATE_FILE), cache=cache.events if cache else None
+            programme,
+            previous,
+            events=events,
+            state_name=str(output / STATE_FILE),
+            cache=cache.events if cache else None,
         )
         files = dict(_render(revised, previous, options, cache=cache))
         changed, _ = changed_files(output, files)
@@ -289,6 +297,7 @@ class Rendering:
                 cache=cache.page if cache else None,
                 keys=revised.keys,
                 heads=self._heads,
+                latest=revised.releases[-1] if revised.releases else None,
             ),
         )
         published = min(

@@ -11,13 +11,14 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 
 from confcal import zones
-from confcal.checked import line_problem
+from confcal.checked import line_problem, public_address
 from confcal.model import Programme
 from confcal.pages import CHANGES_FEED, CHANGES_PAGE, INDEX, render
 from confcal.releases import NO_PLACE, Change, Names, Release, Span
@@ -40,24 +41,57 @@ class Line:
 
 
 def lines(programme: Programme, release: Release) -> list[Line]:
-    """``release`` in words, each event named as it was when the release was published; where
-    two events of the release are named alike (two coffee breaks), each with its start."""
+    """``release`` in words: first one line for each move of the conference's venue that took
+    several events along, each at its place there (``Change.venues``); then each other change,
+    its event named as it was when the release was published; where two events of the release
+    are named alike (two coffee breaks), each with its start, and where they start alike too (two
+    rooms' coffee breaks), with its place as released (``Change.place``)."""
     zone = zones.zone(programme.conference.timezone)
     starts = {event.id: event.start for event in programme.events}
     on_page = set(starts)
+    moves = _venue_moves(release)
+    changes = [change for change in release.changes if change.venues not in moves]
     events_named: dict[str, set[str]] = {}
-    for change in release.changes:
+    for change in changes:
         events_named.setdefault(change.name, set()).add(change.id)
+
+    def told_apart(change: Change) -> str:
+        when = _start(change, starts, zone) if len(events_named[change.name]) > 1 else ""
+        return ", ".join(part for part in (when, change.place) if part)
+
     return [
-        _line(
-            change.name,
-            change,
-            zone,
-            on_page,
-            when=_start(change, starts, zone) if len(events_named[change.name]) > 1 else "",
-        )
-        for change in release.changes
+        *(_venue_line(venues, count) for venues, count in moves.items()),
+        *(_line(change.name, change, zone, on_page, when=told_apart(change)) for change in changes),
     ]
+
+
+def _venue_line(venues: tuple[str, str], count: int) -> Line:
+    """A move of the conference's venue in words, with how many events it took along."""
+    was, now = venues
+    moved = f"{count} events moved from {was} to {now}, each to the same room there."
+    return Line("Venue changed: ", "", moved)
+
+
+def _venue_moves(release: Release) -> dict[tuple[str, str], int]:
+    """The moves of the conference's venue ``release`` tells in one line each, venue before and
+    after: those that took more than one event along (``Change.venues``); how many events each."""
+    moves = Counter(change.venues for change in release.changes if change.venues is not None)
+    return {venues: count for venues, count in moves.items() if count > 1}
+
+
+def alike(programme: Programme, release: Release) -> frozenset[str]:
+    """The ids of the events of ``release`` that another event of it shares both its name and its
+    start (as ``lines`` shows it) with: two rooms' coffee breaks, which ``lines`` tells apart by
+    their places (``revisions`` records them)."""
+    zone = zones.zone(programme.conference.timezone)
+    starts = {event.id: event.start for event in programme.events}
+    moves = _venue_moves(release)
+    events: dict[tuple[str, str], set[str]] = {}
+    for change in release.changes:
+        if change.venues in moves:  # told in one line with the others (``lines``)
+            continue
+        events.setdefault((change.name, _start(change, starts, zone)), set()).add(change.id)
+    return frozenset(event_id for ids in events.values() if len(ids) > 1 for event_id in ids)
 
 
 def _start(change: Change, starts: Mapping[str, datetime], zone: tzinfo) -> str:
@@ -70,8 +104,8 @@ def _start(change: Change, starts: Mapping[str, datetime], zone: tzinfo) -> str:
 
 
 def _line(label: str, change: Change, zone: tzinfo, on_page: set[str], *, when: str = "") -> Line:
-    """``change`` in words, its event named ``label``, and ``when`` it starts when that tells it
-    from another event of its release named alike."""
+    """``change`` in words, its event named ``label``, and ``when`` it starts (and where) when that
+    tells it from another event of its release named alike."""
     target = f"{INDEX}#{change.id}" if change.id in on_page else ""
     label = f"{label} ({when})" if when else label
     was, now = _span(change.was, zone), _span(change.now, zone)
@@ -170,7 +204,7 @@ def render_changes_feed(
     ``render_changes_page`` words them. Addresses are relative without a ``base_url``, and the
     feed then has no ``rel="self"`` link (it must be absolute)."""
     conference = programme.conference
-    base = conference.base_url
+    base = public_address(conference.base_url)
     return render(
         CHANGES_FEED,
         id=feed_id(programme),

@@ -146,6 +146,18 @@ def ascii_url_problem(value: str) -> str | None:
     )
 
 
+def public_address(base_url: str) -> str:
+    """The public address (``publish.base_url``) as every file that holds it writes it (the page's
+    links, schedule.xml and .json, changes.atom): ASCII, its host in IDNA (``xn--``) and the rest
+    percent-encoded, as a browser writes an https address (``ascii_url``). Browsers take
+    ``webcal:`` as a scheme without hosts of their own and keep its host as written: a calendar
+    app would look up ``b%C3%BCcher.example``. Kept as it is when it is ASCII already, or when
+    Python's IDNA (2003) would name another host than browsers do (``straße.de``)."""
+    if base_url.isascii():
+        return base_url
+    return ascii_url(base_url) or base_url
+
+
 def ascii_url(value: str) -> str | None:
     """The URI of an IRI (RFC 3987, 3.1): the host in IDNA (xn--), and elsewhere each character
     that is not ASCII, or that a link must not hold as it is (``url_problem``), percent-encoded as
@@ -479,17 +491,20 @@ class CheckedReader:
         return value
 
     def unique(self, ids: list[tuple[str, str]], what: str) -> None:
-        seen: dict[str, str] = {}
+        """A problem for each entry whose id an entry above it in the file has: ``ids`` may come in
+        another order than the file's (papers first, then items), so "first" is by line."""
+        paths: dict[str, list[str]] = {}
         for path, identifier in ids:
-            if not identifier:
+            if identifier:
+                paths.setdefault(identifier, []).append(path)
+        for identifier, given in paths.items():
+            if len(given) < 2:
                 continue
-            if identifier in seen:
-                self.problem(
-                    f"{path}.id",
-                    f"duplicate {what} id {identifier!r} (first at {seen[identifier]})",
-                )
-            else:
-                seen[identifier] = path
+            lines = {path: self.line(f"{path}.id") or self.line(path) for path in given}
+            first, *others = sorted(given, key=lambda path: lines[path] or 0)
+            where = f"{first}, line {lines[first]}" if lines[first] else first
+            for path in others:
+                self.problem(f"{path}.id", f"duplicate {what} id {identifier!r} (first at {where})")
 
     def tables(self, document: Mapping[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
         values = self.get(document, key, "", list)

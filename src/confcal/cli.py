@@ -258,7 +258,10 @@ def _cannot_listen(host: str, port: int, error: OSError) -> str:
     fix = {
         errno.EADDRINUSE: f"another program (another confcal serve?) is listening there; stop it, or give "
         f"another port: --port {port + 1 if 0 < port < 65535 else 8001}, or --port 0 for any free one",
-        errno.EACCES: "a port below 1024 needs more rights; give another port, e.g. --port 8000",
+        errno.EACCES: "a port below 1024 needs more rights; give another port, e.g. --port 8000"
+        if 0 < port < 1024
+        else "the system keeps this port from this program (a reserved port range, or a security "
+        "policy such as SELinux); give another port, e.g. --port 0 for any free one",
         errno.EADDRNOTAVAIL: "no network interface of this machine has that address; e.g. --host 127.0.0.1",
     }.get(error.errno or 0, "")
     return f"cannot listen on {host}:{port}: {reason}" + (f"; {fix}" if fix else "")
@@ -442,7 +445,15 @@ def export(
     help="The conference's venue, which the format cannot hold; in a schedule confcal wrote, the room "
     "of that name holds the slots without a place, e.g. --venue 'Ernest N. Morial Convention Center'.",
 )
-def import_schedule(source: Path, output: Path, force: bool, timezone: str | None, venue: str | None) -> None:
+@click.option(
+    "--city",
+    type=PlainText(),
+    metavar="TEXT",
+    help="The conference's city, which the format cannot hold, e.g. --city 'New Orleans, LA, USA'.",
+)
+def import_schedule(
+    source: Path, output: Path, force: bool, timezone: str | None, venue: str | None, city: str | None
+) -> None:
     """Write an events.toml from a frab/pretalx schedule.xml or a c3voc schedule.json.
 
     Writes OUTPUT: without -o, events.toml in the current folder; -o - writes to stdout.
@@ -451,7 +462,7 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
     named after its track; its guid (or id) becomes the paper id, so importing a newer export
     again keeps the UIDs; a schedule confcal wrote gives back its items, each with all its slots,
     and its categories. The schedule format names no venue or city: fill them in (or pass
-    --venue). Nothing is
+    --venue and --city, again at every import). Nothing is
     written when SOURCE has a problem; an existing OUTPUT needs --force.
 
     \b
@@ -463,10 +474,11 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
 
     raw, name = read_source(source)
     to_stdout = str(output) == "-"
-    # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why
-    if not to_stdout and os.path.exists(output) and not os.path.isdir(output) and not force:
+    # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why;
+    # nor is a pipe or a device (-o /dev/stdout), which write_file writes to
+    if not to_stdout and os.path.isfile(output) and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
-    text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue)
+    text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue, city=city)
     if to_stdout:
         click.echo(text, nl=False)
         return
@@ -477,8 +489,6 @@ def import_schedule(source: Path, output: Path, force: bool, timezone: str | Non
 
     events = len(re.findall(r"^\[\[?(?:papers|items)\.", text, flags=re.MULTILINE))
     entries = len(re.findall(r"^\[\[(?:papers|items)\]\]$", text, flags=re.MULTILINE))
-    click.echo(
-        f"{output}: {events} events ({entries} items) from {name}; fill in "
-        + ("conference.city" if venue else "conference.venue and .city"),
-        err=True,
-    )
+    missing = [key for key, given in (("venue", venue), ("city", city)) if not given]
+    fill_in = f"; fill in conference.{' and .'.join(missing)}" if missing else ""
+    click.echo(f"{output}: {events} events ({entries} items) from {name}{fill_in}", err=True)

@@ -52,7 +52,7 @@ def export(events: Path, *, filters: Filters, published: Path | None, options: B
     if previous is None:
         warnings = ((LOST if lost(published) else NO_STATE).format(state=state, output=published),)
     state_name = str(state)
-    revised = revise_published(programme, previous, state_name=state_name)
+    revised = revise_published(programme, previous, events=events, state_name=state_name)
     programme, blocks = revised.programme, revised.blocks  # with the cancellations the feeds keep
     feed = selection_feed(programme, filters)
     if options.alarm is not None:

@@ -6,13 +6,13 @@ A day is a date in the conference's time zone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from confcal import zones
 from confcal.errors import NoMatchError, UnknownIdError
 from confcal.feeds import Feed
-from confcal.model import Event, Filters, Programme
+from confcal.model import Event, Filters, Programme, Session
 
 __all__ = [
     "Filters",
@@ -20,10 +20,12 @@ __all__ = [
     "UnknownIdError",
     "by_session_name",
     "check_ids",
+    "known",
     "no_match_message",
     "select",
     "selection_feed",
     "selection_name",
+    "session_choices",
 ]
 
 
@@ -34,25 +36,24 @@ def check_ids(programme: Programme, filters: Filters) -> None:
         ("category", filters.categories, {c.id: [c.name] for c in programme.categories}, "name"),
         ("paper", filters.papers, {p.id: [p.title] for p in programme.papers}, "title"),
         ("kind", filters.kinds, {k.id: [k.label] for k in programme.kinds}, "label"),
-        ("session", filters.sessions, _sessions(programme), "name"),
+        ("session", filters.sessions, session_choices(programme.sessions, programme.events), "name"),
     ]
     messages = []
     for what, given, names, label in checks:
         unknown = [value for value in given if value not in names]
         if unknown:
             hints = _hints(what, unknown, names, label)
-            messages.append(f"unknown {what} {_listing(unknown)}{hints} (known: {_listing(_known(names))})")
+            messages.append(f"unknown {what} {_listing(unknown)}{hints} (known: {_listing(known(names))})")
     if messages:
         raise UnknownIdError("; ".join(messages))
 
 
-def _sessions(programme: Programme) -> dict[str, list[str]]:
-    """What --session takes: each declared session's id (with its name), then the name of each
-    session the events are in (the only way to name a session that is not declared)."""
-    from confcal.load.feeds import session_names
-
-    ids = {session.id: [session.name] for session in programme.sessions}
-    return ids | {name: [] for name in session_names(programme.events) if name not in ids}
+def session_choices(sessions: Iterable[Session], events: Iterable[Event]) -> dict[str, list[str]]:
+    """What a session filter takes (--session, a [[feeds]] table's ``session``; ``Filters``
+    matches them): each declared session's id (with its name), then the name of each session the
+    events are in (the only way to name a session that is not declared)."""
+    ids = {session.id: [session.name] for session in sessions}
+    return ids | {event.session: [] for event in events if event.session not in ids}
 
 
 def by_session_name(programme: Programme, filters: Filters) -> Filters:
@@ -86,13 +87,17 @@ def _hints(what: str, unknown: list[str], names: dict[str, list[str]], label: st
     return (f"; did you mean {', '.join(close)}?" if close else "") + "".join(named)
 
 
-def _known(names: dict[str, list[str]]) -> list[str]:
+def known(names: Mapping[str, list[str]], *, quote: Callable[[str], str] = str) -> list[str]:
     """The ids a filter takes; a session's names too, but a declared session's name only with its
-    id: 'oral-a (Oral session A)'."""
+    id: 'oral-a (Oral session A)'. ``quote`` writes an id or a name (``repr`` in a file's problems)."""
     if all(shown for shown in names.values()):
-        return list(names)
+        return [quote(key) for key in names]
     declared = {name for shown in names.values() for name in shown}
-    return [f"{key} ({shown[0]})" if shown else key for key, shown in names.items() if key not in declared]
+    return [
+        f"{quote(key)} ({shown[0]})" if shown else quote(key)
+        for key, shown in names.items()
+        if shown or key not in declared
+    ]
 
 
 def _listing(ids: list[str]) -> str:
@@ -102,20 +107,7 @@ def _listing(ids: list[str]) -> str:
 def select(programme: Programme, filters: Filters) -> tuple[Event, ...]:
     """The events that pass every filter, in programme order."""
     check_ids(programme, filters)
-    others, in_sessions = replace(filters, sessions=()), _in_sessions(programme, filters)
-    return tuple(e for e in programme.events if others.matches(programme, e) and in_sessions(e))
-
-
-def _in_sessions(programme: Programme, filters: Filters) -> Callable[[Event], bool]:
-    """Whether an event is in a session --session names: a declared session by its id (two
-    sessions may share a name: the id names one), any session by its name; an exact id wins
-    over another session's name. Everything passes when --session is not given."""
-    if not filters.sessions:
-        return lambda event: True
-    declared = {session.id for session in programme.sessions}
-    ids = {value for value in filters.sessions if value in declared}
-    names = {value for value in filters.sessions if value not in declared}
-    return lambda event: event.session_id in ids or event.session in names
+    return tuple(e for e in programme.events if filters.matches(programme, e))
 
 
 def no_match_message(programme: Programme, filters: Filters) -> str:
@@ -128,10 +120,7 @@ def no_match_message(programme: Programme, filters: Filters) -> str:
         "sessions": "--session",
     }
     counts = []
-    in_sessions = _in_sessions(programme, filters)
     for field, count in filters.matches_alone(programme):
-        if field == "sessions":
-            count = sum(map(in_sessions, programme.events))
         values = getattr(filters, field)
         shown = " ".join(
             f"{options[field]} {value:%Y-%m-%d}" if field == "days" else f"{options[field]} {value}"

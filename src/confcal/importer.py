@@ -42,7 +42,7 @@ from confcal.errors import ScheduleFileError, cannot_read
 from confcal.load import RESERVED_CATEGORY_IDS
 from confcal.load.reader import YEARS
 from confcal.mistakes import PLACEHOLDER_CITY, PLACEHOLDER_VENUE
-from confcal.model import KINDS, conference_day
+from confcal.model import KIND_LABELS, KINDS, conference_day
 from confcal.options import source_date_epoch
 from confcal.render import UID_DOMAIN
 from confcal.schedule import GENERATOR, JOIN_LINK, ONLINE_ROOM, event_guid
@@ -67,6 +67,8 @@ class SourceEvent:
     """Position in the source for messages: a line (XML) or a JSON path."""
     key: str
     """The source's guid, else its id: becomes the paper id, so a re-import keeps the UIDs."""
+    key_name: str
+    """Which of the two ``key`` is: "guid" or "id"."""
     title: str
     start: datetime
     """Aware when the source gives an offset, naive (the clock in the conference's zone) when it
@@ -300,7 +302,8 @@ class _Events:
         title = self.text(fields.get("title"))
         if not title:
             raise self.fail(where, 'the event has no title; expected a <title> (or "title") with text')
-        key = self.text(fields.get("guid")) or self.text(fields.get("id"))
+        guid = self.text(fields.get("guid"))
+        key = guid or self.text(fields.get("id"))
         if not key:
             raise self.fail(where, f"{title!r} has neither a guid nor an id; expected one to identify it")
         date_text = self.text(fields.get("date"))
@@ -336,6 +339,7 @@ class _Events:
         return SourceEvent(
             where=where,
             key=key,
+            key_name="guid" if guid else "id",
             title=title,
             start=start,
             duration=duration,
@@ -820,32 +824,50 @@ def _refuse_unwritable_times(source: Source, papers: list[_Paper], *, zone: tzin
     """Stop when a slot's start or end is a local time the zone skips or shows twice.
 
     events.toml holds local times without an offset, and the loader refuses those two kinds
-    (it cannot tell which 02:30 is meant), so the file would not build. The import names the
-    first such event, with its start and duration as the schedule gives them, and how to fix it.
+    (it cannot tell which 02:30 is meant), so the file would not build. The schedule's offset
+    (frab's ``<date>``, schedule.json's ``date``) does say which instant is meant, and the message
+    says it too, but events.toml has no way to write it. The import names every such event, with
+    its start and duration as the schedule gives them, and how to fix it.
     """
     problems = []
     for timed in sorted((t for paper in papers for t in paper.slots), key=lambda t: (t.start, t.event.key)):
+        event = timed.event
         for edge, local in (("start", timed.start), ("end", timed.end)):
             try:
                 zones.localize(local, zone)
             except zones.LocalTimeError as error:
-                problems.append((timed.event, edge, str(error)))
+                start = event.start.isoformat() + ("" if event.start.tzinfo is not None else " (no offset)")
+                problems.append(
+                    (
+                        event.where,
+                        f"{event.title!r} (start {start}, duration {_hours_minutes(event.duration)}) would "
+                        f"{edge} at a local time events.toml cannot hold: {error}{_meant(event, edge, zone)}",
+                    )
+                )
                 break
     if not problems:
         return
-    event, edge, why = problems[0]
-    start = event.start.isoformat() + ("" if event.start.tzinfo is not None else " (no offset)")
     fixes = "change the event's start or duration in the schedule"
     if all(e.start.tzinfo is not None for e in source.events):  # UTC keeps their instants
         fixes += ", or import with --timezone UTC to write every time in UTC"
-    more = len(problems) - 1
-    others = f" ({more} more event{'s' if more > 1 else ''} too)" if more else ""
-    raise ScheduleFileError(
-        source.name,
-        f"{event.title!r} (start {start}, duration {_hours_minutes(event.duration)}) would {edge} at "
-        f"a local time events.toml cannot hold: {why}. An events.toml time has no offset to say "
-        f"which is meant; {fixes}{others}",
-        where=event.where,
+    raise _refusal(
+        source,
+        problems,
+        head=f"{len(problems)} events would start or end at a local time events.toml cannot hold",
+        advice=f"An events.toml time has no offset to say which is meant; {fixes}",
+    )
+
+
+def _meant(event: SourceEvent, edge: str, zone: tzinfo) -> str:
+    """Which of a repeated local time the schedule's offset means: '; the schedule's offset says
+    the second, 02:30 CET (01:30 UTC)'; "" when the start has no offset."""
+    if event.start.tzinfo is None:
+        return ""
+    instant = event.start if edge == "start" else event.start + event.duration
+    local = instant.astimezone(zone)
+    return (
+        f"; the schedule's offset says the {'second' if local.fold else 'first'}, "
+        f"{local:%H:%M} {local.tzname()} ({instant.astimezone(UTC):%H:%M} UTC)"
     )
 
 
@@ -878,7 +900,7 @@ def _papers(
     """The entries to write, by when each first happens: an event whose origin is known joins
     its item's other events; any other is an entry of its own, keyed by its guid (or id)."""
     ordered = sorted(enumerate(source.events), key=lambda pair: (_local(pair[1].start, zone), pair[1].key))
-    seen = {origin.paper for origin in origins.values()}
+    ids = _entry_ids(source, origins)
     slots: dict[str, list[tuple[int, _Timed]]] = {}
     items = set()
     for index, event in ordered:
@@ -887,11 +909,8 @@ def _papers(
             items.add(origin.paper)
             identifier, kind, number = origin.paper, origin.kind, origin.number
         else:
-            identifier, kind, number = safe_id(event.key, prefix="event"), event.type.lower(), 1
+            identifier, kind, number = ids[index], event.type.lower(), 1
             kind = kind if kind in KINDS else "talk"
-            while identifier in seen:
-                identifier = f"{identifier}-2"
-            seen.add(identifier)
         timed = _Timed(event, kind, _local(event.start, zone), _local_end(event, zone))
         slots.setdefault(identifier, []).append((number, timed))
     papers = []
@@ -909,6 +928,72 @@ def _papers(
             )
         )
     return papers
+
+
+def _entry_ids(source: Source, origins: Mapping[int, _Origin]) -> dict[int, str]:
+    """The id of the entry each event whose origin is not known becomes (by its index in
+    ``source.events``): its guid (or id) as an id (``safe_id``), the same in every import.
+
+    Refuses two such events that would get one id (the same guid, which old frab exports carry
+    though the schemas require each to be unique, or guids that ``safe_id`` makes one), or one
+    that would get an item's id. Numbering them ("-2") would tie each id to the other event's
+    presence: once the schedule drops the first, a re-import gives its id, so its UID, to the
+    second, and calendars show one talk turning into another. No other field tells them apart
+    for good (pretalx repeats an event's ``id`` for each slot of a submission)."""
+    ids = {
+        index: safe_id(event.key, prefix="event")
+        for index, event in enumerate(source.events)
+        if index not in origins
+    }
+    items = {origin.paper for origin in origins.values()}
+    first: dict[str, SourceEvent] = {}
+    problems = []
+    for index, identifier in ids.items():
+        event = source.events[index]
+        other = first.setdefault(identifier, event)
+        owned = f"the {event.key_name} {event.key!r} of {event.title!r}"
+        if identifier in items:
+            why = f"{owned} gives the id {identifier!r}, the id of an item of this confcal schedule"
+        elif other is event:
+            continue
+        elif other.key == event.key:
+            why = f"{owned} is also the {other.key_name} of {other.title!r} ({_at(other.where)})"
+        else:
+            why = (
+                f"{owned} gives the id {identifier!r}, as the {other.key_name} {other.key!r} of "
+                f"{other.title!r} ({_at(other.where)}) does"
+            )
+        problems.append((event.where, why))
+    if problems:
+        raise _refusal(
+            source,
+            problems,
+            head=f"{len(problems)} events would take another's id",
+            advice=(
+                "An event's guid becomes its id and UID, so it must be its own (the schedule's "
+                "schemas require it too): numbered, the second would take the first one's UID once "
+                "the schedule drops the first, and calendars would show one talk turning into the "
+                "other. Give each event a guid of its own where the schedule is made (or in this "
+                "file, and again in every later import), or remove the one not meant"
+            ),
+        )
+    return ids
+
+
+def _at(where: int | str) -> str:
+    """Another event's position, inside a message that names the file."""
+    return f"line {where}" if isinstance(where, int) else f"at {where}"
+
+
+def _refusal(
+    source: Source, problems: list[tuple[int | str, str]], *, head: str, advice: str
+) -> ScheduleFileError:
+    """One event's problem with its position, or several, one a line: validate all, report all."""
+    if len(problems) == 1:
+        ((where, text),) = problems
+        return ScheduleFileError(source.name, f"{text}. {advice}", where=where)
+    lines = (ScheduleFileError(source.name, text, where=where).report() for where, text in problems)
+    return ScheduleFileError(source.name, f"{head}. {advice}:" + "".join(f"\n  {line}" for line in lines))
 
 
 def _buildings(source: Source) -> dict[str, tuple[str, str]]:
@@ -960,11 +1045,16 @@ def import_stamp() -> datetime:
 
 
 def events_toml(
-    source: Source, *, timezone: str | None = None, venue: str | None = None, updated: datetime | None = None
+    source: Source,
+    *,
+    timezone: str | None = None,
+    venue: str | None = None,
+    city: str | None = None,
+    updated: datetime | None = None,
 ) -> str:
     """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file,
-    ``venue`` is the conference's venue (the format has none), as plain text; ``updated`` is
-    ``publish.updated``, by default the time of the import (``import_stamp``)."""
+    ``venue`` and ``city`` are the conference's (the format has neither), as plain text;
+    ``updated`` is ``publish.updated``, by default the time of the import (``import_stamp``)."""
     if not source.events:
         raise ScheduleFileError(source.name, "the schedule holds no events; expected at least one <event>")
     zone_name = resolve_zone(source, timezone)
@@ -990,10 +1080,16 @@ def events_toml(
     name = source.title or source.acronym or "Imported conference"
     stamp = (updated or import_stamp()).astimezone(UTC)
     venue_text = clean(venue, markup=False)  # typed on the command line: text, not HTML
+    city_text = clean(city, markup=False)
     conference_id = own_id or safe_id(source.acronym or name, prefix="conference")
     lines = [
         f"# Imported by `confcal import` from {source.name}.",
-        "# The schedule format names no venue or city: fill them in before publishing.",
+        *(
+            []
+            if venue_text and city_text
+            else ["# The schedule format names no venue or city: fill them in before publishing."]
+        ),
+        "# Importing again writes the whole file anew: pass --venue and --city again, and redo other edits.",
         "",
         "[conference]",
         f"id = {toml_string(conference_id)}",
@@ -1001,7 +1097,7 @@ def events_toml(
         f"start = {first}",
         f"end = {last}",
         f"venue = {toml_string(venue_text or PLACEHOLDER_VENUE)}",
-        f"city = {toml_string(PLACEHOLDER_CITY)}",
+        f"city = {toml_string(city_text or PLACEHOLDER_CITY)}",
         *([f"website = {toml_string(source.url)}"] if source.url else []),
         f"timezone = {toml_string(zone_name)}",
         "",
@@ -1082,6 +1178,17 @@ class _Context:
     """``_buildings``: empty unless confcal wrote the schedule."""
 
 
+def _without_label(title: str, kind: str, session: str) -> str:
+    """The title without the label its summary will begin with (a talk's session, else its kind's
+    label: ``render.summary``), when it already begins so: a workshop titled "Workshop: Rust" in
+    the track "Workshop" would be "Workshop: Workshop: Rust" in every calendar."""
+    label = session if kind == "talk" else KIND_LABELS[kind]
+    head, colon, rest = title.partition(":")
+    if colon and rest.strip() and " ".join(head.split()).casefold() == label.casefold():
+        return rest.strip()
+    return title
+
+
 def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
     """The entry's table and its slots' tables. From a confcal schedule, ``description`` is the
     item's note, and a url that is the conference's website (what confcal gives an item without
@@ -1100,11 +1207,12 @@ def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
         else ("\n\n".join(t for t in (event.abstract, event.description) if t), "")
     )
     url = "" if own and event.url == website else event.url
+    title = event.title if own else _without_label(event.title, paper.slots[0].kind, slots[0][1].session)
     yield f"[[{table}]]"
     yield f"id = {toml_string(paper.id)}"
     if paper.category:
         yield f"category = {toml_string(paper.category)}"
-    yield f"title = {toml_string(event.title)}"
+    yield f"title = {toml_string(title)}"
     if authors:
         yield f"authors = [{', '.join(toml_string(a) for a in authors)}]"
     for key, text in zip(("abstract", "note"), texts, strict=True):

@@ -12,9 +12,10 @@ events hold no place. Times are half-open: an event ending at 10:45 does not ove
 starting at 10:45.
 
 Warnings both commands give too: ``confcal import``'s placeholder still in conference.venue or
-.city (``placeholders``); a category that holds no item: ``check`` reads the events file
-(``empty_categories``), ``build`` warns of the feeds it publishes with no event, kept cancellations
-counting as events (``empty_feed_warnings``).
+.city (``placeholders``); a fixed-offset conference.timezone (``fixed_offset_zone``); a category
+that holds no item: ``check`` reads the events file (``empty_categories``), ``build`` warns of
+the feeds it publishes with no event, kept cancellations counting as events
+(``empty_feed_warnings``).
 """
 
 from __future__ import annotations
@@ -214,7 +215,11 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
     opening = datetime.combine(conference.start, time())
     close = datetime.combine(conference.end + timedelta(days=1), DAY_CHANGE)
     days = timedelta(days=(conference.end - conference.start).days + 1)
-    for event in sorted(programme.events, key=event_sort_key):
+    events = sorted(programme.events, key=event_sort_key)
+    if dates_typed_wrong := _all_outside(events, opening, close, dates):
+        yield dates_typed_wrong
+        return
+    for event in events:
         start, end = event.start.replace(tzinfo=None), event.end.replace(tzinfo=None)
         if opening <= start < close and end <= close:
             continue
@@ -232,6 +237,25 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
         severity: Severity = "error" if hint or event.kind in ("oral", "poster") else "warning"
         message = f"{ref} is outside the conference dates ({dates}){hint}"
         yield Finding(severity, "outside-dates", message, (ref,))
+
+
+def _all_outside(events: list[Event], opening: datetime, close: datetime, dates: str) -> Finding | None:
+    """One error for the conference's dates when every event (of two or more) is on one side of
+    them: a year or a month typed wrong in conference.start or .end, not in every event."""
+    if len(events) < 2:
+        return None
+    if all(event.end.replace(tzinfo=None) <= opening for event in events):
+        side, key = "before", "start"
+    elif all(event.start.replace(tzinfo=None) >= close for event in events):
+        side, key = "after", "end"
+    else:
+        return None
+    first, last = min(event.start for event in events), max(event.end for event in events)
+    message = (
+        f"every event ({len(events)}) is {side} the conference dates ({dates}): the events run from "
+        f"{first:%a %-d %b %Y} to {last:%a %-d %b %Y}; are conference.start and conference.end typed right?"
+    )
+    return Finding("error", "outside-dates", message, path=f"conference.{key}")
 
 
 def sessions_across_days(programme: Programme) -> Iterator[Finding]:
@@ -282,6 +306,30 @@ def placeholders(programme: Programme) -> Iterator[Finding]:
                 f"would show it to attendees; write {wanted} in conference.{key} before publishing"
             )
             yield Finding("warning", PLACEHOLDER, message, path=f"conference.{key}")
+
+
+FIXED_OFFSET = "fixed-offset-zone"
+
+
+def fixed_offset_zone(programme: Programme) -> Iterator[Finding]:
+    """conference.timezone a fixed offset other than UTC ('Etc/GMT+1'): its sign is POSIX's, the
+    reverse of what people write ('Etc/GMT+1' is UTC-01:00), so 'Etc/GMT+1' meant as UTC+01:00
+    puts every event two hours off; and a fixed zone has no clock changes."""
+    name = programme.conference.timezone
+    sign, hours = name[len("Etc/GMT") : len("Etc/GMT") + 1], name[len("Etc/GMT") + 1 :]
+    if not name.startswith("Etc/GMT") or sign not in ("+", "-") or not hours.isdigit() or not int(hours):
+        return
+    behind = sign == "+"  # POSIX: Etc/GMT+1 is one hour behind UTC
+    offset, reversed_offset = (f"UTC{s}{int(hours):02}:00" for s in (("-", "+") if behind else ("+", "-")))
+    actual = timedelta(hours=int(hours)) * (-1 if behind else 1)
+    places = zones.zones_at([actual], programme.conference.start)[:3]
+    examples = f" (at {offset}: {', '.join(repr(place) for place in places)})" if places else ""
+    message = (
+        f"{name!r} is the fixed offset {offset} (POSIX writes the sign reversed: {reversed_offset} would be "
+        f"'Etc/GMT{'-' if behind else '+'}{int(hours)}'), and a fixed offset has no clock changes: write "
+        f"the zone of the place{examples}, which follows them"
+    )
+    yield Finding("warning", FIXED_OFFSET, message, path="conference.timezone")
 
 
 EMPTY_CATEGORY = "empty-category"
@@ -335,7 +383,7 @@ def build_warnings(programme: Programme) -> tuple[str, ...]:
         *sessions_across_days(programme),
     )
     errors = [finding for finding in found if finding.severity == "error"]
-    return _warning_lines([*errors, *placeholders(programme)])
+    return _warning_lines([*errors, *placeholders(programme), *fixed_offset_zone(programme)])
 
 
 def empty_feed_warnings(published: Programme) -> tuple[str, ...]:

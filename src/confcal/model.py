@@ -191,6 +191,9 @@ class Event:
     published_venue: str | None = None
     """A kept cancellation's conference venue as its LOCATION last named it after its place
     (``render.own_venue``): the conference may have moved since. None: ``conference.venue``."""
+    published_label: str | None = None
+    """A kept cancellation's kind label as its SUMMARY and CATEGORIES last named it
+    (``render.kind_label``): the kind may have been relabelled since. None: the kind's label."""
     streaming_unknown: bool = False
     """A kept cancellation whose streaming the state file did not record (``streamed`` and
     ``stream_url`` then say nothing): its description makes no claim about it."""
@@ -214,7 +217,9 @@ class Event:
 class Filters:
     """Which events a selection holds: filters of different kinds combine with AND, the values
     of one filter with OR; an empty filter lets everything through. A day is a date in the
-    conference's time zone; a session is matched by its name."""
+    conference's time zone. A session is named by a declared session's id (that session only: two
+    may share a name) or by a session's name (every session of that name); an id wins over another
+    session's name (``in_sessions``)."""
 
     categories: tuple[str, ...] = ()
     kinds: tuple[Kind, ...] = ()
@@ -228,7 +233,14 @@ class Filters:
             and (not self.kinds or event.kind in self.kinds)
             and (not self.papers or event.paper in self.papers)
             and (not self.days or event.start.date() in self.days)
-            and (not self.sessions or event.session in self.sessions)
+            and (not self.sessions or self.in_sessions(programme, event))
+        )
+
+    def in_sessions(self, programme: Programme, event: Event) -> bool:
+        """Whether ``event`` is in a session of ``sessions``: the one of a declared session's id,
+        or one whose name is given and is no declared session's id."""
+        return event.session_id in self.sessions or (
+            event.session in self.sessions and event.session not in programme.session_ids
         )
 
     def matches_alone(self, programme: Programme) -> list[tuple[str, int]]:
@@ -303,6 +315,8 @@ class Programme:
     _events_by_paper: dict[str, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
     _rooms_by_id: dict[str, Room] = field(init=False, repr=False, compare=False)
     _venues_by_id: dict[str, Venue] = field(init=False, repr=False, compare=False)
+    session_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The ids of the declared sessions."""
 
     def __post_init__(self) -> None:
         session_papers, session_events = _published_sessions(self)
@@ -315,6 +329,7 @@ class Programme:
         object.__setattr__(self, "_events_by_paper", {k: tuple(v) for k, v in by_paper.items()})
         object.__setattr__(self, "_rooms_by_id", {room.id: room for room in self.rooms})
         object.__setattr__(self, "_venues_by_id", {venue.id: venue for venue in self.venues})
+        object.__setattr__(self, "session_ids", frozenset(session.id for session in self.sessions))
 
     def paper(self, paper_id: str) -> Paper:
         return self._papers_by_id[paper_id]

@@ -52,7 +52,11 @@ class Change:
     titles (renamed). ``was`` and ``now`` are the event's times before and after, where the
     change has them: ``was`` for removed, cancelled and moved; ``now`` for added, restored and
     moved. They are not printed by ``diff``; the changelog phrases its lines with them.
-    ``name`` is the event as the changelog named it when the change was released (``Names``).
+    ``name`` is the event as the changelog named it when the change was released (``Names``);
+    ``place``, where it was as released, when another event of its release shares its name and its
+    start (``changes.alike``): the changelog tells them apart by it. ``venues``, the conference's
+    venue before and after, for an event re-roomed by a move of the conference alone (at the same
+    place there): the changelog tells all those of a release in one line (``changes.lines``).
     """
 
     kind: ChangeKind
@@ -63,6 +67,8 @@ class Change:
     was: Span | None = None
     now: Span | None = None
     name: str = ""
+    place: str = ""
+    venues: tuple[str, str] | None = None
 
     def __str__(self) -> str:
         line = f'{self.kind}: {self.id} "{self.title}"'
@@ -110,8 +116,8 @@ def record(
 
 
 def _unnamed(change: Change) -> Change:
-    """``change`` without its name: the same change, however the changelog words its event."""
-    return dataclasses.replace(change, name="")
+    """``change`` without its name and place: the same change, however the changelog words its event."""
+    return dataclasses.replace(change, name="", place="")
 
 
 class Names:
@@ -133,7 +139,11 @@ class Names:
     def _prefix(self, event: Event) -> str:
         if event.kind == SESSION_KIND:
             return ""
-        return event.session if event.kind == "talk" else self.programme.kind_label(event.kind)
+        if event.kind == "talk":
+            return event.session
+        if event.published_label is not None:  # a kept cancellation (``render.kind_label``)
+            return event.published_label
+        return self.programme.kind_label(event.kind)
 
     def __call__(self, change: Change) -> str:
         """The event of ``change`` as its SUMMARY names it, with the title ``change`` holds."""

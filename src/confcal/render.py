@@ -52,9 +52,15 @@ def uid(programme: Programme, event: Event) -> str:
 
 def summary(programme: Programme, event: Event, paper: Paper) -> str:
     """'Oral: <title>', '<session>: <title>' for a talk, the session's name for a session."""
-    prefix = event.session if event.kind == "talk" else programme.kind(event.kind).label
+    prefix = event.session if event.kind == "talk" else kind_label(programme, event)
     text = paper.title if event.kind == SESSION_KIND else f"{prefix}: {paper.title}"
     return f"Cancelled: {text}" if event.status == "cancelled" else text
+
+
+def kind_label(programme: Programme, event: Event) -> str:
+    """The slot's kind as its SUMMARY and CATEGORIES name it: the kind's label, but for a kept
+    cancellation the label it was last published with (``Event.published_label``)."""
+    return programme.kind(event.kind).label if event.published_label is None else event.published_label
 
 
 def location(programme: Programme, event: Event) -> str:
@@ -328,7 +334,7 @@ def body_properties(programme: Programme, event: Event, notice: str = "") -> lis
         properties.append(("conference", conference_uri(event.stream_url, label=label)))
     category = programme.category_name(paper)
     properties += [
-        ("categories", [*([category] if category else []), programme.kind(event.kind).label]),
+        ("categories", [*([category] if category else []), kind_label(programme, event)]),
         ("status", event.status.upper()),
     ]
     return properties

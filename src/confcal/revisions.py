@@ -28,11 +28,14 @@ import json
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
 from confcal import zones
-from confcal.errors import Problem
+from confcal.changes import alike
+from confcal.errors import EventsFileError, Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
+from confcal.load.locate import Locator
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Names, Release, Span, change_order, notices, record
 from confcal.render import (
@@ -40,6 +43,7 @@ from confcal.render import (
     content_digest,
     event_keys,
     finish,
+    kind_label,
     own_venue,
     render_bodies,
     streamed,
@@ -52,7 +56,6 @@ from confcal.state import (
     Entry,
     State,
     StateFile,
-    StateFileError,
     sequence_limit_error,
 )
 
@@ -106,7 +109,7 @@ def revise(
     Raises StateFileError when a change would raise a SEQUENCE past MAX_SEQUENCE.
     """
     stamp = programme.conference.updated
-    followed = published_programme(programme, previous, venue=venue)
+    followed = published_programme(programme, previous, venue=venue, labels=labels)
     published, positions = followed.programme, followed.positions
     keys = event_keys(published) if cache is not None else {}
     bodies = render_bodies(published, cache=cache, keys=keys)
@@ -114,7 +117,6 @@ def revise(
     state: dict[str, Entry] = {}
     changes: list[Change] = []
     in_file = {event.id for event in (*published.events, *published.session_events)} - followed.kept
-    labels_now = {kind.id: kind.label for kind in published.kinds}
     for event in (*published.events, *published.session_events):
         paper = published.paper(event.paper)
         content = content_digest(bodies[event.id])
@@ -131,8 +133,9 @@ def revise(
             entry, content, published, event, paper, legacy=content_scheme != CONTENT_SCHEME
         )
         venues = _venues(entry, venue, own_venue(published, event))
-        label = labels_now.get(event.kind, "")
-        before = _Compared(place, venues, label if labels is None else labels.get(event.kind, label), label)
+        label = kind_label(published, event)
+        label_was = None if entry is None else _published_label(entry, labels)
+        before = _Compared(place, venues, label if label_was is None else label_was, label)
         differences = (
             None if entry is None or entry.removed else _differences(entry, as_published, paper, before)
         )
@@ -158,6 +161,7 @@ def revise(
             kept=event.id not in in_file,
             position=positions.get(event.id),
             conference_venue=_recorded_venue(published, event),
+            label=_recorded_label(published, event),
         )
         if news:
             changes.extend(_changes(published, entry, as_published, paper, before, differences))
@@ -168,7 +172,7 @@ def revise(
             state[event_id] = dataclasses.replace(entry, removed=True)
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
-    announced = sorted(_announced(published, changes), key=change_order)
+    announced = _told_once(sorted(_announced(published, changes), key=change_order))
     # Named from the slots of their items alone: all a slot's name depends on ("(part 2)").
     items = {state[change.id].event.paper for change in announced}
     of_items = {event_id: entry.event for event_id, entry in state.items() if entry.event.paper in items}
@@ -187,6 +191,7 @@ def revise(
     latest_stamp = max(published_stamps, default=None)
     stale_stamp = bool(sorted_changes) and latest_stamp is not None and stamp <= latest_stamp
     recorded = _one_line_each(record(releases, sorted_changes, stamp=stamp, first_build=not previous), stamp)
+    recorded = _placed(recorded, stamp, published, state)
     notes = notices(recorded, published.conference.timezone)
     noted = {
         event_id: dataclasses.replace(revision, notice=notes[event_id]) if event_id in notes else revision
@@ -213,16 +218,15 @@ def revise(
 _OUTRANKED_BY_CANCELLED = frozenset(("moved", "re-roomed", "renamed", "updated"))
 
 
-def _one_line_each(releases: Sequence[Release], stamp: datetime) -> tuple[Release, ...]:
-    """``releases`` with the release of ``stamp`` telling each event once where one change says
-    it all: a cancellation alone (where a cancelled event moved to, or is now called, is noise), and
-    details updated only when nothing bigger happened to the event under that stamp (one build's
-    edit of its text, a later one's rename under the same ``publish.updated``)."""
+def _told_once(changes: Sequence[Change]) -> tuple[Change, ...]:
+    """``changes`` telling each event once where one change says it all: a cancellation alone
+    (where a cancelled event moved to, or is now called, is noise), and details updated only when
+    nothing bigger happened to the event (one build's edit of its text, a later one's rename under
+    the same ``publish.updated``: ``_one_line_each``). What ``confcal diff`` lists and a release
+    records."""
     told: dict[str, set[str]] = {}
-    for release in releases:
-        if release.stamp == stamp:
-            for change in release.changes:
-                told.setdefault(change.id, set()).add(change.kind)
+    for change in changes:
+        told.setdefault(change.id, set()).add(change.kind)
 
     def kept(change: Change) -> bool:
         kinds = told[change.id]
@@ -230,10 +234,36 @@ def _one_line_each(releases: Sequence[Release], stamp: datetime) -> tuple[Releas
             return False
         return change.kind != "updated" or kinds <= {"updated"}
 
+    return tuple(filter(kept, changes))
+
+
+def _one_line_each(releases: Sequence[Release], stamp: datetime) -> tuple[Release, ...]:
+    """``releases`` with the release of ``stamp`` told once (``_told_once``): this build's changes
+    are, but that release also holds those of earlier builds under the same stamp (``record``)."""
     return tuple(
-        Release(release.stamp, tuple(filter(kept, release.changes))) if release.stamp == stamp else release
+        Release(release.stamp, _told_once(release.changes)) if release.stamp == stamp else release
         for release in releases
     )
+
+
+def _placed(
+    releases: Sequence[Release], stamp: datetime, programme: Programme, state: State
+) -> tuple[Release, ...]:
+    """``releases`` with the release of ``stamp`` giving the place of each event another event of
+    it shares its name and its start with (``changes.alike``), and of no other: where this build
+    publishes it, or last published it (a removed one), as its LOCATION names it but for the
+    conference's own venue (``Entry.where``)."""
+
+    def placed(release: Release) -> Release:
+        places = {event_id: _where(state.get(event_id)) for event_id in alike(programme, release)}
+        changes = (dataclasses.replace(change, place=places.get(change.id, "")) for change in release.changes)
+        return Release(release.stamp, tuple(changes))
+
+    return tuple(placed(release) if release.stamp == stamp else release for release in releases)
+
+
+def _where(entry: Entry | None) -> str:
+    return "" if entry is None or entry.where is None else entry.where
 
 
 def _venues(entry: Entry | None, venue: str | None, now: str) -> tuple[str, str] | None:
@@ -250,6 +280,22 @@ def _recorded_venue(programme: Programme, event: Event) -> str | None:
     return None if venue == programme.conference.venue else venue
 
 
+def _published_label(entry: Entry, labels: Mapping[str, str] | None) -> str | None:
+    """The label of its kind ``entry``'s slot was published with: its own record, else the state
+    file's ``labels``; None when neither recorded it."""
+    if entry.label is not None:
+        return entry.label
+    return None if labels is None else labels.get(entry.event.kind)
+
+
+def _recorded_label(programme: Programme, event: Event) -> str | None:
+    """What the state file records of the label the slot is named with (``render.kind_label``):
+    nothing when it is the one the file records for its kind (``StateFile.labels``, the kind's)."""
+    if event.published_label is None or event.published_label == programme.kind(event.kind).label:
+        return None
+    return event.published_label
+
+
 def _slots(state: State) -> dict[str, Event]:
     return {event_id: entry.event for event_id, entry in state.items()}
 
@@ -258,12 +304,14 @@ def revise_published(
     programme: Programme,
     previous: StateFile | None,
     *,
+    events: Path | None = None,
     state_name: str = STATE_FILE,
     cache: MutableMapping[str, RenderCacheEntry] | None = None,
 ) -> Revised:
     """``revise`` against a state file (``state.read_state``; None: a first build). Raises
-    StateFileError when the file was written for another conference id (``same_conference``)."""
-    same_conference(programme, previous, state_name=state_name)
+    EventsFileError when the file was written for another conference id (``same_conference``,
+    naming ``events``, the file ``programme`` was read from)."""
+    same_conference(programme, previous, events=events, state_name=state_name)
     if previous is None:
         return revise(programme, {}, state_name=state_name, cache=cache)
     return revise(
@@ -278,18 +326,34 @@ def revise_published(
     )
 
 
-def same_conference(programme: Programme, previous: StateFile | None, *, state_name: str) -> None:
-    """Raise StateFileError when ``previous`` was written for another conference id: its events
-    are not this programme's, and publishing over them would change every UID."""
-    if previous is not None and previous.conference not in (None, programme.conference.id):
-        published, now = previous.conference, programme.conference.id
-        message = (
-            f"the feeds here were published for the conference id {published!r}, and the events file's "
-            f"conference.id is {now!r}: every UID would change, so calendars that imported the feeds "
-            f"would show each event twice; set conference.id back to {published!r}, or build into "
-            "another folder to publish a new conference"
-        )
-        raise StateFileError([Problem(state_name, "conference", message)])
+def same_conference(
+    programme: Programme, previous: StateFile | None, *, events: Path | None, state_name: str
+) -> None:
+    """Raise EventsFileError at ``conference.id`` of ``events`` (the file ``programme`` was read
+    from; None: a programme read from no file) when ``previous``, the state file ``state_name``,
+    was written for another conference id: its events are not this programme's, and publishing
+    over them would change every UID."""
+    if previous is None or previous.conference in (None, programme.conference.id):
+        return
+    published, now = previous.conference, programme.conference.id
+    message = (
+        f"{now!r}, but the feeds in {Path(state_name).parent} were published for the conference id "
+        f"{published!r} (as {state_name} records): every UID would change, so calendars that imported "
+        f"the feeds would show each event twice; set conference.id back to {published!r}, or build "
+        "into another folder to publish a new conference"
+    )
+    name, line = ("", None) if events is None else (str(events), _line(events, "conference.id"))
+    raise EventsFileError([Problem(name, "conference.id", message, line)])
+
+
+def _line(events: Path, path: str) -> int | None:
+    """The line of the TOML ``path`` in the file ``events``, for an error message (read again:
+    only when there is an error to report); None when it cannot be read or found."""
+    try:
+        text = events.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Locator(text.removeprefix("\ufeff")).line(path)
 
 
 def _with_tables(previous: StateFile) -> State:
@@ -412,16 +476,22 @@ def follow_parts(programme: Programme, previous: State) -> Followed:
     return Followed(dataclasses.replace(programme, events=events), positions, tuple(warnings))
 
 
-def published_programme(programme: Programme, previous: State, *, venue: str | None = None) -> Followed:
+def published_programme(
+    programme: Programme,
+    previous: State,
+    *,
+    venue: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Followed:
     """What the feeds publish of ``programme`` after ``previous``: its slots under their published
     numbers (``follow_parts``), with the slots it dropped kept as cancelled when the conference
-    keeps them (``with_kept_cancellations``, ``venue`` as the state file recorded it);
+    keeps them (``with_kept_cancellations``, ``venue`` and ``labels`` as the state file recorded them);
     positions and warnings as ``follow_parts`` gives them. The one step ``revise`` (build, diff,
     serve, export) and ``confcal agenda`` take."""
     followed = follow_parts(programme, previous)
     if not programme.conference.keep_cancelled:
         return followed
-    published = with_kept_cancellations(followed.programme, previous, venue=venue)
+    published = with_kept_cancellations(followed.programme, previous, venue=venue, labels=labels)
     kept = {event.id for event in published.events} - {event.id for event in followed.programme.events}
     return dataclasses.replace(followed, programme=published, kept=frozenset(kept))
 
@@ -550,13 +620,20 @@ def _same_room(entry: Entry, event: Event) -> bool:
     return same_room and _same_time(entry, event)
 
 
-def with_kept_cancellations(programme: Programme, previous: State, *, venue: str | None = None) -> Programme:
+def with_kept_cancellations(
+    programme: Programme,
+    previous: State,
+    *,
+    venue: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Programme:
     """The programme plus, as cancelled events, the published slots the events file dropped: each
     at its last time and place, as its LOCATION named it (``Entry.where``; worked out from its room
     and venue again when the state file did not record it) with the conference's venue it named
     (``Entry.conference_venue``, else ``venue``: the state file's; the conference's when neither
-    was recorded), and streamed or joined as it was (``Event.streaming_unknown`` when the state
-    file did not record that).
+    was recorded), named with its kind's label as it was (``Entry.label``, else the state file's
+    ``labels``; the kind's label now when neither was recorded), and streamed or joined as it was
+    (``Event.streaming_unknown`` when the state file did not record that).
 
     A slot whose paper's category was removed too stays in all.ics and its paper's own feed, as
     an item without a category (the category's feed is gone). A slot whose kind is no longer
@@ -597,6 +674,7 @@ def with_kept_cancellations(programme: Programme, previous: State, *, venue: str
                 status="cancelled",
                 published_place=entry.where,
                 published_venue=venue if entry.conference_venue is None else entry.conference_venue,
+                published_label=_published_label(entry, labels),
                 # Not recorded: a slot cancelled now says nothing of streaming; one already
                 # published as cancelled keeps what it said (by the conference's rule for its
                 # kind, as confcal then wrote it), so an upgrade changes no bytes.
@@ -782,11 +860,21 @@ def _changes(
     if "place" in differences:
         was = entry.where if entry.where is not None else where(programme, old)
         now = place
+        # The conference moved and the event stayed at its place there: told with all such events.
+        moved_alone = venues is not None and was == now and _venue_moved(entry, event, place, venues)
         if venues is not None:  # the conference's venue too, where a LOCATION named it
             was = f"{was}, {venues[0]}" if _at_own_venue(was, old) else was
             now = f"{now}, {venues[1]}" if _at_own_venue(now, event) else now
         changes.append(
-            Change("re-roomed", event.id, paper.title, was or NO_PLACE, now or NO_PLACE, now=_span(event))
+            Change(
+                "re-roomed",
+                event.id,
+                paper.title,
+                was or NO_PLACE,
+                now or NO_PLACE,
+                now=_span(event),
+                venues=venues if moved_alone else None,
+            )
         )
     if "name" in differences:
         prefixes = (_prefix(old, compared.label_was), _prefix(event, compared.label))

@@ -37,6 +37,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple, cast
 
 from confcal import zones
+from confcal.checked import public_address
 from confcal.model import DAY_CHANGE, Event, Programme, conference_day
 from confcal.render import online, streamed, uid, where
 from confcal.xmltext import escape, quoteattr
@@ -327,7 +328,7 @@ def _document(programme: Programme, items: list[Item]) -> Document:
     }
     schedule: dict[str, Any] = {
         "version": "",
-        **({"base_url": conference.base_url} if conference.base_url else {}),
+        **({"base_url": public_address(conference.base_url)} if conference.base_url else {}),
         "conference": body,
     }
     document = Document(schedule, days)
@@ -496,5 +497,5 @@ def schedule_files(
     """``render_schedules`` one file at a time: a caller that writes each as it comes never
     holds both (a 10× programme's are close to 100 MB each)."""
     document = _document(programme, _items(programme, cache=cache, keys=keys))
-    yield SCHEDULE_XML, render_xml(document, base_url=programme.conference.base_url)
+    yield SCHEDULE_XML, render_xml(document, base_url=public_address(programme.conference.base_url))
     yield SCHEDULE_JSON, render_json(document)

@@ -113,17 +113,24 @@ def run(*, events: Path, published: Path, host: str, port: int, options: BuildOp
     previous_handler = signal.signal(signal.SIGTERM, stop_on_sigterm)
     scratch = Path(tempfile.mkdtemp(prefix="confcal-preview-"))
     try:
-        previewer = Previewer(events=events, published=published, scratch=scratch, options=options)
-        previewer.build()
-        serve(previewer, host=host, port=port)
+        # Listen first: a port in use is said at once, not after the build; a browser that comes
+        # during the build waits in the listen queue.
+        server = PreviewServer((host, port), root=scratch)
+        try:
+            previewer = Previewer(events=events, published=published, scratch=scratch, options=options)
+            previewer.build()
+        except BaseException:
+            server.server_close()
+            raise
+        serve(previewer, server)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous_handler)
 
 
-def serve(previewer: Previewer, *, host: str, port: int) -> None:
-    """Serve the built preview, watching for changes in another thread, until Ctrl-C."""
-    server = PreviewServer((host, port), root=previewer.scratch)
+def serve(previewer: Previewer, server: PreviewServer) -> None:
+    """Serve the built preview, watching for changes in another thread, until Ctrl-C; then close
+    the server."""
     watcher = threading.Thread(target=previewer.poll, name="confcal-rebuild", daemon=True)
     feed = f"{server.url}{OVERALL_FEED_ID}.ics"
     try:

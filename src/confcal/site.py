@@ -5,7 +5,9 @@ Plain HTML with inline CSS that reads fully without JavaScript; one inline scrip
 in the browser and in the address, a panel to download them or subscribe to them through the
 personal-feed service, ``confcal.web``). No fonts or other requests. Download links are
 relative, so the page works on any static host and in ``confcal serve``; subscribe links
-need the public address (``publish.base_url``) and are left out, with a note, without one.
+need the public address (``publish.base_url``). Without one, the script makes them from the
+page's own address when it is served over http(s), as ``feed_links`` does; opened from a folder
+(file://) or without scripts, the page offers downloads, with a note to organizers.
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ from typing import NamedTuple
 
 from confcal import zones
 from confcal.budget import Oversize, megabytes
+from confcal.checked import public_address as public_address
 from confcal.feeds import Feed
-from confcal.model import Event, Programme, Session, spanning
+from confcal.model import DAY_CHANGE, Event, Programme, Session, spanning
 from confcal.pages import CHANGES_FEED as CHANGES_FEED
 from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
 from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
-from confcal.picks import MAX_PICKS, pick_key, picks_head
-from confcal.render import CalendarHeads, award, location, online, streamed, uid
+from confcal.picks import MAX_PICKS, pick_key, picks_head_parts
+from confcal.releases import Release
+from confcal.render import CalendarHeads, award, kind_label, location, online, streamed, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, times_key
 
 PAGE_SCRIPT = "page.js"
@@ -45,19 +49,6 @@ class FeedLinks:
     subscribe: str = ""
     google: str = ""
     outlook: str = ""
-
-
-def public_address(base_url: str) -> str:
-    """The public address as links hold it: ASCII, its host in IDNA (``xn--``) and the rest
-    percent-encoded, as a browser writes an https address (``checked.ascii_url``). Browsers take
-    ``webcal:`` as a scheme without hosts of their own and keep its host as written: a calendar
-    app would look up ``b%C3%BCcher.example``. Kept as it is when it is ASCII already, or when
-    Python's IDNA (2003) would name another host than browsers do (``straße.de``)."""
-    if base_url.isascii():
-        return base_url
-    from confcal.checked import ascii_url  # only for an address that needs it
-
-    return ascii_url(base_url) or base_url
 
 
 def feed_links(feed: Feed, *, base_url: str) -> FeedLinks:
@@ -88,6 +79,7 @@ def render_index(
     cache: LineCache | None = None,
     keys: Mapping[str, str] | None = None,
     heads: CalendarHeads | None = None,
+    latest: Release | None = None,
 ) -> bytes:
     """The page (templates/index.html), as UTF-8 bytes. ``updated``: when the programme last
     changed (the latest LAST-MODIFIED of its events); publish.updated when not given. Feeds
@@ -97,9 +89,11 @@ def render_index(
     did not change is taken from it (see ``_Items``; ``keys``: the events' render keys); the
     cache is left holding this page's events. ``heads``: the feeds' ``CalendarHeads``, when the
     caller has them (made here otherwise; their VTIMEZONE is checked against every event).
+    ``latest``: the latest release; an event it moved or gave another place is marked, with a
+    link to the release on changes.html (``_marks``).
     """
     conference = programme.conference
-    items = _Items(cache, keys or {})
+    items = _Items(cache, keys or {}, _marks(latest))
     days = _days(programme, feeds, {feed.id: feed for feed in papers}, items)
     items.done()
     return render(
@@ -115,9 +109,35 @@ def render_index(
         days=days,
         kinds=[programme.kind(kind) for kind in dict.fromkeys(event.kind for event in programme.events)],
         updated=f"{updated or conference.updated:%-d %B %Y, %H:%M}",
-        picks_data=_picks_data(programme, feeds, heads or CalendarHeads(programme)),
+        picks_data=_picks_data(programme, feeds, heads or CalendarHeads(programme), latest),
         script=Markup(_script()),
     )
+
+
+MARKS: Mapping[frozenset[str], str] = {
+    frozenset({"moved"}): "Moved",
+    frozenset({"re-roomed"}): "Place changed",
+    frozenset({"moved", "re-roomed"}): "Moved, place changed",
+}
+"""What an event's line says when the latest release moved it or gave it another place, in the
+words of changes.html's lines ("Moved: …", "Place changed: …")."""
+
+
+def _marks(release: Release | None) -> dict[str, tuple[str, str]]:
+    """The mark of each event ``release`` moved or gave another place: its words (``MARKS``) and
+    the address of the release on changes.html. A cancelled event has its own mark (the
+    release tells it as cancelled only)."""
+    if release is None:
+        return {}
+    kinds: dict[str, set[str]] = {}
+    for change in release.changes:
+        kinds.setdefault(change.id, set()).add(change.kind)
+    link = f"{CHANGES_PAGE}#{release.anchor}"
+    return {
+        event_id: (MARKS[frozenset(changed & {"moved", "re-roomed"})], link)
+        for event_id, changed in kinds.items()
+        if changed & {"moved", "re-roomed"} and "cancelled" not in changed
+    }
 
 
 @dataclass(frozen=True)
@@ -141,6 +161,9 @@ class FeedView:
     links: FeedLinks
     subscribe: bool
     """Subscribe links, a QR code: with a public address, and not for a feed too big for them."""
+    from_here: bool
+    """Subscribe links the script makes from the page's own address (``page.js``): without a
+    public address, and not for a feed too big for them."""
     address: str
     too_big: TooBig | None
 
@@ -167,6 +190,7 @@ def _feeds(programme: Programme, feeds: Sequence[Feed], too_big: Mapping[str, Ov
                 cancelled=len(feed.events) - count,
                 links=links,
                 subscribe=bool(links.subscribe) and not oversize,
+                from_here=not links.subscribe and not oversize,
                 address=public + feed.filename,
                 too_big=TooBig(megabytes(oversize.size), f"{oversize.events:,}", smaller)
                 if oversize
@@ -189,19 +213,25 @@ def _qr_code(address: str) -> Markup:
     return Markup(svg.getvalue().decode("ascii").strip().replace("<svg ", '<svg aria-hidden="true" ', 1))
 
 
-def _picks_data(programme: Programme, feeds: Sequence[Feed], heads: CalendarHeads) -> Markup:
-    """What the script needs: the personal calendar's head (as ``confcal.web`` serves it) and
-    the budget a subscription must keep (the published feeds', and the service's most picks),
-    as JSON that cannot end its script element."""
+def _picks_data(
+    programme: Programme, feeds: Sequence[Feed], heads: CalendarHeads, latest: Release | None
+) -> Markup:
+    """What the script needs: the personal calendar's head (``picks.picks_head_parts``, named
+    with the number of picks as ``confcal.web`` names it), the budget a subscription must keep
+    (the published feeds', and the service's most picks), and the titles of the events the
+    latest release removed, by pick key (a pick of one is named in My picks), as JSON that
+    cannot end its script element."""
     conference = programme.conference
     overall = feeds[0]
+    removed = (change for change in (latest.changes if latest else ()) if change.kind == "removed")
     data = {
         "id": conference.id,
-        "name": f"{conference.name}: my picks",
+        "name": overall.name,
         "zone": conference.timezone,
         "base": public_address(conference.base_url),
         "city": conference.city,
-        "head": picks_head(heads(overall)).decode("utf-8"),
+        "head": [part.decode("utf-8") for part in picks_head_parts(heads(overall))],
+        "removed": {pick_key(change.id): change.name or change.title for change in removed},
         "maxBytes": conference.feed_max_bytes,
         "maxEvents": conference.feed_max_events,
         "maxPicks": MAX_PICKS,
@@ -269,6 +299,10 @@ class EventView(NamedTuple):
     paper_file: str
     add: str
     """What "Add this … to your calendar" adds: the paper and its sessions, or the item."""
+    changed: str
+    """Its mark when the latest release moved it or gave it another place ("Moved"), "" for none."""
+    changes_link: str
+    """The address of that release on changes.html."""
 
 
 @dataclass(frozen=True)
@@ -286,19 +320,23 @@ class _Items:
 
     An event's line is keyed by its render key (``render.event_keys``: the event, its item,
     kind, room, venue, category and the conference) with what the line shows of the rest of
-    the programme: the feeds holding it and its item's other events (``_context``). Without
-    render keys, by its whole view.
+    the programme: the feeds holding it, its item's other events (``_context``) and its mark of
+    the latest release (``_marks``). Without render keys, by its whole view.
     """
 
-    def __init__(self, cache: LineCache | None, keys: Mapping[str, str]) -> None:
+    def __init__(
+        self, cache: LineCache | None, keys: Mapping[str, str], marks: Mapping[str, tuple[str, str]]
+    ) -> None:
         self.cache = cache
         self.keys = keys
+        self.marks = marks
         self.made: dict[tuple[object, ...], str] = {}
         self.render = macro(EVENT_ITEM, "event_item")
+        self.render_continued = macro(EVENT_ITEM, "continued_item")
         self.written: dict[tuple[object, ...], EventTimes] = {}
 
     def __call__(self, programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]) -> str:
-        context = _context(programme, event, paper_file, in_feeds)
+        context = self.context(programme, event, paper_file, in_feeds)
         view: EventView | None = None
         if event.id in self.keys:
             key: tuple[object, ...] = (self.keys[event.id], *context)
@@ -322,6 +360,17 @@ class _Items:
                 when=zones.span(event.start, event.end, event.start.tzinfo, dates=False),
             )
         return self.written[key]
+
+    def context(
+        self, programme: Programme, event: Event, paper_file: Feed, in_feeds: Sequence[str]
+    ) -> tuple[str, str, str, str, str]:
+        """What the event's line shows beyond the event and its item (``_context``), and its mark."""
+        return (*_context(programme, event, paper_file, in_feeds), *self.marks.get(event.id, ("", "")))
+
+    def continued(self, view: EventView, *, when: str, day: int, of: int) -> Markup:
+        """The line of an event on a later ``day`` it runs through (day 2 of 3): marked as
+        continuing, its title a link to its own line on its first day, its star the same pick."""
+        return Markup(self.render_continued(view, when=when, day=day, of=of))
 
     def done(self) -> None:
         if self.cache is not None:
@@ -354,10 +403,26 @@ def _days(
     for event in programme.events:
         if event.session_id in order:
             on_days.setdefault(event.session_id, {})[event.start.date()] = None
+    by_start = itertools.groupby(programme.events, key=lambda e: e.start.date())
+    starting = {day: list(events) for day, events in by_start}
+    continuing: dict[date, list[Group]] = {}
+    for event in programme.events:
+        later = _later_days(event)
+        if later:
+            view = _event(
+                programme,
+                event,
+                *items.context(programme, event, paper_files[event.paper], in_feeds.get(event.id, [])),
+                times=items.times(event),
+            )
+            when = _dated(event.start, event.end)
+            for number, day in enumerate(later, start=2):
+                line = items.continued(view, when=when, day=number, of=len(later) + 1)
+                continuing.setdefault(day, []).append(Group(None, line))
     days = []
-    for day, events in itertools.groupby(programme.events, key=lambda e: e.start.date()):
-        groups = []
-        for group in _by_session(list(events), order):
+    for day in sorted(starting.keys() | continuing.keys()):
+        groups = list(continuing.get(day, ()))
+        for group in _by_session(starting.get(day, []), order):
             heading = group[0].session_id
             session = _session(programme, group, list(on_days[heading])) if heading in order else None
             lines = (items(programme, e, paper_files[e.paper], in_feeds.get(e.id, [])) for e in group)
@@ -366,6 +431,21 @@ def _days(
             Day(day.isoformat(), f"day-{day.isoformat()}", f"{day:%a %-d %b}", f"{day:%A %-d %B %Y}", groups)
         )
     return days
+
+
+_DAY_END = timedelta(hours=DAY_CHANGE.hour, minutes=DAY_CHANGE.minute, seconds=1)
+"""From an event's end back into the last day it runs on: days change at DAY_CHANGE (04:00), so
+an event ending by 04:00 ends on the day before (page.js's Day filter takes the same day)."""
+
+
+def _later_days(event: Event) -> list[date]:
+    """The days after the one it is listed under that an event runs through (a hackathon, a
+    workshop over two days): each lists it again, as continuing. A night until 04:00 has none."""
+    first = event.start.date()
+    if event.end.date() == first:
+        return []
+    last = (event.end - _DAY_END).date()
+    return [first + timedelta(days=n) for n in range(1, (last - first).days + 1)]
 
 
 def _by_session(events: list[Event], order: Mapping[str, int]) -> list[list[Event]]:
@@ -484,11 +564,19 @@ class EventTimes(NamedTuple):
 
 
 def _event(
-    programme: Programme, event: Event, feeds: str, paper_file: str, add: str, *, times: EventTimes
+    programme: Programme,
+    event: Event,
+    feeds: str,
+    paper_file: str,
+    add: str,
+    changed: str,
+    changes_link: str,
+    *,
+    times: EventTimes,
 ) -> EventView:
     """One event of the programme; a cancelled one is struck through, marked, and not offered."""
     paper = programme.paper(event.paper)
-    label = programme.kind(event.kind).label
+    label = kind_label(programme, event)
     place = location(programme, event) or ("Online" if online(programme, event) else "Place not announced")
     join_label = (
         ("Watch the stream" if streamed(programme, event) else "Join online") if event.stream_url else ""
@@ -514,6 +602,8 @@ def _event(
         category=award(programme, paper),
         paper_file=paper_file,
         add=add,
+        changed=changed,
+        changes_link=changes_link,
     )
 
 

@@ -86,7 +86,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
     )
     # absent in state files written before they were recorded
     | {"venue": False, "session_id": False, "where": False, "streamed": False, "url": False}
-    | {"kept": False, "position": False, "room_id": False, "conference_venue": False},
+    | {"kept": False, "position": False, "room_id": False, "conference_venue": False, "label": False},
     "paper": dict.fromkeys(("authors", "category", "subcategory", "title", "url"), True) | {"table": False},
     "release": {"stamp": True, "changes": True},
     "change": {
@@ -98,6 +98,8 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "was": False,
         "now": False,
         "name": False,  # absent in state files written before it was recorded
+        "place": False,  # absent unless it tells events of a release apart (``changes.alike``)
+        "venues": False,  # absent but for a move of the conference's venue alone
     },
 }
 
@@ -135,6 +137,10 @@ class Entry:
     """The conference's own venue as the slot's LOCATION named it after its place, when that is
     not the state file's ``venue`` (a slot kept as cancelled since before the conference moved:
     ``render.own_venue``); None: the state file's."""
+    label: str | None = None
+    """The slot's kind's label as its SUMMARY and CATEGORIES named it, when it is not the one the
+    state file's ``labels`` records for the kind (a slot kept as cancelled since before its kind
+    was relabelled: ``render.kind_label``); None: the state file's."""
 
     @property
     def status(self) -> Status | Literal["removed"]:
@@ -271,6 +277,7 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
         **({"kept": True} if entry.kept else {}),
         **({"position": entry.position} if entry.position is not None else {}),
         **({"conference_venue": entry.conference_venue} if entry.conference_venue is not None else {}),
+        **({"label": entry.label} if entry.label is not None else {}),
         "speakers": list(event.speakers),
         "paper": {
             "title": paper.title,
@@ -313,12 +320,14 @@ def _format_span(span: Span | None) -> str:
     return "" if span is None else f"{_format_instant(span[0])}/{_format_instant(span[1])}"
 
 
-def _change_json(change: Change) -> dict[str, str]:
+def _change_json(change: Change) -> dict[str, object]:
     return {
         **change.as_json(),
         "was": _format_span(change.was),
         "now": _format_span(change.now),
         "name": change.name,
+        **({"place": change.place} if change.place else {}),
+        **({"venues": list(change.venues)} if change.venues else {}),
     }
 
 
@@ -525,10 +534,23 @@ def _change(reader: _StateReader, table: object, path: str) -> Change | None:
     title = reader.text(table, "title", path)
     old, new = reader.optional_text(table, "old", path), reader.optional_text(table, "new", path)
     was, now = reader.span(table, "was", path), reader.span(table, "now", path)
-    name = reader.optional_text(table, "name", path)
+    name, place = reader.optional_text(table, "name", path), reader.optional_text(table, "place", path)
+    venues = _venues(reader, table, path)
     if kind is None or event_id is None or len(reader.problems) > count:
         return None
-    return Change(kind, event_id, title, old, new, was=was, now=now, name=name)
+    return Change(kind, event_id, title, old, new, was=was, now=now, name=name, place=place, venues=venues)
+
+
+def _venues(reader: _StateReader, table: Mapping[str, Any], path: str) -> tuple[str, str] | None:
+    """A change's ``venues``: the conference's venue before and after, two texts; None when absent."""
+    values = reader.get(table, "venues", path, list)
+    if values is None:
+        return None
+    if len(values) != 2:
+        reader.problem(f"{path}.venues", f"expected the venue before and after, found {show(values)}")
+        return None
+    was, now = (reader.string(value, f"{path}.venues[{index}]") for index, value in enumerate(values))
+    return (was, now) if was and now else None
 
 
 def _published(reader: _StateReader, document: Mapping[str, Any]) -> tuple[str, ...] | None:
@@ -598,7 +620,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
     start, end = _written_instant(table["start"]), _written_instant(table["end"])
     last_modified = _written_instant(table["last_modified"])
     speakers, authors = table["speakers"], paper["authors"]
-    where, conference_venue = table.get("where"), table.get("conference_venue")
+    where, conference_venue, label = table.get("where"), table.get("conference_venue"), table.get("label")
     streamed, kept, position = table.get("streamed"), table.get("kept", False), table.get("position", 1)
     if not (
         type(sequence) is int
@@ -615,6 +637,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
         and type(authors) is list
         and ("where" not in table or where is not None)
         and ("conference_venue" not in table or conference_venue)
+        and ("label" not in table or label)
         and _written_id(table.get("venue", ""))
         and _written_id(table.get("session_id", ""))
         and _written_id(table.get("room_id", ""))
@@ -630,6 +653,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
     optional = (table["room"], table["level"], table["board"], table.get("url", ""), paper["subcategory"])
     optional += (paper["url"], *(() if where is None else (where,)))
     optional += () if conference_venue is None else (conference_venue,)
+    optional += () if label is None else (label,)
     if not (_written_texts((*required, *optional)) and all(required)):
         return None
     paper_id = match.group(1)
@@ -672,6 +696,7 @@ def _written_entry(match: re.Match[str], table: dict[str, Any]) -> Entry | None:
         kept=kept,
         position=table.get("position"),
         conference_venue=conference_venue,
+        label=label,
     )
 
 
@@ -749,6 +774,7 @@ def _checked_entry(
         if "conference_venue" in table
         else None
     )
+    label = reader.string(table["label"], f"{path}.label") if "label" in table else None
     if len(reader.problems) > count or sequence is None or last_modified is None or content is None:
         return None
     revision = Revision(sequence=sequence, last_modified=last_modified)
@@ -765,6 +791,7 @@ def _checked_entry(
         kept=reader.get(table, "kept", path, bool) or False,
         position=_position(reader, table, path),
         conference_venue=conference_venue,
+        label=label,
     )
 
 

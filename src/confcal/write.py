@@ -22,6 +22,7 @@ import errno
 import os
 import re
 import secrets
+import stat
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -161,12 +162,26 @@ def write_file(target: Path, data: bytes) -> None:
     """``write_atomic`` for the one file a command writes (export, import); WriteError says, in a
     line, why it cannot be written. A symbolic link is written through, as ``cp`` and a shell's
     ``>`` write: the file it leads to is replaced (atomically, staged in that file's folder) and the
-    link stays, as ``build -o`` writes into the folder a link leads to."""
+    link stays, as ``build -o`` writes into the folder a link leads to.
+
+    A pipe or a character device (``/dev/stdout`` piped, ``/dev/null``, a terminal, ``>(gzip)``)
+    is written to directly, as ``cp`` and a shell's ``>`` write to it: it holds no file to replace,
+    and a reader of a pipe sees the bytes as they come anyway. Renaming a file over it would
+    replace the device or the pipe itself (a link to a pipe leads nowhere a file can be). Another
+    kind of file (a socket, a block device) is refused."""
     written = target
     try:
         if target.is_dir():
             raise WriteError(
                 f"cannot write {target}: it is a folder; give the name of a file (in it, or elsewhere)"
+            )
+        kind = _special_kind(target)
+        if kind in ("pipe", "character device"):
+            _write_through(target, data)
+            return
+        if kind:
+            raise WriteError(
+                f"cannot write {target}: it is a {kind}, not a file; give the name of a file, or - for stdout"
             )
         written = _through_link(target)
         write_atomic(written, data)
@@ -174,6 +189,39 @@ def write_file(target: Path, data: bytes) -> None:
         raise
     except OSError as error:
         raise WriteError(f"cannot write {target}: {why_not(error, written)}") from None
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "pipe"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISBLK, "block device"),
+)
+
+
+def _special_kind(target: Path) -> str:
+    """What ``target`` (links followed) is when it is neither a file nor a folder; "" when it is
+    one, or is not there, or cannot be reached (``write_atomic`` then says why)."""
+    try:
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError):
+        return ""
+    return next((kind for test, kind in _SPECIAL_KINDS if test(mode)), "")
+
+
+def _write_through(target: Path, data: bytes) -> None:
+    """Write ``data`` to the pipe or device ``target`` (it exists: nothing is created)."""
+    handle = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        _write_all(handle, data)
+    finally:
+        os.close(handle)
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view) :]
 
 
 def _through_link(target: Path) -> Path:
@@ -207,9 +255,7 @@ def _stage(target: str, data: bytes, *, durable: bool = False) -> str:
             continue
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view) :]
+            _write_all(handle, data)
             os.fchmod(handle, 0o644)
             if durable:
                 os.fsync(handle)

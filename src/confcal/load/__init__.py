@@ -84,13 +84,14 @@ def parse(raw: bytes, *, name: str) -> Programme:
         message = "arrays or inline tables nested hundreds of levels deep; expected at most a few levels"
         raise EventsFileError([Problem(name, "", f"not valid TOML: {message}", deep_line(text))]) from None
     except ValueError:  # int() refuses a decimal integer longer than sys.get_int_max_str_digits()
-        where, digits = _long_integer(text)
-        length = digits or f"over {sys.get_int_max_str_digits()}"
-        raise EventsFileError([Problem(name, "", _beyond_64_bits(length), where)]) from None
+        where, literal = _long_integer(text)
+        raise EventsFileError([Problem(name, "", _beyond_64_bits(literal), where)]) from None
     reader = EventsReader(name=name, text=text)
     if _holds_integer_beyond_64_bits(document):
+        taken: set[int] = set()
         for path, value in _integers_beyond_64_bits(document, ""):
-            reader.problem(path, _beyond_64_bits(_digits(value)))
+            literal = _literal(text, value, line=reader.line(path), taken=taken)
+            reader.problem(path, _beyond_64_bits(literal))
         raise EventsFileError(reader.problems)
     misplaced = [
         Problem(name, path, message, line) for line, path, message in misplaced_tables(text, document)
@@ -108,21 +109,57 @@ def parse(raw: bytes, *, name: str) -> Programme:
 # an integer cannot be represented losslessly, an error must be thrown." tomli reads any length.
 _SMALLEST, _LARGEST = -(2**63), 2**63 - 1
 
+# The range in a literal's own base (TOML writes no sign before 0x, 0o or 0b).
+_LARGEST_WRITTEN = {
+    "": f"{_SMALLEST} to {_LARGEST}",
+    "0x": "at most 0x7fff_ffff_ffff_ffff",
+    "0o": "at most 0o777_777_777_777_777_777_777",
+    "0b": "at most 0b followed by 63 ones",
+}
+_BASE_NAMES = {"": "", "0x": "hexadecimal ", "0o": "octal ", "0b": "binary "}
 
-def _beyond_64_bits(digits: int | str) -> str:
+
+def _beyond_64_bits(literal: str | None) -> str:
+    """Why the integer the file writes as ``literal`` is refused, in the literal's own terms: its
+    base's largest value, and a long literal cut short with its number of digits."""
+    unsigned = (literal or "").lstrip("+-")
+    base = unsigned[:2] if unsigned[:2] in _LARGEST_WRITTEN else ""
+    digits = len(unsigned[len(base) :].replace("_", ""))
+    if literal is None:
+        shown = f"an integer of over {sys.get_int_max_str_digits()} digits"
+    elif len(literal) > 40:
+        shown = f"{literal[:20].rstrip('_')}… ({digits} {_BASE_NAMES[base]}digits)"
+    else:
+        shown = literal
     return (
-        f"not valid TOML: an integer of {digits} digits; TOML integers are 64-bit, from {_SMALLEST} "
-        f"to {_LARGEST}"
+        f"not valid TOML: {shown} is beyond the 64-bit range of TOML integers, -2**63 to 2**63-1 "
+        f"({_LARGEST_WRITTEN[base]}); write a number in that range, or quote it to make it a string"
     )
 
 
-def _digits(value: int) -> int | str:
-    """How many decimal digits ``value`` has ("over 4300" when str() refuses to count them: a
-    hexadecimal integer is read at any length)."""
+def _literal(text: str, value: int, *, line: int | None, taken: set[int]) -> str:
+    """The integer ``value`` as ``text`` writes it: the first literal of that value from ``line``
+    on (from the start when there is none there) but those ``taken`` (their offsets), to which
+    it is added: [1, 0x8000_0000_0000_0000, 9223372036854775808] holds two of one value."""
+    starts = [0] if line is None else [sum(len(part) + 1 for part in text.split("\n", line - 1)[:-1]), 0]
+    for start in starts:
+        for match in _TOML_TOKENS.finditer(text, start):
+            if match.start() not in taken and _integer(match) == value:
+                taken.add(match.start())
+                return match[0]
+    return hex(value)  # not reached: tomli read the value from one of these literals
+
+
+def _integer(token: re.Match[str]) -> int | None:
+    """The value of an integer literal of ``_TOML_TOKENS``; None for another token."""
+    written = token[0].replace("_", "")
     try:
-        return len(str(abs(value)))
-    except ValueError:
-        return f"over {sys.get_int_max_str_digits()}"
+        if written[:2] in ("0x", "0o", "0b"):
+            return int(written[2:], {"x": 16, "o": 8, "b": 2}[written[1]])
+        number, fraction, exponent = token.groups()
+        return int(written) if number and not fraction and not exponent else None
+    except ValueError:  # "0x" alone; a decimal integer longer than int() reads
+        return None
 
 
 def _holds_integer_beyond_64_bits(value: object) -> bool:
@@ -164,14 +201,14 @@ _TOML_TOKENS = re.compile(
 )
 
 
-def _long_integer(text: str) -> tuple[int | None, int | None]:
-    """The line and the number of digits of the first decimal integer longer than ``int()``
-    reads; (None, None) when there is none."""
+def _long_integer(text: str) -> tuple[int | None, str | None]:
+    """The line and the literal of the first decimal integer longer than ``int()`` reads; (None,
+    None) when there is none."""
     limit = sys.get_int_max_str_digits()
     for match in _TOML_TOKENS.finditer(text):
         number, fraction, exponent = match.groups()
-        if number and not fraction and not exponent and len(digits := number.replace("_", "")) > limit:
-            return text.count("\n", 0, match.start()) + 1, len(digits)
+        if number and not fraction and not exponent and len(number.replace("_", "")) > limit:
+            return text.count("\n", 0, match.start()) + 1, match[0]
     return None, None
 
 
@@ -203,7 +240,7 @@ def _programme(reader: EventsReader, document: dict[str, Any]) -> Programme:
     papers, events = _items(reader, document, {c.id: c for c in categories if c.id}, places)
     _distinct_from_items(reader, sessions, papers)
     events.sort(key=event_sort_key)
-    declared = read_feeds(reader, document, categories, papers, events, kinds)
+    declared = read_feeds(reader, document, categories, papers, events, kinds, sessions=sessions)
     if reader.problems or conference is None:
         raise EventsFileError(sorted(reader.problems, key=lambda p: p.line or 0))
     programme = Programme(

@@ -201,11 +201,15 @@ def read_kinds(reader: EventsReader, document: Mapping[str, Any]) -> tuple[KindD
 
 
 _CONSONANT_Y = re.compile(r"[b-df-hj-np-tv-z]y", re.IGNORECASE)
+# A last word of one syllable ending in one vowel and z, "qu" a consonant: quiz, whiz, fez (not waltz,
+# topaz).
+_SHORT_Z = re.compile(r"(?<![a-z])(?:qu|[b-df-hj-np-tv-z])*[aeiou]z\Z", re.IGNORECASE)
 
 
 def plural_of(label: str) -> str:
     """A kind's plural when the file gives none: English's regular rule on the label's last word
-    (Party → Parties, Lunch → Lunches, Coffee break → Coffee breaks, Day → Days); an acronym
+    (Party → Parties, Lunch → Lunches, Coffee break → Coffee breaks, Day → Days, Quiz → Quizzes,
+    whose z doubles after a single short vowel, Waltz → Waltzes); an acronym
     takes an s (BoF → BoFs, FAQ → FAQs), and a label ending in s other than -ss, -us and -is is
     taken as a plural already (Office hours, Awards). An irregular plural (Person → People) is for the
     file's ``plural``."""
@@ -215,6 +219,8 @@ def plural_of(label: str) -> str:
         return label  # plural already (Office hours, Awards, News)
     if _CONSONANT_Y.fullmatch(label[-2:]):
         return f"{label[:-1]}ies"
+    if _SHORT_Z.search(label):
+        return f"{label}zes"
     if label.lower().endswith(("s", "x", "z", "ch", "sh")):
         return f"{label}es"
     return f"{label}s"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
 from confcal.checked import found, show
+from confcal.filters import known, session_choices
 from confcal.load.reader import EventsReader
 from confcal.load.schema import FEED_FILTERS
-from confcal.model import Category, DeclaredFeed, Event, Filters, KindDef, Paper, Programme
+from confcal.model import Category, DeclaredFeed, Event, Filters, KindDef, Paper, Programme, Session
 
 
 def read_feeds(
@@ -19,17 +20,19 @@ def read_feeds(
     papers: list[Paper],
     events: list[Event],
     kinds: tuple[KindDef, ...],
+    *,
+    sessions: list[Session],
 ) -> list[tuple[str, DeclaredFeed]]:
-    """Each [[feeds]] table with its path; ``events`` sorted as the programme holds them."""
+    """Each [[feeds]] table with its path; ``events`` sorted as the programme holds them. A feed's
+    ``session`` takes what --session takes (``filters.session_choices``), with the same meaning."""
     if "feeds" not in document:
         return []
-    sessions = session_names(events)
     taken = {"all": "the overall feed", **{c.id: f"the category {c.id!r}" for c in categories if c.id}}
-    known: dict[str, tuple[Mapping[str, list[str]], str, str]] = {  # names, their label, the rule
+    references: dict[str, tuple[Mapping[str, list[str]], str, str]] = {  # names, their label, the rule
         "category": ({c.id: [c.name] for c in categories if c.id}, "name", ""),
         "kind": ({k.id: [k.label] for k in kinds}, "label", ""),
         "paper": ({p.id: [p.title] for p in papers if p.id}, "title", ""),
-        "session": (sessions, "id", "a feed names a session by its name"),
+        "session": (session_choices(sessions, events), "name", "a session is named by its id or its name"),
     }
     declared: list[tuple[str, DeclaredFeed]] = []
     for path, table in reader.tables(document, "feeds"):
@@ -48,7 +51,7 @@ def read_feeds(
                 f"expected at least one filter ({', '.join(FEED_FILTERS)}): "
                 "without one the feed would repeat all.ics",
             )
-        values = {key: _filter_values(reader, table, key, path, *named) for key, named in known.items()}
+        values = {key: _filter_values(reader, table, key, path, *named) for key, named in references.items()}
         filters = Filters(
             categories=values["category"],
             kinds=values["kind"],
@@ -70,17 +73,6 @@ def read_feeds(
     return declared
 
 
-def session_names(events: Iterable[Event]) -> dict[str, list[str]]:
-    """The name of each session the events are in (what a session filter takes), in their order,
-    with the ids of the declared sessions of that name (what a filter may name by mistake)."""
-    sessions: dict[str, list[str]] = {}
-    for event in events:
-        ids = sessions.setdefault(event.session, [])
-        if event.session_id and event.session_id not in ids:
-            ids.append(event.session_id)
-    return sessions
-
-
 def _feed_events(reader: EventsReader, table: Mapping[str, Any], path: str) -> bool:
     """``events = "items"`` (the default) or ``"sessions"``: True for a feed of sessions."""
     value = reader.get(table, "events", path, str)
@@ -99,13 +91,13 @@ def _filter_values(
     rule: str,
 ) -> tuple[str, ...]:
     """A filter's value: one string or an array of them, each one of the ``names`` the programme
-    knows (each with what else may name it: a category's name, a declared session's id)."""
+    knows (each with what else may name it: a category's name, a declared session's name)."""
     result = []
     for where, item in _one_or_many(reader, table, key, path):
         text = reader.string(item, where)
         if text and text not in names:
-            known = list(names)
-            listing = ", ".join(repr(k) for k in known[:10]) + (", …" if len(known) > 10 else "")
+            listed = known(names, quote=repr)
+            listing = ", ".join(listed[:10]) + (", …" if len(listed) > 10 else "")
             reader.unknown_reference(
                 where,
                 text,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from confcal import zones
@@ -91,10 +91,15 @@ def times(
     """A slot's or session's start and end, localized; the end must come after the start."""
     local_start, local_end = reader.local_time(table, "start", path), reader.local_time(table, "end", path)
     if local_start and local_end and local_end <= local_start:
+        next_day = local_end + timedelta(days=1)
+        if local_end.date() == local_start.date() and next_day - local_start <= timedelta(hours=12):
+            # 20:00 to 02:30 written on one date: an end after midnight is on the next day
+            fix = f"; an end after midnight is on the next day: end = {next_day.isoformat()}"
+        else:
+            fix = "; expected an end later than the start"
         reader.problem(
             f"{path}.end",
-            f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}; "
-            "expected an end later than the start",
+            f"{local_end:%Y-%m-%d %H:%M} is not after the start {local_start:%Y-%m-%d %H:%M}{fix}",
         )
     return _localize(reader, local, local_start, f"{path}.start"), _localize(
         reader, local, local_end, f"{path}.end"

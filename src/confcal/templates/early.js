@@ -11,7 +11,7 @@ window.confcalEarly = { picks: new Map(), zone: "" };
   document.addEventListener("click", (event) => {
     const star = waiting() && event.target.closest("button.star");
     if (!star) return;
-    const li = star.closest("li.event");
+    const li = star.closest("[data-key]");
     const picked = star.getAttribute("aria-pressed") !== "true";
     star.setAttribute("aria-pressed", String(picked));
     li.classList.toggle("picked", picked);
