@@ -32,12 +32,11 @@ from pathlib import Path
 from typing import Literal
 
 from confcal import zones
-from confcal.changes import alike
 from confcal.errors import EventsFileError, Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
 from confcal.load.locate import Locator
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
-from confcal.releases import NO_PLACE, Change, Names, Release, Span, change_order, notices, record
+from confcal.releases import NO_PLACE, Change, Names, Release, Span, alike, change_order, notices, record
 from confcal.render import (
     RenderCacheEntry,
     content_digest,
@@ -250,7 +249,7 @@ def _placed(
     releases: Sequence[Release], stamp: datetime, programme: Programme, state: State
 ) -> tuple[Release, ...]:
     """``releases`` with the release of ``stamp`` giving the place of each event another event of
-    it shares its name and its start with (``changes.alike``), and of no other: where this build
+    it shares its name and its start with (``releases.alike``), and of no other: where this build
     publishes it, or last published it (a removed one), as its LOCATION names it but for the
     conference's own venue (``Entry.where``)."""
 
