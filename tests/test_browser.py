@@ -46,6 +46,7 @@ from confcal.load import load
 from confcal.picks import MAX_PICKS, pick_key, picks_calendar, split_feed
 from confcal.site import feed_links, public_address
 from tests.gunicorn import request
+from tests.helpers import restamped
 from tests.test_page import MULTI_DAY
 from tests.test_serve import Serve
 
@@ -562,7 +563,7 @@ def test_a_pick_of_a_removed_event_stays_saved_and_comes_back(browser: Browser, 
     assert len(picks_panel(driver)) == 2
     assert not driver.find_element(By.ID, "picks-gone").is_displayed()
 
-    events.write_text(text[: text.index('[[papers]]\nid = "word2vec"')], encoding="utf-8")
+    events.write_text(restamped(text[: text.index('[[papers]]\nid = "word2vec"')]), encoding="utf-8")
     built(events, tmp_path / "output")
     reopen(driver, page)
     assert [item.split(" · ")[0] for item in picks_panel(driver)] == [
@@ -588,7 +589,7 @@ def test_a_pick_of_a_removed_event_stays_saved_and_comes_back(browser: Browser, 
     star(driver, "decodingtrust.poster").click()  # a change to the picks keeps the gone one too
     wait(driver, lambda d: len(stored_picks(d)) == 3)
     assert driver.current_url.endswith(f"#picks={'-'.join(stored_picks(driver))}")
-    events.write_text(text, encoding="utf-8")
+    events.write_text(restamped(text, "2023-12-13T00:00:00Z"), encoding="utf-8")
     built(events, tmp_path / "output")
     reopen(driver, page)
     assert sorted(pressed(driver)) == ["climsim.oral", "decodingtrust.poster", "word2vec.talk"]

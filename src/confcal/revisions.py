@@ -69,7 +69,8 @@ class Revised:
     changes: tuple[Change, ...]
     stale_stamp: bool
     """Something changed, but the stamp is not later than one already published (a LAST-MODIFIED
-    or a release): importers and changes.atom readers could miss the change."""
+    or a release): importers and changes.atom readers could miss the change (``confcal build``
+    refuses to publish it)."""
     releases: tuple[Release, ...] = ()
     """The published releases, with this build's if it changes anything (``releases.record``)."""
     blocks: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
@@ -79,6 +80,8 @@ class Revised:
     """Each event's render cache key (``render.event_keys``), by event id, when a cache was used."""
     warnings: tuple[str, ...] = ()
     """Slots that may have taken another slot's UID (``follow_parts``)."""
+    latest_stamp: datetime | None = None
+    """The latest stamp already published (a LAST-MODIFIED or a release's); None on a first build."""
 
 
 def revise(
@@ -184,7 +187,8 @@ def revise(
         *(entry.revision.last_modified for entry in previous.values()),
         *(release.stamp for release in releases),
     )
-    stale_stamp = bool(sorted_changes) and any(stamp <= seen for seen in published_stamps)
+    latest_stamp = max(published_stamps, default=None)
+    stale_stamp = bool(sorted_changes) and latest_stamp is not None and stamp <= latest_stamp
     recorded = _one_line_each(record(releases, sorted_changes, stamp=stamp, first_build=not previous), stamp)
     recorded = _placed(recorded, stamp, published, state)
     notes = notices(recorded, published.conference.timezone)
@@ -206,6 +210,7 @@ def revise(
         blocks=blocks,
         keys=keys,
         warnings=followed.warnings,
+        latest_stamp=latest_stamp,
     )
 
 
