@@ -1389,6 +1389,38 @@ def test_a_page_served_without_base_url_subscribes_from_its_own_address(
             }
 
 
+def test_a_page_served_on_a_loopback_address_keeps_the_note_and_offers_downloads(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Without a public address, the page on a loopback address (confcal serve's preview) offers
+    each feed's download and keeps the note asking organizers for a base_url, as from file://: no
+    calendar service can fetch webcal://127.0.0.1:…/all.ics."""
+    built(EVENTS, tmp_path / "site" / "output")
+    command = [sys.executable, "-u", "-m", "http.server", "0", "--bind", "::"]  # IPv6 and IPv4
+    server = subprocess.Popen(
+        [*command, "--directory", str(tmp_path / "site")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        port = re.search(r" port (\d+)", server.stdout.readline())
+        assert port is not None
+        driver = browser(width=390, height=900)
+        for host in ("127.0.0.1", "localhost", "[::1]", "preview.localhost", "127.0.0.2"):
+            open_page(driver, f"http://{host}:{port[1]}/output/")
+            assert driver.find_element(By.ID, "feeds-note").is_displayed(), host
+            for feed, links in zip(feeds(load(EVENTS)), driver.execute_script(FEED_LINKS), strict=True):
+                assert links == {
+                    "shown": [SHOWN_LINKS[3].format(feed.filename, feed.name)],
+                    "subscribe": None,
+                    "google": None,
+                    "outlook": None,
+                    "address": "",
+                }, host
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 @pytest.mark.parametrize(
     ("name", "picked"),
     [
