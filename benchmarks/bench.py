@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import itertools
 import marshal
 import os
 import platform
@@ -37,6 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchmarks.synth import programme
@@ -44,6 +46,7 @@ from benchmarks.synth import programme
 ROOT = Path(__file__).resolve().parent.parent
 NEURIPS_PAPERS = 3540
 EDIT = ('board = "#1"\n', 'board = "#1a"\n')
+STAMP = "2023-12-01T00:00:00Z"  # publish.updated of benchmarks.synth's programmes
 
 
 @dataclass(frozen=True)
@@ -168,16 +171,23 @@ class Bench:
         ]
 
     def edit_one(self, text: str, name: str, out: Path) -> tuple[Path, Callable[[], Sample]]:
-        """An events file and a build of it after editing one poster board (from the unedited build)."""
+        """An events file and a build of it after editing one poster board (from the unedited build).
+        Each build is stamped a minute later than the one before: a build refuses to publish a
+        change under a stamp already published."""
         edited = self.work / name
         edited_text = text.replace(*EDIT, 1)
-        if edited_text == text:
-            raise SystemExit(f"the programme has no {EDIT[0]!r} to edit")
+        if edited_text == text or text.count(f"updated = {STAMP}\n") != 1:
+            raise SystemExit(f"the programme has no {EDIT[0]!r} to edit, or not one publish.updated")
+        minutes = itertools.count(1)
+
+        def stamped(source: str) -> str:
+            later = datetime.fromisoformat(STAMP) + timedelta(minutes=next(minutes))
+            return source.replace(f"updated = {STAMP}\n", f"updated = {later:%Y-%m-%dT%H:%M:%SZ}\n")
 
         def measure() -> Sample:
-            edited.write_text(text, encoding="utf-8")
+            edited.write_text(stamped(text), encoding="utf-8")
             self.confcal("build", str(edited), "-o", str(out))  # back to the unedited build
-            edited.write_text(edited_text, encoding="utf-8")
+            edited.write_text(stamped(edited_text), encoding="utf-8")
             return self.confcal("build", str(edited), "-o", str(out))
 
         return edited, measure

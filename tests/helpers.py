@@ -3,6 +3,7 @@ a copy of the programme built through the CLI."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,14 @@ def parse_events(data: bytes) -> list[ParsedEvent]:
             )
         )
     return events
+
+
+def restamped(text: str, updated: str = "2023-12-12T00:00:00Z") -> str:
+    """An events file's text with its one publish.updated set to ``updated``: an edit stamped later
+    than the build before it, as a build that changes events requires."""
+    stamped, count = re.subn(r"(?m)^updated = .*$", f"updated = {updated}", text)
+    assert count == 1, f"expected one publish.updated, found {count}"
+    return stamped
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

@@ -15,6 +15,8 @@ import http.server
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import urllib.parse
@@ -44,6 +46,7 @@ from confcal.load import load
 from confcal.picks import MAX_PICKS, pick_key, picks_calendar, split_feed
 from confcal.site import feed_links, public_address
 from tests.gunicorn import request
+from tests.helpers import restamped
 from tests.test_page import MULTI_DAY
 from tests.test_serve import Serve
 
@@ -83,18 +86,24 @@ Browser = Callable[..., webdriver.Chrome]
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     """Starts Chromium sessions (``javascript=False`` for one with scripts off; ``page_load="none"``
-    for one whose ``get`` does not wait for the page); quits them all."""
+    for one whose ``get`` does not wait for the page; more command-line ``arguments``); quits them
+    all."""
     chromium, driver = find_browser()
     sessions: list[webdriver.Chrome] = []
     with tempfile.TemporaryDirectory(prefix="confcal-chromium-") as profiles:
 
         def start(
-            *, width: int = 1100, height: int = 1400, javascript: bool = True, page_load: str = "normal"
+            *,
+            width: int = 1100,
+            height: int = 1400,
+            javascript: bool = True,
+            page_load: str = "normal",
+            arguments: tuple[str, ...] = (),
         ) -> webdriver.Chrome:
             options = webdriver.ChromeOptions()
             options.binary_location = chromium
             options.page_load_strategy = page_load
-            for argument in CHROME_ARGS:
+            for argument in (*CHROME_ARGS, *arguments):
                 options.add_argument(argument)
             options.add_argument(f"--user-data-dir={profiles}/{len(sessions)}")
             if not javascript:
@@ -259,7 +268,7 @@ def test_search_pick_download_subscribe_reload(
     assert "error" not in reply, reply
     calendar = reply["text"].encode("utf-8")
     assert vevents(calendar) == {uid(e): published[uid(e)] for e in PICKED}, "the published bytes"
-    assert b"\r\nX-WR-CALNAME:NeurIPS 2023: my picks\r\n" in calendar
+    assert b"\r\nX-WR-CALNAME:NeurIPS 2023: my 3 picks\r\n" in calendar
     assert {event.uid for event in IcsCalendarStream.calendar_from_ics(reply["text"]).events} == {
         uid(e) for e in PICKED
     }
@@ -554,14 +563,17 @@ def test_a_pick_of_a_removed_event_stays_saved_and_comes_back(browser: Browser, 
     assert len(picks_panel(driver)) == 2
     assert not driver.find_element(By.ID, "picks-gone").is_displayed()
 
-    events.write_text(text[: text.index('[[papers]]\nid = "word2vec"')], encoding="utf-8")
+    events.write_text(restamped(text[: text.index('[[papers]]\nid = "word2vec"')]), encoding="utf-8")
     built(events, tmp_path / "output")
     reopen(driver, page)
     assert [item.split(" · ")[0] for item in picks_panel(driver)] == [
         "ClimSim: A large multi-scale dataset for hybrid physics-ML climate emulation"
     ]
     gone = driver.find_element(By.ID, "picks-gone")
-    assert gone.text.startswith("1 of your picks is no longer in the programme: see the programme changes.")
+    assert gone.text.startswith(
+        "1 of your picks is no longer in the programme: “Test of Time: Distributed Representations of Words"
+        " and Phrases and their Compositionality”. See the programme changes."
+    ), "named as the release that removed it names it"
     assert gone.find_element(By.TAG_NAME, "a").get_attribute("href") == page.replace(
         "index.html", "changes.html"
     )
@@ -577,7 +589,7 @@ def test_a_pick_of_a_removed_event_stays_saved_and_comes_back(browser: Browser, 
     star(driver, "decodingtrust.poster").click()  # a change to the picks keeps the gone one too
     wait(driver, lambda d: len(stored_picks(d)) == 3)
     assert driver.current_url.endswith(f"#picks={'-'.join(stored_picks(driver))}")
-    events.write_text(text, encoding="utf-8")
+    events.write_text(restamped(text, "2023-12-13T00:00:00Z"), encoding="utf-8")
     built(events, tmp_path / "output")
     reopen(driver, page)
     assert sorted(pressed(driver)) == ["climsim.oral", "decodingtrust.poster", "word2vec.talk"]
@@ -601,7 +613,10 @@ def test_picks_of_removed_events_can_be_forgotten_from_the_panel(browser: Browse
     assert "No picks yet" not in status.text
     assert status.text.startswith("None of your picks is in the programme now")
     assert gone.is_displayed()
-    assert gone.text.startswith("Your pick is no longer in the programme: see the programme changes.")
+    gone_key = pick_key("word2vec.talk")  # removed before the first build: no release names it
+    assert gone.text.startswith(
+        f"Your pick is no longer in the programme: pick {gone_key}. See the programme changes."
+    )
     forget = driver.find_element(By.ID, "picks-forget")
     assert forget.text == "Forget this pick"
     driver.execute_script("document.getElementById('picks').scrollIntoView({block: 'start'})")
@@ -619,7 +634,7 @@ def test_picks_of_removed_events_can_be_forgotten_from_the_panel(browser: Browse
     removed = [pick_key("word2vec.talk"), "aaaaaaaa"]  # the second, of an event never published
     reopen(driver, f"{page}#picks={'-'.join(sorted([kept, *removed]))}")
     assert driver.find_element(By.ID, "picks-gone").text.startswith(
-        "2 of your picks are no longer in the programme"
+        f"2 of your picks are no longer in the programme: pick aaaaaaaa; pick {gone_key}. See "
     )
     driver.find_element(By.ID, "picks-forget").click()
     wait(driver, lambda d: stored_picks(d) == [kept])
@@ -1097,6 +1112,10 @@ def test_on_a_phone_the_top_links_to_the_programme_search_and_picks(
     assert all(link.rect["y"] + link.rect["height"] <= screen for link in links), "on the first screen"
     assert driver.find_elements(By.CSS_SELECTOR, ".qr")
     assert not any(qr.is_displayed() for qr in driver.find_elements(By.CSS_SELECTOR, ".qr"))
+    subscribable = driver.find_elements(By.CSS_SELECTOR, ".feed .qr")
+    addresses = driver.find_elements(By.CSS_SELECTOR, ".feed .address")
+    assert len(addresses) == len(subscribable), "each address is shown to copy where its QR code is not"
+    assert all(address.is_displayed() and address.text.startswith("https://") for address in addresses)
     driver.save_screenshot(str(tmp_path / f"top-{programme}-390.png"))
 
     for text, target in (("Programme", "programme"), ("My picks", "picks")):
@@ -1270,7 +1289,7 @@ def test_picks_links_encode_the_address_as_the_feed_links_do(
         "(id) => [id, document.getElementById(`picks-${id}`).getAttribute('href')]))"
     )
     expected = feed_links(
-        Feed(id=keys, name=f"{name}: my picks", description="", events=(), folder="picks"),
+        Feed(id=keys, name=f"{name}: my 3 picks", description="", events=(), folder="picks"),
         base_url=base_url,
     )
     assert links == {"webcal": expected.subscribe, "google": expected.google, "outlook": expected.outlook}
@@ -1278,3 +1297,173 @@ def test_picks_links_encode_the_address_as_the_feed_links_do(
     public = driver.find_element(By.ID, "picks-url").get_attribute("value")
     assert public == f"{public_address(base_url)}picks/{keys}.ics"
     assert public.isascii()
+
+
+@pytest.fixture
+def static_host(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The committed award programme (no base_url) built into a folder whose name a link must
+    percent-encode, served by Python's http.server in a child process, on a host with an
+    international name (Chromium is told it is this machine): (the folder's address, the folder)."""
+    output = built(EVENTS, tmp_path / "site" / "konferenz-ö & o'co" / "output")
+    command = [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--directory", str(tmp_path / "site")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        port = re.search(r" port (\d+)", server.stdout.readline())
+        assert port is not None
+        yield f"http://bücher.example:{port[1]}/konferenz-ö & o'co/output/", output
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+FEED_LINKS = """
+return [...document.querySelectorAll("article.feed")].map((article) => ({
+  shown: [...article.querySelectorAll("a")].filter((a) => a.getClientRects().length)
+    .map((a) => a.textContent),
+  subscribe: article.querySelector('[data-link="subscribe"]')?.getAttribute("href") ?? null,
+  google: article.querySelector('[data-link="google"]')?.getAttribute("href") ?? null,
+  outlook: article.querySelector('[data-link="outlook"]')?.getAttribute("href") ?? null,
+  address: article.querySelector('[data-link="address"]')?.textContent ?? null,
+}));
+"""
+SHOWN_LINKS = [
+    "Subscribe to {} (Apple Calendar, Outlook, Thunderbird)",
+    "Add {} to Google Calendar",
+    "Add {} to Outlook.com",
+    "Download {} ({})",
+]
+
+
+def test_a_page_served_without_base_url_subscribes_from_its_own_address(
+    browser: Browser, static_host: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Without a public address, the page on a static host makes each feed's subscribe links
+    and address from its own, as a build with that address would write them (ASCII host,
+    percent-encoded path), and drops the note asking organizers for one; opened from its folder
+    (file://) or without scripts, it offers downloads and keeps the note."""
+    address, output = static_host
+    programme = load(EVENTS)
+    assert not programme.conference.base_url
+    rules = ("--host-resolver-rules=MAP xn--bcher-kva.example 127.0.0.1",)
+    for width in (1280, 390):
+        driver = browser(width=width, height=900, arguments=rules)
+        open_page(driver, address)
+        assert driver.current_url.startswith("http://xn--bcher-kva.example:")
+        assert not driver.find_element(By.ID, "feeds-note").is_displayed()
+        found = driver.execute_script(FEED_LINKS)
+        for feed, links in zip(feeds(programme), found, strict=True):
+            made = feed_links(feed, base_url=address.replace("http://", "https://", 1))
+            shown = [text.format(feed.name) for text in SHOWN_LINKS[:3]]
+            assert links == {
+                "shown": [*shown, SHOWN_LINKS[3].format(feed.filename, feed.name)],
+                "subscribe": made.subscribe,
+                "google": made.google,
+                "outlook": made.outlook.replace("url=https%3A", "url=http%3A", 1),
+                "address": public_address(address) + feed.filename,
+            }
+        port = urllib.parse.urlsplit(driver.current_url).port
+        ascii_address = f"http://xn--bcher-kva.example:{port}/konferenz-%C3%B6%20&%20o%27co/output/all.ics"
+        assert found[0]["address"] == ascii_address
+        reply = driver.execute_async_script(FETCH, found[0]["address"])
+        assert (reply["status"], reply["contentType"]) == (200, "text/calendar")
+        assert reply["text"].encode("utf-8") == (output / "all.ics").read_bytes()
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+        driver.execute_script("document.getElementById('feeds').scrollIntoView({block: 'start'})")
+        driver.save_screenshot(str(tmp_path / f"feeds-served-{width}.png"))
+
+    for page in (f"{output.as_uri()}/index.html", address):
+        driver = browser(javascript=page.startswith("file:"), arguments=rules)
+        driver.get(page)
+        assert driver.find_element(By.ID, "feeds-note").is_displayed()
+        for feed, links in zip(feeds(programme), driver.execute_script(FEED_LINKS), strict=True):
+            download = SHOWN_LINKS[3].format(feed.filename, feed.name)
+            assert links == {
+                "shown": [download],
+                "subscribe": None,
+                "google": None,
+                "outlook": None,
+                "address": "",
+            }
+
+
+@pytest.mark.parametrize(
+    ("name", "picked"),
+    [
+        ("NeurIPS 2023", PICKED[:1]),
+        ("A" * 60 + ", Tübingen", PICKED),  # an escaped comma at the fold of X-WR-CALNAME
+        ("Ü" * 40 + " €", PICKED),  # a character across the fold of NAME
+    ],
+)
+def test_the_picks_calendar_is_named_with_its_number_of_picks(
+    browser: Browser, tmp_path: Path, name: str, picked: tuple[str, ...]
+) -> None:
+    """A new subscription for new picks is a new calendar beside the old one: its name says how
+    many picks it holds ("…: my 3 picks"), in the download as in the service's feed (byte for
+    byte, folded alike), and the panel names it and says to remove the old one first."""
+    source = tmp_path / "source.toml"
+    source.write_text(EVENTS.read_text(encoding="utf-8").replace('"NeurIPS 2023"', f'"{name}"', 1), "utf-8")
+    process = Serve(with_publish(source, tmp_path, f'base_url = "{BASE_URL}"'), tmp_path / "output")
+    try:
+        url = process.url.rstrip("/")
+        keys = sorted(pick_key(event_id) for event_id in picked)
+        served = request(url, f"/picks/{'-'.join(keys)}.ics")
+        driver = browser()
+        open_page(driver, f"{url}/#picks={'-'.join(keys)}")
+        calendar = download_text(driver).encode("utf-8")
+    finally:
+        process.stop()
+    assert calendar == served.body, "the service's calendar, byte for byte"
+    named = f"{name}: my {len(keys)} pick{'' if len(keys) == 1 else 's'}"
+    calendar_name = IcsCalendarStream.calendar_from_ics(calendar.decode("utf-8")).name  # unfolded, unescaped
+    assert calendar_name == [named]
+    follow = driver.find_element(By.ID, "picks-follow").text
+    assert follow == (
+        "Subscribe and your calendar follows changes to the programme; a download is a copy. "
+        f"A subscription keeps the picks you have when you subscribe, as the calendar “{named}”: "
+        "to follow new picks, subscribe again, and first remove your old picks calendar from your "
+        "calendar app, or its events show twice."
+    )
+    outlook = driver.find_element(By.ID, "picks-outlook").get_attribute("href") or ""
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(outlook).query)["name"] == [named]
+
+
+def test_the_day_filter_shows_an_event_over_several_days_as_continuing_on_that_day(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """The hackathon runs Friday 18:00 to Sunday 16:00: with the Day filter on Sunday it is shown
+    under Sunday as its line there ("Continues, day 3 of 3", its whole time), not under Friday
+    with Friday's time; on Friday, as its own line. Its title leads to its first day."""
+    events = tmp_path / "events.toml"
+    events.write_text(WORKSHOP.read_text(encoding="utf-8") + MULTI_DAY, encoding="utf-8")
+    page = f"{built(events, tmp_path / 'output', '--base-url', BASE_URL).as_uri()}/index.html"
+    hackathon = f"li[data-key='{pick_key('hackathon.social')}']"
+    shown = f"""return [...document.querySelectorAll("#results-list {hackathon}")].map((line) => [
+      line.closest("ol").previousElementSibling.textContent, line.className,
+      line.querySelector(".when").textContent,
+    ]);"""
+    for width in (1280, 390):
+        driver = browser(width=width, height=900)
+        open_page(driver, page)
+        day = Select(driver.find_element(By.ID, "f-day"))
+        found = {}
+        for value in ("2026-10-23", "2026-10-24", "2026-10-25"):
+            day.select_by_value(value)
+            found[value] = driver.execute_script(shown)
+        whole = "Fri 23 Oct 18:00 CEST – Sun 25 Oct 16:00 CET · Social event"
+        assert found == {
+            "2026-10-23": [["Friday 23 October 2026", "event", "18:00 CEST–16:00 CET (+2d) · Social event"]],
+            "2026-10-24": [["Saturday 24 October 2026", "continues", f"Continues, day 2 of 3 · {whole}"]],
+            "2026-10-25": [["Sunday 25 October 2026", "continues", f"Continues, day 3 of 3 · {whole}"]],
+        }
+        first = driver.find_element(By.CSS_SELECTOR, "#results-list li.continues")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
+        driver.save_screenshot(str(tmp_path / f"day-filter-continues-{width}.png"))
+    first.find_element(By.CSS_SELECTOR, "button.star").click()
+    wait(driver, lambda d: len(picks_panel(d)) == 1)
+    first.find_element(By.CSS_SELECTOR, "h4 a").click()
+    wait(driver, lambda d: d.find_element(By.ID, "results").get_attribute("hidden") is not None)
+    assert driver.find_element(By.ID, "f-day").get_attribute("value") == ""
+    shown_below_the_bar(driver, "hackathon.social")

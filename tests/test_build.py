@@ -14,7 +14,7 @@ import pytest
 from confcal.build import build, preview
 from confcal.settings import BuildOptions
 from tests.conftest import EVENTS, OUTPUT, ROOT
-from tests.helpers import snapshot
+from tests.helpers import restamped, snapshot
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -66,7 +66,7 @@ def test_an_edit_rewrites_exactly_the_files_that_hold_the_event(events_copy: Pat
     output = tmp_path / "output"
     build(events_copy, output)
     text = events_copy.read_text(encoding="utf-8")
-    events_copy.write_text(text.replace('board = "#105"', 'board = "#106"'), encoding="utf-8")
+    events_copy.write_text(restamped(text.replace('board = "#105"', 'board = "#106"')), encoding="utf-8")
     report = build(events_copy, output).report
     holding = sorted(p for p in files(output) if b"neurips-2023.climsim.poster@confcal" in files(output)[p])
     # The page and the schedules list the board too; the state file records every published slot;
@@ -119,7 +119,7 @@ def test_a_removed_paper_leaves_no_stale_calendar(events_copy: Path, tmp_path: P
     text = events_copy.read_text(encoding="utf-8")
     start = text.index('[[papers]]\nid = "climsim"')
     end = text.index("[[papers]]", start + 1)
-    events_copy.write_text(text[:start] + text[end:], encoding="utf-8")
+    events_copy.write_text(restamped(text[:start] + text[end:]), encoding="utf-8")
     report = build(events_copy, output).report
     assert report.removed == ("papers/climsim.ics",)
     assert not (output / "papers" / "climsim.ics").exists()
@@ -144,7 +144,9 @@ def test_preview_is_what_build_writes_and_writes_nothing(events_copy: Path, tmp_
     assert (again.changed, again.removed, again.files) == ((), (), planned.files)
     text = events_copy.read_text(encoding="utf-8")
     start = text.index('[[papers]]\nid = "climsim"')
-    events_copy.write_text(text[:start] + text[text.index("[[papers]]", start + 1) :], encoding="utf-8")
+    events_copy.write_text(
+        restamped(text[:start] + text[text.index("[[papers]]", start + 1) :]), encoding="utf-8"
+    )
     edited = preview(events_copy, output, BuildOptions(base_url="https://example.org/conf/"))
     assert "papers/climsim.ics" in edited.removed
     assert "reminders/all.ics" in edited.files, "the published reminders variant is kept in step"
@@ -261,7 +263,8 @@ def test_a_calendar_that_stops_being_published_with_subscribers_is_warned_of(tmp
     assert built.stderr.splitlines() == warnings
     assert (output / "items" / "sparse-routing.ics").exists()
     start = moved.index('[[items]]\nid = "federated-eval"')
-    events.write_text(moved[:start] + moved[moved.index("\n[[", start + 1) + 1 :], encoding="utf-8")
+    removed_item = moved[:start] + moved[moved.index("\n[[", start + 1) + 1 :]
+    events.write_text(restamped(removed_item, "2026-10-02T00:00:00Z"), encoding="utf-8")
     removed = CliRunner().invoke(cli, ["build", str(events), "-o", str(output)])
     assert removed.exit_code == 0, removed.output
     assert "items/federated-eval.ics" not in removed.stderr

@@ -314,7 +314,9 @@ def files(folder: Path) -> dict[str, bytes]:
 class Twins:
     """One events file built into two folders: through the cache folder (``confcal build``) and
     without it (``--no-cache``); and previewed (as ``confcal serve`` does) through a cache held
-    in memory between previews."""
+    in memory between previews. A build of another document or with other options is stamped
+    later than the one before it (a build refuses changes under a stamp already published); a
+    build of the same document with the same options, under the same stamp, is skipped."""
 
     def __init__(self, root: Path) -> None:
         self.events = root / "events.toml"
@@ -323,9 +325,17 @@ class Twins:
         self.plain = root / "plain"
         self.memory = RenderCache()
         self.conference: str | None = None
+        self.last: tuple[Document, BuildOptions] | None = None
+        self.stamp: datetime | None = None
 
     def build(self, document: Document, options: BuildOptions) -> None:
-        self.events.write_text(toml_text(document), encoding="utf-8")
+        stamp = document["publish"]["updated"]
+        if self.stamp is not None:
+            changed = (document, options) != self.last
+            stamp = max(stamp, self.stamp + timedelta(minutes=1)) if changed else self.stamp
+        self.last, self.stamp = (copy.deepcopy(document), options), stamp
+        stamped = {**document, "publish": {**document["publish"], "updated": stamp}}
+        self.events.write_text(toml_text(stamped), encoding="utf-8")
         if self.conference not in (None, document["conference"]["id"]):
             # A new conference id over published feeds is refused: its organizer publishes it
             # into an empty folder, here at the same path, whose render cache (kept by the

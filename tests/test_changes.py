@@ -780,23 +780,27 @@ def test_changes_atom_is_well_formed_whatever_a_change_is_named(name: str) -> No
 def test_a_change_built_again_under_the_same_stamp_is_one_line_in_the_newest_words(
     project: Project,
 ) -> None:
-    """A build under the stamp of the last release joins that release: a change it already
-    holds, worded differently since (a kind relabelled), is not listed twice; and an event renamed
-    by the second build is told once, as renamed: the details the first build updated are the
-    lesser line of the two."""
+    """Changes under the stamp of the last release join that release, as a preview shows them
+    (``confcal serve``; ``confcal build`` refuses them): a change it already holds, worded
+    differently since (a kind relabelled), is not listed twice; and an event renamed by the second
+    edit is told once, as renamed: the details the first build updated are the lesser line of the two."""
+    from confcal.build import preview
+    from confcal.settings import BuildOptions
+
     project.edit("DP-SGD, where", "DP-SGD (differentially private SGD), where")
     project.build(stamp=SECOND)
     text = project.events.read_text(encoding="utf-8")
     project.events.write_text(text + '\n[kinds]\noral = { label = "Oral presentation" }\n', encoding="utf-8")
-    project.build(stamp=SECOND)
-    items = Page(project.text("changes.html")).items
+    assert project.run("build", stamp=SECOND).exit_code == 1
+    planned = preview(project.events, project.output, BuildOptions(stamp=SECOND))
+    items = Page(planned.files["changes.html"].decode()).items
     privacy = [item for item in items if "Privacy Auditing" in item]
     assert privacy == [
         "Renamed: Oral presentation: Privacy Auditing with One (1) Training Run "
         "(was “Oral: Privacy Auditing with One (1) Training Run”).",
         "Details updated: Poster: Privacy Auditing with One (1) Training Run.",
     ]
-    (release,) = json.loads(project.text("confcal-state.json"))["releases"]
+    (release,) = json.loads(planned.files["confcal-state.json"])["releases"]
     assert len(release["changes"]) == len({change["id"] + change["change"] for change in release["changes"]})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from confcal.cli import cli
+from tests.helpers import restamped
 from tests.small_programme import HEAD, events_file, paper, slot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -755,8 +757,10 @@ def test_build_warns_of_the_placeholders_until_they_are_filled_in(tmp_path: Path
     assert (
         f"warning: placeholder: {CITY_PLACEHOLDER}; `confcal check` says where in the file\n" in result.output
     )
-    filled = target.read_text(encoding="utf-8").replace("City not given in the schedule", "Leipzig")
-    target.write_text(filled, encoding="utf-8")
+    text = target.read_text(encoding="utf-8")
+    imported_at = datetime.fromisoformat(re.findall(r"(?m)^updated = (.*)$", text)[0])
+    filled = text.replace("City not given in the schedule", "Leipzig")
+    target.write_text(restamped(filled, f"{imported_at + timedelta(minutes=1):%Y-%m-%dT%H:%M:%SZ}"), "utf-8")
     _, report = json_report(str(target))
     assert [f for f in report["findings"] if f["code"] == "placeholder"] == []
     result = CliRunner().invoke(cli, ["build", str(target), "-o", str(tmp_path / "site")])

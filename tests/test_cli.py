@@ -300,3 +300,22 @@ def test_build_imports_only_the_pipeline_it_uses(tmp_path: Path) -> None:
     command = [sys.executable, "-c", code, str(EVENTS), str(tmp_path / "out")]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("command", [["export", "-o", "-"], ["agenda"]])
+def test_export_and_agenda_render_no_page(command: list[str]) -> None:
+    """export and agenda revise the programme as a build would, but render no page: neither the
+    page's templates (Jinja2) nor the changelog's reader of changes.html are loaded."""
+    code = """if True:
+        import sys
+        from confcal.cli import cli
+        try:
+            cli([*sys.argv[2:], sys.argv[1]])
+        except SystemExit as done:
+            assert done.code == 0, done.code
+        print(sorted(name for name in ("jinja2", "confcal.pages", "confcal.changes") if name in sys.modules))
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(EVENTS), *command], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "[]"

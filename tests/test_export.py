@@ -331,8 +331,8 @@ def test_a_cancellation_the_feeds_keep_can_be_exported(tmp_path: Path) -> None:
 
 def test_an_export_of_an_edit_not_yet_built_says_so(tmp_path: Path) -> None:
     """An export reads the events file, so an edit not built yet is in it before the feeds have
-    it: the export says which events, and warns of the stamp as build would. Events as
-    published export without a word."""
+    it: the export says which events, and that build would refuse them under the stamp they
+    have. Events as published export without a word."""
     events = tmp_path / "events.toml"
     text = SHIPPED.read_text(encoding="utf-8")
     events.write_text(text, encoding="utf-8")
@@ -345,9 +345,12 @@ def test_an_export_of_an_edit_not_yet_built_says_so(tmp_path: Path) -> None:
     assert edited.stderr.splitlines() == [
         "warning: 1 exported event is not yet as published (privacy-auditing-one-training-run.oral): "
         "the file holds it as the next build will publish it; `confcal diff` lists what that build changes",
-        "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
-        "than that of the last build that changed them, so calendar apps and changes.atom readers may "
-        "miss the change; bump publish.updated before publishing",
+        f"warning: confcal build will refuse to publish this: {events}:22: publish.updated: "
+        "2023-12-11T00:00:00Z is not later than 2023-12-11T00:00:00Z, the latest stamp already published "
+        f"in {tmp_path / 'output'}, and the build would change 1 event (`confcal diff {events} --published "
+        f"{tmp_path / 'output'}` lists it): published under that stamp, calendar apps and changes.atom "
+        "readers may miss the change; raise publish.updated to the time of this edit, later than "
+        "2023-12-11T00:00:00Z",
     ]
     untouched = runner.invoke(cli, ["export", str(events), "--paper", "word2vec"])
     assert untouched.exit_code == 0, untouched.output

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EVENTS, ROOT
+from tests.helpers import restamped
 
 DAC = "-dac_override,-dac_read_search"
 
@@ -57,7 +58,7 @@ def place(tmp_path: Path) -> Iterator[Path]:
     shutil.copyfile(EVENTS, tmp_path / "secret.toml")
     text = EVENTS.read_text(encoding="utf-8")
     (tmp_path / "edited.toml").write_text(
-        text.replace('board = "#1523"', 'board = "#1524"', 1), encoding="utf-8"
+        restamped(text.replace('board = "#1523"', 'board = "#1524"', 1)), encoding="utf-8"
     )
     shutil.copytree(ROOT / "output", tmp_path / "site")
     shutil.copytree(ROOT / "output", tmp_path / "ro-site")

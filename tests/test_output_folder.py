@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from confcal.cli import cli
 from confcal.state import STATE_FILE
 from tests.conftest import EVENTS, OUTPUT
-from tests.helpers import snapshot
+from tests.helpers import restamped, snapshot
 
 NOT_OURS = "not built by confcal (no confcal-state.json) and not empty"
 
@@ -28,10 +28,11 @@ def run(*args: str | Path) -> Result:
 
 
 def remove_paper(events: Path, paper_id: str) -> None:
+    """Remove a paper from the award programme, under a later publish.updated."""
     text = events.read_text(encoding="utf-8")
     start = text.index(f'[[papers]]\nid = "{paper_id}"')
     end = text.find("[[papers]]", start + 1)
-    events.write_text(text[:start] + (text[end:] if end > 0 else ""), encoding="utf-8")
+    events.write_text(restamped(text[:start] + (text[end:] if end > 0 else "")), encoding="utf-8")
 
 
 # -- 1. never delete what is not ours -----------------------------------------------------
@@ -162,7 +163,7 @@ def writable(folder: Path) -> None:
 def edited(tmp_path: Path) -> Path:
     events = tmp_path / "events.toml"
     text = EVENTS.read_text(encoding="utf-8")
-    events.write_text(text.replace('board = "#1523"', 'board = "#1524"', 1), encoding="utf-8")
+    events.write_text(restamped(text.replace('board = "#1523"', 'board = "#1524"', 1)), encoding="utf-8")
     return events
 
 
@@ -233,7 +234,9 @@ def test_full_disk_fails_before_the_state_and_leaves_the_folder_as_it_was(tmp_pa
         with contextlib.suppress(OSError), filler.open("wb") as stream:
             while True:
                 stream.write(b"\0" * 65536)
-        events.write_text(text.replace("Poster session", "Poster Session"), encoding="utf-8")
+        events.write_text(
+            restamped(text.replace("Poster session", "Poster Session"), "2023-12-02T00:00:00Z"), "utf-8"
+        )
         line = one_line_error(run("build", events, "-o", output, "--no-cache"))
         expected = f"Error: {output}: cannot write in this folder: No space left on device"
         assert line == f"{expected}; free some space and run again"

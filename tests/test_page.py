@@ -93,13 +93,15 @@ def test_picks_panel_and_its_calendar_head(published: Path) -> None:
     assert script is not None
     data = json.loads(script[1])
     service = split_feed((published / "all.ics").read_bytes())
-    assert data["head"].encode() == service.head, "the page builds the same calendar as the service"
+    assert tuple(part.encode() for part in data["head"]) == service.head, "as the service names it"
+    assert data["head"][1::2] == ["NAME:NeurIPS 2023", "X-WR-CALNAME:NeurIPS 2023"], "named by the script"
     assert data == {
         "base": BASE_URL,
         "city": "New Orleans, LA",
         "head": data["head"],
         "id": "neurips-2023",
-        "name": "NeurIPS 2023: my picks",
+        "name": "NeurIPS 2023",
+        "removed": {},
         "zone": "America/Chicago",
         "maxBytes": 1_000_000,
         "maxEvents": 1000,
@@ -144,11 +146,13 @@ def test_search_filters_and_day_navigation() -> None:
 def test_qr_codes_beside_each_subscribable_feed(published: Path) -> None:
     html = (published / INDEX).read_text(encoding="utf-8")
     figures = re.findall(
-        r'<figure class="qr">(<svg .*?</svg>)<figcaption>Scan to open (\S+)</figcaption>', html
+        r'<p>Or paste its address into a calendar app: <span class="address">(\S+)</span></p>\n'
+        r'<figure class="qr">(<svg .*?</svg>)<figcaption>Scan to open it on a phone</figcaption>',
+        html,
     )
     feeds = sorted(path.name for path in published.glob("*.ics"))
-    assert sorted(address.removeprefix(BASE_URL) for _, address in figures) == feeds
-    for svg, address in figures:
+    assert sorted(address.removeprefix(BASE_URL) for address, _ in figures) == feeds
+    for address, svg in figures:
         expected = io.BytesIO()
         segno.make(address, error="m", micro=False).save(
             expected, kind="svg", xmldecl=False, svgns=False, svgclass=None, lineclass=None, scale=3, border=2

@@ -19,7 +19,7 @@ from confcal.load import load, parse
 from confcal.model import conference_day
 from confcal.site import render_index
 from tests.conftest import ROOT
-from tests.helpers import parse_events
+from tests.helpers import parse_events, restamped
 
 WORKSHOP = ROOT / "tests" / "programmes" / "workshop.toml"
 
@@ -177,6 +177,7 @@ def test_the_page_reads_right_for_items_without_authors(built: Path) -> None:
 
 
 WORKSHOP_TEXT = WORKSHOP.read_text(encoding="utf-8")
+LATER = "2026-10-02T00:00:00Z"  # a publish.updated later than the workshop's
 
 
 @pytest.mark.parametrize(
@@ -480,7 +481,7 @@ def test_a_removed_item_without_a_category_is_kept_as_cancelled(tmp_path: Path) 
     assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out)]).exit_code == 0
     start = WORKSHOP_TEXT.index('[[items]]\nid = "hack-night"')
     end = WORKSHOP_TEXT.index("[[papers]]", start)
-    events.write_text(WORKSHOP_TEXT[:start] + WORKSHOP_TEXT[end:], encoding="utf-8")
+    events.write_text(restamped(WORKSHOP_TEXT[:start] + WORKSHOP_TEXT[end:], LATER), encoding="utf-8")
     diff = CliRunner().invoke(cli, ["diff", str(events), "-o", str(out), "--keep-cancelled"])
     assert "cancelled: hack-night.social" in diff.output
     assert CliRunner().invoke(cli, ["build", str(events), "-o", str(out), "--keep-cancelled"]).exit_code == 0
@@ -518,7 +519,7 @@ def test_a_removed_item_with_authors_is_kept_at_its_address(tmp_path: Path, reco
         state.write_text(text, encoding="utf-8")
     start = WORKSHOP_TEXT.index('[[items]]\nid = "federated-eval"')
     end = WORKSHOP_TEXT.index("\n[[", start + 1) + 1
-    events.write_text(WORKSHOP_TEXT[:start] + WORKSHOP_TEXT[end:], encoding="utf-8")
+    events.write_text(restamped(WORKSHOP_TEXT[:start] + WORKSHOP_TEXT[end:], LATER), encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(events), "-o", str(out), "--keep-cancelled"])
     assert result.exit_code == 0, result.output
     assert not (out / "papers" / "federated-eval.ics").exists()

@@ -18,6 +18,7 @@ from confcal.cli import cli
 from confcal.load import load
 from confcal.reminders import alarm, parse_lead_time, with_alarm
 from confcal.render import render_event
+from tests.helpers import restamped
 
 SHIPPED = Path(__file__).resolve().parent.parent / "events.toml"
 
@@ -158,7 +159,7 @@ def test_a_plain_build_keeps_a_published_reminders_variant_in_step(tmp_path: Pat
     runner = CliRunner()
     assert runner.invoke(cli, ["build", str(events), "-o", str(output), "--alarm", "15m"]).exit_code == 0
     events.write_text(
-        events.read_text(encoding="utf-8").replace(ORAL_START, MOVED_START, 1), encoding="utf-8"
+        restamped(events.read_text(encoding="utf-8").replace(ORAL_START, MOVED_START, 1)), encoding="utf-8"
     )
     diff = runner.invoke(cli, ["diff", str(events), "-o", str(output)])
     assert diff.exit_code == 1
@@ -200,7 +201,9 @@ def test_a_cancelled_event_gets_no_reminder(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["build", str(events), "-o", str(output)]).exit_code == 0
     cancelled = text.replace(ORAL_START, f'{ORAL_START}\nstatus = "cancelled"', 1)
-    events.write_text(cancelled[: cancelled.index('[[papers]]\nid = "word2vec"')], encoding="utf-8")
+    events.write_text(
+        restamped(cancelled[: cancelled.index('[[papers]]\nid = "word2vec"')]), encoding="utf-8"
+    )
     result = runner.invoke(
         cli, ["build", str(events), "-o", str(output), "--alarm", "15m", "--keep-cancelled"]
     )

@@ -196,12 +196,19 @@ def test_abstract_edit_moves_last_modified_but_not_sequence(project: Project) ->
     assert_only_changed(before, after, {ORAL_UID, POSTER_UID})
 
 
-def test_edit_without_a_later_stamp_warns(project: Project) -> None:
+def test_edit_without_a_later_stamp_is_refused_until_the_stamp_is_raised(project: Project) -> None:
     project.build(stamp=FIRST)
+    before = project.files()
     project.edit(ORAL_TIMES, ORAL_TIMES_LATER)
-    result = project.build(stamp=FIRST)
-    assert "warning: some events changed, but the stamp" in result.stderr
-    assert parsed(project.feeds()["all.ics"])[ORAL_UID].sequence == 1
+    refused = project.run("build", stamp=FIRST)
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        "Error: SOURCE_DATE_EPOCH: 1702252800 (2023-12-11T00:00:00Z) is not later"
+    )
+    assert project.files() == before
+    project.build(stamp=SECOND)
+    oral = parsed(project.feeds()["all.ics"])[ORAL_UID]
+    assert (oral.sequence, oral.last_modified) == (1, SECOND)
 
 
 # -- 4. removed and cancelled events -----------------------------------------------------

@@ -30,7 +30,6 @@ from ical.calendar_stream import IcsCalendarStream
 
 from confcal.build import build
 from confcal.cli import cli
-from confcal.errors import STALE_STAMP
 from confcal.server import PreviewServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -595,7 +594,7 @@ def test_a_preview_publishes_nothing_and_the_next_build_raises_sequence_once(
     events, output = published
     before = files_under(output)
     sequence = talk_sequence(before["all.ics"])
-    good = events.read_text(encoding="utf-8")
+    good = bumped(events.read_text(encoding="utf-8"))
     process = Serve(events, output)
     try:
         for start, end in (("15:10", "15:30"), ("15:20", "15:40")):
@@ -639,24 +638,42 @@ def test_the_page_and_the_console_say_it_is_a_preview(published: tuple[Path, Pat
         process.stop()
 
 
-def test_a_preview_warns_of_a_stale_stamp_as_build_does(published: tuple[Path, Path]) -> None:
+def bumped(text: str) -> str:
+    """An events file's text with publish.updated raised past the first build's stamp."""
+    assert text.count("updated = 2023-12-11T00:00:00Z") == 1
+    return text.replace("updated = 2023-12-11T00:00:00Z", "updated = 2023-12-12T00:00:00Z")
+
+
+def test_a_preview_under_a_stale_stamp_says_that_build_will_refuse_it(published: tuple[Path, Path]) -> None:
     events, output = published
     good = events.read_text(encoding="utf-8")
     process = Serve(events, output)
+    refusal = (
+        f"{events}:22: publish.updated: 2023-12-11T00:00:00Z is not later than 2023-12-11T00:00:00Z, the "
+        f"latest stamp already published in {output}, and the build would change 1 event (`confcal diff "
+        f"{events} --published {output}` lists it): published under that stamp, calendar apps and "
+        "changes.atom readers may miss the change; raise publish.updated to the time of this edit, later "
+        "than 2023-12-11T00:00:00Z"
+    )
     try:
-        assert STALE_STAMP not in process.printed()
+        assert "warning" not in process.printed()
         events.write_text(good.replace(TALK, TALK.replace("15:05", "15:00")), encoding="utf-8")
-        process.wait_for(lambda line: line.strip() == STALE_STAMP)
-        bumped = good.replace("updated = 2023-12-11T00:00:00Z", "updated = 2023-12-12T00:00:00Z")
-        events.write_text(bumped.replace(TALK, TALK.replace("15:05", "15:00")), encoding="utf-8")
+        warning = process.wait_for(lambda line: line.startswith("warning: "))
+        assert warning.rstrip("\n") == f"warning: confcal build will refuse to publish this: {refusal}"
+        refused = CliRunner().invoke(cli, ["build", str(events), "-o", str(output), "--no-cache"])
+        assert (refused.exit_code, refused.stderr) == (
+            1,
+            f"Error: 1 problem in the events file:\n  {refusal}\n",
+        )
+        events.write_text(bumped(good).replace(TALK, TALK.replace("15:05", "15:00")), encoding="utf-8")
         process.wait_for(lambda line: "changed: rebuilding" in line)
         process.wait_for(lambda line: line.startswith("preview of "))
     finally:
         process.stop()
     after_bump = process.printed().rsplit("changed: rebuilding", 1)[1]
-    assert STALE_STAMP not in after_bump
+    assert "warning" not in after_bump
     build = CliRunner().invoke(cli, ["build", str(events), "-o", str(output), "--no-cache"])
-    assert STALE_STAMP not in build.stderr
+    assert (build.exit_code, build.stderr) == (0, "")
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

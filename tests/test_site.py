@@ -494,7 +494,7 @@ def test_an_international_address_is_written_in_ascii_in_every_link(tmp_path: Pa
     assert google["cid"] == [f"webcal://{public.removeprefix('https://')}all.ics"]
     assert f'href="https://ggt.gaa.st/#url={public}schedule.xml"' in html
     assert f'"base": "{public}"' in html, "the address page.js builds the picks links from"
-    assert f"Scan to open {public}all.ics" in html
+    assert f'<span class="address">{public}all.ics</span>' in html, "visible to copy, on a phone too"
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert [href for href in hrefs if not href.isascii()] == []
 

@@ -16,6 +16,7 @@ from confcal.cli import cli
 from confcal.releases import Change, Release
 from confcal.state import MAX_SEQUENCE, STATE_FILE, StateFile, StateFileError, dump_state, parse_state
 from tests.conftest import EVENTS, OUTPUT
+from tests.helpers import restamped
 
 ORAL = "privacy-auditing-one-training-run.oral"
 COMMITTED = json.loads((OUTPUT / STATE_FILE).read_text(encoding="utf-8"))
@@ -236,9 +237,10 @@ def test_sequence_at_the_limit_is_an_error_when_the_slot_changes(tmp_path: Path)
 
 def test_text_published_before_the_bidi_rule_still_reads(tmp_path: Path) -> None:
     """events.toml refuses bidirectional control characters, the state file does not: it holds
-    what an earlier build published, so the organizer who removes one from the title can build."""
+    what an earlier build published, so the organizer who removes one from the title can build
+    (under a later stamp: the title changed)."""
     events, output = tmp_path / "events.toml", tmp_path / "output"
-    shutil.copyfile(EVENTS, events)
+    events.write_text(restamped(EVENTS.read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copytree(OUTPUT, output)
     published = "Privacy Auditing with \u202eOne (1) Training Run"
     (output / STATE_FILE).write_bytes(damaged(setter("events", ORAL, "paper", "title", value=published)))

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from confcal.cli import cli
 from confcal.uptodate import LIBRARIES
 from tests.conftest import ROOT
+from tests.helpers import restamped
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -78,7 +79,7 @@ def test_no_cache_builds_in_full(events_copy: Path, published: Path) -> None:
 
 def move_an_oral(events: Path, _output: Path) -> None:
     text = events.read_text(encoding="utf-8")
-    events.write_text(text.replace('room = "RO6-RO9"', 'room = "RO1"', 1), encoding="utf-8")
+    events.write_text(restamped(text.replace('room = "RO6-RO9"', 'room = "RO1"', 1)), encoding="utf-8")
 
 
 def edit_a_calendar_keeping_its_size(_events: Path, output: Path) -> None:

@@ -24,7 +24,7 @@ from confcal.build import build
 from confcal.http_headers import GivenDates, accepts_gzip, compressible, last_modified
 from confcal.picks import MAX_PICKS, pick_key
 from tests.gunicorn import Reply, gunicorn, request
-from tests.helpers import parse_events
+from tests.helpers import parse_events, restamped
 from tests.test_serve import check_paths, lay_out_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,8 +85,8 @@ def test_personal_feed_holds_the_picked_events_byte_for_byte(served: tuple[str, 
     for key, block in served_events.items():
         assert block == vevents(published)[key]
     assert vtimezones(reply.body) == vtimezones(published)
-    assert b"\r\nNAME:NeurIPS 2023: my picks\r\n" in reply.body
-    assert b"\r\nX-WR-CALNAME:NeurIPS 2023: my picks\r\n" in reply.body
+    assert b"\r\nNAME:NeurIPS 2023: my 3 picks\r\n" in reply.body
+    assert b"\r\nX-WR-CALNAME:NeurIPS 2023: my 3 picks\r\n" in reply.body
     assert reply.body.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
     assert {event.uid for event in parse_events(reply.body)} == {uid(event_id) for event_id in PICKED}
     # Events come in programme order whatever the order of the link, so the bytes are the same.
@@ -283,9 +283,9 @@ def test_a_rebuild_during_requests_never_yields_a_partial_calendar(tmp_path: Pat
         for thread in threads:
             thread.start()
         try:
-            for version in [moved, original] * 3:
+            for hour, version in enumerate([moved, original] * 3, start=1):
                 before = len(seen)
-                events_copy.write_text(version, encoding="utf-8")
+                events_copy.write_text(restamped(version, f"2023-12-12T{hour:02}:00:00Z"), encoding="utf-8")
                 build(events_copy, output)
                 # Requests run on through each build and after it, however busy the machine is.
                 deadline = time.monotonic() + 30
@@ -318,7 +318,7 @@ def test_a_removed_event_leaves_and_a_moved_one_moves(tmp_path: Path, events_cop
         text = events_copy.read_text(encoding="utf-8")
         without_word2vec = text[: text.index('[[papers]]\nid = "word2vec"')]
         events_copy.write_text(
-            without_word2vec.replace("start = 2023-12-13T15:30:00", "start = 2023-12-13T15:20:00"),
+            restamped(without_word2vec.replace("start = 2023-12-13T15:30:00", "start = 2023-12-13T15:20:00")),
             encoding="utf-8",
         )
         build(events_copy, output)
@@ -352,7 +352,7 @@ def test_confcal_serve_previews_the_personal_feeds(tmp_path: Path, events_copy: 
     assert reply.headers["content-type"] == "text/calendar; charset=utf-8"
     assert reply.headers["cache-control"] == "no-cache"
     assert vevents(reply.body) == {uid(event_id): published[uid(event_id)] for event_id in PICKED}
-    assert b"\r\nNAME:NeurIPS 2023: my picks\r\n" in reply.body
+    assert b"\r\nNAME:NeurIPS 2023: my 3 picks\r\n" in reply.body
     assert (cached.status, cached.body) == (304, b"")
     assert (head.status, head.body, head.headers["content-length"]) == (200, b"", str(len(reply.body)))
     assert (bad.status, bad.body) == (400, b"malformed pick 'abc': a pick is 8 characters a-z and 2-7\n")
@@ -370,15 +370,18 @@ def written_at(output: Path, when: int) -> None:
 def test_if_modified_since_gets_the_new_feed_after_a_removal_or_a_rebuild(
     tmp_path: Path, events_copy: Path
 ) -> None:
-    """A removed pick, and a move built without a new publish.updated, change the feed's bytes:
-    a client revalidating with the Last-Modified it holds gets them. An unchanged folder: 304."""
+    """A removed pick, and then a move, change the feed's bytes: a client revalidating with the
+    Last-Modified it holds gets them. An unchanged folder: 304."""
     output = tmp_path / "output"
     build(events_copy, output)
     path = path_of(*PICKED)
     text = events_copy.read_text(encoding="utf-8")
-    without_word2vec = text[: text.index('[[papers]]\nid = "word2vec"')]
-    moved = without_word2vec.replace("start = 2023-12-13T15:30:00", "start = 2023-12-13T15:20:00")
-    assert moved != without_word2vec
+    without_word2vec = restamped(text[: text.index('[[papers]]\nid = "word2vec"')])
+    moved = restamped(
+        without_word2vec.replace("start = 2023-12-13T15:30:00", "start = 2023-12-13T15:20:00"),
+        "2023-12-13T00:00:00Z",
+    )
+    assert "T15:20:00" in moved
     with gunicorn(output, workers=1) as url:
         written_at(output, UPLOADED + 3600)
         first = request(url, path)
@@ -404,7 +407,7 @@ def test_if_modified_since_gets_the_new_feed_after_a_removal_or_a_rebuild(
         assert (
             b"DTSTART;TZID=America/Chicago:20231213T152000\r\n" in vevents(rebuilt.body)[uid("climsim.oral")]
         )
-        assert b"\r\nDTSTAMP:20231211T000000Z\r\n" in rebuilt.body  # no new stamp
+        assert b"\r\nDTSTAMP:20231213T000000Z\r\n" in vevents(rebuilt.body)[uid("climsim.oral")]
         later = rebuilt.headers.get("last-modified")
         assert later is None or parsedate_to_datetime(later) > parsedate_to_datetime(held)
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 
 from confcal.budget import Oversize, over_budget, uncovered
 from confcal.changes import named_as_shown, render_changes_feed, render_changes_page
-from confcal.errors import STALE_STAMP
 from confcal.feeds import PAPERS_FOLDER, Feed, feeds, paper_feeds, stranded
 from confcal.load import load
 from confcal.lock import hold
 from confcal.mistakes import build_warnings, empty_feed_warnings
 from confcal.model import Programme
+from confcal.publish import refused_warning, stale_stamp
 from confcal.releases import Names
 from confcal.render import CalendarHeads, assemble
 from confcal.revisions import Revised, revise_published
@@ -60,9 +60,9 @@ class Built:
 
     @property
     def lasting_warnings(self) -> tuple[str, ...]:
-        """The warnings about what was published: mistakes, a stale stamp, oversize feeds (what a
-        skipped build prints again; ``report.warnings`` are about this run's render cache)."""
-        return (*self.mistakes, *self._stale, *self.oversize)
+        """The warnings about what was published: mistakes, oversize feeds (what a skipped build
+        prints again; ``report.warnings`` are about this run's render cache)."""
+        return (*self.mistakes, *self.oversize)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -70,26 +70,23 @@ class Built:
         return (
             *self.mistakes,
             *self.revised.warnings,
-            *self._stale,
             *self.report.warnings,
             *self.oversize,
             *self.stranded,
         )
 
-    @property
-    def _stale(self) -> tuple[str, ...]:
-        return (STALE_STAMP,) if self.revised.stale_stamp else ()
-
 
 @dataclass(frozen=True)
 class Preview:
     """What a build would do to a folder: every file it would write (``files``), which of them
-    differ from the folder's (``changed``), and what it would delete (``removed``)."""
+    differ from the folder's (``changed``), what it would delete (``removed``), and, when the
+    build would refuse it instead (``publish.stale_stamp``), the warning that says why (``refused``)."""
 
     revised: Revised
     files: dict[str, bytes]
     changed: tuple[str, ...]
     removed: tuple[str, ...]
+    refused: str | None = None
 
 
 def build(
@@ -99,8 +96,10 @@ def build(
     *,
     unchanged: Callable[[Built], None] | None = None,
 ) -> Built:
-    """Build ``output`` from ``events``. Raises EventsFileError before writing, WriteError when
-    the folder cannot be written (or is not ours: see ``BuildOptions.force``).
+    """Build ``output`` from ``events``. Raises EventsFileError before writing (StampError for
+    SOURCE_DATE_EPOCH) when the events file has a problem or the build would change events under a
+    stamp not later than one already published (``publish.stale_stamp``), WriteError when the
+    folder cannot be written (or is not ours: see ``BuildOptions.force``).
 
     With ``options.cache_folder`` (and at least CACHE_THRESHOLD events), events rendered by the
     previous build of this output folder are reused. The output folder is locked for the
@@ -118,19 +117,17 @@ def build(
         cache_folder = options.cache_folder
         use_cache = cache_folder is not None and len(programme.events) >= CACHE_THRESHOLD
         cache = _load_cache(cache_folder, output) if use_cache and cache_folder else None
-        # Only the rendering holds the revised programme's events, so that it can let them go.
-        rendering = _render(
-            revise_published(
-                programme,
-                previous,
-                events=events,
-                state_name=str(output / STATE_FILE),
-                cache=cache.events if cache else None,
-            ),
+        revised = revise_published(
+            programme,
             previous,
-            options,
-            cache=cache,
+            events=events,
+            state_name=str(output / STATE_FILE),
+            cache=cache.events if cache else None,
         )
+        if (refused := stale_stamp(revised, events=events, output=output, options=options)) is not None:
+            raise refused
+        rendering = _render(revised, previous, options, cache=cache)
+        del revised  # only the rendering holds the revised programme's events, so it can let them go
         owned = _removable(output, previous)
         # Each file is staged as it is rendered: the build never holds them all (write_stream).
         report = write_stream(
@@ -196,7 +193,14 @@ def preview(
         files = dict(_render(revised, previous, options, cache=cache))
         changed, _ = changed_files(output, files)
         removed = stale_files(output, files, removable=_removable(output, previous))
-    return Preview(revised=revised, files=files, changed=tuple(changed), removed=removed)
+    refused = stale_stamp(revised, events=events, output=output, options=options)
+    return Preview(
+        revised=revised,
+        files=files,
+        changed=tuple(changed),
+        removed=removed,
+        refused=refused_warning(refused) if refused else None,
+    )
 
 
 def _render(

@@ -11,8 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
@@ -21,7 +20,7 @@ from confcal import zones
 from confcal.checked import line_problem, public_address
 from confcal.model import Programme
 from confcal.pages import CHANGES_FEED, CHANGES_PAGE, INDEX, render
-from confcal.releases import NO_PLACE, Change, Names, Release, Span
+from confcal.releases import NO_PLACE, Change, Names, Release, Span, shown_start, venue_moves
 
 
 @dataclass(frozen=True)
@@ -49,14 +48,14 @@ def lines(programme: Programme, release: Release) -> list[Line]:
     zone = zones.zone(programme.conference.timezone)
     starts = {event.id: event.start for event in programme.events}
     on_page = set(starts)
-    moves = _venue_moves(release)
+    moves = venue_moves(release)
     changes = [change for change in release.changes if change.venues not in moves]
     events_named: dict[str, set[str]] = {}
     for change in changes:
         events_named.setdefault(change.name, set()).add(change.id)
 
     def told_apart(change: Change) -> str:
-        when = _start(change, starts, zone) if len(events_named[change.name]) > 1 else ""
+        when = shown_start(change, starts, zone) if len(events_named[change.name]) > 1 else ""
         return ", ".join(part for part in (when, change.place) if part)
 
     return [
@@ -70,37 +69,6 @@ def _venue_line(venues: tuple[str, str], count: int) -> Line:
     was, now = venues
     moved = f"{count} events moved from {was} to {now}, each to the same room there."
     return Line("Venue changed: ", "", moved)
-
-
-def _venue_moves(release: Release) -> dict[tuple[str, str], int]:
-    """The moves of the conference's venue ``release`` tells in one line each, venue before and
-    after: those that took more than one event along (``Change.venues``); how many events each."""
-    moves = Counter(change.venues for change in release.changes if change.venues is not None)
-    return {venues: count for venues, count in moves.items() if count > 1}
-
-
-def alike(programme: Programme, release: Release) -> frozenset[str]:
-    """The ids of the events of ``release`` that another event of it shares both its name and its
-    start (as ``lines`` shows it) with: two rooms' coffee breaks, which ``lines`` tells apart by
-    their places (``revisions`` records them)."""
-    zone = zones.zone(programme.conference.timezone)
-    starts = {event.id: event.start for event in programme.events}
-    moves = _venue_moves(release)
-    events: dict[tuple[str, str], set[str]] = {}
-    for change in release.changes:
-        if change.venues in moves:  # told in one line with the others (``lines``)
-            continue
-        events.setdefault((change.name, _start(change, starts, zone)), set()).add(change.id)
-    return frozenset(event_id for ids in events.values() if len(ids) > 1 for event_id in ids)
-
-
-def _start(change: Change, starts: Mapping[str, datetime], zone: tzinfo) -> str:
-    """The event's start in the conference's zone, 'Sat 3 Oct, 10:00': when the change was
-    released (its ``now``, or its ``was``), else where the programme has it now (a change
-    recorded before confcal kept its time); "" when neither says."""
-    span = change.now or change.was
-    start = span[0] if span else starts.get(change.id)
-    return "" if start is None else f"{start.astimezone(zone):%a %-d %b, %H:%M}"
 
 
 def _line(label: str, change: Change, zone: tzinfo, on_page: set[str], *, when: str = "") -> Line:
@@ -305,7 +273,7 @@ def _shown_name(item: str, change: Change, zone: tzinfo, names: Names) -> str:
     if len(text) < len(before) + len(after) or not (text.startswith(before) and text.endswith(after)):
         return ""
     shown = text[len(before) : len(text) - len(after)]
-    when = _start(change, {event.id: event.start for event in names.programme.events}, zone)
+    when = shown_start(change, {event.id: event.start for event in names.programme.events}, zone)
     if when and shown.endswith(f" ({when})"):  # told from an event named alike (``lines``)
         return _shown_label(shown, change, names) or _shown_label(shown[: -len(f" ({when})")], change, names)
     return _shown_label(shown, change, names)

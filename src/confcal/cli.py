@@ -204,7 +204,6 @@ def diff(events: Path, published: Path | None, keep_cancelled: bool, output_form
       confcal diff events.toml --published output && echo "nothing to publish"
     """
     from confcal import diff as diffs
-    from confcal.errors import STALE_STAMP
     from confcal.settings import BuildOptions
 
     options = BuildOptions(stamp=source_date_epoch(), keep_cancelled=keep_cancelled)
@@ -212,8 +211,6 @@ def diff(events: Path, published: Path | None, keep_cancelled: bool, output_form
     result = diffs.diff(events, published, options)
     for warning in result.warnings:
         click.echo(warning, err=True)
-    if result.stale_stamp:
-        click.echo(STALE_STAMP, err=True)
     report = diffs.report_json if output_format == "json" else diffs.report_text
     click.echo(report(published, result))
     raise SystemExit(diffs.exit_code(result))

@@ -29,7 +29,6 @@ class Diff:
     changes: tuple[Change, ...]
     files: tuple[str, ...]
     """Files (relative to the output folder) whose bytes the next build would write."""
-    stale_stamp: bool
     removed: tuple[str, ...] = ()
     """Files the next build would delete (a removed paper's calendar, a removed category's feed)."""
     warnings: tuple[str, ...] = ()
@@ -45,12 +44,13 @@ def diff(events: Path, output: Path, options: BuildOptions = DEFAULTS) -> Diff:
     planned = preview(events, output, options)
     state = output / STATE_FILE
     warnings = (*planned.revised.warnings, *stranded(planned.removed, planned.revised.programme))
+    if planned.refused:
+        warnings = (*warnings, planned.refused)
     if not state.is_file():
         warnings = ((LOST if lost(output) else NO_STATE).format(state=state, output=output), *warnings)
     return Diff(
         changes=planned.revised.changes,
         files=planned.changed,
-        stale_stamp=planned.revised.stale_stamp,
         removed=planned.removed,
         warnings=warnings,
     )

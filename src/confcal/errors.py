@@ -1,5 +1,5 @@
-"""The domain errors (the main one: everything wrong with an events file, reported at once), and
-the one warning. Only the standard library: the CLI's error boundary imports this module."""
+"""The domain errors (the main one: everything wrong with an events file, reported at once). Only
+the standard library: the CLI's error boundary imports this module."""
 
 from __future__ import annotations
 
@@ -41,14 +41,6 @@ class EventsFileError(ValueError):
         return "\n".join([f"{head} in the events file:", *(f"  {p}" for p in self.problems)])
 
 
-STALE_STAMP = (
-    "warning: some events changed, but the stamp (publish.updated, or SOURCE_DATE_EPOCH) is not later "
-    "than that of the last build that changed them, so calendar apps and changes.atom readers may "
-    "miss the change; bump publish.updated before publishing"
-)
-"""Printed by every command that revises (build, diff, serve) when ``Revised.stale_stamp``."""
-
-
 class UnknownIdError(ValueError):
     """A filter (export, agenda) names a category, paper or session the programme does not have."""
 
@@ -59,8 +51,9 @@ class NoMatchError(ValueError):
 
 
 class StampError(ValueError):
-    """SOURCE_DATE_EPOCH holds no time confcal can stamp events with; ``str()`` is one line that
-    says what it holds, what was expected and how to fix it."""
+    """SOURCE_DATE_EPOCH holds no time confcal can stamp events with (not a time up to 2999, or
+    one not later than a stamp already published: ``publish.stale_stamp``); ``str()`` is one line
+    that says what it holds, what was expected and how to fix it."""
 
 
 class WriteError(OSError):

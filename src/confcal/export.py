@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from confcal.errors import STALE_STAMP
 from confcal.feeds import Feed
 from confcal.filters import Filters, selection_feed
 from confcal.load import load
 from confcal.lock import hold
+from confcal.publish import refused_warning, stale_stamp
 from confcal.render import render_feeds
 from confcal.revisions import Revised, revise_published
 from confcal.settings import BuildOptions, with_overrides
@@ -61,14 +61,16 @@ def export(events: Path, *, filters: Filters, published: Path | None, options: B
         blocks = with_alarms(programme, blocks, options.alarm)
     data = render_feeds(programme, [feed], blocks=blocks)[feed.filename]
     if previous is not None:
-        warnings += _unpublished(revised, {event.id for event in feed.events})
+        refused = stale_stamp(revised, events=events, output=published, options=overrides)
+        selected = {event.id for event in feed.events}
+        warnings += _unpublished(revised, selected, refused=refused_warning(refused) if refused else None)
     return Exported(feed=feed, data=data, warnings=warnings)
 
 
-def _unpublished(revised: Revised, selected: set[str]) -> tuple[str, ...]:
+def _unpublished(revised: Revised, selected: set[str], *, refused: str | None) -> tuple[str, ...]:
     """A warning when the export holds events not yet as published (an edit not built yet): the
-    file shows them as the next build will, before the feeds do; and the stamp's warning when
-    that build would need a later one."""
+    file shows them as the next build will, before the feeds do; and the warning that the build
+    would be ``refused`` (a stamp not later than one published) when it would."""
     changed = sorted({change.id for change in revised.changes} & selected)
     if not changed:
         return ()
@@ -82,7 +84,7 @@ def _unpublished(revised: Revised, selected: set[str]) -> tuple[str, ...]:
         f"warning: {count} not yet as published ({shown}): the file holds {them} as the next build "
         f"will publish {them}; `confcal diff` lists what that build changes"
     )
-    return (unpublished, STALE_STAMP) if revised.stale_stamp else (unpublished,)
+    return (unpublished, refused) if refused else (unpublished,)
 
 
 def summary(output: Path, exported: Exported) -> str:

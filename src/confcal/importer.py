@@ -1149,7 +1149,7 @@ def import_stamp() -> datetime:
     The schedule says nothing usable: its ``version`` is free text ("v1.2", "0.17") and it has
     no date of its own. The conference's first day, usually in the future, would make every
     later stamp the organizer writes ("now", before the conference) earlier than the first
-    build's: builds would warn of a stale stamp although it was bumped, and LAST-MODIFIED
+    build's: builds would be refused for a stale stamp although it was bumped, and LAST-MODIFIED
     would go back in time."""
     return (source_date_epoch() or datetime.now(UTC)).replace(microsecond=0)
 

@@ -21,6 +21,45 @@
     },
   };
 
+  // ---- subscribe links ---------------------------------------------------------------------
+  // Percent-encoding as Python's urllib.parse.quote does it, which writes the page's own feed
+  // links (site.py): the UTF-8 bytes of all but letters, digits, "_.-~" and the ASCII of `safe`.
+  function quote(text, safe = "") {
+    return encodeURIComponent(text)
+      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+      .replace(/%([0-7][0-9A-F])/g, (escape, hex) => {
+        const c = String.fromCharCode(parseInt(hex, 16));
+        return safe.includes(c) ? c : escape;
+      });
+  }
+  // A feed's links as site.feed_links writes them, from its address and name.
+  function feedLinks(address, name) {
+    const subscribe = `webcal://${address.replace(/^https?:\/\//, "")}`;
+    return {
+      subscribe,
+      google: `https://calendar.google.com/calendar/render?cid=${quote(subscribe, ":/")}`,
+      outlook: `https://outlook.live.com/calendar/0/addfromweb?url=${quote(address)}&name=${quote(name)}`,
+    };
+  }
+  // Without a public address (base_url), a page served over http(s) knows its own: each feed's
+  // subscribe links and address are made from it (relative to the page, ASCII as
+  // site.public_address writes it: the browser gives the host in xn-- form, and the path is
+  // percent-encoded as checked.ascii_url does), and the note asking organizers for one goes.
+  // Opened from a folder (file://), the page offers downloads only, as without this script.
+  if (!data.base && /^https?:$/.test(location.protocol)) {
+    for (const article of document.querySelectorAll("article.feed[data-feed]")) {
+      const url = new URL(article.dataset.feed, location.href);
+      const address = url.origin + quote(url.pathname, "!$&()*+,;=%:@/");
+      const links = feedLinks(address, article.dataset.name);
+      for (const node of article.querySelectorAll("[data-link]")) {
+        if (node.dataset.link === "address") node.textContent = address;
+        else node.href = links[node.dataset.link];
+      }
+      for (const node of article.querySelectorAll(".from-here")) node.hidden = false;
+    }
+    $("feeds-note").hidden = true;
+  }
+
   // ---- picks -------------------------------------------------------------------------------
   // Your picks stay in localStorage and in the address. A link to other picks than yours (a
   // colleague's) opens as a view of its picks: yours stay saved until you choose to keep the
@@ -111,18 +150,42 @@
     throw new Error(`${uid} is not in ${file}`);
   }
 
+  // ---- the personal calendar's head -------------------------------------------------------------
+  // As confcal.picks names it: its name ends with the number of picks (a new subscription for
+  // new picks reads apart from the old one in a calendar app), its name lines folded as
+  // vevent.fold folds them: segments of whole characters of at most 74 octets, a backslash or
+  // caret that would end one moved to the next.
+  const utf8 = new TextEncoder();
+  const picksName = (count) => `: my ${count} pick${count === 1 ? "" : "s"}`;
+  function foldLine(line) {
+    const bytes = utf8.encode(line);
+    if (bytes.length < 75) return line;
+    const parts = [];
+    let start = 0;
+    while (bytes.length - start >= 75) {
+      let end = start + 74;
+      while ((bytes[end] & 0xc0) === 0x80) end -= 1;
+      if ((bytes[end - 1] === 0x5c || bytes[end - 1] === 0x5e) && end - 1 > start) end -= 1;
+      parts.push(bytes.subarray(start, end));
+      start = end;
+    }
+    parts.push(bytes.subarray(start));
+    const text = new TextDecoder();
+    return parts.map((part) => text.decode(part)).join("\r\n ");
+  }
+  const headOf = (count) => data.head.map((part, index) => (index % 2 ? foldLine(part + picksName(count)) : part)).join("");
+
   // ---- the budget of a subscription ------------------------------------------------------------
   // The personal feed is the head and the picked VEVENT blocks, byte for byte those the page
   // fetches for the download: its size is known exactly once they are here (bytes by key).
-  const utf8 = new TextEncoder();
   const blockBytes = new Map();
-  const headBytes = utf8.encode(data.head).length + "END:VCALENDAR\r\n".length;
   const megabytes = (size) => (size >= 1e6 ? `${(size / 1e6).toFixed(2)} MB` : `${Math.round(size / 1000)} kB`);
   function tooBig(keys) {
     if (keys.length > data.maxPicks) {
       return `a personal feed holds at most ${data.maxPicks} picks, and you have ${keys.length}`;
     }
     const known = keys.filter((key) => blockBytes.has(key));
+    const headBytes = utf8.encode(headOf(keys.length)).length + "END:VCALENDAR\r\n".length;
     const size = known.reduce((sum, key) => sum + blockBytes.get(key), headBytes);
     if (size <= data.maxBytes && keys.length <= data.maxEvents) return "";  // as far as is known yet
     const bytes = known.length === keys.length ? megabytes(size) : `more than ${megabytes(size)}`;
@@ -164,22 +227,12 @@
     }
     if (!blocks.length) return;
     if (blobUrl) URL.revokeObjectURL(blobUrl);
-    const text = data.head + blocks.join("") + "END:VCALENDAR\r\n";
+    const text = headOf(keys.length) + blocks.join("") + "END:VCALENDAR\r\n";
     blobUrl = URL.createObjectURL(new Blob([text], { type: "text/calendar;charset=utf-8" }));
     link.href = blobUrl;
     link.removeAttribute("aria-disabled");
   }
 
-  // Percent-encoding as Python's urllib.parse.quote does it, which writes the page's own feed
-  // links (site.py): the UTF-8 bytes of all but letters, digits, "_.-~" and the ASCII of `safe`.
-  function quote(text, safe = "") {
-    return encodeURIComponent(text)
-      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-      .replace(/%([0-7][0-9A-F])/g, (escape, hex) => {
-        const c = String.fromCharCode(parseInt(hex, 16));
-        return safe.includes(c) ? c : escape;
-      });
-  }
 
   // A pick's time as its event shows it, with its day: in your time the time says its date; in
   // the conference's, the day it is listed under (events at the same time on two days read apart).
@@ -243,12 +296,13 @@
     $("picks-share").href = share.href;
     if (data.base) {
       const feed = `${data.base}picks/${sorted.join("-")}.ics`;
-      const webcal = `webcal://${feed.replace(/^https:\/\//, "")}`;
-      $("picks-webcal").href = webcal;
-      $("picks-google").href = `https://calendar.google.com/calendar/render?cid=${quote(webcal, ":/")}`;
-      $("picks-outlook").href = "https://outlook.live.com/calendar/0/addfromweb?"
-        + `url=${quote(feed)}&name=${quote(data.name)}`;
+      const name = data.name + picksName(sorted.length);
+      const links = feedLinks(feed, name);
+      $("picks-webcal").href = links.subscribe;
+      $("picks-google").href = links.google;
+      $("picks-outlook").href = links.outlook;
       $("picks-url").value = feed;
+      $("picks-name").textContent = name;
     }
     offerSubscription(keys);
     updateDownload(keys);
@@ -266,6 +320,9 @@
       ? `It stays saved ${viewing ? "in this page's address" : "in this browser"}, and is a pick again if its event is put back.`
       : `They stay saved ${viewing ? "in this page's address" : "in this browser"}, and are picks again if their events are put back.`;
     $("picks-forget").textContent = one ? "Forget this pick" : `Forget these ${gone.size} picks`;
+    // Named as the latest release named them when it removed them; an older one by its key.
+    $("picks-gone-names").textContent = Array.from(gone).sort()
+      .map((key) => (Object.hasOwn(data.removed, key) ? `“${data.removed[key]}”` : `pick ${key}`)).join("; ");
   }
   $("picks-forget").addEventListener("click", () => {
     const forgotten = gone.size;
@@ -291,8 +348,8 @@
     }
     const remove = event.target.closest("button.unpick");
     if (remove) toggle(remove.dataset.key);
-    if (event.target.closest("#picks-list a") && !$("results").hidden) {
-      placeBefore = null;  // the link's target is where the reader goes
+    if (event.target.closest('#picks-list a, #results-list a[href^="#"]') && !$("results").hidden) {
+      placeBefore = null;  // the link's target is where the reader goes (a continuing line's first day)
       clearFilters();
     }
     const link = event.target.closest('a[href^="#"]');
@@ -351,6 +408,15 @@
       .toISOString().slice(0, 10);
     return [first, last < first ? first : last];
   });
+  // An event's line on each later day it runs through (site.py lists it there as continuing),
+  // by its key and the day: the Day filter set to such a day shows that line, under that day.
+  const continuing = new Map(Array.from(document.querySelectorAll("li.continues"), (li) => [
+    `${li.dataset.key} ${li.closest("section.dayblock").dataset.day}`, li,
+  ]));
+  function shownOn(index, day) {
+    const line = day && day !== dayOf[index].dataset.day && continuing.get(`${events[index].dataset.key} ${day}`);
+    return line ? [line, line.closest("section.dayblock")] : [events[index], dayOf[index]];
+  }
   let matches = [];
   function copyOf(li) {
     const copy = li.cloneNode(true);
@@ -362,7 +428,9 @@
     const groups = [];
     let list = null;
     let lastDay = null;
+    const day = $("f-day").value;
     for (const [at, index] of matches.slice(0, limit).entries()) {
+      const [line, block] = shownOn(index, day);
       if (at === apartFrom) {
         const note = document.createElement("p");
         note.className = "apart";
@@ -370,15 +438,15 @@
         groups.push(note);
         lastDay = null;
       }
-      if (dayOf[index] !== lastDay) {
-        lastDay = dayOf[index];
+      if (block !== lastDay) {
+        lastDay = block;
         const heading = lastDay.querySelector("h3").cloneNode(true);
         heading.removeAttribute("id");
         list = document.createElement("ol");
         list.className = "day";
         groups.push(heading, list);
       }
-      list.append(copyOf(events[index]));
+      list.append(copyOf(line));
     }
     $("results-list").replaceChildren(...groups);
     const more = $("results-more");

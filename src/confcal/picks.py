@@ -4,7 +4,9 @@ A pick is a short key per event (``pick_key``): 8 characters of a–z and 2–7 
 digest of the event's id (``<paper>.<kind>``, the part of the UID that names the slot), so a
 link to 100 picks stays well under 2,000 characters and keeps working after every rebuild
 that keeps the slot. A personal calendar is the overall feed's head (with its VTIMEZONE)
-renamed "<conference>: my picks", and the picked VEVENT blocks, byte for byte as published.
+renamed "<conference>: my 3 picks", and the picked VEVENT blocks, byte for byte as published.
+Its address changes with the picks, so a new subscription follows new picks: the number in
+its name tells it from the one it replaces in a calendar app's list.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def pick_key(event_id: str) -> str:
 class PublishedFeed:
     """A published feed split for cutting: the picks head, and each event's block by key."""
 
-    head: bytes
+    head: tuple[bytes, ...]
+    """The head as ``picks_head_parts`` gives it: named by ``picks_head`` for each calendar."""
     blocks: Mapping[str, bytes]
     """Key → VEVENT block, in the feed's order."""
     position: Mapping[str, int]
@@ -76,13 +79,27 @@ def split_feed(data: bytes) -> PublishedFeed:
             block = _BEGIN_EVENT + part
             blocks[pick_key(event_id_of(block))] = block
     position = {key: index for index, key in enumerate(blocks)}
-    return PublishedFeed(head=picks_head(head), blocks=blocks, position=position)
+    return PublishedFeed(head=picks_head_parts(head), blocks=blocks, position=position)
 
 
-def picks_head(head: bytes) -> bytes:
-    """A feed's head (up to its first VEVENT) as the head of a personal feed.
+def picks_name(picks: int) -> str:
+    """What a personal feed's name adds to the conference's: ": my 3 picks". page.js says the same."""
+    return f": my {picks} pick{'' if picks == 1 else 's'}"
 
-    NAME and X-WR-CALNAME gain ": my picks"; DESCRIPTION and X-WR-CALDESC say what the feed
+
+def picks_head(parts: tuple[bytes, ...], *, picks: int) -> bytes:
+    """The head of a personal feed of ``picks`` events, from ``picks_head_parts``: each name
+    line gains ``picks_name`` and is folded (page.js builds its download's head alike)."""
+    from confcal.vevent import fold
+
+    suffix = picks_name(picks).encode("utf-8")
+    return b"".join(fold(part + suffix) if index % 2 else part for index, part in enumerate(parts))
+
+
+def picks_head_parts(head: bytes) -> tuple[bytes, ...]:
+    """A feed's head (up to its first VEVENT) as the head of a personal feed, but for its names:
+    the lines as they stay, and between them each name line (NAME, X-WR-CALNAME) unfolded, which
+    ``picks_head`` ends with the number of picks. DESCRIPTION and X-WR-CALDESC say what the feed
     is. Every other line, the VTIMEZONE included, stays byte for byte.
     """
     from confcal.vevent import fold
@@ -97,20 +114,22 @@ def picks_head(head: bytes) -> bytes:
     values = {line.partition(b":")[0]: line.partition(b":")[2] for line in logical}
     name = values.get(b"NAME", b"")
     described = b"The events you picked from " + name + b". This feed follows changes to the programme."
-    out = []
+    parts = [b""]
     for group, line in zip(groups, logical, strict=True):
         prop = line.partition(b":")[0]
         if prop in _RENAMED:
-            out.append(fold(prop + b":" + line.partition(b":")[2] + b": my picks"))
+            parts += [line, b"\r\n"]
         elif prop in _DESCRIBED:
-            out.append(fold(prop + b":" + described))
+            parts[-1] += fold(prop + b":" + described) + b"\r\n"
         else:
-            out.append(b"\r\n".join(group))
-    return b"\r\n".join(out) + b"\r\n"
+            parts[-1] += b"\r\n".join(group) + b"\r\n"
+    return tuple(parts)
 
 
 def picks_calendar(feed: PublishedFeed, keys: Iterable[str]) -> bytes:
-    """The personal calendar of ``keys`` that ``feed`` still holds, in the feed's order."""
+    """The personal calendar of ``keys`` that ``feed`` still holds, in the feed's order, named with
+    the number of ``keys`` (as its address has them: the name stays while events leave it)."""
     position = feed.position
-    found = sorted((key for key in set(keys) if key in position), key=position.__getitem__)
-    return feed.head + b"".join(feed.blocks[key] for key in found) + _END
+    picked = set(keys)
+    found = sorted((key for key in picked if key in position), key=position.__getitem__)
+    return picks_head(feed.head, picks=len(picked)) + b"".join(feed.blocks[key] for key in found) + _END

@@ -1,5 +1,7 @@
 """``confcal build``'s work: skip a build whose result is already in the folder (``uptodate.py``),
 else build (``build.py``) and, when that build wrote nothing, record it so the next one can skip.
+And the one rule about stamps a build keeps to publish (``stale_stamp``): changes go out under a
+stamp later than every one already published; ``build`` refuses the others, the previews warn.
 
 The pipeline is imported only when a build runs: a skipped build costs reading and hashing the
 events file and the output files (tests/test_uptodate.py shows it never imports ``confcal.build``).
@@ -7,14 +9,18 @@ events file and the output files (tests/test_uptodate.py shows it never imports 
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from confcal.errors import EventsFileError, Problem, StampError
 from confcal.settings import BuildOptions
 
 if TYPE_CHECKING:
     from confcal.build import Built
+    from confcal.revisions import Revised
 
 
 @dataclass(frozen=True)
@@ -71,3 +77,60 @@ def summary(output: Path, published: Published) -> str:
     written, unchanged = published.written, published.unchanged
     gone = f", {published.removed} removed" if published.removed else ""
     return f"{output}: {written} written, {unchanged} unchanged{gone} ({written + unchanged} files)"
+
+
+def stale_stamp(
+    revised: Revised, *, events: Path, output: Path, options: BuildOptions
+) -> EventsFileError | StampError | None:
+    """Why ``confcal build`` of ``events`` into ``output`` refuses to publish ``revised``; None
+    when it may. It refuses changes under a stamp not later than one already published: an edited
+    event would keep the DTSTAMP and LAST-MODIFIED calendar apps have (a moved one, its old
+    LAST-MODIFIED; a cancelled one, "Cancelled on" the old date), and the changes would join the
+    release of that stamp, whose changes.atom entry keeps the id and ``updated`` feed readers
+    have shown. A build that changes nothing, a first build too, may have any stamp.
+
+    The error names where the stamp comes from: the events file's line of publish.updated
+    (EventsFileError), or SOURCE_DATE_EPOCH (StampError)."""
+    latest = revised.latest_stamp
+    if not revised.stale_stamp or latest is None:
+        return None
+    stamp = revised.programme.conference.updated
+    count = len({change.id for change in revised.changes})
+    changed, them = ("1 event", "it") if count == 1 else (f"{count} events", "them")
+    diff = shlex.join(["confcal", "diff", str(events), "--published", str(output)])
+    why = (
+        f"is not later than {_as_toml(latest)}, the latest stamp already published in {output}, and "
+        f"the build would change {changed} (`{diff}` lists {them}): published under that stamp, calendar "
+        "apps and changes.atom readers may miss the change"
+    )
+    if options.stamp is not None:
+        seconds = int(stamp.timestamp())
+        return StampError(
+            f"SOURCE_DATE_EPOCH: {seconds} ({_as_toml(stamp)}) {why}; set SOURCE_DATE_EPOCH to the "
+            f"time of this edit, later than {int(latest.timestamp())}"
+        )
+    fix = f"raise publish.updated to the time of this edit, later than {_as_toml(latest)}"
+    line = _line_of_updated(events)
+    return EventsFileError([Problem(str(events), "publish.updated", f"{_as_toml(stamp)} {why}; {fix}", line)])
+
+
+def refused_warning(error: EventsFileError | StampError) -> str:
+    """What a preview (``confcal diff``, ``serve``, ``export``) prints for ``stale_stamp``'s error."""
+    what = error.problems[0] if isinstance(error, EventsFileError) else error
+    return f"warning: confcal build will refuse to publish this: {what}"
+
+
+def _as_toml(stamp: datetime) -> str:
+    """``stamp`` as publish.updated is written: 2023-12-11T00:00:00Z."""
+    return stamp.isoformat().replace("+00:00", "Z")
+
+
+def _line_of_updated(events: Path) -> int | None:
+    """The line of publish.updated in ``events`` (read again: only a refused build asks)."""
+    from confcal.load.locate import Locator
+
+    try:
+        text = events.read_bytes().decode("utf-8")  # every line end as it is, as load reads it
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Locator(text.removeprefix("\ufeff")).line("publish.updated")

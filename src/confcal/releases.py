@@ -54,7 +54,7 @@ class Change:
     moved. They are not printed by ``diff``; the changelog phrases its lines with them.
     ``name`` is the event as the changelog named it when the change was released (``Names``);
     ``place``, where it was as released, when another event of its release shares its name and its
-    start (``changes.alike``): the changelog tells them apart by it. ``venues``, the conference's
+    start (``releases.alike``): the changelog tells them apart by it. ``venues``, the conference's
     venue before and after, for an event re-roomed by a move of the conference alone (at the same
     place there): the changelog tells all those of a release in one line (``changes.lines``).
     """
@@ -198,3 +198,34 @@ def _notice(release: Release, changes: list[Change], zone: tzinfo) -> str:
 
 def _place(value: str) -> str:
     return "" if value == NO_PLACE else value
+
+
+def venue_moves(release: Release) -> dict[tuple[str, str], int]:
+    """The moves of the conference's venue ``release`` tells in one line each, venue before and
+    after: those that took more than one event along (``Change.venues``); how many events each."""
+    moves = Counter(change.venues for change in release.changes if change.venues is not None)
+    return {venues: count for venues, count in moves.items() if count > 1}
+
+
+def alike(programme: Programme, release: Release) -> frozenset[str]:
+    """The ids of the events of ``release`` that another event of it shares both its name and its
+    start (as ``changes.lines`` shows it) with: two rooms' coffee breaks, which ``lines`` tells apart by
+    their places (``revisions`` records them)."""
+    zone = zones.zone(programme.conference.timezone)
+    starts = {event.id: event.start for event in programme.events}
+    moves = venue_moves(release)
+    events: dict[tuple[str, str], set[str]] = {}
+    for change in release.changes:
+        if change.venues in moves:  # told in one line with the others (``changes.lines``)
+            continue
+        events.setdefault((change.name, shown_start(change, starts, zone)), set()).add(change.id)
+    return frozenset(event_id for ids in events.values() if len(ids) > 1 for event_id in ids)
+
+
+def shown_start(change: Change, starts: Mapping[str, datetime], zone: tzinfo) -> str:
+    """The event's start in the conference's zone, 'Sat 3 Oct, 10:00': when the change was
+    released (its ``now``, or its ``was``), else where the programme has it now (a change
+    recorded before confcal kept its time); "" when neither says."""
+    span = change.now or change.was
+    start = span[0] if span else starts.get(change.id)
+    return "" if start is None else f"{start.astimezone(zone):%a %-d %b, %H:%M}"

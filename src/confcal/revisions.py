@@ -32,12 +32,11 @@ from pathlib import Path
 from typing import Literal
 
 from confcal import zones
-from confcal.changes import alike
 from confcal.errors import EventsFileError, Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
 from confcal.load.locate import Locator
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
-from confcal.releases import NO_PLACE, Change, Names, Release, Span, change_order, notices, record
+from confcal.releases import NO_PLACE, Change, Names, Release, Span, alike, change_order, notices, record
 from confcal.render import (
     RenderCacheEntry,
     content_digest,
@@ -70,7 +69,8 @@ class Revised:
     changes: tuple[Change, ...]
     stale_stamp: bool
     """Something changed, but the stamp is not later than one already published (a LAST-MODIFIED
-    or a release): importers and changes.atom readers could miss the change."""
+    or a release): importers and changes.atom readers could miss the change (``confcal build``
+    refuses to publish it)."""
     releases: tuple[Release, ...] = ()
     """The published releases, with this build's if it changes anything (``releases.record``)."""
     blocks: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
@@ -80,6 +80,8 @@ class Revised:
     """Each event's render cache key (``render.event_keys``), by event id, when a cache was used."""
     warnings: tuple[str, ...] = ()
     """Slots that may have taken another slot's UID (``follow_parts``)."""
+    latest_stamp: datetime | None = None
+    """The latest stamp already published (a LAST-MODIFIED or a release's); None on a first build."""
 
 
 def revise(
@@ -185,7 +187,8 @@ def revise(
         *(entry.revision.last_modified for entry in previous.values()),
         *(release.stamp for release in releases),
     )
-    stale_stamp = bool(sorted_changes) and any(stamp <= seen for seen in published_stamps)
+    latest_stamp = max(published_stamps, default=None)
+    stale_stamp = bool(sorted_changes) and latest_stamp is not None and stamp <= latest_stamp
     recorded = _one_line_each(record(releases, sorted_changes, stamp=stamp, first_build=not previous), stamp)
     recorded = _placed(recorded, stamp, published, state)
     notes = notices(recorded, published.conference.timezone)
@@ -207,6 +210,7 @@ def revise(
         blocks=blocks,
         keys=keys,
         warnings=followed.warnings,
+        latest_stamp=latest_stamp,
     )
 
 
@@ -245,7 +249,7 @@ def _placed(
     releases: Sequence[Release], stamp: datetime, programme: Programme, state: State
 ) -> tuple[Release, ...]:
     """``releases`` with the release of ``stamp`` giving the place of each event another event of
-    it shares its name and its start with (``changes.alike``), and of no other: where this build
+    it shares its name and its start with (``releases.alike``), and of no other: where this build
     publishes it, or last published it (a removed one), as its LOCATION names it but for the
     conference's own venue (``Entry.where``)."""
 

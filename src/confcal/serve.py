@@ -21,7 +21,7 @@ from types import FrameType
 
 from confcal.build import preview
 from confcal.cache import RenderCache
-from confcal.errors import STALE_STAMP, EventsFileError
+from confcal.errors import EventsFileError
 from confcal.feeds import OVERALL_FEED_ID
 from confcal.server import ListenError, PreviewServer
 from confcal.settings import BuildOptions
@@ -77,8 +77,8 @@ class Previewer:
             "(only confcal build publishes)",
             flush=True,
         )
-        if planned.revised.stale_stamp:
-            print(STALE_STAMP, file=sys.stderr, flush=True)
+        if planned.refused:
+            print(planned.refused, file=sys.stderr, flush=True)
 
     def poll(self) -> None:
         """Rebuild on every change until stopped. No error ends the watching: the last good

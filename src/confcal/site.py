@@ -5,7 +5,9 @@ Plain HTML with inline CSS that reads fully without JavaScript; one inline scrip
 in the browser and in the address, a panel to download them or subscribe to them through the
 personal-feed service, ``confcal.web``). No fonts or other requests. Download links are
 relative, so the page works on any static host and in ``confcal serve``; subscribe links
-need the public address (``publish.base_url``) and are left out, with a note, without one.
+need the public address (``publish.base_url``). Without one, the script makes them from the
+page's own address when it is served over http(s), as ``feed_links`` does; opened from a folder
+(file://) or without scripts, the page offers downloads, with a note to organizers.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from confcal.pages import CHANGES_FEED as CHANGES_FEED
 from confcal.pages import CHANGES_PAGE as CHANGES_PAGE
 from confcal.pages import EVENT_ITEM, Markup, macro, render
 from confcal.pages import INDEX as INDEX
-from confcal.picks import MAX_PICKS, pick_key, picks_head
+from confcal.picks import MAX_PICKS, pick_key, picks_head_parts
 from confcal.releases import Release
 from confcal.render import CalendarHeads, award, kind_label, location, online, streamed, uid
 from confcal.schedule import SCHEDULE_JSON, SCHEDULE_XML, times_key
@@ -107,7 +109,7 @@ def render_index(
         days=days,
         kinds=[programme.kind(kind) for kind in dict.fromkeys(event.kind for event in programme.events)],
         updated=f"{updated or conference.updated:%-d %B %Y, %H:%M}",
-        picks_data=_picks_data(programme, feeds, heads or CalendarHeads(programme)),
+        picks_data=_picks_data(programme, feeds, heads or CalendarHeads(programme), latest),
         script=Markup(_script()),
     )
 
@@ -159,6 +161,9 @@ class FeedView:
     links: FeedLinks
     subscribe: bool
     """Subscribe links, a QR code: with a public address, and not for a feed too big for them."""
+    from_here: bool
+    """Subscribe links the script makes from the page's own address (``page.js``): without a
+    public address, and not for a feed too big for them."""
     address: str
     too_big: TooBig | None
 
@@ -185,6 +190,7 @@ def _feeds(programme: Programme, feeds: Sequence[Feed], too_big: Mapping[str, Ov
                 cancelled=len(feed.events) - count,
                 links=links,
                 subscribe=bool(links.subscribe) and not oversize,
+                from_here=not links.subscribe and not oversize,
                 address=public + feed.filename,
                 too_big=TooBig(megabytes(oversize.size), f"{oversize.events:,}", smaller)
                 if oversize
@@ -207,19 +213,25 @@ def _qr_code(address: str) -> Markup:
     return Markup(svg.getvalue().decode("ascii").strip().replace("<svg ", '<svg aria-hidden="true" ', 1))
 
 
-def _picks_data(programme: Programme, feeds: Sequence[Feed], heads: CalendarHeads) -> Markup:
-    """What the script needs: the personal calendar's head (as ``confcal.web`` serves it) and
-    the budget a subscription must keep (the published feeds', and the service's most picks),
-    as JSON that cannot end its script element."""
+def _picks_data(
+    programme: Programme, feeds: Sequence[Feed], heads: CalendarHeads, latest: Release | None
+) -> Markup:
+    """What the script needs: the personal calendar's head (``picks.picks_head_parts``, named
+    with the number of picks as ``confcal.web`` names it), the budget a subscription must keep
+    (the published feeds', and the service's most picks), and the titles of the events the
+    latest release removed, by pick key (a pick of one is named in My picks), as JSON that
+    cannot end its script element."""
     conference = programme.conference
     overall = feeds[0]
+    removed = (change for change in (latest.changes if latest else ()) if change.kind == "removed")
     data = {
         "id": conference.id,
-        "name": f"{conference.name}: my picks",
+        "name": overall.name,
         "zone": conference.timezone,
         "base": public_address(conference.base_url),
         "city": conference.city,
-        "head": picks_head(heads(overall)).decode("utf-8"),
+        "head": [part.decode("utf-8") for part in picks_head_parts(heads(overall))],
+        "removed": {pick_key(change.id): change.name or change.title for change in removed},
         "maxBytes": conference.feed_max_bytes,
         "maxEvents": conference.feed_max_events,
         "maxPicks": MAX_PICKS,

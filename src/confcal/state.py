@@ -98,7 +98,7 @@ SCHEMA: dict[str, dict[str, bool]] = {
         "was": False,
         "now": False,
         "name": False,  # absent in state files written before it was recorded
-        "place": False,  # absent unless it tells events of a release apart (``changes.alike``)
+        "place": False,  # absent unless it tells events of a release apart (``releases.alike``)
         "venues": False,  # absent but for a move of the conference's venue alone
     },
 }

@@ -4,7 +4,7 @@
 
 It serves every file of the output folder (``CONFCAL_OUTPUT``, default ``output``) and, at
 ``/picks/<key>-<key>….ics``, a calendar of exactly the picked events (confcal.picks): their
-VEVENT blocks byte for byte as in ``all.ics``, its VTIMEZONE, the name "<conference>: my picks".
+VEVENT blocks byte for byte as in ``all.ics``, its VTIMEZONE, the name "<conference>: my 3 picks".
 A pick whose event was removed from the programme simply leaves the feed; a key no build of
 this programme ever published gets 404.
 
