@@ -471,19 +471,19 @@ def import_schedule(
       confcal import output/schedule.json -o - --timezone America/Chicago
     """
     from confcal.importer import events_toml, read_schedule, read_source
+    from confcal.write import own_descriptor, write_file
 
     raw, name = read_source(source)
     to_stdout = str(output) == "-"
     # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why;
-    # nor is a pipe or a device (-o /dev/stdout), which write_file writes to
-    if not to_stdout and os.path.isfile(output) and not force:
+    # nor is a pipe or a device, which write_file writes to, or the process's own stdout (-o
+    # /dev/stdout > file), which write_file writes through as a shell's > or >> opened it
+    if not to_stdout and os.path.isfile(output) and own_descriptor(output) is None and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
     text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue, city=city)
     if to_stdout:
         click.echo(text, nl=False)
         return
-    from confcal.write import write_file
-
     write_file(output, text.encode())
     import re
 
