@@ -191,26 +191,3 @@ def test_an_online_slot_is_online_and_a_slot_without_place_a_dash(tmp_path: Path
     )
     rows = [line for line in agenda_at(events).splitlines() if line.startswith("  ")]
     assert [row.split()[-2:] for row in rows] == [["call", "Online"], ["stream", "–"]]
-
-
-def test_a_day_holds_its_night_until_four(tmp_path: Path) -> None:
-    """--day takes a conference day as the page and the schedule files do: a talk from 00:30 is
-    on the day before (in the feed --day exports too), a talk from 04:00 on its own day."""
-    from tests.small_programme import HEAD, paper, slot
-
-    text = (
-        HEAD
-        + paper("a", slot("talk", "2024-06-03T22:00:00", "2024-06-03T23:00:00"))
-        + paper("b", slot("talk", "2024-06-04T00:30:00", "2024-06-04T01:30:00", place='room = "R2"'))
-        + paper("c", slot("talk", "2024-06-04T04:00:00", "2024-06-04T05:00:00", place='room = "R3"'))
-    )
-    events = tmp_path / "events.toml"
-    events.write_text(text, encoding="utf-8")
-    for day, titles in (("2024-06-03", ["Paper A", "Paper B"]), ("2024-06-04", ["Paper C"])):
-        result = CliRunner().invoke(cli, ["agenda", str(events), "--day", day])
-        assert result.exit_code == 0, result.output
-        assert [title for title in ("Paper A", "Paper B", "Paper C") if title in result.output] == titles
-        exported = CliRunner().invoke(cli, ["export", str(events), "--day", day, "-o", "-"])
-        assert exported.exit_code == 0, exported.output
-        summaries = [line for line in exported.output.splitlines() if line.startswith("SUMMARY:")]
-        assert [summary.removeprefix("SUMMARY:Session: ") for summary in summaries] == titles

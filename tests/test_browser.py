@@ -731,6 +731,44 @@ def test_the_day_filter_finds_an_event_on_every_day_it_runs(browser: Browser, wo
     assert "learnsys-2026.opening-keynote.keynote@confcal" not in found["2026-10-25"]
 
 
+def test_a_continuing_line_shows_the_mark_of_the_event_it_continues(browser: Browser, tmp_path: Path) -> None:
+    """The latest release moved the hackathon's end: its line and its "Continues, day 2 of 3"
+    and "day 3 of 3" lines read "Moved", each a link to the release on changes.html, in the
+    programme and as the Day filter shows them; the late jam, not moved, has no mark."""
+    events = tmp_path / "events.toml"
+    text = WORKSHOP.read_text(encoding="utf-8") + MULTI_DAY
+    events.write_text(text, encoding="utf-8")
+    built(events, tmp_path / "output")
+    text = text.replace("updated = 2026-10-01T12:00:00Z", "updated = 2026-10-20T08:00:00Z", 1)
+    events.write_text(text.replace("end = 2026-10-25T16:00:00", "end = 2026-10-25T17:00:00", 1), "utf-8")
+    page = f"{built(events, tmp_path / 'output').as_uri()}/index.html"
+    release = page.replace("index.html", "changes.html#release-20261020T080000Z")
+    marks = """return [...document.querySelectorAll(arguments[0])].map((line) => [
+      line.className, line.querySelector(".when .continued")?.textContent ?? "",
+      line.querySelector(".when a.changed")?.firstChild.textContent ?? "",
+      line.querySelector(".when a.changed")?.href ?? "",
+      line.querySelector("a.changed")?.getClientRects().length ?? 0,
+    ]);"""
+    hackathon = f"[data-key='{pick_key('hackathon.social')}']"
+    for width in (1100, 390):
+        driver = browser(width=width, height=900)
+        open_page(driver, page)
+        assert driver.execute_script(marks, f"section.dayblock li{hackathon}") == [
+            ["event", "", "Moved", release, 1],
+            ["continues", "Continues, day 2 of 3", "Moved", release, 1],
+            ["continues", "Continues, day 3 of 3", "Moved", release, 1],
+        ]
+        jam = driver.execute_script(marks, f"section.dayblock li[data-key='{pick_key('late-jam.social')}']")
+        assert [line[2] for line in jam] == ["", ""]
+        day = Select(driver.find_element(By.ID, "f-day"))
+        for value, number in (("2026-10-24", 2), ("2026-10-25", 3)):
+            day.select_by_value(value)
+            shown = driver.execute_script(marks, f"#results-list li{hackathon}")
+            assert shown == [["continues", f"Continues, day {number} of 3", "Moved", release, 1]]
+        driver.execute_script("document.querySelector('#results-list li.continues').scrollIntoView()")
+        driver.save_screenshot(str(tmp_path / f"continues-moved-{width}.png"))
+
+
 def test_an_event_over_several_days_is_on_each_day_with_one_pick(browser: Browser, tmp_path: Path) -> None:
     """A hackathon from Friday 18:00 to Sunday 16:00 reads under Saturday and Sunday as
     continuing; the star of a continuing line picks the event (every star of it pressed, one line
@@ -1387,6 +1425,38 @@ def test_a_page_served_without_base_url_subscribes_from_its_own_address(
                 "outlook": None,
                 "address": "",
             }
+
+
+def test_a_page_served_on_a_loopback_address_keeps_the_note_and_offers_downloads(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Without a public address, the page on a loopback address (confcal serve's preview) offers
+    each feed's download and keeps the note asking organizers for a base_url, as from file://: no
+    calendar service can fetch webcal://127.0.0.1:…/all.ics."""
+    built(EVENTS, tmp_path / "site" / "output")
+    command = [sys.executable, "-u", "-m", "http.server", "0", "--bind", "::"]  # IPv6 and IPv4
+    server = subprocess.Popen(
+        [*command, "--directory", str(tmp_path / "site")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        port = re.search(r" port (\d+)", server.stdout.readline())
+        assert port is not None
+        driver = browser(width=390, height=900)
+        for host in ("127.0.0.1", "localhost", "[::1]", "preview.localhost", "127.0.0.2"):
+            open_page(driver, f"http://{host}:{port[1]}/output/")
+            assert driver.find_element(By.ID, "feeds-note").is_displayed(), host
+            for feed, links in zip(feeds(load(EVENTS)), driver.execute_script(FEED_LINKS), strict=True):
+                assert links == {
+                    "shown": [SHOWN_LINKS[3].format(feed.filename, feed.name)],
+                    "subscribe": None,
+                    "google": None,
+                    "outlook": None,
+                    "address": "",
+                }, host
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 @pytest.mark.parametrize(

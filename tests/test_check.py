@@ -834,3 +834,18 @@ def test_a_fixed_offset_zone_is_a_warning_with_its_offset(
             text.replace('timezone = "Europe/Berlin"', f'timezone = "{fine}"'), encoding="utf-8"
         )
         assert "fixed-offset-zone" not in run_check(str(events))[1]
+
+
+def test_every_event_just_after_the_dates_is_one_warning_as_each_would_be(tmp_path: Path) -> None:
+    """Talks within the week after the dates are each a warning (satellite events); all of them
+    after the dates is one finding at conference.end, and a warning still, not an error."""
+    text = events_file(
+        slot("talk", "2024-06-06T10:00:00", "2024-06-06T10:30:00"),
+        slot("talk", "2024-06-07T10:00:00", "2024-06-07T10:30:00"),
+    )
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    code, report = json_report(str(events))
+    assert code == 0
+    found = [(f["severity"], f["path"]) for f in report["findings"] if f["code"] == "outside-dates"]
+    assert found == [("warning", "conference.end")]

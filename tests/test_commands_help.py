@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from confcal.cli import cli
+from tests.conftest import ROOT
 
 COMMANDS = sorted(cli.commands)
 
@@ -28,6 +29,22 @@ def test_every_command_and_option_has_help_with_an_example(name: str) -> None:
     for param in command.params:
         if isinstance(param, click.Option) and param.name != "help":
             assert "e.g." in (param.help or ""), f"{name} {param.opts}"
+
+
+def test_the_base_url_help_says_what_still_needs_it() -> None:
+    """Served from a real http(s) host, index.html makes its subscribe links from its own address
+    (page.js): --base-url's help and the README's row of publish.base_url say so and name what
+    still needs it, not that the page needs it for subscribe links."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `base_url` |"))
+    helps = [
+        next(p.help or "" for p in cli.commands[name].params if p.name == "base_url")
+        for name in ("build", "serve")
+    ]
+    for text in (*helps, row):
+        assert "makes its subscribe links from its own address" in text
+        for needs in ("QR codes", "subscriptions to picks", "schedule.xml", "opened from a file"):
+            assert needs in text, text
 
 
 @pytest.mark.parametrize(

@@ -1539,3 +1539,23 @@ def test_a_duplicate_id_is_reported_on_the_later_entry_in_the_file(tmp_path: Pat
         f"  {events}:{paper_at + 1}: papers[0].id: duplicate item id {identifier!r} "
         f"(first at items[0], line {first})\n"
     )
+
+
+def test_a_mistyped_list_header_above_a_slot_of_the_same_kind_is_named(tmp_path: Path) -> None:
+    """[[item]] for [[items]] above an [items.oral] when the item above has an oral too: TOML
+    refuses the file ("Cannot declare items.oral twice"); the message names the header above,
+    not [[items.oral]], which would be wrong advice."""
+    lines = SESSIONS.split("\n")
+    second = [i for i, line in enumerate(lines) if line == "[[items]]"][-1]  # an item with an oral
+    lines[second] = "[[item]]"
+    text = "\n".join(lines)
+    events = tmp_path / "events.toml"
+    events.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(events)])
+    assert result.exit_code == 2, result.output
+    oral = lines.index("[items.oral]", second) + 1
+    assert (
+        f"{events}:{oral}: not valid TOML: Cannot declare items.oral twice (column 12); [[item]] "
+        f"(line {second + 1}) is not a table of the file; did you mean [[items]]? As it is, [items.oral] "
+        "belongs to the entry above that header, which has one already"
+    ) in result.output

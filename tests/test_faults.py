@@ -178,7 +178,7 @@ def test_a_file_command_killed_before_its_rename_leaves_the_old_file(tmp_path: P
     done = confcal(*args)
     assert done.returncode == 0, done.stderr
     new = target.read_bytes()
-    old = b"the old file\n" * 1000
+    old = new + b"# the old file\n" * 1000  # one that loads: an import over a file keeps some of it
     target.write_bytes(old)
 
     killed = confcal(*args, fault="replace:kill")

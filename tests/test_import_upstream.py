@@ -421,7 +421,10 @@ def test_the_summary_names_what_is_left_to_fill_in(
     assert status == 0, output
     assert output == f"{target}: 3 events (3 items) from {tmp_path / 'schedule.xml'}{fill_in}\n"
     text = target.read_text(encoding="utf-8")
-    assert "# Importing again writes the whole file anew: pass --venue and --city again" in text
+    assert (
+        "# Importing again (--force) writes the entries anew from the schedule and keeps the rest\n"
+        "# of this file that no schedule gives: see the README's `confcal import`.\n"
+    ) in text
 
 
 def test_the_city_is_written_as_typed_and_checked_as_the_venue_is(tmp_path: Path) -> None:

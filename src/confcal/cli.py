@@ -462,15 +462,18 @@ def import_schedule(
     named after its track; its guid (or id) becomes the paper id, so importing a newer export
     again keeps the UIDs; a schedule confcal wrote gives back its items, each with all its slots,
     and its categories. The schedule format names no venue or city: fill them in (or pass
-    --venue and --city, again at every import). Nothing is
-    written when SOURCE has a problem; an existing OUTPUT needs --force.
+    --venue and --city). An existing OUTPUT needs --force, and keeps what no schedule gives:
+    the venue and city (unless given), its other [conference] keys the schedule has no value
+    for, [publish] but updated, [kinds], [[venues]] and [[feeds]]; its entries are written
+    anew. Nothing is written when SOURCE or OUTPUT has a problem.
 
     \b
     Example:
       confcal import output/schedule.xml -o imported.toml
       confcal import output/schedule.json -o - --timezone America/Chicago
     """
-    from confcal.importer import events_toml, read_schedule, read_source
+    from confcal.importer import Kept, check_kept, events_toml, kept_from, read_schedule, read_source
+    from confcal.mistakes import PLACEHOLDER_CITY, PLACEHOLDER_VENUE
     from confcal.write import own_descriptor, write_file
 
     raw, name = read_source(source)
@@ -478,9 +481,14 @@ def import_schedule(
     # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why;
     # nor is a pipe or a device, which write_file writes to, or the process's own stdout (-o
     # /dev/stdout > file), which write_file writes through as a shell's > or >> opened it
-    if not to_stdout and os.path.isfile(output) and own_descriptor(output) is None and not force:
+    again = not to_stdout and os.path.isfile(output) and own_descriptor(output) is None
+    if again and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
-    text = events_toml(read_schedule(raw, name=name), timezone=timezone, venue=venue, city=city)
+    schedule = read_schedule(raw, name=name)
+    kept = kept_from(output) if again else Kept()
+    text = events_toml(schedule, timezone=timezone, venue=venue, city=city, kept=kept)
+    if again:
+        check_kept(text, name=str(output))
     if to_stdout:
         click.echo(text, nl=False)
         return
@@ -489,6 +497,7 @@ def import_schedule(
 
     events = len(re.findall(r"^\[\[?(?:papers|items)\.", text, flags=re.MULTILINE))
     entries = len(re.findall(r"^\[\[(?:papers|items)\]\]$", text, flags=re.MULTILINE))
-    missing = [key for key, given in (("venue", venue), ("city", city)) if not given]
+    written = {"venue": venue or kept.conference.get("venue"), "city": city or kept.conference.get("city")}
+    missing = [key for key, value in written.items() if value in (None, PLACEHOLDER_VENUE, PLACEHOLDER_CITY)]
     fill_in = f"; fill in conference.{' and .'.join(missing)}" if missing else ""
     click.echo(f"{output}: {events} events ({entries} items) from {name}{fill_in}", err=True)

@@ -21,9 +21,11 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import tomli
 
 from confcal import zones
 from confcal.checked import (
@@ -38,9 +40,10 @@ from confcal.checked import (
     bidi_problem,
     read_json,
 )
-from confcal.errors import ScheduleFileError, cannot_read
-from confcal.load import RESERVED_CATEGORY_IDS
+from confcal.errors import EventsFileError, Problem, ScheduleFileError, cannot_read
+from confcal.load import RESERVED_CATEGORY_IDS, load, parse
 from confcal.load.reader import YEARS
+from confcal.load.schema import SCHEMA
 from confcal.mistakes import PLACEHOLDER_CITY, PLACEHOLDER_VENUE
 from confcal.model import KIND_LABELS, KINDS, conference_day
 from confcal.options import source_date_epoch
@@ -1032,6 +1035,113 @@ def _kind_labels(papers: list[_Paper]) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What an import over an existing events.toml carries from it: what its organizer wrote
+    there that no schedule gives. Entries and categories are the schedule's, written anew."""
+
+    conference: Mapping[str, Any] = field(default_factory=dict)
+    """Its [conference]: the keys the schedule has no value for are kept (``full_name``,
+    ``streamed``, a ``website`` it does not give, the venue and city unless given again, and
+    the ``id``, which every UID holds, unless the schedule is confcal's and says it)."""
+    publish: Mapping[str, Any] = field(default_factory=dict)
+    """Its [publish] without ``updated``, which the import stamps."""
+    kinds: Mapping[str, Any] = field(default_factory=dict)
+    venues: tuple[Mapping[str, Any], ...] = ()
+    rooms: tuple[Mapping[str, Any], ...] = ()
+    """Kept with a slot of the schedule's written with the id of the one named as its room."""
+    sessions: tuple[Mapping[str, Any], ...] = ()
+    """Kept with a slot of the schedule's written with the id of the one named as its session."""
+    feeds: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def timezone(self) -> str | None:
+        """The zone the file was built in: the one to read the schedule in when it names none."""
+        zone = self.conference.get("timezone")
+        return zone if isinstance(zone, str) else None
+
+
+def kept_from(path: Path) -> Kept:
+    """What an import over ``path`` keeps of it (``Kept``). The file must load as ``build``
+    loads it (else an ``EventsFileError``): a hand edit that does not cannot be told apart from
+    a mistake, and carried over it would stop every build of the new file."""
+    try:
+        load(path)
+    except EventsFileError as error:
+        why = (
+            "an import over this file keeps what was written there by hand, so the file must load; "
+            "nothing was written: correct it, or move it away to import afresh"
+        )
+        raise EventsFileError([*error.problems, Problem(str(path), "", why)]) from None
+    document = tomli.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
+    publish = {key: value for key, value in document["publish"].items() if key != "updated"}
+    return Kept(
+        conference=document["conference"],
+        publish=publish,
+        kinds=document.get("kinds", {}),
+        venues=tuple(document.get("venues", ())),
+        rooms=tuple(document.get("rooms", ())),
+        sessions=tuple(document.get("sessions", ())),
+        feeds=tuple(document.get("feeds", ())),
+    )
+
+
+def check_kept(text: str, *, name: str) -> None:
+    """Refuse the text of an import over the file ``name`` that does not load because of what it
+    keeps: a ``[[feeds]]`` entry naming a talk or track the schedule no longer has."""
+    try:
+        parse(text.encode(), name=f"{name} (as imported)")
+    except EventsFileError as error:
+        raise EventsFileError(
+            [
+                *error.problems,
+                Problem(
+                    name,
+                    "",
+                    "what an import keeps of this file (the README's `confcal import` lists it) does "
+                    "not fit the schedule's entries; nothing was written: correct it here, or move "
+                    "the file away to import afresh",
+                ),
+            ]
+        ) from None
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _by_name(tables: tuple[Mapping[str, Any], ...]) -> dict[str, str]:
+    return {table["name"]: table["id"] for table in tables}
+
+
+def _key_lines(table: Mapping[str, Any], *, order: Mapping[str, object] | None = None) -> list[str]:
+    """``key = value`` lines of a table read from events.toml, its keys in ``order`` (the schema's)
+    and then the rest as they come."""
+    first = [key for key in order or () if key in table]
+    keys = [*first, *(key for key in table if key not in first)]
+    return [f"{_toml_key(key)} = {toml_value(table[key])}" for key in keys]
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else toml_string(key)
+
+
+def toml_value(value: object) -> str:
+    """A value tomli read, written back as TOML that reads as the same value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return f"[{', '.join(toml_value(item) for item in value)}]"
+    if isinstance(value, dict):
+        return f"{{ {', '.join(f'{_toml_key(k)} = {toml_value(v)}' for k, v in value.items())} }}"
+    raise TypeError(f"not a TOML value: {value!r}")
+
+
 def import_stamp() -> datetime:
     """When the import happens, as ``publish.updated``: SOURCE_DATE_EPOCH when set (a
     reproducible import, as for ``build``), else the clock, in whole seconds.
@@ -1051,13 +1161,16 @@ def events_toml(
     venue: str | None = None,
     city: str | None = None,
     updated: datetime | None = None,
+    kept: Kept | None = None,
 ) -> str:
     """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file,
     ``venue`` and ``city`` are the conference's (the format has neither), as plain text;
-    ``updated`` is ``publish.updated``, by default the time of the import (``import_stamp``)."""
+    ``updated`` is ``publish.updated``, by default the time of the import (``import_stamp``);
+    ``kept`` is what an import over an existing file carries from it (``kept_from``)."""
     if not source.events:
         raise ScheduleFileError(source.name, "the schedule holds no events; expected at least one <event>")
-    zone_name = resolve_zone(source, timezone)
+    kept = kept or Kept()
+    zone_name = resolve_zone(source, timezone or (None if source.time_zone_name else kept.timezone))
     zone = zones.zone(zone_name)
     _refuse_years_out_of_range(source, zone=zone)
     _refuse_seconds(source)
@@ -1081,44 +1194,67 @@ def events_toml(
     stamp = (updated or import_stamp()).astimezone(UTC)
     venue_text = clean(venue, markup=False)  # typed on the command line: text, not HTML
     city_text = clean(city, markup=False)
-    conference_id = own_id or safe_id(source.acronym or name, prefix="conference")
+    conference: dict[str, object] = {
+        **kept.conference,
+        "id": own_id or kept.conference.get("id") or safe_id(source.acronym or name, prefix="conference"),
+        "name": name,
+        "start": first,
+        "end": last,
+        "venue": venue_text or kept.conference.get("venue") or PLACEHOLDER_VENUE,
+        "city": city_text or kept.conference.get("city") or PLACEHOLDER_CITY,
+        **({"website": source.url} if source.url else {}),
+        "timezone": zone_name,
+    }
+    placeholders = {conference["venue"], conference["city"]} & {PLACEHOLDER_VENUE, PLACEHOLDER_CITY}
     lines = [
         f"# Imported by `confcal import` from {source.name}.",
         *(
-            []
-            if venue_text and city_text
-            else ["# The schedule format names no venue or city: fill them in before publishing."]
+            ["# The schedule format names no venue or city: fill them in before publishing."]
+            if placeholders
+            else []
         ),
-        "# Importing again writes the whole file anew: pass --venue and --city again, and redo other edits.",
+        "# Importing again (--force) writes the entries anew from the schedule and keeps the rest",
+        "# of this file that no schedule gives: see the README's `confcal import`.",
         "",
         "[conference]",
-        f"id = {toml_string(conference_id)}",
-        f"name = {toml_string(name)}",
-        f"start = {first}",
-        f"end = {last}",
-        f"venue = {toml_string(venue_text or PLACEHOLDER_VENUE)}",
-        f"city = {toml_string(city_text or PLACEHOLDER_CITY)}",
-        *([f"website = {toml_string(source.url)}"] if source.url else []),
-        f"timezone = {toml_string(zone_name)}",
+        *_key_lines(conference, order=SCHEMA["conference"]),
         "",
         "[publish]",
         "# When the programme was imported; bump it when you publish an edit.",
         f"updated = {stamp:%Y-%m-%dT%H:%M:%SZ}",
+        *_key_lines(kept.publish, order=SCHEMA["publish"]),
     ]
-    if kinds := _kind_labels(papers):
-        lines += [
-            "",
-            "[kinds]",
-            *(f"{kind} = {{ label = {toml_string(label)} }}" for kind, label in kinds.items()),
-        ]
+    if kinds := {**{k: {"label": v} for k, v in _kind_labels(papers).items()}, **kept.kinds}:
+        lines += ["", "[kinds]", *_key_lines(kinds)]
     for track, identifier in tracks.items():
         lines += ["", "[[categories]]", f"id = {toml_string(identifier)}", f"name = {toml_string(track)}"]
     buildings = _buildings(source) if own else {}
-    for building, identifier in dict(buildings.values()).items():
-        lines += ["", "[[venues]]", f"id = {toml_string(identifier)}", f"name = {toml_string(building)}"]
-    context = _Context(conference=name, website=source.url, venue=venue_text, own=own, buildings=buildings)
+    venues = [*kept.venues]
+    declared = {venue.get("id") for venue in venues}
+    venues += [
+        {"id": identifier, "name": building}
+        for building, identifier in dict(buildings.values()).items()
+        if identifier not in declared
+    ]
+    for table in venues:
+        lines += ["", "[[venues]]", *_key_lines(table, order=SCHEMA["venues"])]
+    placed = "" if conference["venue"] == PLACEHOLDER_VENUE else str(conference["venue"])
+    context = _Context(
+        conference=name,
+        website=source.url,
+        venue=placed,
+        own=own,
+        buildings=buildings,
+        rooms=_by_name(kept.rooms),
+        sessions=_by_name(kept.sessions),
+    )
     for paper in papers:
         lines += ["", *_paper_lines(paper, context)]
+    for key in ("rooms", "sessions"):
+        for table in getattr(kept, key):
+            lines += ["", f"[[{key}]]", *_key_lines(table, order=SCHEMA[key])]
+    for table in kept.feeds:
+        lines += ["", "[[feeds]]", *_key_lines(table, order=SCHEMA["feeds"])]
     return "\n".join(lines) + "\n"
 
 
@@ -1176,6 +1312,9 @@ class _Context:
     """Whether confcal wrote the schedule (its ``generator``)."""
     buildings: Mapping[str, tuple[str, str]]
     """``_buildings``: empty unless confcal wrote the schedule."""
+    rooms: Mapping[str, str] = field(default_factory=dict)
+    """The kept ``[[rooms]]`` and ``[[sessions]]``, each name → id: a slot names one by its id."""
+    sessions: Mapping[str, str] = field(default_factory=dict)
 
 
 def _without_label(title: str, kind: str, session: str) -> str:
@@ -1229,13 +1368,13 @@ def _paper_lines(paper: _Paper, context: _Context) -> Iterator[str]:
         several = sum(other.kind == timed.kind for other in paper.slots) > 1
         yield ""
         yield f"[[{table}.{timed.kind}]]" if several else f"[{table}.{timed.kind}]"
-        yield f"session = {toml_string(slot.session)}"
+        yield f"session = {toml_string(context.sessions.get(slot.session, slot.session))}"
         yield f"start = {timed.start:%Y-%m-%dT%H:%M:%S}"
         yield f"end = {timed.end:%Y-%m-%dT%H:%M:%S}"
         if slot.board:
             yield f"board = {toml_string(slot.board)}"
         elif slot.room:
-            yield f"room = {toml_string(slot.room)}"
+            yield f"room = {toml_string(context.rooms.get(slot.room, slot.room))}"
         if slot.venue:
             yield f"venue = {toml_string(slot.venue)}"
         if slot.url:

@@ -214,11 +214,38 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
     # keynote until midnight on the last day is inside the dates; an end a day or a year late is not.
     opening = datetime.combine(conference.start, time())
     close = datetime.combine(conference.end + timedelta(days=1), DAY_CHANGE)
-    days = timedelta(days=(conference.end - conference.start).days + 1)
     events = sorted(programme.events, key=event_sort_key)
-    if dates_typed_wrong := _all_outside(events, opening, close, dates):
-        yield dates_typed_wrong
+    each = list(_each_outside(programme, events, opening, close, dates))
+    # Every event on one side of the dates (two or more): a year or a month typed wrong in the
+    # conference's dates, not in every event; one finding, as severe as the worst of them.
+    if len(each) == len(events) > 1 and (side := _side(events, opening, close)):
+        severity: Severity = "error" if any(f.severity == "error" for f in each) else "warning"
+        first, last = min(event.start for event in events), max(event.end for event in events)
+        message = (
+            f"every event ({len(events)}) is {side} the conference dates ({dates}): the events run "
+            f"from {first:%a %-d %b %Y} to {last:%a %-d %b %Y}; are conference.start and conference.end "
+            "typed right?"
+        )
+        yield Finding(
+            severity, "outside-dates", message, path=f"conference.{'start' if side == 'before' else 'end'}"
+        )
         return
+    yield from each
+
+
+def _side(events: list[Event], opening: datetime, close: datetime) -> str:
+    """'before' or 'after' the conference's dates when every event is on that side of them, else ""."""
+    if all(event.end.replace(tzinfo=None) <= opening for event in events):
+        return "before"
+    if all(event.start.replace(tzinfo=None) >= close for event in events):
+        return "after"
+    return ""
+
+
+def _each_outside(
+    programme: Programme, events: list[Event], opening: datetime, close: datetime, dates: str
+) -> Iterator[Finding]:
+    days = timedelta(days=(programme.conference.end - programme.conference.start).days + 1)
     for event in events:
         start, end = event.start.replace(tzinfo=None), event.end.replace(tzinfo=None)
         if opening <= start < close and end <= close:
@@ -237,25 +264,6 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
         severity: Severity = "error" if hint or event.kind in ("oral", "poster") else "warning"
         message = f"{ref} is outside the conference dates ({dates}){hint}"
         yield Finding(severity, "outside-dates", message, (ref,))
-
-
-def _all_outside(events: list[Event], opening: datetime, close: datetime, dates: str) -> Finding | None:
-    """One error for the conference's dates when every event (of two or more) is on one side of
-    them: a year or a month typed wrong in conference.start or .end, not in every event."""
-    if len(events) < 2:
-        return None
-    if all(event.end.replace(tzinfo=None) <= opening for event in events):
-        side, key = "before", "start"
-    elif all(event.start.replace(tzinfo=None) >= close for event in events):
-        side, key = "after", "end"
-    else:
-        return None
-    first, last = min(event.start for event in events), max(event.end for event in events)
-    message = (
-        f"every event ({len(events)}) is {side} the conference dates ({dates}): the events run from "
-        f"{first:%a %-d %b %Y} to {last:%a %-d %b %Y}; are conference.start and conference.end typed right?"
-    )
-    return Finding("error", "outside-dates", message, path=f"conference.{key}")
 
 
 def sessions_across_days(programme: Programme) -> Iterator[Finding]:

@@ -216,11 +216,10 @@ class Event:
 @dataclass(frozen=True)
 class Filters:
     """Which events a selection holds: filters of different kinds combine with AND, the values
-    of one filter with OR; an empty filter lets everything through. A day is a conference day
-    (``conference_day``: in the conference's time zone, changing at DAY_CHANGE, as the page and
-    the schedule files have it: a social from 00:30 is on the day before). A session is named by
-    a declared session's id (that session only: two may share a name) or by a session's name
-    (every session of that name); an id wins over another session's name (``in_sessions``)."""
+    of one filter with OR; an empty filter lets everything through. A day is a date in the
+    conference's time zone. A session is named by a declared session's id (that session only: two
+    may share a name) or by a session's name (every session of that name); an id wins over another
+    session's name (``in_sessions``)."""
 
     categories: tuple[str, ...] = ()
     kinds: tuple[Kind, ...] = ()
@@ -233,7 +232,7 @@ class Filters:
             (not self.categories or programme.paper(event.paper).category in self.categories)
             and (not self.kinds or event.kind in self.kinds)
             and (not self.papers or event.paper in self.papers)
-            and (not self.days or conference_day(event.start, first=programme.conference.start) in self.days)
+            and (not self.days or event.start.date() in self.days)
             and (not self.sessions or self.in_sessions(programme, event))
         )
 

@@ -179,8 +179,10 @@ BASE_URL = click.option(
     "--base-url",
     type=PublicURL(),
     metavar="URL",
-    help="Public https address of the output folder (overrides publish.base_url); "
-    "index.html needs it for subscribe links, e.g. --base-url https://example.org/neurips-2023/.",
+    help="Public https address of the output folder (overrides publish.base_url). Served from a "
+    "real http(s) host, index.html makes its subscribe links from its own address; QR codes, "
+    "subscriptions to picks, schedule.xml's <url> and subscribe links on the page opened from a "
+    "file need it, e.g. --base-url https://example.org/neurips-2023/.",
 )
 TZ = click.option(
     "--tz",

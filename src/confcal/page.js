@@ -45,8 +45,11 @@
   // subscribe links and address are made from it (relative to the page, ASCII as
   // site.public_address writes it: the browser gives the host in xn-- form, and the path is
   // percent-encoded as checked.ascii_url does), and the note asking organizers for one goes.
-  // Opened from a folder (file://), the page offers downloads only, as without this script.
-  if (!data.base && /^https?:$/.test(location.protocol)) {
+  // Opened from a folder (file://), the page offers downloads only, as without this script; so
+  // it does on a loopback address (confcal serve's preview: 127.0.0.1, localhost, [::1]), which
+  // no calendar service can fetch, and the organizer previewing it still reads the note.
+  const loopback = /^(localhost|.+\.localhost|127(\.\d+){3}|\[::1\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\])\.?$/;
+  if (!data.base && /^https?:$/.test(location.protocol) && !loopback.test(location.hostname)) {
     for (const article of document.querySelectorAll("article.feed[data-feed]")) {
       const url = new URL(article.dataset.feed, location.href);
       const address = url.origin + quote(url.pathname, "!$&()*+,;=%:@/");

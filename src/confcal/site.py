@@ -7,7 +7,8 @@ personal-feed service, ``confcal.web``). No fonts or other requests. Download li
 relative, so the page works on any static host and in ``confcal serve``; subscribe links
 need the public address (``publish.base_url``). Without one, the script makes them from the
 page's own address when it is served over http(s), as ``feed_links`` does; opened from a folder
-(file://) or without scripts, the page offers downloads, with a note to organizers.
+(file://), on a loopback address (``confcal serve``'s preview, which no calendar service can
+fetch) or without scripts, the page offers downloads, with a note to organizers.
 """
 
 from __future__ import annotations

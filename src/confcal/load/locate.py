@@ -139,6 +139,8 @@ def syntax_hint(parsed: str, lines: list[str], line: int, column: int) -> str:
         return ""
     if parsed.startswith("Cannot declare ") and parsed.endswith(" twice"):
         name = parsed.removeprefix("Cannot declare ").removesuffix(" twice")
+        if unknown := _unknown_table_above(lines, line):
+            return unknown
         return (
             f"; the table [{name}] is declared above too: give a table's keys under one header, or, for "
             f"a list of entries, write [[{name}]] (two brackets) before each one"
@@ -159,6 +161,31 @@ def syntax_hint(parsed: str, lines: list[str], line: int, column: int) -> str:
             return "; write key = value (with =, not :)"
         return (
             "; expected = after the key: a key is one word (letters, digits, - and _), then =, then the value"
+        )
+    return ""
+
+
+def _unknown_table_above(lines: list[str], line: int) -> str:
+    """The hint for a sub-table declared twice because the table header above it names no table
+    of the file: [[item]] for [[items]] puts the [items.talk] below it in the entry above, which
+    has one. "" when the nearest table header above names one (or none is there)."""
+    from confcal.checked import close_match  # only when there is a problem to explain
+
+    for number in range(line - 1, 0, -1):
+        header = _HEADER.match(lines[number - 1])
+        keys = _dotted_keys(header.group(2)) if header else None
+        if not header or keys is None or len(keys) > 1:
+            continue
+        if keys[0] in SCHEMA[""]:
+            return ""
+        shown = f"{header.group(1)}{keys[0]}{']' * len(header.group(1))}"
+        hint = close_match(keys[0], SCHEMA[""])
+        meant = f"; did you mean {header.group(1)}{hint[0]}{']' * len(header.group(1))}?" if hint else ""
+        here = _HEADER.match(lines[line - 1])
+        table = f"[{_header_name(here)}]" if here and here.group(1) == "[" else "this line's table"
+        return (
+            f"; {shown} (line {number}) is not a table of the file{meant} As it is, {table} belongs to "
+            "the entry above that header, which has one already"
         )
     return ""
 
