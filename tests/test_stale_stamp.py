@@ -169,3 +169,25 @@ def test_a_published_stamp_in_the_future_is_named_as_such(published: Path) -> No
         "raise publish.updated to a time later than 2999-01-01T00:00:00Z, which is in the future (no edit "
         "is later than it yet)\n"
     )
+
+
+def test_a_build_without_keep_cancelled_after_one_with_it_warns(published: Path) -> None:
+    """An event kept as cancelled by a --keep-cancelled build, then a plain build: the event
+    leaves subscribers' calendars; the build says so and how to keep it (the option forgotten)."""
+    events = published / "events.toml"
+    text = events.read_text(encoding="utf-8")
+    start = text.index('[[papers]]\nid = "word2vec"')
+    end = text.find("[[papers]]", start + 1)
+    dropped = text[:start] + (text[end:] if end > 0 else "")
+    events.write_text(restamped(dropped, "2023-12-12T00:00:00Z"), encoding="utf-8")
+    kept = confcal("build", "--keep-cancelled")
+    assert kept.exit_code == 0
+    assert "kept as cancelled" not in kept.stderr
+    events.write_text(restamped(dropped, "2023-12-13T00:00:00Z"), encoding="utf-8")
+    result = confcal("build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: 1 event an earlier build kept as cancelled (--keep-cancelled or publish.keep_cancelled) is "
+        "removed from the feeds by this one, and so from subscribers' calendars; to keep it cancelled, build "
+        "with --keep-cancelled or set publish.keep_cancelled\n"
+    ) in result.stderr

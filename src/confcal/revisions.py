@@ -79,7 +79,8 @@ class Revised:
     keys: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Each event's render cache key (``render.event_keys``), by event id, when a cache was used."""
     warnings: tuple[str, ...] = ()
-    """Slots that may have taken another slot's UID (``follow_parts``)."""
+    """Slots that may have taken another slot's UID (``follow_parts``); kept cancellations a
+    build without keep_cancelled removes."""
     latest_stamp: datetime | None = None
     """The latest stamp already published (a LAST-MODIFIED or a release's); None on a first build."""
 
@@ -166,11 +167,13 @@ def revise(
             changes.extend(_changes(published, entry, as_published, paper, before, differences))
         elif rewritten:
             changes.append(Change("updated", event.id, paper.title, now=_span(as_published)))
+    unkept = 0  # kept cancellations this build removes: a build without keep_cancelled
     for event_id, entry in previous.items():
         if event_id not in state:
             state[event_id] = dataclasses.replace(entry, removed=True)
             if not entry.removed:
                 changes.append(Change("removed", event_id, entry.paper.title, was=_span(entry.event)))
+                unkept += entry.kept
     announced = _told_once(sorted(_announced(published, changes), key=change_order))
     # Named from the slots of their items alone: all a slot's name depends on ("(part 2)").
     items = {state[change.id].event.paper for change in announced}
@@ -209,8 +212,21 @@ def revise(
         releases=recorded,
         blocks=blocks,
         keys=keys,
-        warnings=followed.warnings,
+        warnings=(*followed.warnings, *_unkept_warning(unkept)),
         latest_stamp=latest_stamp,
+    )
+
+
+def _unkept_warning(unkept: int) -> tuple[str, ...]:
+    """A build without keep_cancelled after one with it removes the events that one kept as
+    cancelled from subscribers' calendars: said, in case the option was forgotten."""
+    if not unkept:
+        return ()
+    events, are, them = ("1 event", "is", "it") if unkept == 1 else (f"{unkept} events", "are", "them")
+    return (
+        f"warning: {events} an earlier build kept as cancelled (--keep-cancelled or "
+        f"publish.keep_cancelled) {are} removed from the feeds by this one, and so from subscribers' "
+        f"calendars; to keep {them} cancelled, build with --keep-cancelled or set publish.keep_cancelled",
     )
 
 
