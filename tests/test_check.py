@@ -836,9 +836,10 @@ def test_a_fixed_offset_zone_is_a_warning_with_its_offset(
         assert "fixed-offset-zone" not in run_check(str(events))[1]
 
 
-def test_every_event_just_after_the_dates_is_one_warning_as_each_would_be(tmp_path: Path) -> None:
-    """Talks within the week after the dates are each a warning (satellite events); all of them
-    after the dates is one finding at conference.end, and a warning still, not an error."""
+def test_every_event_just_after_the_dates_is_one_error(tmp_path: Path) -> None:
+    """Talks within the week after the dates are each a warning (satellite events) beside events
+    inside them; every event after the dates means the dates are wrong: one error at
+    conference.end, which check exits 1 for."""
     text = events_file(
         slot("talk", "2024-06-06T10:00:00", "2024-06-06T10:30:00"),
         slot("talk", "2024-06-07T10:00:00", "2024-06-07T10:30:00"),
@@ -846,6 +847,12 @@ def test_every_event_just_after_the_dates_is_one_warning_as_each_would_be(tmp_pa
     events = tmp_path / "events.toml"
     events.write_text(text, encoding="utf-8")
     code, report = json_report(str(events))
+    assert code == 1
+    found = [(f["severity"], f["path"]) for f in report["findings"] if f["code"] == "outside-dates"]
+    assert found == [("error", "conference.end")]
+    one_inside = text.replace("2024-06-07T10", "2024-06-05T10")
+    events.write_text(one_inside, encoding="utf-8")
+    code, report = json_report(str(events))
     assert code == 0
     found = [(f["severity"], f["path"]) for f in report["findings"] if f["code"] == "outside-dates"]
-    assert found == [("warning", "conference.end")]
+    assert found == [("warning", "papers[0].talk")]

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import icalendar
 import pytest
@@ -111,12 +112,21 @@ def test_output_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["my.ics"]
 
 
-def confcal_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    """confcal in a process of its own, its stdout a pipe (CliRunner replaces sys.stdout, not fd 1)."""
+def confcal_process(
+    *args: str, cwd: Path, stdout: BinaryIO | int = subprocess.PIPE, **descriptors: Any
+) -> subprocess.CompletedProcess[bytes]:
+    """confcal in a process of its own, its stdout a pipe unless given (CliRunner replaces
+    sys.stdout, not fd 1); ``descriptors``: stdin, pass_fds."""
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root / "src"), "XDG_CACHE_HOME": str(cwd / ".cache")}
     return subprocess.run(
-        [sys.executable, "-m", "confcal", *args], capture_output=True, cwd=cwd, env=env, timeout=60
+        [sys.executable, "-m", "confcal", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+        **descriptors,
     )
 
 
@@ -139,6 +149,92 @@ def test_import_o_dev_stdout_into_a_pipe_is_no_file_to_overwrite(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"# Imported by `confcal import` from ")
     assert "exists" not in result.stderr.decode()
+
+
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "link"])
+def test_o_own_stdout_appended_to_keeps_what_was_there(tmp_path: Path, name: str) -> None:
+    """`-o /dev/stdout >> log.txt` writes through the descriptor the shell opened for appending,
+    as `-o -` would: renaming a new file over log.txt would lose its lines (and leave the
+    shell's descriptor on the old file)."""
+    (tmp_path / "link").symlink_to("/dev/stdout")
+    log = tmp_path / "log.txt"
+    log.write_bytes(b"an earlier line\n")
+    inode = log.stat().st_ino
+    with log.open("ab") as appending:
+        result = confcal_process(
+            "export", str(SHIPPED), "--paper", "word2vec", "-o", name, cwd=tmp_path, stdout=appending
+        )
+    assert result.returncode == 0, result.stderr
+    assert log.read_bytes() == b"an earlier line\n" + export("--paper", "word2vec")
+    assert log.stat().st_ino == inode
+    assert result.stderr.decode().endswith(
+        f"{name}: 1 event (NeurIPS 2023: Distributed Representations of Words and Phrases "
+        "and their Compositionality)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "log.txt"]
+
+
+def test_o_dev_fd_of_another_open_descriptor_appends_through_it(tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    log.write_bytes(b"kept\n")
+    with log.open("ab") as appending:
+        descriptor = appending.fileno()
+        result = confcal_process(
+            "export",
+            str(SHIPPED),
+            "--paper",
+            "word2vec",
+            "-o",
+            f"/dev/fd/{descriptor}",
+            cwd=tmp_path,
+            pass_fds=(descriptor,),
+        )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b""
+    assert log.read_bytes() == b"kept\n" + export("--paper", "word2vec")
+
+
+def test_import_o_dev_stdout_into_the_file_the_shell_opened_needs_no_force(tmp_path: Path) -> None:
+    """`confcal import schedule.xml -o /dev/stdout > new.toml`: the shell has created (or emptied)
+    new.toml already; that is no existing file to overwrite."""
+    schedule = SHIPPED.parent / "output" / "schedule.xml"
+    new = tmp_path / "new.toml"
+    new.write_bytes(b"what > empties\n")
+    with new.open("wb") as truncated:
+        result = confcal_process("import", str(schedule), "-o", "/dev/stdout", cwd=tmp_path, stdout=truncated)
+    assert result.returncode == 0, result.stderr
+    expected = confcal_process("import", str(schedule), "-o", "-", cwd=tmp_path)
+    assert expected.returncode == 0, expected.stderr
+    assert new.read_bytes() == expected.stdout
+    assert new.read_bytes().startswith(b"# Imported by `confcal import` from ")
+
+
+def test_import_to_a_file_that_is_also_stdout_by_its_own_name_still_needs_force(tmp_path: Path) -> None:
+    """Only a name of the descriptor itself is written through it: new.toml named as new.toml
+    is an existing file, whatever stdout is."""
+    schedule = SHIPPED.parent / "output" / "schedule.xml"
+    new = tmp_path / "new.toml"
+    new.write_bytes(b"mine\n")
+    with new.open("ab") as appending:
+        result = confcal_process("import", str(schedule), "-o", "new.toml", cwd=tmp_path, stdout=appending)
+    assert result.returncode == 1
+    assert (
+        result.stderr.decode() == "Error: new.toml exists; pass --force to overwrite it, or -o another file\n"
+    )
+    assert new.read_bytes() == b"mine\n"
+
+
+def test_o_dev_stdin_open_for_reading_is_refused_and_left_alone(tmp_path: Path) -> None:
+    """Replacing the file behind stdin (the atomic write of a file) would be no shell's >."""
+    source = tmp_path / "in.txt"
+    source.write_bytes(b"input\n")
+    with source.open("rb") as reading:
+        result = confcal_process(
+            "export", str(SHIPPED), "--paper", "word2vec", "-o", "/dev/stdin", cwd=tmp_path, stdin=reading
+        )
+    assert result.returncode == 1
+    assert result.stderr.decode() == "Error: cannot write /dev/stdin: descriptor 0 is open for reading only\n"
+    assert source.read_bytes() == b"input\n"
 
 
 def test_a_named_pipe_is_written_to_and_stays_a_pipe(tmp_path: Path) -> None:

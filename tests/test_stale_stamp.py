@@ -155,3 +155,17 @@ def test_a_rebuild_after_files_were_deleted_by_hand_puts_them_back(published: Pa
     )
     rebuilt = {name: data for name, (data, _) in snapshot(published / "output").items()}
     assert rebuilt == {name: data for name, (data, _) in snapshot(OUTPUT).items()}
+
+
+def test_a_published_stamp_in_the_future_is_named_as_such(published: Path) -> None:
+    """Older imports stamped the conference's first day, often ahead: "the time of this edit"
+    cannot be later than that, so the message says the stamp is in the future."""
+    edit(published, ORAL, MOVED, updated="2999-01-01T00:00:00Z")
+    assert confcal("build").exit_code == 0  # the move is published under a stamp in the future
+    edit(published, MOVED, ORAL, updated="2024-01-01T00:00:00Z")
+    result = confcal("build")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "raise publish.updated to a time later than 2999-01-01T00:00:00Z, which is in the future (no edit "
+        "is later than it yet)\n"
+    )

@@ -485,12 +485,14 @@ def import_schedule(
         stamp_over,
     )
     from confcal.mistakes import PLACEHOLDER_CITY, PLACEHOLDER_VENUE
+    from confcal.write import own_descriptor, write_file
 
     raw, name = read_source(source)
     to_stdout = str(output) == "-"
     # os.path, not Path: a name too long or a loop of links is no file here, and write_file says why;
-    # nor is a pipe or a device (-o /dev/stdout), which write_file writes to
-    again = not to_stdout and os.path.isfile(output)
+    # nor is a pipe or a device, which write_file writes to, or the process's own stdout (-o
+    # /dev/stdout > file), which write_file writes through as a shell's > or >> opened it
+    again = not to_stdout and os.path.isfile(output) and own_descriptor(output) is None
     if again and not force:
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
     schedule = read_schedule(raw, name=name)
@@ -511,8 +513,6 @@ def import_schedule(
     if to_stdout:
         click.echo(text, nl=False)
         return
-    from confcal.write import write_file
-
     write_file(output, text.encode())
     import re
 

@@ -216,19 +216,18 @@ def outside_dates(programme: Programme) -> Iterator[Finding]:
     close = datetime.combine(conference.end + timedelta(days=1), DAY_CHANGE)
     events = sorted(programme.events, key=event_sort_key)
     each = list(_each_outside(programme, events, opening, close, dates))
-    # Every event on one side of the dates (two or more): a year or a month typed wrong in the
-    # conference's dates, not in every event; one finding, as severe as the worst of them.
+    # Every event on one side of the dates (two or more): the dates do not describe the
+    # programme (a year or a month typed wrong in them, not in every event), and the schedule
+    # files would contradict themselves: one error, however near the dates the events are.
     if len(each) == len(events) > 1 and (side := _side(events, opening, close)):
-        severity: Severity = "error" if any(f.severity == "error" for f in each) else "warning"
         first, last = min(event.start for event in events), max(event.end for event in events)
         message = (
             f"every event ({len(events)}) is {side} the conference dates ({dates}): the events run "
             f"from {first:%a %-d %b %Y} to {last:%a %-d %b %Y}; are conference.start and conference.end "
             "typed right?"
         )
-        yield Finding(
-            severity, "outside-dates", message, path=f"conference.{'start' if side == 'before' else 'end'}"
-        )
+        key = "start" if side == "before" else "end"
+        yield Finding("error", "outside-dates", message, path=f"conference.{key}")
         return
     yield from each
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,13 +103,17 @@ def stale_stamp(
         f"the build would change {changed} (`{diff}` lists {them}): published under that stamp, calendar "
         "apps and changes.atom readers may miss the change"
     )
+    if latest > datetime.now(UTC):  # a stamp in the future: older imports wrote the first day
+        when = "a time later than {}, which is in the future (no edit is later than it yet)"
+    else:
+        when = "the time of this edit, later than {}"
     if options.stamp is not None:
         seconds = int(stamp.timestamp())
         return StampError(
-            f"SOURCE_DATE_EPOCH: {seconds} ({_as_toml(stamp)}) {why}; set SOURCE_DATE_EPOCH to the "
-            f"time of this edit, later than {int(latest.timestamp())}"
+            f"SOURCE_DATE_EPOCH: {seconds} ({_as_toml(stamp)}) {why}; set SOURCE_DATE_EPOCH to "
+            + when.format(int(latest.timestamp()))
         )
-    fix = f"raise publish.updated to the time of this edit, later than {_as_toml(latest)}"
+    fix = "raise publish.updated to " + when.format(_as_toml(latest))
     line = _line_of_updated(events)
     return EventsFileError([Problem(str(events), "publish.updated", f"{_as_toml(stamp)} {why}; {fix}", line)])
 

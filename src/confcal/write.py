@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import re
 import secrets
 import stat
+import sys
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -168,13 +170,22 @@ def write_file(target: Path, data: bytes) -> None:
     is written to directly, as ``cp`` and a shell's ``>`` write to it: it holds no file to replace,
     and a reader of a pipe sees the bytes as they come anyway. Renaming a file over it would
     replace the device or the pipe itself (a link to a pipe leads nowhere a file can be). Another
-    kind of file (a socket, a block device) is refused."""
+    kind of file (a socket, a block device) is refused.
+
+    A name of one of the process's own descriptors (``/dev/stdout``, ``/dev/stderr``,
+    ``/dev/fd/N``, ``/proc/self/fd/N``) is written through that descriptor, as ``-o -`` writes
+    to stdout: at its offset, appending when the shell opened it with ``>>``. It is no file to
+    replace: renaming a file over what ``>`` or ``>>`` opened would leave the shell's descriptor
+    on the old file, and lose what ``>>`` kept."""
     written = target
     try:
         if target.is_dir():
             raise WriteError(
                 f"cannot write {target}: it is a folder; give the name of a file (in it, or elsewhere)"
             )
+        if (descriptor := own_descriptor(target)) is not None:
+            _write_to_descriptor(target, descriptor, data)
+            return
         kind = _special_kind(target)
         if kind in ("pipe", "character device"):
             _write_through(target, data)
@@ -189,6 +200,53 @@ def write_file(target: Path, data: bytes) -> None:
         raise
     except OSError as error:
         raise WriteError(f"cannot write {target}: {why_not(error, written)}") from None
+
+
+_DESCRIPTOR_FOLDERS = re.compile(r"/proc/(?P<pid>[0-9]+)(?:/task/[0-9]+)?/fd|/dev/fd")
+_STANDARD_STREAMS = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def own_descriptor(target: Path) -> int | None:
+    """The open descriptor of this process that ``target`` names (``/dev/stdout``, ``/dev/fd/N``,
+    ``/proc/self/fd/N``, or a symbolic link to one of them), as Linux resolves it: the name, its
+    links followed up to a descriptor's own name, and the same file as ``os.fstat`` of that
+    descriptor; None for any other path, and for a descriptor that is not open."""
+    name = os.path.abspath(target)
+    for _ in range(40):  # as many links as Linux follows
+        folder, base = os.path.split(name)
+        try:
+            folder = os.path.realpath(folder)
+        except (OSError, ValueError):
+            return None
+        found = _DESCRIPTOR_FOLDERS.fullmatch(folder)
+        if (stream := _STANDARD_STREAMS.get(os.path.join(folder, base))) is not None:
+            descriptor = stream
+            break
+        if found and base.isdigit() and int(found["pid"] or os.getpid()) == os.getpid():
+            descriptor = int(base)
+            break
+        try:
+            name = os.path.join(folder, os.readlink(name))
+        except (OSError, ValueError):
+            return None
+    else:
+        return None
+    try:
+        named, opened = os.stat(target), os.fstat(descriptor)
+    except (OSError, ValueError):
+        return None
+    return descriptor if (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino) else None
+
+
+def _write_to_descriptor(target: Path, descriptor: int, data: bytes) -> None:
+    """Write ``data`` through this process's open ``descriptor``, after what Python's own streams
+    hold for it; WriteError when it is open for reading only."""
+    if fcntl.fcntl(descriptor, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+        raise WriteError(f"cannot write {target}: descriptor {descriptor} is open for reading only")
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    _write_all(descriptor, data)
 
 
 _SPECIAL_KINDS = (
