@@ -8,6 +8,7 @@ c3voc schemas in ../shared/schemas)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from confcal.cli import cli
 from confcal.importer import toml_value
 from confcal.load import load
-from tests.test_import_upstream import FORMATS, GUIDS, frab_xml, run, validate
+from tests.test_import_upstream import FORMATS, GUIDS, at, frab_xml, pretalx_json, run, validate
 
 FIRST = "1790000000"  # 2026-09-21T14:13:20Z, five weeks before the conference
 LATER = "1790600000"  # a week later
@@ -247,3 +248,171 @@ def test_a_kept_feed_naming_a_dropped_talk_stops_the_import(
 )
 def test_a_kept_value_is_written_back_as_the_same_value(value: object) -> None:
     assert tomli.loads(f"key = {toml_value(value)}")["key"] == value
+
+
+NEXT_YEAR = {"Herbsthack 2026": "Herbsthack 2027", "herbsthack2026": "herbsthack2027"}
+
+
+def renamed(text: str, names: dict[str, str]) -> str:
+    for old, new in names.items():
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_the_schedule_of_another_conference_keeps_nothing(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Next year's edition imported over last year's file: another title and acronym. Kept, the
+    old id would publish the new conference under the old one's UIDs, in place of its feeds."""
+    target = imported_and_edited(tmp_path, name, monkeypatch)
+    other = renamed(FORMATS[name](), NEXT_YEAR)
+    status, output, _ = run(tmp_path, name, other, "--force")
+    assert status == 0, output
+    assert output.splitlines() == [
+        f'{target}: {tmp_path / name} is the schedule of another conference ("Herbsthack 2027", id '
+        '"herbsthack2027") than the file\'s ("Herbsthack 2026", id "herbsthack2026"): nothing of the '
+        "file was kept, as in a first import",
+        f"{target}: 3 events (3 items) from {tmp_path / name}; fill in conference.venue and .city",
+    ]
+    imported = target.read_bytes()
+    target.unlink()
+    status, output, _ = run(tmp_path, name, other)
+    assert status == 0, output
+    assert target.read_bytes() == imported
+
+
+@pytest.mark.parametrize(
+    "names", [{"Herbsthack 2026": "Herbsthack 2026 (Zwischenstand)"}, {"herbsthack2026": "hh26"}]
+)
+def test_a_new_title_or_acronym_alone_is_the_same_conference(
+    names: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = imported_and_edited(tmp_path, "schedule.xml", monkeypatch)
+    status, output, _ = run(tmp_path, "schedule.xml", renamed(frab_xml(), names), "--force")
+    assert status == 0, output
+    assert output == f"{target}: 3 events (3 items) from {tmp_path / 'schedule.xml'}\n"
+    conference = load(target).conference
+    assert (conference.id, conference.full_name) == ("herbsthack2026", "Herbsthack 2026: Hacken im Herbst")
+
+
+def unset(*args: str) -> tuple[int, str]:
+    """A command run without SOURCE_DATE_EPOCH: a build stamps with publish.updated."""
+    result = CliRunner().invoke(cli, list(args), env={"SOURCE_DATE_EPOCH": None})
+    return result.exit_code, result.output
+
+
+def stamp_of(target: Path) -> datetime:
+    stamp: datetime = tomli.loads(target.read_text(encoding="utf-8"))["publish"]["updated"]
+    return stamp
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_file_stamped_later_than_the_import_gets_a_later_stamp(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An earlier confcal stamped the conference's first day, weeks after the imports: builds
+    published that stamp, and one the import wrote earlier would stop every build that changes
+    an event. The import writes a second more; nothing else changes, so neither does the build."""
+    target = imported_and_edited(tmp_path, name, monkeypatch)
+    target.write_text(
+        re.sub(
+            r"(?m)^updated = .*$", "updated = 2026-10-24T00:00:00+02:00", target.read_text(encoding="utf-8")
+        ),
+        encoding="utf-8",
+    )
+    published = tmp_path / "published"
+    status, output = unset("build", str(target), "-o", str(published))
+    assert status == 0, output
+    before = files(published)
+
+    status, output, _ = run(tmp_path, name, FORMATS[name](), "--force")
+    assert status == 0, output
+    assert output.splitlines()[0] == (
+        f"{target}: publish.updated is 2026-10-23T22:00:01Z, a second after the 2026-10-23T22:00:00Z "
+        "of the file it replaces, which is later than the import (2026-09-21T14:13:20Z): a build "
+        "refuses a stamp not later than one it published"
+    )
+    assert stamp_of(target) == datetime(2026, 10, 23, 22, 0, 1, tzinfo=UTC)
+    status, output = unset("build", str(target), "-o", str(published))
+    assert status == 0, output
+    assert files(published) == before
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", LATER)
+    status, output, _ = run(tmp_path, name, FORMATS[name]().replace("16:00", "16:30"), "--force")
+    assert status == 0, output
+    assert stamp_of(target) == datetime(2026, 10, 23, 22, 0, 2, tzinfo=UTC)
+    status, output = unset("build", str(target), "-o", str(published))
+    assert status == 0, output
+    assert "LAST-MODIFIED:20261023T220002Z" in (published / "all.ics").read_text(encoding="utf-8")
+
+
+def closing_in(name: str, room: str) -> str:
+    """The schedule ``name`` with the closing in ``room``."""
+    if name == "schedule.xml":
+        start = frab_xml().index(f'<event guid="{GUIDS["closing"]}"')
+        return frab_xml()[:start] + frab_xml()[start:].replace(
+            "<room>Saal 1</room>", f"<room>{room}</room>", 1
+        )
+    schedule = json.loads(pretalx_json())
+    day = schedule["schedule"]["conference"]["days"][1]
+    (closing,) = day["rooms"].pop("Saal 1")
+    day["rooms"][room] = [{**closing, "room": room}]
+    return json.dumps(schedule, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_room_the_kept_rooms_do_not_name_stops_the_import_naming_the_event(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = imported_and_edited(tmp_path, name, monkeypatch)
+    edited = target.read_bytes()
+    moved = closing_in(name, "Saal 2")
+    status, output, _ = run(tmp_path, name, moved, "--force")
+    assert status == 1, output
+    place = (
+        at(name, moved, "closing")
+        if name == "schedule.xml"
+        else ': schedule.conference.days[1].rooms["Saal 2"][0]'
+    )
+    assert output == (
+        "Error: 2 problems in the events file:\n"
+        f'  {tmp_path / name}{place}: the event "Closing" is in the room "Saal 2", but the {target} it is '
+        "imported over declares its rooms ([[rooms]]) and none names it: add [[rooms]] with "
+        f'id = "saal-2" and name = "Saal 2" to {target}, then import again\n'
+        f"  {target}: what an import keeps of this file (the README's `confcal import` lists it) does not "
+        "fit the schedule's entries; nothing was written: correct it here, or move the file away to "
+        "import afresh\n"
+    )
+    assert target.read_bytes() == edited
+    target.write_text(edited.decode() + '\n[[rooms]]\nid = "saal-2"\nname = "Saal 2"\n', encoding="utf-8")
+    status, output, _ = run(tmp_path, name, moved, "--force")
+    assert status == 0, output
+    assert [paper["talk"]["room"] for paper in tomli.loads(target.read_text(encoding="utf-8"))["papers"]] == [
+        "saal-1",
+        "saal-1",
+        "saal-2",
+    ]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_session_the_kept_sessions_would_refuse_stops_the_import_naming_the_event(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workshop's type is now "workshops": its session, "Workshops", is neither the name of
+    the kept session "workshops" (named "Workshop") nor text the file can hold beside it."""
+    target = imported_and_edited(tmp_path, name, monkeypatch)
+    if name == "schedule.xml":
+        renamed_type = frab_xml().replace("<type>workshop</type>", "<type>workshops</type>")
+    else:
+        schedule = json.loads(pretalx_json())
+        schedule["schedule"]["conference"]["days"][0]["rooms"]["Saal 1"][1]["type"] = "workshops"
+        renamed_type = json.dumps(schedule, ensure_ascii=False, indent=2)
+    status, output, _ = run(tmp_path, name, renamed_type, "--force")
+    assert status == 1, output
+    assert output.splitlines()[1] == (
+        f'  {tmp_path / name}{at(name, renamed_type, "rust")}: the event "Workshop: Rust for Pythonistas" '
+        f'is in the session "Workshops", but the {target} it is imported over declares its sessions '
+        "([[sessions]]) and none names it, and the text is too like a declared one's id or name: add "
+        f'[[sessions]] with id = "workshops-2" and name = "Workshops" to {target}, then import again'
+    )

@@ -464,15 +464,26 @@ def import_schedule(
     and its categories. The schedule format names no venue or city: fill them in (or pass
     --venue and --city). An existing OUTPUT needs --force, and keeps what no schedule gives:
     the venue and city (unless given), its other [conference] keys the schedule has no value
-    for, [publish] but updated, [kinds], [[venues]] and [[feeds]]; its entries are written
-    anew. Nothing is written when SOURCE or OUTPUT has a problem.
+    for, [publish] but updated (never earlier than its own), [kinds], [[venues]], [[rooms]],
+    [[sessions]] and [[feeds]]; its entries are written anew. The schedule of another conference
+    (another title and id) keeps nothing of it. Nothing is written when SOURCE or OUTPUT has a
+    problem.
 
     \b
     Example:
       confcal import output/schedule.xml -o imported.toml
       confcal import output/schedule.json -o - --timezone America/Chicago
     """
-    from confcal.importer import Kept, check_kept, events_toml, kept_from, read_schedule, read_source
+    from confcal.importer import (
+        Kept,
+        another_conference,
+        events_toml,
+        import_stamp,
+        kept_from,
+        read_schedule,
+        read_source,
+        stamp_over,
+    )
     from confcal.mistakes import PLACEHOLDER_CITY, PLACEHOLDER_VENUE
     from confcal.write import own_descriptor, write_file
 
@@ -486,9 +497,19 @@ def import_schedule(
         raise click.ClickException(f"{output} exists; pass --force to overwrite it, or -o another file")
     schedule = read_schedule(raw, name=name)
     kept = kept_from(output) if again else Kept()
-    text = events_toml(schedule, timezone=timezone, venue=venue, city=city, kept=kept)
-    if again:
-        check_kept(text, name=str(output))
+    if other := another_conference(schedule, kept):
+        click.echo(other, err=True)
+        kept = Kept()
+    stamp = import_stamp()
+    text = events_toml(schedule, timezone=timezone, venue=venue, city=city, updated=stamp, kept=kept)
+    if (written_stamp := stamp_over(kept, stamp)) != stamp:
+        replaced = written_stamp - timedelta(seconds=1)
+        click.echo(
+            f"{output}: publish.updated is {written_stamp:%Y-%m-%dT%H:%M:%SZ}, a second after the "
+            f"{replaced:%Y-%m-%dT%H:%M:%SZ} of the file it replaces, which is later than the "
+            f"import ({stamp:%Y-%m-%dT%H:%M:%SZ}): a build refuses a stamp not later than one it published",
+            err=True,
+        )
     if to_stdout:
         click.echo(text, nl=False)
         return

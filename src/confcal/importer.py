@@ -19,6 +19,7 @@ import html
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -1053,6 +1054,10 @@ class Kept:
     sessions: tuple[Mapping[str, Any], ...] = ()
     """Kept with a slot of the schedule's written with the id of the one named as its session."""
     feeds: tuple[Mapping[str, Any], ...] = ()
+    updated: datetime | None = None
+    """Its ``publish.updated``: the import's stamp is never earlier (``stamp_over``)."""
+    name: str = ""
+    """The file's name, for messages; "" when there is no file (a first import)."""
 
     @property
     def timezone(self) -> str | None:
@@ -1076,6 +1081,8 @@ def kept_from(path: Path) -> Kept:
     document = tomli.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
     publish = {key: value for key, value in document["publish"].items() if key != "updated"}
     return Kept(
+        name=str(path),
+        updated=document["publish"]["updated"],
         conference=document["conference"],
         publish=publish,
         kinds=document.get("kinds", {}),
@@ -1086,17 +1093,25 @@ def kept_from(path: Path) -> Kept:
     )
 
 
-def check_kept(text: str, *, name: str) -> None:
-    """Refuse the text of an import over the file ``name`` that does not load because of what it
-    keeps: a ``[[feeds]]`` entry naming a talk or track the schedule no longer has."""
+def _check_kept(
+    text: str, *, kept: Kept, source: Source, slots: Mapping[str, tuple[SourceEvent, _Slot]]
+) -> None:
+    """Refuse the text of an import over the file ``kept.name`` that does not load because of what
+    it keeps: a ``[[feeds]]`` entry naming a talk or track the schedule no longer has, a slot whose
+    room (or session) the kept ``[[rooms]]`` (``[[sessions]]``) do not declare. A problem of a slot
+    (``slots``: each written slot's TOML path → its event and what it says) is told as the
+    schedule's event, and what to add to the file."""
     try:
-        parse(text.encode(), name=f"{name} (as imported)")
+        parse(text.encode(), name=f"{kept.name} (as imported)")
     except EventsFileError as error:
+        problems = [
+            _schedule_problem(problem, kept=kept, source=source, slots=slots) for problem in error.problems
+        ]
         raise EventsFileError(
             [
-                *error.problems,
+                *problems,
                 Problem(
-                    name,
+                    kept.name,
                     "",
                     "what an import keeps of this file (the README's `confcal import` lists it) does "
                     "not fit the schedule's entries; nothing was written: correct it here, or move "
@@ -1104,6 +1119,37 @@ def check_kept(text: str, *, name: str) -> None:
                 ),
             ]
         ) from None
+
+
+def _schedule_problem(
+    problem: Problem, *, kept: Kept, source: Source, slots: Mapping[str, tuple[SourceEvent, _Slot]]
+) -> Problem:
+    """``problem`` of the imported text, told as the schedule's event when it is a slot's room or
+    session that the kept ``[[rooms]]`` or ``[[sessions]]`` do not declare."""
+    path, _, key = problem.path.rpartition(".")
+    if key not in ("room", "session") or path not in slots:
+        return problem
+    event, slot = slots[path]
+    value = slot.room if key == "room" else slot.session
+    tables = kept.rooms if key == "room" else kept.sessions
+    taken = {str(table.get("id")) for table in tables}
+    identifier = base = safe_id(value, prefix=key)
+    number = 1
+    while identifier in taken:
+        number += 1
+        identifier = f"{base}-{number}"
+    declared = (
+        "names it" if key == "room" else "names it, and the text is too like a declared one's id or name"
+    )
+    message = (
+        f"the event {toml_string(event.title)} is in the {key} {toml_string(value)}, but the {kept.name} "
+        f"it is imported over declares its {key}s ([[{key}s]]) and none {declared}: add "
+        f"[[{key}s]] with id = {toml_string(identifier)} and name = {toml_string(value)} to "
+        f"{kept.name}, then import again"
+    )
+    if isinstance(event.where, int):
+        return Problem(source.name, "", message, event.where)
+    return Problem(source.name, event.where, message)
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -1154,6 +1200,45 @@ def import_stamp() -> datetime:
     return (source_date_epoch() or datetime.now(UTC)).replace(microsecond=0)
 
 
+def stamp_over(kept: Kept, stamp: datetime) -> datetime:
+    """``publish.updated`` of an import at ``stamp`` over a file stamped ``kept.updated``: never
+    earlier, as a build that changes events under a stamp not later than one already published
+    is refused. A file stamped later than the import (an earlier confcal wrote the conference's
+    first day) gets one second more; one stamped the same second keeps it, so that an import
+    repeated under SOURCE_DATE_EPOCH writes the same bytes."""
+    if kept.updated is not None and stamp < kept.updated:
+        return kept.updated.astimezone(UTC) + timedelta(seconds=1)
+    return stamp
+
+
+def conference_of(source: Source, *, own_id: str | None = None) -> tuple[str, str]:
+    """The conference id and name an import of ``source`` gives: a confcal schedule's own id
+    (``own_id`` when already read), else one made from its acronym (or title), and its title
+    (or acronym)."""
+    name = source.title or source.acronym or "Imported conference"
+    if own_id is None:
+        own_id = _origins(source)[0] if source.generator == GENERATOR else ""
+    return own_id or safe_id(source.acronym or name, prefix="conference"), name
+
+
+def another_conference(source: Source, kept: Kept) -> str:
+    """Why ``source`` is evidently the schedule of another conference than the file ``kept`` is
+    of (next year's edition into last year's file): its id and its name both differ from the
+    file's. "" when it is not. Such an import keeps nothing of the file, which would give the new
+    conference the old one's id, so its UIDs, and its venue."""
+    if not kept.name:
+        return ""
+    identifier, name = conference_of(source)
+    old_id, old_name = kept.conference.get("id"), kept.conference.get("name")
+    if identifier == old_id or name == old_name:
+        return ""
+    return (
+        f"{kept.name}: {source.name} is the schedule of another conference ({toml_string(name)}, "
+        f"id {toml_string(identifier)}) than the file's ({toml_string(str(old_name))}, id "
+        f"{toml_string(str(old_id))}): nothing of the file was kept, as in a first import"
+    )
+
+
 def events_toml(
     source: Source,
     *,
@@ -1165,8 +1250,9 @@ def events_toml(
 ) -> str:
     """The events.toml text for ``source``; ``timezone`` overrides the zone found in the file,
     ``venue`` and ``city`` are the conference's (the format has neither), as plain text;
-    ``updated`` is ``publish.updated``, by default the time of the import (``import_stamp``);
-    ``kept`` is what an import over an existing file carries from it (``kept_from``)."""
+    ``updated`` is the time of the import (by default ``import_stamp``), ``publish.updated``
+    unless the kept one is later (``stamp_over``); ``kept`` is what an import over an existing
+    file carries from it (``kept_from``): the text must load with it (else an ``EventsFileError``)."""
     if not source.events:
         raise ScheduleFileError(source.name, "the schedule holds no events; expected at least one <event>")
     kept = kept or Kept()
@@ -1184,19 +1270,19 @@ def events_toml(
             )
     own = source.generator == GENERATOR
     own_id, origins = _origins(source) if own else ("", {})
+    conference_id, name = conference_of(source, own_id=own_id)
     tracks = _categories(source, own=own, origins=origins)
     papers = _papers(source, zone=zone, tracks=tracks, origins=origins)
     _refuse_unwritable_times(source, papers, zone=zone)
     starts = [timed.start for paper in papers for timed in paper.slots]
     first = min(source.start or date.max, *(start.date() for start in starts))
     last = max(source.end or date.min, *(conference_day(start, first=first) for start in starts))
-    name = source.title or source.acronym or "Imported conference"
-    stamp = (updated or import_stamp()).astimezone(UTC)
+    stamp = stamp_over(kept, (updated or import_stamp()).astimezone(UTC))
     venue_text = clean(venue, markup=False)  # typed on the command line: text, not HTML
     city_text = clean(city, markup=False)
     conference: dict[str, object] = {
         **kept.conference,
-        "id": own_id or kept.conference.get("id") or safe_id(source.acronym or name, prefix="conference"),
+        "id": own_id or kept.conference.get("id") or conference_id,
         "name": name,
         "start": first,
         "end": last,
@@ -1248,14 +1334,31 @@ def events_toml(
         rooms=_by_name(kept.rooms),
         sessions=_by_name(kept.sessions),
     )
+    slots: dict[str, tuple[SourceEvent, _Slot]] = {}
+    entries: Counter[str] = Counter()
     for paper in papers:
-        lines += ["", *_paper_lines(paper, context)]
+        written = list(_paper_lines(paper, context))
+        kind_of_entry = written[0].strip("[]")  # papers or items
+        index = entries[kind_of_entry]
+        entries[kind_of_entry] += 1
+        counted: Counter[str] = Counter()
+        for timed in paper.slots:
+            several = f"[[{kind_of_entry}.{timed.kind}]]" in written
+            slot_path = f"{kind_of_entry}[{index}].{timed.kind}" + (
+                f"[{counted[timed.kind]}]" if several else ""
+            )
+            counted[timed.kind] += 1
+            slots[slot_path] = (timed.event, _slot(timed.event, kind=timed.kind, context=context))
+        lines += ["", *written]
     for key in ("rooms", "sessions"):
         for table in getattr(kept, key):
             lines += ["", f"[[{key}]]", *_key_lines(table, order=SCHEMA[key])]
     for table in kept.feeds:
         lines += ["", "[[feeds]]", *_key_lines(table, order=SCHEMA["feeds"])]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if kept.name:
+        _check_kept(text, kept=kept, source=source, slots=slots)
+    return text
 
 
 @dataclass(frozen=True)
