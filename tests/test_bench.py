@@ -41,6 +41,15 @@ def test_quick_benchmark_prints_a_ratio_per_figure(capsys: pytest.CaptureFixture
     assert re.match(r"1×: \d+ events, \d+ files, [\d,]+ bytes$", lines[start + 8])
 
 
+def test_full_benchmark_runs_the_tenfold_rows_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --quick: the 10x programme's cold builds and edit-one rebuilds run end to end."""
+    assert bench.main(["--papers", "4", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "10× cold / 1× cold" in out
+    assert "edit one 10× / tomli.load 10×" in out
+    assert re.search(r"peak RSS of the 10× cold build: \d+ MiB", out)
+
+
 def test_floor_parses_the_events_and_writes_the_files_it_is_given(tmp_path: Path) -> None:
     files = {
         "all.ics": b"BEGIN:VCALENDAR\r\n",
