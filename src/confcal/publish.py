@@ -114,7 +114,9 @@ def stale_stamp(
             + when.format(int(latest.timestamp()))
         )
     fix = "raise publish.updated to " + when.format(_as_toml(latest))
-    line = _line_of_updated(events)
+    from confcal.load.locate import line_in_file  # only a refused build asks
+
+    line = line_in_file(events, "publish.updated")
     return EventsFileError([Problem(str(events), "publish.updated", f"{_as_toml(stamp)} {why}; {fix}", line)])
 
 
@@ -127,14 +129,3 @@ def refused_warning(error: EventsFileError | StampError) -> str:
 def _as_toml(stamp: datetime) -> str:
     """``stamp`` as publish.updated is written: 2023-12-11T00:00:00Z."""
     return stamp.isoformat().replace("+00:00", "Z")
-
-
-def _line_of_updated(events: Path) -> int | None:
-    """The line of publish.updated in ``events`` (read again: only a refused build asks)."""
-    from confcal.load.locate import Locator
-
-    try:
-        text = events.read_bytes().decode("utf-8")  # every line end as it is, as load reads it
-    except (OSError, UnicodeDecodeError):
-        return None
-    return Locator(text.removeprefix("\ufeff")).line("publish.updated")

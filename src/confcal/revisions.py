@@ -34,7 +34,7 @@ from typing import Literal
 from confcal import zones
 from confcal.errors import EventsFileError, Problem
 from confcal.feeds import ITEMS_FOLDER, PAPERS_FOLDER, published_sessions
-from confcal.load.locate import Locator
+from confcal.load.locate import line_in_file
 from confcal.model import KIND_LABELS, SESSION_KIND, Event, Paper, Programme, Revision, event_sort_key
 from confcal.releases import NO_PLACE, Change, Names, Release, Span, alike, change_order, notices, record
 from confcal.render import (
@@ -357,18 +357,8 @@ def same_conference(
         f"the feeds would show each event twice; set conference.id back to {published!r}, or build "
         "into another folder to publish a new conference"
     )
-    name, line = ("", None) if events is None else (str(events), _line(events, "conference.id"))
+    name, line = ("", None) if events is None else (str(events), line_in_file(events, "conference.id"))
     raise EventsFileError([Problem(name, "conference.id", message, line)])
-
-
-def _line(events: Path, path: str) -> int | None:
-    """The line of the TOML ``path`` in the file ``events``, for an error message (read again:
-    only when there is an error to report); None when it cannot be read or found."""
-    try:
-        text = events.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return Locator(text.removeprefix("\ufeff")).line(path)
 
 
 def _with_tables(previous: StateFile) -> State:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from confcal.load.schema import SCHEMA
@@ -407,3 +408,14 @@ class Locator:
                 return None
             path = parent
         return None
+
+
+def line_in_file(events: Path, path: str) -> int | None:
+    """The line of the TOML ``path`` in the file ``events``, for a message about a problem found
+    after loading (the file is read again: only when there is one to report); None when the file
+    cannot be read or the path not found. Read as ``load`` reads it: every line end as it is."""
+    try:
+        text = events.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Locator(text.removeprefix("\ufeff")).line(path)
