@@ -116,9 +116,15 @@ def confcal_process(
     *args: str, cwd: Path, stdout: BinaryIO | int = subprocess.PIPE, **descriptors: Any
 ) -> subprocess.CompletedProcess[bytes]:
     """confcal in a process of its own, its stdout a pipe unless given (CliRunner replaces
-    sys.stdout, not fd 1); ``descriptors``: stdin, pass_fds."""
+    sys.stdout, not fd 1); ``descriptors``: stdin, pass_fds. SOURCE_DATE_EPOCH is set, so that an
+    import's publish.updated (the time of the import otherwise) is the same in every process."""
     root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root / "src"), "XDG_CACHE_HOME": str(cwd / ".cache")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root / "src"),
+        "XDG_CACHE_HOME": str(cwd / ".cache"),
+        "SOURCE_DATE_EPOCH": "1702252800",
+    }
     return subprocess.run(
         [sys.executable, "-m", "confcal", *args],
         stdout=stdout,
