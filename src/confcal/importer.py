@@ -26,8 +26,6 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import tomli
-
 from confcal import zones
 from confcal.checked import (
     CONTROL,
@@ -42,7 +40,7 @@ from confcal.checked import (
     read_json,
 )
 from confcal.errors import EventsFileError, Problem, ScheduleFileError, cannot_read
-from confcal.load import RESERVED_CATEGORY_IDS, load, parse
+from confcal.load import RESERVED_CATEGORY_IDS, load_document, parse
 from confcal.load.reader import YEARS
 from confcal.load.schema import SCHEMA
 from confcal.mistakes import PLACEHOLDER_CITY, PLACEHOLDER_VENUE
@@ -1071,14 +1069,13 @@ def kept_from(path: Path) -> Kept:
     loads it (else an ``EventsFileError``): a hand edit that does not cannot be told apart from
     a mistake, and carried over it would stop every build of the new file."""
     try:
-        load(path)
+        _, document = load_document(path)
     except EventsFileError as error:
         why = (
             "an import over this file keeps what was written there by hand, so the file must load; "
             "nothing was written: correct it, or move it away to import afresh"
         )
         raise EventsFileError([*error.problems, Problem(str(path), "", why)]) from None
-    document = tomli.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
     publish = {key: value for key, value in document["publish"].items() if key != "updated"}
     return Kept(
         name=str(path),

@@ -54,6 +54,12 @@ NOT_FOUND = (
 
 def load(path: Path) -> Programme:
     """Read and validate an events file; raise EventsFileError listing every problem."""
+    return load_document(path)[0]
+
+
+def load_document(path: Path) -> tuple[Programme, dict[str, Any]]:
+    """``load``, with the TOML document the programme was read from (``confcal import`` keeps
+    parts of it as written)."""
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -61,11 +67,16 @@ def load(path: Path) -> Programme:
         raise EventsFileError([Problem(name, "", NOT_FOUND)]) from None
     except OSError as error:
         raise EventsFileError([Problem(name, "", cannot_read(error, name))]) from None
-    return parse(raw, name=name)
+    return parse_document(raw, name=name)
 
 
 def parse(raw: bytes, *, name: str) -> Programme:
     """Parse the bytes of an events file (``name`` is used in messages)."""
+    return parse_document(raw, name=name)[0]
+
+
+def parse_document(raw: bytes, *, name: str) -> tuple[Programme, dict[str, Any]]:
+    """``parse``, with the TOML document the programme was read from."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -102,7 +113,7 @@ def parse(raw: bytes, *, name: str) -> Programme:
         raise EventsFileError(sorted([*misplaced, *error.problems], key=lambda p: p.line or 0)) from None
     if misplaced:
         raise EventsFileError(misplaced)
-    return programme
+    return programme, document
 
 
 # The TOML spec: "Arbitrary 64-bit signed integers should be accepted and handled losslessly. If
